@@ -1,0 +1,187 @@
+//! Turning dynasm's out-of-range panics into [`Error::Immediate`].
+//!
+//! dynasm checks a *dynamic* immediate (a Rust expression such as `#k`) when the instruction is
+//! assembled at run time, and on failure calls `dynasmrt::aarch64::immediate_out_of_range_*`,
+//! which panics. Those calls are written into the caller's expansion, so no trait method can
+//! replace them. jitkit therefore runs the expansion under [`std::panic::catch_unwind`]:
+//!
+//! - a process-wide panic hook, installed once and chained to the hook that was there before,
+//!   stays silent for exactly these panics while the current thread is inside [`guarded`], and
+//!   passes every other panic to the previous hook unchanged;
+//! - [`guarded`] turns the caught panic into [`Error::Immediate`], naming the value, the
+//!   statement it appeared in and what that instruction form accepts; any other panic (a bug in
+//!   the caller's expression, say) is resumed as it was.
+//!
+//! So in the common case nothing is printed. Two limits, both documented on `a64!`: with
+//! `panic = "abort"` the process still aborts, and a panic hook the program installs *after*
+//! jitkit's will print the message (the error is returned all the same).
+
+use std::any::Any;
+use std::cell::Cell;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Once;
+
+use crate::Error;
+
+/// dynasmrt's message: "Cannot assemble this Aarch64 instruction. Immediate {x} is out of range."
+const PREFIX: &str = "Cannot assemble this Aarch64 instruction. Immediate ";
+const SUFFIX: &str = " is out of range.";
+
+thread_local! {
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+}
+
+fn install_hook() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            let silent = GUARDED.with(Cell::get) && immediate_of(info.payload()).is_some();
+            if !silent {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// The immediate named in a dynasm out-of-range panic, or `None` for any other panic.
+fn immediate_of(payload: &(dyn Any + Send)) -> Option<String> {
+    let msg = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())?;
+    msg.strip_prefix(PREFIX)?
+        .strip_suffix(SUFFIX)
+        .map(str::to_owned)
+}
+
+/// Runs `f`; a dynasm out-of-range panic inside it becomes `Err(value)` without a message.
+/// Other panics propagate unchanged.
+pub(crate) fn guarded<R>(f: impl FnOnce() -> R) -> Result<R, String> {
+    install_hook();
+    let outer = GUARDED.with(|g| g.replace(true));
+    let result = panic::catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(outer));
+    result.map_err(|payload| match immediate_of(payload.as_ref()) {
+        Some(value) => value,
+        None => panic::resume_unwind(payload),
+    })
+}
+
+/// The error for an out-of-range `value` met when the code had reached byte `offset`, with the
+/// statement found in `source` (the `a64!` input as `stringify!` prints it), if any.
+pub(crate) fn immediate_error(value: String, source: Option<&str>, offset: usize) -> Error {
+    let statement = source.and_then(|s| statement_at(s, offset));
+    let allowed = statement.as_deref().map_or(UNKNOWN, allowed_for);
+    Error::Immediate {
+        value,
+        statement: statement.unwrap_or_else(|| "?".to_owned()),
+        allowed,
+    }
+}
+
+/// The statement whose code starts at byte `offset`, by walking `source` statement by statement
+/// and adding up what each one emits. `None` where a directive's size cannot be told.
+fn statement_at(source: &str, offset: usize) -> Option<String> {
+    let mut at = 0usize;
+    for stmt in source.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        let size = emitted_bytes(stmt)?;
+        if size > 0 && at == offset {
+            return Some(stmt.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+        at += size;
+        if at > offset {
+            return None;
+        }
+    }
+    None
+}
+
+fn emitted_bytes(stmt: &str) -> Option<usize> {
+    if let Some(directive) = stmt.strip_prefix('.') {
+        let name = directive.split_whitespace().next().unwrap_or("");
+        let items = directive[name.len()..]
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .count();
+        return match name {
+            "arch" | "alias" | "feature" => Some(0),
+            "u8" | "i8" => Some(items),
+            "u16" | "i16" => Some(2 * items),
+            "u32" | "i32" | "f32" => Some(4 * items),
+            "u64" | "i64" | "f64" => Some(8 * items),
+            _ => None,
+        };
+    }
+    let label = stmt.starts_with("=>") && !stmt.contains(' ')
+        || stmt.starts_with("=> ") && stmt.split_whitespace().count() == 2
+        || stmt.ends_with(':');
+    Some(if label { 0 } else { 4 })
+}
+
+const UNKNOWN: &str =
+    "the values this instruction form's immediate field can hold (see the A64 reference)";
+
+/// What the instruction form starting with this mnemonic accepts as an immediate.
+fn allowed_for(statement: &str) -> &'static str {
+    let mnemonic = statement
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let mnemonic = mnemonic.split('.').next().unwrap_or("");
+    match mnemonic {
+        "add" | "adds" | "sub" | "subs" | "cmp" | "cmn" => "0..=4095, optionally shifted left by 12",
+        "mov" => "a value one MOVZ, MOVN or ORR can build (use Assembler::load_imm64 for any 64-bit value)",
+        "movz" | "movn" | "movk" => "0..=65535, shifted by 0, 16, 32 or 48",
+        "and" | "ands" | "orr" | "eor" | "tst" | "bic" | "orn" | "eon" => {
+            "a logical immediate: a rotated run of ones repeated in 2..64-bit elements, not 0 or all ones"
+        }
+        "ldr" | "str" | "ldrb" | "strb" | "ldrh" | "strh" | "ldrsw" | "ldrsb" | "ldrsh" | "prfm" => {
+            "an unsigned offset 0..=4095 times the access size (and a multiple of it), or -256..=255 with writeback"
+        }
+        "ldur" | "stur" | "ldurb" | "sturb" | "ldurh" | "sturh" | "ldursw" => "-256..=255",
+        "ldp" | "stp" | "ldpsw" | "ldnp" | "stnp" => "-64..=63 times the access size",
+        "lsl" | "lsr" | "asr" | "ror" => "0..=63 for X registers, 0..=31 for W registers",
+        "tbz" | "tbnz" => "a bit number 0..=63 (0..=31 for W registers)",
+        "ubfx" | "sbfx" | "bfxil" | "ubfiz" | "sbfiz" | "bfi" | "ubfm" | "sbfm" | "bfm" | "extr" => {
+            "bit positions and widths within the register size"
+        }
+        "ccmp" | "ccmn" => "0..=31",
+        "svc" | "hvc" | "smc" | "brk" | "hlt" | "udf" => "0..=65535",
+        "fmov" => "±n/16 × 2^r with 16 <= n <= 31 and -3 <= r <= 4",
+        _ => UNKNOWN,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_statement_by_offset() {
+        let src = "mov x0, #1; top:; .u64 5; add x0, x0, #k; => l; ret";
+        assert_eq!(statement_at(src, 0).as_deref(), Some("mov x0, #1"));
+        assert_eq!(statement_at(src, 12).as_deref(), Some("add x0, x0, #k"));
+        assert_eq!(statement_at(src, 16).as_deref(), Some("ret"));
+        assert_eq!(statement_at(src, 8), None);
+        assert_eq!(statement_at(".align 16; add x0, x0, #k", 16), None);
+    }
+
+    #[test]
+    fn describes_ranges_by_mnemonic() {
+        assert_eq!(
+            allowed_for("add x0, x1, #k"),
+            "0..=4095, optionally shifted left by 12"
+        );
+        assert_eq!(allowed_for("frobnicate x0, #k"), UNKNOWN);
+    }
+
+    #[test]
+    fn other_panics_pass_through() {
+        let caught = std::panic::catch_unwind(|| guarded(|| panic!("a bug")));
+        assert!(caught.is_err());
+        let r = guarded(|| -> u32 { dynasmrt::aarch64::immediate_out_of_range_unsigned_32(70000) });
+        assert_eq!(r, Err("70000".to_owned()));
+    }
+}

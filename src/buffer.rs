@@ -1,0 +1,207 @@
+//! The commit-once contract: [`CodeBuffer`] owns executable code, [`ExecPtr`] points into it.
+//!
+//! A buffer starts empty. [`CodeBuffer::commit`] does all the work at once: it checks the size,
+//! gets memory from the memory manager, copies the encodings little-endian, synchronises the
+//! instruction cache, seals the memory read+execute and hands back an [`ExecPtr`]. From then on
+//! the code never changes: a second commit is refused with [`Error::AlreadyCommitted`], so a
+//! pointer handed out earlier can never see its instructions rewritten under it.
+//!
+//! [`ExecPtr`] borrows the buffer, so safe code cannot keep it past the buffer's drop; only the
+//! raw function pointer from [`ExecPtr::as_fn`] can outlive it, which is why that call is
+//! `unsafe` and states what the caller must uphold.
+
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+
+use crate::memory::{self, mapping::Mapping};
+use crate::{Error, Instruction};
+
+/// A commit-once owner of executable memory.
+///
+/// ```
+/// use jitkit::{CodeBuffer, Error, Instruction};
+///
+/// let buf = CodeBuffer::new();
+/// let code = [Instruction::new(0xD2800540), Instruction::new(0xD65F03C0)]; // mov x0, #42; ret
+/// let entry = buf.commit(&code)?;
+/// assert_eq!(entry.len(), 8);
+/// assert!(matches!(buf.commit(&code), Err(Error::AlreadyCommitted)));
+/// # #[cfg(target_arch = "aarch64")] {
+/// let f: extern "C" fn() -> u64 = unsafe { entry.as_fn() };
+/// assert_eq!(f(), 42);
+/// # }
+/// # Ok::<(), Error>(())
+/// ```
+///
+/// `CodeBuffer` is `Send + Sync`: commit on one thread, call from any. `commit` takes `&self`
+/// and is atomic: of two racing commits one wins, the other gets [`Error::AlreadyCommitted`].
+/// Dropping the buffer unmaps the code; every [`ExecPtr`] into it is gone by then (the borrow
+/// checker sees to that), and every function pointer taken from one must be too.
+pub struct CodeBuffer {
+    /// Set (never cleared) by the one commit that wins; a failed commit releases it.
+    claimed: AtomicBool,
+    code: OnceLock<Mapping>,
+}
+
+impl CodeBuffer {
+    /// An empty buffer. Allocates nothing until [`commit`](Self::commit).
+    pub const fn new() -> Self {
+        CodeBuffer {
+            claimed: AtomicBool::new(false),
+            code: OnceLock::new(),
+        }
+    }
+
+    /// Commits `code` and returns a pointer to its first instruction.
+    ///
+    /// Errors: [`Error::AlreadyCommitted`] if this buffer holds code (the code is left as it
+    /// was); [`Error::Empty`] and [`Error::TooLarge`] for bad sizes; [`Error::Map`] and
+    /// [`Error::Protect`] when the operating system refuses memory. A commit that fails leaves
+    /// the buffer empty, so it may be tried again.
+    pub fn commit(&self, code: &[Instruction]) -> Result<ExecPtr<'_>, Error> {
+        if self.claimed.swap(true, Ordering::AcqRel) {
+            return Err(Error::AlreadyCommitted);
+        }
+        let mapped = memory::code_size(code).and_then(|len| Mapping::with_code(code, len));
+        match mapped {
+            Ok(mapping) => {
+                let code = self.code.get_or_init(|| mapping);
+                Ok(ExecPtr {
+                    code: code.code(),
+                    offset: 0,
+                })
+            }
+            Err(e) => {
+                self.claimed.store(false, Ordering::Release);
+                Err(e)
+            }
+        }
+    }
+
+    /// The committed code's entry pointer again, or `None` before a successful commit.
+    pub fn entry(&self) -> Option<ExecPtr<'_>> {
+        self.code.get().map(|m| ExecPtr {
+            code: m.code(),
+            offset: 0,
+        })
+    }
+
+    /// Whether this buffer holds committed code.
+    pub fn is_committed(&self) -> bool {
+        self.code.get().is_some()
+    }
+}
+
+impl Default for CodeBuffer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for CodeBuffer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.entry() {
+            Some(e) => write!(
+                f,
+                "CodeBuffer {{ committed: {} bytes at {:p} }}",
+                e.len(),
+                e.as_ptr()
+            ),
+            None => f.write_str("CodeBuffer { empty }"),
+        }
+    }
+}
+
+/// A pointer to committed, executable code: the executable-pointer contract.
+///
+/// While the [`CodeBuffer`] it came from lives (the lifetime `'a` enforces this in safe code):
+/// - the bytes from [`as_ptr`](Self::as_ptr) to `as_ptr() + len()` are mapped readable and
+///   executable, and are never writable;
+/// - they never change: the instruction cache was synchronised before the pointer was returned;
+/// - the code may be called from any thread, any number of times, concurrently.
+///
+/// `ExecPtr` is `Copy`, `Send` and `Sync`.
+#[derive(Clone, Copy)]
+pub struct ExecPtr<'a> {
+    /// From this entry to the end of the committed code.
+    code: &'a [u8],
+    /// Offset of this entry from the start of the committed code.
+    offset: usize,
+}
+
+impl<'a> ExecPtr<'a> {
+    /// The address of the entry instruction.
+    pub fn as_ptr(&self) -> *const u8 {
+        self.code.as_ptr()
+    }
+
+    /// Bytes of code from this entry to the end of the commit (always a positive multiple of 4).
+    pub fn len(&self) -> usize {
+        self.code.len()
+    }
+
+    /// Always `false`: a commit holds at least one instruction and an entry is never at its end.
+    pub fn is_empty(&self) -> bool {
+        self.code.is_empty()
+    }
+
+    /// Offset of this entry from the start of the committed code.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The code bytes from this entry on (little-endian instruction words), for listings.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.code
+    }
+
+    /// A pointer `offset` bytes further on, such as a named entry point from
+    /// [`Assembled::entry`](crate::Assembled::entry).
+    ///
+    /// Errors: [`Error::BadEntry`] unless `offset` is a multiple of 4 below [`len`](Self::len).
+    pub fn at(&self, offset: usize) -> Result<ExecPtr<'a>, Error> {
+        if offset % 4 != 0 || offset >= self.code.len() {
+            return Err(Error::BadEntry {
+                offset,
+                len: self.code.len(),
+            });
+        }
+        Ok(ExecPtr {
+            code: &self.code[offset..],
+            offset: self.offset + offset,
+        })
+    }
+
+    /// The entry as a typed function pointer, such as `extern "C" fn(u64) -> u64`.
+    ///
+    /// `F` must be pointer-sized (checked at compile time).
+    ///
+    /// # Safety
+    /// The caller guarantees that:
+    /// - `F` is an `extern "C"` (AAPCS64) function pointer type whose signature matches what the
+    ///   code at this entry expects and returns, and the code obeys the calling convention
+    ///   (callee-saved registers, stack alignment, returning with `ret`);
+    /// - the function pointer is not called after the owning [`CodeBuffer`] is dropped: unlike
+    ///   `ExecPtr`, a function pointer carries no lifetime;
+    /// - the code is AArch64 and the current CPU is AArch64 (calling it elsewhere is undefined).
+    pub unsafe fn as_fn<F: Copy>(&self) -> F {
+        const { assert!(std::mem::size_of::<F>() == std::mem::size_of::<*const u8>()) };
+        let ptr = self.as_ptr();
+        // SAFETY: F is pointer-sized (checked above); the caller guarantees it is a function
+        // pointer type matching the code, and a function pointer's representation is its address.
+        unsafe { std::mem::transmute_copy::<*const u8, F>(&ptr) }
+    }
+}
+
+impl fmt::Debug for ExecPtr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "ExecPtr({:p}, {} bytes, offset {})",
+            self.as_ptr(),
+            self.len(),
+            self.offset
+        )
+    }
+}

@@ -1,0 +1,218 @@
+//! The one error type of jitkit.
+//!
+//! Every failure a caller can provoke comes back as a value of [`Error`], never as a panic: bad
+//! input (empty code, a second commit, an out-of-range immediate or branch), and operating-system
+//! failures (which carry the `io::Error` and the size that was asked for). Each message names the
+//! value involved and the limit it broke, so a log line is enough to find the cause.
+
+use std::fmt;
+use std::io;
+
+use crate::instruction::InstructionKind;
+
+/// Everything that can go wrong in jitkit.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// `commit` was given no instructions.
+    #[error(
+        "nothing to commit: the instruction list is empty (at least one instruction is needed)"
+    )]
+    Empty,
+
+    /// The code is larger than one commit may be.
+    #[error(
+        "{instructions} instructions ({bytes} bytes) are too many for one commit: the limit is {limit} bytes"
+    )]
+    TooLarge {
+        /// Number of instructions passed in.
+        instructions: usize,
+        /// Their size in bytes, computed in 128 bits so it cannot overflow.
+        bytes: u128,
+        /// The largest number of bytes one commit accepts.
+        limit: usize,
+    },
+
+    /// `commit` was called on a buffer that already holds committed code.
+    #[error("this CodeBuffer already holds committed code: commit is once per buffer, the code is left untouched")]
+    AlreadyCommitted,
+
+    /// Mapping fresh memory failed.
+    #[error("mapping {size} bytes of read+write memory failed: {source}")]
+    Map {
+        /// Bytes asked for (page-rounded).
+        size: usize,
+        /// What the operating system said.
+        #[source]
+        source: io::Error,
+    },
+
+    /// Changing the protection of a mapping failed.
+    #[error("changing {size} bytes at {addr:#x} to {protection} failed: {source}")]
+    Protect {
+        /// Start of the range.
+        addr: usize,
+        /// Bytes in the range.
+        size: usize,
+        /// The protection asked for, such as `"read+execute"`.
+        protection: &'static str,
+        /// What the operating system said.
+        #[source]
+        source: io::Error,
+    },
+
+    /// A label was undefined, defined twice, or a reference to it could not be encoded.
+    #[error("{0}")]
+    Label(LabelError),
+
+    /// A PC-relative offset does not fit the instruction's field.
+    #[error("{kind} offset {offset} is out of range: allowed {range}")]
+    OffsetOutOfRange {
+        /// The kind of instruction whose field was too small.
+        kind: InstructionKind,
+        /// The byte offset asked for.
+        offset: i64,
+        /// The byte offsets the field can hold.
+        range: OffsetRange,
+    },
+
+    /// A PC-relative offset is not a multiple of what the instruction can express.
+    #[error("{kind} offset {offset} is misaligned: it must be a multiple of {alignment} bytes")]
+    MisalignedOffset {
+        /// The kind of instruction.
+        kind: InstructionKind,
+        /// The byte offset asked for.
+        offset: i64,
+        /// The required alignment in bytes.
+        alignment: u32,
+    },
+
+    /// The instruction has no PC-relative offset to rewrite.
+    #[error("{word:#010x} ({kind}) has no PC-relative offset")]
+    NotPcRelative {
+        /// The instruction word.
+        word: u32,
+        /// Its kind (always [`InstructionKind::Other`]).
+        kind: InstructionKind,
+    },
+
+    /// A dynamic immediate did not fit the instruction's encoding.
+    #[error("immediate {value} is out of range in `{statement}`: allowed {allowed}")]
+    Immediate {
+        /// The offending value, as the assembler reported it.
+        value: String,
+        /// The assembly statement it was used in, as written (or `"?"` where it cannot be told).
+        statement: String,
+        /// What the instruction form accepts.
+        allowed: &'static str,
+    },
+
+    /// A register number outside what the operation accepts.
+    #[error("register {reg} is not valid here: allowed {allowed}")]
+    Register {
+        /// The register number given.
+        reg: u8,
+        /// The registers accepted.
+        allowed: &'static str,
+    },
+
+    /// Assembled output is not a whole number of 32-bit words.
+    #[error("assembled {bytes} bytes, which is not a whole number of 4-byte instructions (pad data with .align 4)")]
+    PartialWord {
+        /// Bytes assembled.
+        bytes: usize,
+    },
+
+    /// An offset into committed code is out of bounds or misaligned.
+    #[error("entry offset {offset} is not valid in {len} bytes of code: it must be below {len} and a multiple of 4")]
+    BadEntry {
+        /// The offset asked for.
+        offset: usize,
+        /// Bytes of committed code.
+        len: usize,
+    },
+
+    /// Two entry points were given the same name.
+    #[error("entry point `{name}` is defined twice (at offsets {first} and {second})")]
+    DuplicateEntry {
+        /// The name used twice.
+        name: String,
+        /// Offset of the first definition.
+        first: usize,
+        /// Offset of the second.
+        second: usize,
+    },
+}
+
+/// What went wrong with a label, with the label named as it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LabelError {
+    /// A label is referenced but never defined.
+    Undefined(String),
+    /// A global or dynamic label is defined twice.
+    Duplicate(String),
+    /// A reference to the label cannot be encoded (the target is too far away).
+    OutOfRange(String),
+    /// A reference to an absolute address: code is position-independent until it is committed.
+    Absolute(usize),
+}
+
+impl fmt::Display for LabelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Undefined(l) => write!(f, "{l} is referenced but never defined"),
+            Self::Duplicate(l) => write!(f, "{l} is defined more than once"),
+            Self::OutOfRange(l) => {
+                write!(f, "a reference to {l} cannot be encoded: the target is out of the instruction's range")
+            }
+            Self::Absolute(a) => write!(
+                f,
+                "a branch to the absolute address {a:#x} cannot be encoded before the code is placed; use Assembler::call_abs"
+            ),
+        }
+    }
+}
+
+impl From<dynasmrt::DynasmError> for Error {
+    fn from(e: dynasmrt::DynasmError) -> Self {
+        use dynasmrt::{DynasmError as D, TargetKind as T};
+        Error::Label(match e {
+            D::UnknownLabel(l) => LabelError::Undefined(l.to_string()),
+            D::DuplicateLabel(l) => LabelError::Duplicate(l.to_string()),
+            D::ImpossibleRelocation(T::Value(v)) => LabelError::Absolute(v),
+            D::ImpossibleRelocation(t) => LabelError::OutOfRange(t.to_string()),
+            D::CheckFailed => LabelError::OutOfRange("a modifier check".to_string()),
+        })
+    }
+}
+
+/// An inclusive range of byte offsets a PC-relative field can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OffsetRange {
+    /// Smallest offset.
+    pub min: i64,
+    /// Largest offset.
+    pub max: i64,
+}
+
+impl OffsetRange {
+    /// Whether `offset` lies inside the range (alignment is checked separately).
+    pub fn contains(&self, offset: i64) -> bool {
+        self.min <= offset && offset <= self.max
+    }
+}
+
+impl fmt::Display for OffsetRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let span = -self.min;
+        let human = if span >= 1 << 30 {
+            format!("{} GiB", span >> 30)
+        } else if span >= 1 << 20 {
+            format!("{} MiB", span >> 20)
+        } else {
+            format!("{} KiB", span >> 10)
+        };
+        write!(f, "{}..={} bytes (±{human})", self.min, self.max)
+    }
+}

@@ -1,0 +1,64 @@
+//! The JIT memory manager: where committed code lives.
+//!
+//! Code must be written while its memory is writable and run while it is executable, and on
+//! jitkit's terms the two are never true at once (W^X). This module owns every mapping jitkit
+//! makes and every protection change, so the rest of the crate cannot break that rule:
+//!
+//! - [`mapping`]: one private mapping per buffer; mapped read+write, filled, then sealed
+//!   read+execute with one `mprotect`, and unmapped (checked) on drop.
+//! - [`icache`]: the cache and pipeline synchronisation that makes freshly written code visible
+//!   to instruction fetch on AArch64.
+
+pub(crate) mod icache;
+pub(crate) mod mapping;
+
+/// The largest commit accepted: 1 GiB. Far beyond any branch range (±128 MiB), and small enough
+/// that page rounding and pointer arithmetic can never overflow.
+pub(crate) const MAX_CODE_BYTES: usize = 1 << 30;
+
+/// The system page size, read once.
+pub(crate) fn page_size() -> usize {
+    use std::sync::OnceLock;
+    static PAGE: OnceLock<usize> = OnceLock::new();
+    *PAGE.get_or_init(|| {
+        // SAFETY: sysconf has no preconditions; it only reads a system constant.
+        let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        if n > 0 {
+            n as usize
+        } else {
+            4096
+        }
+    })
+}
+
+/// `len` rounded up to whole pages. `len` is at most [`MAX_CODE_BYTES`], so this cannot overflow.
+pub(crate) fn round_to_pages(len: usize) -> usize {
+    let page = page_size();
+    len.div_ceil(page) * page
+}
+
+/// The size in bytes of `code`, checked against the limits of one commit.
+pub(crate) fn code_size(code: &[crate::Instruction]) -> Result<usize, crate::Error> {
+    if code.is_empty() {
+        return Err(crate::Error::Empty);
+    }
+    let bytes = code.len() as u128 * 4;
+    if bytes > MAX_CODE_BYTES as u128 {
+        return Err(crate::Error::TooLarge {
+            instructions: code.len(),
+            bytes,
+            limit: MAX_CODE_BYTES,
+        });
+    }
+    Ok(bytes as usize)
+}
+
+/// Copies `code` into `dst` (exactly `4 * code.len()` bytes) in A64's little-endian order.
+pub(crate) fn copy_code(dst: &mut [u8], code: &[crate::Instruction]) {
+    #[cfg(target_endian = "little")]
+    dst.copy_from_slice(crate::Instruction::slice_as_bytes(code));
+    #[cfg(target_endian = "big")]
+    for (d, i) in dst.chunks_exact_mut(4).zip(code) {
+        d.copy_from_slice(&i.to_le_bytes());
+    }
+}
