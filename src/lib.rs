@@ -65,7 +65,7 @@ pub use assemble::__private;
 ///
 /// ```
 /// use jitkit::a64;
-/// let n: u32 = 10;
+/// let n: u64 = 10;
 /// let code = a64! {
 ///     let top, done;
 ///     ; mov x0, xzr
@@ -78,7 +78,7 @@ pub use assemble::__private;
 ///     ; =>done
 ///     ; ret
 /// }?;
-/// assert_eq!(code.len(), 8);
+/// assert_eq!(code.len(), 7);
 /// # Ok::<(), jitkit::Error>(())
 /// ```
 ///
