@@ -1,1 +1,115 @@
-fn main() {}
+//! The README's commands, as `cargo xtask <command>` (an alias in `.cargo/config.toml`).
+//!
+//! jitkit's code only runs on AArch64. On an AArch64 Linux host everything runs natively; on
+//! any other Linux host (x86-64, typically) the demo and the tests are cross-compiled for
+//! `aarch64-unknown-linux-gnu` and run under `qemu-aarch64`. Each command first checks that the
+//! tools for that are there and installs what is missing ([`toolchain`]), saying what it does,
+//! so that the two README commands work on a fresh machine.
+//!
+//! Only the standard library is used, so this crate builds before anything is installed.
+
+mod process;
+mod toolchain;
+
+use std::process::ExitCode;
+
+use process::Cargo;
+use toolchain::{Needs, Toolchain};
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [args...]
+
+commands:
+  demo [args...]   set up the toolchain, then run macros-demo as AArch64 (native, or under
+                   qemu-aarch64); args go to the demo (default: the tour)
+  test [args...]   set up the toolchain, then run the whole test suite as AArch64 and on the
+                   host; args go to both `cargo test` runs (e.g. `--test oracle`, `-- --nocapture`)
+  setup            only check and install the toolchain (rustup target aarch64-unknown-linux-gnu,
+                   qemu-user, gcc-aarch64-linux-gnu, llvm on non-AArch64 hosts; llvm on AArch64)
+  help             this text";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = match args.split_first() {
+        Some((c, rest)) => (c.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let result = match command {
+        "demo" => demo(rest),
+        "test" => test(rest),
+        "setup" if rest.is_empty() => Toolchain::setup(Needs::Tests).map(|_| ()),
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("xtask: unknown command `{}`\n\n{USAGE}", args.join(" "));
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cargo run -p macros-demo` for AArch64, passing `args` to the demo.
+fn demo(args: &[String]) -> Result<(), String> {
+    let tc = Toolchain::setup(Needs::Demo)?;
+    let mut cargo = Cargo::new(&tc, "run");
+    cargo.args(["--package", "macros-demo"]).aarch64();
+    if !args.is_empty() {
+        cargo.arg("--").args(args);
+    }
+    cargo.run(&format!("the demo as AArch64 ({})", tc.how_aarch64_runs()))
+}
+
+/// The whole suite: `cargo test --workspace` as AArch64, and on a non-AArch64 host also for the
+/// host itself (unit tests and whatever does not execute JIT code). Both runs happen even if the
+/// first fails, so one command shows every failure.
+fn test(args: &[String]) -> Result<(), String> {
+    let tc = Toolchain::setup(Needs::Tests)?;
+    // `--workspace` and `--package` do not combine: a package chosen by the caller wins.
+    let workspace = !args
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a.starts_with("-p") || a.starts_with("--package"));
+    let mut runs: Vec<(String, Result<(), String>)> = Vec::new();
+
+    let mut aarch64 = Cargo::new(&tc, "test");
+    if workspace {
+        aarch64.arg("--workspace");
+    }
+    aarch64.aarch64().args(args);
+    let what = format!("the test suite as AArch64 ({})", tc.how_aarch64_runs());
+    runs.push((what.clone(), aarch64.run(&what)));
+
+    if tc.is_cross() {
+        let mut host = Cargo::new(&tc, "test");
+        if workspace {
+            host.arg("--workspace");
+        }
+        host.args(args);
+        let what = format!(
+            "the host-side tests ({}: JIT code is compiled and committed, not called)",
+            std::env::consts::ARCH
+        );
+        runs.push((what.clone(), host.run(&what)));
+    }
+
+    println!("xtask: summary of `cargo xtask test`:");
+    for (what, result) in &runs {
+        match result {
+            Ok(()) => println!("xtask:   ok      {what}"),
+            Err(e) => println!("xtask:   FAILED  {what}: {e}"),
+        }
+    }
+    if runs.iter().all(|(_, r)| r.is_ok()) {
+        Ok(())
+    } else {
+        Err("some tests failed (see the summary above)".to_owned())
+    }
+}
