@@ -1,1 +1,47 @@
-fn main() {}
+//! `macros-demo`: jitkit as a user meets it.
+//!
+//! ```text
+//! macros-demo                 the default showcase (what `cargo xtask demo` runs)
+//! macros-demo tour [DEMO...]  the tour of the toolkit, or only the named demos
+//! macros-demo help            usage
+//! ```
+//!
+//! Each subcommand is a module with `fn main(args: &[String]) -> ExitCode`; adding one is a
+//! `mod` line and a match arm in [`main`].
+
+mod tour;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: macros-demo [COMMAND] [ARGS...]
+
+commands:
+  (none)             the showcase: everything below, in order
+  tour [DEMO...]     jitkit's tour; DEMO is one of: seed, loops, registers, callback, errors
+  help               this text";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (Some(command.as_str()), rest),
+        None => (None, &[][..]),
+    };
+    match command {
+        None => showcase(),
+        Some("tour") => tour::main(rest),
+        Some("help" | "-h" | "--help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("macros-demo: unknown command `{other}`\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// What runs without a command, and so what `cargo xtask demo` shows.
+fn showcase() -> ExitCode {
+    tour::main(&[])
+}
