@@ -1,0 +1,147 @@
+//! Helpers shared by the integration tests: reading `/proc/self/maps`, and re-running one test
+//! in a child process (for properties that need a fresh process: what reaches stderr, or a
+//! process-wide limit such as the mapping count).
+//!
+//! Each test file uses some of these, so unused ones are allowed.
+#![allow(dead_code)]
+
+use std::process::{Command, Output};
+
+/// One line of `/proc/self/maps`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    pub start: usize,
+    pub end: usize,
+    /// `rwxp`-style permissions, e.g. `r-xp`.
+    pub perms: String,
+    /// The backing file or pseudo-name (`[stack]`), empty for anonymous memory.
+    pub name: String,
+}
+
+impl Region {
+    pub fn readable(&self) -> bool {
+        self.perms.as_bytes()[0] == b'r'
+    }
+    pub fn writable(&self) -> bool {
+        self.perms.as_bytes()[1] == b'w'
+    }
+    pub fn executable(&self) -> bool {
+        self.perms.as_bytes()[2] == b'x'
+    }
+    pub fn contains(&self, addr: usize) -> bool {
+        self.start <= addr && addr < self.end
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+}
+
+/// The current process's mappings. Panics (failing the test) if the file cannot be read or parsed:
+/// every property that uses it needs it.
+pub fn maps() -> Vec<Region> {
+    let text = std::fs::read_to_string("/proc/self/maps").expect("read /proc/self/maps");
+    text.lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|line| {
+            let mut fields = line.split_whitespace();
+            let range = fields.next().expect("address range");
+            let perms = fields.next().expect("permissions").to_owned();
+            let (start, end) = range.split_once('-').expect("start-end");
+            let hex = |s: &str| usize::from_str_radix(s, 16).expect("hex address");
+            // offset, device and inode, then the optional name (which may contain spaces).
+            let name = fields.skip(3).collect::<Vec<_>>().join(" ");
+            assert_eq!(perms.len(), 4, "permissions in {line:?}");
+            Region {
+                start: hex(start),
+                end: hex(end),
+                perms,
+                name,
+            }
+        })
+        .collect()
+}
+
+/// Mappings that are writable and executable at once (W^X says: none).
+pub fn wx_regions() -> Vec<Region> {
+    maps()
+        .into_iter()
+        .filter(|r| r.writable() && r.executable())
+        .collect()
+}
+
+/// The mapping that holds `addr`, if any.
+pub fn region_of(addr: usize) -> Option<Region> {
+    maps().into_iter().find(|r| r.contains(addr))
+}
+
+/// Environment variable that tells a re-run test binary which child role to play.
+pub const CHILD_ENV: &str = "JITKIT_TEST_CHILD";
+
+/// The child role this process was started for, or `None` in a normal test run.
+pub fn child_role() -> Option<String> {
+    std::env::var(CHILD_ENV).ok()
+}
+
+/// The runner cargo used to start this binary, from `CARGO_TARGET_<TRIPLE>_RUNNER` (such as
+/// `qemu-aarch64 -L /usr/aarch64-linux-gnu` when testing AArch64 on another host).
+fn runner() -> Vec<String> {
+    let env = if cfg!(target_env = "musl") {
+        "musl"
+    } else {
+        "gnu"
+    };
+    let triple = format!(
+        "{}_unknown_{}_{env}",
+        std::env::consts::ARCH,
+        std::env::consts::OS
+    );
+    let var = format!("CARGO_TARGET_{}_RUNNER", triple.to_uppercase());
+    std::env::var(var)
+        .map(|r| r.split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// Re-runs the test called `test` (its path inside this test binary) in a child process, with
+/// [`CHILD_ENV`] set to `role`, output not captured by the harness, and returns its output.
+///
+/// The child is started the way cargo started this binary: directly, or through the runner
+/// named in `CARGO_TARGET_<TRIPLE>_RUNNER` (an emulator cannot `execve` a foreign binary unless
+/// binfmt_misc is set up).
+pub fn run_child(test: &str, role: &str) -> Output {
+    let exe = std::env::current_exe().expect("current_exe");
+    let mut argv = runner();
+    argv.push(exe.to_string_lossy().into_owned());
+    argv.extend(
+        ["--exact", test, "--nocapture", "--test-threads=1"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    let out = Command::new(&argv[0])
+        .args(&argv[1..])
+        .env(CHILD_ENV, role)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot start {argv:?}: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("running 1 test"),
+        "the child {argv:?} did not run exactly one test (status {}; stdout {stdout:?}; stderr {:?}). \
+         Under an emulator, name it in CARGO_TARGET_<TRIPLE>_RUNNER so tests can re-run themselves.",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A small xorshift64 generator: reproducible pseudo-random test values without a dependency.
+pub struct XorShift(pub u64);
+
+impl XorShift {
+    pub fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+}
