@@ -67,16 +67,20 @@ fn demo(args: &[String]) -> Result<(), String> {
     cargo.run(&format!("the demo as AArch64 ({})", tc.how_aarch64_runs()))
 }
 
+/// Whether cargo arguments pick packages (`-p`, `--package`), which replaces `--workspace`.
+/// Arguments after `--` belong to the test binaries and do not count.
+fn chooses_package(args: &[String]) -> bool {
+    args.iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a.starts_with("-p") || a.starts_with("--package"))
+}
+
 /// The whole suite: `cargo test --workspace` as AArch64, and on a non-AArch64 host also for the
 /// host itself (unit tests and whatever does not execute JIT code). Both runs happen even if the
 /// first fails, so one command shows every failure.
 fn test(args: &[String]) -> Result<(), String> {
     let tc = Toolchain::setup(Needs::Tests)?;
-    // `--workspace` and `--package` do not combine: a package chosen by the caller wins.
-    let workspace = !args
-        .iter()
-        .take_while(|a| *a != "--")
-        .any(|a| a.starts_with("-p") || a.starts_with("--package"));
+    let workspace = !chooses_package(args);
     let mut runs: Vec<(String, Result<(), String>)> = Vec::new();
 
     let mut aarch64 = Cargo::new(&tc, "test");
@@ -111,5 +115,24 @@ fn test(args: &[String]) -> Result<(), String> {
         Ok(())
     } else {
         Err("some tests failed (see the summary above)".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chooses_package;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_package_choice_replaces_the_workspace() {
+        assert!(chooses_package(&args(&["-p", "macros-demo"])));
+        assert!(chooses_package(&args(&["-pjitkit"])));
+        assert!(chooses_package(&args(&["--package=jitkit"])));
+        assert!(!chooses_package(&args(&["--test", "errors"])));
+        assert!(!chooses_package(&args(&["--", "-p"])));
+        assert!(!chooses_package(&[]));
     }
 }

@@ -106,3 +106,18 @@ impl<'t> Cargo<'t> {
         run(&mut self.cmd)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_are_shown_as_a_shell_would_need_them() {
+        let mut cmd = Command::new("qemu-aarch64");
+        cmd.args(["-L", "/usr/aarch64-linux-gnu", "a b", "it's", ""]);
+        assert_eq!(
+            show(&cmd),
+            r"qemu-aarch64 -L /usr/aarch64-linux-gnu 'a b' 'it'\''s' ''"
+        );
+    }
+}

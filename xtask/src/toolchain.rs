@@ -150,30 +150,35 @@ impl Toolchain {
     /// The environment that makes cargo link AArch64 binaries with the cross gcc and run them
     /// under qemu-aarch64. A value the caller has set already is kept.
     pub fn cross_env(&self) -> Vec<(&'static str, String)> {
-        let wanted = [
-            (
-                "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER",
-                LINKER.to_owned(),
-            ),
-            (
-                "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER",
-                format!("qemu-aarch64 -L {SYSROOT}"),
-            ),
-        ];
-        wanted
-            .into_iter()
-            .filter_map(|(key, value)| match std::env::var(key) {
-                Ok(mine) => {
-                    println!("xtask: keeping {key}={mine:?} from the environment");
-                    None
-                }
-                Err(_) => {
-                    println!("xtask: {key}={value:?}");
-                    Some((key, value))
-                }
-            })
-            .collect()
+        cross_env_with(|key| std::env::var(key).ok())
     }
+}
+
+/// [`Toolchain::cross_env`] with `preset` telling which variables the caller has set.
+fn cross_env_with(preset: impl Fn(&str) -> Option<String>) -> Vec<(&'static str, String)> {
+    let wanted = [
+        (
+            "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER",
+            LINKER.to_owned(),
+        ),
+        (
+            "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER",
+            format!("qemu-aarch64 -L {SYSROOT}"),
+        ),
+    ];
+    wanted
+        .into_iter()
+        .filter_map(|(key, value)| match preset(key) {
+            Some(mine) => {
+                println!("xtask: keeping {key}={mine:?} from the environment");
+                None
+            }
+            None => {
+                println!("xtask: {key}={value:?}");
+                Some((key, value))
+            }
+        })
+        .collect()
 }
 
 /// Prints whether `tool` was found and returns where.
@@ -269,13 +274,17 @@ fn apt_install(packages: &[&str]) -> Result<(), String> {
 
 /// Whether this process runs with effective user id 0, from `/proc/self/status`.
 fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            let uid = status.lines().find_map(|l| l.strip_prefix("Uid:"))?;
-            uid.split_whitespace().nth(1).map(|euid| euid == "0")
-        })
-        .unwrap_or(false)
+    std::fs::read_to_string("/proc/self/status").is_ok_and(|status| euid_is_root(&status))
+}
+
+/// Whether the effective uid (the second number on the `Uid:` line) of a `/proc/PID/status`
+/// text is 0.
+fn euid_is_root(status: &str) -> bool {
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|uids| uids.split_whitespace().nth(1))
+        .is_some_and(|euid| euid == "0")
 }
 
 /// The first executable called `name` on `PATH`.
@@ -314,4 +323,43 @@ fn is_executable(path: &Path) -> bool {
 #[cfg(not(unix))]
 fn is_executable(path: &Path) -> bool {
     path.is_file()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn root_is_the_effective_uid() {
+        assert!(euid_is_root(
+            "Name:\tx\nUid:\t1000\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
+        ));
+        assert!(!euid_is_root("Uid:\t0\t1000\t1000\t1000\n"));
+        assert!(!euid_is_root("Name:\tno uid line\n"));
+    }
+
+    #[test]
+    fn the_cross_environment_names_the_linker_and_qemu() {
+        let env = cross_env_with(|_| None);
+        assert_eq!(
+            env,
+            [
+                (
+                    "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER",
+                    LINKER.to_owned()
+                ),
+                (
+                    "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER",
+                    "qemu-aarch64 -L /usr/aarch64-linux-gnu".to_owned()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_variable_the_caller_set_is_kept() {
+        let env = cross_env_with(|key| key.ends_with("_LINKER").then(|| "my-cc".to_owned()));
+        assert_eq!(env.len(), 1);
+        assert_eq!(env[0].0, "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER");
+    }
 }
