@@ -76,14 +76,15 @@ fn chooses_package(args: &[String]) -> bool {
 }
 
 /// The whole suite: `cargo test --workspace` as AArch64, and on a non-AArch64 host also for the
-/// host itself (unit tests and whatever does not execute JIT code). Both runs happen even if the
-/// first fails, so one command shows every failure.
+/// host itself (unit tests and whatever does not execute JIT code). Every test binary runs and
+/// both runs happen even after a failure (`--no-fail-fast`), so one command shows every failure.
 fn test(args: &[String]) -> Result<(), String> {
     let tc = Toolchain::setup(Needs::Tests)?;
     let workspace = !chooses_package(args);
     let mut runs: Vec<(String, Result<(), String>)> = Vec::new();
 
     let mut aarch64 = Cargo::new(&tc, "test");
+    aarch64.arg("--no-fail-fast");
     if workspace {
         aarch64.arg("--workspace");
     }
@@ -93,6 +94,7 @@ fn test(args: &[String]) -> Result<(), String> {
 
     if tc.is_cross() {
         let mut host = Cargo::new(&tc, "test");
+        host.arg("--no-fail-fast");
         if workspace {
             host.arg("--workspace");
         }
