@@ -14,8 +14,9 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
+use crate::memory::pool::Block;
 use crate::memory::{self, mapping::Mapping};
-use crate::{Error, Instruction};
+use crate::{CodePool, Error, Instruction};
 
 /// A commit-once owner of executable memory.
 ///
@@ -36,12 +37,38 @@ use crate::{Error, Instruction};
 ///
 /// `CodeBuffer` is `Send + Sync`: commit on one thread, call from any. `commit` takes `&self`
 /// and is atomic: of two racing commits one wins, the other gets [`Error::AlreadyCommitted`].
-/// Dropping the buffer unmaps the code; every [`ExecPtr`] into it is gone by then (the borrow
-/// checker sees to that), and every function pointer taken from one must be too.
+/// Dropping the buffer unmaps the code (or returns it to its pool); every [`ExecPtr`] into it
+/// is gone by then (the borrow checker sees to that), and every function pointer taken from one
+/// must be too.
+///
+/// # Own pages or a pool
+/// [`CodeBuffer::new`] makes a buffer that maps pages of its own at commit (one `mmap` and one
+/// `mprotect`) and unmaps them on drop: no shared state, no process-wide file, memory returned
+/// to the system at once, which suits a program that commits a few large blocks. It stays the
+/// default for that reason. A program that commits many functions, and frees some, should use
+/// [`CodeBuffer::in_pool`]: commits share pages of a [`CodePool`], take no system call in the
+/// steady state, and freed space is reused. The contract below is the same for both.
 pub struct CodeBuffer {
     /// Set (never cleared) by the one commit that wins; a failed commit releases it.
     claimed: AtomicBool,
-    code: OnceLock<Mapping>,
+    /// Where a commit gets its memory: `None` for pages of its own.
+    pool: Option<CodePool>,
+    code: OnceLock<Committed>,
+}
+
+/// The memory a committed buffer owns.
+enum Committed {
+    Own(Mapping),
+    Pooled(Block),
+}
+
+impl Committed {
+    fn code(&self) -> &[u8] {
+        match self {
+            Committed::Own(m) => m.code(),
+            Committed::Pooled(b) => b.code(),
+        }
+    }
 }
 
 impl CodeBuffer {
@@ -49,24 +76,45 @@ impl CodeBuffer {
     pub const fn new() -> Self {
         CodeBuffer {
             claimed: AtomicBool::new(false),
+            pool: None,
             code: OnceLock::new(),
         }
+    }
+
+    /// An empty buffer whose commit copies into `pool` (see [`CodePool`]). Dropping the buffer
+    /// returns the space to the pool. Allocates nothing until [`commit`](Self::commit).
+    pub fn in_pool(pool: &CodePool) -> Self {
+        CodeBuffer {
+            claimed: AtomicBool::new(false),
+            pool: Some(pool.clone()),
+            code: OnceLock::new(),
+        }
+    }
+
+    /// The pool this buffer commits into, if any.
+    pub fn pool(&self) -> Option<&CodePool> {
+        self.pool.as_ref()
     }
 
     /// Commits `code` and returns a pointer to its first instruction.
     ///
     /// Errors: [`Error::AlreadyCommitted`] if this buffer holds code (the code is left as it
     /// was); [`Error::Empty`] and [`Error::TooLarge`] for bad sizes; [`Error::Map`] and
-    /// [`Error::Protect`] when the operating system refuses memory. A commit that fails leaves
-    /// the buffer empty, so it may be tried again.
+    /// [`Error::Protect`] (and, in a pool, [`Error::MemoryFile`]) when the operating system
+    /// refuses memory. A commit that fails leaves the buffer empty, so it may be tried again.
     pub fn commit(&self, code: &[Instruction]) -> Result<ExecPtr<'_>, Error> {
         if self.claimed.swap(true, Ordering::AcqRel) {
             return Err(Error::AlreadyCommitted);
         }
-        let mapped = memory::code_size(code).and_then(|len| Mapping::with_code(code, len));
-        match mapped {
-            Ok(mapping) => {
-                let code = self.code.get_or_init(|| mapping);
+        let committed = match &self.pool {
+            Some(pool) => pool.commit(code).map(Committed::Pooled),
+            None => memory::code_size(code)
+                .and_then(|len| Mapping::with_code(code, len))
+                .map(Committed::Own),
+        };
+        match committed {
+            Ok(committed) => {
+                let code = self.code.get_or_init(|| committed);
                 Ok(ExecPtr {
                     code: code.code(),
                     offset: 0,
@@ -81,8 +129,8 @@ impl CodeBuffer {
 
     /// The committed code's entry pointer again, or `None` before a successful commit.
     pub fn entry(&self) -> Option<ExecPtr<'_>> {
-        self.code.get().map(|m| ExecPtr {
-            code: m.code(),
+        self.code.get().map(|c| ExecPtr {
+            code: c.code(),
             offset: 0,
         })
     }
@@ -90,6 +138,14 @@ impl CodeBuffer {
     /// Whether this buffer holds committed code.
     pub fn is_committed(&self) -> bool {
         self.code.get().is_some()
+    }
+}
+
+impl Drop for CodeBuffer {
+    fn drop(&mut self) {
+        if let (Some(pool), Some(Committed::Pooled(block))) = (&self.pool, self.code.take()) {
+            pool.release(block);
+        }
     }
 }
 

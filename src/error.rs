@@ -61,6 +61,18 @@ pub enum Error {
         source: io::Error,
     },
 
+    /// Creating or growing the memory file behind a [`CodePool`](crate::CodePool) failed.
+    #[error("{operation} of the code pool's memory file ({size} bytes) failed: {source}")]
+    MemoryFile {
+        /// `"create"` or `"grow"`.
+        operation: &'static str,
+        /// The file size asked for (0 when creating).
+        size: u64,
+        /// What the operating system said.
+        #[source]
+        source: io::Error,
+    },
+
     /// A label was undefined, defined twice, or a reference to it could not be encoded.
     #[error("{0}")]
     Label(LabelError),

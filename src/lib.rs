@@ -28,6 +28,9 @@
 //!   cache, seals the memory read+execute and returns an [`ExecPtr`].
 //! - [`ExecPtr`] is the executable-pointer contract: valid, executable and immutable for as long
 //!   as its buffer lives; never writable and executable at once (W^X).
+//! - [`CodePool`] is shared executable memory for many commits ([`CodeBuffer::in_pool`]):
+//!   functions share pages, commits make no system call in the steady state, freed space is
+//!   reused.
 //! - [`Error`] is the one error type.
 //!
 //! Data flows one way: text → encodings → memory → pointer.
@@ -47,6 +50,7 @@ pub use assemble::{Assembled, Assembler};
 pub use buffer::{CodeBuffer, ExecPtr};
 pub use error::{Error, LabelError, OffsetRange};
 pub use instruction::{Instruction, InstructionKind};
+pub use memory::pool::{CodePool, PoolBuilder, PoolStats, Strategy};
 
 /// dynasm's macro, for `dynasm!(asm ; .arch aarch64 ; ...)` on an [`Assembler`].
 pub use dynasm::dynasm;

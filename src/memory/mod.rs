@@ -6,11 +6,14 @@
 //!
 //! - [`mapping`]: one private mapping per buffer; mapped read+write, filled, then sealed
 //!   read+execute with one `mprotect`, and unmapped (checked) on drop.
+//! - [`pool`]: pooled memory shared by many commits: one memory file mapped twice, read+write
+//!   and read+execute, never both; freed space recycled in batches.
 //! - [`icache`]: the cache and pipeline synchronisation that makes freshly written code visible
 //!   to instruction fetch on AArch64.
 
 pub(crate) mod icache;
 pub(crate) mod mapping;
+pub(crate) mod pool;
 
 /// The largest commit accepted: 1 GiB. Far beyond any branch range (±128 MiB), and small enough
 /// that page rounding and pointer arithmetic can never overflow.

@@ -1,0 +1,224 @@
+//! One chunk of pooled memory: a range of a memory file mapped twice.
+//!
+//! The read+write view is where code is copied in; it is never executable. The read+execute
+//! view is where code runs; it is never writable. Both are `MAP_SHARED` views of the same pages
+//! of an anonymous memory file (`memfd_create`), so a byte written through one is seen through
+//! the other, no protection ever changes, and the kernel counts each page once in `Pss`.
+//!
+//! A fresh chunk is populated (write-faulted through the writable view, read-faulted through the
+//! executable one) so a commit into it takes no page fault. Recycling replaces part of the
+//! executable view with a fresh mapping of the same file range (see `recycle.rs` for why).
+
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::ptr::NonNull;
+
+use crate::Error;
+
+/// An anonymous memory file: the backing store of chunks.
+pub(super) struct MemFile {
+    fd: OwnedFd,
+    len: u64,
+}
+
+impl MemFile {
+    /// Creates an empty memory file.
+    pub(super) fn new() -> io::Result<MemFile> {
+        // SAFETY: the name is a NUL-terminated string; MFD_CLOEXEC is a valid flag.
+        let fd = unsafe { libc::memfd_create(c"jitkit-pool".as_ptr(), libc::MFD_CLOEXEC) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: memfd_create returned a fresh descriptor that nothing else owns.
+        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+        Ok(MemFile { fd, len: 0 })
+    }
+
+    /// Grows the file by `size` bytes and returns the offset of the new range.
+    pub(super) fn grow(&mut self, size: usize) -> Result<u64, Error> {
+        let offset = self.len;
+        let new_len = offset + size as u64;
+        // SAFETY: ftruncate on a descriptor we own; the length fits off_t (checked by the
+        // caller's limits: at most MAX_CODE_BYTES per chunk and far fewer chunks than 2^32).
+        let rc = unsafe { libc::ftruncate(self.fd.as_raw_fd(), new_len as libc::off_t) };
+        if rc != 0 {
+            return Err(Error::MemoryFile {
+                operation: "grow",
+                size: new_len,
+                source: io::Error::last_os_error(),
+            });
+        }
+        self.len = new_len;
+        Ok(offset)
+    }
+
+    fn raw(&self) -> libc::c_int {
+        self.fd.as_raw_fd()
+    }
+}
+
+/// The two views of `size` bytes of a memory file at `offset`.
+pub(super) struct Chunk {
+    rw: NonNull<u8>,
+    rx: NonNull<u8>,
+    size: usize,
+    offset: u64,
+}
+
+// SAFETY: a Chunk is two address ranges owned by the pool; nothing in it is tied to a thread.
+// Writes through `rw` are made only to slots the pool handed out to exactly one committer.
+unsafe impl Send for Chunk {}
+
+impl Chunk {
+    /// Maps `size` bytes (whole pages) of `file` from `offset` twice and populates them.
+    pub(super) fn map(file: &MemFile, offset: u64, size: usize) -> Result<Chunk, Error> {
+        let rw = map_view(file, offset, size, libc::PROT_READ | libc::PROT_WRITE, 0)?;
+        populate_writable(rw, size);
+        let rx = match map_view(
+            file,
+            offset,
+            size,
+            libc::PROT_READ | libc::PROT_EXEC,
+            libc::MAP_POPULATE,
+        ) {
+            Ok(rx) => rx,
+            Err(e) => {
+                unmap(rw, size);
+                return Err(e);
+            }
+        };
+        Ok(Chunk {
+            rw,
+            rx,
+            size,
+            offset,
+        })
+    }
+
+    /// Bytes in the chunk.
+    pub(super) fn size(&self) -> usize {
+        self.size
+    }
+
+    /// The address of byte `at` in the writable view.
+    pub(super) fn writable(&self, at: usize) -> NonNull<u8> {
+        debug_assert!(at < self.size);
+        // SAFETY: `at` is inside the mapping, so the sum stays in the same allocation and is
+        // not null.
+        unsafe { NonNull::new_unchecked(self.rw.as_ptr().add(at)) }
+    }
+
+    /// The address of byte `at` in the executable view.
+    pub(super) fn executable(&self, at: usize) -> NonNull<u8> {
+        debug_assert!(at < self.size);
+        // SAFETY: `at` is inside the mapping, so the sum stays in the same allocation and is
+        // not null.
+        unsafe { NonNull::new_unchecked(self.rx.as_ptr().add(at)) }
+    }
+
+    /// Replaces bytes `start..end` (page-aligned) of the executable view with a fresh
+    /// read+execute mapping of the same file range. The contents do not change; the kernel
+    /// swaps the mapping under its lock, so a thread running other code on these pages waits on
+    /// a page fault and goes on; emulators and the kernel forget what they knew of the old one.
+    pub(super) fn remap_executable(
+        &self,
+        file: &MemFile,
+        start: usize,
+        end: usize,
+    ) -> Result<(), Error> {
+        debug_assert!(start < end && end <= self.size);
+        let addr = self.executable(start);
+        let len = end - start;
+        // SAFETY: MAP_FIXED replaces exactly `len` bytes inside our own executable view with
+        // the same file range it already shows, read+execute, so every byte keeps its value and
+        // every live function its address. No other mapping is touched.
+        let p = unsafe {
+            libc::mmap(
+                addr.as_ptr().cast(),
+                len,
+                libc::PROT_READ | libc::PROT_EXEC,
+                libc::MAP_SHARED | libc::MAP_FIXED,
+                file.raw(),
+                (self.offset + start as u64) as libc::off_t,
+            )
+        };
+        if p == libc::MAP_FAILED || p != addr.as_ptr().cast() {
+            return Err(Error::Protect {
+                addr: addr.as_ptr() as usize,
+                size: len,
+                protection: "read+execute (remap)",
+                source: io::Error::last_os_error(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Chunk {
+    fn drop(&mut self) {
+        unmap(self.rx, self.size);
+        unmap(self.rw, self.size);
+    }
+}
+
+fn map_view(
+    file: &MemFile,
+    offset: u64,
+    size: usize,
+    prot: libc::c_int,
+    extra: libc::c_int,
+) -> Result<NonNull<u8>, Error> {
+    // SAFETY: a new shared mapping of our own memory file at an address the kernel picks;
+    // it overlaps nothing that exists.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            size,
+            prot,
+            libc::MAP_SHARED | extra,
+            file.raw(),
+            offset as libc::off_t,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return Err(Error::Map {
+            size,
+            source: io::Error::last_os_error(),
+        });
+    }
+    NonNull::new(p.cast()).ok_or_else(|| Error::Map {
+        size,
+        source: io::Error::other("mmap returned a null address"),
+    })
+}
+
+/// Write-faults every page of a fresh writable view, so the first commit into it does not.
+fn populate_writable(rw: NonNull<u8>, size: usize) {
+    const MADV_POPULATE_WRITE: libc::c_int = 23;
+    // SAFETY: advice on a range we just mapped; MADV_POPULATE_WRITE only faults pages in.
+    let rc = unsafe { libc::madvise(rw.as_ptr().cast(), size, MADV_POPULATE_WRITE) };
+    if rc == 0 {
+        return;
+    }
+    // Kernels before 5.14 lack the advice: touch each page instead.
+    let page = crate::memory::page_size();
+    for at in (0..size).step_by(page) {
+        // SAFETY: `at` is inside the fresh read+write view, which nothing else uses yet; the
+        // byte is zero (a new file range) and stays zero.
+        unsafe { std::ptr::write_volatile(rw.as_ptr().add(at), 0) };
+    }
+}
+
+fn unmap(addr: NonNull<u8>, size: usize) {
+    // SAFETY: `addr`/`size` describe a view this module mapped; it is unmapped once, when its
+    // chunk drops, after every slot in it was released (each CodeBuffer holds the pool alive).
+    let rc = unsafe { libc::munmap(addr.as_ptr().cast(), size) };
+    if rc != 0 {
+        let err = io::Error::last_os_error();
+        eprintln!("jitkit: munmap of {size} bytes at {addr:p} failed ({err}); the pages leak");
+        debug_assert!(
+            false,
+            "jitkit: munmap of {size} bytes at {addr:p} failed: {err}"
+        );
+    }
+}

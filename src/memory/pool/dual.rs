@@ -1,0 +1,273 @@
+//! The dual-mapped pool's state: chunks, their bookkeeping and the free lists, under one lock.
+//!
+//! [`Dual::allocate`] is the whole placement policy: a clean slot of the commit's size class
+//! (or a run of clean pages), else every freed byte recycled at once, else a new chunk.
+
+use super::chunk::{Chunk, MemFile};
+use super::recycle;
+use super::slots::{self, ChunkSlots, Place};
+use super::{PoolStats, Slot};
+use crate::memory::{icache, page_size, round_to_pages};
+use crate::Error;
+
+/// A chunk and its bookkeeping (`slots` is `None` for a chunk of its own, one commit wide).
+pub(super) struct Entry {
+    pub(super) chunk: Chunk,
+    pub(super) slots: Option<ChunkSlots>,
+    /// The memory file of a chunk of its own, closed with it.
+    _own_file: Option<MemFile>,
+}
+
+/// For each size class, the slab pages that have clean free slots, as (chunk, page).
+pub(super) struct Lists {
+    by_class: Vec<Vec<(u32, u32)>>,
+}
+
+impl Lists {
+    fn new() -> Self {
+        let classes = page_size() / 2 / slots::GRANULE + 1;
+        Lists {
+            by_class: (0..classes).map(|_| Vec::new()).collect(),
+        }
+    }
+
+    /// Re-lists exactly the slab pages with clean free slots.
+    pub(super) fn rebuild(&mut self, chunks: &[Option<Entry>]) {
+        for l in &mut self.by_class {
+            l.clear();
+        }
+        for (c, entry) in chunks.iter().enumerate() {
+            if let Some(Entry {
+                slots: Some(slots), ..
+            }) = entry
+            {
+                slots.partial_pages(|page, class| {
+                    self.by_class[usize::from(class)].push((c as u32, page as u32))
+                });
+            }
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.by_class
+            .iter()
+            .map(|l| l.capacity() * std::mem::size_of::<(u32, u32)>())
+            .sum()
+    }
+}
+
+/// The dual-mapped pool's state, under one lock.
+pub(super) struct Dual {
+    file: MemFile,
+    chunk_size: usize,
+    chunks: Vec<Option<Entry>>,
+    lists: Lists,
+    stats: PoolStats,
+}
+
+impl Dual {
+    pub(super) fn new(file: MemFile, chunk_size: usize) -> Self {
+        Dual {
+            file,
+            chunk_size,
+            chunks: Vec::new(),
+            lists: Lists::new(),
+            stats: PoolStats::default(),
+        }
+    }
+
+    pub(super) fn stats(&self) -> PoolStats {
+        let mut s = self.stats;
+        s.freed_bytes = self
+            .chunks
+            .iter()
+            .flatten()
+            .filter_map(|e| e.slots.as_ref())
+            .map(ChunkSlots::dirty_bytes)
+            .sum();
+        s.bookkeeping_bytes = self.lists.heap_bytes()
+            + self.chunks.capacity() * std::mem::size_of::<Option<Entry>>()
+            + self
+                .chunks
+                .iter()
+                .flatten()
+                .filter_map(|e| e.slots.as_ref())
+                .map(ChunkSlots::heap_bytes)
+                .sum::<usize>();
+        s
+    }
+
+    /// Finds space for `len` bytes: clean space first, then recycled space, then a new chunk.
+    pub(super) fn allocate(&mut self, len: usize) -> Result<Slot, Error> {
+        let page = page_size();
+        if len > self.chunk_size {
+            return self.allocate_own_chunk(len);
+        }
+        let class = ChunkSlots::slab_class(len, page);
+        let mut recycled = false;
+        loop {
+            let found = match class {
+                Some(class) => self.take_slot(class),
+                None => self.take_run(len.div_ceil(page)),
+            };
+            if let Some((chunk, place)) = found {
+                return Ok(self.slot(chunk, place, len));
+            }
+            if !recycled && self.dirty_bytes() > 0 {
+                recycled = true;
+                // A failed recycling leaves the freed space unused; growing still works.
+                let _ = self.recycle();
+                continue;
+            }
+            self.grow(self.chunk_size, false)?;
+        }
+    }
+
+    fn take_slot(&mut self, class: u16) -> Option<(usize, Place)> {
+        let list = &mut self.lists.by_class[usize::from(class)];
+        while let Some(&(c, p)) = list.last() {
+            let slots = self.chunks[c as usize].as_mut()?.slots.as_mut()?;
+            match slots.take_slot(p as usize, class) {
+                Some((place, more)) => {
+                    if !more {
+                        list.pop();
+                    }
+                    return Some((c as usize, place));
+                }
+                None => {
+                    list.pop();
+                }
+            }
+        }
+        // A fresh page, from the newest chunks first (older ones are usually full).
+        for (c, entry) in self.chunks.iter_mut().enumerate().rev() {
+            let Some(Entry {
+                slots: Some(slots), ..
+            }) = entry
+            else {
+                continue;
+            };
+            if let Some(p) = slots.new_slab_page(class) {
+                let (place, more) = slots.take_slot(p, class)?;
+                if more {
+                    list.push((c as u32, p as u32));
+                }
+                return Some((c, place));
+            }
+        }
+        None
+    }
+
+    fn take_run(&mut self, pages: usize) -> Option<(usize, Place)> {
+        self.chunks
+            .iter_mut()
+            .enumerate()
+            .rev()
+            .find_map(|(c, entry)| Some((c, entry.as_mut()?.slots.as_mut()?.take_run(pages)?)))
+    }
+
+    fn dirty_bytes(&self) -> usize {
+        self.chunks
+            .iter()
+            .flatten()
+            .filter_map(|e| e.slots.as_ref())
+            .map(ChunkSlots::dirty_bytes)
+            .sum()
+    }
+
+    /// Maps a new chunk of `size` bytes (of the shared file, or of a file of its own) and
+    /// returns its index.
+    fn grow(&mut self, size: usize, own: bool) -> Result<usize, Error> {
+        let (chunk, own_file) = if own {
+            let file = MemFile::new().map_err(|source| Error::MemoryFile {
+                operation: "create",
+                size: size as u64,
+                source,
+            })?;
+            let mut file = file;
+            let offset = file.grow(size)?;
+            (Chunk::map(&file, offset, size)?, Some(file))
+        } else {
+            let offset = self.file.grow(size)?;
+            (Chunk::map(&self.file, offset, size)?, None)
+        };
+        // The new addresses may have held code before (unmapped since): forget it everywhere.
+        icache::sync_other_cores();
+        let entry = Entry {
+            slots: (!own).then(|| ChunkSlots::new(size, page_size())),
+            chunk,
+            _own_file: own_file,
+        };
+        self.stats.mapped_bytes += size;
+        self.stats.chunks += 1;
+        let index = match self.chunks.iter().position(Option::is_none) {
+            Some(i) => {
+                self.chunks[i] = Some(entry);
+                i
+            }
+            None => {
+                self.chunks.push(Some(entry));
+                self.chunks.len() - 1
+            }
+        };
+        Ok(index)
+    }
+
+    fn allocate_own_chunk(&mut self, len: usize) -> Result<Slot, Error> {
+        let size = round_to_pages(len);
+        let c = self.grow(size, true)?;
+        Ok(self.slot(
+            c,
+            Place {
+                offset: 0,
+                reserved: size,
+            },
+            len,
+        ))
+    }
+
+    fn slot(&mut self, chunk: usize, place: Place, len: usize) -> Slot {
+        self.stats.committed_bytes += len;
+        self.stats.live_functions += 1;
+        let Some(entry) = &self.chunks[chunk] else {
+            unreachable!("slots are only taken from mapped chunks")
+        };
+        Slot {
+            rx: entry.chunk.executable(place.offset),
+            rw: entry.chunk.writable(place.offset),
+            len: len as u32,
+            chunk: chunk as u32,
+            offset: place.offset as u32,
+            reserved: place.reserved as u32,
+        }
+    }
+
+    /// Marks a slot's space freed. Returns a chunk of its own to unmap (outside the lock is not
+    /// needed for correctness; the caller drops it).
+    pub(super) fn release(&mut self, slot: &Slot) -> Option<Entry> {
+        self.stats.committed_bytes -= slot.len as usize;
+        self.stats.live_functions -= 1;
+        let c = slot.chunk as usize;
+        let entry = self.chunks.get_mut(c)?.as_mut()?;
+        match &mut entry.slots {
+            Some(slots) => {
+                slots.release(slot.place());
+                None
+            }
+            None => {
+                self.stats.mapped_bytes -= entry.chunk.size();
+                self.stats.chunks -= 1;
+                self.chunks[c].take()
+            }
+        }
+    }
+
+    pub(super) fn recycle(&mut self) -> Result<usize, Error> {
+        let done = recycle::recycle(&self.file, &mut self.chunks, &mut self.lists)?;
+        if done.pages > 0 {
+            self.stats.recycles += 1;
+            self.stats.recycled_pages += done.pages;
+        }
+        Ok(done.pages)
+    }
+}
