@@ -11,7 +11,10 @@
 //! as a host program, also when this test is itself run under qemu-user (which hands `execve`
 //! of a foreign binary to the kernel).
 
-use std::process::Command;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use jitkit::InstructionKind;
 
 use jitkit::{a64, Error, Instruction};
 
@@ -421,14 +424,19 @@ fn llvm_mc() -> String {
 /// Assembles `source` with llvm-mc and returns its encodings grouped by the `fN:` labels.
 fn llvm_encodings(source: &str, count: usize) -> Vec<Vec<u32>> {
     let mc = llvm_mc();
-    let path = std::env::temp_dir().join(format!("jitkit-oracle-{}.s", std::process::id()));
-    std::fs::write(&path, source).expect("write the llvm-mc input");
-    let out = Command::new(&mc)
+    let mut child = Command::new(&mc)
         .args(["-triple=aarch64", "-mattr=+lse", "-show-encoding"])
-        .arg(&path)
-        .output()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap_or_else(|e| panic!("running {mc}: {e}"));
-    let _ = std::fs::remove_file(&path);
+    let mut stdin = child.stdin.take().expect("stdin");
+    // Written from a thread so a full stdout pipe cannot block the write.
+    let source = source.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(source.as_bytes()));
+    let out = child.wait_with_output().expect("llvm-mc output");
+    writer.join().unwrap().expect("write llvm-mc input");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success() && out.stderr.is_empty(),
@@ -463,8 +471,8 @@ fn llvm_encodings(source: &str, count: usize) -> Vec<Vec<u32>> {
     groups
 }
 
-#[test]
-fn a64_matches_llvm_mc_on_every_form() {
+/// Every form, with its section name, and what llvm-mc encodes for each.
+fn table() -> (Vec<(&'static str, Form)>, Vec<Vec<u32>>) {
     let sections = [
         ("data processing", data_processing()),
         ("loads and stores", loads_and_stores()),
@@ -482,13 +490,24 @@ fn a64_matches_llvm_mc_on_every_form() {
     let mut source = String::new();
     for (i, (_, form)) in forms.iter().enumerate() {
         source.push_str(&format!("f{i}:\n"));
-        for stmt in form.llvm.split([';', '\n']).map(str::trim) {
-            if !stmt.is_empty() {
-                source.push_str(&format!("\t{stmt}\n"));
-            }
+        for stmt in statements(&form.llvm) {
+            source.push_str(&format!("\t{stmt}\n"));
         }
     }
     let expected = llvm_encodings(&source, forms.len());
+    (forms, expected)
+}
+
+/// The form's LLVM statements, one per instruction.
+fn statements(llvm: &str) -> impl Iterator<Item = &str> {
+    llvm.split([';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+#[test]
+fn a64_matches_llvm_mc_on_every_form() {
+    let (forms, expected) = table();
 
     let mut mismatches = Vec::new();
     for (i, ((section, form), llvm)) in forms.iter().zip(&expected).enumerate() {
@@ -521,4 +540,63 @@ fn a64_matches_llvm_mc_on_every_form() {
         forms.len(),
         mismatches.join("\n")
     );
+}
+
+/// What `Instruction::kind` must say for an LLVM statement, and the PC-relative offset it names.
+fn expected_kind(stmt: &str) -> (InstructionKind, Option<i64>) {
+    let (mnemonic, operands) = stmt.split_once(' ').unwrap_or((stmt, ""));
+    let offset = || {
+        let last = operands.rsplit(',').next().unwrap().trim();
+        last.strip_prefix('#').and_then(|n| n.parse::<i64>().ok())
+    };
+    let kind = match mnemonic {
+        "b" => InstructionKind::Branch,
+        "bl" => InstructionKind::BranchLink,
+        m if m.starts_with("b.") => InstructionKind::CondBranch,
+        "cbz" | "cbnz" => InstructionKind::CompareBranch,
+        "tbz" | "tbnz" => InstructionKind::TestBranch,
+        "adr" => InstructionKind::Adr,
+        "adrp" => InstructionKind::Adrp,
+        "ldr" | "ldrsw" | "prfm" if !operands.contains('[') => InstructionKind::LoadLiteral,
+        _ => return (InstructionKind::Other, None),
+    };
+    (kind, offset())
+}
+
+/// `Instruction::kind` and `branch_offset` agree with LLVM on every encoding of the table: the
+/// PC-relative instructions are found with the offsets LLVM was given, and nothing else is
+/// taken for one.
+#[test]
+fn classification_agrees_with_llvm_on_every_form() {
+    let (forms, expected) = table();
+    let mut pc_relative = 0;
+    let mut wrong = Vec::new();
+    for ((_, form), words) in forms.iter().zip(&expected) {
+        let stmts: Vec<&str> = statements(&form.llvm).collect();
+        assert_eq!(
+            stmts.len(),
+            words.len(),
+            "{}: one word per statement",
+            form.llvm
+        );
+        for (stmt, &word) in stmts.iter().zip(words) {
+            let (kind, offset) = expected_kind(stmt);
+            let i = Instruction::new(word);
+            if kind != InstructionKind::Other {
+                pc_relative += 1;
+            }
+            if i.kind() != kind || i.branch_offset() != offset {
+                wrong.push(format!(
+                    "`{stmt}` ({word:#010x}): {:?} {:?}, expected {kind:?} {offset:?}",
+                    i.kind(),
+                    i.branch_offset()
+                ));
+            }
+        }
+    }
+    assert!(
+        pc_relative >= 25,
+        "only {pc_relative} PC-relative encodings"
+    );
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
