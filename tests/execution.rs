@@ -10,20 +10,24 @@ mod common;
 use common::XorShift;
 use jitkit::{a64, dynasm, Assembler, CodeBuffer, DynasmApi, DynasmLabelApi, Instruction};
 
-/// Commits `code` and hands its entry to `call` as a typed function pointer.
-#[cfg(target_arch = "aarch64")]
-fn with_fn<F: Copy, R>(code: &[Instruction], call: impl FnOnce(F) -> R) -> R {
+/// Commits `code` and, on AArch64, hands its entry to `call` as a typed function pointer.
+/// Elsewhere the code is only committed (and its length checked).
+fn with_fn<F: Copy>(code: &[Instruction], call: impl FnOnce(F)) {
     let buf = CodeBuffer::new();
     let entry = buf.commit(code).expect("commit");
-    // SAFETY: every caller passes an `extern "C"` fn type matching the code it assembled, and
-    // `buf` outlives the call.
-    let f: F = unsafe { entry.as_fn() };
-    call(f)
+    assert_eq!(entry.len(), 4 * code.len());
+    #[cfg(target_arch = "aarch64")]
+    {
+        // SAFETY: every caller passes an `extern "C"` fn type matching the code it assembled,
+        // and `buf` outlives the call.
+        let f: F = unsafe { entry.as_fn() };
+        call(f);
+    }
+    #[cfg(not(target_arch = "aarch64"))]
+    drop(call);
 }
 
-#[cfg(target_arch = "aarch64")]
 type Fn1 = extern "C" fn(u64) -> u64;
-#[cfg(target_arch = "aarch64")]
 type Fn2 = extern "C" fn(u64, u64) -> u64;
 
 fn values(seed: u64, n: usize) -> Vec<u64> {
@@ -165,8 +169,6 @@ fn arithmetic_matches_rust() {
         ("bits", &bits, &bits_rs),
     ];
     for (name, code, expect) in cases {
-        let _ = (code, expect, name);
-        #[cfg(target_arch = "aarch64")]
         with_fn(code, |f: Fn2| {
             for (i, &a) in values(1, 200).iter().enumerate() {
                 for &b in &values(a | 1, 3)[i % 9..] {
@@ -256,44 +258,40 @@ fn loops_with_local_global_and_dynamic_labels() {
         }
         steps
     };
-    let _ = (&sum, &gcd, &popcount, &collatz, collatz_rs);
-    #[cfg(target_arch = "aarch64")]
-    {
-        with_fn(&sum, |f: Fn1| {
-            for n in [0u64, 1, 2, 10, 1000, 65_535] {
-                assert_eq!(f(n), n * (n + 1) / 2, "sum({n})");
+    with_fn(&sum, |f: Fn1| {
+        for n in [0u64, 1, 2, 10, 1000, 65_535] {
+            assert_eq!(f(n), n * (n + 1) / 2, "sum({n})");
+        }
+    });
+    with_fn(&gcd, |f: Fn2| {
+        fn gcd_rs(a: u64, b: u64) -> u64 {
+            if b == 0 {
+                a
+            } else {
+                gcd_rs(b, a % b)
             }
-        });
-        with_fn(&gcd, |f: Fn2| {
-            fn gcd_rs(a: u64, b: u64) -> u64 {
-                if b == 0 {
-                    a
-                } else {
-                    gcd_rs(b, a % b)
-                }
-            }
-            for (a, b) in [
-                (12, 18),
-                (17, 5),
-                (0, 9),
-                (9, 0),
-                (1 << 40, 6 << 20),
-                (u64::MAX, 255),
-            ] {
-                assert_eq!(f(a, b), gcd_rs(a, b), "gcd({a}, {b})");
-            }
-        });
-        with_fn(&popcount, |f: Fn1| {
-            for v in values(7, 100) {
-                assert_eq!(f(v), u64::from(v.count_ones()), "popcount({v:#x})");
-            }
-        });
-        with_fn(&collatz, |f: Fn1| {
-            for n in [1u64, 2, 3, 7, 27, 97, 871] {
-                assert_eq!(f(n), collatz_rs(n), "collatz({n})");
-            }
-        });
-    }
+        }
+        for (a, b) in [
+            (12, 18),
+            (17, 5),
+            (0, 9),
+            (9, 0),
+            (1 << 40, 6 << 20),
+            (u64::MAX, 255),
+        ] {
+            assert_eq!(f(a, b), gcd_rs(a, b), "gcd({a}, {b})");
+        }
+    });
+    with_fn(&popcount, |f: Fn1| {
+        for v in values(7, 100) {
+            assert_eq!(f(v), u64::from(v.count_ones()), "popcount({v:#x})");
+        }
+    });
+    with_fn(&collatz, |f: Fn1| {
+        for n in [1u64, 2, 3, 7, 27, 97, 871] {
+            assert_eq!(f(n), collatz_rs(n), "collatz({n})");
+        }
+    });
 }
 
 #[test]
@@ -359,34 +357,30 @@ fn loads_and_stores_through_pointer_arguments() {
         0x8765_4321_ABCD_EF01,
         0x0123_4567_89AB_CDEF,
     ];
-    let _ = (&sum_post, &sum_indexed, &shuffle, expected_sum, src);
-    #[cfg(target_arch = "aarch64")]
-    {
-        type SumFn = extern "C" fn(*const u64, usize) -> u64;
-        for code in [&sum_post, &sum_indexed] {
-            with_fn(code, |f: SumFn| {
-                assert_eq!(f(data.as_ptr(), data.len()), expected_sum);
-                assert_eq!(f(data.as_ptr(), 0), 0);
-                assert_eq!(f(data[7..].as_ptr(), 1), data[7]);
-            });
-        }
-        with_fn(&shuffle, |f: extern "C" fn(*const u64, *mut u64)| {
-            let mut dst = [0xAAAA_AAAA_AAAA_AAAAu64; 6];
-            f(src.as_ptr(), dst.as_mut_ptr());
-            let b1 = (src[2] >> 8) & 0xFF;
-            let h1 = (src[2] >> 16) & 0xFFFF;
-            let low_half = (b1 + h1) & 0xFFFF;
-            let expected = [
-                src[1],
-                src[0],
-                src[3],
-                (0xAAAA_AAAA_AAAA_AAAA & !0xFFFF) | low_half,
-                ((src[2] >> 32) as u32 as i32 as i64) as u64,
-                src[2].wrapping_add(src[0]),
-            ];
-            assert_eq!(dst, expected);
+    type SumFn = extern "C" fn(*const u64, usize) -> u64;
+    for code in [&sum_post, &sum_indexed] {
+        with_fn(code, |f: SumFn| {
+            assert_eq!(f(data.as_ptr(), data.len()), expected_sum);
+            assert_eq!(f(data.as_ptr(), 0), 0);
+            assert_eq!(f(data[7..].as_ptr(), 1), data[7]);
         });
     }
+    with_fn(&shuffle, |f: extern "C" fn(*const u64, *mut u64)| {
+        let mut dst = [0xAAAA_AAAA_AAAA_AAAAu64; 6];
+        f(src.as_ptr(), dst.as_mut_ptr());
+        let b1 = (src[2] >> 8) & 0xFF;
+        let h1 = (src[2] >> 16) & 0xFFFF;
+        let low_half = (b1 + h1) & 0xFFFF;
+        let expected = [
+            src[1],
+            src[0],
+            src[3],
+            (0xAAAA_AAAA_AAAA_AAAA & !0xFFFF) | low_half,
+            ((src[2] >> 32) as u32 as i32 as i64) as u64,
+            src[2].wrapping_add(src[0]),
+        ];
+        assert_eq!(dst, expected);
+    });
 }
 
 #[test]
@@ -421,41 +415,38 @@ fn floating_point_with_d_registers() {
         ; ret
     }
     .unwrap();
-    let _ = (&poly, &convert, &max);
-    #[cfg(target_arch = "aarch64")]
-    {
-        with_fn(&poly, |f: extern "C" fn(f64, f64, f64) -> f64| {
-            for (a, b, c) in [
-                (1.5f64, 2.0, 3.0),
-                (-7.25, 0.75, 1e-3),
-                (1e10, -3.5, 2.0),
-                (0.1, 0.2, 0.3),
-            ] {
-                let want = a.mul_add(b, c).abs().sqrt() / (b - 0.5);
-                assert_eq!(f(a, b, c).to_bits(), want.to_bits(), "poly({a}, {b}, {c})");
-            }
-        });
-        with_fn(&convert, |f: extern "C" fn(i64) -> u64| {
-            for n in [0i64, 1, -1, 7, -123_456_789, 1 << 40] {
-                let x = n as f64 * 2.5;
-                assert_eq!(f(n), x as i64 as u64, "convert({n})");
-            }
-        });
-        with_fn(&convert, |f: extern "C" fn(i64) -> f64| {
-            for n in [3i64, -1_000_001, 16_777_217] {
-                assert_eq!(f(n), (n as f64 * 2.5) as f32 as f64, "round trip({n})");
-            }
-        });
-        with_fn(&max, |f: extern "C" fn(f64, f64) -> u64| {
-            for (a, b) in [(1.0f64, 2.0), (2.0, 1.0), (-0.5, -0.25), (3.0, 3.0)] {
-                let m: f64 = if a > b { a } else { b };
-                assert_eq!(f(a, b), (-m).to_bits(), "max({a}, {b})");
-            }
-        });
-    }
+    with_fn(&poly, |f: extern "C" fn(f64, f64, f64) -> f64| {
+        for (a, b, c) in [
+            (1.5f64, 2.0, 3.0),
+            (-7.25, 0.75, 1e-3),
+            (1e10, -3.5, 2.0),
+            (0.1, 0.2, 0.3),
+        ] {
+            let want = a.mul_add(b, c).abs().sqrt() / (b - 0.5);
+            assert_eq!(f(a, b, c).to_bits(), want.to_bits(), "poly({a}, {b}, {c})");
+        }
+    });
+    with_fn(&convert, |f: extern "C" fn(i64) -> u64| {
+        for n in [0i64, 1, -1, 7, -123_456_789, 1 << 40] {
+            let x = n as f64 * 2.5;
+            assert_eq!(f(n), x as i64 as u64, "convert({n})");
+        }
+    });
+    with_fn(&convert, |f: extern "C" fn(i64) -> f64| {
+        for n in [3i64, -1_000_001, 16_777_217] {
+            assert_eq!(f(n), (n as f64 * 2.5) as f32 as f64, "round trip({n})");
+        }
+    });
+    with_fn(&max, |f: extern "C" fn(f64, f64) -> u64| {
+        for (a, b) in [(1.0f64, 2.0), (2.0, 1.0), (-0.5, -0.25), (3.0, 3.0)] {
+            let m: f64 = if a > b { a } else { b };
+            assert_eq!(f(a, b), (-m).to_bits(), "max({a}, {b})");
+        }
+    });
 }
 
-#[cfg(target_arch = "aarch64")]
+/// The Rust side of `call_abs`: functions the JIT code calls, counting calls and checking the
+/// stack pointer's alignment on entry.
 mod callback {
     use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -463,11 +454,14 @@ mod callback {
     pub static MISALIGNED: AtomicBool = AtomicBool::new(false);
 
     fn check_stack() {
-        let sp: usize;
-        // SAFETY: reads the stack pointer into a register; no memory is touched.
-        unsafe { std::arch::asm!("mov {}, sp", out(reg) sp) };
-        if sp % 16 != 0 {
-            MISALIGNED.store(true, Ordering::SeqCst);
+        #[cfg(target_arch = "aarch64")]
+        {
+            let sp: usize;
+            // SAFETY: copies the stack pointer into a register; no memory is touched.
+            unsafe { std::arch::asm!("mov {}, sp", out(reg) sp) };
+            if sp % 16 != 0 {
+                MISALIGNED.store(true, Ordering::SeqCst);
+            }
         }
     }
 
@@ -487,17 +481,8 @@ mod callback {
 
 #[test]
 fn call_abs_calls_back_into_rust() {
-    #[cfg(target_arch = "aarch64")]
     use callback::{eight, scramble, CALLS, MISALIGNED};
-    #[cfg(not(target_arch = "aarch64"))]
-    extern "C" fn scramble(x: u64) -> u64 {
-        x
-    }
-    #[cfg(not(target_arch = "aarch64"))]
-    #[allow(clippy::too_many_arguments)]
-    extern "C" fn eight(_: u64, _: u64, _: u64, _: u64, _: u64, _: u64, _: u64, _: f64) -> u64 {
-        0
-    }
+    use std::sync::atomic::Ordering;
 
     // f(x) = scramble(x) + scramble(x + 1) + x, keeping x in callee-saved registers across the
     // calls; a frame record (x29, x30) and 16-byte stack alignment as AAPCS64 asks.
@@ -539,33 +524,32 @@ fn call_abs_calls_back_into_rust() {
         ; ret
     );
     let args = asm.finish().unwrap().instructions;
-    let _ = (&twice, &args);
-
-    #[cfg(target_arch = "aarch64")]
-    {
-        use std::sync::atomic::Ordering;
-        let s = |x: u64| x.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x55;
-        let before = CALLS.load(Ordering::SeqCst);
-        with_fn(&twice, |f: Fn1| {
-            for x in values(11, 20) {
-                assert_eq!(
-                    f(x),
-                    s(x).wrapping_add(s(x.wrapping_add(1))).wrapping_add(x),
-                    "f({x:#x})"
-                );
-            }
-        });
-        with_fn(&args, |f: Fn1| {
-            for a in [0u64, 1, 1000] {
-                assert_eq!(f(a), a + 2 * 2 + 3 * 3 + 4 * 4 + 5 * 5 + 6 * 6 + 7 * 7 + 8);
-            }
-        });
-        assert_eq!(CALLS.load(Ordering::SeqCst) - before, 2 * 29 + 3);
-        assert!(
-            !MISALIGNED.load(Ordering::SeqCst),
-            "sp was not 16-byte aligned in a callback"
-        );
-    }
+    let s = |x: u64| x.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x55;
+    let before = CALLS.load(Ordering::SeqCst);
+    with_fn(&twice, |f: Fn1| {
+        for x in values(11, 20) {
+            assert_eq!(
+                f(x),
+                s(x).wrapping_add(s(x.wrapping_add(1))).wrapping_add(x),
+                "f({x:#x})"
+            );
+        }
+    });
+    with_fn(&args, |f: Fn1| {
+        for a in [0u64, 1, 1000] {
+            assert_eq!(f(a), a + 2 * 2 + 3 * 3 + 4 * 4 + 5 * 5 + 6 * 6 + 7 * 7 + 8);
+        }
+    });
+    let calls = if cfg!(target_arch = "aarch64") {
+        2 * 29 + 3
+    } else {
+        0
+    };
+    assert_eq!(CALLS.load(Ordering::SeqCst) - before, calls);
+    assert!(
+        !MISALIGNED.load(Ordering::SeqCst),
+        "sp was not 16-byte aligned in a callback"
+    );
 }
 
 /// At least 1,000 pseudo-random values, plus the shapes with short sequences, each built in a
@@ -609,8 +593,6 @@ fn load_imm64_builds_every_value_it_is_given() {
         assert!((1..=4).contains(&built), "{v:#x}: {built} instructions");
         dynasm!(asm ; .arch aarch64 ; mov x0, X(reg) ; ret);
         let code = asm.finish().unwrap().instructions;
-        let _ = &code;
-        #[cfg(target_arch = "aarch64")]
         with_fn(&code, |f: extern "C" fn() -> u64| {
             assert_eq!(f(), v, "load_imm64(x{reg}, {v:#x}): {code:?}");
         });
