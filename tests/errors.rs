@@ -8,8 +8,8 @@ use std::panic::{self, AssertUnwindSafe};
 
 use common::{child_role, maps, run_child};
 use jitkit::{
-    a64, dynasm, Assembler, CodeBuffer, DynasmApi, DynasmLabelApi, Error, Instruction,
-    InstructionKind, LabelError,
+    a64, dynasm, Assembler, CodeBuffer, CodePool, DynasmApi, DynasmLabelApi, Error, Instruction,
+    InstructionKind, LabelError, Strategy,
 };
 
 const MOV_X0_42: u32 = 0xD280_0540;
@@ -261,6 +261,123 @@ fn protect_failure_carries_the_os_error_and_leaks_nothing() {
         line.contains(&format!("changing {page} bytes at 0x"))
             && line.contains("to read+execute failed")
             && line.contains("os error 13"),
+        "{line}"
+    );
+}
+
+/// Child role: no descriptor can be opened (RLIMIT_NOFILE at the next free descriptor), so the
+/// pool's memory file cannot be created.
+fn no_descriptors_then_make_pools() {
+    // SAFETY: dup/close of stdin's descriptor only probe the lowest free descriptor number.
+    let next = unsafe {
+        let fd = libc::dup(0);
+        assert!(fd >= 0, "dup: {}", std::io::Error::last_os_error());
+        libc::close(fd);
+        fd
+    };
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit write/read the local struct; lowering the soft limit affects
+    // only this (child) process.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit), 0);
+        limit.rlim_cur = next as libc::rlim_t;
+        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &limit), 0);
+    }
+    match CodePool::with_strategy(Strategy::DualMapped) {
+        Err(
+            ref e @ Error::MemoryFile {
+                operation,
+                size,
+                ref source,
+            },
+        ) => println!(
+            "CHILD-MEMFILE operation={operation} size={size} errno={:?} msg={e}",
+            source.raw_os_error()
+        ),
+        other => println!("CHILD-UNEXPECTED {:?}", other.map(|p| p.strategy())),
+    }
+    // The default pool falls back to one mapping per buffer, which needs no descriptor.
+    let pool = CodePool::new().unwrap();
+    let buf = CodeBuffer::in_pool(&pool);
+    let ok = buf.commit(&[Instruction::new(MOV_X0_42), Instruction::new(RET)]);
+    println!(" CHILD-FALLBACK {:?} {}", pool.strategy(), ok.is_ok());
+}
+
+/// Child role: files may not grow (RLIMIT_FSIZE of one page, SIGXFSZ ignored), so the pool's
+/// memory file cannot grow by a chunk at the first commit.
+fn no_file_growth_then_commit() {
+    // SAFETY: ignoring SIGXFSZ (so a refused ftruncate returns EFBIG instead of killing the
+    // process) and lowering RLIMIT_FSIZE affect only this (child) process.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+        let limit = libc::rlimit {
+            rlim_cur: 4096,
+            rlim_max: libc::RLIM_INFINITY,
+        };
+        assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &limit), 0);
+    }
+    let pool = CodePool::builder()
+        .chunk_size(1 << 20)
+        .strategy(Strategy::DualMapped)
+        .build()
+        .unwrap();
+    let buf = CodeBuffer::in_pool(&pool);
+    match buf.commit(&[Instruction::new(MOV_X0_42), Instruction::new(RET)]) {
+        Err(
+            ref e @ Error::MemoryFile {
+                operation,
+                size,
+                ref source,
+            },
+        ) => println!(
+            "CHILD-MEMFILE operation={operation} size={size} errno={:?} committed={} msg={e}",
+            source.raw_os_error(),
+            buf.is_committed()
+        ),
+        other => println!("CHILD-UNEXPECTED {other:?}"),
+    }
+}
+
+#[test]
+fn memory_file_failures_name_the_operation_size_and_os_error() {
+    match child_role().as_deref() {
+        Some("create") => return no_descriptors_then_make_pools(),
+        Some("grow") => return no_file_growth_then_commit(),
+        _ => {}
+    }
+    let name = "memory_file_failures_name_the_operation_size_and_os_error";
+
+    let out = run_child(name, "create");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let line = child_line(&stdout);
+    assert!(
+        line.starts_with("CHILD-MEMFILE operation=create size=0 errno=Some(24)"),
+        "{line}"
+    );
+    assert!(
+        line.contains("create of the code pool's memory file (0 bytes) failed")
+            && line.contains("os error 24"),
+        "{line}"
+    );
+    assert!(stdout.contains("CHILD-FALLBACK PerBuffer true"), "{stdout}");
+
+    let out = run_child(name, "grow");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let line = child_line(&stdout);
+    assert!(
+        line.starts_with(
+            "CHILD-MEMFILE operation=grow size=1048576 errno=Some(27) committed=false"
+        ),
+        "{line}"
+    );
+    assert!(
+        line.contains("grow of the code pool's memory file (1048576 bytes) failed")
+            && line.contains("os error 27"),
         "{line}"
     );
 }

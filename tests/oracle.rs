@@ -7,7 +7,8 @@
 //! atomics), each after a label `fN:` so its encodings can be told apart. Branches to labels are written with a label in dynasm and
 //! with the same byte offset (`b #8`) for LLVM.
 //!
-//! llvm-mc is required: if it is missing the test fails and says how to install it. It is run
+//! llvm-mc is required (`$LLVM_MC`, else `llvm-mc` or the newest `llvm-mc-N` on `PATH`): if it
+//! is missing the test fails and says how to install it. It is run
 //! as a host program, also when this test is itself run under qemu-user (which hands `execve`
 //! of a foreign binary to the kernel).
 
@@ -404,19 +405,44 @@ fn simd() -> Vec<Form> {
     ]
 }
 
-/// The first llvm-mc on PATH, or a failure that says how to get one.
+/// The reference assembler: `$LLVM_MC` if set (`cargo xtask test` sets it), else `llvm-mc` on
+/// `PATH`, else the newest `llvm-mc-N` on `PATH` (Debian's versioned packages). None of these:
+/// the test fails and says how to install one.
 fn llvm_mc() -> String {
-    for name in ["llvm-mc", "llvm-mc-14"] {
-        if Command::new(name)
+    let runs = |p: &str| {
+        Command::new(p)
             .arg("--version")
             .output()
             .is_ok_and(|o| o.status.success())
-        {
-            return name.to_owned();
-        }
+    };
+    if let Some(p) = std::env::var_os("LLVM_MC") {
+        let p = p.to_string_lossy().into_owned();
+        assert!(
+            runs(&p),
+            "LLVM_MC={p} does not run (`{p} --version` failed)"
+        );
+        return p;
+    }
+    if runs("llvm-mc") {
+        return "llvm-mc".to_owned();
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut versioned: Vec<(u32, String)> = std::env::split_paths(&path)
+        .filter_map(|dir| std::fs::read_dir(dir).ok())
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let version = name.strip_prefix("llvm-mc-")?.parse().ok()?;
+            Some((version, entry.path().to_string_lossy().into_owned()))
+        })
+        .collect();
+    versioned.sort();
+    if let Some((_, p)) = versioned.into_iter().rev().find(|(_, p)| runs(p)) {
+        return p;
     }
     panic!(
-        "the encoding oracle needs llvm-mc (or llvm-mc-14) on PATH and found neither; \
+        "the encoding oracle needs llvm-mc: set LLVM_MC, or put llvm-mc (or llvm-mc-N) on PATH; \
          install LLVM (Debian/Ubuntu: `apt-get install llvm`) and run again"
     );
 }
