@@ -111,9 +111,21 @@ fn too_large_input_names_its_size_and_the_limit() {
     assert!(!buf.is_committed());
 }
 
+/// Above this many mappings per process, filling the table takes too long and too much kernel
+/// memory to be a test (the Linux default is 65,530; some distributions raise it to 2^20).
+const MAP_COUNT_CAP: usize = 1 << 21;
+
 /// Child role: fill the process's mapping table (vm.max_map_count) so that the commit's mmap
 /// fails, then print the error and free the table again.
 fn exhaust_mappings_then_commit() {
+    let max: usize = std::fs::read_to_string("/proc/sys/vm/max_map_count")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(65_530);
+    if max > MAP_COUNT_CAP {
+        println!("CHILD-NO-MAPLIMIT {max}");
+        return;
+    }
     let mut held = Vec::new();
     loop {
         // Alternate protections so neighbouring mappings cannot merge into one.
@@ -137,7 +149,7 @@ fn exhaust_mappings_then_commit() {
             break;
         }
         held.push(p);
-        assert!(held.len() < 10_000_000, "the mapping table never filled up");
+        assert!(held.len() <= max, "{} mappings and no failure", held.len());
     }
     let buf = CodeBuffer::new();
     let result = buf.commit(&[Instruction::new(MOV_X0_42), Instruction::new(RET)]);
@@ -169,6 +181,12 @@ fn map_failure_carries_the_os_error_and_the_size() {
     assert!(out.status.success(), "{stdout}");
     let page = page_size();
     let line = child_line(&stdout);
+    if let Some(max) = line.strip_prefix("CHILD-NO-MAPLIMIT ") {
+        eprintln!(
+            "note: vm.max_map_count is {max}, too high to fill; Error::Map is not provoked here"
+        );
+        return;
+    }
     assert!(
         line.starts_with(&format!("CHILD-MAP size={page} errno=Some(12)")),
         "{line}"
