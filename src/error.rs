@@ -144,6 +144,15 @@ pub enum Error {
         len: usize,
     },
 
+    /// An index past the end of a [`CallTable`](crate::CallTable).
+    #[error("call table index {index} is out of range: the table has {len} entries")]
+    TableIndex {
+        /// The index asked for.
+        index: usize,
+        /// Entries in the table.
+        len: usize,
+    },
+
     /// Two entry points were given the same name.
     #[error("entry point `{name}` is defined twice (at offsets {first} and {second})")]
     DuplicateEntry {

@@ -46,7 +46,7 @@ mod error;
 mod instruction;
 mod memory;
 
-pub use assemble::{Assembled, Assembler};
+pub use assemble::{Assembled, Assembler, CallTable};
 pub use buffer::{CodeBuffer, ExecPtr};
 pub use error::{Error, LabelError, OffsetRange};
 pub use instruction::{Instruction, InstructionKind};

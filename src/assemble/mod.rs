@@ -7,8 +7,12 @@
 //!   `dynasm!(asm ; .arch aarch64 ; ...)` works on it unchanged. It collects bytes, labels and
 //!   relocations position-independently (nothing is placed in memory until
 //!   [`CodeBuffer::commit`](crate::CodeBuffer::commit)), records named entry points, and adds
-//!   what dynasm lacks: [`load_imm64`](Assembler::load_imm64) and
-//!   [`call_abs`](Assembler::call_abs).
+//!   what dynasm lacks: [`load_imm64`](Assembler::load_imm64),
+//!   [`call_abs`](Assembler::call_abs), and for code generators AAPCS64 frames
+//!   ([`prologue`](Assembler::prologue), [`epilogue`](Assembler::epilogue)), loads, stores and
+//!   address arithmetic at any offset ([`load_word`](Assembler::load_word),
+//!   [`store_word`](Assembler::store_word), [`add_offset`](Assembler::add_offset)) and calls
+//!   through a [`CallTable`] ([`call_indirect`](Assembler::call_indirect)).
 //! - [`a64!`](crate::a64) is the one-shot form: a fresh `Assembler`, one `dynasm!` block, and
 //!   `Result<Vec<Instruction>, Error>` out.
 //!
@@ -18,8 +22,12 @@
 //! panics, silently, and return [`Error::Immediate`] (the mechanism is described in `guard.rs`).
 //! A `dynasm!` call made directly on an `Assembler`, outside `emit`, still panics as dynasm does.
 
+mod frame;
 mod guard;
 mod imm;
+mod table;
+
+pub use table::CallTable;
 
 use dynasmrt::aarch64::Aarch64Relocation;
 use dynasmrt::{AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
