@@ -9,6 +9,7 @@
 //! Each subcommand is a module with `fn main(args: &[String]) -> ExitCode`; adding one is a
 //! `mod` line and a match arm in [`main`].
 
+mod bcpl;
 mod tour;
 
 use std::process::ExitCode;
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
     match command {
         None => showcase(),
         Some("tour") => tour::main(rest),
+        Some("bcpl") => bcpl::main(rest),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -1,0 +1,18 @@
+// Towers of Hanoi: the moves for 3 discs, and the number of moves for 1 to 12 discs.
+LET move(n, from, to, via) = VALOF
+$( IF n = 0 RESULTIS 0
+   RESULTIS move(n - 1, from, via, to) + 1 + move(n - 1, via, to, from)
+$)
+
+LET show(n, from, to, via) BE
+$( IF n = 0 RETURN
+   show(n - 1, from, via, to)
+   writes("disc "); writen(n); writes(" from "); wrch(from)
+   writes(" to "); wrch(to); newline()
+   show(n - 1, via, to, from)
+$)
+
+LET start() BE
+$( show(3, 'A', 'C', 'B')
+   FOR n = 1 TO 12 DO $( writen(move(n, 1, 3, 2)); wrch(n = 12 -> '*n', ',') $)
+$)

@@ -1,0 +1,226 @@
+//! `macros-demo bcpl [--interp] [--eager] [--listing] [--stats] FILE.b`: the command line.
+//!
+//! stdout carries the program's output and nothing else; listings, statistics and errors go
+//! to stderr. Exit status: 0 when the program ends (or runs `FINISH`), 1 for a source error, a
+//! runtime error or an unreadable file, 2 for a bad command line.
+//!
+//! Everything after reading the file runs on a thread with a [`STACK`]-byte stack: BCPL
+//! recursion is machine recursion in the JIT and Rust recursion in the interpreter, and the
+//! programs this must run recurse 100,000 deep. The stack is reserved address space; pages
+//! are only touched as deep as the program goes.
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use super::diag::SourceError;
+use super::interp::{self, Stop};
+use super::jit::{self, Jit};
+use super::runtime::{self, Output};
+use super::{front_end, ir};
+
+/// Stack size of the thread that compiles and runs the program.
+pub const STACK: usize = 4 << 30;
+
+const USAGE: &str = "\
+usage: macros-demo bcpl [--interp] [--eager] [--listing] [--stats] FILE.b
+
+Runs a BCPL program: JIT-compiled to AArch64 one function at a time (by default, each on its
+first call), or with --interp by the tree-walking interpreter.
+
+  --interp    run the interpreter instead of the JIT
+  --eager     compile every function before running (JIT)
+  --listing   print each compiled function's instructions (offset, hex word) to stderr
+  --stats     print compile time and code size per function, and run time, to stderr";
+
+#[derive(Debug, Clone, Default)]
+struct Options {
+    interp: bool,
+    eager: bool,
+    listing: bool,
+    stats: bool,
+    file: String,
+}
+
+fn parse_args(args: &[String]) -> Result<Options, String> {
+    let mut o = Options::default();
+    let mut file = None;
+    for a in args {
+        match a.as_str() {
+            "--interp" => o.interp = true,
+            "--eager" => o.eager = true,
+            "--listing" => o.listing = true,
+            "--stats" => o.stats = true,
+            "-h" | "--help" => return Err(String::new()),
+            flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`")),
+            path => {
+                if file.replace(path.to_string()).is_some() {
+                    return Err("give exactly one FILE".to_string());
+                }
+            }
+        }
+    }
+    o.file = file.ok_or_else(|| "no FILE given".to_string())?;
+    Ok(o)
+}
+
+/// Entry point of the `bcpl` subcommand.
+pub fn main(args: &[String]) -> ExitCode {
+    let opts = match parse_args(args) {
+        Ok(o) => o,
+        Err(msg) if msg.is_empty() => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(msg) => {
+            eprintln!("macros-demo bcpl: {msg}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let src = match std::fs::read(&opts.file) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("macros-demo bcpl: cannot read {}: {e}", opts.file);
+            return ExitCode::from(1);
+        }
+    };
+    runtime::set_file_name(&opts.file);
+    let worker = std::thread::Builder::new()
+        .name("bcpl".to_string())
+        .stack_size(STACK)
+        .spawn(move || run(&opts, &src));
+    let code = match worker.map(|w| w.join()) {
+        Ok(Ok(code)) => code,
+        Ok(Err(_)) => 101,
+        Err(e) => {
+            eprintln!("macros-demo bcpl: cannot start the program thread: {e}");
+            1
+        }
+    };
+    Output::flush();
+    ExitCode::from(code)
+}
+
+fn run(opts: &Options, src: &[u8]) -> u8 {
+    let started = Instant::now();
+    let prog = match front_end(src) {
+        Ok(p) => p,
+        Err(e) => return source_error(opts, src, &e),
+    };
+    let front = started.elapsed();
+    if opts.interp {
+        let started = Instant::now();
+        let r = interp::run(&prog);
+        let ran = started.elapsed();
+        Output::flush();
+        if opts.stats {
+            eprintln!(
+                "stats: front end {}, interpreted in {}",
+                human(front),
+                human(ran)
+            );
+        }
+        return match r {
+            Ok(()) | Err(Stop::Finish) => 0,
+            Err(Stop::DivZero(line)) => {
+                runtime::report_runtime_error(line, "division by zero");
+                1
+            }
+            Err(Stop::BadAddress(line)) => {
+                runtime::report_runtime_error(line, "address outside memory");
+                1
+            }
+            Err(Stop::Returning(_)) => 0,
+        };
+    }
+    run_jit(opts, &prog, front)
+}
+
+fn run_jit(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
+    let jit = match Jit::new(
+        prog,
+        jit::Options {
+            listing: opts.listing,
+        },
+    ) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("macros-demo bcpl: {e}");
+            return 1;
+        }
+    };
+    let can_run = cfg!(target_arch = "aarch64");
+    if opts.eager || !can_run {
+        if let Err(e) = jit.compile_all() {
+            eprintln!("macros-demo bcpl: {e}");
+            return 1;
+        }
+    }
+    let started = Instant::now();
+    #[cfg(target_arch = "aarch64")]
+    jit.run();
+    let ran = started.elapsed();
+    Output::flush();
+    if opts.stats {
+        let stats = jit.stats();
+        let mut total = Duration::ZERO;
+        let mut bytes = 0;
+        for s in &stats {
+            eprintln!(
+                "stats: compiled {} in {}, {} bytes",
+                s.name,
+                human(s.time),
+                s.bytes
+            );
+            total += s.time;
+            bytes += s.bytes;
+        }
+        eprintln!(
+            "stats: {} of {} functions compiled, {bytes} code bytes, {} compiling; front end {}; run {}",
+            stats.len(),
+            prog.funcs.len(),
+            human(total),
+            human(front),
+            human(ran.saturating_sub(total)),
+        );
+    }
+    if !can_run {
+        eprintln!(
+            "macros-demo bcpl: compiled, but JIT code runs only on AArch64 (this is {}): use --interp",
+            std::env::consts::ARCH
+        );
+        return 1;
+    }
+    0
+}
+
+fn source_error(opts: &Options, src: &[u8], e: &SourceError) -> u8 {
+    eprintln!("{}", e.render(&opts.file, src));
+    1
+}
+
+fn human(d: Duration) -> String {
+    let us = d.as_secs_f64() * 1e6;
+    if us < 1000.0 {
+        format!("{us:.1} µs")
+    } else if us < 1e6 {
+        format!("{:.2} ms", us / 1e3)
+    } else {
+        format!("{:.2} s", us / 1e6)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_line_needs_one_file_and_known_flags() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let o = parse_args(&s(&["--interp", "--stats", "a.b"])).unwrap();
+        assert!(o.interp && o.stats && !o.listing);
+        assert_eq!(o.file, "a.b");
+        assert!(parse_args(&s(&["--bogus", "a.b"])).is_err());
+        assert!(parse_args(&s(&["a.b", "c.b"])).is_err());
+        assert!(parse_args(&s(&[])).is_err());
+    }
+}

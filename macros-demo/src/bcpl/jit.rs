@@ -1,0 +1,241 @@
+//! The JIT back end: function table, lazy compilation, one commit per function.
+//!
+//! Every function of the program owns an entry in a [`CallTable`]. At first every entry points
+//! at that function's *stub*, two instructions in a shared stub buffer (`mov x17, #index ;
+//! b common`). The common part saves the argument registers, calls [`lazy_compile`] (Rust),
+//! which generates the function with [`codegen`], commits it into its own [`CodeBuffer`] and
+//! points the table entry at it, then restores the arguments and jumps to the fresh code as if
+//! it had been called directly. The next call goes straight through the table. So only
+//! functions that run are compiled, each exactly once, and each commit is independent of the
+//! others. [`Jit::compile_all`] does the same eagerly (the benchmark, `--eager`).
+//!
+//! Running enters through a trampoline that saves `x19`, loads the table base into it (see
+//! [`codegen`]'s register conventions) and calls `start` through the table.
+//!
+//! JIT code runs only on AArch64; on other hosts everything up to running works (compiling,
+//! committing, listings), which is what the host benchmark measures.
+
+use std::cell::RefCell;
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use jitkit::{dynasm, Assembler, CallTable, CodeBuffer, DynasmApi, DynasmLabelApi, Error};
+
+use super::codegen::{self, Context};
+use super::ir::Program;
+use super::runtime::{self, pack_string};
+
+/// What to report while compiling.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Print each function's instructions to stderr as it is compiled.
+    pub listing: bool,
+}
+
+/// One compiled function's numbers, for `--stats`.
+#[derive(Debug, Clone)]
+pub struct FuncStats {
+    pub name: String,
+    pub time: Duration,
+    pub bytes: usize,
+}
+
+/// A program ready to JIT-compile and run.
+pub struct Jit<'p> {
+    prog: &'p Program,
+    options: Options,
+    ctx: Context,
+    /// String constants, packed; the code refers to them by address.
+    _strings: Vec<Box<[u64]>>,
+    table: CallTable,
+    /// The lazy-compilation stubs (kept alive: the table points into them).
+    _stubs: CodeBuffer,
+    #[cfg_attr(not(target_arch = "aarch64"), allow(dead_code))]
+    trampoline: CodeBuffer,
+    compiled: RefCell<Vec<Option<CodeBuffer>>>,
+    stats: RefCell<Vec<FuncStats>>,
+}
+
+thread_local! {
+    /// The `Jit` whose code is running on this thread, for [`lazy_compile`].
+    static RUNNING: std::cell::Cell<*const ()> = const { std::cell::Cell::new(std::ptr::null()) };
+}
+
+impl<'p> Jit<'p> {
+    /// Builds the table, the stubs and the trampoline; compiles nothing yet.
+    pub fn new(prog: &'p Program, options: Options) -> Result<Self, Error> {
+        let strings: Vec<Box<[u64]>> = prog
+            .strings
+            .iter()
+            .map(|s| pack_string(s).into_boxed_slice())
+            .collect();
+        let ctx = Context {
+            strings: strings.iter().map(|s| s.as_ptr() as u64 / 8).collect(),
+        };
+        let n = prog.funcs.len();
+        let stubs = CodeBuffer::new();
+        let offsets = {
+            let (code, offsets) = stub_code(n)?;
+            stubs.commit(&code)?;
+            offsets
+        };
+        let stub_base = stubs.entry().map_or(0, |e| e.as_ptr() as usize);
+        let table = CallTable::new(n, 0);
+        for (i, off) in offsets.into_iter().enumerate() {
+            table.set(i, stub_base + off)?;
+        }
+        let trampoline = CodeBuffer::new();
+        trampoline.commit(&trampoline_code(prog.start)?)?;
+        Ok(Jit {
+            prog,
+            options,
+            ctx,
+            _strings: strings,
+            table,
+            _stubs: stubs,
+            trampoline,
+            compiled: RefCell::new((0..n).map(|_| None).collect()),
+            stats: RefCell::new(Vec::new()),
+        })
+    }
+
+    /// Compiles and commits function `index` unless it is compiled already; returns its
+    /// address.
+    pub fn compile(&self, index: usize) -> Result<usize, Error> {
+        if let Some(Some(buf)) = self.compiled.borrow().get(index) {
+            return Ok(buf.entry().map_or(0, |e| e.as_ptr() as usize));
+        }
+        let f = &self.prog.funcs[index];
+        let started = Instant::now();
+        let code = codegen::compile(f, &self.ctx)?;
+        let buf = CodeBuffer::new();
+        let entry = buf.commit(&code.instructions)?;
+        let time = started.elapsed();
+        let addr = entry.as_ptr() as usize;
+        if self.options.listing {
+            runtime::Output::flush();
+            let mut text = format!(
+                "; {} ({} instructions, {} bytes at {:#x})\n",
+                f.name,
+                code.instructions.len(),
+                entry.len(),
+                addr
+            );
+            for (k, ins) in code.instructions.iter().enumerate() {
+                let _ = writeln!(text, "  {:04x}  {:08x}", 4 * k, ins.word());
+            }
+            eprint!("{text}");
+        }
+        self.stats.borrow_mut().push(FuncStats {
+            name: f.name.clone(),
+            time,
+            bytes: entry.len(),
+        });
+        self.table.set(index, addr)?;
+        self.compiled.borrow_mut()[index] = Some(buf);
+        Ok(addr)
+    }
+
+    /// Compiles every function now.
+    pub fn compile_all(&self) -> Result<(), Error> {
+        for i in 0..self.prog.funcs.len() {
+            self.compile(i)?;
+        }
+        Ok(())
+    }
+
+    /// Per-function compile statistics, in compilation order.
+    pub fn stats(&self) -> Vec<FuncStats> {
+        self.stats.borrow().clone()
+    }
+
+    /// Runs the program from `start`.
+    #[cfg(target_arch = "aarch64")]
+    pub fn run(&self) {
+        let entry = self.trampoline.entry();
+        let Some(entry) = entry else { return };
+        // SAFETY: the trampoline is AArch64 code following AAPCS64 with the signature
+        // fn(table base) -> word; this CPU is AArch64 (cfg). Everything it reaches stays alive
+        // while `self` is borrowed: the table, the stubs, the compiled buffers (only ever
+        // added) and the string constants.
+        let enter: extern "C" fn(usize) -> i64 = unsafe { entry.as_fn() };
+        let this = (self as *const Jit<'_>).cast::<()>();
+        let previous = RUNNING.with(|r| r.replace(this));
+        enter(self.table.base());
+        RUNNING.with(|r| r.set(previous));
+    }
+}
+
+/// Called by the stubs: compiles function `index` of the running program and returns its
+/// address. A failure here (the operating system refusing memory) cannot be returned through
+/// the JIT code, so it is reported and ends the process.
+extern "C" fn lazy_compile(index: u64) -> u64 {
+    let jit = RUNNING.with(|r| r.get()).cast::<Jit<'_>>();
+    // SAFETY: `run` sets RUNNING to a `Jit` borrowed for the whole time its code runs on this
+    // thread, and stubs are only reached from that code. The type was erased to store the
+    // pointer; it is only used within that borrow.
+    let Some(jit) = (unsafe { jit.as_ref() }) else {
+        eprintln!("macros-demo bcpl: a compilation stub ran outside Jit::run");
+        std::process::exit(1)
+    };
+    match jit.compile(index as usize) {
+        Ok(addr) => addr as u64,
+        Err(e) => {
+            runtime::Output::flush();
+            eprintln!("macros-demo bcpl: cannot compile function {index}: {e}");
+            std::process::exit(1)
+        }
+    }
+}
+
+/// The stubs: `common` (save arguments, call [`lazy_compile`], restore, jump), then for each
+/// function `mov x17, #index ; b common`. Returns the code and each stub's offset.
+fn stub_code(n: usize) -> Result<(Vec<jitkit::Instruction>, Vec<usize>), Error> {
+    let mut asm = Assembler::with_capacity(64 + 12 * n);
+    let common = asm.new_dynamic_label();
+    dynasm!(asm ; .arch aarch64
+        ; =>common
+        ; stp x29, x30, [sp, #-80]!
+        ; mov x29, sp
+        ; stp x0, x1, [sp, #16]
+        ; stp x2, x3, [sp, #32]
+        ; stp x4, x5, [sp, #48]
+        ; stp x6, x7, [sp, #64]
+        ; mov x0, x17
+    );
+    asm.call_abs(lazy_compile as extern "C" fn(u64) -> u64 as usize);
+    dynasm!(asm ; .arch aarch64
+        ; mov x16, x0
+        ; ldp x0, x1, [sp, #16]
+        ; ldp x2, x3, [sp, #32]
+        ; ldp x4, x5, [sp, #48]
+        ; ldp x6, x7, [sp, #64]
+        ; ldp x29, x30, [sp], #80
+        ; br x16
+    );
+    let mut offsets = Vec::with_capacity(n);
+    for i in 0..n {
+        offsets.push(asm.offset().0);
+        asm.load_imm64(17, i as u64)?;
+        dynasm!(asm ; .arch aarch64 ; b =>common);
+    }
+    Ok((asm.finish()?.instructions, offsets))
+}
+
+/// `fn(table) -> word`: save x19, x19 := table, call `start` through the table, restore.
+fn trampoline_code(start: usize) -> Result<Vec<jitkit::Instruction>, Error> {
+    let mut asm = Assembler::new();
+    dynasm!(asm ; .arch aarch64
+        ; stp x29, x30, [sp, #-32]!
+        ; mov x29, sp
+        ; str x19, [sp, #16]
+        ; mov x19, x0
+    );
+    asm.call_indirect(codegen::TABLE_REG, start)?;
+    dynasm!(asm ; .arch aarch64
+        ; ldr x19, [sp, #16]
+        ; ldp x29, x30, [sp], #32
+        ; ret
+    );
+    Ok(asm.finish()?.instructions)
+}

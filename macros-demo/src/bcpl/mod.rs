@@ -1,0 +1,44 @@
+//! A small BCPL, compiled function by function to AArch64 with jitkit.
+//!
+//! This is jitkit in the role it was made for: the back end of a language prototype. The
+//! pipeline, one module per stage:
+//!
+//! ```text
+//! bytes --lexer--> tokens --parser--> ast --sema--> ir --+--interp--> output   (reference)
+//!                                                        +--codegen/jit--> CodeBuffer per
+//!                                                           function, called through a
+//!                                                           CallTable (lazily compiled)
+//! ```
+//!
+//! - [`lexer`], [`parser`]: source to syntax tree, every error located ([`diag`]).
+//! - [`sema`]: every rule of the dialect, checked once; lowers to [`ir`] (slots, indices).
+//! - [`interp`]: the tree-walking interpreter: the meaning of a program, and the baseline.
+//! - [`codegen`]: one function to instructions through [`jitkit::Assembler`], AAPCS64.
+//! - [`jit`]: function table, lazy-compilation stubs, one commit per function, running.
+//! - [`runtime`]: output and the routines JIT code calls (`writen`, `writes`, `wrch`, ...).
+//! - [`arith`]: what the operators mean, shared by the interpreter and constant folding.
+//! - [`driver`]: the command line.
+//!
+//! The dialect is described in the README's BCPL section and in the parser's docs.
+
+pub mod arith;
+pub mod ast;
+pub mod codegen;
+pub mod diag;
+pub mod driver;
+pub mod interp;
+pub mod ir;
+pub mod jit;
+pub mod lexer;
+pub mod parser;
+pub mod runtime;
+pub mod sema;
+
+pub use driver::main;
+
+/// Source bytes to a checked program: lex, parse, check.
+pub fn front_end(src: &[u8]) -> Result<ir::Program, diag::SourceError> {
+    let tokens = lexer::lex(src)?;
+    let ast = parser::parse(&tokens)?;
+    sema::check(&ast)
+}
