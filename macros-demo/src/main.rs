@@ -3,6 +3,7 @@
 //! ```text
 //! macros-demo                 the default showcase (what `cargo xtask demo` runs)
 //! macros-demo tour [DEMO...]  the tour of the toolkit, or only the named demos
+//! macros-demo bcpl FILE.b     compile and run a BCPL program (see `macros-demo bcpl --help`)
 //! macros-demo help            usage
 //! ```
 //!
@@ -18,8 +19,11 @@ const USAGE: &str = "\
 usage: macros-demo [COMMAND] [ARGS...]
 
 commands:
-  (none)             the showcase: everything below, in order
+  (none)             the showcase, what `cargo xtask demo` runs
   tour [DEMO...]     jitkit's tour; DEMO is one of: seed, loops, registers, callback, errors
+  bcpl [OPTIONS] FILE.b
+                     compile a BCPL program function by function to AArch64 and run it
+                     (`macros-demo bcpl --help` lists the options)
   help               this text";
 
 fn main() -> ExitCode {
