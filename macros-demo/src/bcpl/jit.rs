@@ -1,9 +1,11 @@
 //! The JIT back end: function table, lazy compilation, one commit per function.
 //!
-//! Every function of the program owns an entry in a [`CallTable`]. At first every entry points
+//! Every function of the program owns an entry in a [`CallTable`] and, once compiled, a
+//! [`CodeBuffer`] of its own in the program's [`CodePool`] (so ten thousand small functions
+//! share pages instead of mapping ten thousand). At first every entry points
 //! at that function's *stub*, two instructions in a shared stub buffer (`mov x17, #index ;
 //! b common`). The common part saves the argument registers, calls [`lazy_compile`] (Rust),
-//! which generates the function with [`codegen`], commits it into its own [`CodeBuffer`] and
+//! which generates the function with [`codegen`], commits it into its own buffer and
 //! points the table entry at it, then restores the arguments and jumps to the fresh code as if
 //! it had been called directly. The next call goes straight through the table. So only
 //! functions that run are compiled, each exactly once, and each commit is independent of the
@@ -19,7 +21,9 @@ use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use jitkit::{dynasm, Assembler, CallTable, CodeBuffer, DynasmApi, DynasmLabelApi, Error};
+use jitkit::{
+    dynasm, Assembler, CallTable, CodeBuffer, CodePool, DynasmApi, DynasmLabelApi, Error,
+};
 
 use super::codegen::{self, Context};
 use super::ir::Program;
@@ -43,6 +47,8 @@ pub struct FuncStats {
 /// A program ready to JIT-compile and run.
 pub struct Jit<'p> {
     prog: &'p Program,
+    /// Where every commit goes: thousands of small functions share its pages.
+    pool: CodePool,
     options: Options,
     ctx: Context,
     /// String constants, packed; the code refers to them by address.
@@ -73,7 +79,8 @@ impl<'p> Jit<'p> {
             strings: strings.iter().map(|s| s.as_ptr() as u64 / 8).collect(),
         };
         let n = prog.funcs.len();
-        let stubs = CodeBuffer::new();
+        let pool = CodePool::new()?;
+        let stubs = CodeBuffer::in_pool(&pool);
         let offsets = {
             let (code, offsets) = stub_code(n)?;
             stubs.commit(&code)?;
@@ -84,10 +91,11 @@ impl<'p> Jit<'p> {
         for (i, off) in offsets.into_iter().enumerate() {
             table.set(i, stub_base + off)?;
         }
-        let trampoline = CodeBuffer::new();
+        let trampoline = CodeBuffer::in_pool(&pool);
         trampoline.commit(&trampoline_code(prog.start)?)?;
         Ok(Jit {
             prog,
+            pool,
             options,
             ctx,
             _strings: strings,
@@ -108,7 +116,7 @@ impl<'p> Jit<'p> {
         let f = &self.prog.funcs[index];
         let started = Instant::now();
         let code = codegen::compile(f, &self.ctx)?;
-        let buf = CodeBuffer::new();
+        let buf = CodeBuffer::in_pool(&self.pool);
         let entry = buf.commit(&code.instructions)?;
         let time = started.elapsed();
         let addr = entry.as_ptr() as usize;
