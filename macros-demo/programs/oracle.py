@@ -317,6 +317,13 @@ def factorial_b():
     return s
 
 
+def order_b():
+    # a + VALOF(a := 10; 5) with a = 1 reads a first: 1 + 5; likewise 1 - 5; a is then 10.
+    # The stored value a = 3 is read before the subscript's VALOF sets a to 7.
+    # a = 2 < VALOF(a := 0; 1) compares 2 < 1.
+    return f"{1 + 5}\n{1 - 5}\n10\n3 7\n{F}\n"
+
+
 def finish_b():
     return "6\n5\n4\n3\n"
 

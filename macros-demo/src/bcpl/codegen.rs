@@ -92,6 +92,26 @@ fn is_leaf(e: &Expr) -> bool {
     matches!(e, Expr::Num(_) | Expr::Local(_) | Expr::Str(_))
 }
 
+/// Whether loading the leaf `leaf` after evaluating `other` gives the value it had before:
+/// only a `VALOF` inside `other` can assign a local (calls cannot reach the caller's slots).
+fn can_load_late(leaf: &Expr, other: &Expr) -> bool {
+    !matches!(leaf, Expr::Local(_)) || !has_valof(other)
+}
+
+fn has_valof(e: &Expr) -> bool {
+    match e {
+        Expr::Valof(_) => true,
+        Expr::Num(_) | Expr::Local(_) | Expr::Str(_) => false,
+        Expr::Call(_, args) => args.iter().any(has_valof),
+        Expr::Neg(x) | Expr::Not(x) | Expr::Load(x, _) => has_valof(x),
+        Expr::Binary(_, l, r, _) | Expr::AndThen(l, r) | Expr::OrElse(l, r) => {
+            has_valof(l) || has_valof(r)
+        }
+        Expr::Compare(first, rest) => has_valof(first) || rest.iter().any(|(_, x)| has_valof(x)),
+        Expr::Cond(c, a, b) => has_valof(c) || has_valof(a) || has_valof(b),
+    }
+}
+
 impl Gen<'_> {
     fn function(&mut self, f: &Func) -> R {
         let frame = 8 * (f.slots + f.vec_words);
@@ -144,7 +164,8 @@ impl Gen<'_> {
         if is_leaf(r) {
             self.expr(l)?;
             self.leaf(r, 1)
-        } else if is_leaf(l) {
+        } else if is_leaf(l) && can_load_late(l, r) {
+            // Evaluation order is kept: loading `l` late sees the value it had first.
             self.expr(r)?;
             dynasm!(self.asm ; .arch aarch64 ; mov x1, x0);
             self.leaf(l, 0)
@@ -165,7 +186,7 @@ impl Gen<'_> {
                 self.asm.store_word(0, 29, slot_offset(*slot))?;
             }
             Stmt::Store(addr, value, _) => {
-                if is_leaf(value) {
+                if is_leaf(value) && can_load_late(value, addr) {
                     self.byte_address(addr)?;
                     self.leaf(value, 1)?;
                 } else {
