@@ -96,14 +96,22 @@ impl Default for Assembler {
 
 impl Assembler {
     /// An empty assembler with room for 64 instructions before it reallocates.
+    #[inline]
     pub fn new() -> Self {
         Self::with_capacity(256)
     }
 
     /// An empty assembler with room for `bytes` of code before it reallocates.
+    #[inline]
     pub fn with_capacity(bytes: usize) -> Self {
         Assembler {
-            ops: VecAssembler::new_with_capacity(0, bytes, 0, 0, 0, 0, 0),
+            ops: {
+                // `new` + `reserve_ops` rather than `new_with_capacity`, whose label tables are
+                // built out of line and moved: that cost more than assembling 16 instructions.
+                let mut ops = VecAssembler::new(0);
+                ops.reserve_ops(bytes);
+                ops
+            },
             entries: Vec::new(),
             error: None,
         }
@@ -199,21 +207,30 @@ impl Assembler {
     /// [`Error::PartialWord`] if data directives left a partial word; the error of an earlier
     /// failed [`emit`](Self::emit).
     pub fn finish(mut self) -> Result<Assembled, Error> {
+        let instructions = self.take_instructions()?;
+        Ok(Assembled {
+            instructions,
+            entries: std::mem::take(&mut self.entries),
+        })
+    }
+
+    /// The work of [`finish`](Self::finish) in place: the assembler is large, and moving it
+    /// cost more than assembling a short block.
+    fn take_instructions(&mut self) -> Result<Vec<Instruction>, Error> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
-        let bytes = self.ops.finalize()?;
+        let bytes = self.ops.take()?;
         if bytes.len() % 4 != 0 {
             return Err(Error::PartialWord { bytes: bytes.len() });
         }
-        let instructions = bytes
-            .chunks_exact(4)
-            .map(|w| Instruction::from_le_bytes([w[0], w[1], w[2], w[3]]))
-            .collect();
-        Ok(Assembled {
-            instructions,
-            entries: self.entries,
-        })
+        let mut instructions = Vec::with_capacity(bytes.len() / 4);
+        instructions.extend(
+            bytes
+                .chunks_exact(4)
+                .map(|w| Instruction::from_le_bytes([w[0], w[1], w[2], w[3]])),
+        );
+        Ok(instructions)
     }
 }
 
@@ -327,6 +344,6 @@ pub mod __private {
     ) -> Result<Vec<Instruction>, Error> {
         let mut asm = Assembler::new();
         asm.emit_source(Some(source), f)?;
-        asm.finish().map(|code| code.instructions)
+        asm.take_instructions()
     }
 }
