@@ -10,9 +10,10 @@
 //! raw function pointer from [`ExecPtr::as_fn`] can outlive it, which is why that call is
 //! `unsafe` and states what the caller must uphold.
 
+use std::cell::UnsafeCell;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::OnceLock;
+use std::mem::MaybeUninit;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use crate::memory::pool::Block;
 use crate::memory::{self, mapping::Mapping};
@@ -49,12 +50,24 @@ use crate::{CodePool, Error, Instruction};
 /// [`CodeBuffer::in_pool`]: commits share pages of a [`CodePool`], take no system call in the
 /// steady state, and freed space is reused. The contract below is the same for both.
 pub struct CodeBuffer {
-    /// Set (never cleared) by the one commit that wins; a failed commit releases it.
-    claimed: AtomicBool,
+    /// [`EMPTY`], [`BUSY`] while the one commit that won runs, [`DONE`] once `code` is set.
+    state: AtomicU8,
     /// Where a commit gets its memory: `None` for pages of its own.
     pool: Option<CodePool>,
-    code: OnceLock<Committed>,
+    /// Initialised exactly when `state` is [`DONE`]; written only by the commit that moved
+    /// `state` from [`EMPTY`] to [`BUSY`], before it publishes [`DONE`].
+    code: UnsafeCell<MaybeUninit<Committed>>,
 }
+
+const EMPTY: u8 = 0;
+const BUSY: u8 = 1;
+const DONE: u8 = 2;
+
+// SAFETY: `code` is written once, by the single thread that won the EMPTY -> BUSY exchange,
+// before it stores DONE with Release; other threads read it only after loading DONE with
+// Acquire, and it is never written again while shared (Drop has `&mut self`). `Committed` is
+// Send + Sync (immutable code and the pool's thread-safe handle).
+unsafe impl Sync for CodeBuffer {}
 
 /// The memory a committed buffer owns.
 enum Committed {
@@ -75,9 +88,9 @@ impl CodeBuffer {
     /// An empty buffer. Allocates nothing until [`commit`](Self::commit).
     pub const fn new() -> Self {
         CodeBuffer {
-            claimed: AtomicBool::new(false),
+            state: AtomicU8::new(EMPTY),
             pool: None,
-            code: OnceLock::new(),
+            code: UnsafeCell::new(MaybeUninit::uninit()),
         }
     }
 
@@ -85,9 +98,9 @@ impl CodeBuffer {
     /// returns the space to the pool. Allocates nothing until [`commit`](Self::commit).
     pub fn in_pool(pool: &CodePool) -> Self {
         CodeBuffer {
-            claimed: AtomicBool::new(false),
+            state: AtomicU8::new(EMPTY),
             pool: Some(pool.clone()),
-            code: OnceLock::new(),
+            code: UnsafeCell::new(MaybeUninit::uninit()),
         }
     }
 
@@ -103,7 +116,11 @@ impl CodeBuffer {
     /// [`Error::Protect`] (and, in a pool, [`Error::MemoryFile`]) when the operating system
     /// refuses memory. A commit that fails leaves the buffer empty, so it may be tried again.
     pub fn commit(&self, code: &[Instruction]) -> Result<ExecPtr<'_>, Error> {
-        if self.claimed.swap(true, Ordering::AcqRel) {
+        if self
+            .state
+            .compare_exchange(EMPTY, BUSY, Ordering::Acquire, Ordering::Acquire)
+            .is_err()
+        {
             return Err(Error::AlreadyCommitted);
         }
         let committed = match &self.pool {
@@ -114,14 +131,17 @@ impl CodeBuffer {
         };
         match committed {
             Ok(committed) => {
-                let code = self.code.get_or_init(|| committed);
+                // SAFETY: this thread won EMPTY -> BUSY, so it alone touches `code` until it
+                // publishes DONE below; `code` is uninitialised (state was EMPTY).
+                let code: &Committed = unsafe { (*self.code.get()).write(committed) };
+                self.state.store(DONE, Ordering::Release);
                 Ok(ExecPtr {
                     code: code.code(),
                     offset: 0,
                 })
             }
             Err(e) => {
-                self.claimed.store(false, Ordering::Release);
+                self.state.store(EMPTY, Ordering::Release);
                 Err(e)
             }
         }
@@ -129,7 +149,7 @@ impl CodeBuffer {
 
     /// The committed code's entry pointer again, or `None` before a successful commit.
     pub fn entry(&self) -> Option<ExecPtr<'_>> {
-        self.code.get().map(|c| ExecPtr {
+        self.committed().map(|c| ExecPtr {
             code: c.code(),
             offset: 0,
         })
@@ -137,14 +157,29 @@ impl CodeBuffer {
 
     /// Whether this buffer holds committed code.
     pub fn is_committed(&self) -> bool {
-        self.code.get().is_some()
+        self.committed().is_some()
+    }
+
+    fn committed(&self) -> Option<&Committed> {
+        (self.state.load(Ordering::Acquire) == DONE).then(|| {
+            // SAFETY: DONE (loaded with Acquire, pairing with the committer's Release store)
+            // means `code` is initialised and never written again while `self` is borrowed.
+            unsafe { (*self.code.get()).assume_init_ref() }
+        })
     }
 }
 
 impl Drop for CodeBuffer {
     fn drop(&mut self) {
-        if let (Some(pool), Some(Committed::Pooled(block))) = (&self.pool, self.code.take()) {
-            pool.release(block);
+        if *self.state.get_mut() != DONE {
+            return;
+        }
+        // SAFETY: DONE means `code` is initialised; `&mut self` means no one else uses it, and it
+        // is read out exactly once, here.
+        let committed = unsafe { self.code.get_mut().assume_init_read() };
+        match (&self.pool, committed) {
+            (Some(pool), Committed::Pooled(block)) => pool.release(block),
+            (_, committed) => drop(committed),
         }
     }
 }

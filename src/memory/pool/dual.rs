@@ -3,10 +3,13 @@
 //! [`Dual::allocate`] is the whole placement policy: a clean slot of the commit's size class
 //! (or a run of clean pages), else every freed byte recycled at once, else a new chunk.
 
+use std::sync::Arc;
+
 use super::chunk::{Chunk, MemFile};
+use super::magazine::{Reserved, ThreadCounters};
 use super::recycle;
 use super::slots::{self, ChunkSlots, Place};
-use super::{PoolStats, Slot};
+use super::{Fresh, PoolStats, Slot};
 use crate::memory::{icache, page_size, round_to_pages};
 use crate::Error;
 
@@ -62,7 +65,12 @@ pub(super) struct Dual {
     chunk_size: usize,
     chunks: Vec<Option<Entry>>,
     lists: Lists,
+    /// Counts of commits and frees made under the lock. `committed_bytes` and `live_functions`
+    /// wrap below zero when a function committed from a magazine is freed: the sum with the
+    /// threads' counters is what counts.
     stats: PoolStats,
+    /// The counters of threads that hold magazines of this pool.
+    pub(super) threads: Vec<Arc<ThreadCounters>>,
 }
 
 impl Dual {
@@ -73,11 +81,17 @@ impl Dual {
             chunks: Vec::new(),
             lists: Lists::new(),
             stats: PoolStats::default(),
+            threads: Vec::new(),
         }
     }
 
     pub(super) fn stats(&self) -> PoolStats {
         let mut s = self.stats;
+        for t in &self.threads {
+            let (functions, bytes) = t.get();
+            s.live_functions = s.live_functions.wrapping_add(functions);
+            s.committed_bytes = s.committed_bytes.wrapping_add(bytes);
+        }
         s.freed_bytes = self
             .chunks
             .iter()
@@ -87,6 +101,7 @@ impl Dual {
             .sum();
         s.bookkeeping_bytes = self.lists.heap_bytes()
             + self.chunks.capacity() * std::mem::size_of::<Option<Entry>>()
+            + self.threads.capacity() * std::mem::size_of::<Arc<ThreadCounters>>()
             + self
                 .chunks
                 .iter()
@@ -97,12 +112,96 @@ impl Dual {
         s
     }
 
-    /// Finds space for `len` bytes: clean space first, then recycled space, then a new chunk.
-    pub(super) fn allocate(&mut self, len: usize) -> Result<Slot, Error> {
-        let page = page_size();
+    /// Finds space for `len` bytes and counts the commit.
+    pub(super) fn allocate(&mut self, len: usize) -> Result<Fresh, Error> {
         if len > self.chunk_size {
             return self.allocate_own_chunk(len);
         }
+        let (chunk, place) = self.find(len)?;
+        Ok(self.slot(chunk, place, len))
+    }
+
+    /// Reserves between 1 and `want` clean slots of `class` into `out` for a thread's magazine.
+    pub(super) fn reserve(
+        &mut self,
+        class: u16,
+        want: usize,
+        out: &mut Vec<Reserved>,
+    ) -> Result<(), Error> {
+        let (c, place) = self.find(usize::from(class) * slots::GRANULE)?;
+        out.push(self.reserved(c, place));
+        // The rest a page at a time, from the listed pages with clean free slots.
+        let list = &mut self.lists.by_class[usize::from(class)];
+        while out.len() < want {
+            let Some(&(c, p)) = list.last() else {
+                break;
+            };
+            let Some(Entry {
+                chunk,
+                slots: Some(slots),
+                ..
+            }) = &mut self.chunks[c as usize]
+            else {
+                list.pop();
+                continue;
+            };
+            let need = want - out.len();
+            let got = slots.take_slots(p as usize, class, need, |place| {
+                out.push(Reserved {
+                    rx: chunk.executable(place.offset),
+                    rw: chunk.writable(place.offset),
+                    chunk: c,
+                    place,
+                })
+            });
+            if got < need {
+                list.pop();
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes back slots reserved for a magazine and never committed.
+    pub(super) fn unreserve(&mut self, slots: &[Reserved]) {
+        for r in slots {
+            let Some(Some(Entry {
+                slots: Some(chunk_slots),
+                ..
+            })) = self.chunks.get_mut(r.chunk as usize)
+            else {
+                continue;
+            };
+            if let Some((page, class)) = chunk_slots.unreserve(r.place) {
+                self.lists.by_class[usize::from(class)].push((r.chunk, page as u32));
+            }
+        }
+    }
+
+    /// Folds the counts of a thread that leaves this pool into the pool's own.
+    pub(super) fn retire_counters(&mut self, counters: &Arc<ThreadCounters>) {
+        if let Some(i) = self.threads.iter().position(|t| Arc::ptr_eq(t, counters)) {
+            let (functions, bytes) = self.threads.swap_remove(i).get();
+            self.stats.live_functions = self.stats.live_functions.wrapping_add(functions);
+            self.stats.committed_bytes = self.stats.committed_bytes.wrapping_add(bytes);
+        }
+    }
+
+    fn reserved(&self, chunk: usize, place: Place) -> Reserved {
+        let Some(entry) = &self.chunks[chunk] else {
+            unreachable!("slots are only taken from mapped chunks")
+        };
+        Reserved {
+            rx: entry.chunk.executable(place.offset),
+            rw: entry.chunk.writable(place.offset),
+            chunk: chunk as u32,
+            place,
+        }
+    }
+
+    /// Finds space for `len` (at most a chunk): clean space first, then recycled space, then a
+    /// new chunk.
+    fn find(&mut self, len: usize) -> Result<(usize, Place), Error> {
+        let page = page_size();
         let class = ChunkSlots::slab_class(len, page);
         let mut recycled = false;
         loop {
@@ -110,8 +209,8 @@ impl Dual {
                 Some(class) => self.take_slot(class),
                 None => self.take_run(len.div_ceil(page)),
             };
-            if let Some((chunk, place)) = found {
-                return Ok(self.slot(chunk, place, len));
+            if let Some(found) = found {
+                return Ok(found);
             }
             if !recycled && self.dirty_bytes() > 0 {
                 recycled = true;
@@ -213,7 +312,7 @@ impl Dual {
         Ok(index)
     }
 
-    fn allocate_own_chunk(&mut self, len: usize) -> Result<Slot, Error> {
+    fn allocate_own_chunk(&mut self, len: usize) -> Result<Fresh, Error> {
         let size = round_to_pages(len);
         let c = self.grow(size, true)?;
         Ok(self.slot(
@@ -226,27 +325,17 @@ impl Dual {
         ))
     }
 
-    fn slot(&mut self, chunk: usize, place: Place, len: usize) -> Slot {
-        self.stats.committed_bytes += len;
-        self.stats.live_functions += 1;
-        let Some(entry) = &self.chunks[chunk] else {
-            unreachable!("slots are only taken from mapped chunks")
-        };
-        Slot {
-            rx: entry.chunk.executable(place.offset),
-            rw: entry.chunk.writable(place.offset),
-            len: len as u32,
-            chunk: chunk as u32,
-            offset: place.offset as u32,
-            reserved: place.reserved as u32,
-        }
+    fn slot(&mut self, chunk: usize, place: Place, len: usize) -> Fresh {
+        self.stats.committed_bytes = self.stats.committed_bytes.wrapping_add(len);
+        self.stats.live_functions = self.stats.live_functions.wrapping_add(1);
+        self.reserved(chunk, place).into_fresh(len)
     }
 
     /// Marks a slot's space freed. Returns a chunk of its own to unmap (outside the lock is not
     /// needed for correctness; the caller drops it).
     pub(super) fn release(&mut self, slot: &Slot) -> Option<Entry> {
-        self.stats.committed_bytes -= slot.len as usize;
-        self.stats.live_functions -= 1;
+        self.stats.committed_bytes = self.stats.committed_bytes.wrapping_sub(slot.len as usize);
+        self.stats.live_functions = self.stats.live_functions.wrapping_sub(1);
         let c = slot.chunk as usize;
         let entry = self.chunks.get_mut(c)?.as_mut()?;
         match &mut entry.slots {

@@ -24,6 +24,8 @@ const UNASSIGNED: u16 = 0;
 /// `Page::class` of a page that belongs to a run of whole pages.
 const RUN: u16 = u16::MAX;
 
+use std::ops::Range;
+
 /// A fixed-size set of bits.
 struct Bitmap {
     words: Box<[u64]>,
@@ -60,6 +62,38 @@ impl Bitmap {
             i = (i / 64 + 1) * 64;
         }
         None
+    }
+
+    /// Moves the bits of `other` in `range` into `self` (`self |= other; other = 0` there),
+    /// a word at a time where the range covers whole words.
+    fn move_from(&mut self, other: &mut Bitmap, range: Range<usize>) {
+        let mut i = range.start;
+        while i < range.end {
+            if i % 64 == 0 && i + 64 <= range.end {
+                self.words[i / 64] |= std::mem::take(&mut other.words[i / 64]);
+                i += 64;
+            } else {
+                if other.get(i) {
+                    other.clear(i);
+                    self.set(i);
+                }
+                i += 1;
+            }
+        }
+    }
+
+    /// Clears every bit in `range`.
+    fn clear_range(&mut self, range: Range<usize>) {
+        let mut i = range.start;
+        while i < range.end {
+            if i % 64 == 0 && i + 64 <= range.end {
+                self.words[i / 64] = 0;
+                i += 64;
+            } else {
+                self.clear(i);
+                i += 1;
+            }
+        }
     }
 
     fn bytes(&self) -> usize {
@@ -155,6 +189,40 @@ impl ChunkSlots {
         ))
     }
 
+    /// Takes up to `want` clean free slots from slab page `page` of class `class`, calling
+    /// `take` with each. Returns how many were taken; the page is then exhausted unless that is
+    /// `want`.
+    pub(super) fn take_slots(
+        &mut self,
+        page: usize,
+        class: u16,
+        want: usize,
+        mut take: impl FnMut(Place),
+    ) -> usize {
+        let p = self.pages[page];
+        if p.class != class || p.free == 0 {
+            return 0;
+        }
+        let per_page = self.page_size / GRANULE;
+        let reserved = usize::from(class) * GRANULE;
+        let mut taken = 0;
+        for w in page * per_page / 64..(page + 1) * per_page / 64 {
+            while taken < want && self.free.words[w] != 0 {
+                let bit = self.free.words[w].trailing_zeros() as usize;
+                self.free.words[w] &= self.free.words[w] - 1;
+                take(Place {
+                    offset: (w * 64 + bit) * GRANULE,
+                    reserved,
+                });
+                taken += 1;
+            }
+        }
+        let p = &mut self.pages[page];
+        p.free -= taken as u16;
+        p.live += taken as u16;
+        taken
+    }
+
     /// Makes an unassigned page a slab page of `class`, all slots clean and free. Returns the
     /// page, or `None` if the chunk has no unassigned page.
     pub(super) fn new_slab_page(&mut self, class: u16) -> Option<usize> {
@@ -207,6 +275,20 @@ impl ChunkSlots {
         None
     }
 
+    /// Makes a slot taken by [`take_slot`](Self::take_slot) but never used clean and free
+    /// again. Returns the page and its class if the page had no clean free slot before (so it
+    /// must be listed again).
+    pub(super) fn unreserve(&mut self, place: Place) -> Option<(usize, u16)> {
+        let page = place.offset / self.page_size;
+        let g = place.offset / GRANULE;
+        debug_assert!(!self.free.get(g) && !self.dirty.get(g));
+        self.free.set(g);
+        let p = &mut self.pages[page];
+        p.live -= 1;
+        p.free += 1;
+        (p.free == 1).then_some((page, p.class))
+    }
+
     /// Records that the slot or run at `place` was freed: it becomes dirty.
     pub(super) fn release(&mut self, place: Place) {
         let page = place.offset / self.page_size;
@@ -256,20 +338,14 @@ impl ChunkSlots {
             if p.class == RUN {
                 *p = Page::default();
             } else {
-                let mut g = range.start;
-                while let Some(hit) = self.dirty.first_set(g, range.end) {
-                    self.dirty.clear(hit);
-                    self.free.set(hit);
-                    g = hit + 1;
-                }
                 p.free += p.dirty;
                 p.dirty = 0;
-                if p.live != 0 {
+                let emptied = p.live == 0;
+                self.free.move_from(&mut self.dirty, range.clone());
+                if !emptied {
                     continue;
                 }
-                for g in range {
-                    self.free.clear(g);
-                }
+                self.free.clear_range(range);
                 *p = Page::default();
             }
             self.free_pages.set(page);

@@ -1,0 +1,218 @@
+//! Commit and free latency, side by side: jitkit pooled, jitkit per-buffer, dynasmrt, raw
+//! mmap/mprotect, for 64 B (16 instructions), 1 KiB and 64 KiB of already-assembled code; and
+//! assemble + commit of 16 instructions, `a64!` + pooled commit against dynasmrt's
+//! `Assembler` + `dynasm!` + `finalize`.
+//!
+//! ```text
+//! cargo bench --bench commit
+//! ```
+//!
+//! Commit latency is the `commit` call: the empty `CodeBuffer` is made beforehand (for a pooled
+//! one that is a reference-count increment), the other tools' whole path is measured. Each
+//! commit returns its buffer; a batch of 1000 stays alive and is dropped outside the timing;
+//! freeing is measured on its own in the `free` group. Pooled commits therefore include the
+//! recycling of space freed by earlier batches, amortised as it is in real use.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use dynasmrt::{dynasm, DynasmApi};
+use jitkit::{a64, CodeBuffer, CodePool, Instruction};
+
+const SIZES: [(&str, usize); 3] = [("64B", 64), ("1KiB", 1024), ("64KiB", 64 * 1024)];
+
+/// Commits per batch: each batch's buffers stay alive until the batch ends, then are dropped
+/// outside the timing, as a program that keeps some hundreds of functions would.
+const BATCH: BatchSize = BatchSize::NumIterations(1000);
+
+/// `bytes` of code: `add x0, x0, #1` repeated, then `ret`.
+fn code(bytes: usize) -> Vec<Instruction> {
+    let mut v = vec![Instruction::new(0x9100_0400); bytes / 4 - 1];
+    v.push(Instruction::new(0xD65F_03C0));
+    v
+}
+
+/// A read+execute anonymous mapping made with mmap + mprotect, unmapped on drop.
+struct RawMapping(*mut libc::c_void, usize);
+
+impl Drop for RawMapping {
+    fn drop(&mut self) {
+        // SAFETY: the mapping was made by `raw_commit` and is unmapped exactly once.
+        unsafe { libc::munmap(self.0, self.1) };
+    }
+}
+
+fn raw_commit(bytes: &[u8]) -> RawMapping {
+    let size = bytes.len().div_ceil(4096) * 4096;
+    // SAFETY: a fresh private anonymous mapping; checked below.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            size,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    assert_ne!(p, libc::MAP_FAILED);
+    // SAFETY: `p` is `size >= bytes.len()` writable bytes that nothing else uses.
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), p.cast(), bytes.len()) };
+    // SAFETY: `p`/`size` is the mapping made above.
+    assert_eq!(
+        unsafe { libc::mprotect(p, size, libc::PROT_READ | libc::PROT_EXEC) },
+        0
+    );
+    RawMapping(p, size)
+}
+
+fn dynasmrt_mutable(bytes: &[u8]) -> dynasmrt::ExecutableBuffer {
+    let mut buf = dynasmrt::mmap::MutableBuffer::new(bytes.len()).unwrap();
+    buf.set_len(bytes.len());
+    buf[..bytes.len()].copy_from_slice(bytes);
+    buf.make_exec().unwrap()
+}
+
+fn commit_latency(c: &mut Criterion) {
+    let pool = CodePool::new().unwrap();
+    for (name, bytes) in SIZES {
+        let code = code(bytes);
+        let raw = Instruction::slice_as_bytes(&code).to_vec();
+        let mut g = c.benchmark_group(format!("commit/{name}"));
+        g.bench_function("jitkit_pooled", |b| {
+            b.iter_batched(
+                || CodeBuffer::in_pool(&pool),
+                |buf| {
+                    buf.commit(black_box(&code)).unwrap();
+                    buf
+                },
+                BATCH,
+            )
+        });
+        g.bench_function("jitkit_per_buffer", |b| {
+            b.iter_batched(
+                CodeBuffer::new,
+                |buf| {
+                    buf.commit(black_box(&code)).unwrap();
+                    buf
+                },
+                BATCH,
+            )
+        });
+        g.bench_function("dynasmrt_mutable_make_exec", |b| {
+            b.iter_batched(|| (), |()| dynasmrt_mutable(black_box(&raw)), BATCH)
+        });
+        g.bench_function("dynasmrt_assembler_finalize", |b| {
+            b.iter_batched(
+                || (),
+                |()| {
+                    let mut ops = dynasmrt::aarch64::Assembler::new().unwrap();
+                    for _ in 0..bytes / 4 - 1 {
+                        dynasm!(ops ; .arch aarch64 ; add x0, x0, 1);
+                    }
+                    dynasm!(ops ; .arch aarch64 ; ret);
+                    ops.finalize().unwrap()
+                },
+                BATCH,
+            )
+        });
+        g.bench_function("raw_mmap_mprotect", |b| {
+            b.iter_batched(|| (), |()| raw_commit(black_box(&raw)), BATCH)
+        });
+        g.finish();
+    }
+}
+
+/// The same 16 instructions through each tool's assemble-and-commit path.
+fn assemble_and_commit(c: &mut Criterion) {
+    let pool = CodePool::new().unwrap();
+    let mut g = c.benchmark_group("assemble_commit/16");
+    g.bench_function("a64_jitkit_pooled", |b| {
+        b.iter_batched(
+            || (),
+            |()| {
+                let k: u32 = black_box(7);
+                let code = a64! {
+                    ; add x0, x0, #k ; add x0, x0, #k ; add x0, x0, #k ; add x0, x0, #k
+                    ; add x0, x0, #k ; add x0, x0, #k ; add x0, x0, #k ; add x0, x0, #k
+                    ; add x0, x0, #k ; add x0, x0, #k ; add x0, x0, #k ; add x0, x0, #k
+                    ; add x0, x0, #k ; add x0, x0, #k ; add x0, x0, #k ; ret
+                }
+                .unwrap();
+                let buf = CodeBuffer::in_pool(&pool);
+                buf.commit(&code).unwrap();
+                buf
+            },
+            BATCH,
+        )
+    });
+    g.bench_function("dynasmrt_assembler_finalize", |b| {
+        b.iter_batched(
+            || (),
+            |()| {
+                let k: u32 = black_box(7);
+                let mut ops = dynasmrt::aarch64::Assembler::new().unwrap();
+                dynasm!(ops ; .arch aarch64
+                    ; add x0, x0, k ; add x0, x0, k ; add x0, x0, k ; add x0, x0, k
+                    ; add x0, x0, k ; add x0, x0, k ; add x0, x0, k ; add x0, x0, k
+                    ; add x0, x0, k ; add x0, x0, k ; add x0, x0, k ; add x0, x0, k
+                    ; add x0, x0, k ; add x0, x0, k ; add x0, x0, k ; ret
+                );
+                ops.finalize().unwrap()
+            },
+            BATCH,
+        )
+    });
+    g.finish();
+}
+
+fn free_latency(c: &mut Criterion) {
+    let pool = CodePool::new().unwrap();
+    let code = code(64);
+    let raw = Instruction::slice_as_bytes(&code).to_vec();
+    let mut g = c.benchmark_group("free/64B");
+    g.bench_function("jitkit_pooled", |b| {
+        b.iter_batched(
+            || {
+                let buf = CodeBuffer::in_pool(&pool);
+                buf.commit(&code).unwrap();
+                buf
+            },
+            drop,
+            BATCH,
+        )
+    });
+    g.bench_function("jitkit_per_buffer", |b| {
+        b.iter_batched(
+            || {
+                let buf = CodeBuffer::new();
+                buf.commit(&code).unwrap();
+                buf
+            },
+            drop,
+            BATCH,
+        )
+    });
+    g.bench_function("dynasmrt_executable_buffer", |b| {
+        b.iter_batched(|| dynasmrt_mutable(&raw), drop, BATCH)
+    });
+    g.bench_function("raw_munmap", |b| {
+        b.iter_batched(|| raw_commit(&raw), drop, BATCH)
+    });
+    g.finish();
+}
+
+fn short() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(30)
+}
+
+criterion_group! {
+    name = benches;
+    config = short();
+    targets = commit_latency, assemble_and_commit, free_latency
+}
+criterion_main!(benches);
