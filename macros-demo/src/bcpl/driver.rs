@@ -83,6 +83,35 @@ pub fn main(args: &[String]) -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    run_on_big_stack(opts, src)
+}
+
+/// The BCPL part of the `macros-demo` showcase: the N-queens example (recursion, vectors,
+/// `LOOP`, multiple assignment), JIT-compiled with `--stats` on AArch64 and interpreted
+/// elsewhere. The source is built into the binary, so it runs from any directory.
+#[allow(dead_code)] // Used only if main.rs's showcase includes it.
+pub fn showcase() -> ExitCode {
+    const FILE: &str = "macros-demo/programs/queens.b";
+    const SRC: &[u8] = include_bytes!("../../programs/queens.b");
+    let jit = cfg!(target_arch = "aarch64");
+    println!(
+        "== BCPL: {FILE}, {} ==",
+        if jit {
+            "JIT-compiled one function at a time (macros-demo bcpl --stats FILE)"
+        } else {
+            "interpreted: JIT code runs only on AArch64 (macros-demo bcpl --interp --stats FILE)"
+        }
+    );
+    let opts = Options {
+        interp: !jit,
+        stats: true,
+        file: FILE.to_string(),
+        ..Options::default()
+    };
+    run_on_big_stack(opts, SRC.to_vec())
+}
+
+fn run_on_big_stack(opts: Options, src: Vec<u8>) -> ExitCode {
     runtime::set_file_name(&opts.file);
     let worker = std::thread::Builder::new()
         .name("bcpl".to_string())
@@ -222,5 +251,11 @@ mod tests {
         assert!(parse_args(&s(&["--bogus", "a.b"])).is_err());
         assert!(parse_args(&s(&["a.b", "c.b"])).is_err());
         assert!(parse_args(&s(&[])).is_err());
+    }
+
+    #[test]
+    fn the_showcase_program_runs_and_succeeds() {
+        let code = showcase();
+        assert_eq!(format!("{code:?}"), format!("{:?}", ExitCode::SUCCESS));
     }
 }
