@@ -11,7 +11,7 @@
 //! with a large stack; the hot functions keep their frames small for the same reason.
 
 use super::arith;
-use super::ir::{Builtin, Callee, Expr, Func, LoopTest, Program, Stmt};
+use super::ir::{BinOp, Builtin, Callee, Expr, Func, LoopTest, Program, Stmt};
 use super::runtime::{pack_string, Output};
 
 /// Why a run stopped early.
@@ -92,11 +92,54 @@ impl Machine<'_> {
             .ok_or(Stop::BadAddress(line))
     }
 
+    /// Executes `s`; like [`eval`](Self::eval), only the commands every call passes through
+    /// are handled here, the rest out of line.
     fn exec(&mut self, s: &Stmt) -> Result<Flow, Stop> {
         match s {
             Stmt::Set(slot, e) => {
                 let v = self.eval(e)?;
                 self.mem[self.fp + slot] = v;
+            }
+            Stmt::If {
+                cond,
+                run_when,
+                then,
+                otherwise,
+            } => {
+                if (self.eval(cond)? != 0) == *run_when {
+                    return self.exec(then);
+                } else if let Some(o) = otherwise {
+                    return self.exec(o);
+                }
+            }
+            Stmt::Return(e) => {
+                let v = match e {
+                    Some(e) => self.eval(e)?,
+                    None => 0,
+                };
+                return Ok(Flow::Return(v));
+            }
+            Stmt::Call(e) => {
+                self.eval(e)?;
+            }
+            Stmt::Block(body) => {
+                for c in body {
+                    match self.exec(c)? {
+                        Flow::Normal => {}
+                        other => return Ok(other),
+                    }
+                }
+            }
+            _ => return self.exec_other(s),
+        }
+        Ok(Flow::Normal)
+    }
+
+    #[inline(never)]
+    fn exec_other(&mut self, s: &Stmt) -> Result<Flow, Stop> {
+        match s {
+            Stmt::Set(..) | Stmt::If { .. } | Stmt::Return(_) | Stmt::Call(_) | Stmt::Block(_) => {
+                return self.exec(s)
             }
             Stmt::Store(addr, value, line) => {
                 let v = self.eval(value)?;
@@ -112,18 +155,6 @@ impl Machine<'_> {
                 let start = self.fp + self.prog.funcs[self.cur].slots + offset;
                 self.mem[start..start + words].fill(0);
                 self.mem[self.fp + slot] = start as i64;
-            }
-            Stmt::If {
-                cond,
-                run_when,
-                then,
-                otherwise,
-            } => {
-                if (self.eval(cond)? != 0) == *run_when {
-                    return self.exec(then);
-                } else if let Some(o) = otherwise {
-                    return self.exec(o);
-                }
             }
             Stmt::Loop { test, body } => return self.run_loop(test, body),
             Stmt::For {
@@ -154,27 +185,9 @@ impl Machine<'_> {
                 }
             }
             Stmt::Resultis(e) => return Ok(Flow::Resultis(self.eval(e)?)),
-            Stmt::Return(e) => {
-                let v = match e {
-                    Some(e) => self.eval(e)?,
-                    None => 0,
-                };
-                return Ok(Flow::Return(v));
-            }
             Stmt::Break => return Ok(Flow::Break),
             Stmt::Continue => return Ok(Flow::Continue),
             Stmt::Finish => return Err(Stop::Finish),
-            Stmt::Call(e) => {
-                self.eval(e)?;
-            }
-            Stmt::Block(body) => {
-                for c in body {
-                    match self.exec(c)? {
-                        Flow::Normal => {}
-                        other => return Ok(other),
-                    }
-                }
-            }
         }
         Ok(Flow::Normal)
     }
@@ -200,12 +213,37 @@ impl Machine<'_> {
         Ok(Flow::Normal)
     }
 
+    /// Evaluates `e`. The common leaves are handled here; everything else is out of line, so
+    /// that this function's frame, which every level of BCPL recursion passes through several
+    /// times, stays small.
     fn eval(&mut self, e: &Expr) -> Result<i64, Stop> {
+        match e {
+            Expr::Num(n) => Ok(*n),
+            Expr::Local(s) => Ok(self.mem[self.fp + s]),
+            Expr::Call(callee, args) => self.eval_call(*callee, args),
+            Expr::Binary(op, l, r, line) => self.eval_binary(*op, l, r, *line),
+            Expr::Cond(c, a, b) => {
+                let arm = if self.eval(c)? != 0 { a } else { b };
+                self.eval(arm)
+            }
+            _ => self.eval_other(e),
+        }
+    }
+
+    #[inline(never)]
+    fn eval_binary(&mut self, op: BinOp, l: &Expr, r: &Expr, line: u32) -> Result<i64, Stop> {
+        let a = self.eval(l)?;
+        let b = self.eval(r)?;
+        arith::binary(op, a, b).ok_or(Stop::DivZero(line))
+    }
+
+    #[inline(never)]
+    fn eval_other(&mut self, e: &Expr) -> Result<i64, Stop> {
         Ok(match e {
-            Expr::Num(n) => *n,
-            Expr::Local(s) => self.mem[self.fp + s],
+            Expr::Num(_) | Expr::Local(_) | Expr::Call(..) | Expr::Binary(..) | Expr::Cond(..) => {
+                return self.eval(e)
+            }
             Expr::Str(i) => self.strings[*i],
-            Expr::Call(callee, args) => return self.eval_call(*callee, args),
             Expr::Valof(body) => match self.exec(body)? {
                 Flow::Resultis(v) => v,
                 Flow::Return(v) => return Err(Stop::Returning(v)),
@@ -216,11 +254,6 @@ impl Machine<'_> {
             Expr::Load(a, line) => {
                 let a = self.eval(a)?;
                 self.mem[self.word(a, *line)?]
-            }
-            Expr::Binary(op, l, r, line) => {
-                let a = self.eval(l)?;
-                let b = self.eval(r)?;
-                arith::binary(*op, a, b).ok_or(Stop::DivZero(*line))?
             }
             Expr::AndThen(l, r) => match self.eval(l)? {
                 0 => 0,
@@ -240,13 +273,6 @@ impl Machine<'_> {
                     prev = v;
                 }
                 -1
-            }
-            Expr::Cond(c, a, b) => {
-                if self.eval(c)? != 0 {
-                    self.eval(a)?
-                } else {
-                    self.eval(b)?
-                }
             }
         })
     }
