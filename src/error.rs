@@ -177,6 +177,8 @@ pub enum LabelError {
     OutOfRange(String),
     /// A reference to an absolute address: code is position-independent until it is committed.
     Absolute(usize),
+    /// An `adrp` to a label: its page offset depends on where the code is placed.
+    PageRelative(String),
 }
 
 impl fmt::Display for LabelError {
@@ -187,6 +189,10 @@ impl fmt::Display for LabelError {
             Self::OutOfRange(l) => {
                 write!(f, "a reference to {l} cannot be encoded: the target is out of the instruction's range")
             }
+            Self::PageRelative(l) => write!(
+                f,
+                "adrp to {l} cannot be encoded: its page offset depends on the address the code is committed at; use adr (±1 MiB) or load_imm64"
+            ),
             Self::Absolute(a) => write!(
                 f,
                 "a branch to the absolute address {a:#x} cannot be encoded before the code is placed; use Assembler::call_abs"

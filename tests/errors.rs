@@ -488,6 +488,31 @@ fn branch_to_an_absolute_address_is_an_error_pointing_to_call_abs() {
 }
 
 #[test]
+fn adrp_to_a_label_is_an_error_because_its_page_depends_on_placement() {
+    let err = a64!(; adrp x0, >data ; ret ; data: ; .u64 7).unwrap_err();
+    assert!(
+        matches!(err, Error::Label(LabelError::PageRelative(ref l)) if l.contains("data")),
+        "{err:?}"
+    );
+    assert_mentions(&err, &["adrp", "data", "adr"]);
+    let mut asm = Assembler::new();
+    let target = asm.new_dynamic_label();
+    asm.emit(|asm| dynasm!(asm ; .arch aarch64 ; adrp x1, =>target ; =>target ; ret))
+        .unwrap();
+    assert!(matches!(
+        asm.finish(),
+        Err(Error::Label(LabelError::PageRelative(_)))
+    ));
+    // Every other PC-relative reference to a label is position-independent and accepted.
+    let ok = a64!(
+        ; adr x0, >data ; ldr x1, >data ; b >next ; next: ; b.eq >next2 ; next2:
+        ; cbz x0, >next3 ; next3: ; tbz x0, #3, >next4 ; next4: ; bl >next5 ; next5: ; ret
+        ; data: ; .u64 7
+    );
+    assert!(ok.is_ok(), "{ok:?}");
+}
+
+#[test]
 fn offset_rewriting_errors_name_offset_and_range() {
     let b = Instruction::new(0x1400_0000); // b .
     let err = b.with_branch_offset(128 << 20).unwrap_err();

@@ -30,6 +30,7 @@ mod table;
 pub use table::CallTable;
 
 use dynasmrt::aarch64::Aarch64Relocation;
+use dynasmrt::relocations::Relocation;
 use dynasmrt::{AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 
 use crate::{Error, Instruction};
@@ -234,6 +235,22 @@ impl Assembler {
     }
 }
 
+impl Assembler {
+    fn reject_page_relative(&mut self, label: String) {
+        self.error
+            .get_or_insert(Error::Label(crate::LabelError::PageRelative(label)));
+    }
+}
+
+/// Whether `kind` is dynasm's ADRP relocation. dynasmrt encodes an ADRP reference as if the code
+/// started on a page boundary and rounds the byte distance up, which is wrong for code placed at
+/// an arbitrary address; jitkit reports such references instead of emitting a wrong page.
+/// ADRP is the only aarch64 relocation that puts a 4096-byte distance into bits 30:29 (immlo).
+fn is_page_relative(kind: &Aarch64Relocation) -> bool {
+    let mut word = [0u8; 4];
+    kind.write_value(&mut word, 4096).is_ok() && u32::from_le_bytes(word) & 0x6000_0000 != 0
+}
+
 impl Extend<u8> for Assembler {
     fn extend<T: IntoIterator<Item = u8>>(&mut self, iter: T) {
         self.ops.extend(iter)
@@ -278,6 +295,9 @@ impl DynasmLabelApi for Assembler {
         reference: u8,
         kind: Self::Relocation,
     ) {
+        if is_page_relative(&kind) {
+            self.reject_page_relative(format!("label >{name}"));
+        }
         self.ops
             .forward_relocation(name, target, field, reference, kind)
     }
@@ -289,6 +309,9 @@ impl DynasmLabelApi for Assembler {
         reference: u8,
         kind: Self::Relocation,
     ) {
+        if is_page_relative(&kind) {
+            self.reject_page_relative(format!("label <{name}"));
+        }
         self.ops
             .backward_relocation(name, target, field, reference, kind)
     }
@@ -300,6 +323,9 @@ impl DynasmLabelApi for Assembler {
         reference: u8,
         kind: Self::Relocation,
     ) {
+        if is_page_relative(&kind) {
+            self.reject_page_relative(format!("label ->{name}"));
+        }
         self.ops
             .global_relocation(name, target, field, reference, kind)
     }
@@ -311,6 +337,9 @@ impl DynasmLabelApi for Assembler {
         reference: u8,
         kind: Self::Relocation,
     ) {
+        if is_page_relative(&kind) {
+            self.reject_page_relative(format!("label =>{}", id.get_id()));
+        }
         self.ops
             .dynamic_relocation(id, target, field, reference, kind)
     }
