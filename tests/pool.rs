@@ -305,3 +305,63 @@ fn no_mapping_is_writable_and_executable() {
     pool.recycle().unwrap();
     assert_eq!(wx_mappings(), Vec::<String>::new());
 }
+
+#[test]
+fn a_thread_moves_between_pools_and_their_statistics_stay_exact() {
+    let a = CodePool::new().unwrap();
+    let mut bufs = Vec::new();
+    for round in 0..3u64 {
+        // Alternate pools on one thread: each switch hands the other pool's reserved slots back.
+        let b = CodePool::new().unwrap();
+        for i in 0..50u64 {
+            let pool = if i % 2 == 0 { &a } else { &b };
+            let code = returning(round * 1000 + i, 16);
+            let buf = CodeBuffer::in_pool(pool);
+            check(buf.commit(&code).unwrap(), &code, round * 1000 + i);
+            bufs.push((buf, code, round * 1000 + i));
+        }
+        let sb = b.stats();
+        assert_eq!((sb.live_functions, sb.committed_bytes), (25, 25 * 64));
+        // Dropping a pool's last handle while its buffers live keeps it alive for them.
+        drop(b);
+    }
+    assert_eq!(a.stats().live_functions, 75);
+    for (buf, code, value) in &bufs {
+        check(buf.entry().unwrap(), code, *value);
+    }
+    bufs.clear();
+    let s = a.stats();
+    assert_eq!((s.live_functions, s.committed_bytes), (0, 0));
+    // A pool made after the others are gone starts from nothing on this thread too.
+    let c = CodePool::new().unwrap();
+    let buf = CodeBuffer::in_pool(&c);
+    buf.commit(&returning(5, 4)).unwrap();
+    assert_eq!(c.stats().live_functions, 1);
+}
+
+#[test]
+fn functions_committed_on_one_thread_can_be_freed_on_another() {
+    let pool = CodePool::new().unwrap();
+    let bufs: Vec<_> = std::thread::spawn({
+        let pool = pool.clone();
+        move || {
+            (0..100u64)
+                .map(|i| {
+                    let b = CodeBuffer::in_pool(&pool);
+                    b.commit(&returning(i, 8)).unwrap();
+                    b
+                })
+                .collect()
+        }
+    })
+    .join()
+    .unwrap();
+    assert_eq!(pool.stats().live_functions, 100);
+    for (i, b) in bufs.iter().enumerate() {
+        check(b.entry().unwrap(), &returning(i as u64, 8), i as u64);
+    }
+    std::thread::spawn(move || drop(bufs)).join().unwrap();
+    let s = pool.stats();
+    assert_eq!((s.live_functions, s.committed_bytes), (0, 0));
+    assert_eq!(s.freed_bytes, 100 * 32);
+}
