@@ -17,13 +17,17 @@
 // dynasm's expansion converts dynamic register numbers with `.into()`, already `u8` here.
 #![allow(clippy::useless_conversion)]
 
-use dynasmrt::{dynasm, DynasmApi};
+use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 
 use super::Assembler;
 use crate::Error;
 
 /// The scratch register for offsets that do not fit an instruction (`x17`, IP1).
 const SCRATCH: u8 = 17;
+
+/// Frames larger than this are probed a page at a time by [`Assembler::prologue`]: the
+/// smallest page size AArch64 Linux uses, so no probe skips a guard page.
+const PROBE_INTERVAL: usize = 4096;
 
 fn check_reg(reg: u8, allowed: &'static str, max: u8) -> Result<(), Error> {
     if reg > max {
@@ -39,11 +43,16 @@ impl Assembler {
     /// ```text
     /// stp x29, x30, [sp, #-16]!
     /// mov x29, sp
-    /// sub sp, sp, #locals     (omitted for 0; built in x16 when above 4095)
+    /// sub sp, sp, #size       (omitted for 0; see add_offset for large sizes)
     /// ```
     ///
     /// Locals live at `x29 - 8`, `x29 - 16`, ... down to `x29 - size`. Pair it with
     /// [`epilogue`](Self::epilogue).
+    ///
+    /// Frames larger than 4 KiB are *probed*: `sp` moves down a 4 KiB page at a time
+    /// and each page is written (`str xzr, [sp]`) before the next, in a loop counted in `x17`.
+    /// A stack overflow then faults on the guard page below the stack instead of a large
+    /// `sub` stepping over it into other memory (the same reason compilers emit stack probes).
     ///
     /// ```
     /// use jitkit::{Assembler, CodeBuffer};
@@ -73,7 +82,21 @@ impl Assembler {
                 allowed: "frames of at most 4 GiB",
             })?;
         dynasm!(self ; .arch aarch64 ; stp x29, x30, [sp, #-16]! ; mov x29, sp);
-        self.add_offset(31, 31, -(size as i64))?;
+        if size > PROBE_INTERVAL {
+            let pages = (size / PROBE_INTERVAL) as u64;
+            let page = self.new_dynamic_label();
+            self.load_imm64(SCRATCH, pages)?;
+            dynasm!(self ; .arch aarch64
+                ; =>page
+                ; sub sp, sp, #1, lsl #12
+                ; str xzr, [sp]
+                ; subs x17, x17, #1
+                ; b.ne =>page
+            );
+            self.add_offset(31, 31, -((size % PROBE_INTERVAL) as i64))?;
+        } else {
+            self.add_offset(31, 31, -(size as i64))?;
+        }
         Ok(size)
     }
 
@@ -255,6 +278,13 @@ mod tests {
         assert_eq!(words(|a| a.prologue(0).map(drop)).len(), 2);
         // sub sp, sp, #1, lsl #12
         assert_eq!(words(|a| a.prologue(4096).map(drop))[2], 0xd14007ff);
+        // Above a page: mov x17, #2 ; probe loop (sub sp, sp, #1, lsl #12 ; str xzr, [sp] ;
+        // subs x17, x17, #1 ; b.ne -12) ; sub sp, sp, #16.
+        let w = words(|a| a.prologue(8192 + 16).map(drop));
+        assert_eq!(
+            w[2..],
+            [0xd2800051, 0xd14007ff, 0xf90003ff, 0xf1000631, 0x54ffffa1, 0xd10043ff]
+        );
         // mov sp, x29 ; ldp x29, x30, [sp], #16 ; ret
         let w = words(|a| {
             a.epilogue();
