@@ -1,4 +1,4 @@
-//! One [`ir::Func`] to AArch64 instructions, through jitkit's [`Assembler`].
+//! One [`Func`] to AArch64 instructions, through jitkit's [`Assembler`].
 //!
 //! Each function is compiled on its own and knows nothing of where other functions are: a
 //! call to function `i` is `ldr x16, [x19, #8*i] ; blr x16` through the program's

@@ -1,4 +1,4 @@
-//! The reference back end: a tree-walking interpreter over [`ir`].
+//! The reference back end: a tree-walking interpreter over [`super::ir`].
 //!
 //! It defines what a program means (the JIT must print the same bytes) and is the baseline
 //! the JIT is measured against. Memory is one vector of words, `mem`: string constants at

@@ -263,11 +263,11 @@ impl Lexer<'_> {
         ) {
             self.bump();
         }
-        // The bytes are ASCII letters, digits, `_` and `.` only.
-        let word = String::from_utf8_lossy(&self.src[start..self.i]).into_owned();
-        match KEYWORDS.iter().find(|(k, _)| *k == word) {
+        let word = &self.src[start..self.i];
+        match KEYWORDS.iter().find(|(k, _)| k.as_bytes() == word) {
             Some(&(_, kw)) => Tok::Kw(kw),
-            None => Tok::Name(word),
+            // The bytes are ASCII letters, digits, `_` and `.` only.
+            None => Tok::Name(String::from_utf8_lossy(word).into_owned()),
         }
     }
 
