@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::chunk::{Chunk, MemFile};
+use super::chunk::{Chunk, MemFile, Reservation};
 use super::magazine::{Reserved, ThreadCounters};
 use super::recycle;
 use super::slots::{self, ChunkSlots, Place};
@@ -71,6 +71,8 @@ pub(super) struct Dual {
     stats: PoolStats,
     /// The counters of threads that hold magazines of this pool.
     pub(super) threads: Vec<Arc<ThreadCounters>>,
+    /// Where the shared file's chunks go; it unmaps them when the pool drops.
+    reservation: Option<Reservation>,
 }
 
 impl Dual {
@@ -82,6 +84,7 @@ impl Dual {
             lists: Lists::new(),
             stats: PoolStats::default(),
             threads: Vec::new(),
+            reservation: Reservation::new(Reservation::SIZE),
         }
     }
 
@@ -285,10 +288,14 @@ impl Dual {
             })?;
             let mut file = file;
             let offset = file.grow(size)?;
-            (Chunk::map(&file, offset, size)?, Some(file))
+            (Chunk::map(&file, offset, size, None)?, Some(file))
         } else {
             let offset = self.file.grow(size)?;
-            (Chunk::map(&self.file, offset, size)?, None)
+            let at = self
+                .reservation
+                .as_ref()
+                .and_then(|r| r.place(offset, size));
+            (Chunk::map(&self.file, offset, size, at)?, None)
         };
         // The new addresses may have held code before (unmapped since): forget it everywhere.
         icache::sync_other_cores();
