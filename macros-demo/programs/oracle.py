@@ -324,6 +324,20 @@ def order_b():
     return f"{1 + 5}\n{1 - 5}\n10\n3 7\n{F}\n"
 
 
+def syntax_b():
+    s = "2" + "1\n"            # inner x = 2, then the outer x = 1
+    s += "56" + "1\n"          # FOR x = 5 TO 6 shadows, then the outer x again
+    s += f"{20 * 2 + 1}\n"     # a + at the end of a line continues the expression
+    text = "/* not a comment */ // nor this\n"
+    s += text + "nonzero " + text   # g(-1) returns at once; g(0); g(3)
+    s += "right\n" + "3\n" + "0\n"
+    s += f"{5} {7} {3}\n"      # - - 5, ~~7, +3
+    s += f"{2 + 3 * 4 - (10 // 3) % 2}\n"   # * / MOD bind tighter than + -, left to right
+    s += f"{1 << (2 + 1)} {(1 + 1) << 2}\n"  # shifts bind looser than + -
+    s += "10\n" + f"{0x10 + ord('0')}\n" + "42\n"
+    return s
+
+
 def finish_b():
     return "6\n5\n4\n3\n"
 

@@ -8,7 +8,8 @@
 //!
 //! Escapes in string and character constants are decoded here, in BCPL's notation: `*n`
 //! newline, `*t` tab, `*s` space, `*b` backspace, `*p` form feed, `*c` carriage return, `*e`
-//! escape, `**` a star, `*"` and `*'` quotes.
+//! escape, `**` a star, `*"` and `*'` quotes. A star before anything else is just a star, so
+//! `"2 * 3"` prints as written.
 
 use super::diag::{Pos, SourceError};
 
@@ -349,10 +350,7 @@ impl Lexer<'_> {
                 Ok(None)
             }
             Some(b'*') => {
-                let at = self.pos();
-                self.bump();
-                let e = self.bump();
-                let c = match e {
+                let c = match self.peek(1) {
                     Some(b'n' | b'N') => b'\n',
                     Some(b't' | b'T') => b'\t',
                     Some(b's' | b'S') => b' ',
@@ -363,13 +361,14 @@ impl Lexer<'_> {
                     Some(b'*') => b'*',
                     Some(b'"') => b'"',
                     Some(b'\'') => b'\'',
+                    // Not an escape: the star stands for itself ("2 * 3" prints as written).
                     _ => {
-                        return Err(SourceError::new(
-                            at,
-                            "unknown escape: use *n, *t, *s, *b, *p, *c, *e, **, *\" or *'",
-                        ))
+                        self.bump();
+                        return Ok(Some(b'*'));
                     }
                 };
+                self.bump();
+                self.bump();
                 Ok(Some(c))
             }
             Some(b) => {
@@ -486,6 +485,7 @@ mod tests {
             toks(r#""a*nb*t**c*"""#)[0],
             Tok::Str(b"a\nb\t*c\"".to_vec())
         );
+        assert_eq!(toks(r#""2 * 3 *x* .""#)[0], Tok::Str(b"2 * 3 *x* .".to_vec()));
     }
 
     #[test]
