@@ -19,7 +19,18 @@
 //! - [`arith`]: what the operators mean, shared by the interpreter and constant folding.
 //! - [`driver`]: the command line.
 //!
-//! The dialect is described in the README's BCPL section and in the parser's docs.
+//! ## The dialect
+//! Words are 64-bit and signed; everything is a word. A program is `LET f(a, ...) = e` and
+//! `LET r(a, ...) BE c` declarations (also joined with `AND`), in any order; it runs
+//! `start()`. `GET "..."` and `SECTION "..."` lines are ignored. Commands: `LET` (several
+//! names at once, `VEC n` for n+1 zeroed words), `:=` (also `v!i :=`, `!p :=`, and
+//! `a, b := x, y`), `IF`/`UNLESS ... DO`, `TEST ... THEN ... ELSE`, `WHILE`/`UNTIL ... DO`,
+//! `c REPEAT`/`REPEATWHILE e`/`REPEATUNTIL e`, `FOR i = a TO b BY k DO` (k constant),
+//! `RESULTIS`, `RETURN`, `BREAK`, `LOOP`, `FINISH`, calls, and `$( ... $)` or `{ ... }` blocks;
+//! a `;` or a line break ends a command. Expressions: numbers (`#x` hex, `#b`, `#o`/`#`
+//! octal), `'c'`, strings, `TRUE`/`FALSE`, calls, `VALOF`, and the operators listed in
+//! [`parser`] with BCPL's precedence; [`arith`] says what they compute. `writen`, `writes`,
+//! `wrch` and `newline` are the runtime; `*n`, `*t`, `*s`, `**`, `*"` are string escapes.
 
 pub mod arith;
 pub mod ast;
