@@ -309,3 +309,232 @@ fn random_expressions_match_the_model_in_every_mode() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A random structured program: nested IF/TEST/UNLESS, FOR (both directions), WHILE,
+/// REPEATWHILE/REPEATUNTIL with counters, BREAK and LOOP, VALOF/RESULTIS, vectors, and calls
+/// down a chain of functions. Every loop is bounded and no divisor can be zero, so every
+/// program terminates normally; the JIT and the interpreter must print the same bytes.
+struct ProgGen {
+    rng: XorShift,
+    /// Loop variables in scope.
+    vars: Vec<String>,
+    /// Calls this function may still make (calls only go to earlier functions).
+    calls: u32,
+    func: usize,
+    counter: usize,
+}
+
+impl ProgGen {
+    fn name(&mut self) -> String {
+        let names = ["x", "y", "a", "b"];
+        let k = self.rng.below((names.len() + self.vars.len()) as u64) as usize;
+        if k < names.len() {
+            names[k].to_string()
+        } else {
+            self.vars[k - names.len()].clone()
+        }
+    }
+
+    fn expr(&mut self, depth: u32) -> String {
+        if depth == 0 || self.rng.below(3) == 0 {
+            return match self.rng.below(4) {
+                0 => format!("{}", self.rng.below(20) as i64 - 5),
+                1 => format!("v!{}", self.rng.below(5)),
+                _ => self.name(),
+            };
+        }
+        let (l, r) = (self.expr(depth - 1), self.expr(depth - 1));
+        match self.rng.below(14) {
+            0 => format!("({l} + {r})"),
+            1 => format!("({l} - {r})"),
+            2 => format!("({l} * {r})"),
+            3 => format!("({l} / ({r} | 1))"),
+            4 => format!("({l} MOD ({r} | 1))"),
+            5 => format!("({l} << ({r} & 7))"),
+            6 => format!("({l} >> ({r} & 63))"),
+            7 => format!("({l} & {r})"),
+            8 => format!("({l} | {r})"),
+            9 => format!("(~{l})"),
+            10 => format!("({l} -> {r}, {})", self.expr(depth - 1)),
+            _ => self.cond_from(l, r),
+        }
+    }
+
+    fn cond_from(&mut self, l: String, r: String) -> String {
+        let op = ["=", "~=", "<", "<=", ">", ">="][self.rng.below(6) as usize];
+        format!("({l} {op} {r})")
+    }
+
+    fn cond(&mut self) -> String {
+        let (l, r) = (self.expr(2), self.expr(2));
+        let c = self.cond_from(l, r);
+        match self.rng.below(4) {
+            0 => {
+                let (l2, r2) = (self.expr(1), self.expr(1));
+                format!("{c} & {}", self.cond_from(l2, r2))
+            }
+            1 => {
+                let (l2, r2) = (self.expr(1), self.expr(1));
+                format!("{c} | {}", self.cond_from(l2, r2))
+            }
+            2 => self.expr(2),
+            _ => c,
+        }
+    }
+
+    fn block(&mut self, depth: u32, in_loop: bool, in_valof: bool) -> String {
+        let n = 1 + self.rng.below(4);
+        let mut out = String::from("$( ");
+        for _ in 0..n {
+            out.push_str(&self.stmt(depth, in_loop, in_valof));
+            out.push_str("\n");
+        }
+        out.push_str("$)");
+        out
+    }
+
+    fn stmt(&mut self, depth: u32, in_loop: bool, in_valof: bool) -> String {
+        let pick = if depth == 0 {
+            self.rng.below(4)
+        } else {
+            self.rng.below(15)
+        };
+        match pick {
+            0 => format!("x := {}", self.expr(3)),
+            1 => format!("y := {}", self.expr(3)),
+            2 => format!("v!({} & 3) := {}", self.expr(2), self.expr(2)),
+            3 => format!("writen({}); wrch(' ')", self.expr(3)),
+            4 => format!(
+                "IF {} DO {}",
+                self.cond(),
+                self.block(depth - 1, in_loop, in_valof)
+            ),
+            5 => format!(
+                "UNLESS {} DO {}",
+                self.cond(),
+                self.block(depth - 1, in_loop, in_valof)
+            ),
+            6 => format!(
+                "TEST {} THEN {} ELSE {}",
+                self.cond(),
+                self.block(depth - 1, in_loop, in_valof),
+                self.block(depth - 1, in_loop, in_valof)
+            ),
+            7 => {
+                let var = format!("i{}", self.vars.len());
+                let (from, to) = (self.rng.below(6) as i64 - 2, self.rng.below(6) as i64 - 2);
+                let step = [1, 2, -1, -3][self.rng.below(4) as usize];
+                self.vars.push(var.clone());
+                let body = self.block(depth - 1, true, false);
+                self.vars.pop();
+                format!("FOR {var} = {from} TO {to} BY {step} DO {body}")
+            }
+            8 | 9 => {
+                self.counter += 1;
+                let n = format!("n{}", self.counter);
+                let limit = 1 + self.rng.below(4);
+                let body = self.block(depth - 1, true, false);
+                if pick == 8 {
+                    format!(
+                        "$( LET {n} = 0\n WHILE {n} < {limit} DO $( {n} := {n} + 1; {body} $) $)"
+                    )
+                } else {
+                    let kind = if self.rng.below(2) == 0 {
+                        "REPEATWHILE"
+                    } else {
+                        "REPEATUNTIL"
+                    };
+                    let test = if kind == "REPEATWHILE" {
+                        format!("{n} < {limit}")
+                    } else {
+                        format!("{n} >= {limit}")
+                    };
+                    format!("$( LET {n} = 0\n $( {n} := {n} + 1; {body} $) {kind} {test} $)")
+                }
+            }
+            10 if in_loop => {
+                let what = if self.rng.below(2) == 0 {
+                    "BREAK"
+                } else {
+                    "LOOP"
+                };
+                format!("IF {} {what}", self.cond())
+            }
+            11 if in_valof => format!("IF {} RESULTIS {}", self.cond(), self.expr(2)),
+            12 => {
+                let body = self.block(depth - 1, false, true);
+                format!("x := VALOF $( {body}\n RESULTIS {} $)", self.expr(2))
+            }
+            13 if self.calls > 0 && self.func > 0 && !in_loop => {
+                self.calls -= 1;
+                let callee = self.rng.below(self.func as u64);
+                format!("y := f{callee}({}, {})", self.expr(2), self.expr(2))
+            }
+            _ => format!("x := x + {}", self.expr(2)),
+        }
+    }
+}
+
+fn random_program(seed: u64, funcs: usize) -> String {
+    let mut g = ProgGen {
+        rng: XorShift(seed),
+        vars: Vec::new(),
+        calls: 0,
+        func: 0,
+        counter: 0,
+    };
+    let mut src = String::new();
+    for i in 0..funcs {
+        g.func = i;
+        g.calls = 2;
+        let body = g.block(3, false, true);
+        let _ = writeln!(
+            src,
+            "LET f{i}(a, b) = VALOF\n$( LET x, y = a, b\n   LET v = VEC 4\n   {body}\n   RESULTIS x + y\n$)"
+        );
+    }
+    let mut start = String::from("LET start() BE\n$(\n");
+    for i in 0..funcs {
+        let (a, b) = (g.rng.below(30) as i64 - 10, g.rng.below(30) as i64 - 10);
+        let _ = writeln!(start, "   writen(f{i}({a}, {b})); newline()");
+    }
+    src + &start + "$)\n"
+}
+
+#[test]
+fn random_programs_run_the_same_in_the_jit_and_the_interpreter() {
+    let dir = std::env::temp_dir().join(format!("bcpl-progs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for seed in 1..=8u64 {
+        let src = random_program(0xC0DE_0000 + seed, 12);
+        let file = dir.join(format!("prog{seed}.b"));
+        std::fs::write(&file, &src).unwrap();
+        let interp = command()
+            .arg("bcpl")
+            .arg("--interp")
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&interp.stderr),
+            "",
+            "seed {seed}: {}",
+            file.display()
+        );
+        assert_eq!(interp.status.code(), Some(0));
+        assert!(interp.stdout.len() > 12, "seed {seed} printed too little");
+        if cfg!(target_arch = "aarch64") {
+            let jit = command().arg("bcpl").arg(&file).output().unwrap();
+            assert_eq!(jit.status.code(), Some(0), "seed {seed}");
+            if jit.stdout != interp.stdout {
+                panic!(
+                    "seed {seed}: the JIT printed\n{}\nthe interpreter\n{}\nprogram in {}",
+                    String::from_utf8_lossy(&jit.stdout),
+                    String::from_utf8_lossy(&interp.stdout),
+                    file.display()
+                );
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
