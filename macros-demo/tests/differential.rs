@@ -387,7 +387,7 @@ impl ProgGen {
         let mut out = String::from("$( ");
         for _ in 0..n {
             out.push_str(&self.stmt(depth, in_loop, in_valof));
-            out.push_str("\n");
+            out.push('\n');
         }
         out.push_str("$)");
         out
