@@ -232,14 +232,16 @@ impl CodePool {
         Arc::ptr_eq(&self.inner, &other.inner)
     }
 
-    /// Commits `code` into the pool.
+    /// Commits `code` into the pool. Inlined into `CodeBuffer::commit` so the slot stays in
+    /// registers on the way (returning it through memory cost a store-forwarding stall).
+    #[inline]
     pub(crate) fn commit(&self, code: &[Instruction]) -> Result<Block, Error> {
         let len = super::code_size(code)?;
         match &self.inner.backend {
             Backend::Dual(d) => {
                 let mut fresh = match ChunkSlots::slab_class(len, page_size()) {
                     Some(class) => magazine::take(&self.inner, class, len)?,
-                    None => lock(d).allocate(len)?,
+                    None => allocate_locked(d, len)?,
                 };
                 // SAFETY: the pool handed this slot to this commit alone; nothing runs it yet.
                 let dst = unsafe { fresh.writable() };
@@ -367,6 +369,11 @@ enum Backend {
     Dual(Mutex<Dual>),
     /// Statistics only: each commit owns its mapping.
     PerBuffer(Mutex<PoolStats>),
+}
+
+#[cold]
+fn allocate_locked(d: &Mutex<Dual>, len: usize) -> Result<Fresh, Error> {
+    lock(d).allocate(len)
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Prints the README's performance table from criterion's estimates.
+
+Run after `cargo bench --bench commit --bench assemble`:
+
+    python3 benches/ratios.py [target/criterion]
+
+Each row compares a jitkit measurement with another tool's, as the ratio of their mean times
+(how many times faster jitkit is). Standard library only.
+"""
+import json
+import os
+import sys
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else os.path.join("target", "criterion")
+
+
+def mean_ns(group, name):
+    path = os.path.join(BASE, group.replace("/", "_"), name, "new", "estimates.json")
+    with open(path) as f:
+        return json.load(f)["mean"]["point_estimate"]
+
+
+def show(ns):
+    return f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{ns:.1f} ns"
+
+
+ROWS = []
+for size in ["64B", "1KiB", "64KiB"]:
+    group = f"commit/{size}"
+    for other in ["dynasmrt_mutable_make_exec", "dynasmrt_assembler_finalize",
+                  "raw_mmap_mprotect", "jitkit_per_buffer"]:
+        ROWS.append((f"commit {size}", group, "jitkit_pooled", other))
+ROWS.append(("assemble + commit 16 instructions", "assemble_commit/16", "a64_jitkit_pooled",
+             "dynasmrt_assembler_finalize"))
+for other in ["dynasmrt_executable_buffer", "raw_munmap", "jitkit_per_buffer"]:
+    ROWS.append(("free 64B", "free/64B", "jitkit_pooled", other))
+ROWS.append(("assemble 16 instructions", "assemble/16", "a64", "dynasmrt_vec_assembler"))
+
+print("| measurement | jitkit | time | compared with | time | jitkit is |")
+print("|---|---|---|---|---|---|")
+for label, group, ours, other in ROWS:
+    a, b = mean_ns(group, ours), mean_ns(group, other)
+    print(f"| {label} | {ours} | {show(a)} | {other} | {show(b)} | {b / a:.1f}× faster |")
