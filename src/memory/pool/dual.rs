@@ -1,7 +1,9 @@
 //! The dual-mapped pool's state: chunks, their bookkeeping and the free lists, under one lock.
 //!
-//! [`Dual::allocate`] is the whole placement policy: a clean slot of the commit's size class
-//! (or a run of clean pages), else every freed byte recycled at once, else a new chunk.
+//! `Dual::find` is the whole placement policy: a clean slot of the commit's size class (or a
+//! run of clean pages), else every freed byte recycled at once, else a new chunk. Commits larger
+//! than a chunk get a chunk (and memory file) of their own, unmapped when they are freed.
+//! `Dual::reserve` fills a thread's magazine (see `magazine.rs`) by the same policy.
 
 use std::sync::Arc;
 

@@ -10,6 +10,9 @@
 //! refilled under the pool's lock a few dozen slots at a time, so in the steady state a commit is
 //! a pop, a copy and the cache maintenance: no system call and no lock.
 //!
+//! The chunks sit side by side in address space reserved when the pool is made, so their
+//! mappings merge: a pool costs a handful of mappings however large it grows.
+//!
 //! Freed slots are reused only after recycling (`recycle.rs`), which makes the old code
 //! forgotten by other cores' pipelines and by emulators. Chunks are never moved or unmapped
 //! while the pool lives, so committed code never moves; a chunk of its own is unmapped when its
@@ -135,7 +138,8 @@ impl PoolBuilder {
         self
     }
 
-    /// Creates the pool. Maps nothing until the first commit.
+    /// Creates the pool. It reserves address space for its chunks (no memory) and maps nothing
+    /// until the first commit.
     ///
     /// Errors: [`Error::MemoryFile`] if [`Strategy::DualMapped`] was forced and no memory file
     /// can be created; [`Error::TooLarge`] if the chunk size exceeds the largest commit.
