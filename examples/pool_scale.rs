@@ -7,7 +7,8 @@
 //!
 //! Memory is proportional resident memory (`Pss`, so a page seen through both of the pool's
 //! views counts once): of the whole process, and of the pool's own mappings alone, to which the
-//! pool's bookkeeping heap is added. The `CodeBuffer` values this program holds are reported
+//! pool's bookkeeping heap is added. `VmRSS` and `RssShmem` from /proc/self/status are shown too;
+//! they count each pool page twice, once per view. The `CodeBuffer` values this program holds are reported
 //! separately and not counted against the pool. The program checks its own targets and exits
 //! with an error if one is missed:
 //! - every sampled call returns its own value, every statistic adds up, nothing leaks;
@@ -31,6 +32,10 @@ pub struct Memory {
     pub mappings: usize,
     /// Mappings of the pool's memory file.
     pub pool_mappings: usize,
+    /// `VmRSS` from /proc/self/status, bytes: it counts a page once per view that maps it.
+    pub vm_rss: usize,
+    /// `RssShmem` from /proc/self/status, bytes (the pool's pages, once per view).
+    pub rss_shmem: usize,
 }
 
 /// What one run measured.
@@ -100,6 +105,14 @@ pub fn memory() -> Memory {
             if in_pool {
                 m.pool_pss += kib(line);
             }
+        }
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    for line in status.lines() {
+        if line.starts_with("VmRSS:") {
+            m.vm_rss = kib(line);
+        } else if line.starts_with("RssShmem:") {
+            m.rss_shmem = kib(line);
         }
     }
     m
@@ -256,6 +269,16 @@ fn main() {
         mib(r.peak.pool_pss),
         mib(r.after.pool_pss)
     );
+    let row = |name: &str, f: fn(&Memory) -> usize| {
+        println!(
+            "{name:<20} {:>10}  {:>10}  {:>10}",
+            mib(f(&r.before)),
+            mib(f(&r.peak)),
+            mib(f(&r.after))
+        )
+    };
+    row("VmRSS", |m| m.vm_rss);
+    row("RssShmem (2 views)", |m| m.rss_shmem);
     println!(
         "mappings (process)   {:>10}  {:>10}  {:>10}",
         r.before.mappings, r.peak.mappings, r.after.mappings
