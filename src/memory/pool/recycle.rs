@@ -19,6 +19,14 @@
 //!    from it during the swap waits on a page fault). The new mapping merges with its
 //!    neighbours (same file, contiguous offsets, same flags), so the mapping count stays put.
 //!
+//! One gap is left open on purpose. The architecture also asks a core that runs freshly written
+//! code to context-synchronise *after* the writer's instruction-cache invalidation; the round's
+//! `membarrier` comes before the new code is written. Closing that would take a system call per
+//! commit (what [`Strategy::PerBuffer`](super::Strategy::PerBuffer) pays). The gap needs a core
+//! to have speculatively fetched the old bytes at exactly that address after the round, and to
+//! still hold them when it branches there; a thread that learns of the code through a system
+//! call or a context switch has been context-synchronised anyway (see `icache.rs`).
+//!
 //! All of this costs system calls, so it is done in batches: freed space collects as *dirty*
 //! slots, and only when a commit finds no clean space does the pool recycle every dirty page at
 //! once (one `mmap` per chunk, spanning its dirty pages, and one `membarrier`), before it
