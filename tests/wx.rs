@@ -139,22 +139,37 @@ fn many_buffers_alive_at_once_are_all_read_execute() {
 #[test]
 fn the_check_sees_a_writable_executable_mapping() {
     let _guard = exclusive();
-    // SAFETY: a fresh anonymous mapping, used only to be seen in /proc/self/maps, then unmapped.
-    let p = unsafe {
+    // A rwx page between two inaccessible guard pages, so it cannot merge with a neighbour.
+    // (qemu-user derives its emulated /proc/self/maps from the host's mappings and reports a
+    // merged host region with the flags of its first page; an unguarded rwx page next to
+    // read+write memory is then shown as `rw-p`.)
+    // SAFETY: a fresh anonymous reservation of three pages, used only to be seen in
+    // /proc/self/maps, then unmapped whole.
+    let base = unsafe {
         libc::mmap(
             std::ptr::null_mut(),
-            4096,
-            libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC,
+            3 * 4096,
+            libc::PROT_NONE,
             libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
             -1,
             0,
         )
     };
-    assert_ne!(p, libc::MAP_FAILED);
+    assert_ne!(base, libc::MAP_FAILED);
+    let p = base.wrapping_byte_add(4096);
+    // SAFETY: p is the middle page of the reservation made above.
+    let rc = unsafe {
+        libc::mprotect(
+            p,
+            4096,
+            libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC,
+        )
+    };
+    assert_eq!(rc, 0, "mprotect rwx: {}", std::io::Error::last_os_error());
     let seen = wx_regions().iter().any(|r| r.contains(p as usize));
     let perms = region_of(p as usize).map(|r| r.perms);
-    // SAFETY: p is the one-page mapping made above.
-    unsafe { libc::munmap(p, 4096) };
+    // SAFETY: base is the three-page reservation made above; nothing else refers to it.
+    unsafe { libc::munmap(base, 3 * 4096) };
     assert!(seen, "a rwx mapping at {p:p} was not reported: {perms:?}");
     assert_eq!(perms.as_deref(), Some("rwxp"));
 }
