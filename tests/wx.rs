@@ -3,6 +3,11 @@
 //!
 //! `/proc/self/maps` is process-wide, so the tests in this file take turns (a lock) to keep one
 //! test's mappings from appearing or vanishing while another looks.
+//!
+//! The host run is the authoritative one. Under qemu-user the file is emulated from the host's
+//! mappings, and a host region that merged several guest mappings is shown with the flags of its
+//! first page, so there a writable+executable page could hide next to writable memory. The
+//! memory-management code is the same on both architectures.
 
 mod common;
 
