@@ -485,7 +485,10 @@ mod tests {
             toks(r#""a*nb*t**c*"""#)[0],
             Tok::Str(b"a\nb\t*c\"".to_vec())
         );
-        assert_eq!(toks(r#""2 * 3 *x* .""#)[0], Tok::Str(b"2 * 3 *x* .".to_vec()));
+        assert_eq!(
+            toks(r#""2 * 3 *x* .""#)[0],
+            Tok::Str(b"2 * 3 *x* .".to_vec())
+        );
     }
 
     #[test]
