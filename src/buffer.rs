@@ -252,7 +252,7 @@ impl<'a> ExecPtr<'a> {
     ///
     /// Errors: [`Error::BadEntry`] unless `offset` is a multiple of 4 below [`len`](Self::len).
     pub fn at(&self, offset: usize) -> Result<ExecPtr<'a>, Error> {
-        if offset % 4 != 0 || offset >= self.code.len() {
+        if !offset.is_multiple_of(4) || offset >= self.code.len() {
             return Err(Error::BadEntry {
                 offset,
                 len: self.code.len(),

@@ -459,7 +459,7 @@ mod callback {
             let sp: usize;
             // SAFETY: copies the stack pointer into a register; no memory is touched.
             unsafe { std::arch::asm!("mov {}, sp", out(reg) sp) };
-            if sp % 16 != 0 {
+            if !sp.is_multiple_of(16) {
                 MISALIGNED.store(true, Ordering::SeqCst);
             }
         }

@@ -193,7 +193,7 @@ impl Assembler {
             } else {
                 dynasm!(self ; .arch aarch64 ; sub XSP(d), XSP(b), m);
             }
-        } else if magnitude % 4096 == 0 && magnitude >> 12 < 4096 {
+        } else if magnitude.is_multiple_of(4096) && magnitude >> 12 < 4096 {
             let m = (magnitude >> 12) as u32;
             if offset > 0 {
                 dynasm!(self ; .arch aarch64 ; add XSP(d), XSP(b), m, lsl 12);

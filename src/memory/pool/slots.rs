@@ -69,7 +69,7 @@ impl Bitmap {
     fn move_from(&mut self, other: &mut Bitmap, range: Range<usize>) {
         let mut i = range.start;
         while i < range.end {
-            if i % 64 == 0 && i + 64 <= range.end {
+            if i.is_multiple_of(64) && i + 64 <= range.end {
                 self.words[i / 64] |= std::mem::take(&mut other.words[i / 64]);
                 i += 64;
             } else {
@@ -86,7 +86,7 @@ impl Bitmap {
     fn clear_range(&mut self, range: Range<usize>) {
         let mut i = range.start;
         while i < range.end {
-            if i % 64 == 0 && i + 64 <= range.end {
+            if i.is_multiple_of(64) && i + 64 <= range.end {
                 self.words[i / 64] = 0;
                 i += 64;
             } else {
