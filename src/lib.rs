@@ -106,7 +106,7 @@ pub use assemble::__private;
 #[macro_export]
 macro_rules! a64 {
     (let $($label:ident),+ ; $($body:tt)*) => {
-        $crate::__private::assemble(::core::stringify!($($body)*), |__jitkit_asm: &mut $crate::Assembler| {
+        $crate::__private::assemble(::core::stringify!($($body)*), &[$(::core::stringify!($label)),+], |__jitkit_asm: &mut $crate::Assembler| {
             #[allow(unused_imports)]
             use $crate::__private::{DynasmApi as _, DynasmLabelApi as _};
             $(
@@ -117,7 +117,7 @@ macro_rules! a64 {
         })
     };
     ($($body:tt)*) => {
-        $crate::__private::assemble(::core::stringify!($($body)*), |__jitkit_asm: &mut $crate::Assembler| {
+        $crate::__private::assemble(::core::stringify!($($body)*), &[], |__jitkit_asm: &mut $crate::Assembler| {
             #[allow(unused_imports)]
             use $crate::__private::{DynasmApi as _, DynasmLabelApi as _};
             $crate::__private::dynasm!(__jitkit_asm ; .arch aarch64 $($body)*);

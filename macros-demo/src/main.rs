@@ -47,7 +47,13 @@ fn main() -> ExitCode {
     }
 }
 
-/// What runs without a command, and so what `cargo xtask demo` shows.
+/// What runs without a command, and so what `cargo xtask demo` shows: the tour, then a BCPL
+/// program compiled function by function.
 fn showcase() -> ExitCode {
-    tour::main(&[])
+    let tour = tour::main(&[]);
+    if tour != ExitCode::SUCCESS {
+        return tour;
+    }
+    println!();
+    bcpl::driver::showcase()
 }

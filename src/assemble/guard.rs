@@ -75,7 +75,7 @@ pub(crate) fn immediate_error(value: String, source: Option<&str>, offset: usize
     let allowed = statement.as_deref().map_or(UNKNOWN, allowed_for);
     Error::Immediate {
         value,
-        statement: statement.unwrap_or_else(|| "?".to_owned()),
+        statement: statement.unwrap_or_else(|| format!("the instruction at byte offset {offset}")),
         allowed,
     }
 }

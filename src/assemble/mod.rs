@@ -364,15 +364,39 @@ pub mod __private {
     pub use dynasm::dynasm;
     pub use dynasmrt::{DynasmApi, DynasmLabelApi};
 
-    use crate::{Assembler, Error, Instruction};
+    use crate::{Assembler, Error, Instruction, LabelError};
 
     /// Assembles one `a64!` block; `source` is the block as `stringify!` prints it.
+    ///
+    /// `labels` names the dynamic labels declared in the block's `let` header, in the order
+    /// they were created (ids 0, 1, ...), so label errors can name them as written.
     pub fn assemble<F: FnOnce(&mut Assembler)>(
         source: &'static str,
+        labels: &[&'static str],
         f: F,
     ) -> Result<Vec<Instruction>, Error> {
         let mut asm = Assembler::new();
         asm.emit_source(Some(source), f)?;
         asm.take_instructions()
+            .map_err(|e| name_dynamic_labels(e, labels))
+    }
+
+    /// Replaces `=>N` (dynasm's name for dynamic label N) by the name the header gave it.
+    fn name_dynamic_labels(e: Error, labels: &[&str]) -> Error {
+        let Error::Label(mut label) = e else {
+            return e;
+        };
+        if let LabelError::Undefined(s)
+        | LabelError::Duplicate(s)
+        | LabelError::OutOfRange(s)
+        | LabelError::PageRelative(s) = &mut label
+        {
+            if let Some((head, id)) = s.rsplit_once("=>") {
+                if let Some(name) = id.parse::<usize>().ok().and_then(|i| labels.get(i)) {
+                    *s = format!("{head}=>{name}");
+                }
+            }
+        }
+        Error::Label(label)
     }
 }

@@ -92,7 +92,6 @@ pub fn main(args: &[String]) -> ExitCode {
 /// The BCPL part of the `macros-demo` showcase: the N-queens example (recursion, vectors,
 /// `LOOP`, multiple assignment), JIT-compiled with `--stats` on AArch64 and interpreted
 /// elsewhere. The source is built into the binary, so it runs from any directory.
-#[allow(dead_code)] // Used only if main.rs's showcase includes it.
 pub fn showcase() -> ExitCode {
     const FILE: &str = "macros-demo/programs/queens.b";
     const SRC: &[u8] = include_bytes!("../../programs/queens.b");
