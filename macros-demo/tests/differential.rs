@@ -11,25 +11,12 @@
 //! The binary runs with `--interp` everywhere and JIT-compiled on AArch64 (see `programs.rs`
 //! for how the test starts it under qemu).
 
+mod common;
+
 use std::fmt::Write as _;
 use std::process::Command;
 
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
+use common::XorShift;
 
 #[derive(Debug, Clone)]
 enum E {

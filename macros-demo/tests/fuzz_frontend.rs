@@ -8,25 +8,11 @@
 #[allow(dead_code, unused_imports)]
 #[path = "../src/bcpl/mod.rs"]
 mod bcpl;
+mod common;
 
 use std::path::Path;
 
-struct XorShift(u64);
-
-impl XorShift {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+use common::XorShift;
 
 /// Checks one input: no panic, and an error's position lies within the text (or just past it).
 fn check(src: &[u8]) -> Result<bool, String> {
@@ -96,13 +82,13 @@ fn arbitrary_bytes_never_panic() {
         let alphabet: &[u8] =
             b"LETBEVALOFRESULTISIFDOWHILEFORTOBY$(){}!:=+-*/<>~&|,;'\"#x0123456789 \n\tabcz";
         for i in 0..20_000 {
-            let len = rng.below(120);
+            let len = rng.index(120);
             let src: Vec<u8> = (0..len)
                 .map(|_| {
                     if i % 2 == 0 {
                         rng.next() as u8
                     } else {
-                        alphabet[rng.below(alphabet.len())]
+                        alphabet[rng.index(alphabet.len())]
                     }
                 })
                 .collect();
@@ -183,10 +169,10 @@ fn random_token_soup_never_panics() {
         let mut rng = XorShift(42);
         let mut compiled = 0;
         for i in 0..20_000 {
-            let n = rng.below(40);
+            let n = rng.index(40);
             let mut src = String::from(if i % 3 == 0 { "LET start() BE " } else { "" });
             for _ in 0..n {
-                src.push_str(tokens[rng.below(tokens.len())]);
+                src.push_str(tokens[rng.index(tokens.len())]);
                 src.push(' ');
             }
             match check(src.as_bytes()) {
@@ -218,23 +204,23 @@ fn mutated_example_programs_never_panic() {
         let total = 12_000;
         for i in 0..total {
             let mut src = sources[i % sources.len()].clone();
-            for _ in 0..1 + rng.below(4) {
+            for _ in 0..1 + rng.index(4) {
                 if src.is_empty() {
                     break;
                 }
-                let at = rng.below(src.len());
-                match rng.below(5) {
+                let at = rng.index(src.len());
+                match rng.index(5) {
                     0 => {
                         src.remove(at);
                     }
-                    1 => src.insert(at, b"()$!:=;,'\"*/\n{}"[rng.below(15)]),
+                    1 => src.insert(at, b"()$!:=;,'\"*/\n{}"[rng.index(15)]),
                     2 => src[at] = rng.next() as u8,
                     3 => src.truncate(at),
                     _ => {
                         // Duplicate a slice somewhere else.
-                        let end = (at + rng.below(30)).min(src.len());
+                        let end = (at + rng.index(30)).min(src.len());
                         let piece = src[at..end].to_vec();
-                        let to = rng.below(src.len());
+                        let to = rng.index(src.len());
                         src.splice(to..to, piece);
                     }
                 }

@@ -236,9 +236,12 @@ impl Assembler {
 }
 
 impl Assembler {
-    fn reject_page_relative(&mut self, label: String) {
-        self.error
-            .get_or_insert(Error::Label(crate::LabelError::PageRelative(label)));
+    /// Records an error for `finish` if `kind` is an ADRP reference to `label`.
+    fn check_page_relative(&mut self, kind: &Aarch64Relocation, label: impl FnOnce() -> String) {
+        if is_page_relative(kind) {
+            self.error
+                .get_or_insert_with(|| Error::Label(crate::LabelError::PageRelative(label())));
+        }
     }
 }
 
@@ -295,9 +298,7 @@ impl DynasmLabelApi for Assembler {
         reference: u8,
         kind: Self::Relocation,
     ) {
-        if is_page_relative(&kind) {
-            self.reject_page_relative(format!("label >{name}"));
-        }
+        self.check_page_relative(&kind, || format!("label >{name}"));
         self.ops
             .forward_relocation(name, target, field, reference, kind)
     }
@@ -309,9 +310,7 @@ impl DynasmLabelApi for Assembler {
         reference: u8,
         kind: Self::Relocation,
     ) {
-        if is_page_relative(&kind) {
-            self.reject_page_relative(format!("label <{name}"));
-        }
+        self.check_page_relative(&kind, || format!("label <{name}"));
         self.ops
             .backward_relocation(name, target, field, reference, kind)
     }
@@ -323,9 +322,7 @@ impl DynasmLabelApi for Assembler {
         reference: u8,
         kind: Self::Relocation,
     ) {
-        if is_page_relative(&kind) {
-            self.reject_page_relative(format!("label ->{name}"));
-        }
+        self.check_page_relative(&kind, || format!("label ->{name}"));
         self.ops
             .global_relocation(name, target, field, reference, kind)
     }
@@ -337,9 +334,7 @@ impl DynasmLabelApi for Assembler {
         reference: u8,
         kind: Self::Relocation,
     ) {
-        if is_page_relative(&kind) {
-            self.reject_page_relative(format!("label =>{}", id.get_id()));
-        }
+        self.check_page_relative(&kind, || format!("label =>{}", id.get_id()));
         self.ops
             .dynamic_relocation(id, target, field, reference, kind)
     }
