@@ -5,8 +5,9 @@
 //! cargo bench --bench assemble
 //! ```
 
+mod common;
+
 use std::hint::black_box;
-use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use dynasmrt::aarch64::Aarch64Relocation;
@@ -67,16 +68,9 @@ fn sixteen(c: &mut Criterion) {
     g.finish();
 }
 
-fn short() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(30)
-}
-
 criterion_group! {
     name = benches;
-    config = short();
+    config = common::short();
     targets = sixteen
 }
 criterion_main!(benches);

@@ -13,8 +13,9 @@
 //! freeing is measured on its own in the `free` group. Pooled commits therefore include the
 //! recycling of space freed by earlier batches, amortised as it is in real use.
 
+mod common;
+
 use std::hint::black_box;
-use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use dynasmrt::{dynasm, DynasmApi};
@@ -203,16 +204,9 @@ fn free_latency(c: &mut Criterion) {
     g.finish();
 }
 
-fn short() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2))
-        .sample_size(30)
-}
-
 criterion_group! {
     name = benches;
-    config = short();
+    config = common::short();
     targets = commit_latency, assemble_and_commit, free_latency
 }
 criterion_main!(benches);
