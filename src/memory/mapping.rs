@@ -55,16 +55,6 @@ impl Drop for Mapping {
         // SAFETY: ptr/size describe exactly the mapping memmap2 made (anonymous, offset 0, so not
         // realigned); nothing else unmaps it because the Mmap is never dropped, and no reference
         // into it outlives `self` (ExecPtr borrows the owning buffer).
-        let rc = unsafe { libc::munmap(ptr as *mut libc::c_void, size) };
-        if rc != 0 {
-            let err = std::io::Error::last_os_error();
-            eprintln!(
-                "jitkit: munmap of {size} bytes at {ptr:p} failed ({err}); the code pages leak"
-            );
-            debug_assert!(
-                false,
-                "jitkit: munmap of {size} bytes at {ptr:p} failed: {err}"
-            );
-        }
+        unsafe { super::unmap(ptr, size) }
     }
 }

@@ -65,3 +65,22 @@ pub(crate) fn copy_code(dst: &mut [u8], code: &[crate::Instruction]) {
         d.copy_from_slice(&i.to_le_bytes());
     }
 }
+
+/// Unmaps `size` bytes at `addr` and reports a failure instead of hiding it: a failed `munmap`
+/// leaks the pages, which is printed always and is a failed assertion in debug builds.
+///
+/// # Safety
+/// `addr`/`size` must describe pages this crate mapped, unmapped exactly once, with no
+/// reference into them left alive.
+pub(crate) unsafe fn unmap(addr: *const u8, size: usize) {
+    // SAFETY: the caller guarantees the range is ours and no longer referenced.
+    let rc = unsafe { libc::munmap(addr as *mut libc::c_void, size) };
+    if rc != 0 {
+        let err = std::io::Error::last_os_error();
+        eprintln!("jitkit: munmap of {size} bytes at {addr:p} failed ({err}); the pages leak");
+        debug_assert!(
+            false,
+            "jitkit: munmap of {size} bytes at {addr:p} failed: {err}"
+        );
+    }
+}

@@ -325,13 +325,5 @@ fn populate_writable(rw: NonNull<u8>, size: usize) {
 fn unmap(addr: NonNull<u8>, size: usize) {
     // SAFETY: `addr`/`size` describe a view this module mapped; it is unmapped once, when its
     // chunk drops, after every slot in it was released (each CodeBuffer holds the pool alive).
-    let rc = unsafe { libc::munmap(addr.as_ptr().cast(), size) };
-    if rc != 0 {
-        let err = io::Error::last_os_error();
-        eprintln!("jitkit: munmap of {size} bytes at {addr:p} failed ({err}); the pages leak");
-        debug_assert!(
-            false,
-            "jitkit: munmap of {size} bytes at {addr:p} failed: {err}"
-        );
-    }
+    unsafe { crate::memory::unmap(addr.as_ptr(), size) }
 }
