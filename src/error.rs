@@ -113,7 +113,8 @@ pub enum Error {
     Immediate {
         /// The offending value, as the assembler reported it.
         value: String,
-        /// The assembly statement it was used in, as written (or `"?"` where it cannot be told).
+        /// The assembly statement it was used in, as written; where the source text is not known
+        /// (`Assembler::emit`) or cannot be matched, "the instruction at byte offset N".
         statement: String,
         /// What the instruction form accepts.
         allowed: &'static str,
