@@ -8,15 +8,14 @@
 //! expected output comes from the model below (written against the language definition, not
 //! the implementation); trees whose evaluation divides by zero are regenerated.
 //!
-//! The binary runs with `--interp` everywhere and JIT-compiled on AArch64 (see `programs.rs`
-//! for how the test starts it under qemu).
+//! The binary runs with `--interp` everywhere and JIT-compiled on AArch64 (see
+//! `common::command` for how the test starts it under qemu).
 
 mod common;
 
 use std::fmt::Write as _;
-use std::process::Command;
 
-use common::XorShift;
+use common::{command, XorShift};
 
 #[derive(Debug, Clone)]
 enum E {
@@ -229,25 +228,6 @@ fn program(seed: u64, n: usize) -> (String, String) {
     }
     let _ = write!(src, "LET start() BE\n$(\n{body}$)\n");
     (src, expected)
-}
-
-fn command() -> Command {
-    let exe = env!("CARGO_BIN_EXE_macros-demo");
-    let runner = std::env::var("CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER")
-        .ok()
-        .filter(|_| cfg!(target_arch = "aarch64"));
-    let words: Vec<String> = runner
-        .as_deref()
-        .map(|r| r.split_whitespace().map(str::to_owned).collect())
-        .unwrap_or_default();
-    match words.split_first() {
-        Some((program, rest)) => {
-            let mut c = Command::new(program);
-            c.args(rest).arg(exe);
-            c
-        }
-        None => Command::new(exe),
-    }
 }
 
 #[test]

@@ -10,32 +10,15 @@
 //! Malformed programs must give `FILE:LINE:COL: message`, the source line, a caret, and
 //! status 1, never a panic.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use common::command;
 
 fn programs_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("programs")
-}
-
-/// The binary, started through the cargo target runner when there is one: under qemu-user
-/// (no binfmt_misc) this test is itself emulated and cannot exec an AArch64 binary directly,
-/// but it can exec the host's qemu, which the runner variable names.
-fn command() -> Command {
-    let exe = env!("CARGO_BIN_EXE_macros-demo");
-    let runner = std::env::var("CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER")
-        .ok()
-        .filter(|_| cfg!(target_arch = "aarch64"));
-    match runner.as_deref().map(str::split_whitespace) {
-        Some(mut words) => match words.next() {
-            Some(program) => {
-                let mut c = Command::new(program);
-                c.args(words).arg(exe);
-                c
-            }
-            None => Command::new(exe),
-        },
-        None => Command::new(exe),
-    }
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {

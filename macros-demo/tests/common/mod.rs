@@ -1,8 +1,10 @@
 //! Helpers shared by the integration tests: a small deterministic random generator, so test
-//! inputs are reproducible from a seed without a dependency.
+//! inputs are reproducible from a seed without a dependency, and how to start the built binary.
 
 // Each test crate includes this module and uses only part of it.
 #![allow(dead_code)]
+
+use std::process::Command;
 
 /// Marsaglia's xorshift64: fast, deterministic, good enough to generate test inputs.
 pub struct XorShift(pub u64);
@@ -25,5 +27,24 @@ impl XorShift {
     /// An index in `0..n`.
     pub fn index(&mut self, n: usize) -> usize {
         self.below(n as u64) as usize
+    }
+}
+
+/// The `macros-demo` binary, started through the cargo target runner when there is one: under
+/// qemu-user (no binfmt_misc) a test is itself emulated and cannot exec an AArch64 binary
+/// directly, but it can exec the host's qemu, which the runner variable names.
+pub fn command() -> Command {
+    let exe = env!("CARGO_BIN_EXE_macros-demo");
+    let runner = std::env::var("CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER")
+        .ok()
+        .filter(|_| cfg!(target_arch = "aarch64"));
+    let mut words = runner.as_deref().unwrap_or_default().split_whitespace();
+    match words.next() {
+        Some(program) => {
+            let mut c = Command::new(program);
+            c.args(words).arg(exe);
+            c
+        }
+        None => Command::new(exe),
     }
 }
