@@ -558,6 +558,9 @@ impl Gen<'_> {
 
     fn call(&mut self, callee: Callee, args: &[Expr]) -> R {
         let n = args.len();
+        // Bytes of stack the arguments take during the call: none when they load straight into
+        // registers.
+        let mut stack = 0;
         if n <= 8 && args.iter().all(is_leaf) {
             for (i, a) in args.iter().enumerate() {
                 self.leaf(a, i as u8)?;
@@ -580,6 +583,7 @@ impl Gen<'_> {
             for i in 0..n.min(8) {
                 self.asm.load_word(i as u8, 31, pushed(i))?;
             }
+            stack = area + 16 * n as i64;
         }
         match callee {
             Callee::Func(i) => self.asm.call_indirect(TABLE_REG, i)?,
@@ -593,9 +597,8 @@ impl Gen<'_> {
                 self.asm.call_abs(target);
             }
         }
-        if !(n <= 8 && args.iter().all(is_leaf)) {
-            let area = (8 * n.saturating_sub(8) as i64 + 15) & !15;
-            self.asm.add_offset(31, 31, area + 16 * n as i64)?;
+        if stack != 0 {
+            self.asm.add_offset(31, 31, stack)?;
         }
         Ok(())
     }
