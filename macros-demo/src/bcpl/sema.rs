@@ -98,6 +98,8 @@ pub fn check(prog: &ast::Program) -> R<ir::Program> {
     })
 }
 
+/// The checker of one function. The first error ends the whole check, so only the paths that
+/// succeed need to restore what they change (scope, loop and VALOF counts).
 struct FnCheck<'a> {
     index: &'a HashMap<&'a str, usize>,
     arity: &'a [usize],
@@ -224,7 +226,7 @@ impl FnCheck<'_> {
                 let limit = self.new_slot();
                 let mark = self.scope.len();
                 let var = self.declare(var);
-                let body = self.loop_body(body);
+                let body = self.loop_body(body)?;
                 self.scope.truncate(mark);
                 Stmt::For {
                     var,
@@ -232,7 +234,7 @@ impl FnCheck<'_> {
                     from,
                     to,
                     step,
-                    body: Box::new(body?),
+                    body: Box::new(body),
                 }
             }
             StmtKind::Resultis(e) => {
@@ -262,21 +264,13 @@ impl FnCheck<'_> {
             StmtKind::Block(body) => {
                 let mark = self.scope.len();
                 let mut out = Vec::with_capacity(body.len());
-                let mut result = Ok(());
                 for c in body {
                     match &c.kind {
-                        StmtKind::Let(_) => result = self.let_into(c, &mut out),
-                        _ => match self.stmt(c) {
-                            Ok(st) => out.push(st),
-                            Err(e) => result = Err(e),
-                        },
-                    }
-                    if result.is_err() {
-                        break;
+                        StmtKind::Let(_) => self.let_into(c, &mut out)?,
+                        _ => out.push(self.stmt(c)?),
                     }
                 }
                 self.scope.truncate(mark);
-                result?;
                 Stmt::Block(out)
             }
         })
