@@ -137,11 +137,11 @@ impl FnCheck<'_> {
     fn stmt(&mut self, s: &ast::Stmt) -> R<Stmt> {
         let line = s.pos.line;
         Ok(match &s.kind {
-            StmtKind::Let(_) => {
+            StmtKind::Let(items) => {
                 // A LET outside a block: its scope is the LET itself.
                 let mark = self.scope.len();
                 let mut out = Vec::new();
-                self.let_into(s, &mut out)?;
+                self.let_into(items, &mut out)?;
                 self.scope.truncate(mark);
                 Stmt::Block(out)
             }
@@ -266,7 +266,7 @@ impl FnCheck<'_> {
                 let mut out = Vec::with_capacity(body.len());
                 for c in body {
                     match &c.kind {
-                        StmtKind::Let(_) => self.let_into(c, &mut out)?,
+                        StmtKind::Let(items) => self.let_into(items, &mut out)?,
                         _ => out.push(self.stmt(c)?),
                     }
                 }
@@ -293,14 +293,17 @@ impl FnCheck<'_> {
 
     /// Lowers a `LET`, leaving its names in scope for the rest of the enclosing block. All
     /// right-hand sides are evaluated before any of the names is visible.
-    fn let_into(&mut self, s: &ast::Stmt, out: &mut Vec<Stmt>) -> R<()> {
-        let StmtKind::Let(items) = &s.kind else {
-            return Ok(());
-        };
+    fn let_into(&mut self, items: &[(String, Pos, Init)], out: &mut Vec<Stmt>) -> R<()> {
+        /// A right-hand side, lowered before the names are declared.
+        enum Lowered {
+            Value(Expr),
+            /// A vector of this many words.
+            Vec(usize),
+        }
         let mut inits = Vec::with_capacity(items.len());
         for (_, _, init) in items {
             inits.push(match init {
-                Init::Value(e) => Ok(self.expr(e)?),
+                Init::Value(e) => Lowered::Value(self.expr(e)?),
                 Init::Vec(e) => {
                     let n = constant(e)?;
                     if !(0..=MAX_VEC).contains(&n) {
@@ -309,15 +312,15 @@ impl FnCheck<'_> {
                             format!("VEC size {n} is out of range: 0 to {MAX_VEC}"),
                         ));
                     }
-                    Err(n as usize + 1)
+                    Lowered::Vec(n as usize + 1)
                 }
             });
         }
         for ((name, _, _), init) in items.iter().zip(inits) {
             let slot = self.declare(name);
             out.push(match init {
-                Ok(value) => Stmt::Set(slot, value),
-                Err(words) => {
+                Lowered::Value(value) => Stmt::Set(slot, value),
+                Lowered::Vec(words) => {
                     let offset = self.vec_words;
                     self.vec_words += words;
                     Stmt::VecInit {
