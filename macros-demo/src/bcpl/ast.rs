@@ -43,7 +43,7 @@ pub enum Init {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum StmtKind {
-    Let(Vec<(String, Pos, Init)>),
+    Let(Vec<(String, Init)>),
     /// `a, b := x, y`, assigned left to right.
     Assign(Vec<(Expr, Expr)>),
     If {
@@ -68,7 +68,6 @@ pub enum StmtKind {
     },
     For {
         var: String,
-        var_pos: Pos,
         from: Expr,
         to: Expr,
         by: Option<Expr>,

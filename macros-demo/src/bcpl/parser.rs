@@ -320,7 +320,7 @@ impl<'t> Parser<'t> {
             }
             Tok::Kw(Kw::For) => {
                 self.advance();
-                let (var, var_pos) = self.name()?;
+                let var = self.name()?.0;
                 self.expect_sym(Sym::Eq)?;
                 let from = self.expr()?;
                 if !self.eat_kw(Kw::To) {
@@ -335,7 +335,6 @@ impl<'t> Parser<'t> {
                 self.optional_do();
                 StmtKind::For {
                     var,
-                    var_pos,
                     from,
                     to,
                     by,
@@ -371,7 +370,7 @@ impl<'t> Parser<'t> {
     }
 
     fn let_command(&mut self) -> R<StmtKind> {
-        let mut names = vec![self.name()?];
+        let mut names = vec![self.name()?.0];
         if self.is_sym(Sym::LParen) {
             return Err(SourceError::new(
                 self.pos(),
@@ -379,11 +378,11 @@ impl<'t> Parser<'t> {
             ));
         }
         while self.eat_sym(Sym::Comma) {
-            names.push(self.name()?);
+            names.push(self.name()?.0);
         }
         self.expect_sym(Sym::Eq)?;
         let mut out = Vec::with_capacity(names.len());
-        for (k, (name, pos)) in names.into_iter().enumerate() {
+        for (k, name) in names.into_iter().enumerate() {
             if k > 0 {
                 self.expect_sym(Sym::Comma)?;
             }
@@ -392,7 +391,7 @@ impl<'t> Parser<'t> {
             } else {
                 Init::Value(self.expr()?)
             };
-            out.push((name, pos, init));
+            out.push((name, init));
         }
         Ok(StmtKind::Let(out))
     }

@@ -207,7 +207,6 @@ impl FnCheck<'_> {
             }
             StmtKind::For {
                 var,
-                var_pos: _,
                 from,
                 to,
                 by,
@@ -293,7 +292,7 @@ impl FnCheck<'_> {
 
     /// Lowers a `LET`, leaving its names in scope for the rest of the enclosing block. All
     /// right-hand sides are evaluated before any of the names is visible.
-    fn let_into(&mut self, items: &[(String, Pos, Init)], out: &mut Vec<Stmt>) -> R<()> {
+    fn let_into(&mut self, items: &[(String, Init)], out: &mut Vec<Stmt>) -> R<()> {
         /// A right-hand side, lowered before the names are declared.
         enum Lowered {
             Value(Expr),
@@ -301,7 +300,7 @@ impl FnCheck<'_> {
             Vec(usize),
         }
         let mut inits = Vec::with_capacity(items.len());
-        for (_, _, init) in items {
+        for (_, init) in items {
             inits.push(match init {
                 Init::Value(e) => Lowered::Value(self.expr(e)?),
                 Init::Vec(e) => {
@@ -316,7 +315,7 @@ impl FnCheck<'_> {
                 }
             });
         }
-        for ((name, _, _), init) in items.iter().zip(inits) {
+        for ((name, _), init) in items.iter().zip(inits) {
             let slot = self.declare(name);
             out.push(match init {
                 Lowered::Value(value) => Stmt::Set(slot, value),
