@@ -150,6 +150,18 @@ impl<'t> Parser<'t> {
         }
     }
 
+    /// The items of a comma-separated list whose `(` has been read, through its `)`.
+    fn list<T>(&mut self, item: fn(&mut Self) -> R<T>) -> R<Vec<T>> {
+        let mut items = Vec::new();
+        while !self.eat_sym(Sym::RParen) {
+            if !items.is_empty() {
+                self.expect_sym(Sym::Comma)?;
+            }
+            items.push(item(self)?);
+        }
+        Ok(items)
+    }
+
     /// Enters one level of nesting; the caller restores `self.depth` when done.
     fn enter(&mut self) -> R<()> {
         self.depth += 1;
@@ -194,16 +206,7 @@ impl<'t> Parser<'t> {
     fn decl(&mut self) -> R<Decl> {
         let (name, pos) = self.name()?;
         self.expect_sym(Sym::LParen)?;
-        let mut params = Vec::new();
-        if !self.eat_sym(Sym::RParen) {
-            loop {
-                params.push(self.name()?);
-                if self.eat_sym(Sym::RParen) {
-                    break;
-                }
-                self.expect_sym(Sym::Comma)?;
-            }
-        }
+        let params = self.list(Self::name)?;
         let body = if self.eat_sym(Sym::Eq) {
             Body::Function(self.expr()?)
         } else if self.eat_kw(Kw::Be) {
@@ -627,17 +630,7 @@ impl<'t> Parser<'t> {
             Tok::Name(n) => {
                 self.advance();
                 if self.eat_sym(Sym::LParen) {
-                    let mut args = Vec::new();
-                    if !self.eat_sym(Sym::RParen) {
-                        loop {
-                            args.push(self.expr()?);
-                            if self.eat_sym(Sym::RParen) {
-                                break;
-                            }
-                            self.expect_sym(Sym::Comma)?;
-                        }
-                    }
-                    ExprKind::Call(n.clone(), args)
+                    ExprKind::Call(n.clone(), self.list(Self::expr)?)
                 } else {
                     ExprKind::Name(n.clone())
                 }
