@@ -155,6 +155,7 @@ struct Lexer<'s> {
     i: usize,
     line: u32,
     col: u32,
+    /// Whether a line break was passed since the last token.
     newline: bool,
 }
 
@@ -176,6 +177,7 @@ impl Lexer<'_> {
         if b == b'\n' {
             self.line = self.line.saturating_add(1);
             self.col = 1;
+            self.newline = true;
         } else {
             self.col = self.col.saturating_add(1);
         }
@@ -215,11 +217,7 @@ impl Lexer<'_> {
     fn skip_space(&mut self) -> Result<(), SourceError> {
         loop {
             match (self.peek(0), self.peek(1)) {
-                (Some(b'\n'), _) => {
-                    self.newline = true;
-                    self.bump();
-                }
-                (Some(b' ' | b'\t' | b'\r' | b'\x0c'), _) => {
+                (Some(b' ' | b'\t' | b'\r' | b'\x0c' | b'\n'), _) => {
                     self.bump();
                 }
                 (Some(b'/'), Some(b'/')) => {
@@ -240,10 +238,6 @@ impl Lexer<'_> {
                                 self.bump();
                                 self.bump();
                                 break;
-                            }
-                            (Some(b'\n'), _) => {
-                                self.newline = true;
-                                self.bump();
                             }
                             _ => {
                                 self.bump();
