@@ -204,7 +204,7 @@ impl Lexer<'_> {
                 b'#' => self.based(pos)?,
                 b'\'' => self.character(pos)?,
                 b'"' => self.string(pos)?,
-                _ => Tok::Sym(self.symbol(pos)?),
+                _ => Tok::Sym(self.symbol(b, pos)?),
             };
             out.push(Token {
                 tok,
@@ -291,13 +291,10 @@ impl Lexer<'_> {
                 "expected digits after the number prefix",
             ));
         }
-        if matches!(self.peek(0), Some(b) if b.is_ascii_alphanumeric()) {
+        if let Some(b) = self.peek(0).filter(u8::is_ascii_alphanumeric) {
             return Err(SourceError::new(
                 self.pos(),
-                format!(
-                    "unexpected `{}` in a number",
-                    self.peek(0).unwrap_or(b'?') as char
-                ),
+                format!("unexpected `{}` in a number", b as char),
             ));
         }
         Ok(value)
@@ -401,10 +398,9 @@ impl Lexer<'_> {
         Ok(Tok::Str(bytes))
     }
 
-    fn symbol(&mut self, pos: Pos) -> Result<Sym, SourceError> {
-        let b = self.peek(0).unwrap_or(0);
-        let next = self.peek(1);
-        let (sym, len) = match (b, next) {
+    /// The operator or punctuation that starts with `b`, the byte at the current position.
+    fn symbol(&mut self, b: u8, pos: Pos) -> Result<Sym, SourceError> {
+        let (sym, len) = match (b, self.peek(1)) {
             (b'$', Some(b'(')) => (Sym::LBlock, 2),
             (b'$', Some(b')')) => (Sym::RBlock, 2),
             (b'{', _) => (Sym::LBlock, 1),
