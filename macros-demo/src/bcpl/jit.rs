@@ -3,8 +3,8 @@
 //! Every function of the program owns an entry in a [`CallTable`] and, once compiled, a
 //! [`CodeBuffer`] of its own in the program's [`CodePool`] (so ten thousand small functions
 //! share pages instead of mapping ten thousand). At first every entry points
-//! at that function's *stub*, two instructions in a shared stub buffer (`mov x17, #index ;
-//! b common`). The common part saves the argument registers, calls [`lazy_compile`] (Rust),
+//! at that function's *stub* in a shared stub buffer: `x17` := the function's index (one
+//! `mov` below 65536), `b common`. The common part saves the argument registers, calls [`lazy_compile`] (Rust),
 //! which generates the function with [`codegen`], commits it into its own buffer and
 //! points the table entry at it, then restores the arguments and jumps to the fresh code as if
 //! it had been called directly. The next call goes straight through the table. So only
@@ -197,7 +197,7 @@ extern "C" fn lazy_compile(index: u64) -> u64 {
 }
 
 /// The stubs: `common` (save arguments, call [`lazy_compile`], restore, jump), then for each
-/// function `mov x17, #index ; b common`. Returns the code and each stub's offset.
+/// function `x17 := index ; b common`. Returns the code and each stub's offset.
 fn stub_code(n: usize) -> Result<(Vec<jitkit::Instruction>, Vec<usize>), Error> {
     let mut asm = Assembler::with_capacity(64 + 12 * n);
     let common = asm.new_dynamic_label();

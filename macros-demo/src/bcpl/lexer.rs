@@ -16,7 +16,7 @@ use super::diag::{Pos, SourceError};
 /// A token's kind and payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tok {
-    /// A name: a letter followed by letters, digits and `_`.
+    /// A name: a letter followed by letters, digits, `_` and `.`.
     Name(String),
     /// A number: decimal, `#x` hex, `#b` binary, `#o` or `#` octal, or a character constant.
     Num(i64),
