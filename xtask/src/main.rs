@@ -21,11 +21,12 @@ usage: cargo xtask <command> [args...]
 
 commands:
   demo [args...]   set up the toolchain, then run macros-demo as AArch64 (native, or under
-                   qemu-aarch64); args go to the demo (default: the tour)
+                   qemu-aarch64); args go to the demo (default: the tour, then a BCPL program)
   test [args...]   set up the toolchain, then run the whole test suite as AArch64 and on the
                    host; args go to both `cargo test` runs (e.g. `--test oracle`, `-- --nocapture`)
   setup            only check and install the toolchain (rustup target aarch64-unknown-linux-gnu,
-                   qemu-user, gcc-aarch64-linux-gnu, llvm on non-AArch64 hosts; llvm on AArch64)
+                   qemu-user, gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, llvm on non-AArch64
+                   hosts; llvm on AArch64)
   help             this text";
 
 fn main() -> ExitCode {
