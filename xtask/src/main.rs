@@ -82,29 +82,28 @@ fn chooses_package(args: &[String]) -> bool {
 fn test(args: &[String]) -> Result<(), String> {
     let tc = Toolchain::setup(Needs::Tests)?;
     let workspace = !chooses_package(args);
+    // `cargo test --no-fail-fast [--workspace]`, for either run.
+    let suite = || {
+        let mut cargo = Cargo::new(&tc, "test");
+        cargo.arg("--no-fail-fast");
+        if workspace {
+            cargo.arg("--workspace");
+        }
+        cargo
+    };
     let mut runs: Vec<(String, Result<(), String>)> = Vec::new();
 
-    let mut aarch64 = Cargo::new(&tc, "test");
-    aarch64.arg("--no-fail-fast");
-    if workspace {
-        aarch64.arg("--workspace");
-    }
-    aarch64.aarch64().args(args);
     let what = format!("the test suite as AArch64 ({})", tc.how_aarch64_runs());
-    runs.push((what.clone(), aarch64.run(&what)));
+    let result = suite().aarch64().args(args).run(&what);
+    runs.push((what, result));
 
     if tc.is_cross() {
-        let mut host = Cargo::new(&tc, "test");
-        host.arg("--no-fail-fast");
-        if workspace {
-            host.arg("--workspace");
-        }
-        host.args(args);
         let what = format!(
             "the host-side tests ({}: JIT code is compiled and committed, not called)",
             std::env::consts::ARCH
         );
-        runs.push((what.clone(), host.run(&what)));
+        let result = suite().args(args).run(&what);
+        runs.push((what, result));
     }
 
     println!("xtask: summary of `cargo xtask test`:");
