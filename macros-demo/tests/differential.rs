@@ -62,8 +62,7 @@ fn gen(rng: &mut XorShift, depth: u32) -> E {
 fn show(e: &E, out: &mut String) {
     match e {
         E::Num(n) if *n < 0 => {
-            // `-(9223372036854775807) - 1` style keeps literals in range.
-            let _ = write!(out, "(-{} - 1)", -(n + 1));
+            let _ = write!(out, "({})", literal(*n));
         }
         E::Num(n) => {
             let _ = write!(out, "{n}");
@@ -105,6 +104,16 @@ fn show(e: &E, out: &mut String) {
             show(x, out);
             out.push_str(") & 3)");
         }
+    }
+}
+
+/// `n` as BCPL source; a negative word as `-m - 1`, which keeps the literal `m` in range even
+/// for the most negative word.
+fn literal(n: i64) -> String {
+    if n < 0 {
+        format!("-{} - 1", -(n + 1))
+    } else {
+        n.to_string()
     }
 }
 
@@ -202,16 +211,7 @@ fn program(seed: u64, n: usize) -> (String, String) {
              TEST {text} THEN wrch('T') ELSE wrch('F')\n   IF {text} DO wrch('i')\n   \
              UNLESS {text} DO wrch('u')\n   wrch({text} -> 'y', 'n')\n$)"
         );
-        let args: Vec<String> = vars
-            .iter()
-            .map(|v| {
-                if *v < 0 {
-                    format!("-{} - 1", -(v + 1))
-                } else {
-                    v.to_string()
-                }
-            })
-            .collect();
+        let args: Vec<String> = vars.iter().map(|&v| literal(v)).collect();
         let args = args.join(", ");
         let _ = writeln!(body, "   writen(f{i}({args})); newline()");
         let _ = writeln!(body, "   t{i}({args}); newline()");
