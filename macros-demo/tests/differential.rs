@@ -38,9 +38,9 @@ const OPS: &[&str] = &[
 fn gen(rng: &mut XorShift, depth: u32) -> E {
     if depth == 0 || rng.below(4) == 0 {
         return match rng.below(5) {
-            0 | 1 => E::Var(rng.below(3) as usize),
+            0 | 1 => E::Var(rng.index(3)),
             2 => E::Num(rng.below(10) as i64),
-            3 => E::Num([64, 63, 65, 100, 4095, 4096, 1 << 40, i64::MAX][rng.below(8) as usize]),
+            3 => E::Num([64, 63, 65, 100, 4095, 4096, 1 << 40, i64::MAX][rng.index(8)]),
             _ => E::Num(rng.next() as i64 >> rng.below(64)),
         };
     }
@@ -51,11 +51,7 @@ fn gen(rng: &mut XorShift, depth: u32) -> E {
         2 => E::Cond(sub(rng), sub(rng), sub(rng)),
         3 => E::Call(sub(rng)),
         4 => E::Load(sub(rng)),
-        _ => E::Bin(
-            OPS[rng.below(OPS.len() as u64) as usize],
-            sub(rng),
-            sub(rng),
-        ),
+        _ => E::Bin(OPS[rng.index(OPS.len())], sub(rng), sub(rng)),
     }
 }
 
@@ -191,7 +187,7 @@ fn program(seed: u64, n: usize) -> (String, String) {
         let vars = [
             rng.next() as i64 >> rng.below(64),
             rng.below(200) as i64 - 100,
-            [0, 1, -1, 2, 63, 64, i64::MIN, i64::MAX][rng.below(8) as usize],
+            [0, 1, -1, 2, 63, 64, i64::MIN, i64::MAX][rng.index(8)],
         ];
         let (e, value) = loop {
             let e = gen(&mut rng, 4);
@@ -294,7 +290,7 @@ struct ProgGen {
 impl ProgGen {
     fn name(&mut self) -> String {
         let names = ["x", "y", "a", "b"];
-        let k = self.rng.below((names.len() + self.vars.len()) as u64) as usize;
+        let k = self.rng.index(names.len() + self.vars.len());
         if k < names.len() {
             names[k].to_string()
         } else {
@@ -328,7 +324,7 @@ impl ProgGen {
     }
 
     fn cond_from(&mut self, l: String, r: String) -> String {
-        let op = ["=", "~=", "<", "<=", ">", ">="][self.rng.below(6) as usize];
+        let op = ["=", "~=", "<", "<=", ">", ">="][self.rng.index(6)];
         format!("({l} {op} {r})")
     }
 
@@ -390,7 +386,7 @@ impl ProgGen {
             7 => {
                 let var = format!("i{}", self.vars.len());
                 let (from, to) = (self.rng.below(6) as i64 - 2, self.rng.below(6) as i64 - 2);
-                let step = [1, 2, -1, -3][self.rng.below(4) as usize];
+                let step = [1, 2, -1, -3][self.rng.index(4)];
                 self.vars.push(var.clone());
                 let body = self.block(depth - 1, true, false);
                 self.vars.pop();
