@@ -590,7 +590,9 @@ impl Gen<'_> {
             Callee::Builtin(b) => {
                 let target = match b {
                     Builtin::Writen => runtime::rt_writen as extern "C" fn(i64) -> i64 as usize,
-                    Builtin::Writes => runtime::rt_writes as extern "C" fn(i64) -> i64 as usize,
+                    Builtin::Writes => {
+                        runtime::rt_writes as unsafe extern "C" fn(i64) -> i64 as usize
+                    }
                     Builtin::Wrch => runtime::rt_wrch as extern "C" fn(i64) -> i64 as usize,
                     Builtin::Newline => runtime::rt_newline as extern "C" fn() -> i64 as usize,
                 };

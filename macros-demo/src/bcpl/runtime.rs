@@ -114,10 +114,11 @@ pub extern "C" fn rt_newline() -> i64 {
 
 /// `writes(s)`, `s` the word address of a BCPL string.
 ///
+/// # Safety
 /// BCPL is untyped, so this trusts its argument as `!p` does: `s` must be the address of a
 /// string, and in this dialect the only strings are string constants, which the JIT keeps
 /// alive (8-byte aligned) for as long as the program runs.
-pub extern "C" fn rt_writes(s: i64) -> i64 {
+pub unsafe extern "C" fn rt_writes(s: i64) -> i64 {
     let base = (s as u64).wrapping_mul(8) as *const u8;
     // SAFETY: per the contract above `base` points to a live string constant: a length byte
     // followed by that many bytes, all inside the constant's allocation.
