@@ -244,19 +244,15 @@ impl FnCheck<'_> {
             }
             StmtKind::Return => Stmt::Return(None),
             StmtKind::Break | StmtKind::Loop => {
+                let (what, lowered) = if s.kind == StmtKind::Break {
+                    ("BREAK", Stmt::Break)
+                } else {
+                    ("LOOP", Stmt::Continue)
+                };
                 if self.loops == 0 {
-                    let what = if s.kind == StmtKind::Break {
-                        "BREAK"
-                    } else {
-                        "LOOP"
-                    };
                     return Err(SourceError::new(s.pos, format!("{what} outside a loop")));
                 }
-                if s.kind == StmtKind::Break {
-                    Stmt::Break
-                } else {
-                    Stmt::Continue
-                }
+                lowered
             }
             StmtKind::Finish => Stmt::Finish,
             StmtKind::Call(e) => Stmt::Call(self.expr(e)?),
