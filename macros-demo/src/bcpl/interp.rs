@@ -314,10 +314,11 @@ impl Machine<'_> {
         if a + words > self.mem.len() {
             return Err(Stop::BadAddress(0));
         }
-        let bytes: Vec<u8> = self.mem[a..a + words]
+        Ok(self.mem[a..a + words]
             .iter()
             .flat_map(|w| w.to_le_bytes())
-            .collect();
-        Ok(bytes[1..=len].to_vec())
+            .skip(1)
+            .take(len)
+            .collect())
     }
 }
