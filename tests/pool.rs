@@ -48,6 +48,22 @@ fn pools() -> Vec<CodePool> {
     vec![dual, per]
 }
 
+/// One pool of each strategy, with chunks of `chunk_size` bytes.
+fn pools_with_chunks(chunk_size: usize) -> Vec<CodePool> {
+    [Strategy::DualMapped, Strategy::PerBuffer]
+        .into_iter()
+        .map(|strategy| {
+            let pool = CodePool::builder()
+                .chunk_size(chunk_size)
+                .strategy(strategy)
+                .build()
+                .unwrap();
+            assert_eq!(pool.strategy(), strategy);
+            pool
+        })
+        .collect()
+}
+
 /// Lines of /proc/self/maps that are both writable and executable.
 fn wx_mappings() -> Vec<String> {
     std::fs::read_to_string("/proc/self/maps")
@@ -212,12 +228,7 @@ fn statistics_add_up() {
 
 #[test]
 fn a_commit_larger_than_a_chunk_gets_its_own_and_returns_it() {
-    for strategy in [Strategy::DualMapped, Strategy::PerBuffer] {
-        let pool = CodePool::builder()
-            .chunk_size(64 * 1024)
-            .strategy(strategy)
-            .build()
-            .unwrap();
+    for pool in pools_with_chunks(64 * 1024) {
         let small = CodeBuffer::in_pool(&pool);
         small.commit(&returning(1, 2)).unwrap();
         let before = pool.stats();
@@ -237,12 +248,7 @@ fn a_commit_larger_than_a_chunk_gets_its_own_and_returns_it() {
 fn four_threads_commit_call_and_free_with_reuse() {
     const THREADS: u64 = 4;
     const CYCLES: u64 = 10_000;
-    for strategy in [Strategy::DualMapped, Strategy::PerBuffer] {
-        let pool = CodePool::builder()
-            .chunk_size(64 * 1024)
-            .strategy(strategy)
-            .build()
-            .unwrap();
+    for pool in pools_with_chunks(64 * 1024) {
         let done = Arc::new(AtomicBool::new(false));
         let watcher = {
             let done = done.clone();
@@ -284,7 +290,7 @@ fn four_threads_commit_call_and_free_with_reuse() {
         assert!(watcher.join().unwrap() > 0);
         let s = pool.stats();
         assert_eq!((s.live_functions, s.committed_bytes), (0, 0), "{s:?}");
-        if strategy == Strategy::DualMapped {
+        if pool.strategy() == Strategy::DualMapped {
             assert!(s.recycles > 0, "space was never reused: {s:?}");
             assert!(s.chunks <= 2, "the pool grew instead of reusing: {s:?}");
         }
