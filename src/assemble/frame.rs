@@ -19,7 +19,7 @@
 
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 
-use super::Assembler;
+use super::{check_reg, Assembler};
 use crate::Error;
 
 /// The scratch register for offsets that do not fit an instruction (`x17`, IP1).
@@ -28,13 +28,6 @@ const SCRATCH: u8 = 17;
 /// Frames larger than this are probed a page at a time by [`Assembler::prologue`]: the
 /// smallest page size AArch64 Linux uses, so no probe skips a guard page.
 const PROBE_INTERVAL: usize = 4096;
-
-fn check_reg(reg: u8, allowed: &'static str, max: u8) -> Result<(), Error> {
-    if reg > max {
-        return Err(Error::Register { reg, allowed });
-    }
-    Ok(())
-}
 
 impl Assembler {
     /// Emits an AAPCS64 prologue reserving `locals` bytes below the frame record (rounded up

@@ -174,12 +174,7 @@ impl Assembler {
     ///
     /// Errors: [`Error::Register`] unless `reg` is 0..=30.
     pub fn load_imm64(&mut self, reg: u8, value: u64) -> Result<(), Error> {
-        if reg > 30 {
-            return Err(Error::Register {
-                reg,
-                allowed: "x0..=x30",
-            });
-        }
+        check_reg(reg, "x0..=x30", 30)?;
         for &w in imm::load_imm64(u32::from(reg), value).words() {
             self.push_u32(w);
         }
@@ -351,6 +346,14 @@ impl DynasmLabelApi for Assembler {
         self.error
             .get_or_insert(Error::Label(crate::LabelError::Absolute(value)));
     }
+}
+
+/// `Err(Error::Register)` naming `allowed` unless `reg` is at most `max`.
+fn check_reg(reg: u8, allowed: &'static str, max: u8) -> Result<(), Error> {
+    if reg > max {
+        return Err(Error::Register { reg, allowed });
+    }
+    Ok(())
 }
 
 /// Support for the `a64!` expansion; not part of the public API.
