@@ -8,7 +8,7 @@
 use std::fmt;
 use std::io;
 
-use crate::instruction::InstructionKind;
+use crate::offset::{InstructionKind, OffsetRange};
 
 /// Everything that can go wrong in jitkit.
 #[derive(Debug, thiserror::Error)]
@@ -114,18 +114,21 @@ pub enum Error {
         /// The offending value, as the assembler reported it.
         value: String,
         /// The assembly statement it was used in, as written; where the source text is not known
-        /// (`Assembler::emit`) or cannot be matched, "the instruction at byte offset N".
+        /// (a `dynasm!` from the `dynasm` crate itself, run through `Assembler::emit`) or cannot
+        /// be matched, "the instruction at byte offset N".
         statement: String,
         /// What the instruction form accepts.
         allowed: &'static str,
     },
 
-    /// A register number outside what the operation accepts.
-    #[error("register {reg} is not valid here: allowed {allowed}")]
+    /// A register number outside what its field accepts.
+    #[error("register {reg} is out of range in `{statement}`: allowed {allowed}")]
     Register {
         /// The register number given.
         reg: u8,
-        /// The registers accepted.
+        /// The statement or helper it was given to, as written.
+        statement: String,
+        /// The registers the field accepts.
         allowed: &'static str,
     },
 
@@ -202,6 +205,37 @@ impl fmt::Display for LabelError {
     }
 }
 
+impl Error {
+    /// A copy of an error the assembler keeps and reports twice (from `emit` and from `finish`).
+    /// Those are the front end's errors, which hold only plain data; any other error (which the
+    /// assembler never keeps) is described in a `Label` error rather than lost.
+    pub(crate) fn front_end_copy(&self) -> Error {
+        match self {
+            Error::Immediate {
+                value,
+                statement,
+                allowed,
+            } => Error::Immediate {
+                value: value.clone(),
+                statement: statement.clone(),
+                allowed,
+            },
+            Error::Register {
+                reg,
+                statement,
+                allowed,
+            } => Error::Register {
+                reg: *reg,
+                statement: statement.clone(),
+                allowed,
+            },
+            Error::Label(l) => Error::Label(l.clone()),
+            Error::PartialWord { bytes } => Error::PartialWord { bytes: *bytes },
+            other => Error::Label(LabelError::OutOfRange(other.to_string())),
+        }
+    }
+}
+
 impl From<dynasmrt::DynasmError> for Error {
     fn from(e: dynasmrt::DynasmError) -> Self {
         use dynasmrt::{DynasmError as D, TargetKind as T};
@@ -212,35 +246,5 @@ impl From<dynasmrt::DynasmError> for Error {
             D::ImpossibleRelocation(t) => LabelError::OutOfRange(t.to_string()),
             D::CheckFailed => LabelError::OutOfRange("a modifier check".to_string()),
         })
-    }
-}
-
-/// An inclusive range of byte offsets a PC-relative field can hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OffsetRange {
-    /// Smallest offset.
-    pub min: i64,
-    /// Largest offset.
-    pub max: i64,
-}
-
-impl OffsetRange {
-    /// Whether `offset` lies inside the range (alignment is checked separately).
-    pub fn contains(&self, offset: i64) -> bool {
-        self.min <= offset && offset <= self.max
-    }
-}
-
-impl fmt::Display for OffsetRange {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let span = -self.min;
-        let human = if span >= 1 << 30 {
-            format!("{} GiB", span >> 30)
-        } else if span >= 1 << 20 {
-            format!("{} MiB", span >> 20)
-        } else {
-            format!("{} KiB", span >> 10)
-        };
-        write!(f, "{}..={} bytes (±{human})", self.min, self.max)
     }
 }

@@ -11,7 +11,8 @@
 
 use std::fmt;
 
-use crate::error::{Error, OffsetRange};
+use crate::error::Error;
+use crate::offset::InstructionKind;
 
 /// One 32-bit A64 instruction encoding.
 ///
@@ -28,83 +29,6 @@ use crate::error::{Error, OffsetRange};
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[repr(transparent)]
 pub struct Instruction(u32);
-
-/// The classes of instruction that carry a PC-relative offset, and `Other` for the rest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum InstructionKind {
-    /// `B label` (imm26, ±128 MiB).
-    Branch,
-    /// `BL label` (imm26, ±128 MiB).
-    BranchLink,
-    /// `B.cond label` and `BC.cond label` (imm19, ±1 MiB).
-    CondBranch,
-    /// `CBZ`/`CBNZ` (imm19, ±1 MiB).
-    CompareBranch,
-    /// `TBZ`/`TBNZ` (imm14, ±32 KiB).
-    TestBranch,
-    /// `LDR`/`LDRSW`/`PRFM` (literal) (imm19, ±1 MiB).
-    LoadLiteral,
-    /// `ADR` (21-bit byte offset, ±1 MiB).
-    Adr,
-    /// `ADRP` (21-bit page offset, ±4 GiB in 4 KiB pages).
-    Adrp,
-    /// Any instruction without a PC-relative offset.
-    Other,
-}
-
-impl InstructionKind {
-    /// The byte offsets this kind can encode, or `None` for [`InstructionKind::Other`].
-    pub const fn offset_range(self) -> Option<OffsetRange> {
-        let (min, max) = match self {
-            Self::Branch | Self::BranchLink => (-(1 << 27), (1 << 27) - 4),
-            Self::CondBranch | Self::CompareBranch | Self::LoadLiteral => {
-                (-(1 << 20), (1 << 20) - 4)
-            }
-            Self::TestBranch => (-(1 << 15), (1 << 15) - 4),
-            Self::Adr => (-(1 << 20), (1 << 20) - 1),
-            Self::Adrp => (-(1 << 32), (1 << 32) - 4096),
-            Self::Other => return None,
-        };
-        Some(OffsetRange { min, max })
-    }
-
-    /// The alignment, in bytes, an offset of this kind must have (1 for `ADR`, 4096 for `ADRP`,
-    /// 4 for the branches and literal loads).
-    pub const fn offset_alignment(self) -> u32 {
-        match self {
-            Self::Adr => 1,
-            Self::Adrp => 4096,
-            _ => 4,
-        }
-    }
-
-    /// Where the word-scaled offset field lies: (lowest bit, width). ADR/ADRP split their field
-    /// in two and are handled apart.
-    const fn field(self) -> (u32, u32) {
-        match self {
-            Self::Branch | Self::BranchLink => (0, 26),
-            Self::CondBranch | Self::CompareBranch | Self::LoadLiteral => (5, 19),
-            Self::TestBranch => (5, 14),
-            Self::Adr | Self::Adrp | Self::Other => (0, 0),
-        }
-    }
-}
-
-impl fmt::Display for InstructionKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Branch => "B",
-            Self::BranchLink => "BL",
-            Self::CondBranch => "B.cond",
-            Self::CompareBranch => "CBZ/CBNZ",
-            Self::TestBranch => "TBZ/TBNZ",
-            Self::LoadLiteral => "LDR (literal)",
-            Self::Adr => "ADR",
-            Self::Adrp => "ADRP",
-            Self::Other => "other",
-        })
-    }
-}
 
 impl Instruction {
     /// Wraps a 32-bit encoding. Every word is accepted: the CPU, not jitkit, decides what an
@@ -285,6 +209,7 @@ impl fmt::Debug for Instruction {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::offset::OffsetRange;
 
     /// One encoding of each kind, from `llvm-mc -triple=aarch64 -show-encoding`.
     const SAMPLES: [(u32, InstructionKind, i64); 10] = [

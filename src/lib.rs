@@ -35,95 +35,107 @@
 //!
 //! Data flows one way: text → encodings → memory → pointer.
 //!
+//! ## Assembling
+//!
+//! [`a64!`] takes dynasm's aarch64 syntax and returns `Result<Vec<Instruction>, Error>`:
+//!
+//! ```
+//! use jitkit::a64;
+//! let n: u64 = 10;
+//! let code = a64! {
+//!     let top, done;
+//!     ; mov x0, xzr
+//!     ; mov x1, #n
+//!     ; =>top
+//!     ; cbz x1, =>done
+//!     ; add x0, x0, x1
+//!     ; sub x1, x1, #1
+//!     ; b =>top
+//!     ; =>done
+//!     ; ret
+//! }?;
+//! assert_eq!(code.len(), 7);
+//!
+//! // Beyond dynasm 5.1: system registers and prefetch operations by name, register ranges,
+//! // any encodable `mov` immediate.
+//! let more = a64! {
+//!     ; mrs x0, cntvct_el0
+//!     ; ld1 {v0.b16 - v3.b16}, [x1]
+//!     ; prfm pldl1keep, [x2, #64]
+//!     ; mov x3, #0x5555_5555_5555_5555
+//!     ; ret
+//! }?;
+//! assert_eq!(more[0].word(), 0xD53B_E040);
+//! # Ok::<(), jitkit::Error>(())
+//! ```
+//!
+//! Every dynamic operand is evaluated once, before anything is encoded; a panic in it is the
+//! caller's own and propagates unchanged. Bad operands are errors, never panics, in debug and
+//! release builds:
+//! - a dynamic register outside its field ([`Error::Register`], naming the statement, the
+//!   number and the registers the field takes);
+//! - a dynamic immediate that does not fit, including an invalid bitmask, an unrepresentable
+//!   float or a zero bitfield width ([`Error::Immediate`], naming the value, the statement and
+//!   what the form accepts);
+//! - an undefined or duplicate label, or a branch out of range ([`Error::Label`]).
+//!
+//! ```
+//! use jitkit::{a64, Error};
+//! let r: u8 = 40;
+//! assert!(matches!(a64!(; add X(r), x0, x1), Err(Error::Register { reg: 40, .. })));
+//! let big: u32 = 70_000;
+//! let err = a64!(; add x0, x0, #big).unwrap_err();
+//! assert!(matches!(err, Error::Immediate { ref value, .. } if value == "70000"));
+//! assert!(matches!(a64!(; b ->nowhere), Err(Error::Label(_))));
+//! ```
+//!
+//! dynasm reports an immediate that does not fit by panicking inside its encoder. jitkit runs the
+//! encoder under `catch_unwind` and keeps that panic silent with a panic hook it installs once
+//! (chained to the previous hook); a panic hook installed after jitkit's first use, or a first
+//! use on a thread that is already panicking, lets the message print, though the error is still
+//! returned. This needs `panic = "unwind"` (the default).
+//!
 //! ## Dependencies of the macro expansion
 //! dynasm's expansion refers to the crate `::dynasmrt` by name, so a crate that uses [`a64!`]
 //! or [`dynasm!`] must list `dynasmrt` (the same version jitkit uses) among its own
 //! dependencies.
+
+// The macros' expansion names `::jitkit`, which must resolve inside this crate too.
+extern crate self as jitkit;
 
 mod assemble;
 mod buffer;
 mod error;
 mod instruction;
 mod memory;
+mod offset;
 
 pub use assemble::{Assembled, Assembler, CallTable};
 pub use buffer::{CodeBuffer, ExecPtr};
-pub use error::{Error, LabelError, OffsetRange};
-pub use instruction::{Instruction, InstructionKind};
+pub use error::{Error, LabelError};
+pub use instruction::Instruction;
 pub use memory::pool::{CodePool, PoolBuilder, PoolStats, Strategy};
+pub use offset::{InstructionKind, OffsetRange};
 
-/// dynasm's macro, for `dynasm!(asm ; .arch aarch64 ; ...)` on an [`Assembler`].
-pub use dynasm::dynasm;
 /// dynasmrt's types that [`Assembler`] users meet: labels and the traits `dynasm!` calls.
 pub use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi};
+/// Assembles dynasm's aarch64 syntax into `Result<Vec<Instruction>, Error>`.
+///
+/// The body is what follows `.arch aarch64` in a `dynasm!` call: statements each starting with
+/// `;`, dynamic operands as Rust expressions (`X(r)`, `#k`, `=>label`). Local (`name:`,
+/// `>name`, `<name`) and global (`->name:`) labels resolve inside the block; dynamic labels are
+/// declared in a header, `let a, b;`, before the first statement. The crate documentation's
+/// section [Assembling](crate#assembling) has examples and the list of errors.
+pub use jitkit_macros::a64;
+/// `dynasm!(asm ; .arch aarch64 ; ...)` on an [`Assembler`], checked as [`a64!`] is.
+///
+/// Errors are kept by the assembler: [`Assembler::emit`] returns the error of the block it ran,
+/// and [`Assembler::finish`] the first error of any block. Other architectures (and a block
+/// without `.arch`, which dynasm reads as x64) go to dynasm's own macro unchanged.
+pub use jitkit_macros::dynasm;
 
 #[doc(hidden)]
 pub use assemble::__private;
-
-/// Assembles dynasm aarch64 syntax into `Result<Vec<Instruction>, Error>`.
-///
-/// The body is exactly what follows `.arch aarch64` in a `dynasm!` call: statements each
-/// starting with `;`, dynamic operands as Rust expressions. Local (`name:`, `>name`, `<name`) and
-/// global (`->name:`) labels resolve inside the block. Dynamic labels are declared in a header,
-/// `let a, b;`, before the first statement:
-///
-/// ```
-/// use jitkit::a64;
-/// let n: u64 = 10;
-/// let code = a64! {
-///     let top, done;
-///     ; mov x0, xzr
-///     ; mov x1, #n
-///     ; =>top
-///     ; cbz x1, =>done
-///     ; add x0, x0, x1
-///     ; sub x1, x1, #1
-///     ; b =>top
-///     ; =>done
-///     ; ret
-/// }?;
-/// assert_eq!(code.len(), 7);
-/// # Ok::<(), jitkit::Error>(())
-/// ```
-///
-/// Errors, never panics, for bad input:
-/// - an undefined or duplicate label, or a branch out of range: [`Error::Label`];
-/// - a dynamic immediate that does not fit its field: [`Error::Immediate`], with the value, the
-///   statement and what the instruction accepts.
-///
-/// ```
-/// use jitkit::{a64, Error};
-/// let big: u32 = 70_000;
-/// let err = a64!(; add x0, x0, #big).unwrap_err();
-/// assert!(matches!(err, Error::Immediate { ref value, .. } if value == "70000"));
-/// assert!(matches!(a64!(; b ->nowhere), Err(Error::Label(_))));
-/// ```
-///
-/// dynasm reports such immediates by panicking; `a64!` catches exactly that panic, without
-/// letting it print (see [`Assembler::emit`]). This needs `panic = "unwind"` (the default); a
-/// panic hook the program installs after jitkit's first use will print the message, though the
-/// error is still returned. Statically known immediates are checked by dynasm at compile time.
-#[macro_export]
-macro_rules! a64 {
-    (let $($label:ident),+ ; $($body:tt)*) => {
-        $crate::__private::assemble(::core::stringify!($($body)*), &[$(::core::stringify!($label)),+], |__jitkit_asm: &mut $crate::Assembler| {
-            #[allow(unused_imports)]
-            use $crate::__private::{DynasmApi as _, DynasmLabelApi as _};
-            $(
-                #[allow(unused_variables)]
-                let $label = __jitkit_asm.new_dynamic_label();
-            )+
-            $crate::__private::dynasm!(__jitkit_asm ; .arch aarch64 $($body)*);
-        })
-    };
-    ($($body:tt)*) => {
-        $crate::__private::assemble(::core::stringify!($($body)*), &[], |__jitkit_asm: &mut $crate::Assembler| {
-            #[allow(unused_imports)]
-            use $crate::__private::{DynasmApi as _, DynasmLabelApi as _};
-            $crate::__private::dynasm!(__jitkit_asm ; .arch aarch64 $($body)*);
-        })
-    };
-}
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -8,7 +8,7 @@
 mod common;
 
 use common::XorShift;
-use jitkit::{a64, dynasm, Assembler, CodeBuffer, DynasmApi, DynasmLabelApi, Instruction};
+use jitkit::{a64, dynasm, Assembler, CodeBuffer, DynasmApi, Instruction};
 
 /// Commits `code` and, on AArch64, hands its entry to `call` as a typed function pointer.
 /// Elsewhere the code is only committed (and its length checked).

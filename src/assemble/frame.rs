@@ -106,7 +106,7 @@ impl Assembler {
     /// Errors: [`Error::Register`] for registers out of range, or `base` = `x17` with an
     /// offset that needs the scratch register.
     pub fn load_word(&mut self, rt: u8, base: u8, offset: i64) -> Result<(), Error> {
-        check_reg(rt, "x0..=x30", 30)?;
+        check_reg(rt, "x0..=x30", 30, "load_word")?;
         self.memory_op(rt, base, offset, false)
     }
 
@@ -116,12 +116,13 @@ impl Assembler {
     /// Errors: [`Error::Register`] for registers out of range, or `rt` or `base` = `x17` with
     /// an offset that needs the scratch register.
     pub fn store_word(&mut self, rt: u8, base: u8, offset: i64) -> Result<(), Error> {
-        check_reg(rt, "x0..=x30, or 31 for xzr", 31)?;
+        check_reg(rt, "x0..=x30, or 31 for xzr", 31, "store_word")?;
         self.memory_op(rt, base, offset, true)
     }
 
     fn memory_op(&mut self, rt: u8, base: u8, offset: i64, store: bool) -> Result<(), Error> {
-        check_reg(base, "x0..=x30, or 31 for sp", 31)?;
+        let helper = if store { "store_word" } else { "load_word" };
+        check_reg(base, "x0..=x30, or 31 for sp", 31, helper)?;
         let (t, b) = (rt, base);
         if offset >= 0 && offset % 8 == 0 && offset / 8 <= 4095 {
             let off = offset as u32;
@@ -141,6 +142,7 @@ impl Assembler {
             if base == SCRATCH || (store && rt == SCRATCH) {
                 return Err(Error::Register {
                     reg: SCRATCH,
+                    statement: if store { "store_word" } else { "load_word" }.to_owned(),
                     allowed: "registers other than x17 (the scratch register) with a large offset",
                 });
             }
@@ -171,8 +173,8 @@ impl Assembler {
     /// # Ok::<(), jitkit::Error>(())
     /// ```
     pub fn add_offset(&mut self, rd: u8, base: u8, offset: i64) -> Result<(), Error> {
-        check_reg(rd, "x0..=x30, or 31 for sp", 31)?;
-        check_reg(base, "x0..=x30, or 31 for sp", 31)?;
+        check_reg(rd, "x0..=x30, or 31 for sp", 31, "add_offset")?;
+        check_reg(base, "x0..=x30, or 31 for sp", 31, "add_offset")?;
         let (d, b) = (rd, base);
         let magnitude = offset.unsigned_abs();
         if magnitude == 0 {
@@ -197,6 +199,7 @@ impl Assembler {
             if base == SCRATCH {
                 return Err(Error::Register {
                     reg: SCRATCH,
+                    statement: "add_offset".to_owned(),
                     allowed: "registers other than x17 (the scratch register) with a large offset",
                 });
             }
@@ -220,6 +223,7 @@ impl Assembler {
         if table > 30 || table == 16 {
             return Err(Error::Register {
                 reg: table,
+                statement: "call_indirect".to_owned(),
                 allowed: "x0..=x30 except x16",
             });
         }

@@ -1,20 +1,23 @@
-//! Turning dynasm's out-of-range panics into [`Error::Immediate`].
+//! Turning dynasm's encoder panics into [`Error::Immediate`].
 //!
 //! dynasm checks a *dynamic* immediate (a Rust expression such as `#k`) when the instruction is
 //! assembled at run time, and on failure calls `dynasmrt::aarch64::immediate_out_of_range_*`,
-//! which panics. Those calls are written into the caller's expansion, so no trait method can
-//! replace them. jitkit therefore runs the expansion under [`std::panic::catch_unwind`]:
+//! which panics; some of its field arithmetic (`width - 1` for a bitfield, say) can also
+//! overflow, which panics in debug builds. That code is written into the caller's expansion, so
+//! no trait method can replace it. jitkit therefore runs the encoder under
+//! [`std::panic::catch_unwind`]:
 //!
 //! - a process-wide panic hook, installed once and chained to the hook that was there before,
 //!   stays silent for exactly these panics while the current thread is inside [`guarded`], and
 //!   passes every other panic to the previous hook unchanged;
-//! - [`guarded`] turns the caught panic into [`Error::Immediate`], naming the value, the
-//!   statement it appeared in and what that instruction form accepts; any other panic (a bug in
-//!   the caller's expression, say) is resumed as it was.
+//! - [`guarded`] returns the caught panic's value, for an [`Error::Immediate`] that names the
+//!   value, the statement and what the form accepts; any other panic is resumed as it was.
 //!
-//! So in the common case nothing is printed. Two limits, both documented on `a64!`: with
-//! `panic = "abort"` the process still aborts, and a panic hook the program installs *after*
-//! jitkit's will print the message (the error is returned all the same).
+//! The macros evaluate the user's operand expressions before the guarded encoder runs, so a
+//! user's own panic never reaches the guard. A hook cannot be installed from a thread that is
+//! already panicking (`std::panic::take_hook` panics there): a first use inside a `Drop` during
+//! unwinding defers the installation to the next use, and until then an encoder panic prints its
+//! message (the error is returned all the same). With `panic = "abort"` the process aborts.
 
 use std::any::Any;
 use std::cell::Cell;
@@ -33,6 +36,9 @@ thread_local! {
 
 fn install_hook() {
     static HOOK: Once = Once::new();
+    if HOOK.is_completed() || std::thread::panicking() {
+        return;
+    }
     HOOK.call_once(|| {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
@@ -44,15 +50,21 @@ fn install_hook() {
     });
 }
 
-/// The immediate named in a dynasm out-of-range panic, or `None` for any other panic.
+/// The value named in a dynasm out-of-range panic, or a description of an arithmetic overflow
+/// inside the encoder; `None` for any other panic.
 fn immediate_of(payload: &(dyn Any + Send)) -> Option<String> {
     let msg = payload
         .downcast_ref::<String>()
         .map(String::as_str)
         .or_else(|| payload.downcast_ref::<&str>().copied())?;
-    msg.strip_prefix(PREFIX)?
-        .strip_suffix(SUFFIX)
-        .map(str::to_owned)
+    if let Some(value) = msg
+        .strip_prefix(PREFIX)
+        .and_then(|m| m.strip_suffix(SUFFIX))
+    {
+        return Some(value.to_owned());
+    }
+    (msg.starts_with("attempt to ") && msg.ends_with(" with overflow"))
+        .then(|| format!("an operand for which the encoder's arithmetic overflows ({msg})"))
 }
 
 /// Runs `f`; a dynasm out-of-range panic inside it becomes `Err(value)` without a message.
@@ -123,7 +135,7 @@ const UNKNOWN: &str =
     "the values this instruction form's immediate field can hold (see the A64 reference)";
 
 /// What the instruction form starting with this mnemonic accepts as an immediate.
-fn allowed_for(statement: &str) -> &'static str {
+pub(crate) fn allowed_for(statement: &str) -> &'static str {
     let mnemonic = statement
         .split_whitespace()
         .next()

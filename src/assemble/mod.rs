@@ -22,9 +22,11 @@
 //! panics, silently, and return [`Error::Immediate`] (the mechanism is described in `guard.rs`).
 //! A `dynasm!` call made directly on an `Assembler`, outside `emit`, still panics as dynasm does.
 
+mod encode;
 mod frame;
 mod guard;
 mod imm;
+mod support;
 mod table;
 
 pub use table::CallTable;
@@ -33,7 +35,7 @@ use dynasmrt::aarch64::Aarch64Relocation;
 use dynasmrt::relocations::Relocation;
 use dynasmrt::{AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 
-use crate::{Error, Instruction};
+use crate::{Error, Instruction, LabelError};
 
 /// `blr x16`
 const BLR_X16: u32 = 0xD63F_0200;
@@ -65,8 +67,10 @@ const BLR_X16: u32 = 0xD63F_0200;
 pub struct Assembler {
     ops: VecAssembler<Aarch64Relocation>,
     entries: Vec<(String, usize)>,
-    /// The first error that can only be reported by `finish` (an absolute relocation, or an
-    /// earlier failed `emit` that left the code incomplete).
+    /// Names of dynamic labels made with [`new_named_label`](Self::new_named_label), by id.
+    label_names: Vec<(usize, String)>,
+    /// The first error, reported by `finish` (an absolute relocation, or an earlier failed
+    /// statement that left the code incomplete).
     error: Option<Error>,
 }
 
@@ -114,6 +118,7 @@ impl Assembler {
                 ops
             },
             entries: Vec::new(),
+            label_names: Vec::new(),
             error: None,
         }
     }
@@ -121,6 +126,23 @@ impl Assembler {
     /// A fresh dynamic label, to be defined with `=>label` and referenced with `=>label`.
     pub fn new_dynamic_label(&mut self) -> DynamicLabel {
         self.ops.new_dynamic_label()
+    }
+
+    /// A fresh dynamic label that errors name as `=>name` (a plain dynamic label is named by its
+    /// number, `=>3`).
+    ///
+    /// ```
+    /// use jitkit::{dynasm, Assembler, DynasmLabelApi, Error};
+    /// let mut asm = Assembler::new();
+    /// let exit = asm.new_named_label("exit");
+    /// dynasm!(asm ; .arch aarch64 ; b =>exit);
+    /// let err = asm.finish().unwrap_err();
+    /// assert!(err.to_string().contains("=>exit"), "{err}");
+    /// ```
+    pub fn new_named_label(&mut self, name: impl Into<String>) -> DynamicLabel {
+        let label = self.ops.new_dynamic_label();
+        self.label_names.push((label.get_id(), name.into()));
+        label
     }
 
     /// The byte offset of `label`, once it is defined.
@@ -145,28 +167,29 @@ impl Assembler {
         Ok(())
     }
 
-    /// Runs `f`, typically a `dynasm!` block on the assembler, and returns an out-of-range
-    /// dynamic immediate as [`Error::Immediate`] instead of a panic.
+    /// Runs `f`, typically a [`dynasm!`](crate::dynasm) block on the assembler, and returns the
+    /// first error it caused: a register or immediate out of range (naming the statement as
+    /// written and what its field accepts), or a label reference that cannot be encoded.
     ///
-    /// After such an error the instruction that failed is missing, so the assembler is spent:
-    /// [`finish`](Self::finish) returns the same error. Panics other than dynasm's immediate
-    /// check propagate unchanged.
+    /// After such an error the statement that failed is missing, so the assembler is spent:
+    /// [`finish`](Self::finish) returns the same error. Panics in `f` other than an encoder's
+    /// range check propagate unchanged. A `dynasm!` from the `dynasm` crate itself (rather than
+    /// jitkit's) is caught too, but its statement can only be named by its byte offset.
     pub fn emit<F: FnOnce(&mut Self)>(&mut self, f: F) -> Result<(), Error> {
-        self.emit_source(None, f)
-    }
-
-    fn emit_source<F: FnOnce(&mut Self)>(
-        &mut self,
-        source: Option<&str>,
-        f: F,
-    ) -> Result<(), Error> {
+        let clean = self.error.is_none();
         if let Err(value) = guard::guarded(|| f(self)) {
             let offset = self.ops.offset().0;
-            self.error
-                .get_or_insert_with(|| guard::immediate_error(value.clone(), source, offset));
-            return Err(guard::immediate_error(value, source, offset));
+            self.keep_error(guard::immediate_error(value, None, offset));
         }
-        Ok(())
+        match &self.error {
+            Some(e) if clean => Err(e.front_end_copy()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Keeps the first error for [`finish`](Self::finish).
+    pub(crate) fn keep_error(&mut self, e: Error) {
+        self.error.get_or_insert(e);
     }
 
     /// Appends the shortest `MOVZ`/`MOVN`/`MOVK`/`ORR` sequence (1 to 4 instructions) that sets
@@ -174,7 +197,7 @@ impl Assembler {
     ///
     /// Errors: [`Error::Register`] unless `reg` is 0..=30.
     pub fn load_imm64(&mut self, reg: u8, value: u64) -> Result<(), Error> {
-        check_reg(reg, "x0..=x30", 30)?;
+        check_reg(reg, "x0..=x30", 30, "load_imm64")?;
         for &w in imm::load_imm64(u32::from(reg), value).words() {
             self.push_u32(w);
         }
@@ -212,11 +235,14 @@ impl Assembler {
 
     /// The work of [`finish`](Self::finish) in place: the assembler is large, and moving it
     /// cost more than assembling a short block.
-    fn take_instructions(&mut self) -> Result<Vec<Instruction>, Error> {
+    pub(crate) fn take_instructions(&mut self) -> Result<Vec<Instruction>, Error> {
         if let Some(e) = self.error.take() {
-            return Err(e);
+            return Err(self.name_dynamic_labels(e));
         }
-        let bytes = self.ops.take()?;
+        let bytes = match self.ops.take() {
+            Ok(bytes) => bytes,
+            Err(e) => return Err(self.name_dynamic_labels(e.into())),
+        };
         if bytes.len() % 4 != 0 {
             return Err(Error::PartialWord { bytes: bytes.len() });
         }
@@ -329,7 +355,8 @@ impl DynasmLabelApi for Assembler {
         reference: u8,
         kind: Self::Relocation,
     ) {
-        self.check_page_relative(&kind, || format!("label =>{}", id.get_id()));
+        let name = self.label_name(id);
+        self.check_page_relative(&kind, || format!("label =>{name}"));
         self.ops
             .dynamic_relocation(id, target, field, reference, kind)
     }
@@ -348,39 +375,31 @@ impl DynasmLabelApi for Assembler {
     }
 }
 
-/// `Err(Error::Register)` naming `allowed` unless `reg` is at most `max`.
-fn check_reg(reg: u8, allowed: &'static str, max: u8) -> Result<(), Error> {
+/// `Err(Error::Register)` naming `allowed` and the helper unless `reg` is at most `max`.
+fn check_reg(reg: u8, allowed: &'static str, max: u8, helper: &str) -> Result<(), Error> {
     if reg > max {
-        return Err(Error::Register { reg, allowed });
+        return Err(Error::Register {
+            reg,
+            statement: helper.to_owned(),
+            allowed,
+        });
     }
     Ok(())
 }
 
-/// Support for the `a64!` expansion; not part of the public API.
-#[doc(hidden)]
-pub mod __private {
-    pub use dynasm::dynasm;
-    pub use dynasmrt::{DynasmApi, DynasmLabelApi};
-
-    use crate::{Assembler, Error, Instruction, LabelError};
-
-    /// Assembles one `a64!` block; `source` is the block as `stringify!` prints it.
-    ///
-    /// `labels` names the dynamic labels declared in the block's `let` header, in the order
-    /// they were created (ids 0, 1, ...), so label errors can name them as written.
-    pub fn assemble<F: FnOnce(&mut Assembler)>(
-        source: &'static str,
-        labels: &[&'static str],
-        f: F,
-    ) -> Result<Vec<Instruction>, Error> {
-        let mut asm = Assembler::new();
-        asm.emit_source(Some(source), f)?;
-        asm.take_instructions()
-            .map_err(|e| name_dynamic_labels(e, labels))
+impl Assembler {
+    /// How errors name a dynamic label: as made by [`new_named_label`](Self::new_named_label),
+    /// else by its number.
+    fn label_name(&self, id: DynamicLabel) -> String {
+        let id = id.get_id();
+        self.label_names
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map_or_else(|| id.to_string(), |(_, n)| n.clone())
     }
 
-    /// Replaces `=>N` (dynasm's name for dynamic label N) by the name the header gave it.
-    fn name_dynamic_labels(e: Error, labels: &[&str]) -> Error {
+    /// Replaces `=>N` (dynasm's name for dynamic label N) by the label's name, if it has one.
+    fn name_dynamic_labels(&self, e: Error) -> Error {
         let Error::Label(mut label) = e else {
             return e;
         };
@@ -390,11 +409,19 @@ pub mod __private {
         | LabelError::PageRelative(s) = &mut label
         {
             if let Some((head, id)) = s.rsplit_once("=>") {
-                if let Some(name) = id.parse::<usize>().ok().and_then(|i| labels.get(i)) {
-                    *s = format!("{head}=>{name}");
+                if let Ok(i) = id.parse::<usize>() {
+                    if let Some((_, name)) = self.label_names.iter().find(|(n, _)| *n == i) {
+                        *s = format!("{head}=>{name}");
+                    }
                 }
             }
         }
         Error::Label(label)
     }
+}
+
+/// Support for the `a64!` and `dynasm!` expansions; not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use super::support::*;
 }

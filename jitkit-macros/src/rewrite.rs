@@ -1,0 +1,491 @@
+//! The forms dynasm 5.1 refuses or encodes wrongly, turned into forms it gets right, or encoded
+//! here.
+//!
+//! Each rule below names the A64 form and what goes wrong in dynasm; the oracle test
+//! (`tests/oracle.rs`) checks every rewritten form against llvm-mc. A statement that no rule
+//! matches goes to dynasm unchanged.
+
+use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenStream, TokenTree};
+use quote::quote;
+
+use crate::names;
+use crate::reg::{self, Class, Num, Reg};
+use crate::tokens::{
+    int_literal, is_hex_literal, is_punct, number_literal, signed_literal, split, stream,
+};
+
+/// What a statement becomes.
+pub enum Emit {
+    /// Tokens for dynasm: the mnemonic and its operands.
+    Dynasm(Vec<TokenTree>),
+    /// The instruction word, a `u32` expression that cannot fail.
+    Word(TokenStream),
+    /// The instruction word, an expression of type `Result<u32, Fault>`.
+    Fallible(TokenStream),
+}
+
+/// A compile-time error at a span.
+pub type CompileError = (Span, String);
+
+/// Rewrites one instruction (`mnemonic` lower-cased, including `.cond` parts).
+pub fn instruction(
+    mnemonic: &str,
+    head: &[TokenTree],
+    operands: &[TokenTree],
+) -> Result<Emit, CompileError> {
+    let operands = dash_lists(operands)?;
+    let ops = split(&operands, ',');
+    let ops: Vec<&[TokenTree]> = if operands.is_empty() {
+        Vec::new()
+    } else {
+        ops.iter().map(Vec::as_slice).collect()
+    };
+    let span = head.first().map_or_else(Span::call_site, TokenTree::span);
+    let keep = |ops: &[TokenTree]| {
+        let mut t = head.to_vec();
+        t.extend(ops.iter().cloned());
+        Emit::Dynasm(t)
+    };
+    Ok(match mnemonic {
+        "mrs" | "msr" => match system_register(mnemonic, &ops, span)? {
+            Some(emit) => emit,
+            None => keep(&operands),
+        },
+        "prfm" | "prfum" => prefetch(mnemonic, head, &ops, span)?,
+        "sbfm" | "ubfm" | "bfm" => bitfield_move(mnemonic, &ops, span)?,
+        "fmov" => match fmov(&ops, span)? {
+            Some(emit) => emit,
+            None => keep(&operands),
+        },
+        "mov" => match mov_immediate(&ops, span)? {
+            Some(emit) => emit,
+            None => keep(&operands),
+        },
+        "and" | "ands" | "orr" | "eor" | "tst" | "bic" | "bics" | "orn" | "eon" => {
+            logical_immediate(mnemonic, head, &ops, span)?.unwrap_or_else(|| keep(&operands))
+        }
+        m if names::zero_offset_only(m) => keep(&strip_zero_offset(&operands)),
+        m => match names::hint(m) {
+            Some(word) if ops.is_empty() => Emit::Word(quote!(#word)),
+            _ => keep(&operands),
+        },
+    })
+}
+
+/// `{v0.b16 - v3.b16}` → `{v0.b16, v1.b16, v2.b16, v3.b16}`, wrapping from v31 to v0.
+///
+/// dynasm 5.1 counts a dash list as `last - first` registers, one fewer than written, and
+/// encodes the wrong instruction without a word; its comma lists are counted right.
+fn dash_lists(tokens: &[TokenTree]) -> Result<Vec<TokenTree>, CompileError> {
+    let mut out = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        match t {
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Brace => {
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                let dash = inner.iter().position(|t| is_punct(t, '-'));
+                let expanded = match dash {
+                    Some(d) => {
+                        let (first, last) = (&inner[..d], &inner[d + 1..]);
+                        match (reg::static_vector(first), reg::static_vector(last)) {
+                            (Some((a, arr)), Some((b, arr2))) => {
+                                if arr != arr2 {
+                                    return Err((
+                                        g.span(),
+                                        format!("a register list needs one arrangement: `.{arr}` and `.{arr2}` differ"),
+                                    ));
+                                }
+                                let count = (u32::from(b) + 32 - u32::from(a)) % 32 + 1;
+                                if count > 4 {
+                                    return Err((
+                                        g.span(),
+                                        format!("a register list holds 1 to 4 registers: v{a} - v{b} is {count}"),
+                                    ));
+                                }
+                                let list: Vec<String> = (0..count)
+                                    .map(|k| format!("v{}.{arr}", (u32::from(a) + k) % 32))
+                                    .collect();
+                                let ts: TokenStream =
+                                    list.join(", ").parse().expect("register names");
+                                let mut group = Group::new(Delimiter::Brace, respan(ts, g.span()));
+                                group.set_span(g.span());
+                                Some(TokenTree::Group(group))
+                            }
+                            _ => None,
+                        }
+                    }
+                    None => None,
+                };
+                out.push(expanded.unwrap_or_else(|| t.clone()));
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    Ok(out)
+}
+
+fn respan(ts: TokenStream, span: Span) -> TokenStream {
+    ts.into_iter()
+        .map(|mut t| {
+            t.set_span(span);
+            t
+        })
+        .collect()
+}
+
+/// `[xN, #0]` → `[xN]` for the accesses that take a base register only (exclusive,
+/// acquire/release, atomics): the Arm ARM and llvm-mc accept the explicit zero, dynasm does not.
+fn strip_zero_offset(tokens: &[TokenTree]) -> Vec<TokenTree> {
+    tokens
+        .iter()
+        .map(|t| match t {
+            TokenTree::Group(g) if g.delimiter() == Delimiter::Bracket => {
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                let parts = split(&inner, ',');
+                if parts.len() == 2 && matches!(parts[1].as_slice(), [h, z] if is_punct(h, '#') && int_literal(z) == Some(0)) {
+                    let mut group = Group::new(Delimiter::Bracket, stream(&parts[0]));
+                    group.set_span(g.span());
+                    TokenTree::Group(group)
+                } else {
+                    t.clone()
+                }
+            }
+            other => other.clone(),
+        })
+        .collect()
+}
+
+/// An immediate operand `#lit` or `#local`: its literal value, or the hoisted local.
+enum Imm {
+    Literal(i128),
+    Local(Ident),
+}
+
+fn immediate(op: &[TokenTree]) -> Option<Imm> {
+    let (hash, rest) = op.split_first()?;
+    if !is_punct(hash, '#') {
+        return None;
+    }
+    if let Some(v) = signed_literal(rest) {
+        return Some(Imm::Literal(v));
+    }
+    match rest {
+        [TokenTree::Ident(i)] if i.to_string().starts_with("__jk_") => Some(Imm::Local(i.clone())),
+        _ => None,
+    }
+}
+
+impl Imm {
+    /// The value as an `i128` expression.
+    fn value(&self) -> TokenStream {
+        match self {
+            Imm::Literal(v) => quote!(#v),
+            Imm::Local(l) => quote!(::core::convert::Into::<i128>::into(#l)),
+        }
+    }
+}
+
+fn need_reg(
+    op: Option<&&[TokenTree]>,
+    classes: &[Class],
+    what: &str,
+    span: Span,
+) -> Result<Reg, CompileError> {
+    op.and_then(|o| reg::scalar(o))
+        .filter(|r| classes.contains(&r.class))
+        .ok_or_else(|| (span, format!("expected {what}")))
+}
+
+/// `mrs Xt, <sysreg>` and `msr <sysreg>, Xt`, `msr <pstatefield>, #imm`, by name.
+///
+/// dynasm takes the register only as a 15-bit number (`mrs x0, #0x5f02`); names and the generic
+/// `s<op0>_<op1>_c<n>_c<m>_<op2>` form are looked up here (Arm ARM C5.2.6 MRS, C5.2.7/C5.2.8 MSR).
+fn system_register(
+    mnemonic: &str,
+    ops: &[&[TokenTree]],
+    span: Span,
+) -> Result<Option<Emit>, CompileError> {
+    let name_at = if mnemonic == "mrs" { 1 } else { 0 };
+    let Some(name) = ops.get(name_at).and_then(|o| match o {
+        [TokenTree::Ident(i)]
+            if reg::static_reg(&i.to_string()).is_none() && !i.to_string().starts_with("__jk_") =>
+        {
+            Some(i.to_string().to_ascii_lowercase())
+        }
+        _ => None,
+    }) else {
+        return Ok(None);
+    };
+    if ops.len() != 2 {
+        return Err((span, format!("{mnemonic} takes two operands")));
+    }
+    if mnemonic == "msr" {
+        if let Some(imm) = immediate(ops[1]) {
+            let field = names::pstate(&name).ok_or_else(|| {
+                (
+                    span,
+                    format!("`{name}` is not a PSTATE field that `msr {name}, #imm` can write"),
+                )
+            })?;
+            let v = imm.value();
+            let (base, max) = (field.word, field.max);
+            return Ok(Some(Emit::Fallible(quote!(
+                ::jitkit::__private::pstate(#base, #max, #v)
+            ))));
+        }
+    }
+    let sysreg = names::sysreg(&name)
+        .ok_or_else(|| (span, format!("`{name}` is not a system register name known to jitkit (use the generic form s<op0>_<op1>_c<n>_c<m>_<op2>)")))?;
+    let rt_at = 1 - name_at;
+    let rt = need_reg(
+        ops.get(rt_at),
+        &[Class::X],
+        "an X register (x0..x30, xzr, or X(n))",
+        span,
+    )?;
+    if mnemonic == "mrs" && !sysreg.readable {
+        return Err((span, format!("`{name}` is write-only: mrs cannot read it")));
+    }
+    if mnemonic == "msr" && !sysreg.writable {
+        return Err((span, format!("`{name}` is read-only: msr cannot write it")));
+    }
+    let base = 0xD510_0000u32
+        | u32::from(mnemonic == "mrs") << 21
+        | u32::from(sysreg.op0) << 19
+        | u32::from(sysreg.op1) << 16
+        | u32::from(sysreg.crn) << 12
+        | u32::from(sysreg.crm) << 8
+        | u32::from(sysreg.op2) << 5;
+    let rt = rt.value();
+    Ok(Some(Emit::Word(quote!(#base | #rt))))
+}
+
+/// `prfm <prfop>, ...` and `prfum <prfop>, ...`, with the operation by name or number.
+///
+/// dynasm takes the operation only as a number and lacks PRFM (immediate, unsigned offset)
+/// (Arm ARM C6.2.247), which is encoded here; the register and literal forms go to dynasm with
+/// the name replaced by its number.
+fn prefetch(
+    mnemonic: &str,
+    head: &[TokenTree],
+    ops: &[&[TokenTree]],
+    span: Span,
+) -> Result<Emit, CompileError> {
+    let (Some(first), Some(target)) = (ops.first(), ops.get(1)) else {
+        return Err((
+            span,
+            format!("{mnemonic} takes a prefetch operation and an address"),
+        ));
+    };
+    let op: TokenStream = match first {
+        [TokenTree::Ident(i)] => {
+            let name = i.to_string().to_ascii_lowercase();
+            let code = names::prfop(&name)
+                .ok_or_else(|| (i.span(), format!("`{name}` is not a prefetch operation (pldl1keep, pstl2strm, plil3keep, ...)")))?;
+            let code = u32::from(code);
+            quote!(#code)
+        }
+        _ => match immediate(first) {
+            Some(Imm::Literal(v)) if (0..32).contains(&v) => {
+                let v = v as u32;
+                quote!(#v)
+            }
+            _ => return Err((span, "the prefetch operation is a name or #0..=31".into())),
+        },
+    };
+    // PRFM (immediate): `[Xn|SP]` or `[Xn|SP, #imm]`, with no index register.
+    if let [TokenTree::Group(g)] = target {
+        if g.delimiter() == Delimiter::Bracket && ops.len() == 2 {
+            let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+            let parts = split(&inner, ',');
+            let base = need_reg(
+                parts.first().map(Vec::as_slice).as_ref(),
+                &[Class::Xsp],
+                "a base register (x0..x30, sp, or XSP(n))",
+                g.span(),
+            );
+            let offset = match parts.get(1) {
+                None => Some(Imm::Literal(0)),
+                Some(p) => immediate(p),
+            };
+            if let (Ok(base), Some(offset), true) = (base, offset, parts.len() <= 2) {
+                let rn = base.value();
+                let off = offset.value();
+                let unscaled = mnemonic == "prfum";
+                return Ok(Emit::Fallible(quote!(
+                    ::jitkit::__private::prefetch(#op, #rn, #off, #unscaled)
+                )));
+            }
+        }
+    }
+    // Register offset and literal forms: dynasm's, with the operation as a number.
+    let mut t = head.to_vec();
+    t.push(TokenTree::Punct(Punct::new('#', Spacing::Alone)));
+    t.extend(op);
+    for o in &ops[1..] {
+        t.push(TokenTree::Punct(Punct::new(',', Spacing::Alone)));
+        t.extend(o.iter().cloned());
+    }
+    Ok(Emit::Dynasm(t))
+}
+
+/// `sbfm`, `ubfm`, `bfm` with `#immr, #imms`: any value below the register size is valid (Arm
+/// ARM C6.2.256 SBFM). dynasm 5.1 wrongly constrains their sum for 64-bit registers, so they are
+/// encoded here.
+fn bitfield_move(mnemonic: &str, ops: &[&[TokenTree]], span: Span) -> Result<Emit, CompileError> {
+    let rd = need_reg(
+        ops.first(),
+        &[Class::X, Class::W],
+        "a general register",
+        span,
+    )?;
+    let rn = need_reg(
+        ops.get(1),
+        &[rd.class],
+        "a general register of the same width",
+        span,
+    )?;
+    let (Some(immr), Some(imms), 4) = (
+        ops.get(2).and_then(|o| immediate(o)),
+        ops.get(3).and_then(|o| immediate(o)),
+        ops.len(),
+    ) else {
+        return Err((span, format!("{mnemonic} takes Rd, Rn, #immr, #imms")));
+    };
+    let opc: u32 = match mnemonic {
+        "sbfm" => 0,
+        "bfm" => 1,
+        _ => 2,
+    };
+    let bits = rd.class.gpr_bits().expect("a general register");
+    let (rd, rn, immr, imms) = (rd.value(), rn.value(), immr.value(), imms.value());
+    Ok(Emit::Fallible(quote!(
+        ::jitkit::__private::bitfield_move(#opc, #bits, #rd, #rn, #immr, #imms)
+    )))
+}
+
+/// `fmov <Hd|Sd|Dd>, #0.0` (the alias of `fmov Dd, xzr`) and `fmov Dd, #0xNN` (the raw 8-bit
+/// immediate, as llvm-mc reads a hexadecimal operand). dynasm refuses both.
+fn fmov(ops: &[&[TokenTree]], span: Span) -> Result<Option<Emit>, CompileError> {
+    let [dst, src] = ops else {
+        return Ok(None);
+    };
+    let Some(rd) = reg::scalar(dst).filter(|r| matches!(r.class, Class::H | Class::S | Class::D))
+    else {
+        return Ok(None);
+    };
+    let [hash, lit] = src else {
+        return Ok(None);
+    };
+    if !is_punct(hash, '#') {
+        return Ok(None);
+    }
+    // ftype: 0b00 single, 0b01 double, 0b11 half.
+    let ftype: u32 = match rd.class {
+        Class::S => 0,
+        Class::D => 1,
+        _ => 3,
+    };
+    let rd_v = rd.value();
+    if number_literal(lit) == Some(0.0) && !is_hex_literal(lit) {
+        // FMOV (general), from WZR/XZR: sf is 1 only for the double form.
+        let base = if ftype == 1 {
+            0x9E67_0000u32
+        } else {
+            0x1E27_0000u32 | ftype << 22
+        } | 31 << 5;
+        return Ok(Some(Emit::Word(quote!(#base | #rd_v))));
+    }
+    if is_hex_literal(lit) {
+        let v = int_literal(lit).filter(|v| *v <= 0xFF).ok_or_else(|| {
+            (
+                span,
+                "a raw fmov immediate is an 8-bit value, 0x00..=0xff".to_string(),
+            )
+        })? as u32;
+        // FMOV (scalar, immediate): imm8 at bits 20:13.
+        let word = 0x1E20_1000u32 | ftype << 22 | v << 13;
+        return Ok(Some(Emit::Word(quote!(#word | #rd_v))));
+    }
+    Ok(None)
+}
+
+/// `mov <Xd|Wd|SP>, #imm`: llvm-mc's alias picks MOVZ, then MOVN, then ORR of a bitmask
+/// immediate (Arm ARM C6.2.191-193). dynasm's `mov` only takes MOVZ values.
+fn mov_immediate(ops: &[&[TokenTree]], _span: Span) -> Result<Option<Emit>, CompileError> {
+    let [dst, src] = ops else {
+        return Ok(None);
+    };
+    let Some(rd) = reg::scalar(dst).filter(|r| r.class.gpr_bits().is_some()) else {
+        return Ok(None);
+    };
+    let Some(imm) = immediate(src) else {
+        return Ok(None);
+    };
+    let bits = rd.class.gpr_bits().expect("checked");
+    // In the SP classes, register 31 is the stack pointer, which only ORR can write.
+    let sp = matches!(rd.class, Class::Xsp | Class::Wsp);
+    let rd_v = rd.value();
+    let v = imm.value();
+    Ok(Some(Emit::Fallible(quote!(
+        ::jitkit::__private::mov_immediate(#bits, #sp, #rd_v, #v)
+    ))))
+}
+
+/// Logical immediates written negative (`and w0, w1, #-2`) or as the complementing aliases
+/// (`bic`, `bics`, `orn`, `eon` with an immediate, which are `and`, `ands`, `orr`, `eor` of the
+/// complement). Encoded here through the architecture's bitmask rule (Arm ARM C6.2.12 AND
+/// (immediate)); dynasm refuses both spellings.
+fn logical_immediate(
+    mnemonic: &str,
+    _head: &[TokenTree],
+    ops: &[&[TokenTree]],
+    span: Span,
+) -> Result<Option<Emit>, CompileError> {
+    let (rd, rn, imm) = match (mnemonic, ops) {
+        ("tst", [rn, imm]) => (
+            Reg {
+                class: Class::X,
+                num: Num::Static(31),
+            },
+            *rn,
+            *imm,
+        ),
+        (_, [rd, rn, imm]) => match reg::scalar(rd) {
+            Some(r) => (r, *rn, *imm),
+            None => return Ok(None),
+        },
+        _ => return Ok(None),
+    };
+    let Some(rn) = reg::scalar(rn).filter(|r| matches!(r.class, Class::X | Class::W)) else {
+        return Ok(None);
+    };
+    let Some(imm) = immediate(imm) else {
+        return Ok(None);
+    };
+    let complement = matches!(mnemonic, "bic" | "bics" | "orn" | "eon");
+    let negative = matches!(imm, Imm::Literal(v) if v < 0);
+    if !complement && !negative {
+        return Ok(None);
+    }
+    let opc: u32 = match mnemonic {
+        "and" | "bic" => 0,
+        "orr" | "orn" => 1,
+        "eor" | "eon" => 2,
+        _ => 3, // ands, bics, tst
+    };
+    let bits = rn.class.gpr_bits().expect("checked");
+    // For tst the destination is the zero register of Rn's width.
+    let rd_class_ok = mnemonic == "tst"
+        || match rd.class {
+            Class::X | Class::Xsp => bits == 64,
+            Class::W | Class::Wsp => bits == 32,
+            _ => false,
+        };
+    if !rd_class_ok {
+        return Err((span, "Rd and Rn must be registers of the same width".into()));
+    }
+    let (rd_v, rn_v, v) = (rd.value(), rn.value(), imm.value());
+    Ok(Some(Emit::Fallible(quote!(
+        ::jitkit::__private::logical_immediate(#opc, #bits, #complement, #rd_v, #rn_v, #v)
+    ))))
+}
