@@ -118,9 +118,13 @@ fn print_into(out: &mut String, tokens: &[TokenTree]) {
         }
         match t {
             TokenTree::Group(g) => {
+                // A block expression (`#{ let k = 1; k }`) is spaced as Rust code is; a register
+                // list (`{v0.b16, v1.b16}`) is not.
+                let block = i > 0 && is_punct(&tokens[i - 1], '#');
                 let (open, close) = match g.delimiter() {
                     Delimiter::Parenthesis => ("(", ")"),
                     Delimiter::Bracket => ("[", "]"),
+                    Delimiter::Brace if block => ("{ ", " }"),
                     Delimiter::Brace => ("{", "}"),
                     Delimiter::None => ("", ""),
                 };
