@@ -11,6 +11,7 @@
 //!   register;
 //! - a dynamic immediate `#expr` becomes `let l = expr;` and `#l`: its type is still inferred
 //!   from the use dynasm makes of it, so `#(1 << n)` keeps working;
+//! - a dynamic lane index `v0.s[expr]` becomes `let l = expr;` and `v0.s[l]`;
 //! - a dynamic label `=>expr` (other than a plain name) becomes `let l = expr;` and `=>l`.
 //!
 //! A panic in a user's expression therefore happens outside the encoder's panic guard and
@@ -146,6 +147,24 @@ fn operand(
                 res.push(TokenTree::Group(group));
                 i += 2;
                 continue;
+            }
+            // `v0.s[expr]`, `{v0.s, v1.s}[expr]`: a lane index.
+            TokenTree::Group(g)
+                if g.delimiter() == Delimiter::Bracket
+                    && i > 0
+                    && matches!(op[i - 1], TokenTree::Ident(_) | TokenTree::Group(_)) =>
+            {
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                if is_literal(&inner) || inner.is_empty() {
+                    res.push(t.clone());
+                } else {
+                    let local = names.fresh("lane");
+                    let e: TokenStream = inner.iter().cloned().collect();
+                    out.lets.push(quote!(let #local = #e;));
+                    let mut group = Group::new(Delimiter::Bracket, quote!(#local));
+                    group.set_span(g.span());
+                    res.push(TokenTree::Group(group));
+                }
             }
             TokenTree::Group(g)
                 if matches!(g.delimiter(), Delimiter::Bracket | Delimiter::Brace) =>

@@ -65,9 +65,9 @@ pub fn instruction(
             logical_immediate(mnemonic, head, &ops, span)?.unwrap_or_else(|| keep(&operands))
         }
         m if names::zero_offset_only(m) => keep(&strip_zero_offset(&operands)),
-        m => match names::hint(m) {
-            Some(word) if ops.is_empty() => Emit::Word(quote!(#word)),
-            _ => keep(&operands),
+        m => match system_instruction(m, &ops, span)? {
+            Some(emit) => emit,
+            None => keep(&operands),
         },
     })
 }
@@ -220,21 +220,19 @@ fn system_register(
     }
     if mnemonic == "msr" {
         if let Some(imm) = immediate(ops[1]) {
-            let field = names::pstate(&name).ok_or_else(|| {
+            let (base, max) = names::pstate(&name).ok_or_else(|| {
                 (
                     span,
                     format!("`{name}` is not a PSTATE field that `msr {name}, #imm` can write"),
                 )
             })?;
             let v = imm.value();
-            let (base, max) = (field.word, field.max);
             return Ok(Some(Emit::Fallible(quote!(
                 ::jitkit::__private::pstate(#base, #max, #v)
             ))));
         }
     }
-    let sysreg = names::sysreg(&name)
-        .ok_or_else(|| (span, format!("`{name}` is not a system register name known to jitkit (use the generic form s<op0>_<op1>_c<n>_c<m>_<op2>)")))?;
+    let base = names::system_register(&name, mnemonic == "mrs").map_err(|e| (span, e))?;
     let rt_at = 1 - name_at;
     let rt = need_reg(
         ops.get(rt_at),
@@ -242,21 +240,60 @@ fn system_register(
         "an X register (x0..x30, xzr, or X(n))",
         span,
     )?;
-    if mnemonic == "mrs" && !sysreg.readable {
-        return Err((span, format!("`{name}` is write-only: mrs cannot read it")));
-    }
-    if mnemonic == "msr" && !sysreg.writable {
-        return Err((span, format!("`{name}` is read-only: msr cannot write it")));
-    }
-    let base = 0xD510_0000u32
-        | u32::from(mnemonic == "mrs") << 21
-        | u32::from(sysreg.op0) << 19
-        | u32::from(sysreg.op1) << 16
-        | u32::from(sysreg.crn) << 12
-        | u32::from(sysreg.crm) << 8
-        | u32::from(sysreg.op2) << 5;
     let rt = rt.value();
     Ok(Some(Emit::Word(quote!(#base | #rt))))
+}
+
+/// System instructions written with names: hints (`dgh`, `bti c`, `psb csync`), barriers
+/// (`dmb ishld`, `dsb nshnxs`, `isb sy`, `sb`) and SYS aliases (`dc civac, x0`, `tlbi
+/// vmalle1`), from the tables in `names/`, which llvm-mc checks entry by entry. dynasm 5.1 knows
+/// some of these names and not others; the tables know all of LLVM's.
+fn system_instruction(
+    mnemonic: &str,
+    ops: &[&[TokenTree]],
+    span: Span,
+) -> Result<Option<Emit>, CompileError> {
+    let name = |op: &[TokenTree]| match op {
+        [TokenTree::Ident(i)] => Some(i.to_string()),
+        _ => None,
+    };
+    match ops {
+        [] => {
+            return Ok(
+                names::named_system_instruction(mnemonic, None).map(|w| Emit::Word(quote!(#w)))
+            )
+        }
+        [op] => {
+            if let Some(n) = name(op) {
+                if let Some(w) = names::named_system_instruction(mnemonic, Some(&n)) {
+                    return Ok(Some(Emit::Word(quote!(#w))));
+                }
+            }
+        }
+        _ => {}
+    }
+    let Some(first) = ops.first().and_then(|o| name(o)) else {
+        return Ok(None);
+    };
+    let Some(alias) = names::sys_alias(mnemonic, &first) else {
+        return Ok(None);
+    };
+    let (base, takes_register) = alias.map_err(|e| (span, e))?;
+    match (takes_register, ops.len()) {
+        (false, 1) => Ok(Some(Emit::Word(quote!(#base | 31u32)))),
+        (true, 2) => {
+            let rt = need_reg(
+                ops.get(1),
+                &[Class::X],
+                "an X register (x0..x30, xzr, or X(n))",
+                span,
+            )?;
+            let rt = rt.value();
+            Ok(Some(Emit::Word(quote!(#base | #rt))))
+        }
+        (false, _) => Err((span, format!("`{mnemonic} {first}` takes no register"))),
+        (true, _) => Err((span, format!("`{mnemonic} {first}` takes one X register"))),
+    }
 }
 
 /// `prfm <prfop>, ...` and `prfum <prfop>, ...`, with the operation by name or number.
@@ -297,12 +334,16 @@ fn prefetch(
         if g.delimiter() == Delimiter::Bracket && ops.len() == 2 {
             let inner: Vec<TokenTree> = g.stream().into_iter().collect();
             let parts = split(&inner, ',');
-            let base = need_reg(
-                parts.first().map(Vec::as_slice).as_ref(),
-                &[Class::Xsp],
-                "a base register (x0..x30, sp, or XSP(n))",
-                g.span(),
-            );
+            // A base register is x0..x30 or sp: static `xN` names count, `xzr` does not.
+            let base = parts
+                .first()
+                .and_then(|p| reg::scalar(p))
+                .filter(|r| match (r.class, &r.num) {
+                    (Class::Xsp, _) => true,
+                    (Class::X, Num::Static(n)) => *n < 31,
+                    _ => false,
+                })
+                .ok_or(());
             let offset = match parts.get(1) {
                 None => Some(Imm::Literal(0)),
                 Some(p) => immediate(p),

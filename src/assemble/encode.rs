@@ -123,23 +123,22 @@ pub fn bitfield_move(
         | rd)
 }
 
-/// PRFM (immediate) (Arm ARM C6.2.247) for an offset that is a multiple of 8 in 0..=32760, else
-/// PRFUM (C6.2.249) for -256..=255, as llvm-mc does; `unscaled` asks for PRFUM only.
+/// PRFM (immediate) (Arm ARM C6.2.247): an offset that is a multiple of 8 in 0..=32760; with
+/// `unscaled`, PRFUM (C6.2.249): -256..=255. As in llvm-mc, `prfm` does not turn into `prfum`.
 #[inline]
 pub fn prefetch(op: u32, rn: u32, offset: i128, unscaled: bool) -> Result<u32, Fault> {
-    if !unscaled && offset % 8 == 0 && (0..=32760).contains(&offset) {
-        return Ok(0xF980_0000 | ((offset / 8) as u32) << 10 | rn << 5 | op);
+    if unscaled {
+        if (-256..=255).contains(&offset) {
+            return Ok(0xF880_0000 | ((offset as u32) & 0x1FF) << 12 | rn << 5 | op);
+        }
+        return Err(Fault::immediate(offset, "-256..=255"));
     }
-    if (-256..=255).contains(&offset) {
-        return Ok(0xF880_0000 | ((offset as u32) & 0x1FF) << 12 | rn << 5 | op);
+    if offset % 8 == 0 && (0..=32760).contains(&offset) {
+        return Ok(0xF980_0000 | ((offset / 8) as u32) << 10 | rn << 5 | op);
     }
     Err(Fault::immediate(
         offset,
-        if unscaled {
-            "-256..=255"
-        } else {
-            "a multiple of 8 in 0..=32760, or -256..=255"
-        },
+        "a multiple of 8 in 0..=32760 (prfum takes -256..=255)",
     ))
 }
 
