@@ -61,10 +61,8 @@ fn raw_commit(bytes: &[u8]) -> RawMapping {
     // SAFETY: `p` is `size >= bytes.len()` writable bytes that nothing else uses.
     unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), p.cast(), bytes.len()) };
     // SAFETY: `p`/`size` is the mapping made above.
-    assert_eq!(
-        unsafe { libc::mprotect(p, size, libc::PROT_READ | libc::PROT_EXEC) },
-        0
-    );
+    let sealed = unsafe { libc::mprotect(p, size, libc::PROT_READ | libc::PROT_EXEC) };
+    assert_eq!(sealed, 0);
     RawMapping(p, size)
 }
 

@@ -60,7 +60,7 @@ impl Fault {
 /// A dynamic register's range check: at most `max`, and even when `even` is set.
 #[inline]
 pub fn register(reg: u8, max: u8, even: bool, allowed: &'static str) -> Result<(), Fault> {
-    if reg > max || (even && reg % 2 != 0) {
+    if reg > max || (even && !reg.is_multiple_of(2)) {
         return Err(Fault::Register { reg, allowed });
     }
     Ok(())

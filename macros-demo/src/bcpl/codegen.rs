@@ -23,7 +23,7 @@
 // dynasm's expansion converts dynamic register numbers with `.into()`, already `u8` here.
 #![allow(clippy::useless_conversion)]
 
-use jitkit::{dynasm, Assembled, Assembler, DynamicLabel, DynasmApi, DynasmLabelApi, Error};
+use jitkit::{dynasm, Assembled, Assembler, DynamicLabel, Error};
 
 use super::ir::{BinOp, Builtin, Callee, Expr, Func, LoopTest, RelOp, Stmt};
 use super::runtime;

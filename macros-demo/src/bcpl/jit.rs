@@ -21,9 +21,7 @@ use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
-use jitkit::{
-    dynasm, Assembler, CallTable, CodeBuffer, CodePool, DynasmApi, DynasmLabelApi, Error,
-};
+use jitkit::{dynasm, Assembler, CallTable, CodeBuffer, CodePool, DynasmApi, Error};
 
 use super::codegen::{self, Context};
 use super::ir::Program;
