@@ -597,7 +597,7 @@ fn immediate_cases() -> Vec<ImmediateCase> {
             a64!(; ldr x0, [x1, #off]),
             "32768",
             "ldr x0, [x1, #off]",
-            "4095",
+            "a multiple of 8 in 0..=32760",
         ),
         (
             a64!(; nop ; lsl x0, x1, #shift),

@@ -26,6 +26,7 @@ mod encode;
 mod frame;
 mod guard;
 mod imm;
+mod ranges;
 mod support;
 mod table;
 

@@ -84,7 +84,7 @@ where
             Err(Error::Immediate {
                 value,
                 statement: s.to_owned(),
-                allowed: guard::allowed_for(s),
+                allowed: super::ranges::allowed_for(s),
             })
         }
     }
