@@ -89,6 +89,13 @@
 //! assert!(matches!(a64!(; b ->nowhere), Err(Error::Label(_))));
 //! ```
 //!
+//! A literal that its form cannot hold is a compile error, as it is in dynasm, also for the
+//! forms jitkit encodes itself:
+//!
+//! ```compile_fail
+//! let code = jitkit::a64!(; mov x0, #0x1234_5678); // two 16-bit pieces: not one instruction
+//! ```
+//!
 //! dynasm reports an immediate that does not fit by panicking inside its encoder. jitkit runs the
 //! encoder under `catch_unwind` and keeps that panic silent with a panic hook it installs once
 //! (chained to the previous hook); a panic hook installed after jitkit's first use, or a first

@@ -167,11 +167,12 @@ fn block(body: &[TokenTree], allow_arch: bool) -> Result<Block, rewrite::Compile
             .collect();
         let mut hoisted = Hoisted::default();
         let operands = hoist::instruction(&stmt[head_len..], &mut names, &mut hoisted);
-        let checks = hoisted
+        let mut checks: Vec<TokenStream> = hoisted
             .regs
             .iter()
             .map(|r| register_check(&mnemonic, r))
             .collect();
+        checks.extend(rewrite::checks(&mnemonic, &operands));
         out.lets.extend(hoisted.lets);
         let emit = rewrite::instruction(&mnemonic, head, &operands)?;
         out.stmts.push(Stmt {
@@ -282,7 +283,7 @@ impl Block {
             #( let #labels = #owned.new_named_label(#names); )*
             #(#lets)*
             let #result = ::jitkit::__private::run(&mut #owned, #sources, #body);
-            ::jitkit::__private::finish(#owned, #result)
+            ::jitkit::__private::finish(&mut #owned, #result)
         })
     }
 

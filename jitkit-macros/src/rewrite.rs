@@ -184,6 +184,28 @@ impl Imm {
     }
 }
 
+/// A self-encoded form: evaluated at compile time when every operand is a literal (a bad
+/// literal is then a compile error), else at run time with the error as a value.
+fn encoded(all_static: bool, call: TokenStream) -> Emit {
+    if all_static {
+        Emit::Word(quote!(const { ::jitkit::__private::at_compile_time(#call) }))
+    } else {
+        Emit::Fallible(call)
+    }
+}
+
+impl Reg {
+    fn is_static(&self) -> bool {
+        matches!(self.num, Num::Static(_))
+    }
+}
+
+impl Imm {
+    fn is_static(&self) -> bool {
+        matches!(self, Imm::Literal(_))
+    }
+}
+
 fn need_reg(
     op: Option<&&[TokenTree]>,
     classes: &[Class],
@@ -227,9 +249,10 @@ fn system_register(
                 )
             })?;
             let v = imm.value();
-            return Ok(Some(Emit::Fallible(quote!(
-                ::jitkit::__private::pstate(#base, #max, #v)
-            ))));
+            return Ok(Some(encoded(
+                imm.is_static(),
+                quote!(::jitkit::__private::pstate(#base, #max, #v)),
+            )));
         }
     }
     let base = names::system_register(&name, mnemonic == "mrs").map_err(|e| (span, e))?;
@@ -349,12 +372,14 @@ fn prefetch(
                 Some(p) => immediate(p),
             };
             if let (Ok(base), Some(offset), true) = (base, offset, parts.len() <= 2) {
+                let all_static = base.is_static() && offset.is_static();
                 let rn = base.value();
                 let off = offset.value();
                 let unscaled = mnemonic == "prfum";
-                return Ok(Emit::Fallible(quote!(
-                    ::jitkit::__private::prefetch(#op, #rn, #off, #unscaled)
-                )));
+                return Ok(encoded(
+                    all_static,
+                    quote!(::jitkit::__private::prefetch(#op, #rn, #off, #unscaled)),
+                ));
             }
         }
     }
@@ -398,10 +423,12 @@ fn bitfield_move(mnemonic: &str, ops: &[&[TokenTree]], span: Span) -> Result<Emi
         _ => 2,
     };
     let bits = rd.class.gpr_bits().expect("a general register");
+    let all_static = rd.is_static() && rn.is_static() && immr.is_static() && imms.is_static();
     let (rd, rn, immr, imms) = (rd.value(), rn.value(), immr.value(), imms.value());
-    Ok(Emit::Fallible(quote!(
-        ::jitkit::__private::bitfield_move(#opc, #bits, #rd, #rn, #immr, #imms)
-    )))
+    Ok(encoded(
+        all_static,
+        quote!(::jitkit::__private::bitfield_move(#opc, #bits, #rd, #rn, #immr, #imms)),
+    ))
 }
 
 /// `fmov <Hd|Sd|Dd>, #0.0` (the alias of `fmov Dd, xzr`) and `fmov Dd, #0xNN` (the raw 8-bit
@@ -465,11 +492,13 @@ fn mov_immediate(ops: &[&[TokenTree]], _span: Span) -> Result<Option<Emit>, Comp
     let bits = rd.class.gpr_bits().expect("checked");
     // In the SP classes, register 31 is the stack pointer, which only ORR can write.
     let sp = matches!(rd.class, Class::Xsp | Class::Wsp);
+    let all_static = rd.is_static() && imm.is_static();
     let rd_v = rd.value();
     let v = imm.value();
-    Ok(Some(Emit::Fallible(quote!(
-        ::jitkit::__private::mov_immediate(#bits, #sp, #rd_v, #v)
-    ))))
+    Ok(Some(encoded(
+        all_static,
+        quote!(::jitkit::__private::mov_immediate(#bits, #sp, #rd_v, #v)),
+    )))
 }
 
 /// Logical immediates written negative (`and w0, w1, #-2`) or as the complementing aliases
@@ -525,8 +554,39 @@ fn logical_immediate(
     if !rd_class_ok {
         return Err((span, "Rd and Rn must be registers of the same width".into()));
     }
+    let all_static = rd.is_static() && rn.is_static() && imm.is_static();
     let (rd_v, rn_v, v) = (rd.value(), rn.value(), imm.value());
-    Ok(Some(Emit::Fallible(quote!(
-        ::jitkit::__private::logical_immediate(#opc, #bits, #complement, #rd_v, #rn_v, #v)
-    ))))
+    Ok(Some(encoded(
+        all_static,
+        quote!(::jitkit::__private::logical_immediate(#opc, #bits, #complement, #rd_v, #rn_v, #v)),
+    )))
+}
+
+/// Checks a statement needs before dynasm encodes it: the width of a bitfield alias with a
+/// dynamic position or width, which dynasm decrements before its range check (an overflow in
+/// debug builds, a wrong check in release builds).
+pub fn checks(mnemonic: &str, operands: &[TokenTree]) -> Vec<TokenStream> {
+    let bitfield = matches!(
+        mnemonic,
+        "ubfx" | "sbfx" | "bfxil" | "ubfiz" | "sbfiz" | "bfi" | "bfc"
+    );
+    if !bitfield {
+        return Vec::new();
+    }
+    let parts = split(operands, ',');
+    let ops: Vec<&[TokenTree]> = parts.iter().map(Vec::as_slice).collect();
+    let (Some(rd), [.., lsb, width]) = (ops.first().and_then(|o| reg::scalar(o)), ops.as_slice())
+    else {
+        return Vec::new();
+    };
+    let (Some(bits), Some(lsb), Some(width)) =
+        (rd.class.gpr_bits(), immediate(lsb), immediate(width))
+    else {
+        return Vec::new();
+    };
+    if lsb.is_static() && width.is_static() {
+        return Vec::new();
+    }
+    let (lsb, width) = (lsb.value(), width.value());
+    vec![quote!(::jitkit::__private::bitfield_width(#bits, #lsb, #width)?;)]
 }

@@ -2,39 +2,95 @@
 //!
 //! `a64!` and `dynasm!` call these with register numbers already range-checked and with the
 //! immediate as written (any integer type, widened to `i128` so that no value is cut before it
-//! is checked). Each function states the Arm ARM entry whose encoding it follows; the llvm-mc
-//! oracle test checks every one of them.
+//! is checked). They are `const fn`: when every operand is a literal, the macros evaluate them
+//! at compile time, so a bad literal is a compile error, as in dynasm. Each function names the
+//! Arm ARM entry whose encoding it follows; the llvm-mc oracle test checks every one of them.
 
-use dynasmrt::aarch64::{encode_logical_immediate_32bit, encode_logical_immediate_64bit};
+/// An immediate a form cannot hold: the value and what the form accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reject {
+    /// The value as written.
+    pub value: i128,
+    /// What the field accepts.
+    pub allowed: &'static str,
+}
 
-use super::support::Fault;
+const fn reject(value: i128, allowed: &'static str) -> Reject {
+    Reject { value, allowed }
+}
 
-/// `value` as a `bits`-wide pattern: a negative value is taken in two's complement, as
-/// assemblers do (`#-1` is all ones). Values outside `-(2^(bits-1))..2^bits` do not fit.
-fn pattern(value: i128, bits: u32, allowed: &'static str) -> Result<u64, Fault> {
-    let (min, max) = (-(1i128 << (bits - 1)), (1i128 << bits) - 1);
-    if value < min || value > max {
-        return Err(Fault::immediate(value, allowed));
-    }
-    let mask = if bits == 64 {
+const fn mask(bits: u32) -> u64 {
+    if bits == 64 {
         u64::MAX
     } else {
         (1u64 << bits) - 1
-    };
-    Ok((value as u64) & mask)
-}
-
-fn sf(bits: u32) -> u32 {
-    u32::from(bits == 64) << 31
-}
-
-/// A logical immediate's `N:immr:imms` field (Arm ARM C6.2.12, DecodeBitMasks), if `x` is one.
-fn bitmask(x: u64, bits: u32) -> Option<u32> {
-    if bits == 64 {
-        encode_logical_immediate_64bit(x).map(u32::from)
-    } else {
-        encode_logical_immediate_32bit(x as u32).map(u32::from)
     }
+}
+
+/// `value` as a `bits`-wide pattern: a negative value is taken in two's complement, as
+/// assemblers do (`#-1` is all ones). Values outside `-(2^(bits-1))..2^bits` do not fit.
+const fn pattern(value: i128, bits: u32, allowed: &'static str) -> Result<u64, Reject> {
+    let (min, max) = (-(1i128 << (bits - 1)), (1i128 << bits) - 1);
+    if value < min || value > max {
+        return Err(reject(value, allowed));
+    }
+    Ok((value as u64) & mask(bits))
+}
+
+const fn sf(bits: u32) -> u32 {
+    if bits == 64 {
+        1 << 31
+    } else {
+        0
+    }
+}
+
+/// `x` rotated right by `r` within an `e`-bit element.
+const fn rotr(x: u64, r: u32, e: u32) -> u64 {
+    if r == 0 {
+        x
+    } else {
+        ((x >> r) | (x << (e - r))) & mask(e)
+    }
+}
+
+/// A logical immediate's `N:immr:imms` field, packed as `N << 12 | immr << 6 | imms`, if the
+/// `bits`-wide pattern `x` is one (Arm ARM C6.2.12 and the pseudocode DecodeBitMasks): an
+/// element of 2, 4, ..., 64 bits, repeated, that is a rotated run of ones, neither empty nor
+/// full.
+pub const fn bitmask(x: u64, bits: u32) -> Option<u32> {
+    if x == 0 || x == mask(bits) {
+        return None;
+    }
+    // The smallest element that repeats to `x`.
+    let mut e = 2;
+    while e < bits {
+        let elem = x & mask(e);
+        let mut copy = 0u64;
+        let mut at = 0;
+        while at < bits {
+            copy |= elem << at;
+            at += e;
+        }
+        if copy == x {
+            break;
+        }
+        e *= 2;
+    }
+    let elem = x & mask(e);
+    let ones = elem.count_ones();
+    let run = mask(ones);
+    let mut r = 0;
+    while r < e {
+        if rotr(elem, r, e) == run {
+            let immr = (e - r) % e;
+            let n = if e == 64 { 1 } else { 0 };
+            let imms = ((!(e - 1) << 1) & 0x3F) | (ones - 1);
+            return Some(n << 12 | immr << 6 | imms);
+        }
+        r += 1;
+    }
+    None
 }
 
 const MOV_ALLOWED: &str = "a value one MOVZ, MOVN or ORR (bitmask) instruction can build; Assembler::load_imm64 builds any 64-bit value";
@@ -43,27 +99,30 @@ const MOV_ALLOWED: &str = "a value one MOVZ, MOVN or ORR (bitmask) instruction c
 /// piece holds the value, else MOVN (C6.2.191) when one holds its complement, else ORR with the
 /// zero register (C6.2.193) for a bitmask value. When `sp_class` is set, register 31 is SP, which
 /// only ORR can write.
-#[inline]
-pub fn mov_immediate(bits: u32, sp_class: bool, rd: u32, value: i128) -> Result<u32, Fault> {
-    let x = pattern(value, bits, MOV_ALLOWED)?;
-    let mask = if bits == 64 {
-        u64::MAX
-    } else {
-        u64::from(u32::MAX)
+pub const fn mov_immediate(bits: u32, sp_class: bool, rd: u32, value: i128) -> Result<u32, Reject> {
+    let x = match pattern(value, bits, MOV_ALLOWED) {
+        Ok(x) => x,
+        Err(e) => return Err(e),
     };
     if !(sp_class && rd == 31) {
-        for (op, v) in [(0x5280_0000u32, x), (0x1280_0000, !x & mask)] {
-            for hw in 0..bits / 16 {
+        let candidates = [(0x5280_0000u32, x), (0x1280_0000, !x & mask(bits))];
+        let mut c = 0;
+        while c < 2 {
+            let (op, v) = candidates[c];
+            let mut hw = 0;
+            while hw < bits / 16 {
                 if v & !(0xFFFF << (16 * hw)) == 0 {
                     let imm16 = ((v >> (16 * hw)) & 0xFFFF) as u32;
                     return Ok(sf(bits) | op | hw << 21 | imm16 << 5 | rd);
                 }
+                hw += 1;
             }
+            c += 1;
         }
     }
     match bitmask(x, bits) {
         Some(enc) => Ok(sf(bits) | 0x3200_0000 | enc << 10 | 31 << 5 | rd),
-        None => Err(Fault::immediate(value, MOV_ALLOWED)),
+        None => Err(reject(value, MOV_ALLOWED)),
     }
 }
 
@@ -72,47 +131,45 @@ const LOGICAL_ALLOWED: &str = "a bitmask: a rotated run of ones repeated in 2-, 
 /// AND/ORR/EOR/ANDS (immediate) (Arm ARM C6.2.12, C6.2.205, C6.2.88, C6.2.14), `opc` 0 to 3.
 /// `complement` encodes BIC/ORN/EON/BICS with an immediate, which are the same instructions
 /// with the complemented value.
-#[inline]
-pub fn logical_immediate(
+pub const fn logical_immediate(
     opc: u32,
     bits: u32,
     complement: bool,
     rd: u32,
     rn: u32,
     value: i128,
-) -> Result<u32, Fault> {
-    let mut x = pattern(value, bits, LOGICAL_ALLOWED)?;
+) -> Result<u32, Reject> {
+    let mut x = match pattern(value, bits, LOGICAL_ALLOWED) {
+        Ok(x) => x,
+        Err(e) => return Err(e),
+    };
     if complement {
-        x = !x
-            & if bits == 64 {
-                u64::MAX
-            } else {
-                u64::from(u32::MAX)
-            };
+        x = !x & mask(bits);
     }
-    let enc = bitmask(x, bits).ok_or_else(|| Fault::immediate(value, LOGICAL_ALLOWED))?;
-    Ok(sf(bits) | opc << 29 | 0x1200_0000 | enc << 10 | rn << 5 | rd)
+    match bitmask(x, bits) {
+        Some(enc) => Ok(sf(bits) | opc << 29 | 0x1200_0000 | enc << 10 | rn << 5 | rd),
+        None => Err(reject(value, LOGICAL_ALLOWED)),
+    }
 }
 
 /// SBFM/BFM/UBFM (Arm ARM C6.2.256, C6.2.30, C6.2.375), `opc` 0, 1, 2: `immr` and `imms` are
 /// each any bit position of the register.
-#[inline]
-pub fn bitfield_move(
+pub const fn bitfield_move(
     opc: u32,
     bits: u32,
     rd: u32,
     rn: u32,
     immr: i128,
     imms: i128,
-) -> Result<u32, Fault> {
+) -> Result<u32, Reject> {
     let allowed = if bits == 64 { "0..=63" } else { "0..=31" };
-    let range = 0..i128::from(bits);
-    for v in [immr, imms] {
-        if !range.contains(&v) {
-            return Err(Fault::immediate(v, allowed));
-        }
+    if immr < 0 || immr >= bits as i128 {
+        return Err(reject(immr, allowed));
     }
-    let n = u32::from(bits == 64) << 22;
+    if imms < 0 || imms >= bits as i128 {
+        return Err(reject(imms, allowed));
+    }
+    let n = if bits == 64 { 1 << 22 } else { 0 };
     Ok(sf(bits)
         | opc << 29
         | 0x1300_0000
@@ -125,18 +182,17 @@ pub fn bitfield_move(
 
 /// PRFM (immediate) (Arm ARM C6.2.247): an offset that is a multiple of 8 in 0..=32760; with
 /// `unscaled`, PRFUM (C6.2.249): -256..=255. As in llvm-mc, `prfm` does not turn into `prfum`.
-#[inline]
-pub fn prefetch(op: u32, rn: u32, offset: i128, unscaled: bool) -> Result<u32, Fault> {
+pub const fn prefetch(op: u32, rn: u32, offset: i128, unscaled: bool) -> Result<u32, Reject> {
     if unscaled {
-        if (-256..=255).contains(&offset) {
+        if offset >= -256 && offset <= 255 {
             return Ok(0xF880_0000 | ((offset as u32) & 0x1FF) << 12 | rn << 5 | op);
         }
-        return Err(Fault::immediate(offset, "-256..=255"));
+        return Err(reject(offset, "-256..=255"));
     }
-    if offset % 8 == 0 && (0..=32760).contains(&offset) {
+    if offset % 8 == 0 && offset >= 0 && offset <= 32760 {
         return Ok(0xF980_0000 | ((offset / 8) as u32) << 10 | rn << 5 | op);
     }
-    Err(Fault::immediate(
+    Err(reject(
         offset,
         "a multiple of 8 in 0..=32760 (prfum takes -256..=255)",
     ))
@@ -144,25 +200,20 @@ pub fn prefetch(op: u32, rn: u32, offset: i128, unscaled: bool) -> Result<u32, F
 
 /// MSR (immediate) (Arm ARM C6.2.195): `word` is the instruction for the field with a zero
 /// immediate, which goes into CRm.
-#[inline]
-pub fn pstate(word: u32, max: u32, value: i128) -> Result<u32, Fault> {
-    if !(0..=i128::from(max)).contains(&value) {
-        return Err(Fault::immediate(
-            value,
-            if max == 1 { "0..=1" } else { "0..=15" },
-        ));
+pub const fn pstate(word: u32, max: u32, value: i128) -> Result<u32, Reject> {
+    if value < 0 || value > max as i128 {
+        return Err(reject(value, if max == 1 { "0..=1" } else { "0..=15" }));
     }
     Ok(word | (value as u32) << 8)
 }
 
-/// The width of UBFX/SBFX/BFXIL/UBFIZ/SBFIZ/BFI/BFC (Arm ARM C6.2.374 and the other bitfield
+/// The width of UBFX/SBFX/BFXIL/UBFIZ/SBFIZ/BFI (Arm ARM C6.2.374 and the other bitfield
 /// aliases): at least 1, and `lsb + width` within the register. dynasm computes `width - 1`
 /// before checking, which overflows for 0.
-#[inline]
-pub fn bitfield_width(bits: u32, lsb: i128, width: i128) -> Result<(), Fault> {
-    let bits = i128::from(bits);
-    if !(0..bits).contains(&lsb) {
-        return Err(Fault::immediate(
+pub const fn bitfield_width(bits: u32, lsb: i128, width: i128) -> Result<(), Reject> {
+    let bits = bits as i128;
+    if lsb < 0 || lsb >= bits {
+        return Err(reject(
             lsb,
             if bits == 64 {
                 "a bit position 0..=63"
@@ -172,7 +223,7 @@ pub fn bitfield_width(bits: u32, lsb: i128, width: i128) -> Result<(), Fault> {
         ));
     }
     if width < 1 || lsb + width > bits {
-        return Err(Fault::immediate(
+        return Err(reject(
             width,
             if bits == 64 {
                 "a width 1..=64 - lsb (the field must lie within the 64-bit register)"
@@ -182,6 +233,15 @@ pub fn bitfield_width(bits: u32, lsb: i128, width: i128) -> Result<(), Fault> {
         ));
     }
     Ok(())
+}
+
+/// The word of a form whose operands are all literals, evaluated at compile time: a bad
+/// literal stops the build with what the form accepts.
+pub const fn at_compile_time(word: Result<u32, Reject>) -> u32 {
+    match word {
+        Ok(w) => w,
+        Err(e) => panic!("{}", e.allowed),
+    }
 }
 
 #[cfg(test)]
@@ -203,6 +263,40 @@ mod tests {
         );
         assert!(mov_immediate(64, false, 0, 0x1234_5678).is_err());
         assert!(mov_immediate(32, false, 0, 1 << 32).is_err());
+    }
+
+    #[test]
+    fn bitmask_agrees_with_dynasmrt_on_every_element_shape() {
+        use dynasmrt::aarch64::{encode_logical_immediate_32bit, encode_logical_immediate_64bit};
+        // Every element size, run length and rotation, and values around them.
+        let mut e = 2u32;
+        while e <= 64 {
+            for ones in 0..=e {
+                for r in 0..e {
+                    let elem = rotr(mask(ones), r, e);
+                    let mut x = 0u64;
+                    let mut at = 0;
+                    while at < 64 {
+                        x |= elem << at;
+                        at += e;
+                    }
+                    for v in [x, x ^ 1, x ^ (1 << 63), x.wrapping_add(1)] {
+                        assert_eq!(
+                            bitmask(v, 64),
+                            encode_logical_immediate_64bit(v).map(u32::from),
+                            "{v:#x}"
+                        );
+                        let w = v as u32;
+                        assert_eq!(
+                            bitmask(u64::from(w), 32),
+                            encode_logical_immediate_32bit(w).map(u32::from),
+                            "{w:#x}"
+                        );
+                    }
+                }
+            }
+            e *= 2;
+        }
     }
 
     #[test]

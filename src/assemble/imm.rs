@@ -10,7 +10,11 @@
 //! - `ORR` alone, or `ORR` of a nearby bitmask value + one or two `MOVK`s to patch the pieces
 //!   that differ.
 
-use dynasmrt::aarch64::encode_logical_immediate_64bit as logical;
+use super::encode::bitmask;
+
+fn logical(value: u64) -> Option<u32> {
+    bitmask(value, 64)
+}
 
 const MOVZ: u32 = 0xD280_0000;
 const MOVN: u32 = 0x9280_0000;
@@ -47,8 +51,7 @@ fn wide(op: u32, rd: u32, i: u32, imm16: u32) -> u32 {
     op | (i << 21) | (imm16 << 5) | rd
 }
 
-fn orr(rd: u32, enc: u16) -> u32 {
-    let enc = u32::from(enc);
+fn orr(rd: u32, enc: u32) -> u32 {
     let (n, immr, imms) = ((enc >> 12) & 1, (enc >> 6) & 0x3F, enc & 0x3F);
     ORR_XZR | (n << 22) | (immr << 16) | (imms << 10) | rd
 }

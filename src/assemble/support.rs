@@ -3,13 +3,13 @@
 //! forms (`encode.rs`). Public only for the expansion; not part of the API.
 
 use std::cell::Cell;
-use std::fmt::Display;
 
 pub use dynasm::dynasm;
 pub use dynasmrt::{DynasmApi, DynasmLabelApi};
 
 pub use super::encode::{
-    bitfield_move, bitfield_width, logical_immediate, mov_immediate, prefetch, pstate,
+    at_compile_time, bitfield_move, bitfield_width, logical_immediate, mov_immediate, prefetch,
+    pstate, Reject,
 };
 use super::guard;
 use crate::{Assembler, Error, Instruction};
@@ -33,14 +33,16 @@ pub enum Fault {
     },
 }
 
-impl Fault {
-    pub(crate) fn immediate(value: impl Display, allowed: &'static str) -> Fault {
+impl From<Reject> for Fault {
+    fn from(r: Reject) -> Fault {
         Fault::Immediate {
-            value: value.to_string(),
-            allowed,
+            value: r.value.to_string(),
+            allowed: r.allowed,
         }
     }
+}
 
+impl Fault {
     fn into_error(self, statement: &str) -> Error {
         match self {
             Fault::Register { reg, allowed } => Error::Register {
@@ -90,9 +92,11 @@ where
     }
 }
 
-/// The end of an `a64!` block: its error, or its instructions with labels resolved.
+/// The end of an `a64!` block: its error, or its instructions with labels resolved. The
+/// assembler is borrowed, not moved: it is large, and moving it costs more than assembling a
+/// short block.
 #[inline]
-pub fn finish(mut asm: Assembler, result: Result<(), Error>) -> Result<Vec<Instruction>, Error> {
+pub fn finish(asm: &mut Assembler, result: Result<(), Error>) -> Result<Vec<Instruction>, Error> {
     result?;
     asm.take_instructions()
 }
