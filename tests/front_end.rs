@@ -300,3 +300,43 @@ fn named_dynamic_labels_are_named_in_errors() {
     let err = a64! { let exit; ; b =>exit }.unwrap_err();
     assert!(err.to_string().contains("=>exit"), "{err}");
 }
+
+#[test]
+fn every_dynamic_failure_is_an_error_value() {
+    let third: f32 = 1.0 / 3.0;
+    let half: f32 = 0.5;
+    assert!(matches!(
+        a64!(; fmov s0, #third),
+        Err(Error::Immediate { .. })
+    ));
+    assert_eq!(word(a64!(; fmov s0, #half)), word(a64!(; fmov s0, #0.5)));
+    let not_a_bitmask: u64 = 0;
+    assert!(matches!(
+        a64!(; orr x0, x1, #not_a_bitmask),
+        Err(Error::Immediate { .. })
+    ));
+    let two_pieces: u64 = 0x1234_5678;
+    let err = a64!(; mov x0, #two_pieces).unwrap_err();
+    assert!(
+        matches!(err, Error::Immediate { ref value, ref statement, allowed } if value == "305419896" && statement == "mov x0, #two_pieces" && allowed.contains("load_imm64")),
+        "{err:?}"
+    );
+    // The same mov with a value one instruction builds, as llvm-mc picks it.
+    let bitmask: u64 = 0x5555_5555_5555_5555;
+    assert_eq!(word(a64!(; mov x0, #bitmask)), 0xB200_F3E0);
+    let lane: u32 = 4;
+    assert!(matches!(
+        a64!(; ins v0.s[lane], w0),
+        Err(Error::Immediate { .. })
+    ));
+    let offset: i32 = 300;
+    assert!(matches!(
+        a64!(; prfum pldl1keep, [x0, #offset]),
+        Err(Error::Immediate { .. })
+    ));
+    let field: u32 = 16;
+    assert!(matches!(
+        a64!(; msr daifset, #field),
+        Err(Error::Immediate { .. })
+    ));
+}
