@@ -23,7 +23,7 @@
 use proc_macro2::{Delimiter, Group, Ident, Span, TokenStream, TokenTree};
 use quote::quote;
 
-use crate::reg::{is_family, Class};
+use crate::reg::is_family;
 use crate::tokens::{ident_lower, is_literal, is_punct, split};
 
 /// Where a dynamic register stands in its statement, for the range its field allows.
@@ -190,20 +190,4 @@ fn operand(
         i += 1;
     }
     res
-}
-
-/// The class a family name stands for.
-pub fn family_class(family: &str) -> Class {
-    match family {
-        "X" => Class::X,
-        "W" => Class::W,
-        "XSP" => Class::Xsp,
-        "WSP" => Class::Wsp,
-        "B" => Class::B,
-        "H" => Class::H,
-        "S" => Class::S,
-        "D" => Class::D,
-        "Q" => Class::Q,
-        _ => Class::V,
-    }
 }

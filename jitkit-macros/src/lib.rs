@@ -192,7 +192,7 @@ fn block(body: &[TokenTree], allow_arch: bool) -> Result<Block, rewrite::Compile
 /// immediate form: each of those silently changes the instruction, so each is checked here.
 fn register_check(mnemonic: &str, r: &RegUse) -> TokenStream {
     let local = &r.local;
-    let class = hoist::family_class(&r.family);
+    let class = reg::Class::family(&r.family).unwrap_or(reg::Class::V);
     let casp = mnemonic.starts_with("casp");
     let structure = {
         let m = mnemonic.trim_end_matches('r');

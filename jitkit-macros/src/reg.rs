@@ -38,7 +38,8 @@ impl Class {
         }
     }
 
-    fn family(name: &str) -> Option<Class> {
+    /// The class of a dynamic register family (`X`, `XSP`, `V`, ...).
+    pub fn family(name: &str) -> Option<Class> {
         Some(match name {
             "X" => Class::X,
             "W" => Class::W,

@@ -256,15 +256,19 @@ fn system_register(
         }
     }
     let base = names::system_register(&name, mnemonic == "mrs").map_err(|e| (span, e))?;
-    let rt_at = 1 - name_at;
+    with_xt(base, ops.get(1 - name_at), span).map(Some)
+}
+
+/// `base` with the X register operand `op` in bits 4:0.
+fn with_xt(base: u32, op: Option<&&[TokenTree]>, span: Span) -> Result<Emit, CompileError> {
     let rt = need_reg(
-        ops.get(rt_at),
+        op,
         &[Class::X],
         "an X register (x0..x30, xzr, or X(n))",
         span,
     )?;
     let rt = rt.value();
-    Ok(Some(Emit::Word(quote!(#base | #rt))))
+    Ok(Emit::Word(quote!(#base | #rt)))
 }
 
 /// System instructions written with names: hints (`dgh`, `bti c`, `psb csync`), barriers
@@ -304,16 +308,7 @@ fn system_instruction(
     let (base, takes_register) = alias.map_err(|e| (span, e))?;
     match (takes_register, ops.len()) {
         (false, 1) => Ok(Some(Emit::Word(quote!(#base | 31u32)))),
-        (true, 2) => {
-            let rt = need_reg(
-                ops.get(1),
-                &[Class::X],
-                "an X register (x0..x30, xzr, or X(n))",
-                span,
-            )?;
-            let rt = rt.value();
-            Ok(Some(Emit::Word(quote!(#base | #rt))))
-        }
+        (true, 2) => with_xt(base, ops.get(1), span).map(Some),
         (false, _) => Err((span, format!("`{mnemonic} {first}` takes no register"))),
         (true, _) => Err((span, format!("`{mnemonic} {first}` takes one X register"))),
     }
