@@ -266,7 +266,8 @@ impl<'a> ExecPtr<'a> {
 
     /// The entry as a typed function pointer, such as `extern "C" fn(u64) -> u64`.
     ///
-    /// `F` must be pointer-sized (checked at compile time).
+    /// `F` is a function-pointer type with the C calling convention ([`FnPtr`](crate::FnPtr));
+    /// [`JitFn`](crate::JitFn) keeps the pointer together with the buffer that owns the code.
     ///
     /// # Safety
     /// The caller guarantees that:
@@ -276,7 +277,7 @@ impl<'a> ExecPtr<'a> {
     /// - the function pointer is not called after the owning [`CodeBuffer`] is dropped: unlike
     ///   `ExecPtr`, a function pointer carries no lifetime;
     /// - the code is AArch64 and the current CPU is AArch64 (calling it elsewhere is undefined).
-    pub unsafe fn as_fn<F: Copy>(&self) -> F {
+    pub unsafe fn as_fn<F: crate::FnPtr>(&self) -> F {
         const { assert!(std::mem::size_of::<F>() == std::mem::size_of::<*const u8>()) };
         let ptr = self.as_ptr();
         // SAFETY: F is pointer-sized (checked above); the caller guarantees it is a function

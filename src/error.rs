@@ -167,6 +167,10 @@ pub enum Error {
         /// Offset of the second.
         second: usize,
     },
+
+    /// A buffer was used as committed code before anything was committed to it.
+    #[error("this CodeBuffer holds no committed code: commit before taking its function")]
+    NotCommitted,
 }
 
 /// What went wrong with a label, with the label named as it was written.

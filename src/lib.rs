@@ -114,6 +114,7 @@ mod assemble;
 mod buffer;
 mod error;
 mod instruction;
+mod jitfn;
 mod memory;
 mod offset;
 
@@ -121,6 +122,7 @@ pub use assemble::{Assembled, Assembler, CallTable};
 pub use buffer::{CodeBuffer, ExecPtr};
 pub use error::{Error, LabelError};
 pub use instruction::Instruction;
+pub use jitfn::{FnPtr, JitFn};
 pub use memory::pool::{CodePool, PoolBuilder, PoolStats, Strategy};
 pub use offset::{InstructionKind, OffsetRange};
 
