@@ -12,7 +12,7 @@ use jitkit::{a64, dynasm, Assembler, CodeBuffer, DynasmApi, Instruction};
 
 /// Commits `code` and, on AArch64, hands its entry to `call` as a typed function pointer.
 /// Elsewhere the code is only committed (and its length checked).
-fn with_fn<F: Copy>(code: &[Instruction], call: impl FnOnce(F)) {
+fn with_fn<F: jitkit::FnPtr>(code: &[Instruction], call: impl FnOnce(F)) {
     let buf = CodeBuffer::new();
     let entry = buf.commit(code).expect("commit");
     assert_eq!(entry.len(), 4 * code.len());
