@@ -41,6 +41,11 @@ pub fn instruction(
         ops.iter().map(Vec::as_slice).collect()
     };
     let span = head.first().map_or_else(Span::call_site, TokenTree::span);
+    if let Some((new_head, new_operands)) = alias(mnemonic, head, &ops) {
+        let mut t = new_head;
+        t.extend(new_operands);
+        return Ok(Emit::Dynasm(t));
+    }
     let keep = |ops: &[TokenTree]| {
         let mut t = head.to_vec();
         t.extend(ops.iter().cloned());
@@ -584,4 +589,235 @@ pub fn checks(mnemonic: &str, operands: &[TokenTree]) -> Vec<TokenStream> {
     }
     let (lsb, width) = (lsb.value(), width.value());
     vec![quote!(::jitkit::__private::bitfield_width(#bits, #lsb, #width)?;)]
+}
+
+/// Aliases llvm-mc accepts and the Arm ARM defines that dynasm spells differently or lacks,
+/// rewritten into dynasm's spelling: the new mnemonic tokens and operand tokens.
+///
+/// - `ldr`/`str` (and their byte, half and signed forms) with an offset the scaled form cannot
+///   hold (negative or unaligned, within -256..=255) are `ldur`/`stur` (Arm ARM C6.2.166
+///   LDR (immediate) and LDUR: assemblers choose the unscaled form);
+/// - `add`/`sub`/`adds`/`subs`/`cmp`/`cmn` of a multiple of 4096 up to 0xfff000 is the
+///   12-bit immediate shifted by 12 (C6.2.4 ADD (immediate));
+/// - extended-register `add`/`sub`/`adds`/`subs`/`cmp`/`cmn` with `uxtx`/`sxtx` may name
+///   the 64-bit source as a W register (C6.2.3: the register is `<R><m>` with R = X for
+///   UXTX/SXTX);
+/// - `cmls`/`cmlo`/`facle`/`faclt`, and `cmle`/`cmlt`/`fcmle`/`fcmlt` of two registers, are
+///   `cmhs`/`cmhi`/`facge`/`facgt`/`cmge`/`cmgt`/`fcmge`/`fcmgt` with the sources swapped;
+/// - `fcm<cond> ..., #0` (an integer zero) is the compare with `#0.0`, and `cm<cond> ..., #0`
+///   the compare with zero that dynasm writes without `#`;
+/// - `uxtb`/`uxth Xd, Wn` are the 32-bit forms (they zero the upper half anyway), and
+///   `uxtw Xd, Wn` is `ubfx Xd, Xn, #0, #32`;
+/// - `fmov` of a decimal integer (`#3`) is the float `#3.0`.
+fn alias(
+    mnemonic: &str,
+    head: &[TokenTree],
+    ops: &[&[TokenTree]],
+) -> Option<(Vec<TokenTree>, Vec<TokenTree>)> {
+    let rename = |name: &str| -> Vec<TokenTree> {
+        let span = head.first().map_or_else(Span::call_site, TokenTree::span);
+        let mut t: Vec<TokenTree> = name
+            .parse::<TokenStream>()
+            .expect("a mnemonic")
+            .into_iter()
+            .collect();
+        for tok in &mut t {
+            tok.set_span(span);
+        }
+        t
+    };
+    let join = |ops: &[Vec<TokenTree>]| -> Vec<TokenTree> {
+        let mut out = Vec::new();
+        for (i, o) in ops.iter().enumerate() {
+            if i > 0 {
+                out.push(TokenTree::Punct(Punct::new(',', Spacing::Alone)));
+            }
+            out.extend(o.iter().cloned());
+        }
+        out
+    };
+    let owned: Vec<Vec<TokenTree>> = ops.iter().map(|o| o.to_vec()).collect();
+    match mnemonic {
+        "ldr" | "str" | "ldrb" | "strb" | "ldrh" | "strh" | "ldrsb" | "ldrsh" | "ldrsw" => {
+            let [rt, [TokenTree::Group(g)]] = ops else {
+                return None;
+            };
+            let rt = reg::scalar(rt)?;
+            if g.delimiter() != Delimiter::Bracket {
+                return None;
+            }
+            let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+            let parts = split(&inner, ',');
+            let [_, offset] = parts.as_slice() else {
+                return None;
+            };
+            let Some(Imm::Literal(v)) = immediate(offset) else {
+                return None;
+            };
+            let size: i128 = match mnemonic {
+                "ldrb" | "strb" | "ldrsb" => 1,
+                "ldrh" | "strh" | "ldrsh" => 2,
+                "ldrsw" => 4,
+                _ => match rt.class {
+                    Class::X | Class::D => 8,
+                    Class::W | Class::S => 4,
+                    Class::H => 2,
+                    Class::B => 1,
+                    Class::Q => 16,
+                    _ => return None,
+                },
+            };
+            if (v >= 0 && v % size == 0) || !(-256..=255).contains(&v) {
+                return None;
+            }
+            let unscaled = mnemonic
+                .replacen("ldr", "ldur", 1)
+                .replacen("str", "stur", 1);
+            Some((rename(&unscaled), join(&owned)))
+        }
+        "add" | "sub" | "adds" | "subs" | "cmp" | "cmn" => {
+            let last = ops.last()?;
+            if let Some(Imm::Literal(v)) = immediate(last) {
+                if v > 4095 && v % 4096 == 0 && v <= 0xFF_F000 {
+                    let mut new = owned.clone();
+                    let shifted: TokenStream = format!("# {}, lsl # 12", v >> 12).parse().ok()?;
+                    *new.last_mut()? = shifted.into_iter().collect();
+                    return Some((head.to_vec(), join(&new)));
+                }
+                return None;
+            }
+            // `..., Wm, uxtx|sxtx [#n]`: the source is Xm.
+            let extend = last.first().and_then(|t| match t {
+                TokenTree::Ident(i) => Some(i.to_string()),
+                _ => None,
+            })?;
+            if !(extend == "uxtx" || extend == "sxtx") || ops.len() < 3 {
+                return None;
+            }
+            let m = ops.len() - 2;
+            let widened = widen(ops[m])?;
+            let mut new = owned.clone();
+            new[m] = widened;
+            Some((head.to_vec(), join(&new)))
+        }
+        "cmls" | "cmlo" | "facle" | "faclt" | "cmle" | "cmlt" | "fcmle" | "fcmlt" => {
+            if let [d, n, m] = ops {
+                if immediate(m).is_none() && !m.iter().any(|t| is_punct(t, '#')) {
+                    let swapped = match mnemonic {
+                        "cmls" => "cmhs",
+                        "cmlo" => "cmhi",
+                        "facle" => "facge",
+                        "faclt" => "facgt",
+                        "cmle" => "cmge",
+                        "cmlt" => "cmgt",
+                        "fcmle" => "fcmge",
+                        _ => "fcmgt",
+                    };
+                    return Some((rename(swapped), join(&[d.to_vec(), m.to_vec(), n.to_vec()])));
+                }
+            }
+            if mnemonic.starts_with('f') {
+                float_zero(head, &owned, &join)
+            } else {
+                integer_zero(head, &owned, &join)
+            }
+        }
+        "fcmeq" | "fcmge" | "fcmgt" => float_zero(head, &owned, &join),
+        "cmeq" | "cmge" | "cmgt" => integer_zero(head, &owned, &join),
+        "uxtb" | "uxth" => {
+            let [d, n] = ops else { return None };
+            let narrowed = narrow(d)?;
+            Some((head.to_vec(), join(&[narrowed, n.to_vec()])))
+        }
+        "uxtw" => {
+            let [d, n] = ops else { return None };
+            reg::scalar(d).filter(|r| r.class == Class::X)?;
+            let xn = widen(n)?;
+            let tail: TokenStream = "# 0, # 32".parse().ok()?;
+            Some((
+                rename("ubfx"),
+                join(&[d.to_vec(), xn, tail.into_iter().collect()]),
+            ))
+        }
+        "fmov" => {
+            let [d, src] = ops else { return None };
+            let [hash, TokenTree::Literal(l)] = src else {
+                return None;
+            };
+            let text = l.to_string();
+            let decimal = text.bytes().all(|b| b.is_ascii_digit()) && text != "0";
+            if !is_punct(hash, '#') || !decimal {
+                return None;
+            }
+            let float: TokenStream = format!("# {text}.0").parse().ok()?;
+            Some((
+                head.to_vec(),
+                join(&[d.to_vec(), float.into_iter().collect()]),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// `cm<cond> ..., #0`: dynasm spells the compare with zero without `#`.
+fn integer_zero(
+    head: &[TokenTree],
+    ops: &[Vec<TokenTree>],
+    join: &dyn Fn(&[Vec<TokenTree>]) -> Vec<TokenTree>,
+) -> Option<(Vec<TokenTree>, Vec<TokenTree>)> {
+    match ops.last()?.as_slice() {
+        [hash, lit] if is_punct(hash, '#') && int_literal(lit) == Some(0) => {
+            let mut new = ops.to_vec();
+            *new.last_mut()? = vec![lit.clone()];
+            Some((head.to_vec(), join(&new)))
+        }
+        _ => None,
+    }
+}
+
+/// `fcm<cond> ..., #0` with an integer zero: the same compare with `#0.0`.
+fn float_zero(
+    head: &[TokenTree],
+    ops: &[Vec<TokenTree>],
+    join: &dyn Fn(&[Vec<TokenTree>]) -> Vec<TokenTree>,
+) -> Option<(Vec<TokenTree>, Vec<TokenTree>)> {
+    let last = ops.last()?;
+    match last.as_slice() {
+        [hash, lit] if is_punct(hash, '#') && int_literal(lit) == Some(0) => {
+            let mut new = ops.to_vec();
+            let zero: TokenStream = "# 0.0".parse().ok()?;
+            *new.last_mut()? = zero.into_iter().collect();
+            Some((head.to_vec(), join(&new)))
+        }
+        _ => None,
+    }
+}
+
+/// A W register operand as the X register of the same number (`w3` → `x3`, `W(r)` → `X(r)`).
+fn widen(op: &[TokenTree]) -> Option<Vec<TokenTree>> {
+    renamed(op, Class::W, "x", "xzr", "X")
+}
+
+/// An X register operand as the W register of the same number.
+fn narrow(op: &[TokenTree]) -> Option<Vec<TokenTree>> {
+    renamed(op, Class::X, "w", "wzr", "W")
+}
+
+fn renamed(
+    op: &[TokenTree],
+    from: Class,
+    prefix: &str,
+    zero: &str,
+    family: &str,
+) -> Option<Vec<TokenTree>> {
+    let r = reg::scalar(op).filter(|r| r.class == from)?;
+    let span = op[0].span();
+    Some(match (&r.num, op) {
+        (Num::Static(31), _) => vec![TokenTree::Ident(Ident::new(zero, span))],
+        (Num::Static(n), _) => vec![TokenTree::Ident(Ident::new(&format!("{prefix}{n}"), span))],
+        (Num::Dynamic(_), [_, group]) => {
+            vec![TokenTree::Ident(Ident::new(family, span)), group.clone()]
+        }
+        _ => return None,
+    })
 }
