@@ -66,6 +66,16 @@ pub fn instruction(
             Some(emit) => emit,
             None => keep(&operands),
         },
+        "add" | "adds" | "sub" | "subs" | "cmp" | "cmn" => {
+            match extended_w(mnemonic, &ops, span)? {
+                Some(emit) => emit,
+                None => keep(&operands),
+            }
+        }
+        "fcvtn" | "fcvtn2" => match narrow_to_half(mnemonic, &ops) {
+            Some(emit) => emit,
+            None => keep(&operands),
+        },
         "and" | "ands" | "orr" | "eor" | "tst" | "bic" | "bics" | "orn" | "eon" => {
             logical_immediate(mnemonic, head, &ops, span)?.unwrap_or_else(|| keep(&operands))
         }
@@ -694,6 +704,8 @@ fn alias(
             if !(extend == "uxtx" || extend == "sxtx") || ops.len() < 3 {
                 return None;
             }
+            // Only the 64-bit forms take an X source; the 32-bit ones are encoded apart.
+            reg::scalar(ops[0]).filter(|r| matches!(r.class, Class::X | Class::Xsp))?;
             let m = ops.len() - 2;
             let widened = widen(ops[m])?;
             let mut new = owned.clone();
@@ -820,4 +832,92 @@ fn renamed(
         }
         _ => return None,
     })
+}
+
+/// 32-bit ADD/ADDS/SUB/SUBS (extended register) with a 64-bit extend (`uxtx`, `sxtx`), and
+/// CMP/CMN of that form: the Arm ARM allows every extend with W registers (C6.2.3, `<extend>`
+/// is LSL|UXTB|...|SXTX for both sizes), dynasm only the 32-bit ones. Encoded here.
+fn extended_w(
+    mnemonic: &str,
+    ops: &[&[TokenTree]],
+    span: Span,
+) -> Result<Option<Emit>, CompileError> {
+    let compare = matches!(mnemonic, "cmp" | "cmn");
+    let regs = if compare { 2 } else { 3 };
+    if ops.len() != regs + 1 {
+        return Ok(None);
+    }
+    let extend = match ops[regs] {
+        [TokenTree::Ident(e)] => e.to_string(),
+        [TokenTree::Ident(e), hash, _] if is_punct(hash, '#') => e.to_string(),
+        _ => return Ok(None),
+    };
+    let option: u32 = match extend.as_str() {
+        "uxtx" => 0b011,
+        "sxtx" => 0b111,
+        _ => return Ok(None),
+    };
+    let w = [Class::W, Class::Wsp];
+    let Some(first) = reg::scalar(ops[0]).filter(|r| w.contains(&r.class)) else {
+        return Ok(None);
+    };
+    let amount: u32 = match ops[regs] {
+        [_, _, lit] => match int_literal(lit) {
+            Some(a) if a <= 4 => a as u32,
+            _ => return Err((span, "the extend amount is a literal 0..=4".into())),
+        },
+        _ => 0,
+    };
+    let (rd, rn) = if compare {
+        (
+            Reg {
+                class: Class::W,
+                num: Num::Static(31),
+            },
+            first,
+        )
+    } else {
+        (
+            first,
+            need_reg(ops.get(1), &w, "a W register or wsp", span)?,
+        )
+    };
+    let rm = need_reg(ops.get(regs - 1), &[Class::W], "a W register", span)?;
+    let op: u32 = match mnemonic {
+        "add" => 0x0B20_0000,
+        "adds" | "cmn" => 0x2B20_0000,
+        "sub" => 0x4B20_0000,
+        _ => 0x6B20_0000,
+    };
+    let base = op | option << 13 | amount << 10;
+    let (rd, rn, rm) = (rd.value(), rn.value(), rm.value());
+    Ok(Some(Emit::Word(quote!(#base | #rm << 16 | #rn << 5 | #rd))))
+}
+
+/// FCVTN/FCVTN2 from single to half precision (`fcvtn v0.h4, v1.s4`, `fcvtn2 v0.h8, v1.s4`),
+/// which dynasm lacks (Arm ARM C7.2.98, sz = 0). Encoded here.
+fn narrow_to_half(mnemonic: &str, ops: &[&[TokenTree]]) -> Option<Emit> {
+    let [d, n] = ops else { return None };
+    let vector = |op: &[TokenTree], arrangement: &str| -> Option<TokenStream> {
+        match op {
+            [TokenTree::Ident(v), dot, arr]
+                if is_punct(dot, '.') && arr.to_string() == arrangement =>
+            {
+                let reg = reg::static_reg(&v.to_string()).filter(|r| r.class == Class::V)?;
+                Some(reg.value())
+            }
+            [TokenTree::Ident(fam), TokenTree::Group(g), dot, arr]
+                if fam == "V" && is_punct(dot, '.') && arr.to_string() == arrangement =>
+            {
+                let local = g.stream();
+                Some(quote!(((#local) as u32)))
+            }
+            _ => None,
+        }
+    };
+    let q: u32 = if mnemonic == "fcvtn2" { 1 } else { 0 };
+    let rd = vector(d, if q == 1 { "h8" } else { "h4" })?;
+    let rn = vector(n, "s4")?;
+    let base = 0x0E21_6800u32 | q << 30;
+    Some(Emit::Word(quote!(#base | #rn << 5 | #rd)))
 }
