@@ -63,18 +63,18 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
             s.errors.push(e);
         }
     }
-    // Library routines' values follow the program's functions in the call table; a global
+    let todo = std::mem::take(&mut s.todo);
+    for (index, def) in todo {
+        if let Err(e) = s.function(index, def) {
+            s.errors.push(e);
+        }
+    }
+    // Library routines' values follow the program's functions (nested ones included) in the call table; a global
     // the program gave a function of its own keeps it.
     let funcs = s.funcs.len();
     for (k, (_, g)) in library::ROUTINES.iter().enumerate() {
         if s.image[*g] == 0 {
             s.image[*g] = library::value(funcs, k);
-        }
-    }
-    let todo = std::mem::take(&mut s.todo);
-    for (index, def) in todo {
-        if let Err(e) = s.function(index, def) {
-            s.errors.push(e);
         }
     }
     let start = match s.lookup("start") {
