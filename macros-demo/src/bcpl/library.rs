@@ -512,9 +512,19 @@ fn write_format(a: &mut Args, format: i64, next: &mut usize) -> Result<(), Stop>
             b'X' => write_digits(arg, n, 4),
             b'O' => write_digits(arg, n, 3),
             b'B' => write_digits(arg, n, 1),
-            b'F' => {
+            b'F' if n == 0 => {
+                // `%f`: the argument is a format, applied to the arguments after it.
+                *next += 1;
+                write_format(a, arg, next)?;
+                continue;
+            }
+            b'F' | b'E' => {
                 let x = f64::from_bits(arg as u64);
-                let text = format!("{x:.prec$}", prec = if width_given { m as usize } else { 6 });
+                let text = if upper == b'F' {
+                    format!("{x:.prec$}", prec = m as usize)
+                } else {
+                    format!("{x:.prec$e}", prec = m as usize)
+                };
                 pad(n - text.len() as i64, b' ');
                 Output::bytes(text.as_bytes());
             }
