@@ -87,22 +87,6 @@ def almost():
     return s
 
 
-def amicable():
-    n = 20000
-    # The program's sums: 1 plus every proper divisor i >= 2 with 2i <= j < n (the last
-    # entry, n itself, misses its divisors; only pairs below 20000 matter here).
-    v = [0] + [1] * n
-    for i in range(2, n // 2 + 1):
-        for j in range(2 * i, n, i):
-            v[j] += i
-    s = ""
-    for x in range(1, n + 1):
-        y = v[x]
-        if x < y <= n and v[y] == x:
-            s += f"{x}, {y}\n"
-    return s
-
-
 def antiprimes():
     def nf(n):
         return 1 if n < 2 else sum(1 for i in range(1, n + 1) if n % i == 0)
@@ -371,12 +355,76 @@ def hofstadter_fm():
     return "F:" + "".join(f" {x}" for x in f) + "\nM:" + "".join(f" {x}" for x in m) + "\n"
 
 
+def lcm():
+    import math
+    return f"{12 * 18 // math.gcd(12, 18)}\n"
+
+
+def loops_for():
+    return "".join("*" * i + "\n" for i in range(1, 6))
+
+
+def move_to_front():
+    alph = "abcdefghijklmnopqrstuvwxyz"
+    s = ""
+    for word in ("broood", "bananaaa", "hiphophiphop"):
+        table, enc = list(alph), []
+        for c in word:
+            i = table.index(c)
+            enc.append(i)
+            table.insert(0, table.pop(i))
+        table, dec = list(alph), ""
+        for i in enc:
+            c = table[i]
+            dec += c
+            table.insert(0, table.pop(i))
+        s += f"{word} -> " + "".join(f"{i} " for i in enc) + f"-> {dec} ({'ok' if dec == word else 'fail'})\n"
+    return s
+
+
+def mcnuggets():
+    can = {6 * a + 9 * b + 20 * c for a in range(17) for b in range(12) for c in range(6)}
+    return f"Maximum non-McNuggets number: {max(i for i in range(101) if i not in can)}.\n"
+
+
+def modinv():
+    s = ""
+    for a, b in ((42, 2017), (40, 1), (52, -217), (-486, 217), (40, 2018)):
+        m = abs(b)
+        try:
+            inv = pow(a % m, -1, m) if m > 1 else 0
+            s += f"{a}, {b} -> {inv}\n"
+        except ValueError:
+            s += f"{a}, {b} -> no inverse\n"
+    return s
+
+
+def disarium():
+    return "".join(f"{n}\n" for n in range(2501)
+                   if sum(int(c) ** (k + 1) for k, c in enumerate(str(n))) == n)
+
+
+def lpd():
+    s = ""
+    for i in range(1, 101):
+        s += d(1 if i == 1 else max(j for j in range(1, i) if i % j == 0), 3)
+        if i % 10 == 0:
+            s += "\n"
+    return s
+
+
 out = {
+    "least-common-multiple": lcm(),
+    "loops-for": loops_for(),
+    "move-to-front-algorithm": move_to_front(),
+    "mcnuggets-problem": mcnuggets(),
+    "modular-inverse": modinv(),
+    "disarium-numbers": disarium(),
+    "largest-proper-divisor-of-n": lpd(),
     "100-doors": doors(),
     "99-bottles-of-beer": bottles(),
     "additive-primes": additive(),
     "almost-prime": almost(),
-    "amicable-pairs": amicable(),
     "anti-primes": antiprimes(),
     "attractive-numbers": attractive(),
     "binary-digits": binary(),

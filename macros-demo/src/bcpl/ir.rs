@@ -43,15 +43,21 @@ pub struct Func {
     pub line: u32,
 }
 
+/// Words every frame reserves between its vectors and its call area, as Cintcode's frames
+/// hold their links: so that every call, even of a function with no parameters or locals,
+/// uses stack, and runaway recursion ends in a "stack overflow" at the same depth in both back
+/// ends (long before the machine stack or the interpreter's own recursion runs out).
+pub const LINK_WORDS: usize = 3;
+
 impl Func {
     /// The words of a frame, from its first slot to the end of its call area.
     pub fn frame_words(&self) -> usize {
-        self.slots + self.vec_words + self.call_words
+        self.call_base() + self.call_words
     }
 
     /// Where, from the frame's start, the call area begins.
     pub fn call_base(&self) -> usize {
-        self.slots + self.vec_words
+        self.slots + self.vec_words + LINK_WORDS
     }
 }
 

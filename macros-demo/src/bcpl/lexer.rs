@@ -117,6 +117,9 @@ pub enum Sym {
     Percent,
     /// `?` (an undefined value)
     Query,
+    /// `[` and `]`: `v[i]` is `v!i`.
+    LBracket,
+    RBracket,
 }
 
 /// A token with where it starts and whether a line break precedes it.
@@ -340,13 +343,13 @@ impl Lexer<'_> {
         }
     }
 
-    /// Digits in `radix` (with `_` separators after the first), wrapping modulo 2^64 as BCPL's
+    /// Digits in `radix` (with `_` separators anywhere, `#x_FF` too), wrapping modulo 2^64 as BCPL's
     /// own compiler does, so `#xFFFFFFFFFFFFFFFF` is -1 and 2^63 is the most negative word.
     fn digits(&mut self, pos: Pos, radix: u32) -> Result<u64, SourceError> {
         let mut value: u64 = 0;
         let mut any = false;
         while let Some(b) = self.peek(0) {
-            if b == b'_' && any {
+            if b == b'_' {
                 self.bump();
                 continue;
             }
@@ -366,6 +369,10 @@ impl Lexer<'_> {
             ));
         }
         if self.peek(0) == Some(b'.') && self.peek(1).is_some_and(|c| c.is_ascii_digit()) {
+            self.bump();
+            while self.peek(0).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                self.bump();
+            }
             return Err(SourceError::new(
                 pos,
                 "not supported: floating-point constants",
@@ -389,6 +396,11 @@ impl Lexer<'_> {
     }
 
     fn based(&mut self, pos: Pos) -> Result<Tok, SourceError> {
+        if self.peek(1) == Some(b'(') {
+            self.bump();
+            self.bump();
+            return Err(SourceError::new(pos, "not supported: method application `#(`"));
+        }
         self.bump();
         let radix = match self.peek(0) {
             Some(b'x' | b'X') => 16,
@@ -546,6 +558,8 @@ impl Lexer<'_> {
                     "not supported: conditional compilation ($<tag, $>tag, $$tag)",
                 ));
             }
+            (b'[', _) => (Sym::LBracket, 1),
+            (b']', _) => (Sym::RBracket, 1),
             (b'{', _) => (Sym::LBlock, 1),
             (b'}', _) => (Sym::RBlock, 1),
             (b'(', _) => (Sym::LParen, 1),
@@ -636,8 +650,8 @@ mod tests {
             Tok::Str(b"a\nb\t*c\"".to_vec())
         );
         assert_eq!(
-            toks(r#""2 * 3 *x* .""#)[0],
-            Tok::Str(b"2 * 3 *x* .".to_vec())
+            toks(r#""2 * 3 *q* .""#)[0],
+            Tok::Str(b"2 * 3 *q* .".to_vec())
         );
     }
 

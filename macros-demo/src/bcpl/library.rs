@@ -72,6 +72,7 @@ pub const ROUTINES: &[(&str, usize)] = &[
     ("codewrch", 126),
     ("unpackstring", 31),
     ("packstring", 30),
+    ("maxvec", 177),
 ];
 
 /// How many library routines there are.
@@ -96,10 +97,23 @@ pub const MANIFESTS: &[(&str, i64)] = &[
     ("ug", 200),
 ];
 
-/// The routine called `name`: its index in [`ROUTINES`].
+/// The routine called `name` (old programs write `string.to.number` for `string_to_number`):
+/// its index in [`ROUTINES`].
 pub fn lookup(name: &str) -> Option<usize> {
+    let name = name.replace('.', "_");
     ROUTINES.iter().position(|(n, _)| *n == name)
 }
+
+/// Routines of `libhdr` this library does not provide, for a message that names them.
+pub const MISSING: &[&str] = &[
+    "createco", "deleteco", "currco", "colist", "callco", "cowait", "resumeco", "initco", "startco", "changeco",
+    "sys", "instrcount", "loadseg", "unloadseg", "callseg", "level", "longjump", "findinoutput",
+    "findupdate", "findappend", "pathfindinput", "readwords", "writewords", "binrdch",
+    "binwrch", "note", "point", "rewindstream", "datstring", "datstamp", "delay", "rditem",
+    "findarg", "rdargs2", "getword", "putword", "get_text", "splitname", "setbit", "testbit",
+    "copy_bytes", "writeflt", "writee", "readflt", "sawritef_", "randomseed", "stackfree",
+    "memoryfree", "settimeout", "deletefile", "renamefile", "createtask", "qpkt", "taskwait",
+];
 
 /// stdin as `rdch` sees it, with one character of `unrdch`.
 #[derive(Debug, Default)]
@@ -257,6 +271,7 @@ pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64,
                 None => 0,
             }
         }
+        "maxvec" => a.rt.heap.largest().saturating_sub(1) as i64,
         "freevec" => {
             let v = arg(&a, 0)?;
             if v != 0 && !usize::try_from(v).is_ok_and(|v| a.rt.heap.free(v)) {

@@ -26,7 +26,7 @@ pub const GLOBALS: usize = 4096;
 /// Words of memory.
 pub const MEM_WORDS: usize = 1 << 24;
 /// Words at the top of memory for frames.
-pub const STACK_WORDS: usize = 1 << 22;
+pub const STACK_WORDS: usize = 1 << 20;
 /// The first frame's address.
 pub const STACK_BASE: usize = MEM_WORDS - STACK_WORDS;
 /// A function value is this plus its index in the call table (program functions, then
@@ -204,6 +204,11 @@ impl Heap {
         }
         self.used.insert(at, words);
         Some(at)
+    }
+
+    /// The words of the largest free block.
+    pub fn largest(&self) -> usize {
+        self.free.values().copied().max().unwrap_or(0)
     }
 
     /// Frees the block at `at`; false if no block starts there.

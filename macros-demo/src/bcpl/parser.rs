@@ -94,6 +94,8 @@ fn sym_text(s: Sym) -> &'static str {
         Sym::At => "@",
         Sym::Percent => "%",
         Sym::Query => "?",
+        Sym::LBracket => "[",
+        Sym::RBracket => "]",
     }
 }
 
@@ -347,7 +349,7 @@ impl<'t> Parser<'t> {
             let body = if self.eat_sym(Sym::Eq) {
                 Body::Function(self.expr()?)
             } else if self.eat_kw(Kw::Be) {
-                Body::Routine(self.command()?)
+                Body::Routine(*self.arm()?)
             } else {
                 return self.error("`=` (a function) or `BE` (a routine)");
             };
@@ -697,6 +699,16 @@ impl<'t> Parser<'t> {
                     };
                     continue;
                 }
+                Tok::Sym(Sym::LBracket) => {
+                    self.advance();
+                    let i = self.expr()?;
+                    self.expect_sym(Sym::RBracket)?;
+                    a = Expr {
+                        pos,
+                        kind: ExprKind::Index(Box::new(a), Box::new(i)),
+                    };
+                    continue;
+                }
                 Tok::Sym(Sym::Bang) => (8, ExprKind::Index),
                 Tok::Sym(Sym::Percent) => (8, ExprKind::Byte),
                 Tok::Sym(Sym::Shl | Sym::Shr) => {
@@ -843,7 +855,7 @@ impl<'t> Parser<'t> {
             }
             Tok::Kw(Kw::Valof) => {
                 self.advance();
-                ExprKind::Valof(Box::new(self.command()?))
+                ExprKind::Valof(self.arm()?)
             }
             Tok::Kw(Kw::Table) => {
                 self.advance();
@@ -864,15 +876,23 @@ mod tests {
     use super::super::lexer::lex;
     use super::*;
 
-    fn parse_src(s: &str) -> R<Program> {
-        parse(&lex(s.as_bytes())?)
+    fn parse_src(s: &str) -> Result<Program, Vec<SourceError>> {
+        let (toks, errors) = lex(s.as_bytes());
+        assert!(errors.is_empty(), "{errors:?}");
+        parse(&toks)
     }
 
     fn expr_of(s: &str) -> Expr {
         let p = parse_src(&format!("LET f() = {s}")).unwrap();
-        match &p.decls[0].body {
-            Body::Function(e) => e.clone(),
-            Body::Routine(_) => unreachable!(),
+        match &p.decls[0] {
+            Decl::Let(items) => match &items[0] {
+                LetItem::Func(FnDef {
+                    body: Body::Function(e),
+                    ..
+                }) => e.clone(),
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
         }
     }
 
@@ -893,21 +913,37 @@ mod tests {
             panic!()
         };
         assert!(matches!(l.kind, ExprKind::Not(ref x) if matches!(x.kind, ExprKind::Compare(..))));
-        // `->` is loosest and right associative.
+        // `->` is loosest and right associative; XOR is looser than `|`.
         let e = expr_of("a -> 1, b -> 2, 3");
         let ExprKind::Cond(_, _, other) = e.kind else {
             panic!()
         };
         assert!(matches!(other.kind, ExprKind::Cond(..)));
+        let e = expr_of("a | b XOR c");
+        assert!(matches!(e.kind, ExprKind::Binary(BinOp::Xor, ..)));
+        // Shifts and relations share a level, left to right; `@` takes `v!i`.
+        let e = expr_of("a << 1 = b");
+        assert!(matches!(e.kind, ExprKind::Compare(..)));
+        let e = expr_of("@v!i");
+        assert!(matches!(e.kind, ExprKind::Addr(ref x) if matches!(x.kind, ExprKind::Index(..))));
+        let e = expr_of("f(1)(2)");
+        assert!(matches!(e.kind, ExprKind::Call(ref f, _) if matches!(f.kind, ExprKind::Call(..))));
     }
 
     #[test]
     fn newlines_separate_commands() {
         let p = parse_src("LET s() BE\n$( x := 1\n   !p := 2\n   f(x); g()\n$)").unwrap();
-        let Body::Routine(Stmt {
-            kind: StmtKind::Block(b),
+        let Decl::Let(items) = &p.decls[0] else {
+            panic!()
+        };
+        let LetItem::Func(FnDef {
+            body:
+                Body::Routine(Stmt {
+                    kind: StmtKind::Block(b),
+                    ..
+                }),
             ..
-        }) = &p.decls[0].body
+        }) = &items[0]
         else {
             panic!()
         };
@@ -916,13 +952,22 @@ mod tests {
     }
 
     #[test]
-    fn errors_are_located() {
+    fn errors_are_located_and_all_reported() {
         let e = parse_src("LET f(a b) = a").unwrap_err();
-        assert_eq!((e.pos.line, e.pos.col), (1, 9));
+        assert_eq!((e[0].pos.line, e[0].pos.col), (1, 9));
         let e = parse_src("LET s() BE $(\n  x := (1 +\n$)").unwrap_err();
-        assert_eq!(e.pos.line, 3);
+        assert_eq!(e[0].pos.line, 3);
         assert!(parse_src("LET s() BE 3 + 4").is_err());
         assert!(parse_src(&"(".repeat(50)).is_err());
+        let e = parse_src("LET s() BE $(\n  x := ;\n  y := )\n  z := 1\n$)\nLET t() = ;").unwrap_err();
+        let lines: Vec<u32> = e.iter().map(|e| e.pos.line).collect();
+        assert_eq!(lines, [2, 3, 6], "{e:?}");
+    }
+
+    #[test]
+    fn tagged_brackets_close_inner_sections() {
+        assert!(parse_src("LET s() BE $(a $( $(b x := 1 $)a").is_ok());
+        assert!(parse_src("LET s() BE $( x := 1 $)nope").is_err());
     }
 
     #[test]
@@ -933,7 +978,7 @@ mod tests {
             .spawn(|| {
                 let src = format!("LET f() = {}1{}", "(".repeat(5000), ")".repeat(5000));
                 let e = parse_src(&src).unwrap_err();
-                assert!(e.message.contains("too deep"), "{}", e.message);
+                assert!(e[0].message.contains("too deep"), "{}", e[0].message);
                 let long = format!("LET f() = 1{}", " + 1".repeat(5000));
                 assert!(parse_src(&long).is_err());
             })

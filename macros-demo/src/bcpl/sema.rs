@@ -141,7 +141,30 @@ struct FnState {
 }
 
 impl<'a> Sema<'a> {
+    /// What `name` means: spelled exactly as declared, or else (as Cintcode's current
+    /// compiler allows, `BYTESPERWORD` for `bytesperword`) with the case of its letters
+    /// ignored.
     fn lookup(&self, name: &str) -> Option<Binding> {
+        self.lookup_exact(name).or_else(|| {
+            let folded = name.to_ascii_lowercase();
+            if let Some(&(_, b)) = self
+                .scope
+                .iter()
+                .rev()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            {
+                return Some(b);
+            }
+            self.lookup_exact(&folded).or_else(|| {
+                library::MANIFESTS
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map(|&(_, v)| Binding::Manifest(v))
+            })
+        })
+    }
+
+    fn lookup_exact(&self, name: &str) -> Option<Binding> {
         if let Some(&(_, b)) = self.scope.iter().rev().find(|(n, _)| n == name) {
             return Some(b);
         }
@@ -686,6 +709,9 @@ impl<'a> Sema<'a> {
             Some(Binding::Label { .. }) => format!("`{name}` is a label, not a variable"),
             Some(Binding::Local { .. }) => format!(
                 "`{name}` is a local of an enclosing function: BCPL functions cannot use those (declare it STATIC or GLOBAL)"
+            ),
+            _ if library::MISSING.contains(&name.replace('.', "_").as_str()) => format!(
+                "not supported: the library routine `{name}` (coroutines, files, segments and system calls are not provided)"
             ),
             _ => format!("unknown name `{name}`"),
         };
