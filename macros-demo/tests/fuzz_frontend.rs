@@ -50,7 +50,11 @@ fn check(src: &[u8]) -> Result<bool, String> {
         }
         Ok(Err(errors)) => {
             if errors.is_empty() || errors.len() > bcpl::lexer::MAX_ERRORS {
-                return Err(format!("{} errors for {:?}", errors.len(), String::from_utf8_lossy(src)));
+                return Err(format!(
+                    "{} errors for {:?}",
+                    errors.len(),
+                    String::from_utf8_lossy(src)
+                ));
             }
             for e in &errors {
                 let p = e.pos;

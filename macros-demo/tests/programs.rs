@@ -41,9 +41,13 @@ fn run_with_input(dir: &Path, args: &[&str], input: &[u8]) -> Output {
         .spawn()
         .expect("the macros-demo binary runs");
     let mut stdin = child.stdin.take().expect("stdin is piped");
-    stdin.write_all(input).expect("the program's input is written");
+    stdin
+        .write_all(input)
+        .expect("the program's input is written");
     drop(stdin);
-    child.wait_with_output().expect("the macros-demo binary runs")
+    child
+        .wait_with_output()
+        .expect("the macros-demo binary runs")
 }
 
 fn modes() -> Vec<&'static [&'static str]> {
@@ -75,7 +79,11 @@ fn there_are_enough_programs_each_with_expected_output() {
     for (sub, least) in [("", 20), ("dialect", 10), ("real", 30)] {
         let dir = programs_dir().join(sub);
         let names = program_names(&dir);
-        assert!(names.len() >= least, "only {} programs in {dir:?}", names.len());
+        assert!(
+            names.len() >= least,
+            "only {} programs in {dir:?}",
+            names.len()
+        );
         for n in &names {
             assert!(
                 dir.join(format!("{n}.expected")).exists(),
@@ -250,11 +258,7 @@ const MALFORMED: &[(&str, &str, &str)] = &[
         "LET start() BE $( LET n = 2\n LET v = VEC n $)",
         "2:14:",
     ),
-    (
-        "float",
-        "LET start() BE writen(1.5)",
-        "1:23:",
-    ),
+    ("float", "LET start() BE writen(1.5)", "1:23:"),
     ("empty", "", "1:1:"),
     ("not_utf8", "LET start() BE \u{0}\n", "1:16:"),
     (
@@ -335,6 +339,9 @@ fn one_run_reports_every_error_and_names_what_is_unsupported() {
     assert_eq!(out.status.code(), Some(1));
     std::fs::write(dir.join("co.b"), "LET start() BE cowait(1)\n").unwrap();
     let err = String::from_utf8_lossy(&run(&dir, &["co.b"]).stderr).into_owned();
-    assert!(err.contains("not supported: the library routine `cowait`"), "{err}");
+    assert!(
+        err.contains("not supported: the library routine `cowait`"),
+        "{err}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }

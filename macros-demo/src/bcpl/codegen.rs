@@ -255,41 +255,31 @@ impl Gen<'_> {
                 let l = self.labels[*id];
                 dynasm!(self.asm ; .arch aarch64 ; =>l);
             }
-            Stmt::Goto(id) => {
-                let l = self.labels[*id];
-                dynasm!(self.asm ; .arch aarch64 ; b =>l);
-            }
+            Stmt::Goto(id) => self.jump(self.labels[*id]),
             Stmt::EndCase => {
-                let Some(&end) = self.switches.last() else {
-                    unreachable!("sema puts ENDCASE inside SWITCHON")
-                };
-                dynasm!(self.asm ; .arch aarch64 ; b =>end);
+                let end = *self
+                    .switches
+                    .last()
+                    .expect("sema puts ENDCASE inside SWITCHON");
+                self.jump(end);
             }
             Stmt::Resultis(e) => {
                 self.expr(e)?;
-                let Some(&end) = self.valofs.last() else {
-                    unreachable!("sema puts RESULTIS inside VALOF")
-                };
-                dynasm!(self.asm ; .arch aarch64 ; b =>end);
+                let end = *self.valofs.last().expect("sema puts RESULTIS inside VALOF");
+                self.jump(end);
             }
-            Stmt::Return(e) => {
-                match e {
-                    Some(e) => self.expr(e)?,
-                    None => dynasm!(self.asm ; .arch aarch64 ; mov x0, xzr),
-                }
-                let ret = self.ret;
-                dynasm!(self.asm ; .arch aarch64 ; b =>ret);
-            }
+            Stmt::Return(e) => self.ret(e.as_ref())?,
             Stmt::Break | Stmt::Continue => {
-                let Some(l) = self.loops.last() else {
-                    unreachable!("sema puts BREAK and LOOP inside loops")
-                };
+                let l = self
+                    .loops
+                    .last()
+                    .expect("sema puts BREAK and LOOP inside loops");
                 let target = if matches!(s, Stmt::Break) {
                     l.exit
                 } else {
                     l.cont
                 };
-                dynasm!(self.asm ; .arch aarch64 ; b =>target);
+                self.jump(target);
             }
             Stmt::Finish => {
                 dynasm!(self.asm ; .arch aarch64 ; mov x0, xzr);
@@ -303,6 +293,20 @@ impl Gen<'_> {
                 }
             }
         }
+        Ok(())
+    }
+
+    fn jump(&mut self, target: DynamicLabel) {
+        dynasm!(self.asm ; .arch aarch64 ; b =>target);
+    }
+
+    /// `RETURN` (0) or a function's result: to the epilogue.
+    fn ret(&mut self, e: Option<&Expr>) -> R {
+        match e {
+            Some(e) => self.expr(e)?,
+            None => dynasm!(self.asm ; .arch aarch64 ; mov x0, xzr),
+        }
+        self.jump(self.ret);
         Ok(())
     }
 
@@ -406,7 +410,13 @@ impl Gen<'_> {
         Ok(())
     }
 
-    fn switch(&mut self, value: &Expr, cases: &[(i64, usize)], default: Option<usize>, body: &Stmt) -> R {
+    fn switch(
+        &mut self,
+        value: &Expr,
+        cases: &[(i64, usize)],
+        default: Option<usize>,
+        body: &Stmt,
+    ) -> R {
         self.expr(value)?;
         for &(k, id) in cases {
             let target = self.labels[id];
@@ -536,7 +546,9 @@ impl Gen<'_> {
     /// Evaluates `e` into `x0`.
     fn expr(&mut self, e: &Expr) -> R {
         match e {
-            Expr::Num(_) | Expr::Local(_) | Expr::Cell(_) | Expr::LocalAddr(_) => self.leaf(e, 0)?,
+            Expr::Num(_) | Expr::Local(_) | Expr::Cell(_) | Expr::LocalAddr(_) => {
+                self.leaf(e, 0)?
+            }
             Expr::Call {
                 callee,
                 args,

@@ -235,7 +235,12 @@ impl Machine<'_, '_> {
     }
 
     /// Runs a loop; `first` is the outcome of a pass already begun at a label inside it.
-    fn run_loop(&mut self, test: &LoopTest, body: &Stmt, first: Option<Flow>) -> Result<Flow, Stop> {
+    fn run_loop(
+        &mut self,
+        test: &LoopTest,
+        body: &Stmt,
+        first: Option<Flow>,
+    ) -> Result<Flow, Stop> {
         let mut pending = first;
         loop {
             let flow = match pending.take() {
@@ -326,9 +331,11 @@ impl Machine<'_, '_> {
     #[inline(never)]
     fn eval_other(&mut self, e: &Expr) -> Result<i64, Stop> {
         Ok(match e {
-            Expr::Num(_) | Expr::Local(_) | Expr::Call { .. } | Expr::Binary(..) | Expr::Cond(..) => {
-                return self.eval(e)
-            }
+            Expr::Num(_)
+            | Expr::Local(_)
+            | Expr::Call { .. }
+            | Expr::Binary(..)
+            | Expr::Cond(..) => return self.eval(e),
             Expr::Cell(a) => self.rt.mem[*a],
             Expr::LocalAddr(s) => (self.fp + s) as i64,
             Expr::Valof(body, line) => match self.root(body)? {
@@ -371,7 +378,13 @@ impl Machine<'_, '_> {
     }
 
     #[inline(never)]
-    fn eval_call(&mut self, callee: &Callee, args: &[Expr], at: usize, line: u32) -> Result<i64, Stop> {
+    fn eval_call(
+        &mut self,
+        callee: &Callee,
+        args: &[Expr],
+        at: usize,
+        line: u32,
+    ) -> Result<i64, Stop> {
         let base = self.fp + self.call_base + at;
         for (k, a) in args.iter().enumerate() {
             let v = self.eval(a)?;

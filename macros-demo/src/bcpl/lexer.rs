@@ -380,7 +380,10 @@ impl Lexer<'_> {
         }
         if let Some(b) = self.peek(0).filter(u8::is_ascii_alphanumeric) {
             let at = self.pos();
-            while self.peek(0).is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_') {
+            while self
+                .peek(0)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
+            {
                 self.bump();
             }
             return Err(SourceError::new(
@@ -399,7 +402,10 @@ impl Lexer<'_> {
         if self.peek(1) == Some(b'(') {
             self.bump();
             self.bump();
-            return Err(SourceError::new(pos, "not supported: method application `#(`"));
+            return Err(SourceError::new(
+                pos,
+                "not supported: method application `#(`",
+            ));
         }
         self.bump();
         let radix = match self.peek(0) {
@@ -570,7 +576,10 @@ impl Lexer<'_> {
             (b':', Some(b':')) => {
                 self.bump();
                 self.bump();
-                return Err(SourceError::new(pos, "not supported: the field selector `::`"));
+                return Err(SourceError::new(
+                    pos,
+                    "not supported: the field selector `::`",
+                ));
             }
             (b':', _) => (Sym::Colon, 1),
             (b'+', _) => (Sym::Plus, 1),
@@ -625,9 +634,7 @@ mod tests {
     fn toks(s: &str) -> Vec<Tok> {
         let (t, errors) = lex(s.as_bytes());
         assert!(errors.is_empty(), "{errors:?}");
-        t.into_iter()
-            .map(|t| t.tok)
-            .collect()
+        t.into_iter().map(|t| t.tok).collect()
     }
 
     #[test]
@@ -675,7 +682,10 @@ mod tests {
 
     #[test]
     fn keywords_in_either_case_and_wrapping_literals() {
-        assert_eq!(toks("let LET Let")[..3], [Tok::Kw(Kw::Let), Tok::Kw(Kw::Let), Tok::Name("Let".into())]);
+        assert_eq!(
+            toks("let LET Let")[..3],
+            [Tok::Kw(Kw::Let), Tok::Kw(Kw::Let), Tok::Name("Let".into())]
+        );
         assert_eq!(toks("18446744073709551617")[0], Tok::Num(1));
         assert_eq!(toks("#b1010_1010")[0], Tok::Num(170));
         assert_eq!(toks("'*x41' '*101'")[..2], [Tok::Num(65), Tok::Num(65)]);

@@ -79,7 +79,11 @@ pub const ROUTINES: &[(&str, usize)] = &[
 pub const COUNT: usize = ROUTINES.len();
 
 /// Named cells of `libhdr` that programs use as variables.
-pub const CELLS: &[(&str, usize)] = &[("result2", RESULT2), ("randseed", RANDSEED), ("globsize", 0)];
+pub const CELLS: &[(&str, usize)] = &[
+    ("result2", RESULT2),
+    ("randseed", RANDSEED),
+    ("globsize", 0),
+];
 
 /// The manifest constants of `libhdr` (64-bit words).
 pub const MANIFESTS: &[(&str, i64)] = &[
@@ -106,13 +110,60 @@ pub fn lookup(name: &str) -> Option<usize> {
 
 /// Routines of `libhdr` this library does not provide, for a message that names them.
 pub const MISSING: &[&str] = &[
-    "createco", "deleteco", "currco", "colist", "callco", "cowait", "resumeco", "initco", "startco", "changeco",
-    "sys", "instrcount", "loadseg", "unloadseg", "callseg", "level", "longjump", "findinoutput",
-    "findupdate", "findappend", "pathfindinput", "readwords", "writewords", "binrdch",
-    "binwrch", "note", "point", "rewindstream", "datstring", "datstamp", "delay", "rditem",
-    "findarg", "rdargs2", "getword", "putword", "get_text", "splitname", "setbit", "testbit",
-    "copy_bytes", "writeflt", "writee", "readflt", "sawritef_", "randomseed", "stackfree",
-    "memoryfree", "settimeout", "deletefile", "renamefile", "createtask", "qpkt", "taskwait",
+    "createco",
+    "deleteco",
+    "currco",
+    "colist",
+    "callco",
+    "cowait",
+    "resumeco",
+    "initco",
+    "startco",
+    "changeco",
+    "sys",
+    "instrcount",
+    "loadseg",
+    "unloadseg",
+    "callseg",
+    "level",
+    "longjump",
+    "findinoutput",
+    "findupdate",
+    "findappend",
+    "pathfindinput",
+    "readwords",
+    "writewords",
+    "binrdch",
+    "binwrch",
+    "note",
+    "point",
+    "rewindstream",
+    "datstring",
+    "datstamp",
+    "delay",
+    "rditem",
+    "findarg",
+    "rdargs2",
+    "getword",
+    "putword",
+    "get_text",
+    "splitname",
+    "setbit",
+    "testbit",
+    "copy_bytes",
+    "writeflt",
+    "writee",
+    "readflt",
+    "sawritef_",
+    "randomseed",
+    "stackfree",
+    "memoryfree",
+    "settimeout",
+    "deletefile",
+    "renamefile",
+    "createtask",
+    "qpkt",
+    "taskwait",
 ];
 
 /// stdin as `rdch` sees it, with one character of `unrdch`.
@@ -165,7 +216,9 @@ impl Args<'_> {
 /// The bytes of the BCPL string at word address `s`.
 pub fn string_at(rt: &Runtime, s: i64, line: u32) -> Result<Vec<u8>, Stop> {
     let len = rt.load_byte(s, 0, line)?;
-    (1..=len).map(|i| rt.load_byte(s, i, line).map(|b| b as u8)).collect()
+    (1..=len)
+        .map(|i| rt.load_byte(s, i, line).map(|b| b as u8))
+        .collect()
 }
 
 /// Writes `bytes` as a BCPL string at `at`; returns the words used.
@@ -684,7 +737,9 @@ fn rdargs(a: &mut Args) -> Result<i64, Stop> {
     let mut items = args.iter().map(|s| s.as_bytes());
     while let Some(item) = items.next() {
         let upper = item.to_ascii_uppercase();
-        let named = keys.iter().position(|k| k.names.iter().any(|n| *n == upper));
+        let named = keys
+            .iter()
+            .position(|k| k.names.iter().any(|n| *n == upper));
         let (index, value) = match named {
             Some(i) if keys[i].switch => {
                 a.rt.store(argv.wrapping_add(i as i64), -1, line)?;
@@ -695,7 +750,8 @@ fn rdargs(a: &mut Args) -> Result<i64, Stop> {
                 Some(v) => (i, v),
                 None => return Ok(0),
             },
-            None => match (0..keys.len()).find(|&i| !set[i] && !keys[i].keyword && !keys[i].switch) {
+            None => match (0..keys.len()).find(|&i| !set[i] && !keys[i].keyword && !keys[i].switch)
+            {
                 Some(i) => (i, item),
                 None => return Ok(0),
             },

@@ -259,7 +259,16 @@ impl<'t> Parser<'t> {
             let t = self.tok();
             let starts = matches!(
                 t.tok,
-                Tok::Kw(Kw::Let | Kw::Global | Kw::Static | Kw::Manifest | Kw::Get | Kw::Section | Kw::Needs | Kw::And)
+                Tok::Kw(
+                    Kw::Let
+                        | Kw::Global
+                        | Kw::Static
+                        | Kw::Manifest
+                        | Kw::Get
+                        | Kw::Section
+                        | Kw::Needs
+                        | Kw::And
+                )
             );
             if t.tok == Tok::Eof || (starts && t.newline_before) {
                 return;
@@ -335,7 +344,9 @@ impl<'t> Parser<'t> {
             };
             out.push(Entry { name, pos, value });
             let t = self.tok();
-            if !(matches!(t.tok, Tok::Sym(Sym::Semi | Sym::Comma | Sym::RBlock)) || t.newline_before) {
+            if !(matches!(t.tok, Tok::Sym(Sym::Semi | Sym::Comma | Sym::RBlock))
+                || t.newline_before)
+            {
                 return self.error("`;` or a line break between declarations");
             }
         }
@@ -423,14 +434,17 @@ impl<'t> Parser<'t> {
                 Ok(cmds) => {
                     body.extend(cmds);
                     let t = self.tok();
-                    if !(matches!(t.tok, Tok::Sym(Sym::Semi | Sym::RBlock) | Tok::Eof) || t.newline_before) {
+                    if !(matches!(t.tok, Tok::Sym(Sym::Semi | Sym::RBlock) | Tok::Eof)
+                        || t.newline_before)
+                    {
                         let e = self
                             .error::<()>("`;` or a line break after the command")
                             .unwrap_err();
                         if !self.record(e) {
-                            return Err(self.errors.pop().unwrap_or_else(|| {
-                                SourceError::new(pos, "too many errors")
-                            }));
+                            return Err(self
+                                .errors
+                                .pop()
+                                .unwrap_or_else(|| SourceError::new(pos, "too many errors")));
                         }
                         self.skip_command();
                     }
@@ -438,9 +452,10 @@ impl<'t> Parser<'t> {
                 Err(e) => {
                     if !self.record(e) {
                         // Hand the last error back so that the caller stops too.
-                        return Err(self.errors.pop().unwrap_or_else(|| {
-                            SourceError::new(pos, "too many errors")
-                        }));
+                        return Err(self
+                            .errors
+                            .pop()
+                            .unwrap_or_else(|| SourceError::new(pos, "too many errors")));
                     }
                     self.skip_command();
                 }
@@ -455,7 +470,12 @@ impl<'t> Parser<'t> {
         loop {
             let pos = self.pos();
             let kind = match self.peek() {
-                Tok::Name(n) if self.toks.get(self.i + 1).is_some_and(|t| t.tok == Tok::Sym(Sym::Colon)) => {
+                Tok::Name(n)
+                    if self
+                        .toks
+                        .get(self.i + 1)
+                        .is_some_and(|t| t.tok == Tok::Sym(Sym::Colon)) =>
+                {
                     let n = n.clone();
                     self.advance();
                     self.advance();
@@ -515,7 +535,10 @@ impl<'t> Parser<'t> {
         let pos = self.pos();
         let mut cmds = self.labelled()?;
         Ok(Box::new(if cmds.len() == 1 {
-            cmds.pop().unwrap_or(Stmt { pos, kind: StmtKind::Block(Vec::new()) })
+            cmds.pop().unwrap_or(Stmt {
+                pos,
+                kind: StmtKind::Block(Vec::new()),
+            })
         } else {
             Stmt {
                 pos,
@@ -630,9 +653,15 @@ impl<'t> Parser<'t> {
             | Tok::Num(_)
             | Tok::Str(_)
             | Tok::Kw(Kw::Valof | Kw::True | Kw::False | Kw::Table | Kw::Abs | Kw::Not)
-            | Tok::Sym(Sym::Bang | Sym::LParen | Sym::At | Sym::Minus | Sym::Plus | Sym::Query | Sym::Tilde) => {
-                self.assign_or_call()?
-            }
+            | Tok::Sym(
+                Sym::Bang
+                | Sym::LParen
+                | Sym::At
+                | Sym::Minus
+                | Sym::Plus
+                | Sym::Query
+                | Sym::Tilde,
+            ) => self.assign_or_call()?,
             _ => return self.error("a command"),
         };
         Ok(Stmt { pos, kind })
@@ -715,7 +744,11 @@ impl<'t> Parser<'t> {
                     if n >= 4 {
                         break;
                     }
-                    let op = if t.tok == Tok::Sym(Sym::Shl) { BinOp::Shl } else { BinOp::Shr };
+                    let op = if t.tok == Tok::Sym(Sym::Shl) {
+                        BinOp::Shl
+                    } else {
+                        BinOp::Shr
+                    };
                     self.advance();
                     self.enter()?;
                     let b = self.rexp(4)?;
@@ -813,7 +846,10 @@ impl<'t> Parser<'t> {
             // `-5` is the number -5 (and `-9223372036854775808` the most negative word).
             (ExprKind::Neg(x), _) if matches!(x.kind, ExprKind::Num(_)) => match x.kind {
                 ExprKind::Num(v) => ExprKind::Num(v.wrapping_neg()),
-                other => ExprKind::Neg(Box::new(Expr { pos: x.pos, kind: other })),
+                other => ExprKind::Neg(Box::new(Expr {
+                    pos: x.pos,
+                    kind: other,
+                })),
             },
             (k, _) => k,
         };
@@ -959,7 +995,8 @@ mod tests {
         assert_eq!(e[0].pos.line, 3);
         assert!(parse_src("LET s() BE 3 + 4").is_err());
         assert!(parse_src(&"(".repeat(50)).is_err());
-        let e = parse_src("LET s() BE $(\n  x := ;\n  y := )\n  z := 1\n$)\nLET t() = ;").unwrap_err();
+        let e =
+            parse_src("LET s() BE $(\n  x := ;\n  y := )\n  z := 1\n$)\nLET t() = ;").unwrap_err();
         let lines: Vec<u32> = e.iter().map(|e| e.pos.line).collect();
         assert_eq!(lines, [2, 3, 6], "{e:?}");
     }

@@ -37,14 +37,20 @@ type R<T> = Result<T, SourceError>;
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Binding {
     /// A slot of the frame of function `owner`.
-    Local { slot: usize, owner: usize },
+    Local {
+        slot: usize,
+        owner: usize,
+    },
     /// A global or static cell.
     Cell(usize),
     Manifest(i64),
     /// A program function (called directly); when it is also a global, its cell.
     Func(usize, Option<usize>),
     /// Label number `id` of function `owner`.
-    Label { id: usize, owner: usize },
+    Label {
+        id: usize,
+        owner: usize,
+    },
 }
 
 /// Checks `prog` and lowers it.
@@ -211,10 +217,22 @@ impl<'a> Sema<'a> {
                         None => next,
                     };
                     next = n.wrapping_add(1);
-                    let g = usize::try_from(n).ok().filter(|&g| g < GLOBALS).ok_or_else(|| {
-                        SourceError::new(e.pos, format!("global number {n} is out of range: 0 to {}", GLOBALS - 1))
-                    })?;
-                    match self.scope.iter().rev().find(|(n, _)| *n == e.name).map(|p| p.1) {
+                    let g = usize::try_from(n)
+                        .ok()
+                        .filter(|&g| g < GLOBALS)
+                        .ok_or_else(|| {
+                            SourceError::new(
+                                e.pos,
+                                format!("global number {n} is out of range: 0 to {}", GLOBALS - 1),
+                            )
+                        })?;
+                    match self
+                        .scope
+                        .iter()
+                        .rev()
+                        .find(|(n, _)| *n == e.name)
+                        .map(|p| p.1)
+                    {
                         Some(Binding::Func(i, _)) if top => {
                             self.image[g] = FN_BASE + i as i64;
                             self.bind(&e.name, Binding::Func(i, Some(g)));
@@ -361,19 +379,24 @@ impl<'a> Sema<'a> {
                     n == name && matches!(b, Binding::Label { owner: o, .. } if *o == owner)
                 });
                 if taken {
-                    return Err(SourceError::new(s.pos, format!("label `{name}` is declared twice")));
+                    return Err(SourceError::new(
+                        s.pos,
+                        format!("label `{name}` is declared twice"),
+                    ));
                 }
                 let id = self.new_label();
                 self.bind(name, Binding::Label { id, owner });
             }
             StmtKind::If { then, .. } => self.declare_labels(then)?,
-            StmtKind::Test { then, otherwise, .. } => {
+            StmtKind::Test {
+                then, otherwise, ..
+            } => {
                 self.declare_labels(then)?;
                 self.declare_labels(otherwise)?;
             }
-            StmtKind::While { body, .. } | StmtKind::Repeat { body, .. } | StmtKind::Switchon { body, .. } => {
-                self.declare_labels(body)?
-            }
+            StmtKind::While { body, .. }
+            | StmtKind::Repeat { body, .. }
+            | StmtKind::Switchon { body, .. } => self.declare_labels(body)?,
             StmtKind::For(f) => self.declare_labels(&f.body)?,
             StmtKind::Block(b) => {
                 for c in b {
@@ -394,9 +417,9 @@ impl<'a> Sema<'a> {
                     self.declare_labels_in_expr(v)?;
                 }
             }
-            StmtKind::If { cond, .. } | StmtKind::Test { cond, .. } | StmtKind::While { cond, .. } => {
-                self.declare_labels_in_expr(cond)?
-            }
+            StmtKind::If { cond, .. }
+            | StmtKind::Test { cond, .. }
+            | StmtKind::While { cond, .. } => self.declare_labels_in_expr(cond)?,
             StmtKind::Resultis(e) | StmtKind::Call(e) | StmtKind::Switchon { value: e, .. } => {
                 self.declare_labels_in_expr(e)?
             }
@@ -412,16 +435,19 @@ impl<'a> Sema<'a> {
                 self.declare_labels_in_expr(f)?;
                 args.iter().try_for_each(|a| self.declare_labels_in_expr(a))
             }
-            ExprKind::Neg(x) | ExprKind::Abs(x) | ExprKind::Not(x) | ExprKind::Deref(x) | ExprKind::Addr(x) => {
-                self.declare_labels_in_expr(x)
-            }
+            ExprKind::Neg(x)
+            | ExprKind::Abs(x)
+            | ExprKind::Not(x)
+            | ExprKind::Deref(x)
+            | ExprKind::Addr(x) => self.declare_labels_in_expr(x),
             ExprKind::Index(a, b) | ExprKind::Byte(a, b) | ExprKind::Binary(_, a, b) => {
                 self.declare_labels_in_expr(a)?;
                 self.declare_labels_in_expr(b)
             }
             ExprKind::Compare(first, rest) => {
                 self.declare_labels_in_expr(first)?;
-                rest.iter().try_for_each(|(_, x)| self.declare_labels_in_expr(x))
+                rest.iter()
+                    .try_for_each(|(_, x)| self.declare_labels_in_expr(x))
             }
             ExprKind::Cond(a, b, c) => {
                 self.declare_labels_in_expr(a)?;
@@ -438,100 +464,144 @@ impl<'a> Sema<'a> {
         f.labels.len() - 1
     }
 
+    /// Lowers one command: one method per construct.
     fn stmt(&mut self, s: &'a ast::Stmt) -> R<Stmt> {
         match &s.kind {
-            StmtKind::Decl(d) => {
-                // A declaration outside a block: its scope is the declaration itself.
-                let mark = self.scope.len();
-                let out = self.declare(d, false);
-                self.scope.truncate(mark);
-                Ok(Stmt::Block(out?))
-            }
+            StmtKind::Decl(d) => self.lone_decl(d),
             StmtKind::Assign(pairs) => self.assign(pairs),
-            StmtKind::If { cond, negate, then } => Ok(Stmt::If {
-                cond: self.expr(cond)?,
-                run_when: !negate,
-                then: Box::new(self.scoped(then)?),
-                otherwise: None,
-            }),
+            StmtKind::If { cond, negate, then } => self.if_stmt(cond, *negate, then, None),
             StmtKind::Test {
                 cond,
                 then,
                 otherwise,
-            } => Ok(Stmt::If {
-                cond: self.expr(cond)?,
-                run_when: true,
-                then: Box::new(self.scoped(then)?),
-                otherwise: Some(Box::new(self.scoped(otherwise)?)),
-            }),
-            StmtKind::While { cond, negate, body } => {
-                let cond = self.expr(cond)?;
-                Ok(Stmt::Loop {
-                    test: LoopTest::Before(cond, !negate),
-                    body: Box::new(self.loop_body(body)?),
-                })
-            }
-            StmtKind::Repeat { body, cond } => {
-                let body = Box::new(self.loop_body(body)?);
-                let test = match cond {
-                    None => LoopTest::Never,
-                    Some((e, until)) => LoopTest::After(self.expr(e)?, !until),
-                };
-                Ok(Stmt::Loop { test, body })
-            }
+            } => self.if_stmt(cond, false, then, Some(otherwise)),
+            StmtKind::While { cond, negate, body } => self.while_loop(cond, *negate, body),
+            StmtKind::Repeat { body, cond } => self.repeat_loop(body, cond.as_ref()),
             StmtKind::For(f) => self.for_loop(f, s.pos),
             StmtKind::Switchon { value, body } => self.switchon(value, body),
             StmtKind::Case(k) => self.case(Some(k), s.pos),
             StmtKind::Default => self.case(None, s.pos),
-            StmtKind::Label(name) => match self.lookup(name) {
-                Some(Binding::Label { id, .. }) => {
-                    let context = self.f().context;
-                    self.f().labels[id] = Some(context);
-                    Ok(Stmt::Label(id))
-                }
-                _ => Err(SourceError::new(s.pos, format!("label `{name}` is not declared"))),
-            },
+            StmtKind::Label(name) => self.label(name, s.pos),
             StmtKind::Goto(target) => self.goto(target),
-            StmtKind::Endcase => {
-                let context = self.f().context;
-                match self.f().switches.last() {
-                    Some(sw) if sw.2 == context => Ok(Stmt::EndCase),
-                    _ => Err(SourceError::new(s.pos, "ENDCASE outside a SWITCHON")),
-                }
-            }
-            StmtKind::Resultis(e) => {
-                if self.f().valofs == 0 {
-                    return Err(SourceError::new(s.pos, "RESULTIS outside a VALOF"));
-                }
-                Ok(Stmt::Resultis(self.expr(e)?))
-            }
+            StmtKind::Endcase => self.endcase(s.pos),
+            StmtKind::Resultis(e) => self.resultis(e, s.pos),
             StmtKind::Return => Ok(Stmt::Return(None)),
-            StmtKind::Break | StmtKind::Loop => {
-                let (what, lowered) = if s.kind == StmtKind::Break {
-                    ("BREAK", Stmt::Break)
-                } else {
-                    ("LOOP", Stmt::Continue)
-                };
-                if self.f().loops == 0 {
-                    return Err(SourceError::new(s.pos, format!("{what} outside a loop")));
-                }
-                Ok(lowered)
-            }
+            StmtKind::Break => self.loop_exit(Stmt::Break, "BREAK", s.pos),
+            StmtKind::Loop => self.loop_exit(Stmt::Continue, "LOOP", s.pos),
             StmtKind::Finish => Ok(Stmt::Finish),
             StmtKind::Call(e) => Ok(Stmt::Call(self.expr(e)?)),
-            StmtKind::Block(body) => {
-                let mark = self.scope.len();
-                let mut out = Vec::with_capacity(body.len());
-                for c in body {
-                    match &c.kind {
-                        StmtKind::Decl(d) => out.extend(self.declare(d, false)?),
-                        _ => out.push(self.stmt(c)?),
+            StmtKind::Block(body) => self.block(body),
+        }
+    }
+
+    /// A declaration outside a block (an IF's arm, say): its scope is the declaration itself.
+    fn lone_decl(&mut self, d: &'a Decl) -> R<Stmt> {
+        let mark = self.scope.len();
+        let out = self.declare(d, false);
+        self.scope.truncate(mark);
+        Ok(Stmt::Block(out?))
+    }
+
+    /// `IF`/`UNLESS` (no `otherwise`) and `TEST`.
+    fn if_stmt(
+        &mut self,
+        cond: &'a ast::Expr,
+        negate: bool,
+        then: &'a ast::Stmt,
+        otherwise: Option<&'a ast::Stmt>,
+    ) -> R<Stmt> {
+        let cond = self.expr(cond)?;
+        let then = Box::new(self.scoped(then)?);
+        let otherwise = match otherwise {
+            Some(o) => Some(Box::new(self.scoped(o)?)),
+            None => None,
+        };
+        Ok(Stmt::If {
+            cond,
+            run_when: !negate,
+            then,
+            otherwise,
+        })
+    }
+
+    fn while_loop(&mut self, cond: &'a ast::Expr, negate: bool, body: &'a ast::Stmt) -> R<Stmt> {
+        let cond = self.expr(cond)?;
+        Ok(Stmt::Loop {
+            test: LoopTest::Before(cond, !negate),
+            body: Box::new(self.loop_body(body)?),
+        })
+    }
+
+    fn repeat_loop(&mut self, body: &'a ast::Stmt, cond: Option<&'a (ast::Expr, bool)>) -> R<Stmt> {
+        let body = Box::new(self.loop_body(body)?);
+        let test = match cond {
+            None => LoopTest::Never,
+            Some((e, until)) => LoopTest::After(self.expr(e)?, !until),
+        };
+        Ok(Stmt::Loop { test, body })
+    }
+
+    fn label(&mut self, name: &str, pos: Pos) -> R<Stmt> {
+        match self.lookup(name) {
+            Some(Binding::Label { id, .. }) => {
+                let context = self.f().context;
+                self.f().labels[id] = Some(context);
+                Ok(Stmt::Label(id))
+            }
+            _ => Err(SourceError::new(
+                pos,
+                format!("label `{name}` is not declared"),
+            )),
+        }
+    }
+
+    fn endcase(&mut self, pos: Pos) -> R<Stmt> {
+        let context = self.f().context;
+        match self.f().switches.last() {
+            Some(sw) if sw.2 == context => Ok(Stmt::EndCase),
+            _ => Err(SourceError::new(pos, "ENDCASE outside a SWITCHON")),
+        }
+    }
+
+    fn resultis(&mut self, e: &'a ast::Expr, pos: Pos) -> R<Stmt> {
+        if self.f().valofs == 0 {
+            return Err(SourceError::new(pos, "RESULTIS outside a VALOF"));
+        }
+        Ok(Stmt::Resultis(self.expr(e)?))
+    }
+
+    /// `BREAK` or `LOOP`, which must be inside a loop.
+    fn loop_exit(&mut self, lowered: Stmt, what: &str, pos: Pos) -> R<Stmt> {
+        if self.f().loops == 0 {
+            return Err(SourceError::new(pos, format!("{what} outside a loop")));
+        }
+        Ok(lowered)
+    }
+
+    /// `{ ... }`: declarations in it last to its end.
+    fn block(&mut self, body: &'a [ast::Stmt]) -> R<Stmt> {
+        let mark = self.scope.len();
+        let mut out = Vec::with_capacity(body.len());
+        for c in body {
+            match &c.kind {
+                StmtKind::Decl(d) => match self.declare(d, false) {
+                    Ok(stmts) => out.extend(stmts),
+                    Err(e) => {
+                        self.scope.truncate(mark);
+                        return Err(e);
                     }
-                }
-                self.scope.truncate(mark);
-                Ok(Stmt::Block(out))
+                },
+                _ => match self.stmt(c) {
+                    Ok(stmt) => out.push(stmt),
+                    Err(e) => {
+                        self.scope.truncate(mark);
+                        return Err(e);
+                    }
+                },
             }
         }
+        self.scope.truncate(mark);
+        Ok(Stmt::Block(out))
     }
 
     fn assign(&mut self, pairs: &'a [(ast::Expr, ast::Expr)]) -> R<Stmt> {
@@ -541,7 +611,9 @@ impl<'a> Sema<'a> {
             let value = self.expr(value)?;
             out.push(match &target.kind {
                 ExprKind::Name(n) => match self.lookup(n) {
-                    Some(Binding::Local { slot, owner }) if owner == self.f().index => Stmt::Set(slot, value),
+                    Some(Binding::Local { slot, owner }) if owner == self.f().index => {
+                        Stmt::Set(slot, value)
+                    }
                     Some(Binding::Cell(a) | Binding::Func(_, Some(a))) => Stmt::SetCell(a, value),
                     _ => return Err(self.not_a_variable(n, target.pos)),
                 },
@@ -615,11 +687,17 @@ impl<'a> Sema<'a> {
         let sw = self.f().switches.last_mut().expect("checked above");
         match k {
             Some(k) if sw.0.iter().any(|c| c.0 == k) => {
-                return Err(SourceError::new(pos, format!("CASE {k} appears twice in this SWITCHON")))
+                return Err(SourceError::new(
+                    pos,
+                    format!("CASE {k} appears twice in this SWITCHON"),
+                ))
             }
             Some(k) => sw.0.push((k, id)),
             None if sw.1.is_some() => {
-                return Err(SourceError::new(pos, "DEFAULT appears twice in this SWITCHON"))
+                return Err(SourceError::new(
+                    pos,
+                    "DEFAULT appears twice in this SWITCHON",
+                ))
             }
             None => sw.1 = Some(id),
         }
@@ -628,7 +706,10 @@ impl<'a> Sema<'a> {
 
     fn goto(&mut self, target: &'a ast::Expr) -> R<Stmt> {
         let ExprKind::Name(name) = &target.kind else {
-            return Err(SourceError::new(target.pos, "not supported: GOTO of a computed address (only GOTO label)"));
+            return Err(SourceError::new(
+                target.pos,
+                "not supported: GOTO of a computed address (only GOTO label)",
+            ));
         };
         let owner = self.f().index;
         match self.lookup(name) {
@@ -637,8 +718,14 @@ impl<'a> Sema<'a> {
                 self.f().gotos.push((id, context, target.pos));
                 Ok(Stmt::Goto(id))
             }
-            Some(Binding::Label { .. }) => Err(SourceError::new(target.pos, format!("label `{name}` belongs to another function"))),
-            _ => Err(SourceError::new(target.pos, format!("`{name}` is not a label"))),
+            Some(Binding::Label { .. }) => Err(SourceError::new(
+                target.pos,
+                format!("label `{name}` belongs to another function"),
+            )),
+            _ => Err(SourceError::new(
+                target.pos,
+                format!("`{name}` is not a label"),
+            )),
         }
     }
 
@@ -739,12 +826,17 @@ impl<'a> Sema<'a> {
             ExprKind::Str(s) => Expr::Num(self.string(s)),
             ExprKind::Table(items) => Expr::Num(self.table(items)?),
             ExprKind::Name(n) => match self.lookup(n) {
-                Some(Binding::Local { slot, owner }) if owner == self.f().index => Expr::Local(slot),
+                Some(Binding::Local { slot, owner }) if owner == self.f().index => {
+                    Expr::Local(slot)
+                }
                 Some(Binding::Cell(a) | Binding::Func(_, Some(a))) => Expr::Cell(a),
                 Some(Binding::Manifest(v)) => Expr::Num(v),
                 Some(Binding::Func(i, None)) => Expr::Num(FN_BASE + i as i64),
                 Some(Binding::Label { .. }) => {
-                    return Err(SourceError::new(e.pos, format!("not supported: the label `{n}` used as a value")))
+                    return Err(SourceError::new(
+                        e.pos,
+                        format!("not supported: the label `{n}` used as a value"),
+                    ))
                 }
                 _ => return Err(self.not_a_variable(n, e.pos)),
             },
@@ -797,7 +889,9 @@ impl<'a> Sema<'a> {
         let line = x.pos.line;
         Ok(match &x.kind {
             ExprKind::Name(n) => match self.lookup(n) {
-                Some(Binding::Local { slot, owner }) if owner == self.f().index => Expr::LocalAddr(slot),
+                Some(Binding::Local { slot, owner }) if owner == self.f().index => {
+                    Expr::LocalAddr(slot)
+                }
                 Some(Binding::Cell(a) | Binding::Func(_, Some(a))) => Expr::Num(a as i64),
                 _ => {
                     return Err(SourceError::new(
@@ -860,7 +954,12 @@ impl<'a> Sema<'a> {
     /// function names (their values), strings and TABLEs (their addresses), and operators on
     /// them.
     fn constant(&mut self, e: &'a ast::Expr) -> R<i64> {
-        let not_const = |what: &str| SourceError::new(e.pos, format!("expected a constant expression here, not {what}"));
+        let not_const = |what: &str| {
+            SourceError::new(
+                e.pos,
+                format!("expected a constant expression here, not {what}"),
+            )
+        };
         Ok(match &e.kind {
             ExprKind::Num(n) => *n,
             ExprKind::Bool(b) => -i64::from(*b),
@@ -957,8 +1056,16 @@ mod tests {
                 (1, 16),
                 "is a function",
             ),
-            ("LET start() BE $( LET x = 1; LET g() = x $)", (1, 40), "enclosing function"),
-            ("LET start() BE CASE 1: newline()", (1, 16), "outside a SWITCHON"),
+            (
+                "LET start() BE $( LET x = 1; LET g() = x $)",
+                (1, 40),
+                "enclosing function",
+            ),
+            (
+                "LET start() BE CASE 1: newline()",
+                (1, 16),
+                "outside a SWITCHON",
+            ),
             ("LET start() BE GOTO nowhere", (1, 21), "not a label"),
         ];
         for (src, (line, col), msg) in cases {
