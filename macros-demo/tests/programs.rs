@@ -292,7 +292,7 @@ fn malformed_programs_give_a_located_error_and_status_1() {
             let ok = out.status.code() == Some(1)
                 && out.stdout.is_empty()
                 && lines.len() >= 3
-                && lines.len() % 3 == 0
+                && lines.len().is_multiple_of(3)
                 && lines[0].starts_with(&prefix)
                 && lines[0].len() > prefix.len() + 1
                 && lines[2].trim_start().starts_with('^')

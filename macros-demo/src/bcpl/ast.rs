@@ -36,7 +36,7 @@ pub struct Entry {
 /// One item of a `LET ... AND ...` group.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LetItem {
-    Func(FnDef),
+    Func(Box<FnDef>),
     /// `a, b = x, y` (each name with its own right-hand side), at `pos`.
     Vars(Vec<(String, Init)>, Pos),
 }

@@ -737,9 +737,7 @@ fn rdargs(a: &mut Args) -> Result<i64, Stop> {
     let mut items = args.iter().map(|s| s.as_bytes());
     while let Some(item) = items.next() {
         let upper = item.to_ascii_uppercase();
-        let named = keys
-            .iter()
-            .position(|k| k.names.iter().any(|n| *n == upper));
+        let named = keys.iter().position(|k| k.names.contains(&upper));
         let (index, value) = match named {
             Some(i) if keys[i].switch => {
                 a.rt.store(argv.wrapping_add(i as i64), -1, line)?;

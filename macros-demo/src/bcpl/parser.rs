@@ -111,6 +111,9 @@ fn relop(t: &Tok) -> Option<RelOp> {
     })
 }
 
+/// Builds the node of an infix operator from its operands.
+type Infix = fn(Box<Expr>, Box<Expr>) -> ExprKind;
+
 /// An infix operator's precedence (higher binds tighter) and meaning.
 fn infix(t: &Tok) -> Option<(u8, BinOp)> {
     Some(match t {
@@ -364,12 +367,12 @@ impl<'t> Parser<'t> {
             } else {
                 return self.error("`=` (a function) or `BE` (a routine)");
             };
-            return Ok(LetItem::Func(FnDef {
+            return Ok(LetItem::Func(Box::new(FnDef {
                 name,
                 pos,
                 params,
                 body,
-            }));
+            })));
         }
         let mut names = vec![name];
         while self.eat_sym(Sym::Comma) {
@@ -412,7 +415,7 @@ impl<'t> Parser<'t> {
                 let mine = self.tags.last().map(String::as_str).unwrap_or("");
                 if t.tag.is_empty() || t.tag == mine {
                     self.advance();
-                } else if !self.tags.iter().any(|open| *open == t.tag) {
+                } else if !self.tags.contains(&t.tag) {
                     return Err(SourceError::new(
                         t.pos,
                         format!("`$){}` closes no open section", t.tag),
@@ -718,7 +721,7 @@ impl<'t> Parser<'t> {
                 break;
             }
             let pos = t.pos;
-            let (p, kind): (u8, fn(Box<Expr>, Box<Expr>) -> ExprKind) = match &t.tok {
+            let (p, kind): (u8, Infix) = match &t.tok {
                 Tok::Sym(Sym::LParen) => {
                     self.advance();
                     let args = self.list(Self::expr)?;
@@ -922,10 +925,10 @@ mod tests {
         let p = parse_src(&format!("LET f() = {s}")).unwrap();
         match &p.decls[0] {
             Decl::Let(items) => match &items[0] {
-                LetItem::Func(FnDef {
-                    body: Body::Function(e),
-                    ..
-                }) => e.clone(),
+                LetItem::Func(def) => match &def.body {
+                    Body::Function(e) => e.clone(),
+                    other => panic!("{other:?}"),
+                },
                 other => panic!("{other:?}"),
             },
             other => panic!("{other:?}"),
@@ -972,14 +975,13 @@ mod tests {
         let Decl::Let(items) = &p.decls[0] else {
             panic!()
         };
-        let LetItem::Func(FnDef {
-            body:
-                Body::Routine(Stmt {
-                    kind: StmtKind::Block(b),
-                    ..
-                }),
+        let LetItem::Func(def) = &items[0] else {
+            panic!()
+        };
+        let Body::Routine(Stmt {
+            kind: StmtKind::Block(b),
             ..
-        }) = &items[0]
+        }) = &def.body
         else {
             panic!()
         };

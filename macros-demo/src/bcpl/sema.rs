@@ -122,6 +122,9 @@ struct Sema<'a> {
     todo: Vec<(usize, &'a FnDef)>,
 }
 
+/// A SWITCHON being lowered: its cases (value, label), its default, and the VALOF it is in.
+type Switch = (Vec<(i64, usize)>, Option<usize>, usize);
+
 /// The lowering state of one function.
 #[derive(Default)]
 struct FnState {
@@ -134,7 +137,7 @@ struct FnState {
     /// Loops enclosing the current command inside the innermost VALOF (or the body).
     loops: usize,
     /// SWITCHONs likewise: their cases and default, and the VALOF they are in.
-    switches: Vec<(Vec<(i64, usize)>, Option<usize>, usize)>,
+    switches: Vec<Switch>,
     /// VALOFs enclosing the current command.
     valofs: usize,
     /// The VALOF (numbered from 1; 0 is the body) each command is in.
@@ -266,7 +269,7 @@ impl<'a> Sema<'a> {
                             _ => None,
                         };
                         self.bind(&def.name, Binding::Func(index, global));
-                        defs.push((index, def));
+                        defs.push((index, &**def));
                     }
                 }
                 let mut vars = Vec::new();
@@ -679,7 +682,7 @@ impl<'a> Sema<'a> {
         let k = value.map(|e| self.constant(e)).transpose()?;
         let what = if k.is_some() { "CASE" } else { "DEFAULT" };
         let context = self.f().context;
-        if !self.f().switches.last().is_some_and(|sw| sw.2 == context) {
+        if self.f().switches.last().is_none_or(|sw| sw.2 != context) {
             return Err(SourceError::new(pos, format!("{what} outside a SWITCHON")));
         }
         let id = self.new_label();
