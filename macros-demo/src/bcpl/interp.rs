@@ -7,7 +7,7 @@
 //! outside memory is a located run-time error.
 //!
 //! Jumps (`GOTO`, `SWITCHON`'s dispatch) are executed by *entering* a statement at a label:
-//! [`Machine::enter`] descends to the label, runs from there, and carries on with whatever
+//! `Machine::enter` descends to the label, runs from there, and carries on with whatever
 //! follows it in each enclosing block and loop.
 //!
 //! Recursion in the program is recursion here. The driver runs the interpreter on a thread

@@ -4,7 +4,7 @@
 //! [`CodeBuffer`] of its own in the program's [`CodePool`] (so ten thousand small functions
 //! share pages instead of mapping ten thousand). At first every entry points
 //! at that function's *stub* in a shared stub buffer: `x17` := the function's index (one
-//! `mov` below 65536), `b common`. The common part saves the argument registers, calls [`lazy_compile`] (Rust),
+//! `mov` below 65536), `b common`. The common part saves the argument registers, calls `lazy_compile` (Rust),
 //! which generates the function with [`codegen`], commits it into its own buffer and
 //! points the table entry at it, then restores the arguments and jumps to the fresh code as if
 //! it had been called directly. The next call goes straight through the table. So only
@@ -13,7 +13,7 @@
 //!
 //! The table's entries after the program's functions are the library routines: each points
 //! at a small stub that passes the routine's number, the callee frame (`x22`, as a word
-//! address) and the line (`x10`) to [`lib_call`], which runs [`library::call`] on the
+//! address) and the line (`x10`) to `lib_call`, which runs [`library::call`] on the
 //! program's [`Runtime`], the same code the interpreter calls.
 //!
 //! Running enters through a trampoline that saves `x19`..`x23`, loads the table base, the
