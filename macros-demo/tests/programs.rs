@@ -329,7 +329,7 @@ fn one_run_reports_every_error_and_names_what_is_unsupported() {
     let err = String::from_utf8_lossy(&out.stderr);
     for want in [
         "many.b:3:13: expected an expression",
-        "many.b:4:8: unexpected character `` ` ``",
+        "many.b:4:8: unexpected character",
         "many.b:5:12: not supported: the field selector OF",
         "many.b:6:16: not supported: floating-point constants",
         "many.b:9:1: expected an expression",
