@@ -1,15 +1,15 @@
 // Towers of Hanoi: the moves for 3 discs, and the number of moves for 1 to 12 discs.
-LET move(n, from, to, via) = VALOF
+LET move(n, from, dst, via) = VALOF
 $( IF n = 0 RESULTIS 0
-   RESULTIS move(n - 1, from, via, to) + 1 + move(n - 1, via, to, from)
+   RESULTIS move(n - 1, from, via, dst) + 1 + move(n - 1, via, dst, from)
 $)
 
-LET show(n, from, to, via) BE
+LET show(n, from, dst, via) BE
 $( IF n = 0 RETURN
-   show(n - 1, from, via, to)
+   show(n - 1, from, via, dst)
    writes("disc "); writen(n); writes(" from "); wrch(from)
-   writes(" to "); wrch(to); newline()
-   show(n - 1, via, to, from)
+   writes(" to "); wrch(dst); newline()
+   show(n - 1, via, dst, from)
 $)
 
 LET start() BE

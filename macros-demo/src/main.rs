@@ -10,7 +10,7 @@
 //! Each subcommand is a module with `fn main(args: &[String]) -> ExitCode`; adding one is a
 //! `mod` line and a match arm in [`main`].
 
-mod bcpl;
+use macros_demo::bcpl;
 mod tour;
 
 use std::process::ExitCode;

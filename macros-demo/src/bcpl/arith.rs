@@ -34,6 +34,8 @@ pub fn binary(op: BinOp, a: i64, b: i64) -> Option<i64> {
         BinOp::Shr => shift(a, b, |x, n| x >> n),
         BinOp::And => a & b,
         BinOp::Or => a | b,
+        BinOp::Xor => a ^ b,
+        BinOp::Eqv => !(a ^ b),
     })
 }
 

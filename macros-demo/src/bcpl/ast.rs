@@ -1,20 +1,49 @@
 //! The syntax tree, as written: names are still strings.
 //!
 //! The parser builds it; [`super::sema`] checks it and lowers it to [`super::ir`], where names
-//! are resolved to slots and function numbers. Every node that can be the subject of an error
-//! keeps its [`Pos`].
+//! are resolved to slots, global and static cells, constants and function numbers. Every node
+//! that can be the subject of an error keeps its [`Pos`].
 
 use super::diag::Pos;
 
-/// A whole source file: its function and routine declarations.
+/// A whole source file: its declarations, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Program {
     pub decls: Vec<Decl>,
 }
 
+/// A declaration, at the top level or at the head of a block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decl {
+    /// `LET ... AND ...`: functions, routines and (in blocks) variables, defined together.
+    Let(Vec<LetItem>),
+    /// `GLOBAL { name : n ... }`; a name without `: n` takes the previous number plus one.
+    Global(Vec<Entry>),
+    /// `STATIC { name = k ... }`; a name without a value starts at 0.
+    Static(Vec<Entry>),
+    /// `MANIFEST { name = k ... }`; a name without a value is the previous plus one.
+    Manifest(Vec<Entry>),
+}
+
+/// One `name` or `name : k` / `name = k` of a GLOBAL, STATIC or MANIFEST list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub name: String,
+    pub pos: Pos,
+    pub value: Option<Expr>,
+}
+
+/// One item of a `LET ... AND ...` group.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LetItem {
+    Func(Box<FnDef>),
+    /// `a, b = x, y` (each name with its own right-hand side), at `pos`.
+    Vars(Vec<(String, Init)>, Pos),
+}
+
 /// `LET name(params) = expr` (a function) or `LET name(params) BE command` (a routine).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Decl {
+pub struct FnDef {
     pub name: String,
     pub pos: Pos,
     pub params: Vec<(String, Pos)>,
@@ -41,9 +70,19 @@ pub enum Init {
     Vec(Expr),
 }
 
+/// The parts of a `FOR` command.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForLoop {
+    pub var: String,
+    pub from: Expr,
+    pub to: Expr,
+    pub by: Option<Expr>,
+    pub body: Box<Stmt>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum StmtKind {
-    Let(Vec<(String, Init)>),
+    Decl(Decl),
     /// `a, b := x, y`, assigned left to right.
     Assign(Vec<(Expr, Expr)>),
     If {
@@ -66,13 +105,19 @@ pub enum StmtKind {
         body: Box<Stmt>,
         cond: Option<(Expr, bool)>,
     },
-    For {
-        var: String,
-        from: Expr,
-        to: Expr,
-        by: Option<Expr>,
+    For(ForLoop),
+    Switchon {
+        value: Expr,
         body: Box<Stmt>,
     },
+    /// `CASE k:` in front of the next command.
+    Case(Expr),
+    /// `DEFAULT:` in front of the next command.
+    Default,
+    /// `name:` in front of the next command.
+    Label(String),
+    Goto(Expr),
+    Endcase,
     Resultis(Expr),
     Return,
     Break,
@@ -80,12 +125,6 @@ pub enum StmtKind {
     Finish,
     Call(Expr),
     Block(Vec<Stmt>),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Expr {
-    pub pos: Pos,
-    pub kind: ExprKind,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +138,9 @@ pub enum BinOp {
     Shr,
     And,
     Or,
+    /// `XOR` / `NEQV`
+    Xor,
+    Eqv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,20 +167,36 @@ impl RelOp {
 }
 
 #[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub pos: Pos,
+    pub kind: ExprKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub enum ExprKind {
     Num(i64),
     /// `TRUE` or `FALSE`.
     Bool(bool),
+    /// `?`: a value the program may not rely on.
+    Query,
     Str(Vec<u8>),
     Name(String),
-    Call(String, Vec<Expr>),
+    /// `f(args)`: `f` is any expression.
+    Call(Box<Expr>, Vec<Expr>),
     Valof(Box<Stmt>),
+    /// `TABLE k, ...`: a static vector of constants.
+    Table(Vec<Expr>),
     Neg(Box<Expr>),
+    Abs(Box<Expr>),
     Not(Box<Expr>),
     /// `!p`
     Deref(Box<Expr>),
+    /// `@x`
+    Addr(Box<Expr>),
     /// `v!i`
     Index(Box<Expr>, Box<Expr>),
+    /// `s%i`
+    Byte(Box<Expr>, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `a < b <= c` means `a < b & b <= c`, each operand evaluated once.
     Compare(Box<Expr>, Vec<(RelOp, Expr)>),

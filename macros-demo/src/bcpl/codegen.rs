@@ -2,54 +2,63 @@
 //!
 //! Each function is compiled on its own and knows nothing of where other functions are: a
 //! call to function `i` is `ldr x16, [x19, #8*i] ; blr x16` through the program's
-//! [`jitkit::CallTable`], whose base every function finds in `x19` (callee-saved, so set once
-//! by the entry trampoline and preserved by everything, Rust included). That is what lets
-//! [`super::jit`] compile and commit functions separately, and lazily.
+//! [`jitkit::CallTable`], and a call of a function value `v` indexes the same table with
+//! `v - FN_BASE` after checking it. That is what lets [`super::jit`] compile and commit
+//! functions separately, and lazily.
 //!
-//! The code follows AAPCS64, so BCPL functions call each other and the Rust runtime alike:
-//! - arguments in `x0..x7`, the rest on the stack (at `[sp]`, `[sp+8]`, ... at the call),
-//!   the result in `x0`; `x29`/`x30` frame record; `sp` 16-byte aligned at every call;
-//! - every parameter and local has a slot at `x29 - 8*(slot+1)`, the vector area lies below
-//!   the slots, and temporaries are pushed (`str x0, [sp, #-16]!`) and popped as expressions
-//!   need them, so `sp` moves but `x29`-relative slots do not;
-//! - an expression leaves its value in `x0` (`x1`, `x2` are scratch; `x16`, `x17` belong to
-//!   the call and offset helpers).
+//! BCPL's frames are not on the machine stack: they are words of the shared memory
+//! ([`super::memory`]), laid out exactly as the interpreter lays them out, so `@x` and the
+//! values of missing arguments agree. Registers, all callee-saved in AAPCS64 and so kept by
+//! the Rust library too, set once by the entry trampoline:
+//! - `x19`: the call table; `x20`: the memory's base (word `a` is at `x20 + 8*a`);
+//! - `x21`: the number of words of memory, for bounds checks; `x23`: the memory's end;
+//! - `x22`: the current frame (slot `k` at `[x22, #8*k]`).
 //!
-//! Conditions compile to compare-and-branch, not to a TRUE/FALSE value and a test. Division
-//! checks its divisor and branches to a cold block at the end of the function that calls the
-//! runtime's error routine with the line number. Shifts check their count (see
-//! [`super::arith`]).
+//! A call stores argument `k` at word `at + k` of the caller's call area, moves `x22` to the
+//! callee's frame (`at`), sets `x10` to the line (for the library), calls, and moves `x22`
+//! back. The machine stack holds only return addresses, `x29` frame records and the
+//! temporaries expressions push (`str x0, [sp, #-16]!`); an expression leaves its value in
+//! `x0` (`x1`, `x2` are scratch; `x16`, `x17` belong to the call and offset helpers).
+//!
+//! Every load and store checks its address against `x21` and every division its divisor; a
+//! failed check branches to a cold block at the end of the function that calls
+//! [`super::runtime::rt_fault`] with the fault and the line. Conditions compile to
+//! compare-and-branch, not to a TRUE/FALSE value and a test.
 
 // dynasm's expansion converts dynamic register numbers with `.into()`, already `u8` here.
 #![allow(clippy::useless_conversion)]
 
 use jitkit::{dynasm, Assembled, Assembler, DynamicLabel, Error};
 
-use super::ir::{BinOp, Builtin, Callee, Expr, Func, LoopTest, RelOp, Stmt};
+use super::ir::{BinOp, Callee, Expr, ForLoop, Func, LoopTest, RelOp, Stmt};
+use super::memory::{Fault, FN_BASE};
 use super::runtime;
 
 /// The register holding the function table's base.
 pub const TABLE_REG: u8 = 19;
 
-/// Addresses the generated code needs from its surroundings.
+/// What the generated code needs from its surroundings.
 #[derive(Debug, Clone)]
 pub struct Context {
-    /// Word address of each string constant.
-    pub strings: Vec<u64>,
+    /// Entries of the call table (program functions and library routines).
+    pub callables: usize,
 }
 
 /// Compiles `f` to position-independent code, entry at offset 0.
 pub fn compile(f: &Func, ctx: &Context) -> Result<Assembled, Error> {
     let mut asm = Assembler::with_capacity(256);
     let ret = asm.new_dynamic_label();
+    let labels = (0..f.labels).map(|_| asm.new_dynamic_label()).collect();
     let mut g = Gen {
         asm,
         ctx,
-        slots: f.slots,
-        vec_words: f.vec_words,
+        vec_base: f.slots,
+        call_base: f.call_base(),
         loops: Vec::new(),
         valofs: Vec::new(),
-        div_zero: Vec::new(),
+        switches: Vec::new(),
+        labels,
+        cold: Vec::new(),
         ret,
     };
     g.function(f)?;
@@ -64,19 +73,21 @@ struct LoopLabels {
 struct Gen<'c> {
     asm: Assembler,
     ctx: &'c Context,
-    slots: usize,
-    vec_words: usize,
+    vec_base: usize,
+    call_base: usize,
     loops: Vec<LoopLabels>,
     valofs: Vec<DynamicLabel>,
-    /// Cold blocks: (label, line) of each division's zero check.
-    div_zero: Vec<(DynamicLabel, u32)>,
+    switches: Vec<DynamicLabel>,
+    labels: Vec<DynamicLabel>,
+    /// Cold blocks: label, line, fault, and the register holding the fault's value.
+    cold: Vec<(DynamicLabel, u32, Fault, u8)>,
     ret: DynamicLabel,
 }
 
 type R = Result<(), Error>;
 
 fn slot_offset(slot: usize) -> i64 {
-    -8 * (slot as i64 + 1)
+    8 * slot as i64
 }
 
 /// A 12-bit unsigned immediate, for `add`, `sub` and `cmp`.
@@ -89,56 +100,65 @@ fn imm12(e: &Expr) -> Option<u32> {
 
 /// Whether `e` can be loaded into any register without touching others.
 fn is_leaf(e: &Expr) -> bool {
-    matches!(e, Expr::Num(_) | Expr::Local(_) | Expr::Str(_))
+    matches!(
+        e,
+        Expr::Num(_) | Expr::Local(_) | Expr::Cell(_) | Expr::LocalAddr(_)
+    )
 }
 
 /// Whether loading the leaf `leaf` after evaluating `other` gives the value it had before:
-/// only a `VALOF` inside `other` can assign a local (calls cannot reach the caller's slots).
+/// only a call (through `@`, a global or a static) or a `VALOF` inside `other` can change a
+/// variable.
 fn can_load_late(leaf: &Expr, other: &Expr) -> bool {
-    !matches!(leaf, Expr::Local(_)) || !has_valof(other)
+    matches!(leaf, Expr::Num(_) | Expr::LocalAddr(_)) || !has_effects(other)
 }
 
-fn has_valof(e: &Expr) -> bool {
+fn has_effects(e: &Expr) -> bool {
     match e {
-        Expr::Valof(_) => true,
-        Expr::Num(_) | Expr::Local(_) | Expr::Str(_) => false,
-        Expr::Call(_, args) => args.iter().any(has_valof),
-        Expr::Neg(x) | Expr::Not(x) | Expr::Load(x, _) => has_valof(x),
-        Expr::Binary(_, l, r, _) | Expr::AndThen(l, r) | Expr::OrElse(l, r) => {
-            has_valof(l) || has_valof(r)
+        Expr::Valof(..) | Expr::Call { .. } => true,
+        Expr::Num(_) | Expr::Local(_) | Expr::Cell(_) | Expr::LocalAddr(_) => false,
+        Expr::Neg(x) | Expr::Abs(x) | Expr::Not(x) | Expr::Load(x, _) => has_effects(x),
+        Expr::Binary(_, l, r, _)
+        | Expr::AndThen(l, r)
+        | Expr::OrElse(l, r)
+        | Expr::LoadByte(l, r, _) => has_effects(l) || has_effects(r),
+        Expr::Compare(first, rest) => {
+            has_effects(first) || rest.iter().any(|(_, x)| has_effects(x))
         }
-        Expr::Compare(first, rest) => has_valof(first) || rest.iter().any(|(_, x)| has_valof(x)),
-        Expr::Cond(c, a, b) => has_valof(c) || has_valof(a) || has_valof(b),
+        Expr::Cond(c, a, b) => has_effects(c) || has_effects(a) || has_effects(b),
     }
 }
 
 impl Gen<'_> {
     fn function(&mut self, f: &Func) -> R {
-        let frame = 8 * (f.slots + f.vec_words);
-        self.asm.prologue(frame)?;
-        for p in 0..f.params {
-            if p < 8 {
-                self.asm.store_word(p as u8, 29, slot_offset(p))?;
-            } else {
-                self.asm.load_word(16, 29, 16 + 8 * (p as i64 - 8))?;
-                self.asm.store_word(16, 29, slot_offset(p))?;
-            }
-        }
+        self.asm.prologue(0)?;
+        let overflow = self.cold(f.line, Fault::StackOverflow, 0);
+        self.asm.add_offset(16, 22, 8 * f.frame_words() as i64)?;
+        dynasm!(self.asm ; .arch aarch64 ; cmp x16, x23 ; b.hi =>overflow);
         self.stmt(&f.body)?;
         let ret = self.ret;
         dynasm!(self.asm ; .arch aarch64 ; mov x0, xzr ; =>ret);
         self.asm.epilogue();
-        for (label, line) in std::mem::take(&mut self.div_zero) {
-            dynasm!(self.asm ; .arch aarch64 ; =>label);
-            self.asm.load_imm64(0, u64::from(line))?;
+        for (label, line, fault, reg) in std::mem::take(&mut self.cold) {
+            let (kind, _) = fault.code();
+            dynasm!(self.asm ; .arch aarch64 ; =>label ; mov x1, X(reg));
+            self.asm.load_imm64(0, kind as u64)?;
+            self.asm.load_imm64(2, u64::from(line))?;
             self.asm
-                .call_abs(runtime::rt_div_zero as extern "C" fn(i64) -> ! as usize);
+                .call_abs(runtime::rt_fault as extern "C" fn(i64, i64, i64) -> ! as usize);
         }
         Ok(())
     }
 
     fn label(&mut self) -> DynamicLabel {
         self.asm.new_dynamic_label()
+    }
+
+    /// A cold block reporting `fault` at `line` with the value in `Xreg`.
+    fn cold(&mut self, line: u32, fault: Fault, reg: u8) -> DynamicLabel {
+        let l = self.label();
+        self.cold.push((l, line, fault, reg));
+        l
     }
 
     fn push(&mut self) {
@@ -153,8 +173,12 @@ impl Gen<'_> {
     fn leaf(&mut self, e: &Expr, reg: u8) -> R {
         match e {
             Expr::Num(n) => self.asm.load_imm64(reg, *n as u64),
-            Expr::Local(s) => self.asm.load_word(reg, 29, slot_offset(*s)),
-            Expr::Str(i) => self.asm.load_imm64(reg, self.ctx.strings[*i]),
+            Expr::Local(s) => self.asm.load_word(reg, 22, slot_offset(*s)),
+            Expr::Cell(a) => self.asm.load_word(reg, 20, 8 * *a as i64),
+            Expr::LocalAddr(s) => {
+                dynasm!(self.asm ; .arch aarch64 ; sub X(reg), x22, x20 ; lsr X(reg), X(reg), #3);
+                self.asm.add_offset(reg, reg, *s as i64)
+            }
             _ => unreachable!("leaf() is only called on leaves"),
         }
     }
@@ -179,141 +203,88 @@ impl Gen<'_> {
         }
     }
 
+    /// Checks the word address in `x0` (reporting a fault at `line`).
+    fn check_address(&mut self, line: u32) {
+        let bad = self.cold(line, Fault::BadAddress(0), 0);
+        dynasm!(self.asm ; .arch aarch64 ; cmp x0, x21 ; b.hs =>bad);
+    }
+
+    /// `x0` := the checked byte offset of `s%i` in memory, `s` in `x0` and `i` in `x1`.
+    fn byte_offset(&mut self, line: u32) {
+        let bad = self.cold(line, Fault::BadAddress(0), 16);
+        dynasm!(self.asm ; .arch aarch64
+            ; add x0, x1, x0, lsl #3
+            ; lsr x16, x0, #3
+            ; cmp x16, x21
+            ; b.hs =>bad
+        );
+    }
+
     fn stmt(&mut self, s: &Stmt) -> R {
         match s {
             Stmt::Set(slot, e) => {
                 self.expr(e)?;
-                self.asm.store_word(0, 29, slot_offset(*slot))?;
+                self.asm.store_word(0, 22, slot_offset(*slot))?;
             }
-            Stmt::Store(addr, value, _) => {
-                if is_leaf(value) && can_load_late(value, addr) {
-                    self.byte_address(addr)?;
-                    self.leaf(value, 1)?;
-                } else {
-                    self.expr(value)?;
-                    self.push();
-                    self.byte_address(addr)?;
-                    self.pop(1);
-                }
-                dynasm!(self.asm ; .arch aarch64 ; str x1, [x0]);
+            Stmt::SetCell(a, e) => {
+                self.expr(e)?;
+                self.asm.store_word(0, 20, 8 * *a as i64)?;
             }
+            Stmt::Store(addr, value, line) => self.store(addr, value, *line)?,
+            Stmt::StoreByte(b, i, value, line) => self.store_byte(b, i, value, *line)?,
             Stmt::VecInit {
                 slot,
                 offset,
                 words,
-            } => {
-                let start = -8 * (self.slots + self.vec_words) as i64 + 8 * *offset as i64;
-                self.asm.add_offset(0, 29, start)?;
-                if *words <= 8 {
-                    for k in 0..*words {
-                        self.asm.store_word(31, 0, 8 * k as i64)?;
-                    }
-                } else {
-                    let top = self.label();
-                    dynasm!(self.asm ; .arch aarch64 ; mov x16, x0);
-                    self.asm.load_imm64(17, *words as u64)?;
-                    dynasm!(self.asm ; .arch aarch64
-                        ; =>top
-                        ; str xzr, [x16], #8
-                        ; subs x17, x17, #1
-                        ; b.ne =>top
-                    );
-                }
-                dynasm!(self.asm ; .arch aarch64 ; lsr x0, x0, #3);
-                self.asm.store_word(0, 29, slot_offset(*slot))?;
-            }
+            } => self.vec_init(*slot, *offset, *words)?,
             Stmt::If {
                 cond,
                 run_when,
                 then,
                 otherwise,
-            } => {
-                let skip = self.label();
-                self.branch(cond, skip, !run_when)?;
-                self.stmt(then)?;
-                if let Some(o) = otherwise {
-                    let end = self.label();
-                    dynasm!(self.asm ; .arch aarch64 ; b =>end ; =>skip);
-                    self.stmt(o)?;
-                    dynasm!(self.asm ; .arch aarch64 ; =>end);
-                } else {
-                    dynasm!(self.asm ; .arch aarch64 ; =>skip);
-                }
-            }
+            } => self.if_then(cond, *run_when, then, otherwise.as_deref())?,
             Stmt::Loop { test, body } => self.run_loop(test, body)?,
-            Stmt::For {
-                var,
-                limit,
-                from,
-                to,
-                step,
+            Stmt::For(f) => self.for_loop(f)?,
+            Stmt::Switch {
+                value,
+                cases,
+                default,
                 body,
-            } => {
-                self.expr(from)?;
-                self.asm.store_word(0, 29, slot_offset(*var))?;
-                self.expr(to)?;
-                self.asm.store_word(0, 29, slot_offset(*limit))?;
-                let (top, cont, test, exit) =
-                    (self.label(), self.label(), self.label(), self.label());
-                dynasm!(self.asm ; .arch aarch64 ; b =>test ; =>top);
-                self.loops.push(LoopLabels { cont, exit });
-                self.stmt(body)?;
-                self.loops.pop();
-                dynasm!(self.asm ; .arch aarch64 ; =>cont);
-                self.asm.load_word(0, 29, slot_offset(*var))?;
-                let magnitude = step.unsigned_abs();
-                if magnitude < 4096 {
-                    let m = magnitude as u32;
-                    if *step > 0 {
-                        dynasm!(self.asm ; .arch aarch64 ; add x0, x0, m);
-                    } else {
-                        dynasm!(self.asm ; .arch aarch64 ; sub x0, x0, m);
-                    }
-                } else {
-                    self.asm.load_imm64(1, *step as u64)?;
-                    dynasm!(self.asm ; .arch aarch64 ; add x0, x0, x1);
-                }
-                self.asm.store_word(0, 29, slot_offset(*var))?;
-                dynasm!(self.asm ; .arch aarch64 ; =>test);
-                self.asm.load_word(0, 29, slot_offset(*var))?;
-                self.asm.load_word(1, 29, slot_offset(*limit))?;
-                dynasm!(self.asm ; .arch aarch64 ; cmp x0, x1);
-                if *step > 0 {
-                    dynasm!(self.asm ; .arch aarch64 ; b.le =>top);
-                } else {
-                    dynasm!(self.asm ; .arch aarch64 ; b.ge =>top);
-                }
-                dynasm!(self.asm ; .arch aarch64 ; =>exit);
+            } => self.switch(value, cases, *default, body)?,
+            Stmt::Label(id) => {
+                let l = self.labels[*id];
+                dynasm!(self.asm ; .arch aarch64 ; =>l);
+            }
+            Stmt::Goto(id) => self.jump(self.labels[*id]),
+            Stmt::EndCase => {
+                let end = *self
+                    .switches
+                    .last()
+                    .expect("sema puts ENDCASE inside SWITCHON");
+                self.jump(end);
             }
             Stmt::Resultis(e) => {
                 self.expr(e)?;
-                let Some(&end) = self.valofs.last() else {
-                    unreachable!("sema puts RESULTIS inside VALOF")
-                };
-                dynasm!(self.asm ; .arch aarch64 ; b =>end);
+                let end = *self.valofs.last().expect("sema puts RESULTIS inside VALOF");
+                self.jump(end);
             }
-            Stmt::Return(e) => {
-                match e {
-                    Some(e) => self.expr(e)?,
-                    None => dynasm!(self.asm ; .arch aarch64 ; mov x0, xzr),
-                }
-                let ret = self.ret;
-                dynasm!(self.asm ; .arch aarch64 ; b =>ret);
-            }
+            Stmt::Return(e) => self.ret(e.as_ref())?,
             Stmt::Break | Stmt::Continue => {
-                let Some(l) = self.loops.last() else {
-                    unreachable!("sema puts BREAK and LOOP inside loops")
-                };
+                let l = self
+                    .loops
+                    .last()
+                    .expect("sema puts BREAK and LOOP inside loops");
                 let target = if matches!(s, Stmt::Break) {
                     l.exit
                 } else {
                     l.cont
                 };
-                dynasm!(self.asm ; .arch aarch64 ; b =>target);
+                self.jump(target);
             }
             Stmt::Finish => {
+                dynasm!(self.asm ; .arch aarch64 ; mov x0, xzr);
                 self.asm
-                    .call_abs(runtime::rt_finish as extern "C" fn() -> ! as usize);
+                    .call_abs(runtime::rt_exit as extern "C" fn(i64) -> ! as usize);
             }
             Stmt::Call(e) => self.expr(e)?,
             Stmt::Block(body) => {
@@ -322,6 +293,149 @@ impl Gen<'_> {
                 }
             }
         }
+        Ok(())
+    }
+
+    fn jump(&mut self, target: DynamicLabel) {
+        dynasm!(self.asm ; .arch aarch64 ; b =>target);
+    }
+
+    /// `RETURN` (0) or a function's result: to the epilogue.
+    fn ret(&mut self, e: Option<&Expr>) -> R {
+        match e {
+            Some(e) => self.expr(e)?,
+            None => dynasm!(self.asm ; .arch aarch64 ; mov x0, xzr),
+        }
+        self.jump(self.ret);
+        Ok(())
+    }
+
+    fn store(&mut self, addr: &Expr, value: &Expr, line: u32) -> R {
+        if is_leaf(value) && can_load_late(value, addr) {
+            self.expr(addr)?;
+            self.leaf(value, 1)?;
+        } else {
+            self.expr(value)?;
+            self.push();
+            self.expr(addr)?;
+            self.pop(1);
+        }
+        self.check_address(line);
+        dynasm!(self.asm ; .arch aarch64 ; str x1, [x20, x0, lsl #3]);
+        Ok(())
+    }
+
+    fn store_byte(&mut self, b: &Expr, i: &Expr, value: &Expr, line: u32) -> R {
+        self.expr(value)?;
+        self.push();
+        self.operands(b, i)?;
+        self.pop(2);
+        self.byte_offset(line);
+        dynasm!(self.asm ; .arch aarch64 ; strb w2, [x20, x0]);
+        Ok(())
+    }
+
+    fn vec_init(&mut self, slot: usize, offset: usize, words: usize) -> R {
+        let start = 8 * (self.vec_base + offset) as i64;
+        self.asm.add_offset(0, 22, start)?;
+        if words <= 8 {
+            for k in 0..words {
+                self.asm.store_word(31, 0, 8 * k as i64)?;
+            }
+        } else {
+            let top = self.label();
+            dynasm!(self.asm ; .arch aarch64 ; mov x16, x0);
+            self.asm.load_imm64(17, words as u64)?;
+            dynasm!(self.asm ; .arch aarch64
+                ; =>top
+                ; str xzr, [x16], #8
+                ; subs x17, x17, #1
+                ; b.ne =>top
+            );
+        }
+        dynasm!(self.asm ; .arch aarch64 ; sub x0, x0, x20 ; lsr x0, x0, #3);
+        self.asm.store_word(0, 22, slot_offset(slot))
+    }
+
+    fn if_then(&mut self, cond: &Expr, run_when: bool, then: &Stmt, otherwise: Option<&Stmt>) -> R {
+        let skip = self.label();
+        self.branch(cond, skip, !run_when)?;
+        self.stmt(then)?;
+        if let Some(o) = otherwise {
+            let end = self.label();
+            dynasm!(self.asm ; .arch aarch64 ; b =>end ; =>skip);
+            self.stmt(o)?;
+            dynasm!(self.asm ; .arch aarch64 ; =>end);
+        } else {
+            dynasm!(self.asm ; .arch aarch64 ; =>skip);
+        }
+        Ok(())
+    }
+
+    fn for_loop(&mut self, f: &ForLoop) -> R {
+        self.expr(&f.from)?;
+        self.asm.store_word(0, 22, slot_offset(f.var))?;
+        self.expr(&f.to)?;
+        self.asm.store_word(0, 22, slot_offset(f.limit))?;
+        let (top, cont, test, exit) = (self.label(), self.label(), self.label(), self.label());
+        dynasm!(self.asm ; .arch aarch64 ; b =>test ; =>top);
+        self.loops.push(LoopLabels { cont, exit });
+        self.stmt(&f.body)?;
+        self.loops.pop();
+        dynasm!(self.asm ; .arch aarch64 ; =>cont);
+        self.asm.load_word(0, 22, slot_offset(f.var))?;
+        let magnitude = f.step.unsigned_abs();
+        if magnitude < 4096 {
+            let m = magnitude as u32;
+            if f.step > 0 {
+                dynasm!(self.asm ; .arch aarch64 ; add x0, x0, m);
+            } else {
+                dynasm!(self.asm ; .arch aarch64 ; sub x0, x0, m);
+            }
+        } else {
+            self.asm.load_imm64(1, f.step as u64)?;
+            dynasm!(self.asm ; .arch aarch64 ; add x0, x0, x1);
+        }
+        self.asm.store_word(0, 22, slot_offset(f.var))?;
+        dynasm!(self.asm ; .arch aarch64 ; =>test);
+        self.asm.load_word(0, 22, slot_offset(f.var))?;
+        self.asm.load_word(1, 22, slot_offset(f.limit))?;
+        dynasm!(self.asm ; .arch aarch64 ; cmp x0, x1);
+        if f.step > 0 {
+            dynasm!(self.asm ; .arch aarch64 ; b.le =>top);
+        } else {
+            dynasm!(self.asm ; .arch aarch64 ; b.ge =>top);
+        }
+        dynasm!(self.asm ; .arch aarch64 ; =>exit);
+        Ok(())
+    }
+
+    fn switch(
+        &mut self,
+        value: &Expr,
+        cases: &[(i64, usize)],
+        default: Option<usize>,
+        body: &Stmt,
+    ) -> R {
+        self.expr(value)?;
+        for &(k, id) in cases {
+            let target = self.labels[id];
+            if (0..4096).contains(&k) {
+                let k = k as u32;
+                dynasm!(self.asm ; .arch aarch64 ; cmp x0, k);
+            } else {
+                self.asm.load_imm64(1, k as u64)?;
+                dynasm!(self.asm ; .arch aarch64 ; cmp x0, x1);
+            }
+            dynasm!(self.asm ; .arch aarch64 ; b.eq =>target);
+        }
+        let end = self.label();
+        let otherwise = default.map_or(end, |id| self.labels[id]);
+        dynasm!(self.asm ; .arch aarch64 ; b =>otherwise);
+        self.switches.push(end);
+        self.stmt(body)?;
+        self.switches.pop();
+        dynasm!(self.asm ; .arch aarch64 ; =>end);
         Ok(())
     }
 
@@ -429,41 +543,47 @@ impl Gen<'_> {
         }
     }
 
-    /// `x0` := the byte address of the word at word address `addr`.
-    fn byte_address(&mut self, addr: &Expr) -> R {
-        if let Expr::Binary(BinOp::Add, v, i, _) = addr {
-            self.operands(v, i)?;
-            dynasm!(self.asm ; .arch aarch64 ; add x0, x0, x1 ; lsl x0, x0, #3);
-        } else {
-            self.expr(addr)?;
-            dynasm!(self.asm ; .arch aarch64 ; lsl x0, x0, #3);
-        }
-        Ok(())
-    }
-
     /// Evaluates `e` into `x0`.
     fn expr(&mut self, e: &Expr) -> R {
         match e {
-            Expr::Num(_) | Expr::Local(_) | Expr::Str(_) => self.leaf(e, 0)?,
-            Expr::Call(callee, args) => self.call(*callee, args)?,
-            Expr::Valof(body) => {
+            Expr::Num(_) | Expr::Local(_) | Expr::Cell(_) | Expr::LocalAddr(_) => {
+                self.leaf(e, 0)?
+            }
+            Expr::Call {
+                callee,
+                args,
+                at,
+                line,
+            } => self.call(callee, args, *at, *line)?,
+            Expr::Valof(body, line) => {
                 let end = self.label();
                 self.valofs.push(end);
                 self.stmt(body)?;
                 self.valofs.pop();
-                dynasm!(self.asm ; .arch aarch64 ; mov x0, xzr ; =>end);
+                let none = self.cold(*line, Fault::NoResult, 0);
+                dynasm!(self.asm ; .arch aarch64 ; b =>none ; =>end);
             }
             Expr::Neg(x) => {
                 self.expr(x)?;
                 dynasm!(self.asm ; .arch aarch64 ; neg x0, x0);
             }
+            Expr::Abs(x) => {
+                self.expr(x)?;
+                dynasm!(self.asm ; .arch aarch64 ; cmp x0, xzr ; cneg x0, x0, lt);
+            }
             Expr::Not(x) => {
                 self.expr(x)?;
                 dynasm!(self.asm ; .arch aarch64 ; mvn x0, x0);
             }
-            Expr::Load(addr, _) => {
-                self.byte_address(addr)?;
-                dynasm!(self.asm ; .arch aarch64 ; ldr x0, [x0]);
+            Expr::Load(addr, line) => {
+                self.expr(addr)?;
+                self.check_address(*line);
+                dynasm!(self.asm ; .arch aarch64 ; ldr x0, [x20, x0, lsl #3]);
+            }
+            Expr::LoadByte(b, i, line) => {
+                self.operands(b, i)?;
+                self.byte_offset(*line);
+                dynasm!(self.asm ; .arch aarch64 ; ldrb w0, [x20, x0]);
             }
             Expr::Binary(op, l, r, line) => self.binary(*op, l, r, *line)?,
             Expr::AndThen(l, r) | Expr::OrElse(l, r) => {
@@ -528,8 +648,7 @@ impl Gen<'_> {
             BinOp::Sub => dynasm!(self.asm ; .arch aarch64 ; sub x0, x0, x1),
             BinOp::Mul => dynasm!(self.asm ; .arch aarch64 ; mul x0, x0, x1),
             BinOp::Div | BinOp::Mod => {
-                let zero = self.label();
-                self.div_zero.push((zero, line));
+                let zero = self.cold(line, Fault::DivZero, 0);
                 dynasm!(self.asm ; .arch aarch64 ; cbz x1, =>zero);
                 if op == BinOp::Div {
                     dynasm!(self.asm ; .arch aarch64 ; sdiv x0, x0, x1);
@@ -552,56 +671,44 @@ impl Gen<'_> {
             ),
             BinOp::And => dynasm!(self.asm ; .arch aarch64 ; and x0, x0, x1),
             BinOp::Or => dynasm!(self.asm ; .arch aarch64 ; orr x0, x0, x1),
+            BinOp::Xor => dynasm!(self.asm ; .arch aarch64 ; eor x0, x0, x1),
+            BinOp::Eqv => dynasm!(self.asm ; .arch aarch64 ; eon x0, x0, x1),
         }
         Ok(())
     }
 
-    fn call(&mut self, callee: Callee, args: &[Expr]) -> R {
-        let n = args.len();
-        // Bytes of stack the arguments take during the call: none when they load straight into
-        // registers.
-        let mut stack = 0;
-        if n <= 8 && args.iter().all(is_leaf) {
-            for (i, a) in args.iter().enumerate() {
-                self.leaf(a, i as u8)?;
-            }
-        } else {
-            // Push every argument (16 bytes each keeps sp aligned): argument i ends up at
-            // [sp + 16*(n-1-i)]. Then copy those beyond the eighth to the outgoing area
-            // AAPCS64 wants at [sp], and load the first eight into x0..x7.
-            for a in args {
+    fn call(&mut self, callee: &Callee, args: &[Expr], at: usize, line: u32) -> R {
+        let base = 8 * (self.call_base + at) as i64;
+        for (k, a) in args.iter().enumerate() {
+            if is_leaf(a) {
+                self.leaf(a, 0)?;
+            } else {
                 self.expr(a)?;
-                self.push();
             }
-            let area = (8 * n.saturating_sub(8) as i64 + 15) & !15;
-            let pushed = |i: usize| area + 16 * (n - 1 - i) as i64;
-            self.asm.add_offset(31, 31, -area)?;
-            for i in 8..n {
-                self.asm.load_word(16, 31, pushed(i))?;
-                self.asm.store_word(16, 31, 8 * (i as i64 - 8))?;
-            }
-            for i in 0..n.min(8) {
-                self.asm.load_word(i as u8, 31, pushed(i))?;
-            }
-            stack = area + 16 * n as i64;
+            self.asm.store_word(0, 22, base + 8 * k as i64)?;
         }
         match callee {
-            Callee::Func(i) => self.asm.call_indirect(TABLE_REG, i)?,
-            Callee::Builtin(b) => {
-                let target = match b {
-                    Builtin::Writen => runtime::rt_writen as extern "C" fn(i64) -> i64 as usize,
-                    Builtin::Writes => {
-                        runtime::rt_writes as unsafe extern "C" fn(i64) -> i64 as usize
-                    }
-                    Builtin::Wrch => runtime::rt_wrch as extern "C" fn(i64) -> i64 as usize,
-                    Builtin::Newline => runtime::rt_newline as extern "C" fn() -> i64 as usize,
-                };
-                self.asm.call_abs(target);
+            Callee::Func(i) => {
+                self.asm.add_offset(22, 22, base)?;
+                self.asm.call_indirect(TABLE_REG, *i)?;
+            }
+            Callee::Value(f) => {
+                self.expr(f)?;
+                let bad = self.cold(line, Fault::BadCall(0), 0);
+                self.asm.load_imm64(16, FN_BASE as u64)?;
+                dynasm!(self.asm ; .arch aarch64 ; sub x16, x0, x16);
+                self.asm.load_imm64(17, self.ctx.callables as u64)?;
+                dynasm!(self.asm ; .arch aarch64
+                    ; cmp x16, x17
+                    ; b.hs =>bad
+                    ; ldr x16, [x19, x16, lsl #3]
+                );
+                self.asm.add_offset(22, 22, base)?;
+                self.asm.load_imm64(10, u64::from(line))?;
+                dynasm!(self.asm ; .arch aarch64 ; blr x16);
             }
         }
-        if stack != 0 {
-            self.asm.add_offset(31, 31, stack)?;
-        }
+        self.asm.add_offset(22, 22, -base)?;
         Ok(())
     }
 }

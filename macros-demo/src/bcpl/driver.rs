@@ -1,8 +1,9 @@
-//! `macros-demo bcpl [--interp] [--eager] [--listing] [--stats] FILE.b`: the command line.
+//! `macros-demo bcpl [--interp] [--eager] [--listing] [--stats] FILE.b [ARGS...]`: the
+//! command line. `ARGS` are the program's, for `rdargs`.
 //!
 //! stdout carries the program's output and nothing else; listings, statistics and errors go
 //! to stderr. Exit status: 0 when the program ends (or runs `FINISH`), 1 for a source error, a
-//! runtime error or an unreadable file, 2 for a bad command line.
+//! runtime error or an unreadable file, 2 for a bad command line; `stop(n)` exits with n.
 //!
 //! Everything after reading the file runs on a thread with a large stack (the first of
 //! [`STACKS`] the system grants): BCPL recursion is machine recursion in the JIT and Rust
@@ -14,8 +15,9 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use super::diag::SourceError;
-use super::interp::{self, Stop};
+use super::interp;
 use super::jit::{self, Jit};
+use super::memory::{Runtime, Stop};
 use super::runtime::{self, Output};
 use super::{front_end, ir};
 
@@ -24,7 +26,7 @@ use super::{front_end, ir};
 pub const STACKS: [usize; 3] = [4 << 30, 1 << 30, 256 << 20];
 
 const USAGE: &str = "\
-usage: macros-demo bcpl [--interp] [--eager] [--listing] [--stats] FILE.b
+usage: macros-demo bcpl [--interp] [--eager] [--listing] [--stats] FILE.b [ARGS...]
 
 Runs a BCPL program: JIT-compiled to AArch64 one function at a time (by default, each on its
 first call), or with --interp by the tree-walking interpreter. On a host that is not AArch64
@@ -42,12 +44,14 @@ struct Options {
     listing: bool,
     stats: bool,
     file: String,
+    /// The program's arguments, after FILE.
+    args: Vec<String>,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut o = Options::default();
-    let mut file = None;
-    for a in args {
+    let mut rest = args.iter();
+    for a in rest.by_ref() {
         match a.as_str() {
             "--interp" => o.interp = true,
             "--eager" => o.eager = true,
@@ -56,14 +60,13 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             "-h" | "--help" => return Err(String::new()),
             flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`")),
             path => {
-                if file.replace(path.to_string()).is_some() {
-                    return Err("give exactly one FILE".to_string());
-                }
+                o.file = path.to_string();
+                o.args = rest.cloned().collect();
+                return Ok(o);
             }
         }
     }
-    o.file = file.ok_or_else(|| "no FILE given".to_string())?;
-    Ok(o)
+    Err("no FILE given".to_string())
 }
 
 /// Entry point of the `bcpl` subcommand.
@@ -142,7 +145,7 @@ fn run(opts: &Options, src: &[u8]) -> u8 {
     let started = Instant::now();
     let prog = match front_end(src) {
         Ok(p) => p,
-        Err(e) => return source_error(opts, src, &e),
+        Err(errors) => return source_errors(opts, src, &errors),
     };
     let front = started.elapsed();
     if opts.interp {
@@ -154,7 +157,8 @@ fn run(opts: &Options, src: &[u8]) -> u8 {
 
 fn run_interp(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
     let started = Instant::now();
-    let r = interp::run(prog);
+    let mut rt = Runtime::new(prog, opts.args.clone());
+    let r = interp::run(prog, &mut rt);
     let ran = started.elapsed();
     Output::flush();
     if opts.stats {
@@ -165,13 +169,10 @@ fn run_interp(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
         );
     }
     match r {
-        Ok(()) | Err(Stop::Finish) | Err(Stop::Returning(_)) => 0,
-        Err(Stop::DivZero(line)) => {
-            runtime::report_runtime_error(line, "division by zero");
-            1
-        }
-        Err(Stop::BadAddress(line)) => {
-            runtime::report_runtime_error(line, "address outside memory");
+        Ok(()) => 0,
+        Err(Stop::Exit(code) | Stop::Return(code)) => runtime::exit_status(code) as u8,
+        Err(Stop::Fault(line, fault)) => {
+            runtime::report_runtime_error(line, &fault.message());
             1
         }
     }
@@ -202,7 +203,7 @@ fn run_jit(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
     }
     let started = Instant::now();
     #[cfg(target_arch = "aarch64")]
-    jit.run();
+    jit.run(opts.args.clone());
     let ran = started.elapsed();
     Output::flush();
     if opts.stats {
@@ -244,8 +245,10 @@ fn run_jit(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
     run_interp(opts, prog, front)
 }
 
-fn source_error(opts: &Options, src: &[u8], e: &SourceError) -> u8 {
-    eprintln!("{}", e.render(&opts.file, src));
+fn source_errors(opts: &Options, src: &[u8], errors: &[SourceError]) -> u8 {
+    for e in errors {
+        eprintln!("{}", e.render(&opts.file, src));
+    }
     1
 }
 
@@ -271,7 +274,8 @@ mod tests {
         assert!(o.interp && o.stats && !o.listing);
         assert_eq!(o.file, "a.b");
         assert!(parse_args(&s(&["--bogus", "a.b"])).is_err());
-        assert!(parse_args(&s(&["a.b", "c.b"])).is_err());
+        let o = parse_args(&s(&["a.b", "c.b", "--x"])).unwrap();
+        assert_eq!((o.file.as_str(), o.args.len()), ("a.b", 2));
         assert!(parse_args(&s(&[])).is_err());
     }
 

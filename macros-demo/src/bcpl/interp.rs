@@ -1,95 +1,141 @@
 //! The reference back end: a tree-walking interpreter over [`super::ir`].
 //!
 //! It defines what a program means (the JIT must print the same bytes) and is the baseline
-//! the JIT is measured against. Memory is one vector of words, `mem`: string constants at
-//! the bottom, then a stack of frames (each a function's slots followed by its vector area).
-//! An address is an index into `mem`, so `v!i`, `!p` and pointer arithmetic work as in the JIT
-//! (word addresses), and an address outside `mem` is a runtime error rather than undefined
-//! behaviour.
+//! the JIT is measured against. It runs on the same [`Runtime`] as the JIT, with the same
+//! layout of memory ([`super::memory`]): frames, globals, statics and the heap are words of
+//! `rt.mem`, so `@x`, `v!i` and pointer arithmetic work exactly as in the JIT, and an address
+//! outside memory is a located run-time error.
+//!
+//! Jumps (`GOTO`, `SWITCHON`'s dispatch) are executed by *entering* a statement at a label:
+//! `Machine::enter` descends to the label, runs from there, and carries on with whatever
+//! follows it in each enclosing block and loop.
 //!
 //! Recursion in the program is recursion here. The driver runs the interpreter on a thread
 //! with a large stack; the hot functions keep their frames small for the same reason.
 
 use super::arith;
-use super::ir::{BinOp, Builtin, Callee, Expr, Func, LoopTest, Program, Stmt};
-use super::runtime::{pack_string, Output};
+use super::ir::{BinOp, Callee, Expr, ForLoop, LoopTest, Program, Stmt};
+use super::library;
+use super::memory::{Fault, Runtime, Stop, MEM_WORDS, STACK_BASE};
 
-/// Why a run stopped early.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Stop {
-    /// Division or MOD by zero at a line.
-    DivZero(u32),
-    /// A load or store outside memory, at a line.
-    BadAddress(u32),
-    /// `FINISH`.
-    Finish,
-    /// Internal: `RETURN` inside a `VALOF`, unwinding to the call it returns from.
-    Returning(i64),
-}
-
+/// How a command ended.
 enum Flow {
     Normal,
     Break,
     Continue,
+    EndCase,
+    Goto(usize),
     Resultis(i64),
     Return(i64),
 }
 
-/// Runs `prog` from `start`.
-pub fn run(prog: &Program) -> Result<(), Stop> {
+/// Runs `prog` from `start` on `rt`.
+pub fn run(prog: &Program, rt: &mut Runtime) -> Result<(), Stop> {
     let mut m = Machine {
         prog,
-        mem: vec![0],
-        strings: Vec::with_capacity(prog.strings.len()),
-        fp: 0,
-        cur: prog.start,
+        rt,
+        fp: STACK_BASE,
+        vec_base: 0,
+        call_base: 0,
     };
-    for s in &prog.strings {
-        m.strings.push(m.mem.len() as i64);
-        m.mem.extend(pack_string(s).into_iter().map(|w| w as i64));
-    }
-    match m.call(prog.start, &[]) {
-        Ok(_) | Err(Stop::Finish) => Ok(()),
+    match m.call(prog.start, STACK_BASE) {
+        Ok(_) | Err(Stop::Exit(0)) => Ok(()),
         Err(e) => Err(e),
     }
 }
 
-struct Machine<'p> {
+struct Machine<'p, 'r> {
     prog: &'p Program,
-    mem: Vec<i64>,
-    strings: Vec<i64>,
-    /// Index in `mem` of the current frame's slot 0.
+    rt: &'r mut Runtime,
+    /// The current frame's address.
     fp: usize,
-    /// The running function.
-    cur: usize,
+    /// Where the current function's vector area and call area start, from `fp`.
+    vec_base: usize,
+    call_base: usize,
 }
 
-impl Machine<'_> {
-    fn call(&mut self, index: usize, args: &[i64]) -> Result<i64, Stop> {
+impl Machine<'_, '_> {
+    fn call(&mut self, index: usize, frame: usize) -> Result<i64, Stop> {
         let prog = self.prog;
-        let f: &Func = &prog.funcs[index];
-        let (saved_fp, saved_cur) = (self.fp, self.cur);
-        let base = self.mem.len();
-        self.mem.resize(base + f.slots + f.vec_words, 0);
-        self.mem[base..base + args.len()].copy_from_slice(args);
-        self.fp = base;
-        self.cur = index;
-        let r = self.exec(&f.body);
-        self.fp = saved_fp;
-        self.cur = saved_cur;
-        self.mem.truncate(base);
+        let f = &prog.funcs[index];
+        if frame + f.frame_words() > MEM_WORDS {
+            return Err(Stop::Fault(f.line, Fault::StackOverflow));
+        }
+        let saved = (self.fp, self.vec_base, self.call_base);
+        self.fp = frame;
+        self.vec_base = f.slots;
+        self.call_base = f.call_base();
+        let r = self.root(&f.body);
+        (self.fp, self.vec_base, self.call_base) = saved;
         match r {
-            Ok(Flow::Return(v)) | Err(Stop::Returning(v)) => Ok(v),
+            Ok(Flow::Return(v)) | Err(Stop::Return(v)) => Ok(v),
             Ok(_) => Ok(0),
             Err(e) => Err(e),
         }
     }
 
-    fn word(&self, addr: i64, line: u32) -> Result<usize, Stop> {
-        usize::try_from(addr)
-            .ok()
-            .filter(|&a| a < self.mem.len())
-            .ok_or(Stop::BadAddress(line))
+    /// Runs a function body or a VALOF body: the place a GOTO is resolved.
+    fn root(&mut self, body: &Stmt) -> Result<Flow, Stop> {
+        let mut flow = self.exec(body)?;
+        while let Flow::Goto(label) = flow {
+            flow = self.enter(body, label)?.unwrap_or(Flow::Normal);
+        }
+        Ok(flow)
+    }
+
+    /// Runs `s` from label `label` inside it; `None` when the label is not there.
+    fn enter(&mut self, s: &Stmt, label: usize) -> Result<Option<Flow>, Stop> {
+        if !s.has_label(label) {
+            return Ok(None);
+        }
+        Ok(Some(match s {
+            Stmt::Label(_) => Flow::Normal,
+            Stmt::Block(b) => {
+                let Some(i) = b.iter().position(|c| c.has_label(label)) else {
+                    return Ok(None);
+                };
+                match self.enter(&b[i], label)?.unwrap_or(Flow::Normal) {
+                    Flow::Normal => self.block(&b[i + 1..])?,
+                    other => other,
+                }
+            }
+            Stmt::If {
+                then, otherwise, ..
+            } => match self.enter(then, label)? {
+                Some(flow) => flow,
+                None => match otherwise {
+                    Some(o) => self.enter(o, label)?.unwrap_or(Flow::Normal),
+                    None => Flow::Normal,
+                },
+            },
+            Stmt::Loop { test, body } => {
+                let first = self.enter(body, label)?.unwrap_or(Flow::Normal);
+                self.run_loop(test, body, Some(first))?
+            }
+            Stmt::For(f) => {
+                let first = self.enter(&f.body, label)?.unwrap_or(Flow::Normal);
+                self.for_loop(f, Some(first))?
+            }
+            Stmt::Switch { body, .. } => match self.enter(body, label)?.unwrap_or(Flow::Normal) {
+                Flow::EndCase => Flow::Normal,
+                other => other,
+            },
+            _ => Flow::Normal,
+        }))
+    }
+
+    fn block(&mut self, body: &[Stmt]) -> Result<Flow, Stop> {
+        for c in body {
+            match self.exec(c)? {
+                Flow::Normal => {}
+                other => return Ok(other),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn slot(&self, slot: usize) -> usize {
+        self.fp + slot
     }
 
     /// Executes `s`; like [`eval`](Self::eval), only the commands every call passes through
@@ -98,7 +144,8 @@ impl Machine<'_> {
         match s {
             Stmt::Set(slot, e) => {
                 let v = self.eval(e)?;
-                self.mem[self.fp + slot] = v;
+                let a = self.slot(*slot);
+                self.rt.mem[a] = v;
             }
             Stmt::If {
                 cond,
@@ -122,14 +169,7 @@ impl Machine<'_> {
             Stmt::Call(e) => {
                 self.eval(e)?;
             }
-            Stmt::Block(body) => {
-                for c in body {
-                    match self.exec(c)? {
-                        Flow::Normal => {}
-                        other => return Ok(other),
-                    }
-                }
-            }
+            Stmt::Block(body) => return self.block(body),
             _ => return self.exec_other(s),
         }
         Ok(Flow::Normal)
@@ -141,65 +181,80 @@ impl Machine<'_> {
             Stmt::Set(..) | Stmt::If { .. } | Stmt::Return(_) | Stmt::Call(_) | Stmt::Block(_) => {
                 return self.exec(s)
             }
+            Stmt::SetCell(a, e) => {
+                let v = self.eval(e)?;
+                self.rt.mem[*a] = v;
+            }
             Stmt::Store(addr, value, line) => {
                 let v = self.eval(value)?;
                 let a = self.eval(addr)?;
-                let a = self.word(a, *line)?;
-                self.mem[a] = v;
+                self.rt.store(a, v, *line)?;
+            }
+            Stmt::StoreByte(s, i, value, line) => {
+                let v = self.eval(value)?;
+                let s = self.eval(s)?;
+                let i = self.eval(i)?;
+                self.rt.store_byte(s, i, v, *line)?;
             }
             Stmt::VecInit {
                 slot,
                 offset,
                 words,
             } => {
-                let start = self.fp + self.prog.funcs[self.cur].slots + offset;
-                self.mem[start..start + words].fill(0);
-                self.mem[self.fp + slot] = start as i64;
+                let start = self.fp + self.vec_base + offset;
+                self.rt.mem[start..start + words].fill(0);
+                let a = self.slot(*slot);
+                self.rt.mem[a] = start as i64;
             }
-            Stmt::Loop { test, body } => return self.run_loop(test, body),
-            Stmt::For {
-                var,
-                limit,
-                from,
-                to,
-                step,
+            Stmt::Loop { test, body } => return self.run_loop(test, body, None),
+            Stmt::For(f) => return self.for_loop(f, None),
+            Stmt::Switch {
+                value,
+                cases,
+                default,
                 body,
             } => {
-                let v = self.eval(from)?;
-                self.mem[self.fp + var] = v;
-                let l = self.eval(to)?;
-                self.mem[self.fp + limit] = l;
-                loop {
-                    let i = self.mem[self.fp + var];
-                    let go = if *step > 0 { i <= l } else { i >= l };
-                    if !go {
-                        break;
-                    }
-                    match self.exec(body)? {
-                        Flow::Break => break,
-                        Flow::Normal | Flow::Continue => {}
-                        other => return Ok(other),
-                    }
-                    let i = self.mem[self.fp + var];
-                    self.mem[self.fp + var] = i.wrapping_add(*step);
+                let v = self.eval(value)?;
+                let target = cases.iter().find(|c| c.0 == v).map(|c| c.1).or(*default);
+                if let Some(label) = target {
+                    return Ok(match self.enter(body, label)?.unwrap_or(Flow::Normal) {
+                        Flow::EndCase => Flow::Normal,
+                        other => other,
+                    });
                 }
             }
+            Stmt::Label(_) => {}
+            Stmt::Goto(label) => return Ok(Flow::Goto(*label)),
+            Stmt::EndCase => return Ok(Flow::EndCase),
             Stmt::Resultis(e) => return Ok(Flow::Resultis(self.eval(e)?)),
             Stmt::Break => return Ok(Flow::Break),
             Stmt::Continue => return Ok(Flow::Continue),
-            Stmt::Finish => return Err(Stop::Finish),
+            Stmt::Finish => return Err(Stop::Exit(0)),
         }
         Ok(Flow::Normal)
     }
 
-    fn run_loop(&mut self, test: &LoopTest, body: &Stmt) -> Result<Flow, Stop> {
+    /// Runs a loop; `first` is the outcome of a pass already begun at a label inside it.
+    fn run_loop(
+        &mut self,
+        test: &LoopTest,
+        body: &Stmt,
+        first: Option<Flow>,
+    ) -> Result<Flow, Stop> {
+        let mut pending = first;
         loop {
-            if let LoopTest::Before(c, run_when) = test {
-                if (self.eval(c)? != 0) != *run_when {
-                    break;
+            let flow = match pending.take() {
+                Some(flow) => flow,
+                None => {
+                    if let LoopTest::Before(c, run_when) = test {
+                        if (self.eval(c)? != 0) != *run_when {
+                            break;
+                        }
+                    }
+                    self.exec(body)?
                 }
-            }
-            match self.exec(body)? {
+            };
+            match flow {
                 Flow::Break => break,
                 Flow::Normal | Flow::Continue => {}
                 other => return Ok(other),
@@ -213,14 +268,50 @@ impl Machine<'_> {
         Ok(Flow::Normal)
     }
 
+    fn for_loop(&mut self, f: &ForLoop, first: Option<Flow>) -> Result<Flow, Stop> {
+        let (var, limit) = (self.slot(f.var), self.slot(f.limit));
+        let mut pending = first;
+        if pending.is_none() {
+            let v = self.eval(&f.from)?;
+            self.rt.mem[var] = v;
+            let l = self.eval(&f.to)?;
+            self.rt.mem[limit] = l;
+        }
+        loop {
+            let flow = match pending.take() {
+                Some(flow) => flow,
+                None => {
+                    let (i, l) = (self.rt.mem[var], self.rt.mem[limit]);
+                    let go = if f.step > 0 { i <= l } else { i >= l };
+                    if !go {
+                        break;
+                    }
+                    self.exec(&f.body)?
+                }
+            };
+            match flow {
+                Flow::Break => break,
+                Flow::Normal | Flow::Continue => {}
+                other => return Ok(other),
+            }
+            self.rt.mem[var] = self.rt.mem[var].wrapping_add(f.step);
+        }
+        Ok(Flow::Normal)
+    }
+
     /// Evaluates `e`. The common leaves are handled here; everything else is out of line, so
     /// that this function's frame, which every level of BCPL recursion passes through several
     /// times, stays small.
     fn eval(&mut self, e: &Expr) -> Result<i64, Stop> {
         match e {
             Expr::Num(n) => Ok(*n),
-            Expr::Local(s) => Ok(self.mem[self.fp + s]),
-            Expr::Call(callee, args) => self.eval_call(*callee, args),
+            Expr::Local(s) => Ok(self.rt.mem[self.fp + s]),
+            Expr::Call {
+                callee,
+                args,
+                at,
+                line,
+            } => self.eval_call(callee, args, *at, *line),
             Expr::Binary(op, l, r, line) => self.eval_binary(*op, l, r, *line),
             Expr::Cond(c, a, b) => {
                 let arm = if self.eval(c)? != 0 { a } else { b };
@@ -234,26 +325,35 @@ impl Machine<'_> {
     fn eval_binary(&mut self, op: BinOp, l: &Expr, r: &Expr, line: u32) -> Result<i64, Stop> {
         let a = self.eval(l)?;
         let b = self.eval(r)?;
-        arith::binary(op, a, b).ok_or(Stop::DivZero(line))
+        arith::binary(op, a, b).ok_or(Stop::Fault(line, Fault::DivZero))
     }
 
     #[inline(never)]
     fn eval_other(&mut self, e: &Expr) -> Result<i64, Stop> {
         Ok(match e {
-            Expr::Num(_) | Expr::Local(_) | Expr::Call(..) | Expr::Binary(..) | Expr::Cond(..) => {
-                return self.eval(e)
-            }
-            Expr::Str(i) => self.strings[*i],
-            Expr::Valof(body) => match self.exec(body)? {
+            Expr::Num(_)
+            | Expr::Local(_)
+            | Expr::Call { .. }
+            | Expr::Binary(..)
+            | Expr::Cond(..) => return self.eval(e),
+            Expr::Cell(a) => self.rt.mem[*a],
+            Expr::LocalAddr(s) => (self.fp + s) as i64,
+            Expr::Valof(body, line) => match self.root(body)? {
                 Flow::Resultis(v) => v,
-                Flow::Return(v) => return Err(Stop::Returning(v)),
-                _ => 0,
+                Flow::Return(v) => return Err(Stop::Return(v)),
+                _ => return Err(Stop::Fault(*line, Fault::NoResult)),
             },
             Expr::Neg(x) => self.eval(x)?.wrapping_neg(),
+            Expr::Abs(x) => self.eval(x)?.wrapping_abs(),
             Expr::Not(x) => !self.eval(x)?,
             Expr::Load(a, line) => {
                 let a = self.eval(a)?;
-                self.mem[self.word(a, *line)?]
+                self.rt.load(a, *line)?
+            }
+            Expr::LoadByte(s, i, line) => {
+                let s = self.eval(s)?;
+                let i = self.eval(i)?;
+                self.rt.load_byte(s, i, *line)?
             }
             Expr::AndThen(l, r) => match self.eval(l)? {
                 0 => 0,
@@ -278,47 +378,30 @@ impl Machine<'_> {
     }
 
     #[inline(never)]
-    fn eval_call(&mut self, callee: Callee, args: &[Expr]) -> Result<i64, Stop> {
-        let mut values = [0i64; 8];
-        let mut spill = Vec::new();
-        let vals: &mut [i64] = if args.len() <= values.len() {
-            &mut values[..args.len()]
-        } else {
-            spill.resize(args.len(), 0);
-            &mut spill
-        };
-        for (v, a) in vals.iter_mut().zip(args) {
-            *v = self.eval(a)?;
+    fn eval_call(
+        &mut self,
+        callee: &Callee,
+        args: &[Expr],
+        at: usize,
+        line: u32,
+    ) -> Result<i64, Stop> {
+        let base = self.fp + self.call_base + at;
+        for (k, a) in args.iter().enumerate() {
+            let v = self.eval(a)?;
+            self.rt.mem[base + k] = v;
         }
         match callee {
-            Callee::Func(i) => self.call(i, vals),
-            Callee::Builtin(b) => {
-                match b {
-                    Builtin::Writen => Output::number(vals[0]),
-                    Builtin::Wrch => Output::char(vals[0]),
-                    Builtin::Newline => Output::char(i64::from(b'\n')),
-                    Builtin::Writes => {
-                        let text = self.string_at(vals[0])?;
-                        Output::bytes(&text);
-                    }
+            Callee::Func(i) => self.call(*i, base),
+            Callee::Value(f) => {
+                let v = self.eval(f)?;
+                let index = self.rt.callable(v, line)?;
+                let funcs = self.prog.funcs.len();
+                if index < funcs {
+                    self.call(index, base)
+                } else {
+                    library::call(self.rt, index - funcs, base, line)
                 }
-                Ok(0)
             }
         }
-    }
-
-    fn string_at(&self, s: i64) -> Result<Vec<u8>, Stop> {
-        let a = self.word(s, 0)?;
-        let len = (self.mem[a] & 0xFF) as usize;
-        let words = (len + 1).div_ceil(8);
-        if a + words > self.mem.len() {
-            return Err(Stop::BadAddress(0));
-        }
-        Ok(self.mem[a..a + words]
-            .iter()
-            .flat_map(|w| w.to_le_bytes())
-            .skip(1)
-            .take(len)
-            .collect())
     }
 }

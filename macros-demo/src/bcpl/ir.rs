@@ -1,14 +1,15 @@
 //! The checked program that both back ends run: names resolved, every rule already enforced.
 //!
 //! [`super::sema`] produces it from the syntax tree. Locals are numbered slots of their
-//! function's frame, functions are indices into the program's function table, vectors are
-//! word ranges of the frame's vector area, and `VEC` sizes and `FOR` steps are constants. Both
-//! the interpreter and the code generator take it as given that it is well formed: the rules
-//! (scopes, arities, `BREAK` inside a loop, `RESULTIS` inside `VALOF`, ...) are checked once,
-//! in `sema`, and the two back ends cannot disagree about them.
+//! function's frame, globals and statics are word addresses, manifest constants, strings,
+//! tables and function values are numbers, `VEC` sizes and `FOR` steps are constants, and
+//! labels (`name:`, `CASE k:`, `DEFAULT:`) are numbers within their function. Both the
+//! interpreter and the code generator take it as given that it is well formed: the rules are
+//! checked once, in `sema`, and the two back ends cannot disagree about them.
 //!
-//! Values are 64-bit words. An address is a *word* address, as in BCPL: `v!i` is the word at
-//! address `v + i`, so `!(v + 1)` and `v!1` are the same word in both back ends.
+//! Memory is one array of 64-bit words that both back ends lay out the same way
+//! ([`super::memory`]), so an address is a word index and every value a program can see,
+//! addresses included, is the same in both.
 
 pub use super::ast::{BinOp, RelOp};
 
@@ -18,8 +19,9 @@ pub struct Program {
     pub funcs: Vec<Func>,
     /// Index of `start` in `funcs`.
     pub start: usize,
-    /// String constants, by [`Expr::Str`] index: the bytes, without the length.
-    pub strings: Vec<Vec<u8>>,
+    /// The initial contents of memory from address 0: the global vector, then statics,
+    /// tables and strings.
+    pub image: Vec<i64>,
 }
 
 /// One function or routine.
@@ -32,58 +34,68 @@ pub struct Func {
     pub slots: usize,
     /// Words of the vector area (all `VEC`s of the function, each at its own offset).
     pub vec_words: usize,
+    /// Words above the vector area where calls build their callees' frames (see
+    /// [`Expr::Call`]).
+    pub call_words: usize,
+    /// How many labels the body uses ([`Stmt::Label`] numbers are below this).
+    pub labels: usize,
     pub body: Stmt,
     pub line: u32,
 }
 
+/// Words every frame reserves between its vectors and its call area, as Cintcode's frames
+/// hold their links: so that every call, even of a function with no parameters or locals,
+/// uses stack, and runaway recursion ends in a "stack overflow" at the same depth in both back
+/// ends (long before the machine stack or the interpreter's own recursion runs out).
+pub const LINK_WORDS: usize = 3;
+
+impl Func {
+    /// The words of a frame, from its first slot to the end of its call area.
+    pub fn frame_words(&self) -> usize {
+        self.call_base() + self.call_words
+    }
+
+    /// Where, from the frame's start, the call area begins.
+    pub fn call_base(&self) -> usize {
+        self.slots + self.vec_words + LINK_WORDS
+    }
+}
+
 /// What a call calls.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Callee {
-    /// A program function, by index.
+    /// A program function, by index: a direct call.
     Func(usize),
-    Builtin(Builtin),
-}
-
-/// The runtime library.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Builtin {
-    Writen,
-    Writes,
-    Wrch,
-    Newline,
-}
-
-impl Builtin {
-    pub fn lookup(name: &str) -> Option<Builtin> {
-        Some(match name {
-            "writen" => Builtin::Writen,
-            "writes" => Builtin::Writes,
-            "wrch" => Builtin::Wrch,
-            "newline" => Builtin::Newline,
-            _ => return None,
-        })
-    }
-
-    pub fn arity(self) -> usize {
-        match self {
-            Builtin::Newline => 0,
-            _ => 1,
-        }
-    }
+    /// A function value (the program's or the library's), computed.
+    Value(Box<Expr>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
     Num(i64),
     Local(usize),
-    /// The word address of string constant `i` (a length byte, then the bytes, packed).
-    Str(usize),
-    Call(Callee, Vec<Expr>),
-    Valof(Box<Stmt>),
+    /// The word at a fixed address (a global or a static).
+    Cell(usize),
+    /// The address of a local's slot (`@x`).
+    LocalAddr(usize),
+    /// A call. Argument `k` is evaluated and stored at word `at + k` of the call area; the
+    /// callee's frame starts at `at`, so its parameters are those words. Nested calls inside
+    /// argument `k` use the area from `at + k`, so nothing stored is overwritten.
+    Call {
+        callee: Callee,
+        args: Vec<Expr>,
+        at: usize,
+        line: u32,
+    },
+    /// A `VALOF`; the line locates a body that ends without `RESULTIS`.
+    Valof(Box<Stmt>, u32),
     Neg(Box<Expr>),
+    Abs(Box<Expr>),
     Not(Box<Expr>),
     /// The word at a word address; `v!i` is `Load(v + i)`. The line is for error reports.
     Load(Box<Expr>, u32),
+    /// `s%i`: byte `i` of the words from address `s` (bytes little-endian within a word).
+    LoadByte(Box<Expr>, Box<Expr>, u32),
     /// Arithmetic and bitwise operators; the line locates a division by zero.
     Binary(BinOp, Box<Expr>, Box<Expr>, u32),
     /// `l & r` where `l` is a truth value (TRUE or FALSE): `l = 0 -> 0, r`. Same value as the
@@ -103,7 +115,7 @@ impl Expr {
             Expr::Compare(..) => true,
             Expr::Not(e) => e.is_truth_value(),
             Expr::AndThen(_, r) | Expr::OrElse(_, r) => r.is_truth_value(),
-            Expr::Binary(BinOp::And | BinOp::Or, l, r, _) => {
+            Expr::Binary(BinOp::And | BinOp::Or | BinOp::Xor | BinOp::Eqv, l, r, _) => {
                 l.is_truth_value() && r.is_truth_value()
             }
             Expr::Cond(_, a, b) => a.is_truth_value() && b.is_truth_value(),
@@ -123,11 +135,26 @@ pub enum LoopTest {
     Never,
 }
 
+/// `FOR var = from TO to BY step DO body`; `limit` is the hidden slot holding `to`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForLoop {
+    pub var: usize,
+    pub limit: usize,
+    pub from: Expr,
+    pub to: Expr,
+    pub step: i64,
+    pub body: Stmt,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stmt {
     Set(usize, Expr),
+    /// The word at a fixed address := value.
+    SetCell(usize, Expr),
     /// `Store(address, value, line)`: the word at `address` := `value`.
     Store(Expr, Expr, u32),
+    /// `StoreByte(s, i, value, line)`: `s%i := value`.
+    StoreByte(Expr, Expr, Expr, u32),
     /// Zero `words` words at `offset` of the vector area and put their address in `slot`.
     VecInit {
         slot: usize,
@@ -145,14 +172,19 @@ pub enum Stmt {
         test: LoopTest,
         body: Box<Stmt>,
     },
-    For {
-        var: usize,
-        limit: usize,
-        from: Expr,
-        to: Expr,
-        step: i64,
+    For(Box<ForLoop>),
+    /// Jumps to the label of the case equal to `value`, else to `default`, else past `body`.
+    Switch {
+        value: Expr,
+        cases: Vec<(i64, usize)>,
+        default: Option<usize>,
         body: Box<Stmt>,
     },
+    /// A place `Goto` and `Switch` jump to (within the same function and VALOF).
+    Label(usize),
+    Goto(usize),
+    /// Leaves the innermost `Switch`.
+    EndCase,
     Resultis(Expr),
     /// Return from the function: with a value (a function's `= e`) or 0 (`RETURN`).
     Return(Option<Expr>),
@@ -161,4 +193,21 @@ pub enum Stmt {
     Finish,
     Call(Expr),
     Block(Vec<Stmt>),
+}
+
+impl Stmt {
+    /// Whether label `id` is inside `self` (not counting VALOF bodies in expressions, which
+    /// are their own GOTO scopes).
+    pub fn has_label(&self, id: usize) -> bool {
+        match self {
+            Stmt::Label(l) => *l == id,
+            Stmt::If {
+                then, otherwise, ..
+            } => then.has_label(id) || otherwise.as_ref().is_some_and(|o| o.has_label(id)),
+            Stmt::Loop { body, .. } | Stmt::Switch { body, .. } => body.has_label(id),
+            Stmt::For(f) => f.body.has_label(id),
+            Stmt::Block(b) => b.iter().any(|s| s.has_label(id)),
+            _ => false,
+        }
+    }
 }

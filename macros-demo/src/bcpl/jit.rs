@@ -4,15 +4,21 @@
 //! [`CodeBuffer`] of its own in the program's [`CodePool`] (so ten thousand small functions
 //! share pages instead of mapping ten thousand). At first every entry points
 //! at that function's *stub* in a shared stub buffer: `x17` := the function's index (one
-//! `mov` below 65536), `b common`. The common part saves the argument registers, calls [`lazy_compile`] (Rust),
+//! `mov` below 65536), `b common`. The common part saves the argument registers, calls `lazy_compile` (Rust),
 //! which generates the function with [`codegen`], commits it into its own buffer and
 //! points the table entry at it, then restores the arguments and jumps to the fresh code as if
 //! it had been called directly. The next call goes straight through the table. So only
 //! functions that run are compiled, each exactly once, and each commit is independent of the
 //! others. [`Jit::compile_all`] does the same eagerly (the benchmark, `--eager`).
 //!
-//! Running enters through a trampoline that saves `x19`, loads the table base into it (see
-//! [`codegen`]'s register conventions) and calls `start` through the table.
+//! The table's entries after the program's functions are the library routines: each points
+//! at a small stub that passes the routine's number, the callee frame (`x22`, as a word
+//! address) and the line (`x10`) to `lib_call`, which runs [`library::call`] on the
+//! program's [`Runtime`], the same code the interpreter calls.
+//!
+//! Running enters through a trampoline that saves `x19`..`x23`, loads the table base, the
+//! memory's base, size and end, and the first frame into them (see [`codegen`]'s register
+//! conventions) and calls `start` through the table.
 //!
 //! JIT code runs only on AArch64; on other hosts everything up to running works (compiling,
 //! committing, listings), which is what the host benchmark measures.
@@ -25,7 +31,9 @@ use jitkit::{dynasm, Assembler, CallTable, CodeBuffer, CodePool, DynasmApi, Erro
 
 use super::codegen::{self, Context};
 use super::ir::Program;
-use super::runtime::{self, pack_string};
+use super::library;
+use super::memory::{Runtime, Stop};
+use super::runtime;
 
 /// What to report while compiling.
 #[derive(Debug, Clone, Copy, Default)]
@@ -49,8 +57,6 @@ pub struct Jit<'p> {
     pool: CodePool,
     options: Options,
     ctx: Context,
-    /// String constants, packed; the code refers to them by address.
-    _strings: Vec<Box<[u64]>>,
     table: CallTable,
     /// The lazy-compilation stubs (kept alive: the table points into them).
     _stubs: CodeBuffer,
@@ -63,20 +69,17 @@ pub struct Jit<'p> {
 thread_local! {
     /// The `Jit` whose code is running on this thread, for [`lazy_compile`].
     static RUNNING: std::cell::Cell<*const ()> = const { std::cell::Cell::new(std::ptr::null()) };
+    /// The memory and library state of that run, for [`lib_call`].
+    static RUNTIME: std::cell::Cell<*mut Runtime> = const { std::cell::Cell::new(std::ptr::null_mut()) };
 }
 
 impl<'p> Jit<'p> {
     /// Builds the table, the stubs and the trampoline; compiles nothing yet.
     pub fn new(prog: &'p Program, options: Options) -> Result<Self, Error> {
-        let strings: Vec<Box<[u64]>> = prog
-            .strings
-            .iter()
-            .map(|s| pack_string(s).into_boxed_slice())
-            .collect();
-        let ctx = Context {
-            strings: strings.iter().map(|s| s.as_ptr() as u64 / 8).collect(),
-        };
         let n = prog.funcs.len();
+        let ctx = Context {
+            callables: n + library::COUNT,
+        };
         let pool = CodePool::new()?;
         let stubs = CodeBuffer::in_pool(&pool);
         let offsets = {
@@ -85,7 +88,7 @@ impl<'p> Jit<'p> {
             offsets
         };
         let stub_base = stubs.entry().map_or(0, |e| e.as_ptr() as usize);
-        let table = CallTable::new(n, 0);
+        let table = CallTable::new(n + library::COUNT, 0);
         for (i, off) in offsets.into_iter().enumerate() {
             table.set(i, stub_base + off)?;
         }
@@ -96,7 +99,6 @@ impl<'p> Jit<'p> {
             pool,
             options,
             ctx,
-            _strings: strings,
             table,
             _stubs: stubs,
             trampoline,
@@ -155,20 +157,56 @@ impl<'p> Jit<'p> {
         self.stats.borrow().clone()
     }
 
-    /// Runs the program from `start`.
+    /// Runs the program from `start` with `args` for `rdargs`. A run-time error or `stop`
+    /// ends the process from inside the JIT code (see [`runtime`]); returning means `start`
+    /// returned.
     #[cfg(target_arch = "aarch64")]
-    pub fn run(&self) {
+    pub fn run(&self, args: Vec<String>) {
         let entry = self.trampoline.entry();
         let Some(entry) = entry else { return };
+        let mut rt = Box::new(Runtime::new(self.prog, args));
+        let base = rt.mem.as_mut_ptr() as usize;
+        let words = rt.mem.len();
         // SAFETY: the trampoline is AArch64 code following AAPCS64 with the signature
-        // fn(table base) -> word; this CPU is AArch64 (cfg). Everything it reaches stays alive
-        // while `self` is borrowed: the table, the stubs, the compiled buffers (only ever
-        // added) and the string constants.
-        let enter: extern "C" fn(usize) -> i64 = unsafe { entry.as_fn() };
+        // fn(table, memory base, memory words, first frame, memory end) -> word; this CPU is
+        // AArch64 (cfg). Everything it reaches stays alive while `self` is borrowed and `rt`
+        // lives: the table, the stubs, the compiled buffers (only ever added) and the memory,
+        // which the code only touches within its `words` words (every access is checked).
+        let enter: extern "C" fn(usize, usize, usize, usize, usize) -> i64 =
+            unsafe { entry.as_fn() };
         let this = (self as *const Jit<'_>).cast::<()>();
         let previous = RUNNING.with(|r| r.replace(this));
-        enter(self.table.base());
+        let previous_rt = RUNTIME.with(|r| r.replace(&mut *rt as *mut Runtime));
+        enter(
+            self.table.base(),
+            base,
+            words,
+            base + 8 * super::memory::STACK_BASE,
+            base + 8 * words,
+        );
         RUNNING.with(|r| r.set(previous));
+        RUNTIME.with(|r| r.set(previous_rt));
+    }
+}
+
+/// Called by the library stubs: runs routine `id` with its frame at word `frame`, for a call
+/// at `line`. A run-time error or `stop` ends the process (the JIT code cannot unwind).
+extern "C" fn lib_call(id: u64, frame: u64, line: u64) -> i64 {
+    let rt = RUNTIME.with(|r| r.get());
+    // SAFETY: `run` sets RUNTIME to its runtime for the whole time the code runs on this
+    // thread, and the stubs are only reached from that code, which does not touch memory
+    // while this call runs.
+    let Some(rt) = (unsafe { rt.as_mut() }) else {
+        eprintln!("macros-demo bcpl: a library stub ran outside Jit::run");
+        std::process::exit(1)
+    };
+    match library::call(rt, id as usize, frame as usize, line as u32) {
+        Ok(v) => v,
+        Err(Stop::Fault(line, fault)) => {
+            let (kind, value) = fault.code();
+            runtime::rt_fault(kind, value, i64::from(line))
+        }
+        Err(Stop::Exit(code) | Stop::Return(code)) => runtime::rt_exit(code),
     }
 }
 
@@ -195,7 +233,8 @@ extern "C" fn lazy_compile(index: u64) -> u64 {
 }
 
 /// The stubs: `common` (save arguments, call [`lazy_compile`], restore, jump), then for each
-/// function `x17 := index ; b common`. Returns the code and each stub's offset.
+/// function `x17 := index ; b common`, then for each library routine a call of [`lib_call`].
+/// Returns the code and each stub's offset, in call-table order.
 fn stub_code(n: usize) -> Result<(Vec<jitkit::Instruction>, Vec<usize>), Error> {
     let mut asm = Assembler::with_capacity(64 + 12 * n);
     let common = asm.new_dynamic_label();
@@ -219,28 +258,50 @@ fn stub_code(n: usize) -> Result<(Vec<jitkit::Instruction>, Vec<usize>), Error> 
         ; ldp x29, x30, [sp], #80
         ; br x16
     );
-    let mut offsets = Vec::with_capacity(n);
+    let mut offsets = Vec::with_capacity(n + library::COUNT);
     for i in 0..n {
         offsets.push(asm.offset().0);
         asm.load_imm64(17, i as u64)?;
         dynasm!(asm ; .arch aarch64 ; b =>common);
     }
+    for id in 0..library::COUNT {
+        offsets.push(asm.offset().0);
+        dynasm!(asm ; .arch aarch64
+            ; stp x29, x30, [sp, #-16]!
+            ; mov x29, sp
+            ; sub x1, x22, x20
+            ; lsr x1, x1, #3
+            ; mov x2, x10
+        );
+        asm.load_imm64(0, id as u64)?;
+        asm.call_abs(lib_call as extern "C" fn(u64, u64, u64) -> i64 as usize);
+        dynasm!(asm ; .arch aarch64 ; ldp x29, x30, [sp], #16 ; ret);
+    }
     Ok((asm.finish()?.instructions, offsets))
 }
 
-/// `fn(table) -> word`: save x19, x19 := table, call `start` through the table, restore.
+/// `fn(table, base, words, frame, end) -> word`: save x19..x23, load them, call `start`
+/// through the table, restore.
 fn trampoline_code(start: usize) -> Result<Vec<jitkit::Instruction>, Error> {
     let mut asm = Assembler::new();
     dynasm!(asm ; .arch aarch64
-        ; stp x29, x30, [sp, #-32]!
+        ; stp x29, x30, [sp, #-64]!
         ; mov x29, sp
-        ; str x19, [sp, #16]
+        ; stp x19, x20, [sp, #16]
+        ; stp x21, x22, [sp, #32]
+        ; str x23, [sp, #48]
         ; mov x19, x0
+        ; mov x20, x1
+        ; mov x21, x2
+        ; mov x22, x3
+        ; mov x23, x4
     );
     asm.call_indirect(codegen::TABLE_REG, start)?;
     dynasm!(asm ; .arch aarch64
-        ; ldr x19, [sp, #16]
-        ; ldp x29, x30, [sp], #32
+        ; ldp x19, x20, [sp, #16]
+        ; ldp x21, x22, [sp, #32]
+        ; ldr x23, [sp, #48]
+        ; ldp x29, x30, [sp], #64
         ; ret
     );
     Ok(asm.finish()?.instructions)

@@ -62,6 +62,23 @@ pub enum Kw {
     Mod,
     Get,
     Section,
+    Needs,
+    Global,
+    Static,
+    Manifest,
+    Switchon,
+    Into,
+    Case,
+    Default,
+    Endcase,
+    Goto,
+    Table,
+    Xor,
+    Eqv,
+    Not,
+    Abs,
+    /// `OF`, `SLCT`, `::` and other constructs recognised only to be reported.
+    Unsupported(&'static str),
 }
 
 /// Operators and punctuation.
@@ -94,6 +111,15 @@ pub enum Sym {
     Shr,
     Arrow,
     Colon,
+    /// `@` (the address of a variable or cell)
+    At,
+    /// `%` (the byte subscript)
+    Percent,
+    /// `?` (an undefined value)
+    Query,
+    /// `[` and `]`: `v[i]` is `v!i`.
+    LBracket,
+    RBracket,
 }
 
 /// A token with where it starts and whether a line break precedes it.
@@ -102,6 +128,8 @@ pub struct Token {
     pub tok: Tok,
     pub pos: Pos,
     pub newline_before: bool,
+    /// The section tag of `$(tag` or `$)tag`; empty otherwise.
+    pub tag: String,
 }
 
 const KEYWORDS: &[(&str, Kw)] = &[
@@ -136,16 +164,41 @@ const KEYWORDS: &[(&str, Kw)] = &[
     ("REM", Kw::Mod),
     ("GET", Kw::Get),
     ("SECTION", Kw::Section),
+    ("NEEDS", Kw::Needs),
+    ("GLOBAL", Kw::Global),
+    ("STATIC", Kw::Static),
+    ("MANIFEST", Kw::Manifest),
+    ("SWITCHON", Kw::Switchon),
+    ("INTO", Kw::Into),
+    ("CASE", Kw::Case),
+    ("DEFAULT", Kw::Default),
+    ("ENDCASE", Kw::Endcase),
+    ("GOTO", Kw::Goto),
+    ("TABLE", Kw::Table),
+    ("XOR", Kw::Xor),
+    ("NEQV", Kw::Xor),
+    ("EQV", Kw::Eqv),
+    ("NOT", Kw::Not),
+    ("ABS", Kw::Abs),
+    ("OF", Kw::Unsupported("the field selector OF")),
+    ("SLCT", Kw::Unsupported("SLCT field selectors")),
+    ("FLOAT", Kw::Unsupported("floating point (FLOAT)")),
+    ("FIX", Kw::Unsupported("floating point (FIX)")),
 ];
 
-/// Splits `src` into tokens, ending with [`Tok::Eof`].
-pub fn lex(src: &[u8]) -> Result<Vec<Token>, SourceError> {
+/// Most errors one run reports; the rest are dropped.
+pub const MAX_ERRORS: usize = 20;
+
+/// Splits `src` into tokens, ending with [`Tok::Eof`]. A bad character or constant is
+/// reported and skipped, so one pass finds every lexical error (up to [`MAX_ERRORS`]).
+pub fn lex(src: &[u8]) -> (Vec<Token>, Vec<SourceError>) {
     Lexer {
         src,
         i: 0,
         line: 1,
         col: 1,
         newline: true,
+        errors: Vec::new(),
     }
     .run()
 }
@@ -157,6 +210,7 @@ struct Lexer<'s> {
     col: u32,
     /// Whether a line break was passed since the last token.
     newline: bool,
+    errors: Vec<SourceError>,
 }
 
 impl Lexer<'_> {
@@ -184,10 +238,12 @@ impl Lexer<'_> {
         Some(b)
     }
 
-    fn run(mut self) -> Result<Vec<Token>, SourceError> {
+    fn run(mut self) -> (Vec<Token>, Vec<SourceError>) {
         let mut out = Vec::new();
         loop {
-            self.skip_space()?;
+            if let Err(e) = self.skip_space() {
+                self.errors.push(e);
+            }
             let pos = self.pos();
             let newline_before = std::mem::take(&mut self.newline);
             let Some(b) = self.peek(0) else {
@@ -195,22 +251,37 @@ impl Lexer<'_> {
                     tok: Tok::Eof,
                     pos,
                     newline_before: true,
+                    tag: String::new(),
                 });
-                return Ok(out);
+                self.errors.truncate(MAX_ERRORS);
+                return (out, self.errors);
             };
+            let start = self.i;
+            let mut tag = String::new();
             let tok = match b {
-                b'a'..=b'z' | b'A'..=b'Z' => self.word(),
-                b'0'..=b'9' => self.decimal(pos)?,
-                b'#' => self.based(pos)?,
-                b'\'' => self.character(pos)?,
-                b'"' => self.string(pos)?,
-                _ => Tok::Sym(self.symbol(b, pos)?),
+                b'a'..=b'z' | b'A'..=b'Z' => Ok(self.word()),
+                b'0'..=b'9' => self.decimal(pos),
+                b'#' => self.based(pos),
+                b'\'' => self.character(pos),
+                b'"' => self.string(pos),
+                _ => self.symbol(b, pos, &mut tag).map(Tok::Sym),
             };
-            out.push(Token {
-                tok,
-                pos,
-                newline_before,
-            });
+            match tok {
+                Ok(tok) => out.push(Token {
+                    tok,
+                    pos,
+                    newline_before,
+                    tag,
+                }),
+                Err(e) => {
+                    self.errors.push(e);
+                    if self.i == start {
+                        self.bump();
+                    }
+                    // The bad token is dropped; the line break before it still counts.
+                    self.newline |= newline_before;
+                }
+            }
         }
     }
 
@@ -259,18 +330,26 @@ impl Lexer<'_> {
             self.bump();
         }
         let word = &self.src[start..self.i];
-        match KEYWORDS.iter().find(|(k, _)| k.as_bytes() == word) {
+        // Reserved words are all upper case or all lower case; `Let` is a name.
+        let upper = word.to_ascii_uppercase();
+        let one_case = word == upper.as_slice() || word == word.to_ascii_lowercase().as_slice();
+        match KEYWORDS
+            .iter()
+            .find(|(k, _)| one_case && k.as_bytes() == upper.as_slice())
+        {
             Some(&(_, kw)) => Tok::Kw(kw),
             // The bytes are ASCII letters, digits, `_` and `.` only.
             None => Tok::Name(String::from_utf8_lossy(word).into_owned()),
         }
     }
 
-    fn digits(&mut self, pos: Pos, radix: u32, max: u64) -> Result<u64, SourceError> {
+    /// Digits in `radix` (with `_` separators anywhere, `#x_FF` too), wrapping modulo 2^64 as BCPL's
+    /// own compiler does, so `#xFFFFFFFFFFFFFFFF` is -1 and 2^63 is the most negative word.
+    fn digits(&mut self, pos: Pos, radix: u32) -> Result<u64, SourceError> {
         let mut value: u64 = 0;
         let mut any = false;
         while let Some(b) = self.peek(0) {
-            if b == b'_' && any {
+            if b == b'_' {
                 self.bump();
                 continue;
             }
@@ -280,10 +359,8 @@ impl Lexer<'_> {
             self.bump();
             any = true;
             value = value
-                .checked_mul(u64::from(radix))
-                .and_then(|v| v.checked_add(u64::from(d)))
-                .filter(|&v| v <= max)
-                .ok_or_else(|| SourceError::new(pos, "number is too large for a 64-bit word"))?;
+                .wrapping_mul(u64::from(radix))
+                .wrapping_add(u64::from(d));
         }
         if !any {
             return Err(SourceError::new(
@@ -291,9 +368,26 @@ impl Lexer<'_> {
                 "expected digits after the number prefix",
             ));
         }
-        if let Some(b) = self.peek(0).filter(u8::is_ascii_alphanumeric) {
+        if self.peek(0) == Some(b'.') && self.peek(1).is_some_and(|c| c.is_ascii_digit()) {
+            self.bump();
+            while self.peek(0).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                self.bump();
+            }
             return Err(SourceError::new(
-                self.pos(),
+                pos,
+                "not supported: floating-point constants",
+            ));
+        }
+        if let Some(b) = self.peek(0).filter(u8::is_ascii_alphanumeric) {
+            let at = self.pos();
+            while self
+                .peek(0)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
+            {
+                self.bump();
+            }
+            return Err(SourceError::new(
+                at,
                 format!("unexpected `{}` in a number", b as char),
             ));
         }
@@ -301,12 +395,18 @@ impl Lexer<'_> {
     }
 
     fn decimal(&mut self, pos: Pos) -> Result<Tok, SourceError> {
-        // 2^63 is accepted so that `-9223372036854775808` can be written; it wraps to i64::MIN.
-        let v = self.digits(pos, 10, 1 << 63)?;
-        Ok(Tok::Num(v as i64))
+        Ok(Tok::Num(self.digits(pos, 10)? as i64))
     }
 
     fn based(&mut self, pos: Pos) -> Result<Tok, SourceError> {
+        if self.peek(1) == Some(b'(') {
+            self.bump();
+            self.bump();
+            return Err(SourceError::new(
+                pos,
+                "not supported: method application `#(`",
+            ));
+        }
         self.bump();
         let radix = match self.peek(0) {
             Some(b'x' | b'X') => 16,
@@ -323,50 +423,98 @@ impl Lexer<'_> {
         if !matches!(self.peek(0), Some(b'0'..=b'7')) {
             self.bump();
         }
-        let v = self.digits(pos, radix, u64::MAX)?;
+        let v = self.digits(pos, radix)?;
         Ok(Tok::Num(v as i64))
     }
 
-    /// One character of a string or character constant, with `*` escapes decoded.
+    /// One character of a string or character constant, with `*` escapes decoded; `None` at
+    /// the closing quote.
     fn char_in_quotes(&mut self, quote: u8, start: Pos) -> Result<Option<u8>, SourceError> {
         let what = if quote == b'"' {
             "string"
         } else {
             "character constant"
         };
-        match self.peek(0) {
-            None | Some(b'\n') => Err(SourceError::new(start, format!("unterminated {what}"))),
-            Some(b) if b == quote => {
-                self.bump();
-                Ok(None)
-            }
-            Some(b'*') => {
-                let c = match self.peek(1) {
-                    Some(b'n' | b'N') => b'\n',
-                    Some(b't' | b'T') => b'\t',
-                    Some(b's' | b'S') => b' ',
-                    Some(b'b' | b'B') => 8,
-                    Some(b'p' | b'P') => 12,
-                    Some(b'c' | b'C') => b'\r',
-                    Some(b'e' | b'E') => 27,
-                    Some(b'*') => b'*',
-                    Some(b'"') => b'"',
-                    Some(b'\'') => b'\'',
-                    // Not an escape: the star stands for itself ("2 * 3" prints as written).
-                    _ => {
-                        self.bump();
-                        return Ok(Some(b'*'));
-                    }
-                };
-                self.bump();
-                self.bump();
-                Ok(Some(c))
-            }
-            Some(b) => {
-                self.bump();
-                Ok(Some(b))
+        loop {
+            match self.peek(0) {
+                None | Some(b'\n') => {
+                    return Err(SourceError::new(start, format!("unterminated {what}")))
+                }
+                Some(b) if b == quote => {
+                    self.bump();
+                    return Ok(None);
+                }
+                Some(b'*') => {
+                    let c = match self.peek(1) {
+                        Some(b'n' | b'N') => b'\n',
+                        Some(b't' | b'T') => b'\t',
+                        Some(b's' | b'S') => b' ',
+                        Some(b'b' | b'B') => 8,
+                        Some(b'p' | b'P') => 12,
+                        Some(b'c' | b'C') => b'\r',
+                        Some(b'e' | b'E') => 27,
+                        Some(b'*') => b'*',
+                        Some(b'"') => b'"',
+                        Some(b'\'') => b'\'',
+                        Some(b'x' | b'X') => return self.escape_digits(2, 16, 2).map(Some),
+                        Some(b'0'..=b'7') => return self.escape_digits(1, 8, 3).map(Some),
+                        // `*`, white space with a line break, `*`: the string goes on after
+                        // the second star.
+                        Some(b' ' | b'\t' | b'\n' | b'\r')
+                            if self.src[self.i + 1..]
+                                .iter()
+                                .take_while(|c| c.is_ascii_whitespace())
+                                .any(|&c| c == b'\n') =>
+                        {
+                            self.bump();
+                            while matches!(self.peek(0), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                                self.bump();
+                            }
+                            if self.peek(0) == Some(b'*') {
+                                self.bump();
+                                continue;
+                            }
+                            return Err(SourceError::new(
+                                self.pos(),
+                                "expected `*` to resume the string after the line break",
+                            ));
+                        }
+                        // Not an escape: the star stands for itself ("2 * 3" prints as written).
+                        _ => {
+                            self.bump();
+                            return Ok(Some(b'*'));
+                        }
+                    };
+                    self.bump();
+                    self.bump();
+                    return Ok(Some(c));
+                }
+                Some(b) => {
+                    self.bump();
+                    return Ok(Some(b));
+                }
             }
         }
+    }
+
+    /// `*xHH` or `*ddd`: skips the `skip` bytes of the escape's start (star and letter), then
+    /// reads `count` digits in `radix`.
+    fn escape_digits(&mut self, skip: usize, radix: u32, count: usize) -> Result<u8, SourceError> {
+        let at = self.pos();
+        for _ in 0..skip {
+            self.bump();
+        }
+        let mut v: u32 = 0;
+        for _ in 0..count {
+            match self.peek(0).and_then(|b| (b as char).to_digit(radix)) {
+                Some(d) => {
+                    v = v * radix + d;
+                    self.bump();
+                }
+                None => return Err(SourceError::new(at, "bad numeric escape in a constant")),
+            }
+        }
+        Ok(v as u8)
     }
 
     fn character(&mut self, pos: Pos) -> Result<Tok, SourceError> {
@@ -375,6 +523,10 @@ impl Lexer<'_> {
             return Err(SourceError::new(pos, "empty character constant"));
         };
         if self.char_in_quotes(b'\'', pos)?.is_some() {
+            while !matches!(self.peek(0), None | Some(b'\n' | b'\'')) {
+                self.bump();
+            }
+            self.bump();
             return Err(SourceError::new(
                 pos,
                 "a character constant holds one character (or one escape such as *n)",
@@ -399,10 +551,21 @@ impl Lexer<'_> {
     }
 
     /// The operator or punctuation that starts with `b`, the byte at the current position.
-    fn symbol(&mut self, b: u8, pos: Pos) -> Result<Sym, SourceError> {
+    /// A section bracket's tag goes to `tag`.
+    fn symbol(&mut self, b: u8, pos: Pos, tag: &mut String) -> Result<Sym, SourceError> {
         let (sym, len) = match (b, self.peek(1)) {
             (b'$', Some(b'(')) => (Sym::LBlock, 2),
             (b'$', Some(b')')) => (Sym::RBlock, 2),
+            (b'$', Some(b'<' | b'>' | b'$')) => {
+                self.bump();
+                self.bump();
+                return Err(SourceError::new(
+                    pos,
+                    "not supported: conditional compilation ($<tag, $>tag, $$tag)",
+                ));
+            }
+            (b'[', _) => (Sym::LBracket, 1),
+            (b']', _) => (Sym::RBracket, 1),
             (b'{', _) => (Sym::LBlock, 1),
             (b'}', _) => (Sym::RBlock, 1),
             (b'(', _) => (Sym::LParen, 1),
@@ -410,6 +573,14 @@ impl Lexer<'_> {
             (b',', _) => (Sym::Comma, 1),
             (b';', _) => (Sym::Semi, 1),
             (b':', Some(b'=')) => (Sym::Assign, 2),
+            (b':', Some(b':')) => {
+                self.bump();
+                self.bump();
+                return Err(SourceError::new(
+                    pos,
+                    "not supported: the field selector `::`",
+                ));
+            }
             (b':', _) => (Sym::Colon, 1),
             (b'+', _) => (Sym::Plus, 1),
             (b'-', Some(b'>')) => (Sym::Arrow, 2),
@@ -417,6 +588,9 @@ impl Lexer<'_> {
             (b'*', _) => (Sym::Star, 1),
             (b'/', _) => (Sym::Slash, 1),
             (b'!', _) => (Sym::Bang, 1),
+            (b'@', _) => (Sym::At, 1),
+            (b'%', _) => (Sym::Percent, 1),
+            (b'?', _) => (Sym::Query, 1),
             (b'~' | b'\\', Some(b'=')) => (Sym::Ne, 2),
             (b'~' | b'\\', _) => (Sym::Tilde, 1),
             (b'&', _) => (Sym::Amp, 1),
@@ -440,6 +614,15 @@ impl Lexer<'_> {
         for _ in 0..len {
             self.bump();
         }
+        if b == b'$' {
+            while let Some(c) = self
+                .peek(0)
+                .filter(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'.')
+            {
+                tag.push(c as char);
+                self.bump();
+            }
+        }
         Ok(sym)
     }
 }
@@ -449,11 +632,9 @@ mod tests {
     use super::*;
 
     fn toks(s: &str) -> Vec<Tok> {
-        lex(s.as_bytes())
-            .unwrap()
-            .into_iter()
-            .map(|t| t.tok)
-            .collect()
+        let (t, errors) = lex(s.as_bytes());
+        assert!(errors.is_empty(), "{errors:?}");
+        t.into_iter().map(|t| t.tok).collect()
     }
 
     #[test]
@@ -476,14 +657,14 @@ mod tests {
             Tok::Str(b"a\nb\t*c\"".to_vec())
         );
         assert_eq!(
-            toks(r#""2 * 3 *x* .""#)[0],
-            Tok::Str(b"2 * 3 *x* .".to_vec())
+            toks(r#""2 * 3 *q* .""#)[0],
+            Tok::Str(b"2 * 3 *q* .".to_vec())
         );
     }
 
     #[test]
     fn newline_bit_and_positions() {
-        let t = lex(b"x := 1 // c\n  /* a\n b */ y").unwrap();
+        let t = lex(b"x := 1 // c\n  /* a\n b */ y").0;
         assert_eq!(t[3].tok, Tok::Name("y".into()));
         assert!(t[3].newline_before);
         assert!(!t[1].newline_before);
@@ -491,12 +672,22 @@ mod tests {
     }
 
     #[test]
-    fn bad_input_is_located() {
-        let e = lex(b"x\n  @").unwrap_err();
-        assert_eq!((e.pos.line, e.pos.col), (2, 3));
-        assert!(lex(b"\"abc").is_err());
-        assert!(lex(b"/* never closed").is_err());
-        assert!(lex(b"99999999999999999999").is_err());
-        assert!(lex(b"'ab'").is_err());
+    fn every_bad_token_is_reported_and_skipped() {
+        let (t, e) = lex(b"x\n  `\n 'ab' \"abc");
+        assert_eq!((e[0].pos.line, e[0].pos.col), (2, 3));
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert_eq!(t[0].tok, Tok::Name("x".into()));
+        assert!(!lex(b"/* never closed").1.is_empty());
+    }
+
+    #[test]
+    fn keywords_in_either_case_and_wrapping_literals() {
+        assert_eq!(
+            toks("let LET Let")[..3],
+            [Tok::Kw(Kw::Let), Tok::Kw(Kw::Let), Tok::Name("Let".into())]
+        );
+        assert_eq!(toks("18446744073709551617")[0], Tok::Num(1));
+        assert_eq!(toks("#b1010_1010")[0], Tok::Num(170));
+        assert_eq!(toks("'*x41' '*101'")[..2], [Tok::Num(65), Tok::Num(65)]);
     }
 }

@@ -15,22 +15,25 @@
 //! - [`interp`]: the tree-walking interpreter: the meaning of a program, and the baseline.
 //! - [`codegen`]: one function to instructions through [`jitkit::Assembler`], AAPCS64.
 //! - [`jit`]: function table, lazy-compilation stubs, one commit per function, running.
-//! - [`runtime`]: output and the routines JIT code calls (`writen`, `writes`, `wrch`, ...).
+//! - [`memory`], [`library`]: the words both back ends run on and `libhdr`'s routines,
+//!   written once for both.
+//! - [`runtime`]: output, error reports, and the exits JIT code calls.
 //! - [`arith`]: what the operators mean, shared by the interpreter and constant folding.
 //! - [`driver`]: the command line.
 //!
 //! ## The dialect
-//! Words are 64-bit and signed; everything is a word. A program is `LET f(a, ...) = e` and
-//! `LET r(a, ...) BE c` declarations (also joined with `AND`), in any order; it runs
-//! `start()`. `GET "..."` and `SECTION "..."` lines are ignored. Commands: `LET` (several
-//! names at once, `VEC n` for n+1 zeroed words), `:=` (also `v!i :=`, `!p :=`, and
-//! `a, b := x, y`), `IF`/`UNLESS ... DO`, `TEST ... THEN ... ELSE`, `WHILE`/`UNTIL ... DO`,
-//! `c REPEAT`/`REPEATWHILE e`/`REPEATUNTIL e`, `FOR i = a TO b BY k DO` (k constant),
-//! `RESULTIS`, `RETURN`, `BREAK`, `LOOP`, `FINISH`, calls, and `$( ... $)` or `{ ... }` blocks;
-//! a `;` or a line break ends a command. Expressions: numbers (`#x` hex, `#b`, `#o`/`#`
-//! octal), `'c'`, strings, `TRUE`/`FALSE`, calls, `VALOF`, and the operators listed in
-//! [`parser`] with BCPL's precedence; [`arith`] says what they compute. `writen`, `writes`,
-//! `wrch` and `newline` are the runtime; `*n`, `*t`, `*s`, `**`, `*"` are string escapes.
+//! BCPL as Martin Richards' Cintcode system defines it, with 64-bit words: `GET "libhdr"`
+//! (built in), `SECTION`, `NEEDS`; `LET`/`AND` functions and routines (also nested in
+//! blocks), `GLOBAL`, `STATIC` and `MANIFEST` declarations; simultaneous `LET a, b = 1, 2`;
+//! `$( $)` (with section tags) and `{ }`; reserved words in upper or lower case; `@`, `!`,
+//! `%`, `TABLE`, `?`; `SWITCHON`/`CASE`/`DEFAULT`/`ENDCASE`; `GOTO` and labels; `XOR`,
+//! `EQV`, `NEQV`, `NOT`, `ABS`, `->`; numbers in every base with `_`; character escapes;
+//! function values and calls with fewer or more arguments than declared. [`library`] is
+//! `libhdr`'s library (`writef` and the rest), [`memory`] the machine both back ends share.
+//!
+//! Not supported, each reported by name: floating point, field selectors (`OF`, `::`,
+//! `SLCT`), conditional compilation, GOTO of a computed value or out of a VALOF, and
+//! coroutines and files in the library.
 
 pub mod arith;
 pub mod ast;
@@ -41,15 +44,27 @@ pub mod interp;
 pub mod ir;
 pub mod jit;
 pub mod lexer;
+pub mod library;
+pub mod memory;
 pub mod parser;
 pub mod runtime;
 pub mod sema;
 
 pub use driver::main;
 
-/// Source bytes to a checked program: lex, parse, check.
-pub fn front_end(src: &[u8]) -> Result<ir::Program, diag::SourceError> {
-    let tokens = lexer::lex(src)?;
-    let ast = parser::parse(&tokens)?;
-    sema::check(&ast)
+/// Source bytes to a checked program: lex, parse, check. Every error found (up to
+/// [`lexer::MAX_ERRORS`]), in source order.
+pub fn front_end(src: &[u8]) -> Result<ir::Program, Vec<diag::SourceError>> {
+    let (tokens, mut errors) = lexer::lex(src);
+    match parser::parse(&tokens) {
+        Ok(ast) if errors.is_empty() => sema::check(&ast),
+        Ok(_) => Err(errors),
+        Err(more) => {
+            errors.extend(more);
+            errors.sort_by_key(|e| (e.pos.line, e.pos.col));
+            errors.dedup_by_key(|e| e.pos);
+            errors.truncate(lexer::MAX_ERRORS);
+            Err(errors)
+        }
+    }
 }

@@ -1,38 +1,53 @@
-//! Tokens to the syntax tree: recursive descent with BCPL's precedence.
+//! Tokens to the syntax tree: recursive descent with the precedence of Richards' compiler.
 //!
-//! Expressions, loosest first: `->` (right associative), `|`, `&`, prefix `~`, relations
-//! (chains such as `a < b < c` allowed), `<<` `>>`, `+` `-`, `*` `/` `MOD`, prefix `-` `+` `!`,
-//! and tightest the infix `v!i`. Prefix `~` takes a whole relation as its operand, as in BCPL:
-//! `~a = b` is `~(a = b)`.
+//! Expressions, tightest first: calls `f(...)`; the infix `v!i` and `s%i`; prefix `!` `@`;
+//! `*` `/` `MOD`; `+` `-` (and prefix `+` `-` `ABS`); relations (chains such as `a < b < c`)
+//! and the shifts `<<` `>>` at one level; prefix `~`/`NOT`; `&`; `|`; `EQV` `XOR`/`NEQV`;
+//! and loosest the right-associative `c -> a, b`. Prefix `~` takes a whole relation: `~a = b`
+//! is `~(a = b)`.
 //!
-//! Commands end at `;` or at a line break. A line break ends an expression only where the next
-//! line cannot continue it, which for an infix operator means `!` alone: `!p := 1` at the start
-//! of a line is a new command.
+//! Commands end at `;` or at a line break, and so does an expression: an infix operator at the
+//! start of a line begins a new command (`!p := 1`), as in BCPL's own compiler.
+//!
+//! Errors do not stop the parse: the parser records the error, skips to the next line or `;`
+//! that can start a command (or the next top-level declaration), and goes on, so one run
+//! reports every error up to [`MAX_ERRORS`].
 //!
 //! Nesting is bounded ([`MAX_DEPTH`]): the tree is walked recursively later (and dropped
 //! recursively), so a pathological input gets a located error instead of a stack overflow.
 
 use super::ast::*;
 use super::diag::{Pos, SourceError};
-use super::lexer::{Kw, Sym, Tok, Token};
+use super::lexer::{Kw, Sym, Tok, Token, MAX_ERRORS};
 
 /// How deeply expressions and commands may nest (operands of one operator chain count too).
 pub const MAX_DEPTH: usize = 1000;
 
-/// Parses a whole program.
-pub fn parse(tokens: &[Token]) -> Result<Program, SourceError> {
+/// Parses a whole program, or returns every error found (at most [`MAX_ERRORS`]).
+pub fn parse(tokens: &[Token]) -> Result<Program, Vec<SourceError>> {
     let mut p = Parser {
         toks: tokens,
         i: 0,
         depth: 0,
+        errors: Vec::new(),
+        tags: Vec::new(),
     };
-    p.program()
+    let prog = p.program();
+    if p.errors.is_empty() {
+        Ok(prog)
+    } else {
+        p.errors.truncate(MAX_ERRORS);
+        Err(p.errors)
+    }
 }
 
 struct Parser<'t> {
     toks: &'t [Token],
     i: usize,
     depth: usize,
+    errors: Vec<SourceError>,
+    /// Tags of the open section brackets, innermost last.
+    tags: Vec<String>,
 }
 
 type R<T> = Result<T, SourceError>;
@@ -42,6 +57,7 @@ fn describe(t: &Tok) -> String {
         Tok::Name(n) => format!("name `{n}`"),
         Tok::Num(n) => format!("number {n}"),
         Tok::Str(_) => "a string".to_string(),
+        Tok::Kw(Kw::Unsupported(what)) => what.to_string(),
         Tok::Kw(k) => format!("`{}`", format!("{k:?}").to_uppercase()),
         Tok::Sym(s) => format!("`{}`", sym_text(*s)),
         Tok::Eof => "the end of the file".to_string(),
@@ -75,7 +91,43 @@ fn sym_text(s: Sym) -> &'static str {
         Sym::Shr => ">>",
         Sym::Arrow => "->",
         Sym::Colon => ":",
+        Sym::At => "@",
+        Sym::Percent => "%",
+        Sym::Query => "?",
+        Sym::LBracket => "[",
+        Sym::RBracket => "]",
     }
+}
+
+fn relop(t: &Tok) -> Option<RelOp> {
+    Some(match t {
+        Tok::Sym(Sym::Eq) => RelOp::Eq,
+        Tok::Sym(Sym::Ne) => RelOp::Ne,
+        Tok::Sym(Sym::Lt) => RelOp::Lt,
+        Tok::Sym(Sym::Le) => RelOp::Le,
+        Tok::Sym(Sym::Gt) => RelOp::Gt,
+        Tok::Sym(Sym::Ge) => RelOp::Ge,
+        _ => return None,
+    })
+}
+
+/// Builds the node of an infix operator from its operands.
+type Infix = fn(Box<Expr>, Box<Expr>) -> ExprKind;
+
+/// An infix operator's precedence (higher binds tighter) and meaning.
+fn infix(t: &Tok) -> Option<(u8, BinOp)> {
+    Some(match t {
+        Tok::Sym(Sym::Star) => (6, BinOp::Mul),
+        Tok::Sym(Sym::Slash) => (6, BinOp::Div),
+        Tok::Kw(Kw::Mod) => (6, BinOp::Mod),
+        Tok::Sym(Sym::Plus) => (5, BinOp::Add),
+        Tok::Sym(Sym::Minus) => (5, BinOp::Sub),
+        Tok::Sym(Sym::Amp) => (3, BinOp::And),
+        Tok::Sym(Sym::Bar) => (2, BinOp::Or),
+        Tok::Kw(Kw::Xor) => (1, BinOp::Xor),
+        Tok::Kw(Kw::Eqv) => (1, BinOp::Eqv),
+        _ => return None,
+    })
 }
 
 impl<'t> Parser<'t> {
@@ -125,10 +177,11 @@ impl<'t> Parser<'t> {
     }
 
     fn error<T>(&self, what: &str) -> R<T> {
-        Err(SourceError::new(
-            self.pos(),
-            format!("expected {what}, found {}", describe(self.peek())),
-        ))
+        let message = match self.peek() {
+            Tok::Kw(Kw::Unsupported(construct)) => format!("not supported: {construct}"),
+            other => format!("expected {what}, found {}", describe(other)),
+        };
+        Err(SourceError::new(self.pos(), message))
     }
 
     fn expect_sym(&mut self, s: Sym) -> R<()> {
@@ -174,72 +227,281 @@ impl<'t> Parser<'t> {
         Ok(())
     }
 
-    fn program(&mut self) -> R<Program> {
-        let mut decls = Vec::new();
+    /// Records `e`; whether parsing should go on.
+    fn record(&mut self, e: SourceError) -> bool {
+        let fatal = e.message.contains("too deep");
+        self.errors.push(e);
+        !fatal && self.errors.len() < MAX_ERRORS
+    }
+
+    /// After an error inside a block: skips to where the next command can start (a `;`, a
+    /// line break, or the block's end), leaving that token unread.
+    fn skip_command(&mut self) {
+        let start = self.i;
         loop {
-            match self.peek() {
-                Tok::Eof => return Ok(Program { decls }),
+            let t = self.tok();
+            match t.tok {
+                Tok::Eof | Tok::Sym(Sym::RBlock) => return,
                 Tok::Sym(Sym::Semi) => {
                     self.advance();
+                    return;
                 }
-                Tok::Kw(Kw::Get | Kw::Section) => {
+                _ if t.newline_before && self.i > start => return,
+                _ => {
                     self.advance();
-                    match self.peek() {
-                        Tok::Str(_) => {
-                            self.advance();
-                        }
-                        _ => return self.error("a string naming the header"),
-                    }
                 }
-                Tok::Kw(Kw::Let) => {
-                    self.advance();
-                    decls.push(self.decl()?);
-                    while self.eat_kw(Kw::And) {
-                        decls.push(self.decl()?);
-                    }
-                }
-                _ => return self.error("`LET` starting a function or routine declaration"),
             }
         }
     }
 
-    fn decl(&mut self) -> R<Decl> {
-        let (name, pos) = self.name()?;
-        self.expect_sym(Sym::LParen)?;
-        let params = self.list(Self::name)?;
-        let body = if self.eat_sym(Sym::Eq) {
-            Body::Function(self.expr()?)
-        } else if self.eat_kw(Kw::Be) {
-            Body::Routine(self.command()?)
-        } else {
-            return self.error("`=` (a function) or `BE` (a routine)");
-        };
-        Ok(Decl {
-            name,
-            pos,
-            params,
-            body,
-        })
+    /// After an error in a top-level declaration: skips to the next declaration keyword at the
+    /// start of a line.
+    fn skip_decl(&mut self) {
+        self.advance();
+        loop {
+            let t = self.tok();
+            let starts = matches!(
+                t.tok,
+                Tok::Kw(
+                    Kw::Let
+                        | Kw::Global
+                        | Kw::Static
+                        | Kw::Manifest
+                        | Kw::Get
+                        | Kw::Section
+                        | Kw::Needs
+                        | Kw::And
+                )
+            );
+            if t.tok == Tok::Eof || (starts && t.newline_before) {
+                return;
+            }
+            self.advance();
+        }
     }
 
-    /// `$( c; c ... $)` or `{ ... }`: commands separated by `;` or line breaks.
+    fn program(&mut self) -> Program {
+        let mut decls = Vec::new();
+        loop {
+            let r = match self.peek() {
+                Tok::Eof => return Program { decls },
+                Tok::Sym(Sym::Semi) => {
+                    self.advance();
+                    continue;
+                }
+                Tok::Kw(Kw::Get | Kw::Section | Kw::Needs) => {
+                    self.advance();
+                    match self.peek() {
+                        Tok::Str(_) => {
+                            self.advance();
+                            Ok(())
+                        }
+                        _ => self.error("a string naming the header or section"),
+                    }
+                }
+                Tok::Kw(Kw::Let | Kw::Global | Kw::Static | Kw::Manifest) => {
+                    self.declaration().map(|d| decls.push(d))
+                }
+                _ => self.error("a declaration: `LET`, `GLOBAL`, `STATIC` or `MANIFEST`"),
+            };
+            if let Err(e) = r {
+                if !self.record(e) {
+                    return Program { decls };
+                }
+                self.skip_decl();
+            }
+        }
+    }
+
+    /// `LET ... AND ...`, `GLOBAL {...}`, `STATIC {...}` or `MANIFEST {...}`.
+    fn declaration(&mut self) -> R<Decl> {
+        let kw = self.advance().tok.clone();
+        match kw {
+            Tok::Kw(Kw::Let) => {
+                let mut items = vec![self.let_item()?];
+                while self.eat_kw(Kw::And) {
+                    items.push(self.let_item()?);
+                }
+                Ok(Decl::Let(items))
+            }
+            Tok::Kw(Kw::Global) => Ok(Decl::Global(self.entries(Sym::Colon)?)),
+            Tok::Kw(Kw::Static) => Ok(Decl::Static(self.entries(Sym::Eq)?)),
+            _ => Ok(Decl::Manifest(self.entries(Sym::Eq)?)),
+        }
+    }
+
+    /// `{ name [sep k] ; ... }`, `sep` being `:` or `=` (either is accepted).
+    fn entries(&mut self, _sep: Sym) -> R<Vec<Entry>> {
+        self.expect_sym(Sym::LBlock)?;
+        let mut out = Vec::new();
+        loop {
+            while self.eat_sym(Sym::Semi) || self.eat_sym(Sym::Comma) {}
+            if self.eat_sym(Sym::RBlock) {
+                return Ok(out);
+            }
+            let (name, pos) = self.name()?;
+            let value = if self.eat_sym(Sym::Colon) || self.eat_sym(Sym::Eq) {
+                Some(self.expr()?)
+            } else {
+                None
+            };
+            out.push(Entry { name, pos, value });
+            let t = self.tok();
+            if !(matches!(t.tok, Tok::Sym(Sym::Semi | Sym::Comma | Sym::RBlock))
+                || t.newline_before)
+            {
+                return self.error("`;` or a line break between declarations");
+            }
+        }
+    }
+
+    /// `f(params) = e`, `r(params) BE c`, or `a, b = x, VEC n`.
+    fn let_item(&mut self) -> R<LetItem> {
+        let (name, pos) = self.name()?;
+        if self.eat_sym(Sym::LParen) {
+            let params = self.list(Self::name)?;
+            let body = if self.eat_sym(Sym::Eq) {
+                Body::Function(self.expr()?)
+            } else if self.eat_kw(Kw::Be) {
+                Body::Routine(*self.arm()?)
+            } else {
+                return self.error("`=` (a function) or `BE` (a routine)");
+            };
+            return Ok(LetItem::Func(Box::new(FnDef {
+                name,
+                pos,
+                params,
+                body,
+            })));
+        }
+        let mut names = vec![name];
+        while self.eat_sym(Sym::Comma) {
+            names.push(self.name()?.0);
+        }
+        self.expect_sym(Sym::Eq)?;
+        let mut out = Vec::with_capacity(names.len());
+        for (k, name) in names.into_iter().enumerate() {
+            if k > 0 {
+                self.expect_sym(Sym::Comma)?;
+            }
+            let init = if self.eat_kw(Kw::Vec) {
+                Init::Vec(self.expr()?)
+            } else {
+                Init::Value(self.expr()?)
+            };
+            out.push((name, init));
+        }
+        Ok(LetItem::Vars(out, pos))
+    }
+
+    /// `$( c; c ... $)` or `{ ... }`: commands separated by `;` or line breaks. A tagged
+    /// `$)tag` also closes the inner sections still open.
     fn block(&mut self) -> R<Stmt> {
         let pos = self.pos();
+        let tag = self.tok().tag.clone();
         self.expect_sym(Sym::LBlock)?;
+        self.tags.push(tag);
+        let r = self.block_body(pos);
+        self.tags.pop();
+        r
+    }
+
+    fn block_body(&mut self, pos: Pos) -> R<Stmt> {
         let mut body = Vec::new();
         loop {
             while self.eat_sym(Sym::Semi) {}
-            if self.eat_sym(Sym::RBlock) {
+            let t = self.tok();
+            if t.tok == Tok::Sym(Sym::RBlock) {
+                let mine = self.tags.last().map(String::as_str).unwrap_or("");
+                if t.tag.is_empty() || t.tag == mine {
+                    self.advance();
+                } else if !self.tags.contains(&t.tag) {
+                    return Err(SourceError::new(
+                        t.pos,
+                        format!("`$){}` closes no open section", t.tag),
+                    ));
+                }
+                // Otherwise an outer section's tag: this one closes implicitly.
                 return Ok(Stmt {
                     pos,
                     kind: StmtKind::Block(body),
                 });
             }
-            body.push(self.command()?);
-            let t = self.tok();
-            if !(matches!(t.tok, Tok::Sym(Sym::Semi | Sym::RBlock)) || t.newline_before) {
-                return self.error("`;` or a line break after the command");
+            if t.tok == Tok::Eof {
+                return Err(SourceError::new(
+                    t.pos,
+                    format!("expected `$)` to close the block opened at line {}, found the end of the file", pos.line),
+                ));
             }
+            match self.labelled() {
+                Ok(cmds) => {
+                    body.extend(cmds);
+                    let t = self.tok();
+                    if !(matches!(t.tok, Tok::Sym(Sym::Semi | Sym::RBlock) | Tok::Eof)
+                        || t.newline_before)
+                    {
+                        let e = self
+                            .error::<()>("`;` or a line break after the command")
+                            .unwrap_err();
+                        if !self.record(e) {
+                            return Err(self
+                                .errors
+                                .pop()
+                                .unwrap_or_else(|| SourceError::new(pos, "too many errors")));
+                        }
+                        self.skip_command();
+                    }
+                }
+                Err(e) => {
+                    if !self.record(e) {
+                        // Hand the last error back so that the caller stops too.
+                        return Err(self
+                            .errors
+                            .pop()
+                            .unwrap_or_else(|| SourceError::new(pos, "too many errors")));
+                    }
+                    self.skip_command();
+                }
+            }
+        }
+    }
+
+    /// A command with its labels (`name:`, `CASE k:`, `DEFAULT:`) in front, each label its
+    /// own statement. A label may stand alone before the end of a block.
+    fn labelled(&mut self) -> R<Vec<Stmt>> {
+        let mut out = Vec::new();
+        loop {
+            let pos = self.pos();
+            let kind = match self.peek() {
+                Tok::Name(n)
+                    if self
+                        .toks
+                        .get(self.i + 1)
+                        .is_some_and(|t| t.tok == Tok::Sym(Sym::Colon)) =>
+                {
+                    let n = n.clone();
+                    self.advance();
+                    self.advance();
+                    StmtKind::Label(n)
+                }
+                Tok::Kw(Kw::Case) => {
+                    self.advance();
+                    let k = self.expr()?;
+                    self.expect_sym(Sym::Colon)?;
+                    StmtKind::Case(k)
+                }
+                Tok::Kw(Kw::Default) => {
+                    self.advance();
+                    self.expect_sym(Sym::Colon)?;
+                    StmtKind::Default
+                }
+                Tok::Sym(Sym::RBlock | Sym::Semi) | Tok::Eof if !out.is_empty() => return Ok(out),
+                _ => {
+                    out.push(self.command()?);
+                    return Ok(out);
+                }
+            };
+            out.push(Stmt { pos, kind });
         }
     }
 
@@ -271,6 +533,23 @@ impl<'t> Parser<'t> {
         Ok(stmt)
     }
 
+    /// The command after `DO`, `THEN`, `ELSE` or `INTO`: labels in front make it a block.
+    fn arm(&mut self) -> R<Box<Stmt>> {
+        let pos = self.pos();
+        let mut cmds = self.labelled()?;
+        Ok(Box::new(if cmds.len() == 1 {
+            cmds.pop().unwrap_or(Stmt {
+                pos,
+                kind: StmtKind::Block(Vec::new()),
+            })
+        } else {
+            Stmt {
+                pos,
+                kind: StmtKind::Block(cmds),
+            }
+        }))
+    }
+
     fn optional_do(&mut self) {
         if !self.eat_kw(Kw::Do) {
             self.eat_kw(Kw::Then);
@@ -281,9 +560,8 @@ impl<'t> Parser<'t> {
         let pos = self.pos();
         let kind = match self.peek() {
             Tok::Sym(Sym::LBlock) => return self.block(),
-            Tok::Kw(Kw::Let) => {
-                self.advance();
-                self.let_command()?
+            Tok::Kw(Kw::Let | Kw::Global | Kw::Static | Kw::Manifest) => {
+                StmtKind::Decl(self.declaration()?)
             }
             Tok::Kw(k @ (Kw::If | Kw::Unless)) => {
                 let negate = *k == Kw::Unless;
@@ -293,21 +571,21 @@ impl<'t> Parser<'t> {
                 StmtKind::If {
                     cond,
                     negate,
-                    then: Box::new(self.command()?),
+                    then: self.arm()?,
                 }
             }
             Tok::Kw(Kw::Test) => {
                 self.advance();
                 let cond = self.expr()?;
                 self.optional_do();
-                let then = Box::new(self.command()?);
+                let then = self.arm()?;
                 if !self.eat_kw(Kw::Else) {
                     return self.error("`ELSE` (or `OR`) in a TEST command");
                 }
                 StmtKind::Test {
                     cond,
                     then,
-                    otherwise: Box::new(self.command()?),
+                    otherwise: self.arm()?,
                 }
             }
             Tok::Kw(k @ (Kw::While | Kw::Until)) => {
@@ -318,7 +596,7 @@ impl<'t> Parser<'t> {
                 StmtKind::While {
                     cond,
                     negate,
-                    body: Box::new(self.command()?),
+                    body: self.arm()?,
                 }
             }
             Tok::Kw(Kw::For) => {
@@ -336,67 +614,60 @@ impl<'t> Parser<'t> {
                     None
                 };
                 self.optional_do();
-                StmtKind::For {
+                StmtKind::For(ForLoop {
                     var,
                     from,
                     to,
                     by,
-                    body: Box::new(self.command()?),
+                    body: self.arm()?,
+                })
+            }
+            Tok::Kw(Kw::Switchon) => {
+                self.advance();
+                let value = self.expr()?;
+                if !self.eat_kw(Kw::Into) {
+                    return self.error("`INTO` in a SWITCHON command");
                 }
+                StmtKind::Switchon {
+                    value,
+                    body: self.arm()?,
+                }
+            }
+            Tok::Kw(Kw::Goto) => {
+                self.advance();
+                StmtKind::Goto(self.expr()?)
             }
             Tok::Kw(Kw::Resultis) => {
                 self.advance();
                 StmtKind::Resultis(self.expr()?)
             }
-            Tok::Kw(Kw::Return) => {
+            Tok::Kw(kw @ (Kw::Return | Kw::Break | Kw::Loop | Kw::Finish | Kw::Endcase)) => {
+                let kind = match kw {
+                    Kw::Return => StmtKind::Return,
+                    Kw::Break => StmtKind::Break,
+                    Kw::Loop => StmtKind::Loop,
+                    Kw::Finish => StmtKind::Finish,
+                    _ => StmtKind::Endcase,
+                };
                 self.advance();
-                StmtKind::Return
+                kind
             }
-            Tok::Kw(Kw::Break) => {
-                self.advance();
-                StmtKind::Break
-            }
-            Tok::Kw(Kw::Loop) => {
-                self.advance();
-                StmtKind::Loop
-            }
-            Tok::Kw(Kw::Finish) => {
-                self.advance();
-                StmtKind::Finish
-            }
-            Tok::Name(_) | Tok::Sym(Sym::Bang | Sym::LParen) | Tok::Num(_) => {
-                self.assign_or_call()?
-            }
+            Tok::Name(_)
+            | Tok::Num(_)
+            | Tok::Str(_)
+            | Tok::Kw(Kw::Valof | Kw::True | Kw::False | Kw::Table | Kw::Abs | Kw::Not)
+            | Tok::Sym(
+                Sym::Bang
+                | Sym::LParen
+                | Sym::At
+                | Sym::Minus
+                | Sym::Plus
+                | Sym::Query
+                | Sym::Tilde,
+            ) => self.assign_or_call()?,
             _ => return self.error("a command"),
         };
         Ok(Stmt { pos, kind })
-    }
-
-    fn let_command(&mut self) -> R<StmtKind> {
-        let mut names = vec![self.name()?.0];
-        if self.is_sym(Sym::LParen) {
-            return Err(SourceError::new(
-                self.pos(),
-                "functions must be declared at the outermost level, not inside a command",
-            ));
-        }
-        while self.eat_sym(Sym::Comma) {
-            names.push(self.name()?.0);
-        }
-        self.expect_sym(Sym::Eq)?;
-        let mut out = Vec::with_capacity(names.len());
-        for (k, name) in names.into_iter().enumerate() {
-            if k > 0 {
-                self.expect_sym(Sym::Comma)?;
-            }
-            let init = if self.eat_kw(Kw::Vec) {
-                Init::Vec(self.expr()?)
-            } else {
-                Init::Value(self.expr()?)
-            };
-            out.push((name, init));
-        }
-        Ok(StmtKind::Let(out))
     }
 
     fn assign_or_call(&mut self) -> R<StmtKind> {
@@ -422,11 +693,11 @@ impl<'t> Parser<'t> {
             }
             if !matches!(
                 target.kind,
-                ExprKind::Name(_) | ExprKind::Deref(_) | ExprKind::Index(..)
+                ExprKind::Name(_) | ExprKind::Deref(_) | ExprKind::Index(..) | ExprKind::Byte(..)
             ) {
                 return Err(SourceError::new(
                     target.pos,
-                    "cannot assign to this: only a name, `v!i` or `!p` can be assigned",
+                    "cannot assign to this: only a name, `v!i`, `!p` or `s%i` can be assigned",
                 ));
             }
             pairs.push((target, self.expr()?));
@@ -436,179 +707,159 @@ impl<'t> Parser<'t> {
 
     /// A full expression, including the conditional `c -> a, b`.
     pub fn expr(&mut self) -> R<Expr> {
+        self.rexp(0)
+    }
+
+    /// An expression whose infix operators all bind tighter than level `n`.
+    fn rexp(&mut self, n: u8) -> R<Expr> {
         let saved = self.depth;
         self.enter()?;
-        let cond = self.or()?;
-        let result = if self.is_sym(Sym::Arrow) {
-            let pos = self.pos();
-            self.advance();
-            let a = self.expr()?;
-            self.expect_sym(Sym::Comma)?;
-            let b = self.expr()?;
-            Expr {
-                pos,
-                kind: ExprKind::Cond(Box::new(cond), Box::new(a), Box::new(b)),
-            }
-        } else {
-            cond
-        };
-        self.depth = saved;
-        Ok(result)
-    }
-
-    /// A left-associative chain of the operators `ops` between operands parsed by `next`.
-    fn chain(
-        &mut self,
-        next: fn(&mut Self) -> R<Expr>,
-        op_of: fn(&Tok) -> Option<BinOp>,
-    ) -> R<Expr> {
-        let saved = self.depth;
-        let mut left = next(self)?;
-        while let Some(op) = op_of(self.peek()) {
-            let pos = self.pos();
-            self.advance();
-            self.enter()?;
-            let right = next(self)?;
-            left = Expr {
-                pos,
-                kind: ExprKind::Binary(op, Box::new(left), Box::new(right)),
-            };
-        }
-        self.depth = saved;
-        Ok(left)
-    }
-
-    fn or(&mut self) -> R<Expr> {
-        self.chain(Self::and, |t| {
-            (*t == Tok::Sym(Sym::Bar)).then_some(BinOp::Or)
-        })
-    }
-
-    fn and(&mut self) -> R<Expr> {
-        self.chain(Self::not, |t| {
-            (*t == Tok::Sym(Sym::Amp)).then_some(BinOp::And)
-        })
-    }
-
-    fn not(&mut self) -> R<Expr> {
-        if self.is_sym(Sym::Tilde) {
-            let pos = self.pos();
-            self.advance();
-            let saved = self.depth;
-            self.enter()?;
-            let operand = self.not()?;
-            self.depth = saved;
-            return Ok(Expr {
-                pos,
-                kind: ExprKind::Not(Box::new(operand)),
-            });
-        }
-        self.relation()
-    }
-
-    fn relation(&mut self) -> R<Expr> {
-        let first = self.shift()?;
-        let mut rest = Vec::new();
-        let saved = self.depth;
+        let mut a = self.primary()?;
         loop {
-            let op = match self.peek() {
-                Tok::Sym(Sym::Eq) => RelOp::Eq,
-                Tok::Sym(Sym::Ne) => RelOp::Ne,
-                Tok::Sym(Sym::Lt) => RelOp::Lt,
-                Tok::Sym(Sym::Le) => RelOp::Le,
-                Tok::Sym(Sym::Gt) => RelOp::Gt,
-                Tok::Sym(Sym::Ge) => RelOp::Ge,
-                _ => break,
+            let t = self.tok();
+            if t.newline_before {
+                break;
+            }
+            let pos = t.pos;
+            let (p, kind): (u8, Infix) = match &t.tok {
+                Tok::Sym(Sym::LParen) => {
+                    self.advance();
+                    let args = self.list(Self::expr)?;
+                    a = Expr {
+                        pos: a.pos,
+                        kind: ExprKind::Call(Box::new(a), args),
+                    };
+                    continue;
+                }
+                Tok::Sym(Sym::LBracket) => {
+                    self.advance();
+                    let i = self.expr()?;
+                    self.expect_sym(Sym::RBracket)?;
+                    a = Expr {
+                        pos,
+                        kind: ExprKind::Index(Box::new(a), Box::new(i)),
+                    };
+                    continue;
+                }
+                Tok::Sym(Sym::Bang) => (8, ExprKind::Index),
+                Tok::Sym(Sym::Percent) => (8, ExprKind::Byte),
+                Tok::Sym(Sym::Shl | Sym::Shr) => {
+                    if n >= 4 {
+                        break;
+                    }
+                    let op = if t.tok == Tok::Sym(Sym::Shl) {
+                        BinOp::Shl
+                    } else {
+                        BinOp::Shr
+                    };
+                    self.advance();
+                    self.enter()?;
+                    let b = self.rexp(4)?;
+                    a = Expr {
+                        pos,
+                        kind: ExprKind::Binary(op, Box::new(a), Box::new(b)),
+                    };
+                    continue;
+                }
+                Tok::Sym(Sym::Arrow) => {
+                    if n >= 1 {
+                        break;
+                    }
+                    self.advance();
+                    self.enter()?;
+                    let x = self.rexp(0)?;
+                    self.expect_sym(Sym::Comma)?;
+                    let y = self.rexp(0)?;
+                    a = Expr {
+                        pos,
+                        kind: ExprKind::Cond(Box::new(a), Box::new(x), Box::new(y)),
+                    };
+                    continue;
+                }
+                tok => {
+                    if let Some(op) = relop(tok) {
+                        if n >= 4 {
+                            break;
+                        }
+                        let mut rest = Vec::new();
+                        let mut op = op;
+                        loop {
+                            self.advance();
+                            self.enter()?;
+                            rest.push((op, self.rexp(4)?));
+                            match relop(self.peek()) {
+                                Some(next) if !self.tok().newline_before => op = next,
+                                _ => break,
+                            }
+                        }
+                        a = Expr {
+                            pos: a.pos,
+                            kind: ExprKind::Compare(Box::new(a), rest),
+                        };
+                        continue;
+                    }
+                    match infix(tok) {
+                        Some((p, op)) => {
+                            if n >= p {
+                                break;
+                            }
+                            self.advance();
+                            self.enter()?;
+                            let b = self.rexp(p)?;
+                            a = Expr {
+                                pos,
+                                kind: ExprKind::Binary(op, Box::new(a), Box::new(b)),
+                            };
+                            continue;
+                        }
+                        None => break,
+                    }
+                }
             };
+            if n >= p {
+                break;
+            }
             self.advance();
             self.enter()?;
-            rest.push((op, self.shift()?));
+            let b = self.rexp(p)?;
+            a = Expr {
+                pos,
+                kind: kind(Box::new(a), Box::new(b)),
+            };
         }
         self.depth = saved;
-        if rest.is_empty() {
-            return Ok(first);
-        }
-        let pos = first.pos;
-        Ok(Expr {
-            pos,
-            kind: ExprKind::Compare(Box::new(first), rest),
-        })
+        Ok(a)
     }
 
-    fn shift(&mut self) -> R<Expr> {
-        self.chain(Self::additive, |t| match t {
-            Tok::Sym(Sym::Shl) => Some(BinOp::Shl),
-            Tok::Sym(Sym::Shr) => Some(BinOp::Shr),
-            _ => None,
-        })
-    }
-
-    fn additive(&mut self) -> R<Expr> {
-        self.chain(Self::multiplicative, |t| match t {
-            Tok::Sym(Sym::Plus) => Some(BinOp::Add),
-            Tok::Sym(Sym::Minus) => Some(BinOp::Sub),
-            _ => None,
-        })
-    }
-
-    fn multiplicative(&mut self) -> R<Expr> {
-        self.chain(Self::unary, |t| match t {
-            Tok::Sym(Sym::Star) => Some(BinOp::Mul),
-            Tok::Sym(Sym::Slash) => Some(BinOp::Div),
-            Tok::Kw(Kw::Mod) => Some(BinOp::Mod),
-            _ => None,
-        })
-    }
-
-    fn unary(&mut self) -> R<Expr> {
+    /// A prefix operator and its operand, or an operand.
+    fn primary(&mut self) -> R<Expr> {
         let pos = self.pos();
-        let wrap: fn(Box<Expr>) -> ExprKind = match self.peek() {
-            Tok::Sym(Sym::Minus) => ExprKind::Neg,
-            Tok::Sym(Sym::Bang) => ExprKind::Deref,
-            Tok::Sym(Sym::Plus) => |e| e.kind,
-            Tok::Sym(Sym::Tilde) => return self.not(),
-            _ => return self.postfix(),
+        let (level, wrap): (u8, fn(Box<Expr>) -> ExprKind) = match self.peek() {
+            Tok::Sym(Sym::Bang) => (7, ExprKind::Deref),
+            Tok::Sym(Sym::At) => (7, ExprKind::Addr),
+            Tok::Sym(Sym::Plus) => (5, |e| e.kind),
+            Tok::Sym(Sym::Minus) => (5, ExprKind::Neg),
+            Tok::Kw(Kw::Abs) => (5, ExprKind::Abs),
+            Tok::Sym(Sym::Tilde) | Tok::Kw(Kw::Not) => (3, ExprKind::Not),
+            _ => return self.atom(),
         };
         self.advance();
-        let saved = self.depth;
-        self.enter()?;
-        let operand = self.unary()?;
-        self.depth = saved;
-        Ok(Expr {
-            pos,
-            kind: wrap(Box::new(operand)),
-        })
+        let operand = self.rexp(level)?;
+        let kind = match (wrap(Box::new(operand)), level) {
+            // `-5` is the number -5 (and `-9223372036854775808` the most negative word).
+            (ExprKind::Neg(x), _) if matches!(x.kind, ExprKind::Num(_)) => match x.kind {
+                ExprKind::Num(v) => ExprKind::Num(v.wrapping_neg()),
+                other => ExprKind::Neg(Box::new(Expr {
+                    pos: x.pos,
+                    kind: other,
+                })),
+            },
+            (k, _) => k,
+        };
+        Ok(Expr { pos, kind })
     }
 
-    /// `primary ! primary ! ...`; a `!` that starts a new line starts a new command instead.
-    fn postfix(&mut self) -> R<Expr> {
-        let saved = self.depth;
-        let mut left = self.primary()?;
-        while self.is_sym(Sym::Bang) && !self.tok().newline_before {
-            let pos = self.pos();
-            self.advance();
-            self.enter()?;
-            let right = if self.is_sym(Sym::Minus) {
-                let npos = self.pos();
-                self.advance();
-                let operand = self.primary()?;
-                Expr {
-                    pos: npos,
-                    kind: ExprKind::Neg(Box::new(operand)),
-                }
-            } else {
-                self.primary()?
-            };
-            left = Expr {
-                pos,
-                kind: ExprKind::Index(Box::new(left), Box::new(right)),
-            };
-        }
-        self.depth = saved;
-        Ok(left)
-    }
-
-    fn primary(&mut self) -> R<Expr> {
+    fn atom(&mut self) -> R<Expr> {
         let pos = self.pos();
         let kind = match self.peek() {
             Tok::Num(n) => {
@@ -623,17 +874,17 @@ impl<'t> Parser<'t> {
                 self.advance();
                 ExprKind::Bool(false)
             }
+            Tok::Sym(Sym::Query) => {
+                self.advance();
+                ExprKind::Query
+            }
             Tok::Str(s) => {
                 self.advance();
                 ExprKind::Str(s.clone())
             }
             Tok::Name(n) => {
                 self.advance();
-                if self.eat_sym(Sym::LParen) {
-                    ExprKind::Call(n.clone(), self.list(Self::expr)?)
-                } else {
-                    ExprKind::Name(n.clone())
-                }
+                ExprKind::Name(n.clone())
             }
             Tok::Sym(Sym::LParen) => {
                 self.advance();
@@ -643,7 +894,15 @@ impl<'t> Parser<'t> {
             }
             Tok::Kw(Kw::Valof) => {
                 self.advance();
-                ExprKind::Valof(Box::new(self.command()?))
+                ExprKind::Valof(self.arm()?)
+            }
+            Tok::Kw(Kw::Table) => {
+                self.advance();
+                let mut items = vec![self.expr()?];
+                while self.eat_sym(Sym::Comma) {
+                    items.push(self.expr()?);
+                }
+                ExprKind::Table(items)
             }
             _ => return self.error("an expression"),
         };
@@ -656,15 +915,23 @@ mod tests {
     use super::super::lexer::lex;
     use super::*;
 
-    fn parse_src(s: &str) -> R<Program> {
-        parse(&lex(s.as_bytes())?)
+    fn parse_src(s: &str) -> Result<Program, Vec<SourceError>> {
+        let (toks, errors) = lex(s.as_bytes());
+        assert!(errors.is_empty(), "{errors:?}");
+        parse(&toks)
     }
 
     fn expr_of(s: &str) -> Expr {
         let p = parse_src(&format!("LET f() = {s}")).unwrap();
-        match &p.decls[0].body {
-            Body::Function(e) => e.clone(),
-            Body::Routine(_) => unreachable!(),
+        match &p.decls[0] {
+            Decl::Let(items) => match &items[0] {
+                LetItem::Func(def) => match &def.body {
+                    Body::Function(e) => e.clone(),
+                    other => panic!("{other:?}"),
+                },
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
         }
     }
 
@@ -685,21 +952,36 @@ mod tests {
             panic!()
         };
         assert!(matches!(l.kind, ExprKind::Not(ref x) if matches!(x.kind, ExprKind::Compare(..))));
-        // `->` is loosest and right associative.
+        // `->` is loosest and right associative; XOR is looser than `|`.
         let e = expr_of("a -> 1, b -> 2, 3");
         let ExprKind::Cond(_, _, other) = e.kind else {
             panic!()
         };
         assert!(matches!(other.kind, ExprKind::Cond(..)));
+        let e = expr_of("a | b XOR c");
+        assert!(matches!(e.kind, ExprKind::Binary(BinOp::Xor, ..)));
+        // Shifts and relations share a level, left to right; `@` takes `v!i`.
+        let e = expr_of("a << 1 = b");
+        assert!(matches!(e.kind, ExprKind::Compare(..)));
+        let e = expr_of("@v!i");
+        assert!(matches!(e.kind, ExprKind::Addr(ref x) if matches!(x.kind, ExprKind::Index(..))));
+        let e = expr_of("f(1)(2)");
+        assert!(matches!(e.kind, ExprKind::Call(ref f, _) if matches!(f.kind, ExprKind::Call(..))));
     }
 
     #[test]
     fn newlines_separate_commands() {
         let p = parse_src("LET s() BE\n$( x := 1\n   !p := 2\n   f(x); g()\n$)").unwrap();
+        let Decl::Let(items) = &p.decls[0] else {
+            panic!()
+        };
+        let LetItem::Func(def) = &items[0] else {
+            panic!()
+        };
         let Body::Routine(Stmt {
             kind: StmtKind::Block(b),
             ..
-        }) = &p.decls[0].body
+        }) = &def.body
         else {
             panic!()
         };
@@ -708,13 +990,23 @@ mod tests {
     }
 
     #[test]
-    fn errors_are_located() {
+    fn errors_are_located_and_all_reported() {
         let e = parse_src("LET f(a b) = a").unwrap_err();
-        assert_eq!((e.pos.line, e.pos.col), (1, 9));
+        assert_eq!((e[0].pos.line, e[0].pos.col), (1, 9));
         let e = parse_src("LET s() BE $(\n  x := (1 +\n$)").unwrap_err();
-        assert_eq!(e.pos.line, 3);
+        assert_eq!(e[0].pos.line, 3);
         assert!(parse_src("LET s() BE 3 + 4").is_err());
         assert!(parse_src(&"(".repeat(50)).is_err());
+        let e =
+            parse_src("LET s() BE $(\n  x := ;\n  y := )\n  z := 1\n$)\nLET t() = ;").unwrap_err();
+        let lines: Vec<u32> = e.iter().map(|e| e.pos.line).collect();
+        assert_eq!(lines, [2, 3, 6], "{e:?}");
+    }
+
+    #[test]
+    fn tagged_brackets_close_inner_sections() {
+        assert!(parse_src("LET s() BE $(a $( $(b x := 1 $)a").is_ok());
+        assert!(parse_src("LET s() BE $( x := 1 $)nope").is_err());
     }
 
     #[test]
@@ -725,7 +1017,7 @@ mod tests {
             .spawn(|| {
                 let src = format!("LET f() = {}1{}", "(".repeat(5000), ")".repeat(5000));
                 let e = parse_src(&src).unwrap_err();
-                assert!(e.message.contains("too deep"), "{}", e.message);
+                assert!(e[0].message.contains("too deep"), "{}", e[0].message);
                 let long = format!("LET f() = 1{}", " + 1".repeat(5000));
                 assert!(parse_src(&long).is_err());
             })

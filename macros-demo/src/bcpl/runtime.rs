@@ -1,13 +1,13 @@
-//! The runtime library: output, and the routines JIT code calls.
+//! Output, error reports, and the routines JIT code calls to stop.
 //!
-//! Both back ends write through [`Output`], so `writen`, `writes`, `wrch` and `newline` print
-//! byte for byte the same text. Output is buffered (a program printing a number per line would
+//! The library ([`super::library`]) writes through [`Output`] for both back ends, so they
+//! print byte for byte the same text. Output is buffered (a program printing a number per line would
 //! otherwise make a system call per line) and flushed at exit, before a runtime error message,
 //! and before anything the driver prints to stderr.
 //!
 //! The `extern "C"` functions are the JIT's view: generated code calls them with
-//! [`jitkit::Assembler::call_abs`], arguments in `x0`, following AAPCS64. Two never return:
-//! [`rt_div_zero`] and [`rt_finish`] flush and end the process from inside the JIT code, which
+//! [`jitkit::Assembler::call_abs`], arguments in `x0`, following AAPCS64. Both never return:
+//! [`rt_fault`] and [`rt_exit`] flush and end the process from inside the JIT code, which
 //! is sound because nothing on the stack between them and `main` needs to be unwound (JIT
 //! frames own nothing; the driver's buffers are flushed here). The file name used in runtime
 //! error messages is set by the driver with [`set_file_name`].
@@ -16,6 +16,7 @@ use std::io::Write;
 use std::sync::Mutex;
 
 use super::diag::runtime_message;
+use super::memory::Fault;
 
 /// Bytes buffered before a flush.
 const BUFFER: usize = 1 << 16;
@@ -94,52 +95,23 @@ pub fn pack_string(s: &[u8]) -> Vec<u64> {
         .collect()
 }
 
-/// `writen(n)`.
-pub extern "C" fn rt_writen(n: i64) -> i64 {
-    Output::number(n);
-    0
-}
-
-/// `wrch(c)`.
-pub extern "C" fn rt_wrch(c: i64) -> i64 {
-    Output::char(c);
-    0
-}
-
-/// `newline()`.
-pub extern "C" fn rt_newline() -> i64 {
-    Output::char(i64::from(b'\n'));
-    0
-}
-
-/// `writes(s)`, `s` the word address of a BCPL string.
-///
-/// # Safety
-/// BCPL is untyped, so this trusts its argument as `!p` does: `s` must be the address of a
-/// string, and in this dialect the only strings are string constants, which the JIT keeps
-/// alive (8-byte aligned) for as long as the program runs.
-pub unsafe extern "C" fn rt_writes(s: i64) -> i64 {
-    let base = (s as u64).wrapping_mul(8) as *const u8;
-    // SAFETY: per the contract above `base` points to a live string constant: a length byte
-    // followed by that many bytes, all inside the constant's allocation.
-    let text = unsafe {
-        let len = usize::from(*base);
-        std::slice::from_raw_parts(base.add(1), len)
-    };
-    Output::bytes(text);
-    0
-}
-
-/// A division or MOD by zero at `line`: report it and exit with status 1.
-pub extern "C" fn rt_div_zero(line: i64) -> ! {
-    report_runtime_error(u32::try_from(line).unwrap_or(0), "division by zero");
+/// A run-time error in JIT code: `kind` and `value` as [`Fault::code`] gives them, at `line`.
+/// Reports it and exits with status 1.
+pub extern "C" fn rt_fault(kind: i64, value: i64, line: i64) -> ! {
+    let fault = Fault::from_code(kind, value);
+    report_runtime_error(u32::try_from(line).unwrap_or(0), &fault.message());
     std::process::exit(1)
 }
 
-/// `FINISH`: flush and exit with status 0.
-pub extern "C" fn rt_finish() -> ! {
+/// `FINISH` or `stop(code)` in JIT code: flush and exit with `code`.
+pub extern "C" fn rt_exit(code: i64) -> ! {
     Output::flush();
-    std::process::exit(0)
+    std::process::exit(exit_status(code))
+}
+
+/// The process exit status for `stop(code)`.
+pub fn exit_status(code: i64) -> i32 {
+    (code & 0xFF) as i32
 }
 
 #[cfg(test)]

@@ -1,294 +1,756 @@
 //! Checking the syntax tree and lowering it to [`ir`].
 //!
 //! This is where every rule of the dialect is enforced, once, with a located error:
-//! - names: a local (innermost `LET`, parameter or `FOR` variable first), else a program
-//!   function (any order of declaration), else a runtime routine (`writen`, `writes`, `wrch`,
-//!   `newline`); a function name is not a value and a local is not callable;
-//! - calls pass exactly as many arguments as the callee has parameters;
-//! - `BREAK`/`LOOP` only inside a loop and `RESULTIS` only inside `VALOF` (neither crosses a
-//!   `VALOF` boundary outwards);
-//! - `VEC` sizes and `FOR ... BY` steps are constant expressions (folded here);
-//! - `start()` exists and takes no arguments.
+//! - names: the innermost declaration wins (locals, labels, then the file's functions,
+//!   GLOBALs, STATICs and MANIFESTs, which are visible everywhere, whatever their order), then
+//!   `libhdr` ([`library`]);
+//! - a function may not use the locals of an enclosing function (BCPL's "dynamic free
+//!   variables");
+//! - `BREAK`/`LOOP` only inside a loop, `ENDCASE` and `CASE` only inside a SWITCHON,
+//!   `RESULTIS` only inside `VALOF`, `GOTO` only to a label of the same function and VALOF;
+//! - `VEC` sizes, `FOR ... BY` steps, `CASE` labels, MANIFEST, STATIC, GLOBAL and TABLE
+//!   values are constant expressions (folded here);
+//! - `start` exists.
 //!
-//! It also assigns every local its own frame slot and every vector its own range of the
-//! function's vector area, so the back ends need no scope handling at all.
+//! It also assigns every local its own frame slot, every vector its own range of the
+//! function's vector area, every call its place in the call area, and every global, static,
+//! table and string its address in the memory image, so the back ends need no scope handling.
+//!
+//! Errors: each function is checked on its own, so one run reports the first error of every
+//! function (up to [`MAX_ERRORS`]).
 
-use std::collections::HashMap;
-
-use super::ast::{self, BinOp, Body, ExprKind, Init, StmtKind};
+use super::ast::{self, BinOp, Body, Decl, ExprKind, FnDef, Init, LetItem, StmtKind};
 use super::diag::{Pos, SourceError};
-use super::ir::{self, Builtin, Callee, Expr, LoopTest, Stmt};
+use super::ir::{self, Callee, Expr, LoopTest, Stmt};
+use super::lexer::MAX_ERRORS;
+use super::library;
+use super::memory::{FN_BASE, GLOBALS};
 
 /// The largest vector (`VEC n` with n up to this, in words).
-pub const MAX_VEC: i64 = 1 << 24;
+pub const MAX_VEC: i64 = 1 << 20;
 /// The most parameters a function may have.
 pub const MAX_PARAMS: usize = 255;
 
 type R<T> = Result<T, SourceError>;
 
+/// What a name means.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Binding {
+    /// A slot of the frame of function `owner`.
+    Local {
+        slot: usize,
+        owner: usize,
+    },
+    /// A global or static cell.
+    Cell(usize),
+    Manifest(i64),
+    /// A program function (called directly); when it is also a global, its cell.
+    Func(usize, Option<usize>),
+    /// Label number `id` of function `owner`.
+    Label {
+        id: usize,
+        owner: usize,
+    },
+}
+
 /// Checks `prog` and lowers it.
-pub fn check(prog: &ast::Program) -> R<ir::Program> {
-    let mut index = HashMap::new();
-    for (i, d) in prog.decls.iter().enumerate() {
-        if index.insert(d.name.as_str(), i).is_some() {
-            return Err(SourceError::new(
-                d.pos,
-                format!("`{}` is declared twice", d.name),
-            ));
-        }
-        if d.params.len() > MAX_PARAMS {
-            return Err(SourceError::new(
-                d.pos,
-                format!("`{}` has more than {MAX_PARAMS} parameters", d.name),
-            ));
+pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
+    let mut s = Sema {
+        funcs: Vec::new(),
+        image: vec![0; GLOBALS],
+        scope: Vec::new(),
+        errors: Vec::new(),
+        fs: Vec::new(),
+        todo: Vec::new(),
+    };
+    s.image[0] = GLOBALS as i64;
+    for d in &prog.decls {
+        if let Err(e) = s.declare(d, true) {
+            s.errors.push(e);
         }
     }
-    let Some(&start) = index.get("start") else {
-        return Err(SourceError::new(
+    let todo = std::mem::take(&mut s.todo);
+    for (index, def) in todo {
+        if let Err(e) = s.function(index, def) {
+            s.errors.push(e);
+        }
+    }
+    // Library routines' values follow the program's functions (nested ones included) in the call table; a global
+    // the program gave a function of its own keeps it.
+    let funcs = s.funcs.len();
+    for (k, (_, g)) in library::ROUTINES.iter().enumerate() {
+        if s.image[*g] == 0 {
+            s.image[*g] = library::value(funcs, k);
+        }
+    }
+    let start = match s.lookup("start") {
+        Some(Binding::Func(i, _)) => Some(i),
+        _ => None,
+    };
+    if start.is_none() && s.errors.is_empty() {
+        s.errors.push(SourceError::new(
             Pos { line: 1, col: 1 },
             "there is no `start` routine: execution begins at `LET start() BE ...`",
         ));
-    };
-    if !prog.decls[start].params.is_empty() {
-        return Err(SourceError::new(
-            prog.decls[start].pos,
-            "`start` must take no parameters",
-        ));
     }
-    let arity: Vec<usize> = prog.decls.iter().map(|d| d.params.len()).collect();
-    let mut strings = Vec::new();
-    let mut funcs = Vec::with_capacity(prog.decls.len());
-    for d in &prog.decls {
-        let mut f = FnCheck {
-            index: &index,
-            arity: &arity,
-            strings: &mut strings,
-            scope: Vec::new(),
-            slots: 0,
-            vec_words: 0,
-            loops: 0,
-            valofs: 0,
-        };
-        for (name, pos) in &d.params {
-            if f.scope.iter().any(|(n, _)| n == name) {
+    if !s.errors.is_empty() {
+        s.errors.sort_by_key(|e| (e.pos.line, e.pos.col));
+        s.errors.truncate(MAX_ERRORS);
+        return Err(s.errors);
+    }
+    let funcs = s
+        .funcs
+        .into_iter()
+        .map(|f| f.expect("every declared function is lowered"))
+        .collect();
+    Ok(ir::Program {
+        funcs,
+        start: start.unwrap_or(0),
+        image: s.image,
+    })
+}
+
+struct Sema<'a> {
+    funcs: Vec<Option<ir::Func>>,
+    image: Vec<i64>,
+    /// Visible names, innermost last.
+    scope: Vec<(String, Binding)>,
+    errors: Vec<SourceError>,
+    /// The functions being lowered, innermost last.
+    fs: Vec<FnState>,
+    /// Top-level functions declared but not yet lowered.
+    todo: Vec<(usize, &'a FnDef)>,
+}
+
+/// A SWITCHON being lowered: its cases (value, label), its default, and the VALOF it is in.
+type Switch = (Vec<(i64, usize)>, Option<usize>, usize);
+
+/// The lowering state of one function.
+#[derive(Default)]
+struct FnState {
+    index: usize,
+    slots: usize,
+    vec_words: usize,
+    /// The first free word of the call area, and the most used.
+    top: usize,
+    call_words: usize,
+    /// Loops enclosing the current command inside the innermost VALOF (or the body).
+    loops: usize,
+    /// SWITCHONs likewise: their cases and default, and the VALOF they are in.
+    switches: Vec<Switch>,
+    /// VALOFs enclosing the current command.
+    valofs: usize,
+    /// The VALOF (numbered from 1; 0 is the body) each command is in.
+    context: usize,
+    contexts: usize,
+    /// Per label: the context it is in, once lowered.
+    labels: Vec<Option<usize>>,
+    /// GOTOs: label, context, position.
+    gotos: Vec<(usize, usize, Pos)>,
+}
+
+impl<'a> Sema<'a> {
+    /// What `name` means: spelled exactly as declared, or else (as Cintcode's current
+    /// compiler allows, `BYTESPERWORD` for `bytesperword`) with the case of its letters
+    /// ignored.
+    fn lookup(&self, name: &str) -> Option<Binding> {
+        self.lookup_exact(name).or_else(|| {
+            let folded = name.to_ascii_lowercase();
+            if let Some(&(_, b)) = self
+                .scope
+                .iter()
+                .rev()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            {
+                return Some(b);
+            }
+            self.lookup_exact(&folded).or_else(|| {
+                library::MANIFESTS
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map(|&(_, v)| Binding::Manifest(v))
+            })
+        })
+    }
+
+    fn lookup_exact(&self, name: &str) -> Option<Binding> {
+        if let Some(&(_, b)) = self.scope.iter().rev().find(|(n, _)| n == name) {
+            return Some(b);
+        }
+        if let Some(k) = library::lookup(name) {
+            return Some(Binding::Cell(library::ROUTINES[k].1));
+        }
+        if let Some(&(_, g)) = library::CELLS.iter().find(|(n, _)| *n == name) {
+            return Some(Binding::Cell(g));
+        }
+        library::MANIFESTS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, v)| Binding::Manifest(v))
+    }
+
+    fn bind(&mut self, name: &str, b: Binding) {
+        self.scope.push((name.to_string(), b));
+    }
+
+    fn f(&mut self) -> &mut FnState {
+        self.fs.last_mut().expect("inside a function")
+    }
+
+    /// Declares `d`'s names (and, in a function, lowers what it initialises into `out`).
+    fn declare(&mut self, d: &'a Decl, top: bool) -> R<Vec<Stmt>> {
+        let mut out = Vec::new();
+        match d {
+            Decl::Manifest(entries) => {
+                let mut next = 0;
+                for e in entries {
+                    let v = match &e.value {
+                        Some(x) => self.constant(x)?,
+                        None => next,
+                    };
+                    next = v.wrapping_add(1);
+                    self.bind(&e.name, Binding::Manifest(v));
+                }
+            }
+            Decl::Global(entries) => {
+                let mut next = 0;
+                for e in entries {
+                    let n = match &e.value {
+                        Some(x) => self.constant(x)?,
+                        None => next,
+                    };
+                    next = n.wrapping_add(1);
+                    let g = usize::try_from(n)
+                        .ok()
+                        .filter(|&g| g < GLOBALS)
+                        .ok_or_else(|| {
+                            SourceError::new(
+                                e.pos,
+                                format!("global number {n} is out of range: 0 to {}", GLOBALS - 1),
+                            )
+                        })?;
+                    match self
+                        .scope
+                        .iter()
+                        .rev()
+                        .find(|(n, _)| *n == e.name)
+                        .map(|p| p.1)
+                    {
+                        Some(Binding::Func(i, _)) if top => {
+                            self.image[g] = FN_BASE + i as i64;
+                            self.bind(&e.name, Binding::Func(i, Some(g)));
+                        }
+                        _ => self.bind(&e.name, Binding::Cell(g)),
+                    }
+                }
+            }
+            Decl::Static(entries) => {
+                for e in entries {
+                    let v = match &e.value {
+                        Some(x) => self.constant(x)?,
+                        None => 0,
+                    };
+                    let at = self.image.len();
+                    self.image.push(v);
+                    self.bind(&e.name, Binding::Cell(at));
+                }
+            }
+            Decl::Let(items) => {
+                let mut defs = Vec::new();
+                for item in items {
+                    if let LetItem::Func(def) = item {
+                        let index = self.funcs.len();
+                        self.funcs.push(None);
+                        let global = match self.scope.iter().rev().find(|(n, _)| *n == def.name) {
+                            Some((_, Binding::Cell(g))) if top && *g < GLOBALS => {
+                                self.image[*g] = FN_BASE + index as i64;
+                                Some(*g)
+                            }
+                            _ => None,
+                        };
+                        self.bind(&def.name, Binding::Func(index, global));
+                        defs.push((index, &**def));
+                    }
+                }
+                let mut vars = Vec::new();
+                for item in items {
+                    if let LetItem::Vars(v, pos) = item {
+                        if top {
+                            return Err(SourceError::new(
+                                *pos,
+                                "not supported at the top level: LET of a variable (declare it STATIC or GLOBAL)",
+                            ));
+                        }
+                        vars.push(v);
+                    }
+                }
+                if top {
+                    self.todo.extend(defs);
+                } else {
+                    for (index, def) in defs {
+                        self.function(index, def)?;
+                    }
+                    // Simultaneous definitions: every right-hand side before any name.
+                    let all: Vec<&(String, Init)> = vars.into_iter().flatten().collect();
+                    self.let_vars(&all, &mut out)?;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Lowers the function `def`, numbered `index`.
+    fn function(&mut self, index: usize, def: &'a FnDef) -> R<()> {
+        if def.params.len() > MAX_PARAMS {
+            return Err(SourceError::new(
+                def.pos,
+                format!("`{}` has more than {MAX_PARAMS} parameters", def.name),
+            ));
+        }
+        let mark = self.scope.len();
+        self.fs.push(FnState {
+            index,
+            ..FnState::default()
+        });
+        let r = self.function_body(def);
+        let st = self.fs.pop().expect("pushed above");
+        self.scope.truncate(mark);
+        let body = r?;
+        for (label, context, pos) in &st.gotos {
+            if st.labels[*label] != Some(*context) {
+                return Err(SourceError::new(
+                    *pos,
+                    "not supported: GOTO into or out of a VALOF",
+                ));
+            }
+        }
+        self.funcs[index] = Some(ir::Func {
+            name: def.name.clone(),
+            params: def.params.len(),
+            slots: st.slots,
+            vec_words: st.vec_words,
+            call_words: st.call_words,
+            labels: st.labels.len(),
+            body,
+            line: def.pos.line,
+        });
+        Ok(())
+    }
+
+    fn function_body(&mut self, def: &'a FnDef) -> R<Stmt> {
+        for (k, (name, pos)) in def.params.iter().enumerate() {
+            if def.params[..k].iter().any(|(n, _)| n == name) {
                 return Err(SourceError::new(
                     *pos,
                     format!("parameter `{name}` is repeated"),
                 ));
             }
-            f.declare(name);
+            self.declare_local(name);
         }
-        let body = match &d.body {
-            Body::Function(e) => Stmt::Return(Some(f.expr(e)?)),
-            Body::Routine(s) => f.stmt(s)?,
-        };
-        funcs.push(ir::Func {
-            name: d.name.clone(),
-            params: d.params.len(),
-            slots: f.slots,
-            vec_words: f.vec_words,
-            body,
-            line: d.pos.line,
-        });
+        match &def.body {
+            Body::Function(e) => {
+                self.declare_labels_in_expr(e)?;
+                Ok(Stmt::Return(Some(self.expr(e)?)))
+            }
+            Body::Routine(s) => {
+                self.declare_labels(s)?;
+                self.stmt(s)
+            }
+        }
     }
-    Ok(ir::Program {
-        funcs,
-        start,
-        strings,
-    })
-}
 
-/// The checker of one function. The first error ends the whole check, so only the paths that
-/// succeed need to restore what they change (scope, loop and VALOF counts).
-struct FnCheck<'a> {
-    index: &'a HashMap<&'a str, usize>,
-    arity: &'a [usize],
-    strings: &'a mut Vec<Vec<u8>>,
-    /// Visible locals, innermost last.
-    scope: Vec<(String, usize)>,
-    slots: usize,
-    vec_words: usize,
-    /// Loops enclosing the current command inside the innermost VALOF (or the body).
-    loops: usize,
-    /// VALOFs enclosing the current command.
-    valofs: usize,
-}
-
-impl FnCheck<'_> {
-    fn declare(&mut self, name: &str) -> usize {
+    fn declare_local(&mut self, name: &str) -> usize {
         let slot = self.new_slot();
-        self.scope.push((name.to_string(), slot));
+        let owner = self.f().index;
+        self.bind(name, Binding::Local { slot, owner });
         slot
     }
 
     fn new_slot(&mut self) -> usize {
-        self.slots += 1;
-        self.slots - 1
+        let f = self.f();
+        f.slots += 1;
+        f.slots - 1
     }
 
-    fn local(&self, name: &str) -> Option<usize> {
-        self.scope
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|&(_, s)| s)
-    }
-
-    fn stmt(&mut self, s: &ast::Stmt) -> R<Stmt> {
-        let line = s.pos.line;
-        Ok(match &s.kind {
-            StmtKind::Let(items) => {
-                // A LET outside a block: its scope is the LET itself.
-                let mark = self.scope.len();
-                let mut out = Vec::new();
-                self.let_into(items, &mut out)?;
-                self.scope.truncate(mark);
-                Stmt::Block(out)
+    /// Labels are visible in the whole function body: declares every `name:` in `s` (not in
+    /// nested functions).
+    fn declare_labels(&mut self, s: &ast::Stmt) -> R<()> {
+        match &s.kind {
+            StmtKind::Label(name) => {
+                let owner = self.f().index;
+                let taken = self.scope.iter().rev().any(|(n, b)| {
+                    n == name && matches!(b, Binding::Label { owner: o, .. } if *o == owner)
+                });
+                if taken {
+                    return Err(SourceError::new(
+                        s.pos,
+                        format!("label `{name}` is declared twice"),
+                    ));
+                }
+                let id = self.new_label();
+                self.bind(name, Binding::Label { id, owner });
             }
+            StmtKind::If { then, .. } => self.declare_labels(then)?,
+            StmtKind::Test {
+                then, otherwise, ..
+            } => {
+                self.declare_labels(then)?;
+                self.declare_labels(otherwise)?;
+            }
+            StmtKind::While { body, .. }
+            | StmtKind::Repeat { body, .. }
+            | StmtKind::Switchon { body, .. } => self.declare_labels(body)?,
+            StmtKind::For(f) => self.declare_labels(&f.body)?,
+            StmtKind::Block(b) => {
+                for c in b {
+                    self.declare_labels(c)?;
+                }
+            }
+            _ => {}
+        }
+        self.declare_labels_in_stmt_exprs(s)
+    }
+
+    /// Labels inside VALOFs inside the expressions of `s`.
+    fn declare_labels_in_stmt_exprs(&mut self, s: &ast::Stmt) -> R<()> {
+        match &s.kind {
             StmtKind::Assign(pairs) => {
-                let mut out = Vec::with_capacity(pairs.len());
-                for (target, value) in pairs {
-                    let value = self.expr(value)?;
-                    out.push(match &target.kind {
-                        ExprKind::Name(n) => match self.local(n) {
-                            Some(slot) => Stmt::Set(slot, value),
-                            None => return Err(self.not_a_variable(n, target.pos)),
-                        },
-                        ExprKind::Deref(p) => Stmt::Store(self.expr(p)?, value, line),
-                        ExprKind::Index(v, i) => Stmt::Store(
-                            Expr::Binary(
-                                BinOp::Add,
-                                Box::new(self.expr(v)?),
-                                Box::new(self.expr(i)?),
-                                line,
-                            ),
-                            value,
-                            line,
-                        ),
-                        _ => return Err(SourceError::new(target.pos, "cannot assign to this")),
-                    });
-                }
-                if out.len() == 1 {
-                    out.pop().unwrap_or(Stmt::Block(Vec::new()))
-                } else {
-                    Stmt::Block(out)
+                for (t, v) in pairs {
+                    self.declare_labels_in_expr(t)?;
+                    self.declare_labels_in_expr(v)?;
                 }
             }
-            StmtKind::If { cond, negate, then } => Stmt::If {
-                cond: self.expr(cond)?,
-                run_when: !negate,
-                then: Box::new(self.scoped(then)?),
-                otherwise: None,
-            },
+            StmtKind::If { cond, .. }
+            | StmtKind::Test { cond, .. }
+            | StmtKind::While { cond, .. } => self.declare_labels_in_expr(cond)?,
+            StmtKind::Resultis(e) | StmtKind::Call(e) | StmtKind::Switchon { value: e, .. } => {
+                self.declare_labels_in_expr(e)?
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn declare_labels_in_expr(&mut self, e: &ast::Expr) -> R<()> {
+        match &e.kind {
+            ExprKind::Valof(body) => self.declare_labels(body),
+            ExprKind::Call(f, args) => {
+                self.declare_labels_in_expr(f)?;
+                args.iter().try_for_each(|a| self.declare_labels_in_expr(a))
+            }
+            ExprKind::Neg(x)
+            | ExprKind::Abs(x)
+            | ExprKind::Not(x)
+            | ExprKind::Deref(x)
+            | ExprKind::Addr(x) => self.declare_labels_in_expr(x),
+            ExprKind::Index(a, b) | ExprKind::Byte(a, b) | ExprKind::Binary(_, a, b) => {
+                self.declare_labels_in_expr(a)?;
+                self.declare_labels_in_expr(b)
+            }
+            ExprKind::Compare(first, rest) => {
+                self.declare_labels_in_expr(first)?;
+                rest.iter()
+                    .try_for_each(|(_, x)| self.declare_labels_in_expr(x))
+            }
+            ExprKind::Cond(a, b, c) => {
+                self.declare_labels_in_expr(a)?;
+                self.declare_labels_in_expr(b)?;
+                self.declare_labels_in_expr(c)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn new_label(&mut self) -> usize {
+        let f = self.f();
+        f.labels.push(None);
+        f.labels.len() - 1
+    }
+
+    /// Lowers one command: one method per construct.
+    fn stmt(&mut self, s: &'a ast::Stmt) -> R<Stmt> {
+        match &s.kind {
+            StmtKind::Decl(d) => self.lone_decl(d),
+            StmtKind::Assign(pairs) => self.assign(pairs),
+            StmtKind::If { cond, negate, then } => self.if_stmt(cond, *negate, then, None),
             StmtKind::Test {
                 cond,
                 then,
                 otherwise,
-            } => Stmt::If {
-                cond: self.expr(cond)?,
-                run_when: true,
-                then: Box::new(self.scoped(then)?),
-                otherwise: Some(Box::new(self.scoped(otherwise)?)),
-            },
-            StmtKind::While { cond, negate, body } => {
-                let cond = self.expr(cond)?;
-                Stmt::Loop {
-                    test: LoopTest::Before(cond, !negate),
-                    body: Box::new(self.loop_body(body)?),
-                }
-            }
-            StmtKind::Repeat { body, cond } => {
-                let body = Box::new(self.loop_body(body)?);
-                let test = match cond {
-                    None => LoopTest::Never,
-                    Some((e, until)) => LoopTest::After(self.expr(e)?, !until),
-                };
-                Stmt::Loop { test, body }
-            }
-            StmtKind::For {
-                var,
-                from,
-                to,
-                by,
-                body,
-            } => {
-                let from = self.expr(from)?;
-                let to = self.expr(to)?;
-                let step = match by {
-                    None => 1,
-                    Some(e) => constant(e)?,
-                };
-                if step == 0 {
-                    let pos = by.as_ref().map_or(s.pos, |e| e.pos);
-                    return Err(SourceError::new(pos, "a FOR step of 0 would never finish"));
-                }
-                let limit = self.new_slot();
-                let mark = self.scope.len();
-                let var = self.declare(var);
-                let body = self.loop_body(body)?;
-                self.scope.truncate(mark);
-                Stmt::For {
-                    var,
-                    limit,
-                    from,
-                    to,
-                    step,
-                    body: Box::new(body),
-                }
-            }
-            StmtKind::Resultis(e) => {
-                if self.valofs == 0 {
-                    return Err(SourceError::new(s.pos, "RESULTIS outside a VALOF"));
-                }
-                Stmt::Resultis(self.expr(e)?)
-            }
-            StmtKind::Return => Stmt::Return(None),
-            StmtKind::Break | StmtKind::Loop => {
-                let (what, lowered) = if s.kind == StmtKind::Break {
-                    ("BREAK", Stmt::Break)
-                } else {
-                    ("LOOP", Stmt::Continue)
-                };
-                if self.loops == 0 {
-                    return Err(SourceError::new(s.pos, format!("{what} outside a loop")));
-                }
-                lowered
-            }
-            StmtKind::Finish => Stmt::Finish,
-            StmtKind::Call(e) => Stmt::Call(self.expr(e)?),
-            StmtKind::Block(body) => {
-                let mark = self.scope.len();
-                let mut out = Vec::with_capacity(body.len());
-                for c in body {
-                    match &c.kind {
-                        StmtKind::Let(items) => self.let_into(items, &mut out)?,
-                        _ => out.push(self.stmt(c)?),
-                    }
-                }
-                self.scope.truncate(mark);
-                Stmt::Block(out)
-            }
+            } => self.if_stmt(cond, false, then, Some(otherwise)),
+            StmtKind::While { cond, negate, body } => self.while_loop(cond, *negate, body),
+            StmtKind::Repeat { body, cond } => self.repeat_loop(body, cond.as_ref()),
+            StmtKind::For(f) => self.for_loop(f, s.pos),
+            StmtKind::Switchon { value, body } => self.switchon(value, body),
+            StmtKind::Case(k) => self.case(Some(k), s.pos),
+            StmtKind::Default => self.case(None, s.pos),
+            StmtKind::Label(name) => self.label(name, s.pos),
+            StmtKind::Goto(target) => self.goto(target),
+            StmtKind::Endcase => self.endcase(s.pos),
+            StmtKind::Resultis(e) => self.resultis(e, s.pos),
+            StmtKind::Return => Ok(Stmt::Return(None)),
+            StmtKind::Break => self.loop_exit(Stmt::Break, "BREAK", s.pos),
+            StmtKind::Loop => self.loop_exit(Stmt::Continue, "LOOP", s.pos),
+            StmtKind::Finish => Ok(Stmt::Finish),
+            StmtKind::Call(e) => Ok(Stmt::Call(self.expr(e)?)),
+            StmtKind::Block(body) => self.block(body),
+        }
+    }
+
+    /// A declaration outside a block (an IF's arm, say): its scope is the declaration itself.
+    fn lone_decl(&mut self, d: &'a Decl) -> R<Stmt> {
+        let mark = self.scope.len();
+        let out = self.declare(d, false);
+        self.scope.truncate(mark);
+        Ok(Stmt::Block(out?))
+    }
+
+    /// `IF`/`UNLESS` (no `otherwise`) and `TEST`.
+    fn if_stmt(
+        &mut self,
+        cond: &'a ast::Expr,
+        negate: bool,
+        then: &'a ast::Stmt,
+        otherwise: Option<&'a ast::Stmt>,
+    ) -> R<Stmt> {
+        let cond = self.expr(cond)?;
+        let then = Box::new(self.scoped(then)?);
+        let otherwise = match otherwise {
+            Some(o) => Some(Box::new(self.scoped(o)?)),
+            None => None,
+        };
+        Ok(Stmt::If {
+            cond,
+            run_when: !negate,
+            then,
+            otherwise,
         })
     }
 
+    fn while_loop(&mut self, cond: &'a ast::Expr, negate: bool, body: &'a ast::Stmt) -> R<Stmt> {
+        let cond = self.expr(cond)?;
+        Ok(Stmt::Loop {
+            test: LoopTest::Before(cond, !negate),
+            body: Box::new(self.loop_body(body)?),
+        })
+    }
+
+    fn repeat_loop(&mut self, body: &'a ast::Stmt, cond: Option<&'a (ast::Expr, bool)>) -> R<Stmt> {
+        let body = Box::new(self.loop_body(body)?);
+        let test = match cond {
+            None => LoopTest::Never,
+            Some((e, until)) => LoopTest::After(self.expr(e)?, !until),
+        };
+        Ok(Stmt::Loop { test, body })
+    }
+
+    fn label(&mut self, name: &str, pos: Pos) -> R<Stmt> {
+        match self.lookup(name) {
+            Some(Binding::Label { id, .. }) => {
+                let context = self.f().context;
+                self.f().labels[id] = Some(context);
+                Ok(Stmt::Label(id))
+            }
+            _ => Err(SourceError::new(
+                pos,
+                format!("label `{name}` is not declared"),
+            )),
+        }
+    }
+
+    fn endcase(&mut self, pos: Pos) -> R<Stmt> {
+        let context = self.f().context;
+        match self.f().switches.last() {
+            Some(sw) if sw.2 == context => Ok(Stmt::EndCase),
+            _ => Err(SourceError::new(pos, "ENDCASE outside a SWITCHON")),
+        }
+    }
+
+    fn resultis(&mut self, e: &'a ast::Expr, pos: Pos) -> R<Stmt> {
+        if self.f().valofs == 0 {
+            return Err(SourceError::new(pos, "RESULTIS outside a VALOF"));
+        }
+        Ok(Stmt::Resultis(self.expr(e)?))
+    }
+
+    /// `BREAK` or `LOOP`, which must be inside a loop.
+    fn loop_exit(&mut self, lowered: Stmt, what: &str, pos: Pos) -> R<Stmt> {
+        if self.f().loops == 0 {
+            return Err(SourceError::new(pos, format!("{what} outside a loop")));
+        }
+        Ok(lowered)
+    }
+
+    /// `{ ... }`: declarations in it last to its end.
+    fn block(&mut self, body: &'a [ast::Stmt]) -> R<Stmt> {
+        let mark = self.scope.len();
+        let mut out = Vec::with_capacity(body.len());
+        for c in body {
+            match &c.kind {
+                StmtKind::Decl(d) => match self.declare(d, false) {
+                    Ok(stmts) => out.extend(stmts),
+                    Err(e) => {
+                        self.scope.truncate(mark);
+                        return Err(e);
+                    }
+                },
+                _ => match self.stmt(c) {
+                    Ok(stmt) => out.push(stmt),
+                    Err(e) => {
+                        self.scope.truncate(mark);
+                        return Err(e);
+                    }
+                },
+            }
+        }
+        self.scope.truncate(mark);
+        Ok(Stmt::Block(out))
+    }
+
+    fn assign(&mut self, pairs: &'a [(ast::Expr, ast::Expr)]) -> R<Stmt> {
+        let mut out = Vec::with_capacity(pairs.len());
+        for (target, value) in pairs {
+            let line = target.pos.line;
+            let value = self.expr(value)?;
+            out.push(match &target.kind {
+                ExprKind::Name(n) => match self.lookup(n) {
+                    Some(Binding::Local { slot, owner }) if owner == self.f().index => {
+                        Stmt::Set(slot, value)
+                    }
+                    Some(Binding::Cell(a) | Binding::Func(_, Some(a))) => Stmt::SetCell(a, value),
+                    _ => return Err(self.not_a_variable(n, target.pos)),
+                },
+                ExprKind::Deref(p) => Stmt::Store(self.expr(p)?, value, line),
+                ExprKind::Index(v, i) => Stmt::Store(
+                    Expr::Binary(BinOp::Add, self.boxed(v)?, self.boxed(i)?, line),
+                    value,
+                    line,
+                ),
+                ExprKind::Byte(v, i) => Stmt::StoreByte(self.expr(v)?, self.expr(i)?, value, line),
+                _ => return Err(SourceError::new(target.pos, "cannot assign to this")),
+            });
+        }
+        Ok(if out.len() == 1 {
+            out.pop().unwrap_or(Stmt::Block(Vec::new()))
+        } else {
+            Stmt::Block(out)
+        })
+    }
+
+    fn for_loop(&mut self, f: &'a ast::ForLoop, pos: Pos) -> R<Stmt> {
+        let from = self.expr(&f.from)?;
+        let to = self.expr(&f.to)?;
+        let step = match &f.by {
+            None => 1,
+            Some(e) => self.constant(e)?,
+        };
+        if step == 0 {
+            let pos = f.by.as_ref().map_or(pos, |e| e.pos);
+            return Err(SourceError::new(pos, "a FOR step of 0 would never finish"));
+        }
+        let limit = self.new_slot();
+        let mark = self.scope.len();
+        let var = self.declare_local(&f.var);
+        let body = self.loop_body(&f.body);
+        self.scope.truncate(mark);
+        Ok(Stmt::For(Box::new(ir::ForLoop {
+            var,
+            limit,
+            from,
+            to,
+            step,
+            body: body?,
+        })))
+    }
+
+    fn switchon(&mut self, value: &'a ast::Expr, body: &'a ast::Stmt) -> R<Stmt> {
+        let value = self.expr(value)?;
+        let context = self.f().context;
+        self.f().switches.push((Vec::new(), None, context));
+        let body = self.scoped(body);
+        let (cases, default, _) = self.f().switches.pop().expect("pushed above");
+        Ok(Stmt::Switch {
+            value,
+            cases,
+            default,
+            body: Box::new(body?),
+        })
+    }
+
+    /// `CASE k:` (`value` Some) or `DEFAULT:`.
+    fn case(&mut self, value: Option<&'a ast::Expr>, pos: Pos) -> R<Stmt> {
+        let k = value.map(|e| self.constant(e)).transpose()?;
+        let what = if k.is_some() { "CASE" } else { "DEFAULT" };
+        let context = self.f().context;
+        if self.f().switches.last().is_none_or(|sw| sw.2 != context) {
+            return Err(SourceError::new(pos, format!("{what} outside a SWITCHON")));
+        }
+        let id = self.new_label();
+        self.f().labels[id] = Some(context);
+        let sw = self.f().switches.last_mut().expect("checked above");
+        match k {
+            Some(k) if sw.0.iter().any(|c| c.0 == k) => {
+                return Err(SourceError::new(
+                    pos,
+                    format!("CASE {k} appears twice in this SWITCHON"),
+                ))
+            }
+            Some(k) => sw.0.push((k, id)),
+            None if sw.1.is_some() => {
+                return Err(SourceError::new(
+                    pos,
+                    "DEFAULT appears twice in this SWITCHON",
+                ))
+            }
+            None => sw.1 = Some(id),
+        }
+        Ok(Stmt::Label(id))
+    }
+
+    fn goto(&mut self, target: &'a ast::Expr) -> R<Stmt> {
+        let ExprKind::Name(name) = &target.kind else {
+            return Err(SourceError::new(
+                target.pos,
+                "not supported: GOTO of a computed address (only GOTO label)",
+            ));
+        };
+        let owner = self.f().index;
+        match self.lookup(name) {
+            Some(Binding::Label { id, owner: o }) if o == owner => {
+                let context = self.f().context;
+                self.f().gotos.push((id, context, target.pos));
+                Ok(Stmt::Goto(id))
+            }
+            Some(Binding::Label { .. }) => Err(SourceError::new(
+                target.pos,
+                format!("label `{name}` belongs to another function"),
+            )),
+            _ => Err(SourceError::new(
+                target.pos,
+                format!("`{name}` is not a label"),
+            )),
+        }
+    }
+
     /// A command whose declarations end with it (the arm of an IF, say).
-    fn scoped(&mut self, s: &ast::Stmt) -> R<Stmt> {
+    fn scoped(&mut self, s: &'a ast::Stmt) -> R<Stmt> {
         let mark = self.scope.len();
         let r = self.stmt(s);
         self.scope.truncate(mark);
         r
     }
 
-    fn loop_body(&mut self, s: &ast::Stmt) -> R<Stmt> {
-        self.loops += 1;
+    fn loop_body(&mut self, s: &'a ast::Stmt) -> R<Stmt> {
+        self.f().loops += 1;
         let r = self.scoped(s);
-        self.loops -= 1;
+        self.f().loops -= 1;
         r
     }
 
-    /// Lowers a `LET`, leaving its names in scope for the rest of the enclosing block. All
-    /// right-hand sides are evaluated before any of the names is visible.
-    fn let_into(&mut self, items: &[(String, Init)], out: &mut Vec<Stmt>) -> R<()> {
+    /// Lowers `LET a, b = x, y AND ...` (not functions), leaving the names in scope for the
+    /// rest of the enclosing block. All right-hand sides are evaluated before any of the names
+    /// is visible.
+    fn let_vars(&mut self, items: &[&'a (String, Init)], out: &mut Vec<Stmt>) -> R<()> {
         /// A right-hand side, lowered before the names are declared.
         enum Lowered {
             Value(Expr),
@@ -296,11 +758,11 @@ impl FnCheck<'_> {
             Vec(usize),
         }
         let mut inits = Vec::with_capacity(items.len());
-        for (_, init) in items {
+        for (_, init) in items.iter().copied() {
             inits.push(match init {
                 Init::Value(e) => Lowered::Value(self.expr(e)?),
                 Init::Vec(e) => {
-                    let n = constant(e)?;
+                    let n = self.constant(e)?;
                     if !(0..=MAX_VEC).contains(&n) {
                         return Err(SourceError::new(
                             e.pos,
@@ -311,13 +773,14 @@ impl FnCheck<'_> {
                 }
             });
         }
-        for ((name, _), init) in items.iter().zip(inits) {
-            let slot = self.declare(name);
+        for ((name, _), init) in items.iter().copied().zip(inits) {
+            let slot = self.declare_local(name);
             out.push(match init {
                 Lowered::Value(value) => Stmt::Set(slot, value),
                 Lowered::Vec(words) => {
-                    let offset = self.vec_words;
-                    self.vec_words += words;
+                    let f = self.f();
+                    let offset = f.vec_words;
+                    f.vec_words += words;
                     Stmt::VecInit {
                         slot,
                         offset,
@@ -330,81 +793,80 @@ impl FnCheck<'_> {
     }
 
     fn not_a_variable(&self, name: &str, pos: Pos) -> SourceError {
-        let msg = if self.index.contains_key(name) {
-            format!("`{name}` is a function, not a variable")
-        } else if Builtin::lookup(name).is_some() {
-            format!("`{name}` is a runtime routine, not a variable")
-        } else {
-            format!("unknown name `{name}`")
+        let msg = match self.lookup(name) {
+            Some(Binding::Func(..)) => format!("`{name}` is a function, not a variable"),
+            Some(Binding::Manifest(_)) => format!("`{name}` is a MANIFEST constant, not a variable"),
+            Some(Binding::Label { .. }) => format!("`{name}` is a label, not a variable"),
+            Some(Binding::Local { .. }) => format!(
+                "`{name}` is a local of an enclosing function: BCPL functions cannot use those (declare it STATIC or GLOBAL)"
+            ),
+            _ if library::MISSING.contains(&name.replace('.', "_").as_str()) => format!(
+                "not supported: the library routine `{name}` (coroutines, files, segments and system calls are not provided)"
+            ),
+            _ => format!("unknown name `{name}`"),
         };
         SourceError::new(pos, msg)
     }
 
-    fn boxed(&mut self, e: &ast::Expr) -> R<Box<Expr>> {
+    fn boxed(&mut self, e: &'a ast::Expr) -> R<Box<Expr>> {
         Ok(Box::new(self.expr(e)?))
     }
 
-    fn expr(&mut self, e: &ast::Expr) -> R<Expr> {
+    /// A string constant's address in the image.
+    fn string(&mut self, s: &[u8]) -> i64 {
+        let at = self.image.len();
+        self.image
+            .extend(super::runtime::pack_string(s).into_iter().map(|w| w as i64));
+        at as i64
+    }
+
+    fn expr(&mut self, e: &'a ast::Expr) -> R<Expr> {
         let line = e.pos.line;
         Ok(match &e.kind {
             ExprKind::Num(n) => Expr::Num(*n),
             ExprKind::Bool(b) => Expr::Num(if *b { -1 } else { 0 }),
-            ExprKind::Str(s) => {
-                self.strings.push(s.clone());
-                Expr::Str(self.strings.len() - 1)
-            }
-            ExprKind::Name(n) => match self.local(n) {
-                Some(slot) => Expr::Local(slot),
-                None => return Err(self.not_a_variable(n, e.pos)),
+            ExprKind::Query => Expr::Num(0),
+            ExprKind::Str(s) => Expr::Num(self.string(s)),
+            ExprKind::Table(items) => Expr::Num(self.table(items)?),
+            ExprKind::Name(n) => match self.lookup(n) {
+                Some(Binding::Local { slot, owner }) if owner == self.f().index => {
+                    Expr::Local(slot)
+                }
+                Some(Binding::Cell(a) | Binding::Func(_, Some(a))) => Expr::Cell(a),
+                Some(Binding::Manifest(v)) => Expr::Num(v),
+                Some(Binding::Func(i, None)) => Expr::Num(FN_BASE + i as i64),
+                Some(Binding::Label { .. }) => {
+                    return Err(SourceError::new(
+                        e.pos,
+                        format!("not supported: the label `{n}` used as a value"),
+                    ))
+                }
+                _ => return Err(self.not_a_variable(n, e.pos)),
             },
-            ExprKind::Call(name, args) => {
-                let (callee, want) = if self.local(name).is_some() {
-                    return Err(SourceError::new(
-                        e.pos,
-                        format!("`{name}` is a local variable, not a function"),
-                    ));
-                } else if let Some(&i) = self.index.get(name.as_str()) {
-                    (Callee::Func(i), self.arity[i])
-                } else if let Some(b) = Builtin::lookup(name) {
-                    (Callee::Builtin(b), b.arity())
-                } else {
-                    return Err(SourceError::new(
-                        e.pos,
-                        format!("unknown function `{name}`"),
-                    ));
-                };
-                if args.len() != want {
-                    return Err(SourceError::new(
-                        e.pos,
-                        format!(
-                            "`{name}` takes {want} argument{}, but {} {} given",
-                            if want == 1 { "" } else { "s" },
-                            args.len(),
-                            if args.len() == 1 { "is" } else { "are" }
-                        ),
-                    ));
-                }
-                let mut lowered = Vec::with_capacity(args.len());
-                for a in args {
-                    lowered.push(self.expr(a)?);
-                }
-                Expr::Call(callee, lowered)
-            }
+            ExprKind::Call(f, args) => self.call(f, args, line)?,
             ExprKind::Valof(body) => {
-                let loops = std::mem::take(&mut self.loops);
-                self.valofs += 1;
+                let f = self.f();
+                let loops = std::mem::take(&mut f.loops);
+                f.valofs += 1;
+                f.contexts += 1;
+                let outer = std::mem::replace(&mut f.context, f.contexts);
                 let r = self.scoped(body);
-                self.valofs -= 1;
-                self.loops = loops;
-                Expr::Valof(Box::new(r?))
+                let f = self.f();
+                f.valofs -= 1;
+                f.loops = loops;
+                f.context = outer;
+                Expr::Valof(Box::new(r?), line)
             }
             ExprKind::Neg(x) => Expr::Neg(self.boxed(x)?),
+            ExprKind::Abs(x) => Expr::Abs(self.boxed(x)?),
             ExprKind::Not(x) => Expr::Not(self.boxed(x)?),
             ExprKind::Deref(p) => Expr::Load(self.boxed(p)?, line),
+            ExprKind::Addr(x) => self.address(x)?,
             ExprKind::Index(v, i) => {
                 let addr = Expr::Binary(BinOp::Add, self.boxed(v)?, self.boxed(i)?, line);
                 Expr::Load(Box::new(addr), line)
             }
+            ExprKind::Byte(v, i) => Expr::LoadByte(self.boxed(v)?, self.boxed(i)?, line),
             ExprKind::Binary(op, l, r) => {
                 let (l, r) = (self.boxed(l)?, self.boxed(r)?);
                 match op {
@@ -424,42 +886,124 @@ impl FnCheck<'_> {
             ExprKind::Cond(c, a, b) => Expr::Cond(self.boxed(c)?, self.boxed(a)?, self.boxed(b)?),
         })
     }
-}
 
-/// The value of a constant expression (numbers, TRUE/FALSE and operators on them).
-fn constant(e: &ast::Expr) -> R<i64> {
-    let not_const = || SourceError::new(e.pos, "expected a constant expression here");
-    Ok(match &e.kind {
-        ExprKind::Num(n) => *n,
-        ExprKind::Bool(b) => -i64::from(*b),
-        ExprKind::Neg(x) => constant(x)?.wrapping_neg(),
-        ExprKind::Not(x) => !constant(x)?,
-        ExprKind::Binary(op, l, r) => {
-            let (a, b) = (constant(l)?, constant(r)?);
-            match super::arith::binary(*op, a, b) {
-                Some(v) => v,
-                None => return Err(SourceError::new(e.pos, "division by zero in a constant")),
+    /// `@x`: the address of a variable or a cell.
+    fn address(&mut self, x: &'a ast::Expr) -> R<Expr> {
+        let line = x.pos.line;
+        Ok(match &x.kind {
+            ExprKind::Name(n) => match self.lookup(n) {
+                Some(Binding::Local { slot, owner }) if owner == self.f().index => {
+                    Expr::LocalAddr(slot)
+                }
+                Some(Binding::Cell(a) | Binding::Func(_, Some(a))) => Expr::Num(a as i64),
+                _ => {
+                    return Err(SourceError::new(
+                        x.pos,
+                        format!("`@{n}`: only a variable, a global or a static has an address"),
+                    ))
+                }
+            },
+            ExprKind::Deref(p) => self.expr(p)?,
+            ExprKind::Index(v, i) => Expr::Binary(BinOp::Add, self.boxed(v)?, self.boxed(i)?, line),
+            _ => {
+                return Err(SourceError::new(
+                    x.pos,
+                    "`@` applies to a variable, `!p` or `v!i`",
+                ))
             }
+        })
+    }
+
+    /// A call: arguments go to the call area from the current top, the callee expression
+    /// after them.
+    fn call(&mut self, f: &'a ast::Expr, args: &'a [ast::Expr], line: u32) -> R<Expr> {
+        let at = self.f().top;
+        let mut lowered = Vec::with_capacity(args.len());
+        for (k, a) in args.iter().enumerate() {
+            self.f().top = at + k;
+            lowered.push(self.expr(a)?);
         }
-        ExprKind::Compare(first, rest) => {
-            let mut prev = constant(first)?;
-            let mut all = true;
-            for (op, x) in rest {
-                let v = constant(x)?;
-                all &= op.holds(prev, v);
-                prev = v;
+        self.f().top = at + args.len();
+        let callee = match &f.kind {
+            ExprKind::Name(n) => match self.lookup(n) {
+                Some(Binding::Func(i, _)) => Callee::Func(i),
+                _ => Callee::Value(self.boxed(f)?),
+            },
+            _ => Callee::Value(self.boxed(f)?),
+        };
+        let st = self.f();
+        st.call_words = st.call_words.max(at + args.len());
+        st.top = at;
+        Ok(Expr::Call {
+            callee,
+            args: lowered,
+            at,
+            line,
+        })
+    }
+
+    /// `TABLE k, ...`: the constants' address in the image.
+    fn table(&mut self, items: &'a [ast::Expr]) -> R<i64> {
+        let mut values = Vec::with_capacity(items.len());
+        for x in items {
+            values.push(self.constant(x)?);
+        }
+        let at = self.image.len();
+        self.image.extend(values);
+        Ok(at as i64)
+    }
+
+    /// The value of a constant expression: numbers, characters, TRUE/FALSE, MANIFEST names,
+    /// function names (their values), strings and TABLEs (their addresses), and operators on
+    /// them.
+    fn constant(&mut self, e: &'a ast::Expr) -> R<i64> {
+        let not_const = |what: &str| {
+            SourceError::new(
+                e.pos,
+                format!("expected a constant expression here, not {what}"),
+            )
+        };
+        Ok(match &e.kind {
+            ExprKind::Num(n) => *n,
+            ExprKind::Bool(b) => -i64::from(*b),
+            ExprKind::Query => 0,
+            ExprKind::Str(s) => self.string(s),
+            ExprKind::Table(items) => self.table(items)?,
+            ExprKind::Name(n) => match self.lookup(n) {
+                Some(Binding::Manifest(v)) => v,
+                Some(Binding::Func(i, _)) => FN_BASE + i as i64,
+                _ => return Err(not_const(&format!("`{n}`"))),
+            },
+            ExprKind::Neg(x) => self.constant(x)?.wrapping_neg(),
+            ExprKind::Abs(x) => self.constant(x)?.wrapping_abs(),
+            ExprKind::Not(x) => !self.constant(x)?,
+            ExprKind::Binary(op, l, r) => {
+                let (a, b) = (self.constant(l)?, self.constant(r)?);
+                match super::arith::binary(*op, a, b) {
+                    Some(v) => v,
+                    None => return Err(SourceError::new(e.pos, "division by zero in a constant")),
+                }
             }
-            -i64::from(all)
-        }
-        ExprKind::Cond(c, a, b) => {
-            if constant(c)? != 0 {
-                constant(a)?
-            } else {
-                constant(b)?
+            ExprKind::Compare(first, rest) => {
+                let mut prev = self.constant(first)?;
+                let mut all = true;
+                for (op, x) in rest {
+                    let v = self.constant(x)?;
+                    all &= op.holds(prev, v);
+                    prev = v;
+                }
+                -i64::from(all)
             }
-        }
-        _ => return Err(not_const()),
-    })
+            ExprKind::Cond(c, a, b) => {
+                if self.constant(c)? != 0 {
+                    self.constant(a)?
+                } else {
+                    self.constant(b)?
+                }
+            }
+            _ => return Err(not_const("this")),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -467,8 +1011,13 @@ mod tests {
     use super::super::{lexer::lex, parser::parse};
     use super::*;
 
-    fn check_src(s: &str) -> R<ir::Program> {
-        check(&parse(&lex(s.as_bytes())?)?)
+    fn check_src(s: &str) -> Result<ir::Program, SourceError> {
+        let (toks, errs) = lex(s.as_bytes());
+        if let Some(e) = errs.into_iter().next() {
+            return Err(e);
+        }
+        let ast = parse(&toks).map_err(|mut e| e.remove(0))?;
+        check(&ast).map_err(|mut e| e.remove(0))
     }
 
     #[test]
@@ -482,11 +1031,6 @@ mod tests {
     fn rule_violations_are_located_errors() {
         let cases = [
             ("LET start() BE x := 1", (1, 16), "unknown name"),
-            (
-                "LET start() BE f(1)\nLET f(a, b) = a",
-                (1, 16),
-                "takes 2 arguments",
-            ),
             ("LET start() BE BREAK", (1, 16), "outside a loop"),
             ("LET start() BE RESULTIS 1", (1, 16), "outside a VALOF"),
             (
@@ -515,6 +1059,17 @@ mod tests {
                 (1, 16),
                 "is a function",
             ),
+            (
+                "LET start() BE $( LET x = 1; LET g() = x $)",
+                (1, 40),
+                "enclosing function",
+            ),
+            (
+                "LET start() BE CASE 1: newline()",
+                (1, 16),
+                "outside a SWITCHON",
+            ),
+            ("LET start() BE GOTO nowhere", (1, 21), "not a label"),
         ];
         for (src, (line, col), msg) in cases {
             let e = check_src(src).unwrap_err();
@@ -530,5 +1085,13 @@ mod tests {
             panic!()
         };
         assert!(matches!(cond, Expr::AndThen(..)));
+    }
+
+    #[test]
+    fn every_function_reports_its_first_error() {
+        let (toks, _) = lex(b"LET f() = x\nLET g() = y\nLET start() BE f()");
+        let errors = check(&parse(&toks).unwrap()).unwrap_err();
+        assert_eq!(errors.len(), 2);
+        assert_eq!((errors[0].pos.line, errors[1].pos.line), (1, 2));
     }
 }

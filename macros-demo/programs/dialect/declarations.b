@@ -1,0 +1,29 @@
+GET "libhdr"
+
+GLOBAL { counter: ug; total }      // total is ug+1
+STATIC { calls = 10; scale = 2 }
+MANIFEST { one = 1; two; three; ten = 10 }   // two = 2, three = 3
+
+LET bump() BE { counter := counter + 1; calls := calls + 1 }
+AND twice(x) = x * scale
+
+LET start() BE
+{ LET a, b = one, two                 // simultaneous LET
+  LET c = three AND d = ten           // LET ... AND ...
+  LET a2, b2 = b, a
+  counter := 0
+  FOR i = 1 TO 5 DO bump()
+  writef("%n %n %n %n %n %n*n", a, b, c, d, a2, b2)
+  writef("counter=%n calls=%n twice=%n*n", counter, calls, twice(21))
+  { MANIFEST { k = 7 }
+    STATIC { s = 100 }
+    GLOBAL { g: 300 }
+    LET sq(n) = n * n + k              // a function declared in a block
+    g := sq(3)
+    writef("k=%n s=%n g=%n G!300=%n*n", k, s, g, 300!@globsize)
+  }
+  a, b := b, a                         // left to right: a := b, then b := a
+  writef("a=%n b=%n*n", a, b)
+  total := @counter - @globsize
+  writef("counter is global %n*n", total)
+}

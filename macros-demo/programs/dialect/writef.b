@@ -1,0 +1,17 @@
+GET "libhdr"
+
+LET start() BE
+{ writef("[%n] [%N]*n", 42, -42)
+  writef("[%i5] [%I5] [%5d] [%d3]*n", 42, -42, -42, 7)
+  writef("[%z4] [%Z4] [%x4] [%X2] [%o3] [%b8]*n", -42, 42, 255, 255, 8, 5)
+  writef("[%u0] [%xA]*n", -1, 255)
+  writef("[%s] [%t6] [%c%c] [%%]*n", "ab", "cd", 'o', 'k')
+  writef("[%8.2d] [%6.2d] [%8.2d]*n", 123456, -5, -1234)
+  FOR count = 1 TO 2 DO writef("There %p\is\are\ %-%n thing%-%ps.*n", count)
+  writef("%+%n %n%-%n*n", 1, 2, 3)
+  writed(-5, 4); writen(minint); newline()
+  writeu(-1, 0); wrch(' '); writehex(-1, 16); wrch(' '); writeoct(8, 0); wrch(' ')
+  writez(7, 3); wrch(' '); writet("ab", 4); wrch('|'); newline()
+  newpage()
+  newline()
+}

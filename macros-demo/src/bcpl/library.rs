@@ -1,0 +1,783 @@
+//! The library of `libhdr`: written once, run by both back ends.
+//!
+//! Each routine is a Rust function over the [`Runtime`] (memory, heap, input). The
+//! interpreter calls [`call`] directly; JIT code reaches it through a small stub per routine
+//! that [`super::jit`] builds, so both print and read exactly the same bytes. A call's
+//! arguments are the words of the callee's frame (`frame`, `frame + 1`, ...), as for a BCPL
+//! function: routines that take a variable number of arguments (`writef`) read as many as
+//! the format asks for.
+//!
+//! Library routines are globals, at their `libhdr` numbers (`writef` is G!94), holding
+//! function values, so a program can pass them around, call them through variables, or
+//! assign its own routine to the global. The manifest constants of `libhdr`
+//! (`bytesperword`, `endstreamch`, `ug`, ...) are in [`MANIFESTS`]. The numeric routines
+//! follow Richards' `blib` (read for its behaviour, not copied): `writed` pads on the left,
+//! `writehex(n, d)` writes exactly `d` digits, `randno` is his linear congruential generator.
+
+use std::io::Read;
+
+use super::memory::{Fault, Runtime, Stop, FN_BASE};
+use super::runtime::Output;
+
+/// Global numbers of library cells that are not routines.
+pub const RESULT2: usize = 10;
+pub const RANDSEED: usize = 127;
+
+/// The routines, in call-table order after the program's functions: name and global number.
+pub const ROUTINES: &[(&str, usize)] = &[
+    ("wrch", 41),
+    ("rdch", 38),
+    ("unrdch", 40),
+    ("newline", 84),
+    ("newpage", 120),
+    ("writes", 89),
+    ("writen", 86),
+    ("writed", 85),
+    ("writeu", 91),
+    ("writez", 92),
+    ("writehex", 87),
+    ("writeoct", 88),
+    ("writebin", 176),
+    ("writet", 90),
+    ("writef", 94),
+    ("sawritef", 95),
+    ("readn", 83),
+    ("getvec", 25),
+    ("freevec", 27),
+    ("randno", 34),
+    ("setseed", 35),
+    ("stop", 2),
+    ("abort", 28),
+    ("rdargs", 102),
+    ("str2numb", 101),
+    ("capitalch", 96),
+    ("compch", 97),
+    ("compstring", 98),
+    ("muldiv", 5),
+    ("sardch", 36),
+    ("sawrch", 37),
+    ("input", 58),
+    ("output", 59),
+    ("selectinput", 56),
+    ("selectoutput", 57),
+    ("endread", 60),
+    ("endwrite", 61),
+    ("findinput", 48),
+    ("findoutput", 49),
+    ("copystring", 99),
+    ("string_to_number", 100),
+    ("copy_words", 114),
+    ("clear_words", 115),
+    ("deplete", 43),
+    ("codewrch", 126),
+    ("unpackstring", 31),
+    ("packstring", 30),
+    ("maxvec", 177),
+];
+
+/// How many library routines there are.
+pub const COUNT: usize = ROUTINES.len();
+
+/// Named cells of `libhdr` that programs use as variables.
+pub const CELLS: &[(&str, usize)] = &[
+    ("result2", RESULT2),
+    ("randseed", RANDSEED),
+    ("globsize", 0),
+];
+
+/// The manifest constants of `libhdr` (64-bit words).
+pub const MANIFESTS: &[(&str, i64)] = &[
+    ("bytesperword", 8),
+    ("bitsperbyte", 8),
+    ("bitsperword", 64),
+    ("BITSPERBCPLWORD", 64),
+    ("mcaddrinc", 8),
+    ("minint", i64::MIN),
+    ("maxint", i64::MAX),
+    ("endstreamch", -1),
+    ("timeoutch", -2),
+    ("pollingch", -3),
+    ("tg", 190),
+    ("ug", 200),
+];
+
+/// The routine called `name` (old programs write `string.to.number` for `string_to_number`):
+/// its index in [`ROUTINES`].
+pub fn lookup(name: &str) -> Option<usize> {
+    let name = name.replace('.', "_");
+    ROUTINES.iter().position(|(n, _)| *n == name)
+}
+
+/// Routines of `libhdr` this library does not provide, for a message that names them.
+pub const MISSING: &[&str] = &[
+    "createco",
+    "deleteco",
+    "currco",
+    "colist",
+    "callco",
+    "cowait",
+    "resumeco",
+    "initco",
+    "startco",
+    "changeco",
+    "sys",
+    "instrcount",
+    "loadseg",
+    "unloadseg",
+    "callseg",
+    "level",
+    "longjump",
+    "findinoutput",
+    "findupdate",
+    "findappend",
+    "pathfindinput",
+    "readwords",
+    "writewords",
+    "binrdch",
+    "binwrch",
+    "note",
+    "point",
+    "rewindstream",
+    "datstring",
+    "datstamp",
+    "delay",
+    "rditem",
+    "findarg",
+    "rdargs2",
+    "getword",
+    "putword",
+    "get_text",
+    "splitname",
+    "setbit",
+    "testbit",
+    "copy_bytes",
+    "writeflt",
+    "writee",
+    "readflt",
+    "sawritef_",
+    "randomseed",
+    "stackfree",
+    "memoryfree",
+    "settimeout",
+    "deletefile",
+    "renamefile",
+    "createtask",
+    "qpkt",
+    "taskwait",
+];
+
+/// stdin as `rdch` sees it, with one character of `unrdch`.
+#[derive(Debug, Default)]
+pub struct Input {
+    last: Option<i64>,
+    pushed_back: bool,
+}
+
+impl Input {
+    fn rdch(&mut self) -> i64 {
+        if self.pushed_back {
+            self.pushed_back = false;
+            return self.last.unwrap_or(-1);
+        }
+        let mut b = [0u8; 1];
+        let c = match std::io::stdin().lock().read(&mut b) {
+            Ok(1) => i64::from(b[0]),
+            _ => -1,
+        };
+        self.last = Some(c);
+        c
+    }
+
+    fn unrdch(&mut self) {
+        if self.last.is_some() {
+            self.pushed_back = true;
+        }
+    }
+}
+
+/// The arguments of one call: word `k` of the callee's frame.
+struct Args<'r> {
+    rt: &'r mut Runtime,
+    frame: usize,
+    line: u32,
+}
+
+impl Args<'_> {
+    fn get(&self, k: usize) -> Result<i64, Stop> {
+        self.rt.load((self.frame + k) as i64, self.line)
+    }
+
+    /// The bytes of the BCPL string at `s`.
+    fn string(&self, s: i64) -> Result<Vec<u8>, Stop> {
+        string_at(self.rt, s, self.line)
+    }
+}
+
+/// The bytes of the BCPL string at word address `s`.
+pub fn string_at(rt: &Runtime, s: i64, line: u32) -> Result<Vec<u8>, Stop> {
+    let len = rt.load_byte(s, 0, line)?;
+    (1..=len)
+        .map(|i| rt.load_byte(s, i, line).map(|b| b as u8))
+        .collect()
+}
+
+/// Writes `bytes` as a BCPL string at `at`; returns the words used.
+fn put_string(rt: &mut Runtime, at: i64, bytes: &[u8], line: u32) -> Result<usize, Stop> {
+    let bytes = &bytes[..bytes.len().min(255)];
+    rt.store_byte(at, 0, bytes.len() as i64, line)?;
+    for (i, &b) in bytes.iter().enumerate() {
+        rt.store_byte(at, i as i64 + 1, i64::from(b), line)?;
+    }
+    let words = (bytes.len() + 8) / 8;
+    for i in bytes.len() + 1..words * 8 {
+        rt.store_byte(at, i as i64, 0, line)?;
+    }
+    Ok(words)
+}
+
+/// Calls library routine `id` with the frame at `frame`, from a call at `line`.
+pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64, Stop> {
+    let mut a = Args { rt, frame, line };
+    let name = ROUTINES.get(id).map_or("", |r| r.0);
+    let arg = |a: &Args, k| a.get(k);
+    Ok(match name {
+        "wrch" | "sawrch" | "codewrch" => {
+            let c = arg(&a, 0)?;
+            if name == "codewrch" && c > 127 {
+                let ch = char::from_u32(c as u32).unwrap_or('?');
+                Output::bytes(ch.encode_utf8(&mut [0; 4]).as_bytes());
+            } else {
+                Output::char(c);
+            }
+            0
+        }
+        "rdch" | "sardch" => a.rt.input.rdch(),
+        "unrdch" => {
+            a.rt.input.unrdch();
+            0
+        }
+        "newline" => {
+            Output::char(10);
+            0
+        }
+        "newpage" => {
+            Output::char(12);
+            0
+        }
+        "writes" => {
+            let s = a.string(arg(&a, 0)?)?;
+            Output::bytes(&s);
+            0
+        }
+        "writet" => {
+            let s = a.string(arg(&a, 0)?)?;
+            Output::bytes(&s);
+            pad(arg(&a, 1)? - s.len() as i64, b' ');
+            0
+        }
+        "writen" => {
+            write_signed(arg(&a, 0)?, 0, false);
+            0
+        }
+        "writed" => {
+            write_signed(arg(&a, 0)?, arg(&a, 1)?, false);
+            0
+        }
+        "writez" => {
+            write_signed(arg(&a, 0)?, arg(&a, 1)?, true);
+            0
+        }
+        "writeu" => {
+            write_unsigned(arg(&a, 0)?, arg(&a, 1)?);
+            0
+        }
+        "writehex" => {
+            write_digits(arg(&a, 0)?, arg(&a, 1)?, 4);
+            0
+        }
+        "writeoct" => {
+            write_digits(arg(&a, 0)?, arg(&a, 1)?, 3);
+            0
+        }
+        "writebin" => {
+            write_digits(arg(&a, 0)?, arg(&a, 1)?, 1);
+            0
+        }
+        "writef" | "sawritef" => {
+            let format = arg(&a, 0)?;
+            let mut next = 1;
+            write_format(&mut a, format, &mut next)?;
+            0
+        }
+        "readn" => readn(a.rt, line)?,
+        "getvec" => {
+            let n = arg(&a, 0)?;
+            let got = usize::try_from(n)
+                .ok()
+                .and_then(|n| n.checked_add(1))
+                .and_then(|words| a.rt.heap.alloc(words).map(|at| (at, words)));
+            match got {
+                Some((at, words)) => {
+                    a.rt.mem[at..at + words].fill(0);
+                    at as i64
+                }
+                None => 0,
+            }
+        }
+        "maxvec" => a.rt.heap.largest().saturating_sub(1) as i64,
+        "freevec" => {
+            let v = arg(&a, 0)?;
+            if v != 0 && !usize::try_from(v).is_ok_and(|v| a.rt.heap.free(v)) {
+                return Err(Stop::Fault(line, Fault::BadFree(v)));
+            }
+            0
+        }
+        "randno" => {
+            let upb = arg(&a, 0)?;
+            let seed = a.rt.mem[RANDSEED]
+                .wrapping_mul(2147001325)
+                .wrapping_add(715136305);
+            a.rt.mem[RANDSEED] = seed;
+            if upb == 0 {
+                return Err(Stop::Fault(line, Fault::DivZero));
+            }
+            (seed / 3).wrapping_abs().wrapping_rem(upb) + 1
+        }
+        "setseed" => {
+            let old = a.rt.mem[RANDSEED];
+            a.rt.mem[RANDSEED] = arg(&a, 0)?;
+            old
+        }
+        "stop" => return Err(Stop::Exit(arg(&a, 0)?)),
+        "abort" => return Err(Stop::Fault(line, Fault::Abort(arg(&a, 0)?))),
+        "rdargs" => rdargs(&mut a)?,
+        "str2numb" => {
+            let s = a.string(arg(&a, 0)?)?;
+            let mut v: i64 = 0;
+            for &c in &s {
+                if c.is_ascii_digit() {
+                    v = v.wrapping_mul(10).wrapping_add(i64::from(c - b'0'));
+                }
+            }
+            if s.first() == Some(&b'-') {
+                v.wrapping_neg()
+            } else {
+                v
+            }
+        }
+        "string_to_number" => {
+            let s = a.string(arg(&a, 0)?)?;
+            match parse_number(&s) {
+                Some(v) => {
+                    a.rt.mem[RESULT2] = v;
+                    -1
+                }
+                None => 0,
+            }
+        }
+        "capitalch" => capital(arg(&a, 0)?),
+        "compch" => capital(arg(&a, 0)?) - capital(arg(&a, 1)?),
+        "compstring" => {
+            let s1 = a.string(arg(&a, 0)?)?;
+            let s2 = a.string(arg(&a, 1)?)?;
+            let diff = s1
+                .iter()
+                .zip(&s2)
+                .map(|(&x, &y)| capital(i64::from(x)) - capital(i64::from(y)))
+                .find(|&d| d != 0);
+            match diff {
+                Some(d) => d,
+                None => match s1.len().cmp(&s2.len()) {
+                    std::cmp::Ordering::Equal => 0,
+                    std::cmp::Ordering::Less => -1,
+                    std::cmp::Ordering::Greater => 1,
+                },
+            }
+        }
+        "muldiv" => {
+            let (x, y, z) = (arg(&a, 0)?, arg(&a, 1)?, arg(&a, 2)?);
+            if z == 0 {
+                return Err(Stop::Fault(line, Fault::DivZero));
+            }
+            let p = i128::from(x) * i128::from(y);
+            a.rt.mem[RESULT2] = (p % i128::from(z)) as i64;
+            (p / i128::from(z)) as i64
+        }
+        "input" => 1,
+        "output" => 2,
+        "findinput" | "findoutput" => 0,
+        "selectinput" | "selectoutput" | "endread" | "endwrite" | "deplete" => 0,
+        "copystring" => {
+            let s = a.string(arg(&a, 0)?)?;
+            put_string(a.rt, arg(&a, 1)?, &s, line)?;
+            0
+        }
+        "copy_words" | "clear_words" => {
+            let (to, n) = if name == "copy_words" {
+                (arg(&a, 1)?, arg(&a, 2)?)
+            } else {
+                (arg(&a, 0)?, arg(&a, 1)?)
+            };
+            let from = arg(&a, 0)?;
+            for k in 0..n.max(0) {
+                let v = if name == "copy_words" {
+                    a.rt.load(from.wrapping_add(k), line)?
+                } else {
+                    0
+                };
+                a.rt.store(to.wrapping_add(k), v, line)?;
+            }
+            0
+        }
+        "unpackstring" => {
+            let (s, v) = (arg(&a, 0)?, arg(&a, 1)?);
+            let len = a.rt.load_byte(s, 0, line)?;
+            for i in (0..=len).rev() {
+                let b = a.rt.load_byte(s, i, line)?;
+                a.rt.store(v.wrapping_add(i), b, line)?;
+            }
+            0
+        }
+        "packstring" => {
+            let (v, s) = (arg(&a, 0)?, arg(&a, 1)?);
+            let n = a.rt.load(v, line)? & 255;
+            for i in 0..=n {
+                let b = a.rt.load(v.wrapping_add(i), line)?;
+                a.rt.store_byte(s, i, b, line)?;
+            }
+            let size = n / 8;
+            for i in n + 1..(size + 1) * 8 {
+                a.rt.store_byte(s, i, 0, line)?;
+            }
+            size
+        }
+        _ => 0,
+    })
+}
+
+/// The call-table entry of routine `id` as a function value, given the program's function
+/// count.
+pub fn value(funcs: usize, id: usize) -> i64 {
+    FN_BASE + (funcs + id) as i64
+}
+
+fn capital(c: i64) -> i64 {
+    if (i64::from(b'a')..=i64::from(b'z')).contains(&c) {
+        c - 32
+    } else {
+        c
+    }
+}
+
+fn pad(n: i64, with: u8) {
+    for _ in 0..n.max(0) {
+        Output::char(i64::from(with));
+    }
+}
+
+/// `writed(n, d)` (spaces) or `writez(n, d)` (zeros): at least `d` characters, sign first.
+fn write_signed(n: i64, d: i64, zeros: bool) {
+    let digits = n.unsigned_abs().to_string();
+    let len = digits.len() as i64 + i64::from(n < 0);
+    if n < 0 && zeros {
+        Output::char(i64::from(b'-'));
+    }
+    pad(d - len, if zeros { b'0' } else { b' ' });
+    if n < 0 && !zeros {
+        Output::char(i64::from(b'-'));
+    }
+    Output::bytes(digits.as_bytes());
+}
+
+fn write_unsigned(n: i64, d: i64) {
+    let digits = (n as u64).to_string();
+    pad(d - digits.len() as i64, b' ');
+    Output::bytes(digits.as_bytes());
+}
+
+/// `writehex`/`writeoct`/`writebin`: exactly `max(d, 1)` digits of `bits` bits each, the
+/// low-order ones.
+fn write_digits(n: i64, d: i64, bits: u32) {
+    let count = d.clamp(1, 64) as u32;
+    for k in (0..count).rev() {
+        let shift = k * bits;
+        let digit = if shift >= 64 {
+            0
+        } else {
+            ((n as u64) >> shift) & ((1 << bits) - 1)
+        };
+        Output::char(i64::from(b"0123456789ABCDEF"[digit as usize]));
+    }
+}
+
+/// The format items of `writef`: `%` then an optional decimal width (`%5d`, `%8.2d`) and a
+/// letter, which for `i d x o b u z t` may instead take its width from the next character
+/// (`%i5`, `%xA` for ten). `next` is the frame word of the next argument.
+fn write_format(a: &mut Args, format: i64, next: &mut usize) -> Result<(), Stop> {
+    let fmt = a.string(format)?;
+    let mut p = 0;
+    while p < fmt.len() {
+        let k = fmt[p];
+        p += 1;
+        if k != b'%' {
+            Output::char(i64::from(k));
+            continue;
+        }
+        let mut ty = fmt.get(p).copied().unwrap_or(0);
+        let (mut n, mut m, mut width_given) = (0i64, 0i64, false);
+        while ty.is_ascii_digit() {
+            n = n * 10 + i64::from(ty - b'0');
+            p += 1;
+            ty = fmt.get(p).copied().unwrap_or(0);
+            width_given = true;
+        }
+        if width_given && ty == b'.' {
+            p += 1;
+            ty = fmt.get(p).copied().unwrap_or(0);
+            while ty.is_ascii_digit() {
+                m = m * 10 + i64::from(ty - b'0');
+                p += 1;
+                ty = fmt.get(p).copied().unwrap_or(0);
+            }
+        }
+        p += 1;
+        let arg = a.get(*next)?;
+        let upper = ty.to_ascii_uppercase();
+        if matches!(upper, b'I' | b'D' | b'X' | b'O' | b'B' | b'U' | b'Z' | b'T') && !width_given {
+            let w = fmt.get(p).copied().unwrap_or(b'0').to_ascii_uppercase();
+            p += 1;
+            n = match w {
+                b'0'..=b'9' => i64::from(w - b'0'),
+                _ => 10 + i64::from(w) - i64::from(b'A'),
+            };
+        }
+        match upper {
+            b'S' => Output::bytes(&a.string(arg)?),
+            b'T' => {
+                let s = a.string(arg)?;
+                Output::bytes(&s);
+                pad(n - s.len() as i64, b' ');
+            }
+            b'C' => Output::char(arg),
+            b'#' => {
+                let ch = char::from_u32(arg as u32).unwrap_or('?');
+                Output::bytes(ch.encode_utf8(&mut [0; 4]).as_bytes());
+            }
+            b'N' => write_signed(arg, 0, false),
+            b'I' => write_signed(arg, n, false),
+            b'D' if m > 0 => {
+                let scale = 10i64.saturating_pow(m as u32);
+                let int = arg / scale;
+                let frac = (arg % scale).unsigned_abs();
+                let sign = if arg < 0 && int == 0 { "-" } else { "" };
+                let text = format!("{sign}{int}.{frac:0width$}", width = m as usize);
+                pad(n - text.len() as i64, b' ');
+                Output::bytes(text.as_bytes());
+            }
+            b'D' => write_signed(arg, n, false),
+            b'U' => write_unsigned(arg, n),
+            b'Z' => write_signed(arg, n, true),
+            b'X' => write_digits(arg, n, 4),
+            b'O' => write_digits(arg, n, 3),
+            b'B' => write_digits(arg, n, 1),
+            b'F' if n == 0 => {
+                // `%f`: the argument is a format, applied to the arguments after it.
+                *next += 1;
+                write_format(a, arg, next)?;
+                continue;
+            }
+            b'F' | b'E' => {
+                let x = f64::from_bits(arg as u64);
+                let text = if upper == b'F' {
+                    format!("{x:.prec$}", prec = m as usize)
+                } else {
+                    format!("{x:.prec$e}", prec = m as usize)
+                };
+                pad(n - text.len() as i64, b' ');
+                Output::bytes(text.as_bytes());
+            }
+            b'$' | b'+' => {}
+            b'-' => {
+                *next = next.saturating_sub(2);
+            }
+            b'P' => {
+                let plural = arg != 1;
+                let c = fmt.get(p).copied().unwrap_or(b's');
+                p += 1;
+                if c == b'\\' {
+                    let rest = &fmt[p.min(fmt.len())..];
+                    let mut parts = rest.splitn(3, |&b| b == b'\\');
+                    let (one, many) = (parts.next().unwrap_or(&[]), parts.next().unwrap_or(&[]));
+                    Output::bytes(if plural { many } else { one });
+                    p += one.len() + many.len() + 2;
+                } else if plural {
+                    Output::char(i64::from(c));
+                }
+            }
+            _ => {
+                Output::char(i64::from(ty));
+                continue;
+            }
+        }
+        *next += 1;
+    }
+    Ok(())
+}
+
+/// `readn()`: skips spaces, tabs and newlines, reads an optionally signed decimal number;
+/// `result2` is 0, or -1 (and the result 0) when no number starts there.
+fn readn(rt: &mut Runtime, _line: u32) -> Result<i64, Stop> {
+    let mut ch;
+    let mut neg = false;
+    loop {
+        ch = rt.input.rdch();
+        match ch {
+            c if (i64::from(b'0')..=i64::from(b'9')).contains(&c) => break,
+            32 | 9 | 10 => continue,
+            45 | 43 => {
+                neg = ch == 45;
+                ch = rt.input.rdch();
+                break;
+            }
+            _ => {
+                rt.input.unrdch();
+                rt.mem[RESULT2] = -1;
+                return Ok(0);
+            }
+        }
+    }
+    let mut sum: i64 = 0;
+    while (i64::from(b'0')..=i64::from(b'9')).contains(&ch) {
+        sum = sum.wrapping_mul(10).wrapping_add(ch - i64::from(b'0'));
+        ch = rt.input.rdch();
+    }
+    rt.input.unrdch();
+    rt.mem[RESULT2] = 0;
+    Ok(if neg { sum.wrapping_neg() } else { sum })
+}
+
+/// A decimal number, or `#x`/`#o`/`#b` based, optionally signed.
+fn parse_number(s: &[u8]) -> Option<i64> {
+    let (neg, s) = match s.first() {
+        Some(b'-') => (true, &s[1..]),
+        Some(b'+') => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (radix, digits) = match s {
+        [b'#', b'x' | b'X', rest @ ..] => (16, rest),
+        [b'#', b'b' | b'B', rest @ ..] => (2, rest),
+        [b'#', b'o' | b'O', rest @ ..] => (8, rest),
+        [b'#', rest @ ..] => (8, rest),
+        _ => (10, s),
+    };
+    if digits.is_empty() {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &c in digits {
+        let d = (c as char).to_digit(radix)?;
+        v = v.wrapping_mul(i64::from(radix)).wrapping_add(i64::from(d));
+    }
+    Some(if neg { v.wrapping_neg() } else { v })
+}
+
+/// One key of an `rdargs` format: its names and qualifiers.
+struct Key {
+    names: Vec<Vec<u8>>,
+    required: bool,
+    keyword: bool,
+    switch: bool,
+    number: bool,
+}
+
+/// `rdargs(keys, argv, upb)` over the command line's arguments: fills `argv!i` for key `i`
+/// with a string (or, for `/N`, the address of a number; for `/S`, TRUE or FALSE), the
+/// strings stored in `argv` after the pointers. Returns `argv`, or 0 when the arguments do not
+/// match the keys.
+fn rdargs(a: &mut Args) -> Result<i64, Stop> {
+    let line = a.line;
+    let keys_text = a.string(a.get(0)?)?;
+    let (argv, upb) = (a.get(1)?, a.get(2)?);
+    let keys: Vec<Key> = keys_text
+        .split(|&b| b == b',')
+        .map(|k| {
+            let mut parts = k.split(|&b| b == b'/');
+            let names = parts
+                .next()
+                .unwrap_or(&[])
+                .split(|&b| b == b'=')
+                .map(|n| n.to_ascii_uppercase())
+                .collect();
+            let mut key = Key {
+                names,
+                required: false,
+                keyword: false,
+                switch: false,
+                number: false,
+            };
+            for q in parts {
+                match q.first().map(u8::to_ascii_uppercase) {
+                    Some(b'A') => key.required = true,
+                    Some(b'K') => key.keyword = true,
+                    Some(b'S') => key.switch = true,
+                    Some(b'N') => key.number = true,
+                    _ => {}
+                }
+            }
+            key
+        })
+        .collect();
+    for k in 0..=upb.max(0) {
+        a.rt.store(argv.wrapping_add(k), 0, line)?;
+    }
+    let mut free = argv.wrapping_add(keys.len() as i64);
+    let end = argv.wrapping_add(upb) + 1;
+    let mut set = vec![false; keys.len()];
+    let args = a.rt.args.clone();
+    let mut items = args.iter().map(|s| s.as_bytes());
+    while let Some(item) = items.next() {
+        let upper = item.to_ascii_uppercase();
+        let named = keys.iter().position(|k| k.names.contains(&upper));
+        let (index, value) = match named {
+            Some(i) if keys[i].switch => {
+                a.rt.store(argv.wrapping_add(i as i64), -1, line)?;
+                set[i] = true;
+                continue;
+            }
+            Some(i) => match items.next() {
+                Some(v) => (i, v),
+                None => return Ok(0),
+            },
+            None => match (0..keys.len()).find(|&i| !set[i] && !keys[i].keyword && !keys[i].switch)
+            {
+                Some(i) => (i, item),
+                None => return Ok(0),
+            },
+        };
+        set[index] = true;
+        let slot = argv.wrapping_add(index as i64);
+        if keys[index].number {
+            let Some(v) = parse_number(value) else {
+                return Ok(0);
+            };
+            if free >= end {
+                return Ok(0);
+            }
+            a.rt.store(free, v, line)?;
+            a.rt.store(slot, free, line)?;
+            free += 1;
+        } else {
+            let words = (value.len().min(255) + 8) / 8;
+            if free + words as i64 > end {
+                return Ok(0);
+            }
+            put_string(a.rt, free, value, line)?;
+            a.rt.store(slot, free, line)?;
+            free += words as i64;
+        }
+    }
+    if keys.iter().zip(&set).any(|(k, &s)| k.required && !s) {
+        return Ok(0);
+    }
+    Ok(argv)
+}

@@ -1,0 +1,255 @@
+//! The machine both back ends run on: one array of words, laid out the same way for both, and
+//! the ways a run can stop.
+//!
+//! ```text
+//! 0 .. GLOBALS            the global vector (G!0 holds its size)
+//! GLOBALS .. image end    statics, TABLEs and string constants ([`ir::Program::image`])
+//! image end .. STACK_BASE the heap of getvec/freevec
+//! STACK_BASE .. MEM_WORDS the frames of running functions, the first one `start`'s
+//! ```
+//!
+//! An address is an index into the array. The interpreter indexes it; JIT code adds the index,
+//! times eight, to the array's base. Either way an index outside the array is a run-time error,
+//! never an access outside it, and both back ends write the same words in the same order, so
+//! even values a program should not rely on (a missing argument, `?`) agree.
+//!
+//! Frames grow upwards from [`STACK_BASE`]: a function's frame holds its slots (parameters
+//! first), its vectors, then the area where its calls build their callees' frames (see
+//! [`ir::Expr::Call`]). A function checks on entry that its whole frame fits.
+
+use std::collections::BTreeMap;
+
+use super::ir;
+
+/// Words of the global vector.
+pub const GLOBALS: usize = 4096;
+/// Words of memory.
+pub const MEM_WORDS: usize = 1 << 24;
+/// Words at the top of memory for frames.
+pub const STACK_WORDS: usize = 1 << 20;
+/// The first frame's address.
+pub const STACK_BASE: usize = MEM_WORDS - STACK_WORDS;
+/// A function value is this plus its index in the call table (program functions, then
+/// library routines), so that small numbers are never callable.
+pub const FN_BASE: i64 = 0x7AB0_0000_0000;
+
+/// A run-time error's kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    DivZero,
+    /// A load or store at an address outside memory.
+    BadAddress(i64),
+    /// A VALOF body ended without RESULTIS.
+    NoResult,
+    /// A call of a value that is not a function.
+    BadCall(i64),
+    StackOverflow,
+    /// `abort(code)`.
+    Abort(i64),
+    /// `freevec` of something `getvec` did not return.
+    BadFree(i64),
+}
+
+impl Fault {
+    /// A number for the JIT's error routine, with [`Fault::from_code`] its inverse.
+    pub fn code(&self) -> (i64, i64) {
+        match *self {
+            Fault::DivZero => (0, 0),
+            Fault::BadAddress(a) => (1, a),
+            Fault::NoResult => (2, 0),
+            Fault::BadCall(v) => (3, v),
+            Fault::StackOverflow => (4, 0),
+            Fault::Abort(c) => (5, c),
+            Fault::BadFree(a) => (6, a),
+        }
+    }
+
+    pub fn from_code(kind: i64, value: i64) -> Fault {
+        match kind {
+            0 => Fault::DivZero,
+            1 => Fault::BadAddress(value),
+            2 => Fault::NoResult,
+            3 => Fault::BadCall(value),
+            4 => Fault::StackOverflow,
+            5 => Fault::Abort(value),
+            _ => Fault::BadFree(value),
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Fault::DivZero => "division by zero".into(),
+            Fault::BadAddress(a) => format!("address {a} is outside memory"),
+            Fault::NoResult => "VALOF ended without RESULTIS".into(),
+            Fault::BadCall(v) => format!("call of {v}, which is not a function"),
+            Fault::StackOverflow => "stack overflow (recursion too deep)".into(),
+            Fault::Abort(c) => format!("abort({c}) called"),
+            Fault::BadFree(a) => format!("freevec({a}) of a block getvec did not return"),
+        }
+    }
+}
+
+/// Why a run stopped before `start` returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop {
+    /// A run-time error at a line.
+    Fault(u32, Fault),
+    /// `stop(code)`, `FINISH` (code 0).
+    Exit(i64),
+    /// Internal to the interpreter: `RETURN` inside a `VALOF`, unwinding to the call it
+    /// returns from.
+    Return(i64),
+}
+
+/// Memory and the library's state, shared by both back ends.
+pub struct Runtime {
+    pub mem: Vec<i64>,
+    /// Entries of the call table: program functions, then library routines.
+    pub callables: usize,
+    pub heap: Heap,
+    pub input: super::library::Input,
+    /// The command-line arguments after the file name, for `rdargs`.
+    pub args: Vec<String>,
+}
+
+impl Runtime {
+    /// Memory holding `prog`'s image, an empty heap and stack.
+    pub fn new(prog: &ir::Program, args: Vec<String>) -> Runtime {
+        let mut mem = vec![0i64; MEM_WORDS];
+        mem[..prog.image.len()].copy_from_slice(&prog.image);
+        let heap_start = prog.image.len().next_multiple_of(8);
+        Runtime {
+            mem,
+            callables: prog.funcs.len() + super::library::COUNT,
+            heap: Heap::new(heap_start, STACK_BASE),
+            input: super::library::Input::default(),
+            args,
+        }
+    }
+
+    /// The index of word `addr`, or the error at `line`.
+    pub fn index(&self, addr: i64, line: u32) -> Result<usize, Stop> {
+        usize::try_from(addr)
+            .ok()
+            .filter(|&a| a < self.mem.len())
+            .ok_or(Stop::Fault(line, Fault::BadAddress(addr)))
+    }
+
+    pub fn load(&self, addr: i64, line: u32) -> Result<i64, Stop> {
+        Ok(self.mem[self.index(addr, line)?])
+    }
+
+    pub fn store(&mut self, addr: i64, value: i64, line: u32) -> Result<(), Stop> {
+        let a = self.index(addr, line)?;
+        self.mem[a] = value;
+        Ok(())
+    }
+
+    /// The byte index of `s%i`, checked.
+    fn byte_index(&self, s: i64, i: i64, line: u32) -> Result<(usize, u32), Stop> {
+        let b = (s as u64).wrapping_mul(8).wrapping_add(i as u64);
+        let word = (b / 8) as i64;
+        Ok((self.index(word, line)?, (b % 8) as u32 * 8))
+    }
+
+    pub fn load_byte(&self, s: i64, i: i64, line: u32) -> Result<i64, Stop> {
+        let (w, shift) = self.byte_index(s, i, line)?;
+        Ok((self.mem[w] >> shift) & 0xFF)
+    }
+
+    pub fn store_byte(&mut self, s: i64, i: i64, v: i64, line: u32) -> Result<(), Stop> {
+        let (w, shift) = self.byte_index(s, i, line)?;
+        let mask = !(0xFFi64 << shift);
+        self.mem[w] = (self.mem[w] & mask) | ((v & 0xFF) << shift);
+        Ok(())
+    }
+
+    /// The call-table index of function value `v`, or the error at `line`.
+    pub fn callable(&self, v: i64, line: u32) -> Result<usize, Stop> {
+        v.checked_sub(FN_BASE)
+            .and_then(|i| usize::try_from(i).ok())
+            .filter(|&i| i < self.callables)
+            .ok_or(Stop::Fault(line, Fault::BadCall(v)))
+    }
+}
+
+/// The getvec/freevec allocator: first fit over the heap words, deterministic so that both
+/// back ends hand out the same addresses.
+#[derive(Debug)]
+pub struct Heap {
+    /// Free blocks: start -> words.
+    free: BTreeMap<usize, usize>,
+    /// Allocated blocks: start -> words.
+    used: BTreeMap<usize, usize>,
+}
+
+impl Heap {
+    pub fn new(start: usize, end: usize) -> Heap {
+        let mut free = BTreeMap::new();
+        if end > start {
+            free.insert(start, end - start);
+        }
+        Heap {
+            free,
+            used: BTreeMap::new(),
+        }
+    }
+
+    /// A block of `words` words, or `None` when no free block is large enough.
+    pub fn alloc(&mut self, words: usize) -> Option<usize> {
+        let (&at, &size) = self.free.iter().find(|(_, &size)| size >= words)?;
+        self.free.remove(&at);
+        if size > words {
+            self.free.insert(at + words, size - words);
+        }
+        self.used.insert(at, words);
+        Some(at)
+    }
+
+    /// The words of the largest free block.
+    pub fn largest(&self) -> usize {
+        self.free.values().copied().max().unwrap_or(0)
+    }
+
+    /// Frees the block at `at`; false if no block starts there.
+    pub fn free(&mut self, at: usize) -> bool {
+        let Some(mut size) = self.used.remove(&at) else {
+            return false;
+        };
+        let mut start = at;
+        if let Some((&next, &n)) = self.free.range(at + size..).next() {
+            if next == at + size {
+                self.free.remove(&next);
+                size += n;
+            }
+        }
+        if let Some((&prev, &p)) = self.free.range(..at).next_back() {
+            if prev + p == at {
+                self.free.remove(&prev);
+                start = prev;
+                size += p;
+            }
+        }
+        self.free.insert(start, size);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn heap_reuses_and_merges_freed_blocks() {
+        let mut h = Heap::new(100, 200);
+        let a = h.alloc(10).unwrap();
+        let b = h.alloc(20).unwrap();
+        assert_eq!((a, b), (100, 110));
+        assert!(h.free(a));
+        assert!(!h.free(a));
+        assert_eq!(h.alloc(5), Some(100));
+        assert!(h.free(100) && h.free(b));
+        assert_eq!(h.alloc(100), Some(100));
+        assert_eq!(h.alloc(1), None);
+    }
+}

@@ -1,0 +1,4 @@
+//! The library half of `macros-demo`: the BCPL compiler, for the binary, its tests and its
+//! benchmark. The tour of jitkit lives in the binary alone.
+
+pub mod bcpl;
