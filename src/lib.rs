@@ -117,6 +117,7 @@ mod instruction;
 mod jitfn;
 mod memory;
 mod offset;
+pub mod x64;
 
 pub use assemble::{Assembled, Assembler, CallTable};
 pub use buffer::{CodeBuffer, ExecPtr};
@@ -142,6 +143,18 @@ pub use jitkit_macros::a64;
 /// and [`Assembler::finish`] the first error of any block. Other architectures (and a block
 /// without `.arch`, which dynasm reads as x64) go to dynasm's own macro unchanged.
 pub use jitkit_macros::dynasm;
+/// Assembles dynasm's x64 syntax into `Result<x64::Code, Error>`, with the checks of [`a64!`]:
+/// dynamic registers in range for their place, operands evaluated once, errors as values.
+///
+/// ```
+/// use jitkit::{x64, Error};
+/// let r: u8 = 16;
+/// assert!(matches!(x64!(; mov Rq(r), rax), Err(Error::Register { reg: 16, .. })));
+/// let code = x64!(; mov rax, rdi ; add rax, 1 ; ret)?;
+/// assert_eq!(code.len(), 8);
+/// # Ok::<(), Error>(())
+/// ```
+pub use jitkit_macros::x64;
 
 #[doc(hidden)]
 pub use assemble::__private;

@@ -21,6 +21,7 @@ mod names;
 mod reg;
 mod rewrite;
 mod tokens;
+mod x64;
 
 use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{quote, quote_spanned};
@@ -34,7 +35,20 @@ use tokens::{ident_lower, is_punct, split};
 /// See `jitkit::a64!` for the documentation.
 #[proc_macro]
 pub fn a64(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
-    let tokens: Vec<TokenTree> = TokenStream::from(input).into_iter().collect();
+    one_shot(input.into(), Arch::Aarch64).into()
+}
+
+/// `x64! { [let label, ...;] ; statement ; ... }` → `Result<jitkit::x64::Code, jitkit::Error>`.
+///
+/// See `jitkit::x64!` for the documentation.
+#[proc_macro]
+pub fn x64(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    one_shot(input.into(), Arch::X64).into()
+}
+
+/// `a64!` and `x64!`: an optional `let a, b;` header of dynamic labels, then the statements.
+fn one_shot(input: TokenStream, arch: Arch) -> TokenStream {
+    let tokens: Vec<TokenTree> = input.into_iter().collect();
     let (labels, body) = match tokens.first().and_then(ident_lower).as_deref() {
         Some("let") => {
             let end = tokens
@@ -52,14 +66,39 @@ pub fn a64(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
         }
         _ => (Vec::new(), &tokens[..]),
     };
-    match block(body, false) {
-        Ok(block) => block.a64(&labels).into(),
-        Err(e) => error(e).into(),
+    match block(body, arch, false) {
+        Ok(block) => block.one_shot(&labels),
+        Err(e) => error(e),
     }
 }
 
-/// `dynasm!(assembler ; .arch aarch64 ; statement ; ...)` on a `jitkit::Assembler`, checked
-/// as `a64!` is; errors are kept by the assembler and returned by `emit` and `finish`.
+/// The instruction set of a block.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Arch {
+    Aarch64,
+    X64,
+}
+
+impl Arch {
+    fn name(self) -> &'static str {
+        match self {
+            Arch::Aarch64 => "aarch64",
+            Arch::X64 => "x64",
+        }
+    }
+
+    /// The assembler type the expansion writes into.
+    fn assembler(self) -> TokenStream {
+        match self {
+            Arch::Aarch64 => quote!(::jitkit::Assembler),
+            Arch::X64 => quote!(::jitkit::x64::Assembler),
+        }
+    }
+}
+
+/// `dynasm!(assembler ; .arch aarch64 ; statement ; ...)` on a `jitkit::Assembler`, or with
+/// `.arch x64` on a `jitkit::x64::Assembler`, checked as `a64!` and `x64!` are; errors are kept
+/// by the assembler and returned by `emit` and `finish`.
 ///
 /// Any other architecture (or no `.arch`, which dynasm reads as x64) goes to dynasm unchanged.
 #[proc_macro]
@@ -71,14 +110,18 @@ pub fn dynasm(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     };
     let target: TokenStream = tokens[..end].iter().cloned().collect();
     let body = &tokens[end + 1..];
-    let aarch64 = split(body, ';').iter().any(|s| {
-        matches!(s.as_slice(), [dot, arch, TokenTree::Ident(a)]
-            if is_punct(dot, '.') && arch.to_string() == "arch" && a == "aarch64")
+    let arch = split(body, ';').iter().find_map(|s| match s.as_slice() {
+        [dot, arch, TokenTree::Ident(a)] if is_punct(dot, '.') && arch.to_string() == "arch" => {
+            Some(a.to_string())
+        }
+        _ => None,
     });
-    if !aarch64 {
-        return quote!(::jitkit::__private::dynasm!(#input)).into();
-    }
-    match block(body, true) {
+    let arch = match arch.as_deref() {
+        Some("aarch64") => Arch::Aarch64,
+        Some("x64") => Arch::X64,
+        _ => return quote!(::jitkit::__private::dynasm!(#input)).into(),
+    };
+    match block(body, arch, true) {
         Ok(block) => block.on_assembler(target).into(),
         Err(e) => error(e).into(),
     }
@@ -97,15 +140,17 @@ struct Stmt {
 
 /// A parsed and rewritten block of statements.
 struct Block {
-    /// `.arch`, `.alias` and `.feature` directives: repeated before every statement.
+    arch: Arch,
+    /// `.alias` and `.feature` directives: repeated before every statement.
     context: Vec<TokenStream>,
     lets: Vec<TokenStream>,
     stmts: Vec<Stmt>,
 }
 
-fn block(body: &[TokenTree], allow_arch: bool) -> Result<Block, rewrite::CompileError> {
+fn block(body: &[TokenTree], arch: Arch, allow_arch: bool) -> Result<Block, rewrite::CompileError> {
     let mut names = Names::new();
     let mut out = Block {
+        arch,
         context: Vec::new(),
         lets: Vec::new(),
         stmts: Vec::new(),
@@ -120,11 +165,14 @@ fn block(body: &[TokenTree], allow_arch: bool) -> Result<Block, rewrite::Compile
             let name = stmt.get(1).and_then(ident_lower).unwrap_or_default();
             match name.as_str() {
                 "arch" => {
-                    let arch = stmt.get(2).and_then(ident_lower).unwrap_or_default();
-                    if arch != "aarch64" || !allow_arch {
+                    let named = stmt.get(2).and_then(ident_lower).unwrap_or_default();
+                    if named != arch.name() || !allow_arch {
                         return Err((
                             stmt[0].span(),
-                            format!("this block is AArch64 code; `{source}` is not allowed here"),
+                            format!(
+                                "this block is {} code; `{source}` is not allowed here",
+                                arch.name()
+                            ),
                         ));
                     }
                 }
@@ -165,6 +213,19 @@ fn block(body: &[TokenTree], allow_arch: bool) -> Result<Block, rewrite::Compile
             .iter()
             .map(|t| t.to_string().to_ascii_lowercase())
             .collect();
+        if arch == Arch::X64 {
+            let mut hoisted = x64::Hoisted::default();
+            let operands = x64::instruction(&stmt[head_len..], &mut names, &mut hoisted);
+            out.lets.extend(hoisted.lets);
+            let mut tokens = head.to_vec();
+            tokens.extend(operands);
+            out.stmts.push(Stmt {
+                source,
+                checks: hoisted.checks,
+                emit: Emit::Dynasm(tokens),
+            });
+            continue;
+        }
         let mut hoisted = Hoisted::default();
         let operands = hoist::instruction(&stmt[head_len..], &mut names, &mut hoisted);
         let mut checks: Vec<TokenStream> = hoisted
@@ -244,12 +305,14 @@ impl Block {
         let asm = Ident::new("__jk_asm", Span::mixed_site());
         let at = Ident::new("__jk_at", Span::mixed_site());
         let context = &self.context;
+        let arch = Ident::new(self.arch.name(), Span::call_site());
+        let assembler = self.arch.assembler();
         let stmts = self.stmts.iter().enumerate().map(|(i, s)| {
             let checks = &s.checks;
             let emit = match &s.emit {
                 Emit::Dynasm(tokens) => {
                     let tokens: TokenStream = tokens.iter().cloned().collect();
-                    quote!(::jitkit::__private::dynasm!(#asm ; .arch aarch64 #(; #context)* ; #tokens);)
+                    quote!(::jitkit::__private::dynasm!(#asm ; .arch #arch #(; #context)* ; #tokens);)
                 }
                 Emit::Word(word) => {
                     quote!(::jitkit::__private::DynasmApi::push_u32(#asm, #word);)
@@ -261,7 +324,7 @@ impl Block {
             quote!(#at.set(#i); #(#checks)* #emit)
         });
         quote!(
-            |#asm: &mut ::jitkit::Assembler, #at: &::core::cell::Cell<usize>|
+            |#asm: &mut #assembler, #at: &::core::cell::Cell<usize>|
                 -> ::core::result::Result<(), ::jitkit::__private::Fault> {
                 #[allow(unused_imports)]
                 use ::jitkit::__private::{DynasmApi as _, DynasmLabelApi as _};
@@ -271,15 +334,16 @@ impl Block {
         )
     }
 
-    fn a64(&self, labels: &[Ident]) -> TokenStream {
+    fn one_shot(&self, labels: &[Ident]) -> TokenStream {
         let owned = Ident::new("__jk_owned", Span::mixed_site());
         let lets = &self.lets;
         let names = labels.iter().map(Ident::to_string);
         let body = self.body();
         let sources = self.sources();
         let result = Ident::new("__jk_result", Span::mixed_site());
+        let assembler = self.arch.assembler();
         quote!({
-            let mut #owned = ::jitkit::Assembler::new();
+            let mut #owned = #assembler::new();
             #( let #labels = #owned.new_named_label(#names); )*
             #(#lets)*
             let #result = ::jitkit::__private::run(&mut #owned, #sources, #body);
@@ -292,12 +356,13 @@ impl Block {
         let body = self.body();
         let sources = self.sources();
         let asm = Ident::new("__jk_target", Span::mixed_site());
+        let assembler = self.arch.assembler();
         let result = Ident::new("__jk_result", Span::mixed_site());
         quote!({
             #[allow(unused_imports)]
-            use ::jitkit::__private::AsAssembler as _;
+            use ::jitkit::__private::Target as _;
             #(#lets)*
-            let #asm: &mut ::jitkit::Assembler = (#target).__jitkit_assembler();
+            let #asm: &mut #assembler = (#target).__jitkit_assembler();
             let #result = ::jitkit::__private::run(#asm, #sources, #body);
             ::jitkit::__private::record(#asm, #result);
         })

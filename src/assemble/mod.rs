@@ -22,21 +22,23 @@
 //! panics, silently, and return [`Error::Immediate`] (the mechanism is described in `guard.rs`).
 //! A `dynasm!` call made directly on an `Assembler`, outside `emit`, still panics as dynasm does.
 
+pub(crate) mod core;
 mod encode;
 mod frame;
-mod guard;
+pub(crate) mod guard;
 mod imm;
 mod ranges;
-mod support;
+pub(crate) mod support;
 mod table;
 
 pub use table::CallTable;
 
 use dynasmrt::aarch64::Aarch64Relocation;
 use dynasmrt::relocations::Relocation;
-use dynasmrt::{AssemblyOffset, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
+use dynasmrt::{DynamicLabel, DynasmApi};
 
-use crate::{Error, Instruction, LabelError};
+use self::core::Core;
+use crate::{Error, Instruction};
 
 /// `blr x16`
 const BLR_X16: u32 = 0xD63F_0200;
@@ -66,13 +68,7 @@ const BLR_X16: u32 = 0xD63F_0200;
 /// code; labels resolve when [`finish`](Self::finish) is called.
 #[derive(Debug)]
 pub struct Assembler {
-    ops: VecAssembler<Aarch64Relocation>,
-    entries: Vec<(String, usize)>,
-    /// Names of dynamic labels made with [`new_named_label`](Self::new_named_label), by id.
-    label_names: Vec<(usize, String)>,
-    /// The first error, reported by `finish` (an absolute relocation, or an earlier failed
-    /// statement that left the code incomplete).
-    error: Option<Error>,
+    pub(crate) core: Core<Aarch64Relocation>,
 }
 
 /// The output of [`Assembler::finish`]: the instructions and the named entry points.
@@ -111,22 +107,13 @@ impl Assembler {
     #[inline]
     pub fn with_capacity(bytes: usize) -> Self {
         Assembler {
-            ops: {
-                // `new` + `reserve_ops` rather than `new_with_capacity`, whose label tables are
-                // built out of line and moved: that cost more than assembling 16 instructions.
-                let mut ops = VecAssembler::new(0);
-                ops.reserve_ops(bytes);
-                ops
-            },
-            entries: Vec::new(),
-            label_names: Vec::new(),
-            error: None,
+            core: Core::with_capacity(bytes),
         }
     }
 
     /// A fresh dynamic label, to be defined with `=>label` and referenced with `=>label`.
     pub fn new_dynamic_label(&mut self) -> DynamicLabel {
-        self.ops.new_dynamic_label()
+        self.core.ops.new_dynamic_label()
     }
 
     /// A fresh dynamic label that errors name as `=>name` (a plain dynamic label is named by its
@@ -141,31 +128,19 @@ impl Assembler {
     /// assert!(err.to_string().contains("=>exit"), "{err}");
     /// ```
     pub fn new_named_label(&mut self, name: impl Into<String>) -> DynamicLabel {
-        let label = self.ops.new_dynamic_label();
-        self.label_names.push((label.get_id(), name.into()));
-        label
+        self.core.new_named_label(name.into())
     }
 
     /// The byte offset of `label`, once it is defined.
     pub fn label_offset(&self, label: DynamicLabel) -> Option<usize> {
-        self.ops.labels().resolve_dynamic(label).ok().map(|o| o.0)
+        self.core.label_offset(label)
     }
 
     /// Names the current offset as an entry point, returned by [`Assembled::entry`].
     ///
     /// Errors: [`Error::DuplicateEntry`] if `name` is already an entry point.
     pub fn entry_point(&mut self, name: impl Into<String>) -> Result<(), Error> {
-        let name = name.into();
-        let second = self.ops.offset().0;
-        if let Some(&(_, first)) = self.entries.iter().find(|(n, _)| *n == name) {
-            return Err(Error::DuplicateEntry {
-                name,
-                first,
-                second,
-            });
-        }
-        self.entries.push((name, second));
-        Ok(())
+        self.core.entry_point(name.into())
     }
 
     /// Runs `f`, typically a [`dynasm!`](crate::dynasm) block on the assembler, and returns the
@@ -177,20 +152,13 @@ impl Assembler {
     /// range check propagate unchanged. A `dynasm!` from the `dynasm` crate itself (rather than
     /// jitkit's) is caught too, but its statement can only be named by its byte offset.
     pub fn emit<F: FnOnce(&mut Self)>(&mut self, f: F) -> Result<(), Error> {
-        let clean = self.error.is_none();
+        let clean = !self.core.has_error();
         if let Err(value) = guard::guarded(|| f(self)) {
-            let offset = self.ops.offset().0;
-            self.keep_error(guard::immediate_error(value, None, offset));
+            let offset = self.core.ops.offset().0;
+            self.core
+                .keep_error(guard::immediate_error(value, None, offset));
         }
-        match &self.error {
-            Some(e) if clean => Err(e.front_end_copy()),
-            _ => Ok(()),
-        }
-    }
-
-    /// Keeps the first error for [`finish`](Self::finish).
-    pub(crate) fn keep_error(&mut self, e: Error) {
-        self.error.get_or_insert(e);
+        self.core.error_since(clean)
     }
 
     /// Appends the shortest `MOVZ`/`MOVN`/`MOVK`/`ORR` sequence (1 to 4 instructions) that sets
@@ -230,20 +198,14 @@ impl Assembler {
         let instructions = self.take_instructions()?;
         Ok(Assembled {
             instructions,
-            entries: std::mem::take(&mut self.entries),
+            entries: self.core.take_entries(),
         })
     }
 
     /// The work of [`finish`](Self::finish) in place: the assembler is large, and moving it
     /// cost more than assembling a short block.
     pub(crate) fn take_instructions(&mut self) -> Result<Vec<Instruction>, Error> {
-        if let Some(e) = self.error.take() {
-            return Err(self.name_dynamic_labels(e));
-        }
-        let bytes = match self.ops.take() {
-            Ok(bytes) => bytes,
-            Err(e) => return Err(self.name_dynamic_labels(e.into())),
-        };
+        let bytes = self.core.take_bytes()?;
         if bytes.len() % 4 != 0 {
             return Err(Error::PartialWord { bytes: bytes.len() });
         }
@@ -261,8 +223,8 @@ impl Assembler {
     /// Records an error for `finish` if `kind` is an ADRP reference to `label`.
     fn check_page_relative(&mut self, kind: &Aarch64Relocation, label: impl FnOnce() -> String) {
         if is_page_relative(kind) {
-            self.error
-                .get_or_insert_with(|| Error::Label(crate::LabelError::PageRelative(label())));
+            self.core
+                .keep_error(Error::Label(crate::LabelError::PageRelative(label())));
         }
     }
 }
@@ -276,105 +238,12 @@ fn is_page_relative(kind: &Aarch64Relocation) -> bool {
     kind.write_value(&mut word, 4096).is_ok() && u32::from_le_bytes(word) & 0x6000_0000 != 0
 }
 
-impl Extend<u8> for Assembler {
-    fn extend<T: IntoIterator<Item = u8>>(&mut self, iter: T) {
-        self.ops.extend(iter)
-    }
-}
-
-impl<'a> Extend<&'a u8> for Assembler {
-    fn extend<T: IntoIterator<Item = &'a u8>>(&mut self, iter: T) {
-        self.ops.extend(iter)
-    }
-}
-
-impl DynasmApi for Assembler {
-    fn offset(&self) -> AssemblyOffset {
-        self.ops.offset()
-    }
-    fn push(&mut self, byte: u8) {
-        self.ops.push(byte)
-    }
-    fn align(&mut self, alignment: usize, with: u8) {
-        self.ops.align(alignment, with)
-    }
-}
-
-impl DynasmLabelApi for Assembler {
-    type Relocation = Aarch64Relocation;
-
-    fn local_label(&mut self, name: &'static str) {
-        self.ops.local_label(name)
-    }
-    fn global_label(&mut self, name: &'static str) {
-        self.ops.global_label(name)
-    }
-    fn dynamic_label(&mut self, id: DynamicLabel) {
-        self.ops.dynamic_label(id)
-    }
-    fn forward_relocation(
-        &mut self,
-        name: &'static str,
-        target: isize,
-        field: u8,
-        reference: u8,
-        kind: Self::Relocation,
-    ) {
-        self.check_page_relative(&kind, || format!("label >{name}"));
-        self.ops
-            .forward_relocation(name, target, field, reference, kind)
-    }
-    fn backward_relocation(
-        &mut self,
-        name: &'static str,
-        target: isize,
-        field: u8,
-        reference: u8,
-        kind: Self::Relocation,
-    ) {
-        self.check_page_relative(&kind, || format!("label <{name}"));
-        self.ops
-            .backward_relocation(name, target, field, reference, kind)
-    }
-    fn global_relocation(
-        &mut self,
-        name: &'static str,
-        target: isize,
-        field: u8,
-        reference: u8,
-        kind: Self::Relocation,
-    ) {
-        self.check_page_relative(&kind, || format!("label ->{name}"));
-        self.ops
-            .global_relocation(name, target, field, reference, kind)
-    }
-    fn dynamic_relocation(
-        &mut self,
-        id: DynamicLabel,
-        target: isize,
-        field: u8,
-        reference: u8,
-        kind: Self::Relocation,
-    ) {
-        let name = self.label_name(id);
-        self.check_page_relative(&kind, || format!("label =>{name}"));
-        self.ops
-            .dynamic_relocation(id, target, field, reference, kind)
-    }
-    /// Code is position-independent until commit, so a PC-relative reference to an absolute
-    /// address cannot be encoded: [`finish`](Assembler::finish) reports [`crate::LabelError::Absolute`].
-    fn value_relocation(
-        &mut self,
-        value: usize,
-        _field: u8,
-        _reference: u8,
-        _kind: Self::Relocation,
-    ) {
-        // The instruction word was pushed already; its offset field stays zero and is never used.
-        self.error
-            .get_or_insert(Error::Label(crate::LabelError::Absolute(value)));
-    }
-}
+core::dynasm_target!(Assembler, Aarch64Relocation, |asm: &mut Assembler,
+                                                    kind: &Aarch64Relocation,
+                                                    label: &dyn Fn()
+    -> String| {
+    asm.check_page_relative(kind, label)
+});
 
 /// `Err(Error::Register)` naming `allowed` and the helper unless `reg` is at most `max`.
 fn check_reg(reg: u8, allowed: &'static str, max: u8, helper: &str) -> Result<(), Error> {
@@ -386,39 +255,6 @@ fn check_reg(reg: u8, allowed: &'static str, max: u8, helper: &str) -> Result<()
         });
     }
     Ok(())
-}
-
-impl Assembler {
-    /// How errors name a dynamic label: as made by [`new_named_label`](Self::new_named_label),
-    /// else by its number.
-    fn label_name(&self, id: DynamicLabel) -> String {
-        let id = id.get_id();
-        self.label_names
-            .iter()
-            .find(|(i, _)| *i == id)
-            .map_or_else(|| id.to_string(), |(_, n)| n.clone())
-    }
-
-    /// Replaces `=>N` (dynasm's name for dynamic label N) by the label's name, if it has one.
-    fn name_dynamic_labels(&self, e: Error) -> Error {
-        let Error::Label(mut label) = e else {
-            return e;
-        };
-        if let LabelError::Undefined(s)
-        | LabelError::Duplicate(s)
-        | LabelError::OutOfRange(s)
-        | LabelError::PageRelative(s) = &mut label
-        {
-            if let Some((head, id)) = s.rsplit_once("=>") {
-                if let Ok(i) = id.parse::<usize>() {
-                    if let Some((_, name)) = self.label_names.iter().find(|(n, _)| *n == i) {
-                        *s = format!("{head}=>{name}");
-                    }
-                }
-            }
-        }
-        Error::Label(label)
-    }
 }
 
 /// Support for the `a64!` and `dynasm!` expansions; not part of the public API.

@@ -59,6 +59,19 @@ impl Fault {
     }
 }
 
+/// An x64 index register: 4 (`rsp`) in the SIB index field means "no index" (Intel SDM Vol. 2A,
+/// table 2-3), so it cannot be one.
+#[inline]
+pub fn x64_index(reg: u8) -> Result<(), Fault> {
+    if reg == 4 {
+        return Err(Fault::Register {
+            reg,
+            allowed: "any register but 4 (rsp, which the SIB byte cannot encode as an index)",
+        });
+    }
+    Ok(())
+}
+
 /// A dynamic register's range check: at most `max`, and even when `even` is set.
 #[inline]
 pub fn register(reg: u8, max: u8, even: bool, allowed: &'static str) -> Result<(), Fault> {
@@ -72,9 +85,9 @@ pub fn register(reg: u8, max: u8, even: bool, allowed: &'static str) -> Result<(
 /// `at` first, so that a failure names `sources[at]`. A panic of dynasm's encoder inside `f` is
 /// caught and reported like a failed check (see `guard.rs`).
 #[inline]
-pub fn run<F>(asm: &mut Assembler, sources: &'static [&'static str], f: F) -> Result<(), Error>
+pub fn run<A, F>(asm: &mut A, sources: &'static [&'static str], f: F) -> Result<(), Error>
 where
-    F: FnOnce(&mut Assembler, &Cell<usize>) -> Result<(), Fault>,
+    F: FnOnce(&mut A, &Cell<usize>) -> Result<(), Fault>,
 {
     let at = Cell::new(0);
     let statement = |at: usize| sources.get(at).copied().unwrap_or("");
@@ -92,33 +105,49 @@ where
     }
 }
 
-/// The end of an `a64!` block: its error, or its instructions with labels resolved. The
-/// assembler is borrowed, not moved: it is large, and moving it costs more than assembling a
-/// short block.
+/// An assembler the macros write into.
+pub trait Target {
+    /// What a one-shot block (`a64!`, `x64!`) returns.
+    type Output;
+
+    /// The code so far, with labels resolved, or the first error.
+    fn finish_block(&mut self) -> Result<Self::Output, Error>;
+
+    /// Keeps an error for `emit` and `finish`.
+    fn keep(&mut self, e: Error);
+
+    /// How `dynasm!(target ; ...)` reaches the assembler behind `target`, whether it is the
+    /// assembler or a `&mut` to it.
+    fn __jitkit_assembler(&mut self) -> &mut Self {
+        self
+    }
+}
+
+impl Target for Assembler {
+    type Output = Vec<Instruction>;
+
+    #[inline]
+    fn finish_block(&mut self) -> Result<Vec<Instruction>, Error> {
+        self.take_instructions()
+    }
+
+    fn keep(&mut self, e: Error) {
+        self.core.keep_error(e);
+    }
+}
+
+/// The end of a one-shot block: its error, or its code with labels resolved. The assembler is
+/// borrowed, not moved: it is large, and moving it costs more than assembling a short block.
 #[inline]
-pub fn finish(asm: &mut Assembler, result: Result<(), Error>) -> Result<Vec<Instruction>, Error> {
+pub fn finish<A: Target>(asm: &mut A, result: Result<(), Error>) -> Result<A::Output, Error> {
     result?;
-    asm.take_instructions()
+    asm.finish_block()
 }
 
 /// The end of a `dynasm!` block on an assembler: an error is kept for `emit` and `finish`.
 #[inline]
-pub fn record(asm: &mut Assembler, result: Result<(), Error>) {
+pub fn record<A: Target>(asm: &mut A, result: Result<(), Error>) {
     if let Err(e) = result {
-        asm.keep_error(e);
-    }
-}
-
-/// How `dynasm!(target ; ...)` reaches the [`Assembler`] behind `target`, whether it is an
-/// `Assembler` or a `&mut Assembler`.
-pub trait AsAssembler {
-    /// The assembler.
-    fn __jitkit_assembler(&mut self) -> &mut Assembler;
-}
-
-impl AsAssembler for Assembler {
-    #[inline]
-    fn __jitkit_assembler(&mut self) -> &mut Assembler {
-        self
+        asm.keep(e);
     }
 }

@@ -1,0 +1,238 @@
+//! What every jitkit assembler shares, whatever the instruction set: dynasmrt's
+//! position-independent byte vector, named entry points, named dynamic labels, and the first
+//! error, kept for `finish`.
+
+use dynasmrt::relocations::Relocation;
+use dynasmrt::{DynamicLabel, DynasmApi, VecAssembler};
+
+use crate::{Error, LabelError};
+
+/// The state behind [`Assembler`](crate::Assembler) and [`x64::Assembler`](crate::x64::Assembler).
+#[derive(Debug)]
+pub(crate) struct Core<R: Relocation> {
+    pub(crate) ops: VecAssembler<R>,
+    entries: Vec<(String, usize)>,
+    /// Names of dynamic labels made with `new_named_label`, by id.
+    label_names: Vec<(usize, String)>,
+    /// The first error, reported by `finish` (an absolute relocation, or an earlier failed
+    /// statement that left the code incomplete).
+    error: Option<Error>,
+}
+
+impl<R: Relocation> Core<R> {
+    /// An empty assembler with room for `bytes` of code.
+    #[inline]
+    pub(crate) fn with_capacity(bytes: usize) -> Self {
+        // `new` + `reserve_ops` rather than `new_with_capacity`, whose label tables are built
+        // out of line and moved: that cost more than assembling 16 instructions.
+        let mut ops = VecAssembler::new(0);
+        ops.reserve_ops(bytes);
+        Core {
+            ops,
+            entries: Vec::new(),
+            label_names: Vec::new(),
+            error: None,
+        }
+    }
+
+    pub(crate) fn new_named_label(&mut self, name: String) -> DynamicLabel {
+        let label = self.ops.new_dynamic_label();
+        self.label_names.push((label.get_id(), name));
+        label
+    }
+
+    pub(crate) fn label_offset(&self, label: DynamicLabel) -> Option<usize> {
+        self.ops.labels().resolve_dynamic(label).ok().map(|o| o.0)
+    }
+
+    /// Names the current offset; [`Error::DuplicateEntry`] if the name is taken.
+    pub(crate) fn entry_point(&mut self, name: String) -> Result<(), Error> {
+        let second = self.ops.offset().0;
+        if let Some(&(_, first)) = self.entries.iter().find(|(n, _)| *n == name) {
+            return Err(Error::DuplicateEntry {
+                name,
+                first,
+                second,
+            });
+        }
+        self.entries.push((name, second));
+        Ok(())
+    }
+
+    pub(crate) fn take_entries(&mut self) -> Vec<(String, usize)> {
+        std::mem::take(&mut self.entries)
+    }
+
+    /// Keeps the first error for `finish`.
+    pub(crate) fn keep_error(&mut self, e: Error) {
+        self.error.get_or_insert(e);
+    }
+
+    pub(crate) fn has_error(&self) -> bool {
+        self.error.is_some()
+    }
+
+    /// The error kept since a moment when there was none (`clean`), for `emit` to return while
+    /// `finish` keeps it too.
+    pub(crate) fn error_since(&self, clean: bool) -> Result<(), Error> {
+        match &self.error {
+            Some(e) if clean => Err(e.front_end_copy()),
+            _ => Ok(()),
+        }
+    }
+
+    /// The code with labels resolved, or the first error, with dynamic labels named.
+    pub(crate) fn take_bytes(&mut self) -> Result<Vec<u8>, Error> {
+        if let Some(e) = self.error.take() {
+            return Err(self.name_dynamic_labels(e));
+        }
+        self.ops
+            .take()
+            .map_err(|e| self.name_dynamic_labels(e.into()))
+    }
+
+    /// How errors name a dynamic label: by the name it was made with, else by its number.
+    pub(crate) fn label_name(&self, id: DynamicLabel) -> String {
+        let id = id.get_id();
+        self.label_names
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map_or_else(|| id.to_string(), |(_, n)| n.clone())
+    }
+
+    /// Replaces `=>N` (dynasm's name for dynamic label N) by the label's name, if it has one.
+    fn name_dynamic_labels(&self, e: Error) -> Error {
+        let Error::Label(mut label) = e else {
+            return e;
+        };
+        if let LabelError::Undefined(s)
+        | LabelError::Duplicate(s)
+        | LabelError::OutOfRange(s)
+        | LabelError::PageRelative(s) = &mut label
+        {
+            if let Some((head, id)) = s.rsplit_once("=>") {
+                if let Ok(i) = id.parse::<usize>() {
+                    if let Some((_, name)) = self.label_names.iter().find(|(n, _)| *n == i) {
+                        *s = format!("{head}=>{name}");
+                    }
+                }
+            }
+        }
+        Error::Label(label)
+    }
+}
+
+/// Implements `Extend<u8>`, dynasmrt's `DynasmApi` and `DynasmLabelApi` for an assembler type
+/// `$ty` whose `core` field is a [`Core`] of relocation type `$reloc`, forwarding to dynasmrt.
+/// `$check` sees every label reference (`&mut $ty`, the relocation kind, the label's name)
+/// before it is recorded. A reference to an absolute address cannot be encoded before the code
+/// is placed, so it is kept as [`LabelError::Absolute`] for `finish`.
+macro_rules! dynasm_target {
+    ($ty:ty, $reloc:ty, $check:expr) => {
+        impl Extend<u8> for $ty {
+            fn extend<T: IntoIterator<Item = u8>>(&mut self, iter: T) {
+                self.core.ops.extend(iter)
+            }
+        }
+
+        impl<'a> Extend<&'a u8> for $ty {
+            fn extend<T: IntoIterator<Item = &'a u8>>(&mut self, iter: T) {
+                self.core.ops.extend(iter)
+            }
+        }
+
+        impl ::dynasmrt::DynasmApi for $ty {
+            fn offset(&self) -> ::dynasmrt::AssemblyOffset {
+                self.core.ops.offset()
+            }
+            fn push(&mut self, byte: u8) {
+                self.core.ops.push(byte)
+            }
+            fn align(&mut self, alignment: usize, with: u8) {
+                self.core.ops.align(alignment, with)
+            }
+        }
+
+        impl ::dynasmrt::DynasmLabelApi for $ty {
+            type Relocation = $reloc;
+
+            fn local_label(&mut self, name: &'static str) {
+                self.core.ops.local_label(name)
+            }
+            fn global_label(&mut self, name: &'static str) {
+                self.core.ops.global_label(name)
+            }
+            fn dynamic_label(&mut self, id: ::dynasmrt::DynamicLabel) {
+                self.core.ops.dynamic_label(id)
+            }
+            fn forward_relocation(
+                &mut self,
+                name: &'static str,
+                target: isize,
+                field: u8,
+                reference: u8,
+                kind: Self::Relocation,
+            ) {
+                ($check)(self, &kind, &|| format!("label >{name}"));
+                self.core
+                    .ops
+                    .forward_relocation(name, target, field, reference, kind)
+            }
+            fn backward_relocation(
+                &mut self,
+                name: &'static str,
+                target: isize,
+                field: u8,
+                reference: u8,
+                kind: Self::Relocation,
+            ) {
+                ($check)(self, &kind, &|| format!("label <{name}"));
+                self.core
+                    .ops
+                    .backward_relocation(name, target, field, reference, kind)
+            }
+            fn global_relocation(
+                &mut self,
+                name: &'static str,
+                target: isize,
+                field: u8,
+                reference: u8,
+                kind: Self::Relocation,
+            ) {
+                ($check)(self, &kind, &|| format!("label ->{name}"));
+                self.core
+                    .ops
+                    .global_relocation(name, target, field, reference, kind)
+            }
+            fn dynamic_relocation(
+                &mut self,
+                id: ::dynasmrt::DynamicLabel,
+                target: isize,
+                field: u8,
+                reference: u8,
+                kind: Self::Relocation,
+            ) {
+                let name = self.core.label_name(id);
+                ($check)(self, &kind, &|| format!("label =>{name}"));
+                self.core
+                    .ops
+                    .dynamic_relocation(id, target, field, reference, kind)
+            }
+            /// Code is position-independent until commit, so a PC-relative reference to an
+            /// absolute address cannot be encoded: `finish` reports [`crate::LabelError::Absolute`].
+            fn value_relocation(
+                &mut self,
+                value: usize,
+                _field: u8,
+                _reference: u8,
+                _kind: Self::Relocation,
+            ) {
+                // The instruction was pushed already; its offset field stays zero and is never used.
+                self.core
+                    .keep_error($crate::Error::Label($crate::LabelError::Absolute(value)));
+            }
+        }
+    };
+}
+
+pub(crate) use dynasm_target;
