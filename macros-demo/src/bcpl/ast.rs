@@ -9,6 +9,7 @@ use super::diag::Pos;
 /// A whole source file: its declarations, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Program {
+    /// The top-level declarations (`LET`, `GLOBAL`, `STATIC`, `MANIFEST`), in source order.
     pub decls: Vec<Decl>,
 }
 
@@ -28,14 +29,18 @@ pub enum Decl {
 /// One `name` or `name : k` / `name = k` of a GLOBAL, STATIC or MANIFEST list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
+    /// The declared name.
     pub name: String,
+    /// Where the name is written.
     pub pos: Pos,
+    /// The constant after `:` or `=`, if any; `None` takes the default the list's kind gives.
     pub value: Option<Expr>,
 }
 
 /// One item of a `LET ... AND ...` group.
 #[derive(Debug, Clone, PartialEq)]
 pub enum LetItem {
+    /// `LET f(a, b) = e` or `LET r(a, b) BE c`: a function or routine definition.
     Func(Box<FnDef>),
     /// `a, b = x, y` (each name with its own right-hand side), at `pos`.
     Vars(Vec<(String, Init)>, Pos),
@@ -44,27 +49,38 @@ pub enum LetItem {
 /// `LET name(params) = expr` (a function) or `LET name(params) BE command` (a routine).
 #[derive(Debug, Clone, PartialEq)]
 pub struct FnDef {
+    /// The function's or routine's name.
     pub name: String,
+    /// Where the name is written.
     pub pos: Pos,
+    /// The formal parameters, in order, each with where it is written.
     pub params: Vec<(String, Pos)>,
+    /// What the definition runs: an expression (function) or a command (routine).
     pub body: Body,
 }
 
+/// The body of a [`FnDef`]: what follows `=` or `BE`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
+    /// `= e`: a function, whose result is the value of `e`.
     Function(Expr),
+    /// `BE c`: a routine, which runs `c` and returns 0.
     Routine(Stmt),
 }
 
+/// A command, with where it starts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Stmt {
+    /// Where the command starts (its first token, or the `REPEAT...` keyword of a repeat).
     pub pos: Pos,
+    /// Which command it is, and its parts.
     pub kind: StmtKind,
 }
 
 /// The right-hand side of one name in a `LET`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Init {
+    /// `= e`: the name starts with the value of `e`.
     Value(Expr),
     /// `VEC n`: n+1 words.
     Vec(Expr),
@@ -73,41 +89,66 @@ pub enum Init {
 /// The parts of a `FOR` command.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForLoop {
+    /// The control variable, a new local visible only in the body.
     pub var: String,
+    /// The initial value (after `=`).
     pub from: Expr,
+    /// The limit (after `TO`), evaluated once, before the first pass.
     pub to: Expr,
+    /// The step (after `BY`), a constant expression; `None` means 1.
     pub by: Option<Expr>,
+    /// The command run for each value (after `DO`).
     pub body: Box<Stmt>,
 }
 
+/// What a command is, with its parts.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StmtKind {
+    /// A declaration at the head of a block, in scope for the rest of the block.
     Decl(Decl),
     /// `a, b := x, y`, assigned left to right.
     Assign(Vec<(Expr, Expr)>),
+    /// `IF e DO c` (`negate` false) or `UNLESS e DO c` (`negate` true).
     If {
+        /// The condition.
         cond: Expr,
+        /// True for `UNLESS`: run `then` when the condition is false.
         negate: bool,
+        /// The command run when the test passes.
         then: Box<Stmt>,
     },
+    /// `TEST e THEN c1 ELSE c2` (`OR` may stand for `ELSE`).
     Test {
+        /// The condition.
         cond: Expr,
+        /// The command run when the condition is true.
         then: Box<Stmt>,
+        /// The command run when the condition is false.
         otherwise: Box<Stmt>,
     },
+    /// `WHILE e DO c` (`negate` false) or `UNTIL e DO c` (`negate` true).
     While {
+        /// The condition, tested before each pass.
         cond: Expr,
+        /// True for `UNTIL`: loop while the condition is false.
         negate: bool,
+        /// The command run on each pass.
         body: Box<Stmt>,
     },
     /// `c REPEAT`, `c REPEATWHILE e`, `c REPEATUNTIL e`: the body runs first.
     Repeat {
+        /// The command run on each pass (before any test).
         body: Box<Stmt>,
+        /// The test after each pass: `(e, false)` for `REPEATWHILE e`, `(e, true)` for `REPEATUNTIL e`; `None` for a plain `REPEAT`, which loops until `BREAK`.
         cond: Option<(Expr, bool)>,
     },
+    /// `FOR i = a TO b BY k DO c`.
     For(ForLoop),
+    /// `SWITCHON e INTO c`: jumps to the `CASE` in `c` equal to `e`, else to `DEFAULT`.
     Switchon {
+        /// The value switched on.
         value: Expr,
+        /// The body holding the `CASE` and `DEFAULT` labels.
         body: Box<Stmt>,
     },
     /// `CASE k:` in front of the next command.
@@ -116,44 +157,72 @@ pub enum StmtKind {
     Default,
     /// `name:` in front of the next command.
     Label(String),
+    /// `GOTO l`: only a label's name is accepted; a computed target is reported.
     Goto(Expr),
+    /// `ENDCASE`: leaves the innermost `SWITCHON`.
     Endcase,
+    /// `RESULTIS e`: ends the innermost `VALOF` with the value of `e`.
     Resultis(Expr),
+    /// `RETURN`: returns from the current function or routine (with 0).
     Return,
+    /// `BREAK`: leaves the innermost loop.
     Break,
+    /// `LOOP`: goes on to the next pass of the innermost loop.
     Loop,
+    /// `FINISH`: ends the program (as `stop(0)`).
     Finish,
+    /// A call used as a command, `f(a, b)`; its result is dropped.
     Call(Expr),
+    /// `$( c1; c2 $)` or `{ c1; c2 }`: commands run in order (declarations first).
     Block(Vec<Stmt>),
 }
 
+/// The binary arithmetic, shift and bitwise operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BinOp {
+    /// `a + b`
     Add,
+    /// `a - b`
     Sub,
+    /// `a * b`
     Mul,
+    /// `a / b`, truncating towards zero.
     Div,
+    /// `a MOD b` (or `REM`): the remainder, with the sign of `a`.
     Mod,
+    /// `a << b`: logical shift left.
     Shl,
+    /// `a >> b`: logical shift right.
     Shr,
+    /// `a & b`: bitwise and (short-circuit on truth values, see [`super::ir::Expr::AndThen`]).
     And,
+    /// `a | b`: bitwise or (short-circuit on truth values, see [`super::ir::Expr::OrElse`]).
     Or,
     /// `XOR` / `NEQV`
     Xor,
+    /// `a EQV b`: bitwise equivalence, the complement of `XOR`.
     Eqv,
 }
 
+/// The relational operators; each comparison yields TRUE (-1) or FALSE (0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RelOp {
+    /// `a = b`
     Eq,
+    /// `a ~= b`
     Ne,
+    /// `a < b`
     Lt,
+    /// `a <= b`
     Le,
+    /// `a > b`
     Gt,
+    /// `a >= b`
     Ge,
 }
 
 impl RelOp {
+    /// Whether `a op b` is true, comparing as signed words.
     pub fn holds(self, a: i64, b: i64) -> bool {
         match self {
             RelOp::Eq => a == b,
@@ -166,28 +235,39 @@ impl RelOp {
     }
 }
 
+/// An expression, with where it starts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Expr {
+    /// Where the expression starts (for a binary operator, its left operand).
     pub pos: Pos,
+    /// Which expression it is, and its operands.
     pub kind: ExprKind,
 }
 
+/// What an expression is, with its operands.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExprKind {
+    /// A number or character constant, already converted (`42`, `#x2A`, `'*n'`).
     Num(i64),
     /// `TRUE` or `FALSE`.
     Bool(bool),
     /// `?`: a value the program may not rely on.
     Query,
+    /// `"text"`: a string constant, escapes decoded; its value is the address of the string.
     Str(Vec<u8>),
+    /// A name: a variable, function, global, static, manifest constant or library routine.
     Name(String),
     /// `f(args)`: `f` is any expression.
     Call(Box<Expr>, Vec<Expr>),
+    /// `VALOF c`: runs `c` until a `RESULTIS e` gives the value.
     Valof(Box<Stmt>),
     /// `TABLE k, ...`: a static vector of constants.
     Table(Vec<Expr>),
+    /// `-e`
     Neg(Box<Expr>),
+    /// `ABS e`
     Abs(Box<Expr>),
+    /// `~e` or `NOT e`: bitwise complement.
     Not(Box<Expr>),
     /// `!p`
     Deref(Box<Expr>),
@@ -197,8 +277,10 @@ pub enum ExprKind {
     Index(Box<Expr>, Box<Expr>),
     /// `s%i`
     Byte(Box<Expr>, Box<Expr>),
+    /// `a op b` for an arithmetic, shift or bitwise operator.
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `a < b <= c` means `a < b & b <= c`, each operand evaluated once.
     Compare(Box<Expr>, Vec<(RelOp, Expr)>),
+    /// `a -> b, c`: the conditional expression.
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
 }

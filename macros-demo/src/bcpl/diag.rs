@@ -10,18 +10,23 @@ use std::fmt;
 /// A 1-based line and column (columns count bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Pos {
+    /// The line, from 1.
     pub line: u32,
+    /// The column, from 1, in bytes.
     pub col: u32,
 }
 
 /// An error in the source text, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceError {
+    /// Where the error is.
     pub pos: Pos,
+    /// What is wrong, without the position (e.g. ``expected `)` ``).
     pub message: String,
 }
 
 impl SourceError {
+    /// An error at `pos` saying `message`.
     pub fn new(pos: Pos, message: impl Into<String>) -> Self {
         SourceError {
             pos,

@@ -16,6 +16,7 @@ pub use super::ast::{BinOp, RelOp};
 /// A checked program.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Program {
+    /// Every function and routine of the program; [`Callee::Func`] and function values index this.
     pub funcs: Vec<Func>,
     /// Index of `start` in `funcs`.
     pub start: usize,
@@ -27,6 +28,7 @@ pub struct Program {
 /// One function or routine.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Func {
+    /// The name it was defined with.
     pub name: String,
     /// Parameters occupy slots `0..params`.
     pub params: usize,
@@ -39,7 +41,9 @@ pub struct Func {
     pub call_words: usize,
     /// How many labels the body uses ([`Stmt::Label`] numbers are below this).
     pub labels: usize,
+    /// The body: a function's `= e` becomes `Return(Some(e))`.
     pub body: Stmt,
+    /// The line of the definition, where a stack overflow on entry is reported.
     pub line: u32,
 }
 
@@ -70,9 +74,12 @@ pub enum Callee {
     Value(Box<Expr>),
 }
 
+/// A checked expression; its value is one 64-bit word.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expr {
+    /// A constant: a number, TRUE (-1) or FALSE (0), a manifest, or the address of a string or table or a function value.
     Num(i64),
+    /// The value in a slot of the current frame.
     Local(usize),
     /// The word at a fixed address (a global or a static).
     Cell(usize),
@@ -82,15 +89,22 @@ pub enum Expr {
     /// callee's frame starts at `at`, so its parameters are those words. Nested calls inside
     /// argument `k` use the area from `at + k`, so nothing stored is overwritten.
     Call {
+        /// What is called.
         callee: Callee,
+        /// The arguments, in order.
         args: Vec<Expr>,
+        /// The offset of the callee's frame from the caller's call area base (see [`Func::call_base`]).
         at: usize,
+        /// The line of the call, where a call of a non-function is reported.
         line: u32,
     },
     /// A `VALOF`; the line locates a body that ends without `RESULTIS`.
     Valof(Box<Stmt>, u32),
+    /// `-e`, wrapping.
     Neg(Box<Expr>),
+    /// `ABS e`, wrapping.
     Abs(Box<Expr>),
+    /// `~e`: bitwise complement.
     Not(Box<Expr>),
     /// The word at a word address; `v!i` is `Load(v + i)`. The line is for error reports.
     Load(Box<Expr>, u32),
@@ -103,7 +117,9 @@ pub enum Expr {
     AndThen(Box<Expr>, Box<Expr>),
     /// `l | r` where `l` is a truth value: `l ~= 0 -> l, r`.
     OrElse(Box<Expr>, Box<Expr>),
+    /// `a < b <= c`: TRUE when every comparison holds, each operand evaluated once, left to right.
     Compare(Box<Expr>, Vec<(RelOp, Expr)>),
+    /// `c -> a, b`: `a` when `c` is nonzero, else `b`.
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
 }
 
@@ -138,16 +154,24 @@ pub enum LoopTest {
 /// `FOR var = from TO to BY step DO body`; `limit` is the hidden slot holding `to`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForLoop {
+    /// The slot of the control variable.
     pub var: usize,
+    /// The hidden slot that holds `to`, evaluated once before the first pass.
     pub limit: usize,
+    /// The initial value.
     pub from: Expr,
+    /// The limit: the loop runs while the variable is `<= to` (`>=` for a negative step).
     pub to: Expr,
+    /// The step, a constant (1 when `BY` is missing).
     pub step: i64,
+    /// The command run for each value.
     pub body: Stmt,
 }
 
+/// A checked command.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stmt {
+    /// Slot `n` of the current frame := value.
     Set(usize, Expr),
     /// The word at a fixed address := value.
     SetCell(usize, Expr),
@@ -157,41 +181,63 @@ pub enum Stmt {
     StoreByte(Expr, Expr, Expr, u32),
     /// Zero `words` words at `offset` of the vector area and put their address in `slot`.
     VecInit {
+        /// The slot that receives the vector's address.
         slot: usize,
+        /// The vector's offset, in words, from the start of the frame's vector area.
         offset: usize,
+        /// The vector's size in words (`VEC n` is `n + 1`).
         words: usize,
     },
     /// Runs `then` when the condition's truth equals `run_when`, else `otherwise`.
     If {
+        /// The condition.
         cond: Expr,
+        /// Which truth of `cond` runs `then`: true for `IF` and `TEST`, false for `UNLESS`.
         run_when: bool,
+        /// The command run when the condition's truth equals `run_when`.
         then: Box<Stmt>,
+        /// The command run otherwise (`TEST`'s `ELSE`), if any.
         otherwise: Option<Box<Stmt>>,
     },
+    /// A `WHILE`, `UNTIL` or `REPEAT...` loop.
     Loop {
+        /// When the condition is tested, and which truth keeps looping.
         test: LoopTest,
+        /// The command run on each pass.
         body: Box<Stmt>,
     },
+    /// A `FOR` loop.
     For(Box<ForLoop>),
     /// Jumps to the label of the case equal to `value`, else to `default`, else past `body`.
     Switch {
+        /// The value switched on.
         value: Expr,
+        /// Each `CASE k:` as `(k, label number)`; the constants are distinct.
         cases: Vec<(i64, usize)>,
+        /// The label number of `DEFAULT:`, if present.
         default: Option<usize>,
+        /// The body holding the case labels.
         body: Box<Stmt>,
     },
     /// A place `Goto` and `Switch` jump to (within the same function and VALOF).
     Label(usize),
+    /// Jumps to a label of the same function and VALOF, by number.
     Goto(usize),
     /// Leaves the innermost `Switch`.
     EndCase,
+    /// Ends the innermost `VALOF` with this value.
     Resultis(Expr),
     /// Return from the function: with a value (a function's `= e`) or 0 (`RETURN`).
     Return(Option<Expr>),
+    /// `BREAK`: leaves the innermost loop.
     Break,
+    /// `LOOP`: goes on to the next pass of the innermost loop (a `FOR` steps first).
     Continue,
+    /// `FINISH`: ends the program with code 0.
     Finish,
+    /// A call run for its effect; the result is dropped.
     Call(Expr),
+    /// Commands run in order.
     Block(Vec<Stmt>),
 }
 

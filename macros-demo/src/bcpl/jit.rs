@@ -45,8 +45,11 @@ pub struct Options {
 /// One compiled function's numbers, for `--stats`.
 #[derive(Debug, Clone)]
 pub struct FuncStats {
+    /// The function's name.
     pub name: String,
+    /// How long compiling it took (code generation and commit).
     pub time: Duration,
+    /// The size of its committed machine code, in bytes.
     pub bytes: usize,
 }
 

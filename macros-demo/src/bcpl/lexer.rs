@@ -33,49 +33,93 @@ pub enum Tok {
 /// Reserved words (upper case, as BCPL writes them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kw {
+    /// `LET`: starts a declaration of functions, routines or variables.
     Let,
+    /// `AND`: joins the definitions of one `LET` group.
     And,
+    /// `BE`: introduces a routine's body, `LET r(x) BE c`.
     Be,
+    /// `VEC`: a local vector, `LET v = VEC 10`.
     Vec,
+    /// `IF`, as in `IF e DO c`.
     If,
+    /// `UNLESS`, as in `UNLESS e DO c`.
     Unless,
+    /// `TEST`, as in `TEST e THEN c1 ELSE c2`.
     Test,
+    /// `THEN`, after the condition of `TEST` (or `IF`).
     Then,
+    /// `ELSE`, or its synonym `OR`: the second arm of a `TEST`.
     Else,
+    /// `DO`, before the body of a loop or `IF`.
     Do,
+    /// `WHILE`, as in `WHILE e DO c`.
     While,
+    /// `UNTIL`, as in `UNTIL e DO c`.
     Until,
+    /// `REPEAT`, as in `c REPEAT`.
     Repeat,
+    /// `REPEATWHILE`, as in `c REPEATWHILE e`.
     RepeatWhile,
+    /// `REPEATUNTIL`, as in `c REPEATUNTIL e`.
     RepeatUntil,
+    /// `FOR`, as in `FOR i = 1 TO n DO c`.
     For,
+    /// `TO`: the limit of a `FOR`.
     To,
+    /// `BY`: the step of a `FOR`.
     By,
+    /// `RESULTIS`, as in `RESULTIS e`: the value of the enclosing `VALOF`.
     Resultis,
+    /// `RETURN`: leave the current function or routine.
     Return,
+    /// `BREAK`: leave the innermost loop.
     Break,
+    /// `LOOP`: go on to the next pass of the innermost loop.
     Loop,
+    /// `FINISH`: end the program.
     Finish,
+    /// `VALOF`, as in `VALOF $( ... RESULTIS e $)`.
     Valof,
+    /// `TRUE`: the value -1.
     True,
+    /// `FALSE`: the value 0.
     False,
+    /// `MOD`, or its synonym `REM`: the remainder operator.
     Mod,
+    /// `GET`, as in `GET "libhdr"`: the header is built in, so the name is skipped.
     Get,
+    /// `SECTION`, as in `SECTION "name"`: accepted and ignored.
     Section,
+    /// `NEEDS`, as in `NEEDS "name"`: accepted and ignored.
     Needs,
+    /// `GLOBAL`, as in `GLOBAL { f : 200 }`.
     Global,
+    /// `STATIC`, as in `STATIC { count = 0 }`.
     Static,
+    /// `MANIFEST`, as in `MANIFEST { size = 100 }`.
     Manifest,
+    /// `SWITCHON`, as in `SWITCHON e INTO $( ... $)`.
     Switchon,
+    /// `INTO`: before the body of a `SWITCHON`.
     Into,
+    /// `CASE`, as in `CASE 1:`.
     Case,
+    /// `DEFAULT`, as in `DEFAULT:`.
     Default,
+    /// `ENDCASE`: leave the innermost `SWITCHON`.
     Endcase,
+    /// `GOTO`, as in `GOTO l`.
     Goto,
+    /// `TABLE`, as in `TABLE 1, 2, 3`.
     Table,
+    /// `XOR`, or its synonym `NEQV`: bitwise exclusive or.
     Xor,
+    /// `EQV`: bitwise equivalence.
     Eqv,
+    /// `NOT`: bitwise complement, like `~`.
     Not,
+    /// `ABS`: absolute value.
     Abs,
     /// `OF`, `SLCT`, `::` and other constructs recognised only to be reported.
     Unsupported(&'static str),
@@ -84,32 +128,55 @@ pub enum Kw {
 /// Operators and punctuation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sym {
+    /// `(`
     LParen,
+    /// `)`
     RParen,
     /// `$(` or `{`
     LBlock,
     /// `$)` or `}`
     RBlock,
+    /// `,`
     Comma,
+    /// `;`
     Semi,
+    /// `:=`
     Assign,
+    /// `+`
     Plus,
+    /// `-`
     Minus,
+    /// `*`
     Star,
+    /// `/`
     Slash,
+    /// `!` (indirection and subscript)
     Bang,
+    /// `~` or `\` (bitwise complement)
     Tilde,
+    /// `&`
     Amp,
+    /// `|`
     Bar,
+    /// `=`
     Eq,
+    /// `~=` or `\=`
     Ne,
+    /// `<`
     Lt,
+    /// `<=`
     Le,
+    /// `>`
     Gt,
+    /// `>=`
     Ge,
+    /// `<<`
     Shl,
+    /// `>>`
     Shr,
+    /// `->` (the conditional expression)
     Arrow,
+    /// `:` (labels, `CASE k:`, `GLOBAL` numbers)
     Colon,
     /// `@` (the address of a variable or cell)
     At,
@@ -119,14 +186,18 @@ pub enum Sym {
     Query,
     /// `[` and `]`: `v[i]` is `v!i`.
     LBracket,
+    /// `]`
     RBracket,
 }
 
 /// A token with where it starts and whether a line break precedes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
+    /// What the token is.
     pub tok: Tok,
+    /// Where its first byte is.
     pub pos: Pos,
+    /// Whether a line break comes between the previous token and this one (true for the first token and for [`Tok::Eof`]).
     pub newline_before: bool,
     /// The section tag of `$(tag` or `$)tag`; empty otherwise.
     pub tag: String,

@@ -19,8 +19,9 @@ use std::io::Read;
 use super::memory::{Fault, Runtime, Stop, FN_BASE};
 use super::runtime::Output;
 
-/// Global numbers of library cells that are not routines.
+/// `result2`: the global that holds the second result of library routines (`string_to_number`'s value, `muldiv`'s remainder).
 pub const RESULT2: usize = 10;
+/// `randseed`: the state of `randno`'s generator, which `setseed` sets.
 pub const RANDSEED: usize = 127;
 
 /// The routines, in call-table order after the program's functions: name and global number.

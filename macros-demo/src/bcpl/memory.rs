@@ -36,6 +36,7 @@ pub const FN_BASE: i64 = 0x7AB0_0000_0000;
 /// A run-time error's kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
+    /// A division or `MOD` by zero.
     DivZero,
     /// A load or store at an address outside memory.
     BadAddress(i64),
@@ -43,6 +44,7 @@ pub enum Fault {
     NoResult,
     /// A call of a value that is not a function.
     BadCall(i64),
+    /// A frame that does not fit in memory (recursion too deep).
     StackOverflow,
     /// `abort(code)`.
     Abort(i64),
@@ -64,6 +66,7 @@ impl Fault {
         }
     }
 
+    /// The fault that [`Fault::code`] turned into `(kind, value)`.
     pub fn from_code(kind: i64, value: i64) -> Fault {
         match kind {
             0 => Fault::DivZero,
@@ -76,6 +79,7 @@ impl Fault {
         }
     }
 
+    /// The text of the run-time error, e.g. `division by zero`.
     pub fn message(&self) -> String {
         match self {
             Fault::DivZero => "division by zero".into(),
@@ -103,10 +107,13 @@ pub enum Stop {
 
 /// Memory and the library's state, shared by both back ends.
 pub struct Runtime {
+    /// All of memory, [`MEM_WORDS`] words, indexed by word address.
     pub mem: Vec<i64>,
     /// Entries of the call table: program functions, then library routines.
     pub callables: usize,
+    /// The getvec/freevec allocator over the words between the image and [`STACK_BASE`].
     pub heap: Heap,
+    /// The state of `rdch` and `unrdch`: the last character read from standard input, and whether it was put back.
     pub input: super::library::Input,
     /// The command-line arguments after the file name, for `rdargs`.
     pub args: Vec<String>,
@@ -135,10 +142,12 @@ impl Runtime {
             .ok_or(Stop::Fault(line, Fault::BadAddress(addr)))
     }
 
+    /// The word at `addr`, or [`Fault::BadAddress`] at `line`.
     pub fn load(&self, addr: i64, line: u32) -> Result<i64, Stop> {
         Ok(self.mem[self.index(addr, line)?])
     }
 
+    /// Sets the word at `addr` to `value`, or fails with [`Fault::BadAddress`] at `line`.
     pub fn store(&mut self, addr: i64, value: i64, line: u32) -> Result<(), Stop> {
         let a = self.index(addr, line)?;
         self.mem[a] = value;
@@ -152,11 +161,13 @@ impl Runtime {
         Ok((self.index(word, line)?, (b % 8) as u32 * 8))
     }
 
+    /// `s%i`: byte `i` (0 to 255) of the string or vector at `s`, or [`Fault::BadAddress`] at `line`.
     pub fn load_byte(&self, s: i64, i: i64, line: u32) -> Result<i64, Stop> {
         let (w, shift) = self.byte_index(s, i, line)?;
         Ok((self.mem[w] >> shift) & 0xFF)
     }
 
+    /// `s%i := v`: sets byte `i` from `s` to the low byte of `v`, or fails with [`Fault::BadAddress`] at `line`.
     pub fn store_byte(&mut self, s: i64, i: i64, v: i64, line: u32) -> Result<(), Stop> {
         let (w, shift) = self.byte_index(s, i, line)?;
         let mask = !(0xFFi64 << shift);
@@ -184,6 +195,7 @@ pub struct Heap {
 }
 
 impl Heap {
+    /// A heap of the words `start..end`, all free.
     pub fn new(start: usize, end: usize) -> Heap {
         let mut free = BTreeMap::new();
         if end > start {

@@ -37,10 +37,12 @@ impl Output {
         r
     }
 
+    /// Appends `b` to the output.
     pub fn bytes(b: &[u8]) {
         Self::with(|o| o.extend_from_slice(b));
     }
 
+    /// Appends `n` in decimal.
     pub fn number(n: i64) {
         Self::with(|o| {
             // Formatting into a Vec cannot fail.
