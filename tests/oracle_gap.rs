@@ -66,6 +66,8 @@ fn forms_llvm_mc_accepts_and_a64_refuses() {
         target_dir: tmp.join("target"),
         dir: tmp,
         jitkit: env!("CARGO_MANIFEST_DIR").into(),
+        // As in the oracle's own test crate, which has dynasmrt through jitkit's dependencies.
+        dynasmrt: true,
     };
     let texts: Vec<&str> = corpus.iter().map(|e| e.jit).collect();
     let refused = scratch.refused(&texts).unwrap_or_else(|e| panic!("{e}"));
@@ -102,6 +104,8 @@ fn forms_llvm_mc_accepts_and_a64_refuses() {
         percent(accepted, corpus.len())
     );
 
+    without_dynasmrt(&corpus, &refused);
+
     let mut now: Vec<&str> = corpus
         .iter()
         .enumerate()
@@ -119,5 +123,32 @@ fn forms_llvm_mc_accepts_and_a64_refuses() {
             missing.len(),
             extra.len()
         );
+    }
+}
+
+/// The accepted dynamic forms a crate that does not itself depend on `dynasmrt` (a user's
+/// crate) still cannot compile: dynasm 5.1's expansion of a run-time immediate names
+/// `::dynasmrt`. Printed as part of the gap; the front end's rewrite is to remove it.
+fn without_dynasmrt(corpus: &[Entry], refused: &BTreeMap<usize, String>) {
+    let dynamic: Vec<usize> = (0..corpus.len())
+        .filter(|i| corpus[*i].dynamic && !refused.contains_key(i))
+        .collect();
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("oracle-scratch-user");
+    let scratch = scratch::Scratch {
+        dir: tmp,
+        target_dir: Path::new(env!("CARGO_TARGET_TMPDIR")).join("oracle-scratch/target"),
+        jitkit: env!("CARGO_MANIFEST_DIR").into(),
+        dynasmrt: false,
+    };
+    let texts: Vec<&str> = dynamic.iter().map(|&i| corpus[i].jit).collect();
+    let user_refused = scratch.refused(&texts).unwrap_or_else(|e| panic!("{e}"));
+    println!(
+        "\n{} of the {} accepted dynamic forms are refused in a crate without its own `dynasmrt` \
+         dependency, e.g.:",
+        user_refused.len(),
+        dynamic.len()
+    );
+    for (&k, message) in user_refused.iter().take(5) {
+        println!("  `{}`: {}", texts[k], message.replace('\n', " "));
     }
 }

@@ -83,7 +83,8 @@ pub enum Op {
     /// Text that is the same in both syntaxes and has no dynamic form (`lsl #12`, `eq`, `#0.0`).
     Lit(String),
     /// Register list: first register, count, arrangement (or element size with lanes = 0),
-    /// written as a dash range (`{v0.b16 - v3.b16}`) or a comma list.
+    /// written as a dash range (`{v0.b16 - v3.b16}`) or a comma list; dynamically as
+    /// `{V(0).b16 * 4}`.
     List(u8, u8, Arr, bool),
     /// Memory operand `[base, rest...]`, pre-indexed (`!`) or not.
     Mem(Vec<Op>, bool),
@@ -181,7 +182,11 @@ impl Op {
                     }
                 };
                 out.push('{');
-                if dash && count > 1 {
+                if dy {
+                    // dynasm's only list spelling with a run-time register: `{V(n).s4 * count}`.
+                    reg(first, out);
+                    let _ = write!(out, " * {count}");
+                } else if dash && count > 1 {
                     reg(first, out);
                     out.push_str(" - ");
                     reg(first.wrapping_add(count - 1), out);
@@ -214,7 +219,7 @@ impl Op {
     /// Whether the operand is spelled differently in the dynamic syntax.
     fn has_dynamic(&self) -> bool {
         match self {
-            Op::Lit(_) | Op::Elem(..) | Op::List(..) => false,
+            Op::Lit(_) | Op::Elem(..) => false,
             Op::Mem(ops, _) => ops.iter().any(Op::has_dynamic),
             _ => true,
         }
