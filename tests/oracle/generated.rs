@@ -124,6 +124,8 @@ fn g0() -> Vec<Form> {
         [; l: ; adr x30, <l] => "adr x30, #0",
         [; l: ; nop ; nop ; adr x30, <l] => "nop; nop; adr x30, #-8",
         [; adr xzr, >l ; l:] => "adr xzr, #4",
+        [; adr X(5), >l ; nop ; l:] => "adr x5, #8; nop",
+        [; l: ; adr X(31), <l] => "adr xzr, #0",
     ]
 }
 
@@ -2195,6 +2197,9 @@ fn g31() -> Vec<Form> {
         [; ldrsw x5, >l ; l:] => "ldrsw x5, #4",
         [; l: ; ldrsw xzr, <l] => "ldrsw xzr, #0",
         [; prfm #31, >l ; l:] => "prfm #31, #4",
+        [; ldr X(7), >l ; nop ; l:] => "ldr x7, #8; nop",
+        [; l: ; ldr D(31), <l] => "ldr d31, #0",
+        [; ldrsw X(30), >l ; l:] => "ldrsw x30, #4",
     ]
 }
 
@@ -3023,6 +3028,10 @@ fn g45() -> Vec<Form> {
         [; l: ; tbnz wzr, #31, <l] => "tbnz wzr, #31, #0",
         [; tbz xzr, #1, >l ; nop ; l:] => "tbz xzr, #1, #8; nop",
         [; l: ; tbz xzr, #1, <l] => "tbz xzr, #1, #0",
+        [; cbz X(3), >l ; nop ; l:] => "cbz x3, #8; nop",
+        [; l: ; cbnz W(31), <l] => "cbnz wzr, #0",
+        [; tbz X(4), #d(63), >l ; l:] => "tbz x4, #63, #4",
+        [; l: ; tbnz W(0), #d(0), <l] => "tbnz w0, #0, #0",
         [; br x0] => "br x0",
         [; br x16] => "br x16",
         [; br x30] => "br x30",
@@ -3185,6 +3194,8 @@ fn g50() -> Vec<Form> {
         [; msr dit, #0] => "msr dit, #0",
         [; msr dit, #1] => "msr dit, #1",
         [; msr daifset, #15] => "msr daifset, #15",
+        [; msr daifset, #d(15)] => "msr daifset, #15",
+        [; msr spsel, #d(1)] => "msr spsel, #1",
         [; msr daifclr, #15] => "msr daifclr, #15",
         [; cfinv] => "cfinv",
     ]

@@ -33,6 +33,10 @@ fn branches() -> Vec<Form> {
         f.text(&format!("{m} {t}, #{bit}, >l ; nop ; l:"), &format!("{m} {t}, #{bit}, #8; nop"));
         f.text(&format!("l: ; {m} {t}, #{bit}, <l"), &format!("{m} {t}, #{bit}, #0"));
     }
+    f.dynamic_text("cbz X(3), >l ; nop ; l:", "cbz x3, #8; nop");
+    f.dynamic_text("l: ; cbnz W(31), <l", "cbnz wzr, #0");
+    f.dynamic_text("tbz X(4), #d(63), >l ; l:", "tbz x4, #63, #4");
+    f.dynamic_text("l: ; tbnz W(0), #d(0), <l", "tbnz w0, #0, #0");
     for m in ["br", "blr"] {
         for n in [0u8, 16, 30, 31] {
             f.add(m, vec![x(n)]);
@@ -113,6 +117,8 @@ fn pstate() -> Vec<Form> {
         }
     }
     f.same("msr daifset, #15");
+    f.dynamic_text("msr daifset, #d(15)", "msr daifset, #15");
+    f.dynamic_text("msr spsel, #d(1)", "msr spsel, #1");
     f.same("msr daifclr, #15");
     f.same("cfinv");
     f.same("xaflag");

@@ -39,6 +39,8 @@ fn pc_relative() -> Vec<Form> {
         f.text(&format!("l: ; nop ; nop ; adr x{n}, <l"), &format!("nop; nop; adr x{n}, #-8"));
     }
     f.text("adr xzr, >l ; l:", "adr xzr, #4");
+    f.dynamic_text("adr X(5), >l ; nop ; l:", "adr x5, #8; nop");
+    f.dynamic_text("l: ; adr X(31), <l", "adr xzr, #0");
     f.finish()
 }
 

@@ -296,6 +296,16 @@ impl Family {
         });
     }
 
+    /// Adds a dynamic form given as text (run-time registers next to labels, and the like).
+    pub fn dynamic_text(&mut self, jit: &str, llvm: &str) {
+        self.forms.push(Form {
+            family: self.name,
+            jit: jit.to_owned(),
+            llvm: llvm.to_owned(),
+            dynamic: true,
+        });
+    }
+
     /// Adds a form with the same text in both syntaxes.
     pub fn same(&mut self, text: &str) {
         self.text(text, text);

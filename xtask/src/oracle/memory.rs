@@ -174,6 +174,9 @@ fn literal() -> Vec<Form> {
     f.text("prfm pldl1keep, >l ; l:", "prfm pldl1keep, #4");
     f.text("l: ; prfm pstl3strm, <l", "prfm pstl3strm, #0");
     f.text("prfm #31, >l ; l:", "prfm #31, #4");
+    f.dynamic_text("ldr X(7), >l ; nop ; l:", "ldr x7, #8; nop");
+    f.dynamic_text("l: ; ldr D(31), <l", "ldr d31, #0");
+    f.dynamic_text("ldrsw X(30), >l ; l:", "ldrsw x30, #4");
     f.finish()
 }
 
