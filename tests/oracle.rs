@@ -59,8 +59,14 @@ macro_rules! chunk {
 /// The forms of a chunk from the chunk's code. If `a64!` failed, or the code is not one word
 /// per LLVM statement, the first form gets the whole result and the others none, so that every
 /// form of the chunk is reported.
-fn split(code: Result<Vec<Instruction>, Error>, forms: &[(&'static str, &'static str)]) -> Vec<Form> {
-    let counts: Vec<usize> = forms.iter().map(|(_, llvm)| statements(llvm).count()).collect();
+fn split(
+    code: Result<Vec<Instruction>, Error>,
+    forms: &[(&'static str, &'static str)],
+) -> Vec<Form> {
+    let counts: Vec<usize> = forms
+        .iter()
+        .map(|(_, llvm)| statements(llvm).count())
+        .collect();
     let form = |(dynasm, llvm): (&str, &str), code| Form {
         dynasm: dynasm.to_owned(),
         llvm: llvm.to_owned(),
@@ -643,7 +649,10 @@ fn a64_matches_llvm_mc_on_every_form() {
     for (i, ((section, is_known, form), llvm)) in forms.iter().zip(&expected).enumerate() {
         counts.entry(section).or_default()[usize::from(*is_known)] += 1;
         let problem = match &form.code {
-            Err(e) => Some(format!("f{i} [{section}] `{}`: a64! failed: {e}", form.dynasm)),
+            Err(e) => Some(format!(
+                "f{i} [{section}] `{}`: a64! failed: {e}",
+                form.dynasm
+            )),
             Ok(_) if llvm.is_empty() => Some(format!(
                 "f{i} [{section}] `{}`: llvm-mc produced no encoding",
                 form.llvm

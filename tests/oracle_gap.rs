@@ -72,7 +72,10 @@ fn forms_llvm_mc_accepts_and_a64_refuses() {
     let texts: Vec<&str> = corpus.iter().map(|e| e.jit).collect();
     let refused = scratch.refused(&texts).unwrap_or_else(|e| panic!("{e}"));
 
-    println!("{} corpus forms llvm-mc accepts and a64! refuses:", refused.len());
+    println!(
+        "{} corpus forms llvm-mc accepts and a64! refuses:",
+        refused.len()
+    );
     for (&i, message) in &refused {
         let e = &corpus[i];
         let kind = if e.dynamic { " (dynamic)" } else { "" };
@@ -92,7 +95,10 @@ fn forms_llvm_mc_accepts_and_a64_refuses() {
         f.1 += usize::from(!refused.contains_key(&i));
     }
     let percent = |a: usize, n: usize| 100.0 * a as f64 / n as f64;
-    println!("\n{:<40} {:>6} {:>8} {:>8}", "family", "forms", "accepted", "percent");
+    println!(
+        "\n{:<40} {:>6} {:>8} {:>8}",
+        "family", "forms", "accepted", "percent"
+    );
     for (family, (n, a)) in &families {
         println!("{family:<40} {n:>6} {a:>8} {:>7.1}%", percent(*a, *n));
     }
@@ -115,8 +121,14 @@ fn forms_llvm_mc_accepts_and_a64_refuses() {
     now.sort_unstable();
     let generated = generated_forms();
     if now != generated {
-        let missing: Vec<&&str> = now.iter().filter(|f| generated.binary_search(f).is_err()).collect();
-        let extra: Vec<&&str> = generated.iter().filter(|f| now.binary_search(f).is_err()).collect();
+        let missing: Vec<&&str> = now
+            .iter()
+            .filter(|f| generated.binary_search(f).is_err())
+            .collect();
+        let extra: Vec<&&str> = generated
+            .iter()
+            .filter(|f| now.binary_search(f).is_err())
+            .collect();
         panic!(
             "tests/oracle/generated.rs is stale (run `cargo xtask oracle`): {} accepted forms \
              missing from it {missing:?}, {} forms in it that a64! now refuses {extra:?}",

@@ -3,6 +3,9 @@
 //! those that encoded differently from llvm-mc when generated are in sections marked as known
 //! differences.
 
+// dynasm converts run-time register numbers with `.into()`, even from `u8`.
+#![allow(clippy::useless_conversion)]
+
 use jitkit::a64;
 
 use super::Form;

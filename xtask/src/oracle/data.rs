@@ -34,9 +34,15 @@ pub fn families() -> Vec<Vec<Form>> {
 fn pc_relative() -> Vec<Form> {
     let mut f = Family::new("dp-imm pc-relative (adr)");
     for n in [0u8, 17, 30] {
-        f.text(&format!("adr x{n}, >l ; nop ; l:"), &format!("adr x{n}, #8; nop"));
+        f.text(
+            &format!("adr x{n}, >l ; nop ; l:"),
+            &format!("adr x{n}, #8; nop"),
+        );
         f.text(&format!("l: ; adr x{n}, <l"), &format!("adr x{n}, #0"));
-        f.text(&format!("l: ; nop ; nop ; adr x{n}, <l"), &format!("nop; nop; adr x{n}, #-8"));
+        f.text(
+            &format!("l: ; nop ; nop ; adr x{n}, <l"),
+            &format!("nop; nop; adr x{n}, #-8"),
+        );
     }
     f.text("adr xzr, >l ; l:", "adr xzr, #4");
     f.dynamic_text("adr X(5), >l ; nop ; l:", "adr x5, #8; nop");
@@ -51,7 +57,14 @@ fn add_sub_immediate() -> Vec<Form> {
         for wide in [false, true] {
             for (d, n) in [(0, 1), (31, 31), (7, 30), (30, 0)] {
                 let dst = if flags { r(wide, d) } else { rsp(wide, d) };
-                for (i, sh) in [(0, ""), (1, ""), (4095, ""), (1, "lsl #12"), (4095, "lsl #12"), (7, "lsl #0")] {
+                for (i, sh) in [
+                    (0, ""),
+                    (1, ""),
+                    (4095, ""),
+                    (1, "lsl #12"),
+                    (4095, "lsl #12"),
+                    (7, "lsl #0"),
+                ] {
                     let mut ops = vec![dst.clone(), rsp(wide, n), imm(i)];
                     if !sh.is_empty() {
                         ops.push(lit(sh));
@@ -97,7 +110,11 @@ fn logical_immediate() -> Vec<Form> {
             let masks = if wide { &MASKS64 } else { &MASKS32 };
             for (k, &mask) in masks.iter().enumerate() {
                 let (d, n) = [(0, 1), (31, 30), (5, 31)][k % 3];
-                let dst = if m == "ands" { r(wide, d) } else { rsp(wide, d) };
+                let dst = if m == "ands" {
+                    r(wide, d)
+                } else {
+                    rsp(wide, d)
+                };
                 f.add(m, vec![dst, r(wide, n), hex(mask)]);
             }
         }
@@ -110,14 +127,22 @@ fn logical_immediate() -> Vec<Form> {
         ("eor", false, -65536),
         ("ands", true, -4),
     ] {
-        let dst = if m == "ands" { r(wide, 0) } else { rsp(wide, 0) };
+        let dst = if m == "ands" {
+            r(wide, 0)
+        } else {
+            rsp(wide, 0)
+        };
         f.add(m, vec![dst, r(wide, 1), imm(v)]);
     }
     for wide in [false, true] {
         f.add("tst", vec![r(wide, 3), hex(0x1)]);
         f.add("tst", vec![r(wide, 31), hex(0x80000000)]);
         // `mov` of a bitmask immediate (the `orr` alias).
-        let (a, b) = if wide { (0x00ff00ff00ff00ff, 0x5555555555555555) } else { (0x00ff00ff, 0x55555555) };
+        let (a, b) = if wide {
+            (0x00ff00ff00ff00ff, 0x5555555555555555)
+        } else {
+            (0x00ff00ff, 0x55555555)
+        };
         f.add("mov", vec![rsp(wide, 0), hex(a)]);
         f.add("mov", vec![rsp(wide, 31), hex(b)]);
     }
@@ -169,7 +194,15 @@ fn bitfield() -> Vec<Form> {
                 .into_iter()
                 .enumerate()
             {
-                f.add(m, vec![r(wide, REGS[k % 4]), r(wide, REGS[(k + 1) % 4]), imm(a), imm(b)]);
+                f.add(
+                    m,
+                    vec![
+                        r(wide, REGS[k % 4]),
+                        r(wide, REGS[(k + 1) % 4]),
+                        imm(a),
+                        imm(b),
+                    ],
+                );
             }
         }
     }
@@ -207,7 +240,10 @@ fn extract() -> Vec<Form> {
     for wide in [false, true] {
         let top = if wide { 63 } else { 31 };
         for (k, lsb) in [0, 1, top].into_iter().enumerate() {
-            f.add("extr", vec![r(wide, REGS[k]), r(wide, REGS[k + 1]), r(wide, 3), imm(lsb)]);
+            f.add(
+                "extr",
+                vec![r(wide, REGS[k]), r(wide, REGS[k + 1]), r(wide, 3), imm(lsb)],
+            );
             f.add("ror", vec![r(wide, REGS[k]), r(wide, 9), imm(lsb)]);
         }
     }
@@ -216,13 +252,17 @@ fn extract() -> Vec<Form> {
 
 fn two_source() -> Vec<Form> {
     let mut f = Family::new("dp-reg two-source");
-    for m in ["udiv", "sdiv", "lslv", "lsrv", "asrv", "rorv", "lsl", "lsr", "asr", "ror"] {
+    for m in [
+        "udiv", "sdiv", "lslv", "lsrv", "asrv", "rorv", "lsl", "lsr", "asr", "ror",
+    ] {
         for wide in [false, true] {
             f.add(m, vec![r(wide, 0), r(wide, 1), r(wide, 2)]);
             f.add(m, vec![r(wide, 31), r(wide, 30), r(wide, 31)]);
         }
     }
-    for m in ["crc32b", "crc32h", "crc32w", "crc32cb", "crc32ch", "crc32cw"] {
+    for m in [
+        "crc32b", "crc32h", "crc32w", "crc32cb", "crc32ch", "crc32cw",
+    ] {
         f.add(m, vec![w(0), w(1), w(2)]);
     }
     f.add("crc32x", vec![w(3), w(4), x(5)]);
@@ -251,7 +291,15 @@ fn logical_shifted() -> Vec<Form> {
             f.add(m, vec![r(wide, 0), r(wide, 1), r(wide, 2)]);
             for (k, sh) in ["lsl", "lsr", "asr", "ror"].into_iter().enumerate() {
                 let amount = [0, 1, top, 7][k];
-                f.add(m, vec![r(wide, REGS[k]), r(wide, REGS[(k + 1) % 4]), r(wide, REGS[(k + 2) % 4]), lit(format!("{sh} #{amount}"))]);
+                f.add(
+                    m,
+                    vec![
+                        r(wide, REGS[k]),
+                        r(wide, REGS[(k + 1) % 4]),
+                        r(wide, REGS[(k + 2) % 4]),
+                        lit(format!("{sh} #{amount}")),
+                    ],
+                );
             }
         }
     }
@@ -273,7 +321,15 @@ fn add_sub_shifted() -> Vec<Form> {
             f.add(m, vec![r(wide, 0), r(wide, 1), r(wide, 2)]);
             for (k, sh) in ["lsl", "lsr", "asr"].into_iter().enumerate() {
                 for amount in [0, top] {
-                    f.add(m, vec![r(wide, REGS[k]), r(wide, REGS[(k + 1) % 4]), r(wide, 31), lit(format!("{sh} #{amount}"))]);
+                    f.add(
+                        m,
+                        vec![
+                            r(wide, REGS[k]),
+                            r(wide, REGS[(k + 1) % 4]),
+                            r(wide, 31),
+                            lit(format!("{sh} #{amount}")),
+                        ],
+                    );
                 }
             }
         }
@@ -293,18 +349,36 @@ fn add_sub_shifted() -> Vec<Form> {
 
 fn add_sub_extended() -> Vec<Form> {
     let mut f = Family::new("dp-reg add/sub extended");
-    let exts = ["uxtb", "uxth", "uxtw", "uxtx", "sxtb", "sxth", "sxtw", "sxtx"];
+    let exts = [
+        "uxtb", "uxth", "uxtw", "uxtx", "sxtb", "sxth", "sxtw", "sxtx",
+    ];
     for m in ["add", "adds", "sub", "subs"] {
         let flags = m.ends_with('s');
         for wide in [false, true] {
             for (k, ext) in exts.into_iter().enumerate() {
                 let x_src = wide && ext.ends_with('x');
-                let src = if x_src { x(REGS[k % 4]) } else { w(REGS[k % 4]) };
+                let src = if x_src {
+                    x(REGS[k % 4])
+                } else {
+                    w(REGS[k % 4])
+                };
                 let d = REGS[(k + 1) % 4];
                 let dst = if flags { r(wide, d) } else { rsp(wide, d) };
                 let amount = k % 5;
-                let shift = if amount == 0 { ext.to_owned() } else { format!("{ext} #{amount}") };
-                f.add(m, vec![dst.clone(), rsp(wide, REGS[(k + 3) % 4]), src.clone(), lit(shift)]);
+                let shift = if amount == 0 {
+                    ext.to_owned()
+                } else {
+                    format!("{ext} #{amount}")
+                };
+                f.add(
+                    m,
+                    vec![
+                        dst.clone(),
+                        rsp(wide, REGS[(k + 3) % 4]),
+                        src.clone(),
+                        lit(shift),
+                    ],
+                );
                 if k == 0 {
                     f.add(m, vec![dst, rsp(wide, 31), src, lit(format!("{ext} #4"))]);
                 }
@@ -342,9 +416,25 @@ fn conditional_compare() -> Vec<Form> {
             for (k, c) in CONDS.into_iter().enumerate() {
                 let nzcv = [0, 15, 5, 10][k % 4];
                 if k % 2 == 0 {
-                    f.add(m, vec![r(wide, REGS[k % 4]), r(wide, REGS[(k + 1) % 4]), imm(nzcv), lit(c)]);
+                    f.add(
+                        m,
+                        vec![
+                            r(wide, REGS[k % 4]),
+                            r(wide, REGS[(k + 1) % 4]),
+                            imm(nzcv),
+                            lit(c),
+                        ],
+                    );
                 } else {
-                    f.add(m, vec![r(wide, REGS[k % 4]), imm([0, 31, 1, 16][k % 4]), imm(nzcv), lit(c)]);
+                    f.add(
+                        m,
+                        vec![
+                            r(wide, REGS[k % 4]),
+                            imm([0, 31, 1, 16][k % 4]),
+                            imm(nzcv),
+                            lit(c),
+                        ],
+                    );
                 }
             }
         }
@@ -356,13 +446,29 @@ fn conditional_select() -> Vec<Form> {
     let mut f = Family::new("dp conditional select");
     for m in ["csel", "csinc", "csinv", "csneg"] {
         for wide in [false, true] {
-            for (k, c) in CONDS.into_iter().enumerate().filter(|(k, _)| k % 3 == usize::from(wide)) {
-                f.add(m, vec![r(wide, REGS[k % 4]), r(wide, REGS[(k + 1) % 4]), r(wide, REGS[(k + 2) % 4]), lit(c)]);
+            for (k, c) in CONDS
+                .into_iter()
+                .enumerate()
+                .filter(|(k, _)| k % 3 == usize::from(wide))
+            {
+                f.add(
+                    m,
+                    vec![
+                        r(wide, REGS[k % 4]),
+                        r(wide, REGS[(k + 1) % 4]),
+                        r(wide, REGS[(k + 2) % 4]),
+                        lit(c),
+                    ],
+                );
             }
         }
     }
     for wide in [false, true] {
-        for (k, c) in CONDS[..14].iter().enumerate().filter(|(k, _)| k % 2 == usize::from(wide)) {
+        for (k, c) in CONDS[..14]
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| k % 2 == usize::from(wide))
+        {
             f.add("cset", vec![r(wide, REGS[k % 4]), lit(*c)]);
             f.add("csetm", vec![r(wide, REGS[(k + 1) % 4]), lit(*c)]);
             f.add("cinc", vec![r(wide, 0), r(wide, 1), lit(*c)]);

@@ -13,15 +13,42 @@ pub struct Arr {
     pub lanes: u8,
 }
 
-pub const B8: Arr = Arr { size: 'b', lanes: 8 };
-pub const B16: Arr = Arr { size: 'b', lanes: 16 };
-pub const H4: Arr = Arr { size: 'h', lanes: 4 };
-pub const H8: Arr = Arr { size: 'h', lanes: 8 };
-pub const S2: Arr = Arr { size: 's', lanes: 2 };
-pub const S4: Arr = Arr { size: 's', lanes: 4 };
-pub const D1: Arr = Arr { size: 'd', lanes: 1 };
-pub const D2: Arr = Arr { size: 'd', lanes: 2 };
-pub const Q1: Arr = Arr { size: 'q', lanes: 1 };
+pub const B8: Arr = Arr {
+    size: 'b',
+    lanes: 8,
+};
+pub const B16: Arr = Arr {
+    size: 'b',
+    lanes: 16,
+};
+pub const H4: Arr = Arr {
+    size: 'h',
+    lanes: 4,
+};
+pub const H8: Arr = Arr {
+    size: 'h',
+    lanes: 8,
+};
+pub const S2: Arr = Arr {
+    size: 's',
+    lanes: 2,
+};
+pub const S4: Arr = Arr {
+    size: 's',
+    lanes: 4,
+};
+pub const D1: Arr = Arr {
+    size: 'd',
+    lanes: 1,
+};
+pub const D2: Arr = Arr {
+    size: 'd',
+    lanes: 2,
+};
+pub const Q1: Arr = Arr {
+    size: 'q',
+    lanes: 1,
+};
 
 impl Arr {
     /// Element size in bytes.
@@ -48,7 +75,10 @@ impl Arr {
             _ => 'q',
         };
         let lanes = if full { 16 } else { 8 } / (self.bytes() * 2);
-        Arr { size, lanes: lanes.max(1) as u8 }
+        Arr {
+            size,
+            lanes: lanes.max(1) as u8,
+        }
     }
     fn jit(self) -> String {
         format!("{}{}", self.size, self.lanes)
@@ -269,12 +299,19 @@ pub struct Family {
 
 impl Family {
     pub fn new(name: &'static str) -> Family {
-        Family { name, forms: Vec::new(), candidates: Vec::new() }
+        Family {
+            name,
+            forms: Vec::new(),
+            candidates: Vec::new(),
+        }
     }
 
     /// Adds `mnemonic ops...` in both syntaxes.
     pub fn add(&mut self, mnemonic: &str, ops: Vec<Op>) {
-        let insn = Insn { mnemonic: mnemonic.to_owned(), ops };
+        let insn = Insn {
+            mnemonic: mnemonic.to_owned(),
+            ops,
+        };
         self.forms.push(Form {
             family: self.name,
             jit: insn.render(Syntax::Jit),

@@ -14,7 +14,10 @@ pub enum Json {
 impl Json {
     /// Parses one complete value; `None` if `text` is not JSON.
     pub fn parse(text: &str) -> Option<Json> {
-        let mut p = Parser { s: text.as_bytes(), i: 0 };
+        let mut p = Parser {
+            s: text.as_bytes(),
+            i: 0,
+        };
         let v = p.value()?;
         p.ws();
         (p.i == p.s.len()).then_some(v)
@@ -125,7 +128,11 @@ impl Parser<'_> {
                 while self.i < self.s.len() && b"+-.eE0123456789".contains(&self.s[self.i]) {
                     self.i += 1;
                 }
-                std::str::from_utf8(&self.s[start..self.i]).ok()?.parse().ok().map(Json::Num)
+                std::str::from_utf8(&self.s[start..self.i])
+                    .ok()?
+                    .parse()
+                    .ok()
+                    .map(Json::Num)
             }
         }
     }

@@ -26,7 +26,9 @@ pub fn find() -> Result<String, String> {
 pub fn assemble(mc: &str, forms: &[Form]) -> Result<Vec<Result<Vec<u32>, String>>, String> {
     // First pass: which forms draw a diagnostic. Second pass: the rest, which must be clean.
     let first = run(mc, forms)?;
-    let good: Vec<usize> = (0..forms.len()).filter(|i| !first.diagnostics.contains_key(i)).collect();
+    let good: Vec<usize> = (0..forms.len())
+        .filter(|i| !first.diagnostics.contains_key(i))
+        .collect();
     let kept: Vec<Form> = good.iter().map(|&i| forms[i].clone()).collect();
     let second = run(mc, &kept)?;
     if !second.diagnostics.is_empty() {
@@ -58,13 +60,22 @@ fn run(mc: &str, forms: &[Form]) -> Result<Run, String> {
     for (i, form) in forms.iter().enumerate() {
         source.push_str(&format!("f{i}:\n"));
         line_form.push(i);
-        for stmt in form.llvm.split(';').map(str::trim).filter(|s| !s.is_empty()) {
+        for stmt in form
+            .llvm
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             source.push_str(&format!("\t{stmt}\n"));
             line_form.push(i);
         }
     }
     let mut child = Command::new(mc)
-        .args(["-triple=aarch64", &format!("-mattr={MATTR}"), "-show-encoding"])
+        .args([
+            "-triple=aarch64",
+            &format!("-mattr={MATTR}"),
+            "-show-encoding",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -80,18 +91,25 @@ fn run(mc: &str, forms: &[Form]) -> Result<Run, String> {
 
     let mut diagnostics = BTreeMap::new();
     for line in String::from_utf8_lossy(&out.stderr).lines() {
-        let Some(rest) = line.strip_prefix("<stdin>:") else { continue };
+        let Some(rest) = line.strip_prefix("<stdin>:") else {
+            continue;
+        };
         let mut parts = rest.splitn(3, ':');
         let (Some(l), Some(_col), Some(msg)) = (parts.next(), parts.next(), parts.next()) else {
             continue;
         };
         let Ok(l) = l.parse::<usize>() else { continue };
         if let Some(&i) = line_form.get(l) {
-            diagnostics.entry(i).or_insert_with(|| msg.trim().to_owned());
+            diagnostics
+                .entry(i)
+                .or_insert_with(|| msg.trim().to_owned());
         }
     }
     if diagnostics.is_empty() && !out.status.success() {
-        return Err(format!("{mc} failed: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "{mc} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
 
     let mut words: Vec<Vec<u32>> = vec![Vec::new(); forms.len()];
@@ -103,7 +121,9 @@ fn run(mc: &str, forms: &[Form]) -> Result<Run, String> {
                 continue;
             }
         }
-        let Some((_, enc)) = line.split_once("encoding: [") else { continue };
+        let Some((_, enc)) = line.split_once("encoding: [") else {
+            continue;
+        };
         let bytes: Vec<u8> = enc
             .trim_end_matches(']')
             .split(',')

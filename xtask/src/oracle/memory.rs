@@ -30,7 +30,12 @@ impl Reg {
 }
 
 const fn a(load: &'static str, store: Option<&'static str>, reg: Reg, size: i64) -> Access {
-    Access { load, store, reg, size }
+    Access {
+        load,
+        store,
+        reg,
+        size,
+    }
 }
 
 const ACCESSES: [Access; 14] = [
@@ -52,9 +57,24 @@ const ACCESSES: [Access; 14] = [
 
 /// The named prefetch operations `prfm` takes (type, target level, policy).
 pub const PRFOPS: [&str; 18] = [
-    "pldl1keep", "pldl1strm", "pldl2keep", "pldl2strm", "pldl3keep", "pldl3strm", "plil1keep",
-    "plil1strm", "plil2keep", "plil2strm", "plil3keep", "plil3strm", "pstl1keep", "pstl1strm",
-    "pstl2keep", "pstl2strm", "pstl3keep", "pstl3strm",
+    "pldl1keep",
+    "pldl1strm",
+    "pldl2keep",
+    "pldl2strm",
+    "pldl3keep",
+    "pldl3strm",
+    "plil1keep",
+    "plil1strm",
+    "plil2keep",
+    "plil2strm",
+    "plil3keep",
+    "plil3strm",
+    "pstl1keep",
+    "pstl1strm",
+    "pstl2keep",
+    "pstl2strm",
+    "pstl3keep",
+    "pstl3strm",
 ];
 
 pub fn families() -> Vec<Vec<Form>> {
@@ -93,7 +113,10 @@ fn unsigned_offset() -> Vec<Form> {
         let base = [1u8, 31, 30, 0][k % 4];
         f.add(m, vec![acc.reg.op(t), mem(vec![xsp(base)])]);
         f.add(m, vec![acc.reg.op(t), mem(vec![xsp(base), imm(acc.size)])]);
-        f.add(m, vec![acc.reg.op(t), mem(vec![xsp(base), imm(4095 * acc.size)])]);
+        f.add(
+            m,
+            vec![acc.reg.op(t), mem(vec![xsp(base), imm(4095 * acc.size)])],
+        );
     });
     f.finish()
 }
@@ -105,7 +128,13 @@ fn unscaled() -> Vec<Form> {
         let m: &'static str = Box::leak(m.into_boxed_str());
         let t = [0u8, 31, 7, 30][k % 4];
         for off in [-256, 255, 0] {
-            f.add(m, vec![acc.reg.op(t), mem(vec![xsp([1u8, 31, 30][k % 3]), imm(off)])]);
+            f.add(
+                m,
+                vec![
+                    acc.reg.op(t),
+                    mem(vec![xsp([1u8, 31, 30][k % 3]), imm(off)]),
+                ],
+            );
         }
     });
     f.finish()
@@ -116,8 +145,18 @@ fn indexed() -> Vec<Form> {
     each_access(|m, acc, k| {
         let t = [0u8, 31, 7][k % 3];
         for off in [-256, 255] {
-            f.add(m, vec![acc.reg.op(t), pre(vec![xsp([2u8, 31][k % 2]), imm(off)])]);
-            f.add(m, vec![acc.reg.op(t), mem(vec![xsp([2u8, 31][(k + 1) % 2])]), imm(off)]);
+            f.add(
+                m,
+                vec![acc.reg.op(t), pre(vec![xsp([2u8, 31][k % 2]), imm(off)])],
+            );
+            f.add(
+                m,
+                vec![
+                    acc.reg.op(t),
+                    mem(vec![xsp([2u8, 31][(k + 1) % 2])]),
+                    imm(off),
+                ],
+            );
         }
     });
     f.finish()
@@ -130,9 +169,24 @@ fn register_offset() -> Vec<Form> {
         let t = [0u8, 31, 7, 30][k % 4];
         let base = xsp([1u8, 31][k % 2]);
         f.add(m, vec![acc.reg.op(t), mem(vec![base.clone(), x(2)])]);
-        f.add(m, vec![acc.reg.op(t), mem(vec![base.clone(), x(31), lit(format!("lsl #{scale}"))])]);
-        f.add(m, vec![acc.reg.op(t), mem(vec![base.clone(), w(3), lit("uxtw")])]);
-        f.add(m, vec![acc.reg.op(t), mem(vec![base.clone(), w(30), lit(format!("sxtw #{scale}"))])]);
+        f.add(
+            m,
+            vec![
+                acc.reg.op(t),
+                mem(vec![base.clone(), x(31), lit(format!("lsl #{scale}"))]),
+            ],
+        );
+        f.add(
+            m,
+            vec![acc.reg.op(t), mem(vec![base.clone(), w(3), lit("uxtw")])],
+        );
+        f.add(
+            m,
+            vec![
+                acc.reg.op(t),
+                mem(vec![base.clone(), w(30), lit(format!("sxtw #{scale}"))]),
+            ],
+        );
         f.add(m, vec![acc.reg.op(t), mem(vec![base, x(4), lit("sxtx")])]);
     });
     f.finish()
@@ -161,12 +215,25 @@ fn unprivileged() -> Vec<Form> {
 
 fn literal() -> Vec<Form> {
     let mut f = Family::new("ld literal");
-    for (k, t) in ["w0", "x1", "s2", "d3", "q31", "x30", "w31"].into_iter().enumerate() {
-        let t = if t == "w31" { "wzr".to_owned() } else { t.to_owned() };
-        if k % 2 == 0 {
-            f.text(&format!("ldr {t}, >l ; nop ; l:"), &format!("ldr {t}, #8; nop"));
+    for (k, t) in ["w0", "x1", "s2", "d3", "q31", "x30", "w31"]
+        .into_iter()
+        .enumerate()
+    {
+        let t = if t == "w31" {
+            "wzr".to_owned()
         } else {
-            f.text(&format!("l: ; nop ; ldr {t}, <l"), &format!("nop; ldr {t}, #-4"));
+            t.to_owned()
+        };
+        if k % 2 == 0 {
+            f.text(
+                &format!("ldr {t}, >l ; nop ; l:"),
+                &format!("ldr {t}, #8; nop"),
+            );
+        } else {
+            f.text(
+                &format!("l: ; nop ; ldr {t}, <l"),
+                &format!("nop; ldr {t}, #-4"),
+            );
         }
     }
     f.text("ldrsw x5, >l ; l:", "ldrsw x5, #4");
@@ -195,8 +262,14 @@ fn prefetch() -> Vec<Form> {
         f.add("prfm", vec![imm(n), mem(vec![xsp(5), imm(8)])]);
     }
     f.add("prfm", vec![lit("pldl1keep"), mem(vec![xsp(4), imm(8)])]);
-    f.add("prfum", vec![lit("pstl2keep"), mem(vec![xsp(31), imm(255)])]);
-    f.add("prfm", vec![lit("plil1keep"), mem(vec![xsp(7), w(8), lit("sxtw")])]);
+    f.add(
+        "prfum",
+        vec![lit("pstl2keep"), mem(vec![xsp(31), imm(255)])],
+    );
+    f.add(
+        "prfm",
+        vec![lit("plil1keep"), mem(vec![xsp(7), w(8), lit("sxtw")])],
+    );
     f.finish()
 }
 
@@ -213,11 +286,21 @@ fn pairs() -> Vec<Form> {
         for m in ["ldp", "stp", "ldnp", "stnp"] {
             let (t1, t2) = [(0u8, 1u8), (31, 30), (29, 30)][k % 3];
             for off in [-64 * size, 63 * size, 0] {
-                f.add(m, vec![reg.op(t1), reg.op(t2), mem(vec![xsp([2u8, 31][k % 2]), imm(off)])]);
+                f.add(
+                    m,
+                    vec![
+                        reg.op(t1),
+                        reg.op(t2),
+                        mem(vec![xsp([2u8, 31][k % 2]), imm(off)]),
+                    ],
+                );
             }
             if m.len() == 3 {
                 for off in [-64 * size, 63 * size] {
-                    f.add(m, vec![reg.op(t1), reg.op(t2), pre(vec![xsp(31), imm(off)])]);
+                    f.add(
+                        m,
+                        vec![reg.op(t1), reg.op(t2), pre(vec![xsp(31), imm(off)])],
+                    );
                     f.add(m, vec![reg.op(t1), reg.op(t2), mem(vec![xsp(3)]), imm(off)]);
                 }
             }
@@ -248,11 +331,17 @@ fn exclusive() -> Vec<Form> {
     for wide in [false, true] {
         for m in ["ldxp", "ldaxp"] {
             f.add(m, vec![r(wide, 0), r(wide, 1), mem(vec![xsp(2)])]);
-            f.add(m, vec![r(wide, 31), r(wide, 30), mem(vec![xsp(31), imm(0)])]);
+            f.add(
+                m,
+                vec![r(wide, 31), r(wide, 30), mem(vec![xsp(31), imm(0)])],
+            );
         }
         for m in ["stxp", "stlxp"] {
             f.add(m, vec![w(3), r(wide, 0), r(wide, 1), mem(vec![xsp(2)])]);
-            f.add(m, vec![w(31), r(wide, 30), r(wide, 29), mem(vec![xsp(31), imm(0)])]);
+            f.add(
+                m,
+                vec![w(31), r(wide, 30), r(wide, 29), mem(vec![xsp(31), imm(0)])],
+            );
         }
     }
     f.finish()
@@ -277,7 +366,9 @@ fn acquire_release() -> Vec<Form> {
 
 fn atomics() -> Vec<Form> {
     let mut f = Family::new("ld/st LSE atomics");
-    let ops = ["ldadd", "ldclr", "ldeor", "ldset", "ldsmax", "ldsmin", "ldumax", "ldumin", "swp"];
+    let ops = [
+        "ldadd", "ldclr", "ldeor", "ldset", "ldsmax", "ldsmin", "ldumax", "ldumin", "swp",
+    ];
     let mut k = 0;
     for op in ops {
         for order in ["", "a", "al", "l"] {
@@ -306,13 +397,37 @@ fn atomics() -> Vec<Form> {
 fn compare_and_swap() -> Vec<Form> {
     let mut f = Family::new("ld/st LSE compare and swap");
     for order in ["", "a", "al", "l"] {
-        for (k, (suffix, wide)) in [("b", false), ("h", false), ("", false), ("", true)].into_iter().enumerate() {
+        for (k, (suffix, wide)) in [("b", false), ("h", false), ("", false), ("", true)]
+            .into_iter()
+            .enumerate()
+        {
             let (s, t, n) = [(0u8, 1u8, 2u8), (31, 30, 31), (5, 31, 6), (7, 8, 9)][k];
-            f.add(&format!("cas{order}{suffix}"), vec![r(wide, s), r(wide, t), mem(vec![xsp(n)])]);
+            f.add(
+                &format!("cas{order}{suffix}"),
+                vec![r(wide, s), r(wide, t), mem(vec![xsp(n)])],
+            );
         }
         for wide in [false, true] {
-            f.add(&format!("casp{order}"), vec![r(wide, 0), r(wide, 1), r(wide, 2), r(wide, 3), mem(vec![xsp(4)])]);
-            f.add(&format!("casp{order}"), vec![r(wide, 30), r(wide, 31), r(wide, 28), r(wide, 29), mem(vec![xsp(31)])]);
+            f.add(
+                &format!("casp{order}"),
+                vec![
+                    r(wide, 0),
+                    r(wide, 1),
+                    r(wide, 2),
+                    r(wide, 3),
+                    mem(vec![xsp(4)]),
+                ],
+            );
+            f.add(
+                &format!("casp{order}"),
+                vec![
+                    r(wide, 30),
+                    r(wide, 31),
+                    r(wide, 28),
+                    r(wide, 29),
+                    mem(vec![xsp(31)]),
+                ],
+            );
         }
     }
     f.finish()
@@ -321,13 +436,32 @@ fn compare_and_swap() -> Vec<Form> {
 fn simd_multiple() -> Vec<Form> {
     let mut f = Family::new("simd ld/st multiple structures");
     let mut k = 0usize;
-    for (m, count) in [("ld1", 1u8), ("ld1", 2), ("ld1", 3), ("ld1", 4), ("st1", 1), ("st1", 2), ("st1", 3), ("st1", 4), ("ld2", 2), ("st2", 2), ("ld3", 3), ("st3", 3), ("ld4", 4), ("st4", 4)] {
-        let arrs: Vec<Arr> = if m.ends_with('1') { vec![B8, B16, H4, H8, S2, S4, D1, D2] } else { vec![B8, B16, H4, H8, S2, S4, D2] };
+    for (m, count) in [
+        ("ld1", 1u8),
+        ("ld1", 2),
+        ("ld1", 3),
+        ("ld1", 4),
+        ("st1", 1),
+        ("st1", 2),
+        ("st1", 3),
+        ("st1", 4),
+        ("ld2", 2),
+        ("st2", 2),
+        ("ld3", 3),
+        ("st3", 3),
+        ("ld4", 4),
+        ("st4", 4),
+    ] {
+        let arrs: Vec<Arr> = if m.ends_with('1') {
+            vec![B8, B16, H4, H8, S2, S4, D1, D2]
+        } else {
+            vec![B8, B16, H4, H8, S2, S4, D2]
+        };
         for a in arrs {
             k += 1;
             let first = [0u8, 31, 30, 7, 29][k % 5];
             let bytes = i64::from(count) * if a.full() { 16 } else { 8 };
-            let dash = k % 2 == 0;
+            let dash = k.is_multiple_of(2);
             let list = Op::List(first, count, a, dash);
             match k % 4 {
                 0 => f.add(m, vec![list, mem(vec![xsp(0)])]),
@@ -338,9 +472,21 @@ fn simd_multiple() -> Vec<Form> {
         }
     }
     // Ranges, including ones that wrap from v31 to v0.
-    for (m, count) in [("ld1", 4u8), ("st1", 3), ("ld2", 2), ("st2", 2), ("ld3", 3), ("st3", 3), ("ld4", 4), ("st4", 4)] {
+    for (m, count) in [
+        ("ld1", 4u8),
+        ("st1", 3),
+        ("ld2", 2),
+        ("st2", 2),
+        ("ld3", 3),
+        ("st3", 3),
+        ("ld4", 4),
+        ("st4", 4),
+    ] {
         for first in [31u8, 30] {
-            f.add(m, vec![Op::List(first, count, B16, true), mem(vec![xsp(0)])]);
+            f.add(
+                m,
+                vec![Op::List(first, count, B16, true), mem(vec![xsp(0)])],
+            );
         }
     }
     f.finish()
@@ -356,20 +502,30 @@ fn simd_single() -> Vec<Form> {
                 let mn = format!("{m}{n}");
                 let elems = Arr { size, lanes: 0 };
                 let first = [0u8, 31, 5][k % 3];
-                let list = |i: u8| lit_list(first, n, elems, i, k % 2 == 0);
+                let list = |i: u8| lit_list(first, n, elems, i, k.is_multiple_of(2));
                 f.add(&mn, vec![list(0), mem(vec![xsp(1)])]);
-                f.add(&mn, vec![list(top), mem(vec![xsp(31)]), imm(bytes * i64::from(n))]);
+                f.add(
+                    &mn,
+                    vec![list(top), mem(vec![xsp(31)]), imm(bytes * i64::from(n))],
+                );
                 f.add(&mn, vec![list(top / 2), mem(vec![xsp(2)]), x(3)]);
             }
             // Load and replicate.
             let mn = format!("ld{n}r");
-            for (j, a) in [B8, B16, H4, H8, S2, S4, D1, D2].into_iter().filter(|a| a.size == size || (size == 'd' && a.size == 'd')).enumerate() {
+            for (j, a) in [B8, B16, H4, H8, S2, S4, D1, D2]
+                .into_iter()
+                .filter(|a| a.size == size || (size == 'd' && a.size == 'd'))
+                .enumerate()
+            {
                 k += 1;
                 let first = [0u8, 31, 30][k % 3];
-                let list = Op::List(first, n, a, k % 2 == 0);
+                let list = Op::List(first, n, a, k.is_multiple_of(2));
                 match j % 3 {
                     0 => f.add(&mn, vec![list, mem(vec![xsp(0)])]),
-                    1 => f.add(&mn, vec![list, mem(vec![xsp(31)]), imm(bytes * i64::from(n))]),
+                    1 => f.add(
+                        &mn,
+                        vec![list, mem(vec![xsp(31)]), imm(bytes * i64::from(n))],
+                    ),
                     _ => f.add(&mn, vec![list, mem(vec![xsp(4)]), x(5)]),
                 }
             }

@@ -41,15 +41,25 @@ const CHUNK: usize = 100;
 
 /// Every form of the catalog, in order, before llvm-mc has judged them.
 pub fn catalog() -> Vec<Form> {
-    [data::families(), memory::families(), control::families(), float::families(), simd::families()]
-        .into_iter()
-        .flatten()
-        .flatten()
-        .collect()
+    [
+        data::families(),
+        memory::families(),
+        control::families(),
+        float::families(),
+        simd::families(),
+    ]
+    .into_iter()
+    .flatten()
+    .flatten()
+    .collect()
 }
 
+/// The forms llvm-mc accepts, each with its encoding, and per family the dropped ones with
+/// llvm-mc's diagnostic.
+type Judged = (Vec<(Form, Vec<u32>)>, BTreeMap<&'static str, Vec<String>>);
+
 /// The catalog's forms that llvm-mc accepts, with its encodings, and the dropped count per family.
-fn judged(mc: &str) -> Result<(Vec<(Form, Vec<u32>)>, BTreeMap<&'static str, Vec<String>>), String> {
+fn judged(mc: &str) -> Result<Judged, String> {
     let all = catalog();
     let verdicts = llvm::assemble(mc, &all)?;
     let mut kept = Vec::new();
@@ -57,7 +67,10 @@ fn judged(mc: &str) -> Result<(Vec<(Form, Vec<u32>)>, BTreeMap<&'static str, Vec
     for (form, verdict) in all.into_iter().zip(verdicts) {
         match verdict {
             Ok(words) => kept.push((form, words)),
-            Err(msg) => dropped.entry(form.family).or_default().push(format!("`{}`: {msg}", form.llvm)),
+            Err(msg) => dropped
+                .entry(form.family)
+                .or_default()
+                .push(format!("`{}`: {msg}", form.llvm)),
         }
     }
     Ok((kept, dropped))
@@ -81,7 +94,10 @@ fn corpus_text(forms: &[(Form, Vec<u32>)]) -> String {
 pub fn run() -> Result<(), String> {
     let root = workspace_root();
     let mc = llvm::find()?;
-    println!("xtask: oracle: {} forms in the catalog; asking {mc}", catalog().len());
+    println!(
+        "xtask: oracle: {} forms in the catalog; asking {mc}",
+        catalog().len()
+    );
     let (forms, dropped) = judged(&mc)?;
     let dir = root.join("tests/oracle");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -94,16 +110,27 @@ pub fn run() -> Result<(), String> {
         dynasmrt: true,
     };
     let texts: Vec<&str> = forms.iter().map(|(f, _)| f.jit.as_str()).collect();
-    println!("xtask: oracle: checking {} forms with a64! (cargo check on a scratch crate)", texts.len());
+    println!(
+        "xtask: oracle: checking {} forms with a64! (cargo check on a scratch crate)",
+        texts.len()
+    );
     let started = std::time::Instant::now();
     let refused = scratch.refused(&texts)?;
     println!("xtask: oracle: cargo check took {:.1?}", started.elapsed());
-    let accepted: Vec<usize> = (0..forms.len()).filter(|i| !refused.contains_key(i)).collect();
+    let accepted: Vec<usize> = (0..forms.len())
+        .filter(|i| !refused.contains_key(i))
+        .collect();
     let accepted_texts: Vec<&str> = accepted.iter().map(|&i| texts[i]).collect();
-    println!("xtask: oracle: encoding the {} accepted forms on the host", accepted.len());
+    println!(
+        "xtask: oracle: encoding the {} accepted forms on the host",
+        accepted.len()
+    );
     let started = std::time::Instant::now();
     let ours = scratch.encode(&accepted_texts)?;
-    println!("xtask: oracle: building and running took {:.1?}", started.elapsed());
+    println!(
+        "xtask: oracle: building and running took {:.1?}",
+        started.elapsed()
+    );
 
     let mut differs = BTreeMap::new();
     for (k, &i) in accepted.iter().enumerate() {
@@ -121,7 +148,10 @@ pub fn run() -> Result<(), String> {
             }
         }
     }
-    write(&dir.join("generated.rs"), &generated_rs(&forms, &accepted, &differs))?;
+    write(
+        &dir.join("generated.rs"),
+        &generated_rs(&forms, &accepted, &differs),
+    )?;
 
     // The summary.
     let mut rows: BTreeMap<&str, [usize; 5]> = BTreeMap::new();
@@ -135,22 +165,34 @@ pub fn run() -> Result<(), String> {
     for (family, d) in &dropped {
         rows.entry(family).or_default()[4] = d.len();
     }
-    println!("{:<40} {:>6} {:>7} {:>7} {:>6} {:>12}", "family", "forms", "dynamic", "refused", "differ", "llvm-dropped");
+    println!(
+        "{:<40} {:>6} {:>7} {:>7} {:>6} {:>12}",
+        "family", "forms", "dynamic", "refused", "differ", "llvm-dropped"
+    );
     let mut total = [0; 5];
     for (family, row) in &rows {
-        println!("{family:<40} {:>6} {:>7} {:>7} {:>6} {:>12}", row[0], row[1], row[2], row[3], row[4]);
+        println!(
+            "{family:<40} {:>6} {:>7} {:>7} {:>6} {:>12}",
+            row[0], row[1], row[2], row[3], row[4]
+        );
         for (t, r) in total.iter_mut().zip(row) {
             *t += r;
         }
     }
-    println!("{:<40} {:>6} {:>7} {:>7} {:>6} {:>12}", "total", total[0], total[1], total[2], total[3], total[4]);
+    println!(
+        "{:<40} {:>6} {:>7} {:>7} {:>6} {:>12}",
+        "total", total[0], total[1], total[2], total[3], total[4]
+    );
     for (family, d) in &dropped {
         for line in d {
             println!("xtask: oracle: llvm-mc dropped [{family}] {line}");
         }
     }
     for (i, what) in &differs {
-        println!("xtask: oracle: differs [{}] `{}` / `{}`: {what}", forms[*i].0.family, forms[*i].0.jit, forms[*i].0.llvm);
+        println!(
+            "xtask: oracle: differs [{}] `{}` / `{}`: {what}",
+            forms[*i].0.family, forms[*i].0.jit, forms[*i].0.llvm
+        );
     }
     println!(
         "xtask: oracle: wrote tests/oracle/corpus.txt ({} forms) and tests/oracle/generated.rs ({} accepted, {} known differences)",
@@ -172,7 +214,11 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 
 /// `tests/oracle/generated.rs`: the accepted forms as `forms!` tables (the macro of
 /// `tests/oracle.rs`), per family, known differences apart.
-fn generated_rs(forms: &[(Form, Vec<u32>)], accepted: &[usize], differs: &BTreeMap<usize, String>) -> String {
+fn generated_rs(
+    forms: &[(Form, Vec<u32>)],
+    accepted: &[usize],
+    differs: &BTreeMap<usize, String>,
+) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
@@ -180,6 +226,8 @@ fn generated_rs(forms: &[(Form, Vec<u32>)], accepted: &[usize], differs: &BTreeM
          //! (xtask/src/oracle/), do not edit. The forms of `corpus.txt` that `a64!` accepts, per family;\n\
          //! those that encoded differently from llvm-mc when generated are in sections marked as known\n\
          //! differences.\n\n\
+         // dynasm converts run-time register numbers with `.into()`, even from `u8`.\n\
+         #![allow(clippy::useless_conversion)]\n\n\
          use jitkit::a64;\n\n\
          use super::Form;\n\n\
          /// The identity: a dynamic operand (`#d(42)`) makes dynasm encode at run time.\n\
@@ -213,17 +261,26 @@ fn generated_rs(forms: &[(Form, Vec<u32>)], accepted: &[usize], differs: &BTreeM
         }
         let single = |c: &Vec<usize>| alone(&c[0]);
         // Forms assembled alone are gathered in one `forms!` table per family.
-        let (singles, chunked): (Vec<Vec<usize>>, Vec<Vec<usize>>) = chunks.into_iter().partition(single);
+        let (singles, chunked): (Vec<Vec<usize>>, Vec<Vec<usize>>) =
+            chunks.into_iter().partition(single);
         let singles: Vec<usize> = singles.into_iter().flatten().collect();
-        for (macro_name, chunk) in chunked
-            .iter()
-            .map(|c| ("chunk", c.clone()))
-            .chain((!singles.is_empty()).then(|| (if *known { "alone" } else { "forms" }, singles.clone())))
-        {
+        for (macro_name, chunk) in chunked.iter().map(|c| ("chunk", c.clone())).chain(
+            (!singles.is_empty())
+                .then(|| (if *known { "alone" } else { "forms" }, singles.clone())),
+        ) {
             let name = format!("g{}", fns.len());
             fns.push((name.clone(), *family, *known));
-            let what = if *known { "known differences, each alone" } else if macro_name != "chunk" { "forms assembled alone" } else { "forms assembled together" };
-            let _ = writeln!(bodies, "/// {family}: {what}.\nfn {name}() -> Vec<Form> {{\n    {macro_name}![");
+            let what = if *known {
+                "known differences, each alone"
+            } else if macro_name != "chunk" {
+                "forms assembled alone"
+            } else {
+                "forms assembled together"
+            };
+            let _ = writeln!(
+                bodies,
+                "/// {family}: {what}.\nfn {name}() -> Vec<Form> {{\n    {macro_name}!["
+            );
             for i in chunk {
                 let f = &forms[i].0;
                 if let Some(d) = differs.get(&i) {
@@ -276,9 +333,16 @@ mod tests {
             e.1 += usize::from(f.dynamic);
         }
         for (family, (fixed, dynamic)) in &families {
-            assert!(*dynamic > 0, "{family}: {fixed} static forms and no dynamic one");
+            assert!(
+                *dynamic > 0,
+                "{family}: {fixed} static forms and no dynamic one"
+            );
         }
         let dynamic = all.iter().filter(|f| f.dynamic).count();
-        assert!(dynamic * 4 >= all.len() - dynamic, "{dynamic} dynamic of {}", all.len());
+        assert!(
+            dynamic * 4 >= all.len() - dynamic,
+            "{dynamic} dynamic of {}",
+            all.len()
+        );
     }
 }

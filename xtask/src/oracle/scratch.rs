@@ -98,15 +98,23 @@ impl Scratch {
         let mut errors = BTreeMap::new();
         let mut unplaced = Vec::new();
         for line in String::from_utf8_lossy(&out.stdout).lines() {
-            let Some(msg) = Json::parse(line) else { continue };
+            let Some(msg) = Json::parse(line) else {
+                continue;
+            };
             if msg.get("reason").and_then(Json::as_str) != Some("compiler-message") {
                 continue;
             }
-            let Some(message) = msg.get("message") else { continue };
+            let Some(message) = msg.get("message") else {
+                continue;
+            };
             if message.get("level").and_then(Json::as_str) != Some("error") {
                 continue;
             }
-            let text = message.get("message").and_then(Json::as_str).unwrap_or("").to_owned();
+            let text = message
+                .get("message")
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .to_owned();
             match main_rs_line(message) {
                 Some(line) if line > PRELUDE && line <= PRELUDE + forms.len() => {
                     errors.entry(line - PRELUDE - 1).or_insert(text);
@@ -116,7 +124,10 @@ impl Scratch {
             }
         }
         if !unplaced.is_empty() {
-            return Err(format!("errors that belong to no form:\n{}", unplaced.join("\n")));
+            return Err(format!(
+                "errors that belong to no form:\n{}",
+                unplaced.join("\n")
+            ));
         }
         if errors.is_empty() && !out.status.success() {
             return Err(format!(
@@ -143,7 +154,8 @@ impl Scratch {
     }
 
     fn write(&self, forms: &[&str]) -> Result<(), String> {
-        let io = |e: std::io::Error| format!("writing the scratch crate in {}: {e}", self.dir.display());
+        let io =
+            |e: std::io::Error| format!("writing the scratch crate in {}: {e}", self.dir.display());
         std::fs::create_dir_all(self.dir.join("src")).map_err(io)?;
         let manifest = format!(
             "[package]\nname = \"jitkit-oracle-scratch\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\
@@ -213,14 +225,20 @@ fn main_rs_line(message: &Json) -> Option<usize> {
         .find(|s| s.get("is_primary") == Some(&Json::Bool(true)))
         .or_else(|| spans.iter().find(in_main));
     if let Some(s) = primary {
-        return s.get("line_start").and_then(Json::as_u64).map(|l| l as usize);
+        return s
+            .get("line_start")
+            .and_then(Json::as_u64)
+            .map(|l| l as usize);
     }
     spans.iter().find_map(|s| {
         let mut e = s.get("expansion");
         while let Some(exp) = e {
             let span = exp.get("span")?;
             if in_main(&span) {
-                return span.get("line_start").and_then(Json::as_u64).map(|l| l as usize);
+                return span
+                    .get("line_start")
+                    .and_then(Json::as_u64)
+                    .map(|l| l as usize);
             }
             e = span.get("expansion");
         }

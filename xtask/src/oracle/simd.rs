@@ -104,8 +104,14 @@ fn three_different() -> Vec<Form> {
             k += 1;
             let (d, n, mm) = regs(k);
             f.add(m, vec![v(d, a.widened(true)), v(n, a), v(mm, a)]);
-            let full = Arr { size: a.size, lanes: a.lanes * 2 };
-            f.add(&format!("{m}2"), vec![v(d, a.widened(true)), v(n, full), v(mm, full)]);
+            let full = Arr {
+                size: a.size,
+                lanes: a.lanes * 2,
+            };
+            f.add(
+                &format!("{m}2"),
+                vec![v(d, a.widened(true)), v(n, full), v(mm, full)],
+            );
         }
     }
     for m in ["sqdmlal", "sqdmlsl", "sqdmull"] {
@@ -113,8 +119,14 @@ fn three_different() -> Vec<Form> {
             k += 1;
             let (d, n, mm) = regs(k);
             f.add(m, vec![v(d, a.widened(true)), v(n, a), v(mm, a)]);
-            let full = Arr { size: a.size, lanes: a.lanes * 2 };
-            f.add(&format!("{m}2"), vec![v(d, a.widened(true)), v(n, full), v(mm, full)]);
+            let full = Arr {
+                size: a.size,
+                lanes: a.lanes * 2,
+            };
+            f.add(
+                &format!("{m}2"),
+                vec![v(d, a.widened(true)), v(n, full), v(mm, full)],
+            );
         }
     }
     // Wide: d, n = wide, m = narrow.
@@ -124,7 +136,10 @@ fn three_different() -> Vec<Form> {
             let (d, n, mm) = regs(k);
             let wide = a.widened(true);
             f.add(m, vec![v(d, wide), v(n, wide), v(mm, a)]);
-            let full = Arr { size: a.size, lanes: a.lanes * 2 };
+            let full = Arr {
+                size: a.size,
+                lanes: a.lanes * 2,
+            };
             f.add(&format!("{m}2"), vec![v(d, wide), v(n, wide), v(mm, full)]);
         }
     }
@@ -135,7 +150,10 @@ fn three_different() -> Vec<Form> {
             let (d, n, mm) = regs(k);
             let wide = a.widened(true);
             f.add(m, vec![v(d, a), v(n, wide), v(mm, wide)]);
-            let full = Arr { size: a.size, lanes: a.lanes * 2 };
+            let full = Arr {
+                size: a.size,
+                lanes: a.lanes * 2,
+            };
             f.add(&format!("{m}2"), vec![v(d, full), v(n, wide), v(mm, wide)]);
         }
     }
@@ -158,13 +176,19 @@ fn two_reg_misc() -> Vec<Form> {
     for m in ["suqadd", "usqadd", "sqabs", "sqneg", "abs", "neg"] {
         vv(&mut f, m, &ALL_ARR);
     }
-    for (k, m) in ["cmgt", "cmeq", "cmlt", "cmge", "cmle"].into_iter().enumerate() {
+    for (k, m) in ["cmgt", "cmeq", "cmlt", "cmge", "cmle"]
+        .into_iter()
+        .enumerate()
+    {
         for (j, a) in ALL_ARR.into_iter().enumerate() {
             let (d, n, _) = regs(k + j);
             f.add(m, vec![v(d, a), v(n, a), lit("#0")]);
         }
     }
-    for (k, m) in ["fcmgt", "fcmeq", "fcmlt", "fcmge", "fcmle"].into_iter().enumerate() {
+    for (k, m) in ["fcmgt", "fcmeq", "fcmlt", "fcmge", "fcmle"]
+        .into_iter()
+        .enumerate()
+    {
         for (j, a) in FSD.into_iter().chain([H8]).enumerate() {
             let (d, n, _) = regs(k + j);
             f.add(m, vec![v(d, a), v(n, a), lit("#0.0")]);
@@ -174,7 +198,19 @@ fn two_reg_misc() -> Vec<Form> {
     for m in ["saddlp", "uaddlp", "sadalp", "uadalp"] {
         for (k, a) in BHS.into_iter().enumerate() {
             let (d, n, _) = regs(k);
-            f.add(m, vec![v(d, Arr { size: a.widened(true).size, lanes: a.lanes / 2 }), v(n, a)]);
+            f.add(
+                m,
+                vec![
+                    v(
+                        d,
+                        Arr {
+                            size: a.widened(true).size,
+                            lanes: a.lanes / 2,
+                        },
+                    ),
+                    v(n, a),
+                ],
+            );
         }
     }
     // Narrowing and widening.
@@ -182,14 +218,39 @@ fn two_reg_misc() -> Vec<Form> {
         for (k, a) in [B8, H4, S2].into_iter().enumerate() {
             let (d, n, _) = regs(k);
             f.add(m, vec![v(d, a), v(n, a.widened(true))]);
-            f.add(&format!("{m}2"), vec![v(d, Arr { size: a.size, lanes: a.lanes * 2 }), v(n, a.widened(true))]);
+            f.add(
+                &format!("{m}2"),
+                vec![
+                    v(
+                        d,
+                        Arr {
+                            size: a.size,
+                            lanes: a.lanes * 2,
+                        },
+                    ),
+                    v(n, a.widened(true)),
+                ],
+            );
         }
     }
     for (k, a) in [B8, H4, S2].into_iter().enumerate() {
         let shift = lit(format!("#{}", a.bytes() * 8));
         let (d, n, _) = regs(k);
         f.add("shll", vec![v(d, a.widened(true)), v(n, a), shift.clone()]);
-        f.add("shll2", vec![v(d, a.widened(true)), v(n, Arr { size: a.size, lanes: a.lanes * 2 }), shift]);
+        f.add(
+            "shll2",
+            vec![
+                v(d, a.widened(true)),
+                v(
+                    n,
+                    Arr {
+                        size: a.size,
+                        lanes: a.lanes * 2,
+                    },
+                ),
+                shift,
+            ],
+        );
     }
     f.add("fcvtn", vec![v(0, H4), v(1, S4)]);
     f.add("fcvtn2", vec![v(31, H8), v(30, S4)]);
@@ -217,7 +278,9 @@ fn two_reg_misc() -> Vec<Form> {
 fn across_lanes() -> Vec<Form> {
     let mut f = Family::new("simd across lanes");
     let mut k = 0;
-    for m in ["addv", "smaxv", "umaxv", "sminv", "uminv", "saddlv", "uaddlv"] {
+    for m in [
+        "addv", "smaxv", "umaxv", "sminv", "uminv", "saddlv", "uaddlv",
+    ] {
         let long = m.ends_with("lv");
         for a in [B8, B16, H4, H8, S4] {
             k += 1;
@@ -280,7 +343,11 @@ fn modified_immediate() -> Vec<Form> {
     }
     for m in ["movi", "mvni", "orr", "bic"] {
         for (k, a) in HS.into_iter().enumerate() {
-            let shifts: &[u32] = if a.size == 'h' { &[0, 8] } else { &[0, 8, 16, 24] };
+            let shifts: &[u32] = if a.size == 'h' {
+                &[0, 8]
+            } else {
+                &[0, 8, 16, 24]
+            };
             for (j, &sh) in shifts.iter().enumerate() {
                 let value = [0i64, 255, 1, 0x80][(k + j) % 4];
                 let mut ops = vec![v(regs(k + j).0, a), imm(value)];
@@ -302,7 +369,11 @@ fn modified_immediate() -> Vec<Form> {
     f.add("movi", vec![v(0, D2), hex(0xffffffffffffffff)]);
     f.add("movi", vec![v(31, D2), hex(0x00ff0000ff00ffff)]);
     for (k, a) in [S2, S4, D2, H4, H8].into_iter().enumerate() {
-        for (j, val) in super::float::FP_IMMS.into_iter().enumerate().filter(|(j, _)| j % 3 == k % 3) {
+        for (j, val) in super::float::FP_IMMS
+            .into_iter()
+            .enumerate()
+            .filter(|(j, _)| j % 3 == k % 3)
+        {
             f.add("fmov", vec![v(regs(k + j).0, a), lit(format!("#{val}"))]);
         }
     }
@@ -312,12 +383,17 @@ fn modified_immediate() -> Vec<Form> {
 fn shift_immediate() -> Vec<Form> {
     let mut f = Family::new("simd shift by immediate");
     let mut k = 0;
-    for m in ["sshr", "ssra", "srshr", "srsra", "ushr", "usra", "urshr", "ursra", "sri"] {
+    for m in [
+        "sshr", "ssra", "srshr", "srsra", "ushr", "usra", "urshr", "ursra", "sri",
+    ] {
         for a in ALL_ARR {
             k += 1;
             let (d, n, _) = regs(k);
             let top = i64::from(a.bytes() * 8);
-            f.add(m, vec![v(d, a), v(n, a), imm(if k % 2 == 0 { 1 } else { top })]);
+            f.add(
+                m,
+                vec![v(d, a), v(n, a), imm(if k % 2 == 0 { 1 } else { top })],
+            );
         }
     }
     for m in ["shl", "sli", "sqshl", "uqshl", "sqshlu"] {
@@ -325,17 +401,35 @@ fn shift_immediate() -> Vec<Form> {
             k += 1;
             let (d, n, _) = regs(k);
             let top = i64::from(a.bytes() * 8) - 1;
-            f.add(m, vec![v(d, a), v(n, a), imm(if k % 2 == 0 { 0 } else { top })]);
+            f.add(
+                m,
+                vec![v(d, a), v(n, a), imm(if k % 2 == 0 { 0 } else { top })],
+            );
         }
     }
-    for m in ["shrn", "rshrn", "sqshrn", "sqrshrn", "sqshrun", "sqrshrun", "uqshrn", "uqrshrn"] {
+    for m in [
+        "shrn", "rshrn", "sqshrn", "sqrshrn", "sqshrun", "sqrshrun", "uqshrn", "uqrshrn",
+    ] {
         for a in [B8, H4, S2] {
             k += 1;
             let (d, n, _) = regs(k);
             let top = i64::from(a.bytes() * 8);
-            f.add(m, vec![v(d, a), v(n, a.widened(true)), imm(if k % 2 == 0 { 1 } else { top })]);
-            let full = Arr { size: a.size, lanes: a.lanes * 2 };
-            f.add(&format!("{m}2"), vec![v(d, full), v(n, a.widened(true)), imm(1)]);
+            f.add(
+                m,
+                vec![
+                    v(d, a),
+                    v(n, a.widened(true)),
+                    imm(if k % 2 == 0 { 1 } else { top }),
+                ],
+            );
+            let full = Arr {
+                size: a.size,
+                lanes: a.lanes * 2,
+            };
+            f.add(
+                &format!("{m}2"),
+                vec![v(d, full), v(n, a.widened(true)), imm(1)],
+            );
         }
     }
     for m in ["sshll", "ushll"] {
@@ -343,9 +437,22 @@ fn shift_immediate() -> Vec<Form> {
             k += 1;
             let (d, n, _) = regs(k);
             let top = i64::from(a.bytes() * 8) - 1;
-            f.add(m, vec![v(d, a.widened(true)), v(n, a), imm(if k % 2 == 0 { 0 } else { top })]);
-            let full = Arr { size: a.size, lanes: a.lanes * 2 };
-            f.add(&format!("{m}2"), vec![v(d, a.widened(true)), v(n, full), imm(3)]);
+            f.add(
+                m,
+                vec![
+                    v(d, a.widened(true)),
+                    v(n, a),
+                    imm(if k % 2 == 0 { 0 } else { top }),
+                ],
+            );
+            let full = Arr {
+                size: a.size,
+                lanes: a.lanes * 2,
+            };
+            f.add(
+                &format!("{m}2"),
+                vec![v(d, a.widened(true)), v(n, full), imm(3)],
+            );
         }
     }
     for m in ["sxtl", "uxtl"] {
@@ -353,7 +460,19 @@ fn shift_immediate() -> Vec<Form> {
             k += 1;
             let (d, n, _) = regs(k);
             f.add(m, vec![v(d, a.widened(true)), v(n, a)]);
-            f.add(&format!("{m}2"), vec![v(d, a.widened(true)), v(n, Arr { size: a.size, lanes: a.lanes * 2 })]);
+            f.add(
+                &format!("{m}2"),
+                vec![
+                    v(d, a.widened(true)),
+                    v(
+                        n,
+                        Arr {
+                            size: a.size,
+                            lanes: a.lanes * 2,
+                        },
+                    ),
+                ],
+            );
         }
     }
     for m in ["scvtf", "ucvtf", "fcvtzs", "fcvtzu"] {
@@ -361,7 +480,10 @@ fn shift_immediate() -> Vec<Form> {
             k += 1;
             let (d, n, _) = regs(k);
             let top = i64::from(a.bytes() * 8);
-            f.add(m, vec![v(d, a), v(n, a), imm(if k % 2 == 0 { 1 } else { top })]);
+            f.add(
+                m,
+                vec![v(d, a), v(n, a), imm(if k % 2 == 0 { 1 } else { top })],
+            );
         }
     }
     f.finish()
@@ -371,22 +493,39 @@ fn by_element() -> Vec<Form> {
     let mut f = Family::new("simd by element");
     let mut k = 0;
     // Integer: H uses v0-v15 as the element register.
-    for m in ["mul", "mla", "mls", "sqdmulh", "sqrdmulh", "sqrdmlah", "sqrdmlsh"] {
+    for m in [
+        "mul", "mla", "mls", "sqdmulh", "sqrdmulh", "sqrdmlah", "sqrdmlsh",
+    ] {
         for a in HS {
             k += 1;
             let (d, n, mm) = regs(k);
             let (mm, top) = if a.size == 'h' { (mm % 16, 7) } else { (mm, 3) };
-            f.add(m, vec![v(d, a), v(n, a), el(mm, a.size, if k % 2 == 0 { 0 } else { top })]);
+            f.add(
+                m,
+                vec![
+                    v(d, a),
+                    v(n, a),
+                    el(mm, a.size, if k % 2 == 0 { 0 } else { top }),
+                ],
+            );
         }
     }
-    for m in ["smull", "umull", "smlal", "umlal", "smlsl", "umlsl", "sqdmull", "sqdmlal", "sqdmlsl"] {
+    for m in [
+        "smull", "umull", "smlal", "umlal", "smlsl", "umlsl", "sqdmull", "sqdmlal", "sqdmlsl",
+    ] {
         for a in [H4, S2] {
             k += 1;
             let (d, n, mm) = regs(k);
             let (mm, top) = if a.size == 'h' { (mm % 16, 7) } else { (mm, 3) };
-            let full = Arr { size: a.size, lanes: a.lanes * 2 };
+            let full = Arr {
+                size: a.size,
+                lanes: a.lanes * 2,
+            };
             f.add(m, vec![v(d, a.widened(true)), v(n, a), el(mm, a.size, top)]);
-            f.add(&format!("{m}2"), vec![v(d, a.widened(true)), v(n, full), el(mm, a.size, 0)]);
+            f.add(
+                &format!("{m}2"),
+                vec![v(d, a.widened(true)), v(n, full), el(mm, a.size, 0)],
+            );
         }
     }
     for m in ["fmul", "fmla", "fmls", "fmulx"] {
@@ -398,7 +537,14 @@ fn by_element() -> Vec<Form> {
                 's' => (mm, 3),
                 _ => (mm, 1),
             };
-            f.add(m, vec![v(d, a), v(n, a), el(mm, a.size, if k % 2 == 0 { 0 } else { top })]);
+            f.add(
+                m,
+                vec![
+                    v(d, a),
+                    v(n, a),
+                    el(mm, a.size, if k % 2 == 0 { 0 } else { top }),
+                ],
+            );
         }
         // Scalar by element.
         f.add(m, vec![fp('s', 0), fp('s', 1), el(31, 's', 3)]);
@@ -438,7 +584,10 @@ fn permute_extract_table() -> Vec<Form> {
                         continue;
                     }
                     let (d, _, mm) = regs(k);
-                    f.add(m, vec![v(d, a), Op::List(first, count, B16, dash), v(mm, a)]);
+                    f.add(
+                        m,
+                        vec![v(d, a), Op::List(first, count, B16, dash), v(mm, a)],
+                    );
                 }
             }
         }
@@ -450,13 +599,18 @@ fn scalar() -> Vec<Form> {
     let mut f = Family::new("simd scalar");
     let mut k = 0;
     // Three same on D only.
-    for m in ["add", "sub", "cmgt", "cmhi", "cmge", "cmhs", "cmeq", "cmtst", "sshl", "ushl", "srshl", "urshl"] {
+    for m in [
+        "add", "sub", "cmgt", "cmhi", "cmge", "cmhs", "cmeq", "cmtst", "sshl", "ushl", "srshl",
+        "urshl",
+    ] {
         k += 1;
         let (d, n, mm) = regs(k);
         f.add(m, vec![fp('d', d), fp('d', n), fp('d', mm)]);
     }
     // Saturating three same on every size.
-    for m in ["sqadd", "uqadd", "sqsub", "uqsub", "sqshl", "uqshl", "sqrshl", "uqrshl"] {
+    for m in [
+        "sqadd", "uqadd", "sqsub", "uqsub", "sqshl", "uqshl", "sqrshl", "uqrshl",
+    ] {
         for s in ['b', 'h', 's', 'd'] {
             k += 1;
             let (d, n, mm) = regs(k);
@@ -467,7 +621,9 @@ fn scalar() -> Vec<Form> {
         f.add(m, vec![fp('h', 0), fp('h', 1), fp('h', 2)]);
         f.add(m, vec![fp('s', 31), fp('s', 30), fp('s', 29)]);
     }
-    for m in ["fmulx", "frecps", "frsqrts", "fcmeq", "fcmge", "fcmgt", "facge", "facgt", "fabd"] {
+    for m in [
+        "fmulx", "frecps", "frsqrts", "fcmeq", "fcmge", "fcmgt", "facge", "facgt", "fabd",
+    ] {
         for s in ['s', 'd', 'h'] {
             k += 1;
             let (d, n, mm) = regs(k);
@@ -497,7 +653,10 @@ fn scalar() -> Vec<Form> {
         }
     }
     f.add("fcvtxn", vec![fp('s', 0), fp('d', 1)]);
-    for m in ["fcvtns", "fcvtnu", "fcvtps", "fcvtpu", "fcvtms", "fcvtmu", "fcvtzs", "fcvtzu", "fcvtas", "fcvtau", "scvtf", "ucvtf", "frecpe", "frecpx", "frsqrte"] {
+    for m in [
+        "fcvtns", "fcvtnu", "fcvtps", "fcvtpu", "fcvtms", "fcvtmu", "fcvtzs", "fcvtzu", "fcvtas",
+        "fcvtau", "scvtf", "ucvtf", "frecpe", "frecpx", "frsqrte",
+    ] {
         for s in ['s', 'd', 'h'] {
             k += 1;
             let (d, n, _) = regs(k);
@@ -517,7 +676,9 @@ fn scalar() -> Vec<Form> {
         f.add(m, vec![fp('h', 4), lit("v5.2h")]);
     }
     // Shift by immediate.
-    for m in ["sshr", "ssra", "srshr", "srsra", "ushr", "usra", "urshr", "ursra", "sri"] {
+    for m in [
+        "sshr", "ssra", "srshr", "srsra", "ushr", "usra", "urshr", "ursra", "sri",
+    ] {
         f.add(m, vec![fp('d', 0), fp('d', 1), imm(1)]);
         f.add(m, vec![fp('d', 31), fp('d', 30), imm(64)]);
     }
@@ -530,7 +691,9 @@ fn scalar() -> Vec<Form> {
             f.add(m, vec![fp(s, 2), fp(s, 3), imm(top)]);
         }
     }
-    for m in ["sqshrn", "sqrshrn", "uqshrn", "uqrshrn", "sqshrun", "sqrshrun"] {
+    for m in [
+        "sqshrn", "sqrshrn", "uqshrn", "uqrshrn", "sqshrun", "sqrshrun",
+    ] {
         for (s, wide, top) in [('b', 'h', 8), ('h', 's', 16), ('s', 'd', 32)] {
             f.add(m, vec![fp(s, 4), fp(wide, 5), imm(top)]);
         }
