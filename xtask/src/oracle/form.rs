@@ -88,7 +88,7 @@ impl Arr {
     }
 }
 
-/// The eight ordinary arrangements.
+/// The arrangements of whole 64- and 128-bit vectors with more than one lane (no `d1`).
 pub const ALL_ARR: [Arr; 7] = [B8, B16, H4, H8, S2, S4, D2];
 
 /// An operand.

@@ -125,11 +125,10 @@ fn unscaled() -> Vec<Form> {
     let mut f = Family::new("ld/st unscaled (ldur/stur)");
     each_access(|m, acc, k| {
         let m = m.replacen("ldr", "ldur", 1).replacen("str", "stur", 1);
-        let m: &'static str = Box::leak(m.into_boxed_str());
         let t = [0u8, 31, 7, 30][k % 4];
         for off in [-256, 255, 0] {
             f.add(
-                m,
+                &m,
                 vec![
                     acc.reg.op(t),
                     mem(vec![xsp([1u8, 31, 30][k % 3]), imm(off)]),

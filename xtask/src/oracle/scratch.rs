@@ -166,9 +166,7 @@ impl Scratch {
         write_if_changed(&self.dir.join("Cargo.toml"), &manifest).map_err(io)?;
         // The workspace's lock file pins the same dependency versions, so no network is needed.
         if let Ok(lock) = std::fs::read_to_string(self.jitkit.join("Cargo.lock")) {
-            if !self.dir.join("Cargo.lock").exists() {
-                std::fs::write(self.dir.join("Cargo.lock"), lock).map_err(io)?;
-            }
+            write_if_changed(&self.dir.join("Cargo.lock"), &lock).map_err(io)?;
         }
         let mut src = String::from(
             "#![allow(unused)]\n\
