@@ -553,7 +553,7 @@ fn g5() -> Vec<Form> {
         [; ands X(5), X(31), #d(0x8000000000000000)] => "ands x5, xzr, #0x8000000000000000",
         [; ands X(5), X(31), #d(0x3333333333333333)] => "ands x5, xzr, #0x3333333333333333",
         [; ands X(5), X(31), #d(0xff00ff00ff00ff0)] => "ands x5, xzr, #0xff00ff00ff00ff0",
-        [; tst X(31), #d(0x80000000)] => "tst xzr, #0x80000000",
+        [; tst W(3), #d(0x1)] => "tst w3, #0x1",
     ]
 }
 
@@ -562,6 +562,8 @@ fn g6() -> Vec<Form> {
     alone![
         // a64! Err(immediate 3689348814741910323 is out of range in `mov X(9), #d(0x3333333333333333)`: allowed a value one MOVZ, MOVN or ORR can build (use Assembler::load_imm64 for any 64-bit value)) llvm-mc [b200e7e9]
         [; mov X(9), #d(0x3333333333333333)] => "mov x9, #0x3333333333333333",
+        // a64! Err(immediate 252645135 is out of range in `mov W(10), #d(0x0f0f0f0f)`: allowed a value one MOVZ, MOVN or ORR can build (use Assembler::load_imm64 for any 64-bit value)) llvm-mc [3200cfea]
+        [; mov W(10), #d(0x0f0f0f0f)] => "mov w10, #0x0f0f0f0f",
     ]
 }
 

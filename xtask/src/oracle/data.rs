@@ -134,6 +134,24 @@ fn logical_immediate() -> Vec<Form> {
         };
         f.add(m, vec![dst, r(wide, 1), imm(v)]);
     }
+    // Complemented immediates: `bic`, `bics`, `orn` and `eon` with the mask's complement.
+    for (m, wide, mask) in [
+        ("bic", false, 0xffu64),
+        ("bic", true, 0x1),
+        ("bics", false, 0x80000000),
+        ("bics", true, 0xffff0000ffff0000),
+        ("orn", false, 0x0f0f0f0f),
+        ("orn", true, 0x7fffffffffffffff),
+        ("eon", false, 0xfffffffe),
+        ("eon", true, 0x5555555555555555),
+    ] {
+        let dst = if m == "bics" {
+            r(wide, 2)
+        } else {
+            rsp(wide, 2)
+        };
+        f.add(m, vec![dst, r(wide, 3), hex(mask)]);
+    }
     for wide in [false, true] {
         f.add("tst", vec![r(wide, 3), hex(0x1)]);
         f.add("tst", vec![r(wide, 31), hex(0x80000000)]);
@@ -147,6 +165,11 @@ fn logical_immediate() -> Vec<Form> {
         f.add("mov", vec![rsp(wide, 31), hex(b)]);
     }
     f.add("mov", vec![x(9), hex(0x3333333333333333)]);
+    f.dynamic_text(
+        "mov X(9), #d(0x3333333333333333)",
+        "mov x9, #0x3333333333333333",
+    );
+    f.dynamic_text("mov W(10), #d(0x0f0f0f0f)", "mov w10, #0x0f0f0f0f");
     f.finish()
 }
 
