@@ -7,6 +7,12 @@
 //! atomics), each after a label `fN:` so its encodings can be told apart. Branches to labels are written with a label in dynasm and
 //! with the same byte offset (`b #8`) for LLVM.
 //!
+//! Besides the hand-written tables below, `oracle/generated.rs` holds the forms of
+//! `oracle/corpus.txt` that `a64!` accepts: thousands of forms generated class by class from the
+//! A64 encoding index by `cargo xtask oracle` (see xtask/src/oracle/), with dynamic twins
+//! (`X(5)`, `#d(42)`) that dynasm encodes at run time. `tests/oracle_gap.rs` lists the corpus
+//! forms `a64!` refuses.
+//!
 //! llvm-mc is required (`$LLVM_MC`, else `llvm-mc` or the newest `llvm-mc-N` on `PATH`): if it
 //! is missing the test fails and says how to install it. It is run
 //! as a host program, also when this test is itself run under qemu-user (which hands `execve`
@@ -20,8 +26,8 @@ use jitkit::InstructionKind;
 use jitkit::{a64, Error, Instruction};
 
 struct Form {
-    /// The dynasm statements, as `stringify!` prints them.
-    dynasm: &'static str,
+    /// The dynasm statements, as `stringify!` prints them (and a note if `a64!` panicked).
+    dynasm: String,
     /// The same instructions in LLVM's syntax, statements separated by `;` or newlines.
     llvm: String,
     code: Result<Vec<Instruction>, Error>,
@@ -31,7 +37,7 @@ struct Form {
 macro_rules! forms {
     ($( [ $($asm:tt)* ] $(=> $llvm:literal)? ),* $(,)?) => {
         vec![ $( Form {
-            dynasm: stringify!($($asm)*),
+            dynasm: stringify!($($asm)*).to_owned(),
             llvm: forms!(@llvm [$($llvm)?] $($asm)*),
             code: a64!($($asm)*),
         } ),* ]
@@ -39,6 +45,97 @@ macro_rules! forms {
     (@llvm [$llvm:literal] $($asm:tt)*) => { $llvm.to_string() };
     (@llvm [] $($asm:tt)*) => { stringify!($($asm)*).to_string() };
 }
+
+/// `chunk![ [; dynasm statements] => "llvm text", ... ]`: the forms assembled by one `a64!`
+/// (one closure and one instantiation of the assembler instead of one per form, which keeps
+/// thousands of generated forms quick to compile), then cut into forms one word per LLVM
+/// statement.
+macro_rules! chunk {
+    ($( [ $($asm:tt)* ] => $llvm:literal ),* $(,)?) => {
+        crate::split(a64!($($($asm)*)*), &[ $( (stringify!($($asm)*), $llvm) ),* ])
+    };
+}
+
+/// The forms of a chunk from the chunk's code. If `a64!` failed, or the code is not one word
+/// per LLVM statement, the first form gets the whole result and the others none, so that every
+/// form of the chunk is reported.
+fn split(
+    code: Result<Vec<Instruction>, Error>,
+    forms: &[(&'static str, &'static str)],
+) -> Vec<Form> {
+    let counts: Vec<usize> = forms
+        .iter()
+        .map(|(_, llvm)| statements(llvm).count())
+        .collect();
+    let form = |(dynasm, llvm): (&str, &str), code| Form {
+        dynasm: dynasm.to_owned(),
+        llvm: llvm.to_owned(),
+        code,
+    };
+    match code {
+        Ok(words) if words.len() == counts.iter().sum::<usize>() => {
+            let mut rest = &words[..];
+            forms
+                .iter()
+                .zip(counts)
+                .map(|(&f, n)| {
+                    let (mine, tail) = rest.split_at(n);
+                    rest = tail;
+                    form(f, Ok(mine.to_vec()))
+                })
+                .collect()
+        }
+        whole => {
+            let mut whole = Some(whole);
+            forms
+                .iter()
+                .map(|&f| form(f, whole.take().unwrap_or(Ok(Vec::new()))))
+                .collect()
+        }
+    }
+}
+
+/// `alone![ [; dynasm statements] => "llvm text", ... ]`: each form assembled by its own
+/// `a64!`, a panic caught and recorded in the form (dynasm 5.1 panics on some valid operands).
+macro_rules! alone {
+    ($( [ $($asm:tt)* ] => $llvm:literal ),* $(,)?) => {
+        vec![ $( crate::caught(stringify!($($asm)*), $llvm, || a64!($($asm)*)) ),* ]
+    };
+}
+
+/// The form `f` assembles, with a panic turned into a form that names it and has no code.
+fn caught(
+    dynasm: &str,
+    llvm: &str,
+    f: impl FnOnce() -> Result<Vec<Instruction>, Error> + std::panic::UnwindSafe,
+) -> Form {
+    let (dynasm, code) = match std::panic::catch_unwind(f) {
+        Ok(code) => (dynasm.to_owned(), code),
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| p.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            (format!("{dynasm} (a64! panicked: {msg})"), Ok(Vec::new()))
+        }
+    };
+    Form {
+        dynasm,
+        llvm: llvm.to_owned(),
+        code,
+    }
+}
+
+#[rustfmt::skip]
+#[path = "oracle/generated.rs"]
+mod generated;
+
+/// Whether the generated forms recorded as known differences (`generated.rs` sections marked
+/// as such: encodings in which dynasm 5.1 disagrees with llvm-mc) may still differ. They are
+/// printed either way; with `false`, or `JITKIT_ORACLE_STRICT=1` in the environment, they fail
+/// the test like any other difference.
+const KNOWN_DIFFERENCES_ALLOWED: bool = true;
 
 fn data_processing() -> Vec<Form> {
     forms![
@@ -451,7 +548,11 @@ fn llvm_mc() -> String {
 fn llvm_encodings(source: &str, count: usize) -> Vec<Vec<u32>> {
     let mc = llvm_mc();
     let mut child = Command::new(&mc)
-        .args(["-triple=aarch64", "-mattr=+lse", "-show-encoding"])
+        .args([
+            "-triple=aarch64",
+            &format!("-mattr={}", generated::LLVM_MATTR),
+            "-show-encoding",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -497,24 +598,29 @@ fn llvm_encodings(source: &str, count: usize) -> Vec<Vec<u32>> {
     groups
 }
 
-/// Every form, with its section name, and what llvm-mc encodes for each.
-fn table() -> (Vec<(&'static str, Form)>, Vec<Vec<u32>>) {
+/// A form of the table: its section (family), whether it is a recorded known difference, and
+/// the form.
+type Entry = (&'static str, bool, Form);
+
+/// Every form, hand-written and generated, and what llvm-mc encodes for each.
+fn table() -> (Vec<Entry>, Vec<Vec<u32>>) {
     let sections = [
-        ("data processing", data_processing()),
-        ("loads and stores", loads_and_stores()),
-        ("branches", branches()),
-        ("system", system()),
-        ("floating point", floating_point()),
-        ("simd", simd()),
+        ("hand-written: data processing", false, data_processing()),
+        ("hand-written: loads and stores", false, loads_and_stores()),
+        ("hand-written: branches", false, branches()),
+        ("hand-written: system", false, system()),
+        ("hand-written: floating point", false, floating_point()),
+        ("hand-written: simd", false, simd()),
     ];
-    let forms: Vec<(&str, Form)> = sections
+    let forms: Vec<Entry> = sections
         .into_iter()
-        .flat_map(|(name, forms)| forms.into_iter().map(move |f| (name, f)))
+        .chain(generated::sections())
+        .flat_map(|(name, known, forms)| forms.into_iter().map(move |f| (name, known, f)))
         .collect();
-    assert!(forms.len() >= 150, "only {} forms", forms.len());
+    assert!(forms.len() >= 2000, "only {} forms", forms.len());
 
     let mut source = String::new();
-    for (i, (_, form)) in forms.iter().enumerate() {
+    for (i, (_, _, form)) in forms.iter().enumerate() {
         source.push_str(&format!("f{i}:\n"));
         for stmt in statements(&form.llvm) {
             source.push_str(&format!("\t{stmt}\n"));
@@ -535,29 +641,56 @@ fn statements(llvm: &str) -> impl Iterator<Item = &str> {
 fn a64_matches_llvm_mc_on_every_form() {
     let (forms, expected) = table();
 
+    let strict = !KNOWN_DIFFERENCES_ALLOWED
+        || std::env::var_os("JITKIT_ORACLE_STRICT").is_some_and(|v| v == "1");
+    let mut counts: std::collections::BTreeMap<&str, [usize; 2]> = Default::default();
     let mut mismatches = Vec::new();
-    for (i, ((section, form), llvm)) in forms.iter().zip(&expected).enumerate() {
-        let ours: Vec<u32> = match &form.code {
-            Ok(code) => code.iter().map(|i| i.word()).collect(),
-            Err(e) => {
-                mismatches.push(format!(
-                    "f{i} [{section}] `{}`: a64! failed: {e}",
-                    form.dynasm
-                ));
-                continue;
-            }
-        };
-        if llvm.is_empty() {
-            mismatches.push(format!(
+    let mut known = Vec::new();
+    for (i, ((section, is_known, form), llvm)) in forms.iter().zip(&expected).enumerate() {
+        counts.entry(section).or_default()[usize::from(*is_known)] += 1;
+        let problem = match &form.code {
+            Err(e) => Some(format!(
+                "f{i} [{section}] `{}`: a64! failed: {e}",
+                form.dynasm
+            )),
+            Ok(_) if llvm.is_empty() => Some(format!(
                 "f{i} [{section}] `{}`: llvm-mc produced no encoding",
                 form.llvm
-            ));
-        } else if &ours != llvm {
-            mismatches.push(format!(
-                "f{i} [{section}] `{}` vs `{}`: a64! {:08x?}, llvm-mc {:08x?}",
-                form.dynasm, form.llvm, ours, llvm
-            ));
+            )),
+            Ok(code) => {
+                let ours: Vec<u32> = code.iter().map(|i| i.word()).collect();
+                (&ours != llvm).then(|| {
+                    format!(
+                        "f{i} [{section}] `{}` vs `{}`: a64! {:08x?}, llvm-mc {:08x?}",
+                        form.dynasm, form.llvm, ours, llvm
+                    )
+                })
+            }
+        };
+        match problem {
+            Some(p) if *is_known && !strict => known.push(p),
+            Some(p) => mismatches.push(p),
+            None if *is_known => mismatches.push(format!(
+                "f{i} [{section}] `{}` is recorded as a known difference but now matches \
+                 llvm-mc: regenerate with `cargo xtask oracle`",
+                form.dynasm
+            )),
+            None => {}
         }
+    }
+
+    println!("{:<45} {:>6} {:>10}", "family", "forms", "known diff");
+    for (section, [ok, k]) in &counts {
+        println!("{section:<45} {:>6} {k:>10}", ok + k);
+    }
+    println!("{:<45} {:>6} {:>10}", "total", forms.len(), known.len());
+    if !known.is_empty() {
+        println!(
+            "{} known differences (dynasm 5.1 mis-encodings; allowed while \
+             KNOWN_DIFFERENCES_ALLOWED is true):\n{}",
+            known.len(),
+            known.join("\n")
+        );
     }
     assert!(
         mismatches.is_empty(),
@@ -597,7 +730,7 @@ fn classification_agrees_with_llvm_on_every_form() {
     let (forms, expected) = table();
     let mut pc_relative = 0;
     let mut wrong = Vec::new();
-    for ((_, form), words) in forms.iter().zip(&expected) {
+    for ((_, _, form), words) in forms.iter().zip(&expected) {
         let stmts: Vec<&str> = statements(&form.llvm).collect();
         assert_eq!(
             stmts.len(),

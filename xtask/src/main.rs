@@ -8,6 +8,7 @@
 //!
 //! Only the standard library is used, so this crate builds before anything is installed.
 
+mod oracle;
 mod process;
 mod toolchain;
 
@@ -24,6 +25,8 @@ commands:
                    qemu-aarch64); args go to the demo (default: the tour, then a BCPL program)
   test [args...]   set up the toolchain, then run the whole test suite as AArch64 and on the
                    host; args go to both `cargo test` runs (e.g. `--test oracle`, `-- --nocapture`)
+  oracle           regenerate tests/oracle/corpus.txt and tests/oracle/generated.rs: the
+                   A64 forms llvm-mc accepts, and which of them a64! accepts (needs llvm-mc)
   setup            only check and install the toolchain (rustup target aarch64-unknown-linux-gnu,
                    qemu-user, gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, llvm on non-AArch64
                    hosts; llvm on AArch64)
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
     let result = match command {
         "demo" => demo(rest),
         "test" => test(rest),
+        "oracle" if rest.is_empty() => oracle::run(),
         "setup" if rest.is_empty() => Toolchain::setup(Needs::Tests).map(|_| ()),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");

@@ -296,7 +296,7 @@ fn in_path(name: &str) -> Option<PathBuf> {
 }
 
 /// `llvm-mc` on `PATH`, or else the newest versioned `llvm-mc-N` (Debian's `llvm-N` packages).
-fn find_llvm_mc() -> Option<PathBuf> {
+pub fn find_llvm_mc() -> Option<PathBuf> {
     if let Some(p) = in_path("llvm-mc") {
         return Some(p);
     }
