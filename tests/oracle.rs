@@ -135,7 +135,7 @@ mod generated;
 /// as such: encodings in which dynasm 5.1 disagrees with llvm-mc) may still differ. They are
 /// printed either way; with `false`, or `JITKIT_ORACLE_STRICT=1` in the environment, they fail
 /// the test like any other difference.
-const KNOWN_DIFFERENCES_ALLOWED: bool = true;
+const KNOWN_DIFFERENCES_ALLOWED: bool = false;
 
 fn data_processing() -> Vec<Form> {
     forms![

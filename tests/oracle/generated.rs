@@ -27,42 +27,42 @@ pub fn sections() -> Vec<(&'static str, bool, Vec<Form>)> {
         ("dp-imm add/sub", false, g3()),
         ("dp-imm logical", false, g4()),
         ("dp-imm logical", false, g5()),
-        ("dp-imm logical", true, g6()),
-        ("dp-imm move wide", false, g7()),
+        ("dp-imm move wide", false, g6()),
+        ("dp-imm bitfield", false, g7()),
         ("dp-imm bitfield", false, g8()),
-        ("dp-imm bitfield", false, g9()),
-        ("dp-imm bitfield", true, g10()),
-        ("dp-imm extract", false, g11()),
-        ("dp-reg two-source", false, g12()),
-        ("dp-reg one-source", false, g13()),
-        ("dp-reg logical shifted", false, g14()),
-        ("dp-reg logical shifted", false, g15()),
-        ("dp-reg add/sub shifted", false, g16()),
-        ("dp-reg add/sub extended", false, g17()),
-        ("dp-reg add/sub extended", false, g18()),
-        ("dp-reg carry", false, g19()),
-        ("dp conditional compare", false, g20()),
-        ("dp conditional select", false, g21()),
-        ("dp conditional select", false, g22()),
-        ("dp-reg three-source", false, g23()),
-        ("ld/st unsigned offset", false, g24()),
-        ("ld/st unscaled (ldur/stur)", false, g25()),
-        ("ld/st pre/post-index", false, g26()),
-        ("ld/st pre/post-index", false, g27()),
-        ("ld/st register offset", false, g28()),
-        ("ld/st register offset", false, g29()),
-        ("ld/st unprivileged", false, g30()),
-        ("ld literal", false, g31()),
+        ("dp-imm extract", false, g9()),
+        ("dp-reg two-source", false, g10()),
+        ("dp-reg one-source", false, g11()),
+        ("dp-reg logical shifted", false, g12()),
+        ("dp-reg logical shifted", false, g13()),
+        ("dp-reg add/sub shifted", false, g14()),
+        ("dp-reg add/sub extended", false, g15()),
+        ("dp-reg add/sub extended", false, g16()),
+        ("dp-reg carry", false, g17()),
+        ("dp conditional compare", false, g18()),
+        ("dp conditional select", false, g19()),
+        ("dp conditional select", false, g20()),
+        ("dp-reg three-source", false, g21()),
+        ("ld/st unsigned offset", false, g22()),
+        ("ld/st unscaled (ldur/stur)", false, g23()),
+        ("ld/st pre/post-index", false, g24()),
+        ("ld/st pre/post-index", false, g25()),
+        ("ld/st register offset", false, g26()),
+        ("ld/st register offset", false, g27()),
+        ("ld/st unprivileged", false, g28()),
+        ("ld literal", false, g29()),
+        ("ld/st prefetch", false, g30()),
+        ("ld/st pair", false, g31()),
         ("ld/st pair", false, g32()),
-        ("ld/st pair", false, g33()),
-        ("ld/st exclusive", false, g34()),
-        ("ld/st acquire/release", false, g35()),
+        ("ld/st exclusive", false, g33()),
+        ("ld/st acquire/release", false, g34()),
+        ("ld/st LSE atomics", false, g35()),
         ("ld/st LSE atomics", false, g36()),
         ("ld/st LSE atomics", false, g37()),
-        ("ld/st LSE atomics", false, g38()),
-        ("ld/st LSE compare and swap", false, g39()),
+        ("ld/st LSE compare and swap", false, g38()),
+        ("simd ld/st multiple structures", false, g39()),
         ("simd ld/st multiple structures", false, g40()),
-        ("simd ld/st multiple structures", true, g41()),
+        ("simd ld/st single structure", false, g41()),
         ("simd ld/st single structure", false, g42()),
         ("branch", false, g43()),
         ("branch", false, g44()),
@@ -72,45 +72,47 @@ pub fn sections() -> Vec<(&'static str, bool, Vec<Form>)> {
         ("system hints", false, g48()),
         ("system barriers", false, g49()),
         ("system pstate", false, g50()),
-        ("system SYS aliases", false, g51()),
-        ("fp <-> integer conversion", false, g52()),
-        ("fp <-> integer conversion", false, g53()),
-        ("fp <-> fixed-point conversion", false, g54()),
-        ("fp one-source", false, g55()),
-        ("fp two-source", false, g56()),
-        ("fp three-source", false, g57()),
-        ("fp compare and conditional", false, g58()),
-        ("fp immediate", false, g59()),
-        ("simd three same (integer)", false, g60()),
-        ("simd three same (integer)", false, g61()),
+        ("system registers (mrs/msr)", false, g51()),
+        ("system registers (mrs/msr)", false, g52()),
+        ("system SYS aliases", false, g53()),
+        ("fp <-> integer conversion", false, g54()),
+        ("fp <-> integer conversion", false, g55()),
+        ("fp <-> fixed-point conversion", false, g56()),
+        ("fp one-source", false, g57()),
+        ("fp two-source", false, g58()),
+        ("fp three-source", false, g59()),
+        ("fp compare and conditional", false, g60()),
+        ("fp immediate", false, g61()),
         ("simd three same (integer)", false, g62()),
         ("simd three same (integer)", false, g63()),
         ("simd three same (integer)", false, g64()),
-        ("simd three same (fp)", false, g65()),
-        ("simd three same (fp)", false, g66()),
-        ("simd three different", false, g67()),
-        ("simd three different", false, g68()),
-        ("simd two-register misc", false, g69()),
-        ("simd two-register misc", false, g70()),
+        ("simd three same (integer)", false, g65()),
+        ("simd three same (integer)", false, g66()),
+        ("simd three same (fp)", false, g67()),
+        ("simd three same (fp)", false, g68()),
+        ("simd three different", false, g69()),
+        ("simd three different", false, g70()),
         ("simd two-register misc", false, g71()),
         ("simd two-register misc", false, g72()),
         ("simd two-register misc", false, g73()),
-        ("simd across lanes", false, g74()),
-        ("simd copy", false, g75()),
-        ("simd modified immediate", false, g76()),
-        ("simd modified immediate", false, g77()),
-        ("simd shift by immediate", false, g78()),
-        ("simd shift by immediate", false, g79()),
+        ("simd two-register misc", false, g74()),
+        ("simd two-register misc", false, g75()),
+        ("simd across lanes", false, g76()),
+        ("simd copy", false, g77()),
+        ("simd modified immediate", false, g78()),
+        ("simd modified immediate", false, g79()),
         ("simd shift by immediate", false, g80()),
-        ("simd by element", false, g81()),
-        ("simd by element", false, g82()),
-        ("simd permute, extract, table", false, g83()),
-        ("simd permute, extract, table", true, g84()),
-        ("simd scalar", false, g85()),
-        ("simd scalar", false, g86()),
+        ("simd shift by immediate", false, g81()),
+        ("simd shift by immediate", false, g82()),
+        ("simd by element", false, g83()),
+        ("simd by element", false, g84()),
+        ("simd permute, extract, table", false, g85()),
+        ("simd permute, extract, table", false, g86()),
         ("simd scalar", false, g87()),
         ("simd scalar", false, g88()),
-        ("crypto", false, g89()),
+        ("simd scalar", false, g89()),
+        ("simd scalar", false, g90()),
+        ("crypto", false, g91()),
     ]
 }
 
@@ -516,10 +518,35 @@ fn g4() -> Vec<Form> {
         [; ands xzr, x30, #0xffffffff00000000] => "ands xzr, x30, #0xffffffff00000000",
         [; ands x5, xzr, #0xff00ff00ff00ff0] => "ands x5, xzr, #0xff00ff00ff00ff0",
         [; ands x0, x1, #0x8000000180000001] => "ands x0, x1, #0x8000000180000001",
+        [; and w0, w1, #-2] => "and w0, w1, #-2",
+        [; and x0, x1, #-2] => "and x0, x1, #-2",
+        [; orr x0, x1, #-256] => "orr x0, x1, #-256",
+        [; eor w0, w1, #-65536] => "eor w0, w1, #-65536",
+        [; ands x0, x1, #-4] => "ands x0, x1, #-4",
+        [; bic w2, w3, #0xff] => "bic w2, w3, #0xff",
+        [; bic x2, x3, #0x1] => "bic x2, x3, #0x1",
+        [; bics w2, w3, #0x80000000] => "bics w2, w3, #0x80000000",
+        [; bics x2, x3, #0xffff0000ffff0000] => "bics x2, x3, #0xffff0000ffff0000",
+        [; orn w2, w3, #0xf0f0f0f] => "orn w2, w3, #0xf0f0f0f",
+        [; orn x2, x3, #0x7fffffffffffffff] => "orn x2, x3, #0x7fffffffffffffff",
+        [; eon w2, w3, #0xfffffffe] => "eon w2, w3, #0xfffffffe",
+        [; eon x2, x3, #0x5555555555555555] => "eon x2, x3, #0x5555555555555555",
         [; tst w3, #0x1] => "tst w3, #0x1",
         [; tst wzr, #0x80000000] => "tst wzr, #0x80000000",
+        [; mov w0, #0xff00ff] => "mov w0, #0xff00ff",
+        [; mov wsp, #0x55555555] => "mov wsp, #0x55555555",
         [; tst x3, #0x1] => "tst x3, #0x1",
         [; tst xzr, #0x80000000] => "tst xzr, #0x80000000",
+        [; mov x0, #0xff00ff00ff00ff] => "mov x0, #0xff00ff00ff00ff",
+    ]
+}
+
+/// dp-imm logical: forms assembled together.
+fn g5() -> Vec<Form> {
+    chunk![
+        [; mov sp, #0x5555555555555555] => "mov sp, #0x5555555555555555",
+        [; mov x9, #0x3333333333333333] => "mov x9, #0x3333333333333333",
+        [; mov W(10), #d(0x0f0f0f0f)] => "mov w10, #0x0f0f0f0f",
         [; and WSP(0), W(1), #d(0x1)] => "and w0, w1, #0x1",
         [; and WSP(0), W(1), #d(0xfffffffe)] => "and w0, w1, #0xfffffffe",
         [; and WSP(0), W(1), #d(0xf0f0f0f)] => "and w0, w1, #0xf0f0f0f",
@@ -536,12 +563,6 @@ fn g4() -> Vec<Form> {
         [; orr XSP(0), X(1), #d(0x8000000180000001)] => "orr x0, x1, #0x8000000180000001",
         [; eor WSP(5), W(31), #d(0x80000000)] => "eor w5, wzr, #0x80000000",
         [; eor WSP(5), W(31), #d(0xaaaaaaaa)] => "eor w5, wzr, #0xaaaaaaaa",
-    ]
-}
-
-/// dp-imm logical: forms assembled together.
-fn g5() -> Vec<Form> {
-    chunk![
         [; eor WSP(5), W(31), #d(0xffff)] => "eor w5, wzr, #0xffff",
         [; eor XSP(31), X(30), #d(0x7fffffffffffffff)] => "eor sp, x30, #0x7fffffffffffffff",
         [; eor XSP(31), X(30), #d(0x5555555555555555)] => "eor sp, x30, #0x5555555555555555",
@@ -554,21 +575,12 @@ fn g5() -> Vec<Form> {
         [; ands X(5), X(31), #d(0x3333333333333333)] => "ands x5, xzr, #0x3333333333333333",
         [; ands X(5), X(31), #d(0xff00ff00ff00ff0)] => "ands x5, xzr, #0xff00ff00ff00ff0",
         [; tst W(3), #d(0x1)] => "tst w3, #0x1",
-    ]
-}
-
-/// dp-imm logical: known differences, each alone.
-fn g6() -> Vec<Form> {
-    alone![
-        // a64! Err(immediate 3689348814741910323 is out of range in `mov X(9), #d(0x3333333333333333)`: allowed a value one MOVZ, MOVN or ORR can build (use Assembler::load_imm64 for any 64-bit value)) llvm-mc [b200e7e9]
-        [; mov X(9), #d(0x3333333333333333)] => "mov x9, #0x3333333333333333",
-        // a64! Err(immediate 252645135 is out of range in `mov W(10), #d(0x0f0f0f0f)`: allowed a value one MOVZ, MOVN or ORR can build (use Assembler::load_imm64 for any 64-bit value)) llvm-mc [3200cfea]
-        [; mov W(10), #d(0x0f0f0f0f)] => "mov w10, #0x0f0f0f0f",
+        [; mov WSP(31), #d(0x55555555)] => "mov wsp, #0x55555555",
     ]
 }
 
 /// dp-imm move wide: forms assembled together.
-fn g7() -> Vec<Form> {
+fn g6() -> Vec<Form> {
     chunk![
         [; movz w0, #0] => "movz w0, #0",
         [; movz w7, #1, lsl #0] => "movz w7, #1, lsl #0",
@@ -627,8 +639,12 @@ fn g7() -> Vec<Form> {
         [; mov w2, #0] => "mov w2, #0",
         [; mov w2, #65535] => "mov w2, #65535",
         [; mov w2, #65536] => "mov w2, #65536",
+        [; mov w2, #-1] => "mov w2, #-1",
+        [; mov w2, #-65536] => "mov w2, #-65536",
         [; mov x2, #65536] => "mov x2, #65536",
         [; mov x2, #281470681743360] => "mov x2, #281470681743360",
+        [; mov x2, #-1] => "mov x2, #-1",
+        [; mov x2, #-65537] => "mov x2, #-65537",
         [; mov x2, #9223090561878065152] => "mov x2, #9223090561878065152",
         [; movz W(0), #d(0)] => "movz w0, #0",
         [; movz W(7), #d(0), lsl #16] => "movz w7, #0, lsl #16",
@@ -649,13 +665,12 @@ fn g7() -> Vec<Form> {
         [; movk X(30), #d(0), lsl #32] => "movk x30, #0, lsl #32",
         [; movk X(31), #d(0), lsl #48] => "movk xzr, #0, lsl #48",
         [; mov W(2), #d(0)] => "mov w2, #0",
-        [; mov X(2), #d(281470681743360)] => "mov x2, #281470681743360",
-        [; mov X(2), #d(9223090561878065152)] => "mov x2, #9223090561878065152",
+        [; mov W(2), #d(-1)] => "mov w2, #-1",
     ]
 }
 
 /// dp-imm bitfield: forms assembled together.
-fn g8() -> Vec<Form> {
+fn g7() -> Vec<Form> {
     chunk![
         [; sbfm w0, w7, #0, #0] => "sbfm w0, w7, #0, #0",
         [; sbfm w7, w30, #0, #31] => "sbfm w7, w30, #0, #31",
@@ -663,7 +678,10 @@ fn g8() -> Vec<Form> {
         [; sbfm wzr, w0, #31, #31] => "sbfm wzr, w0, #31, #31",
         [; sbfm w0, w7, #1, #7] => "sbfm w0, w7, #1, #7",
         [; sbfm w7, w30, #17, #3] => "sbfm w7, w30, #17, #3",
+        [; sbfm x0, x7, #0, #0] => "sbfm x0, x7, #0, #0",
         [; sbfm x7, x30, #0, #63] => "sbfm x7, x30, #0, #63",
+        [; sbfm x30, xzr, #63, #0] => "sbfm x30, xzr, #63, #0",
+        [; sbfm xzr, x0, #63, #63] => "sbfm xzr, x0, #63, #63",
         [; sbfm x0, x7, #1, #7] => "sbfm x0, x7, #1, #7",
         [; sbfm x7, x30, #17, #3] => "sbfm x7, x30, #17, #3",
         [; bfm w0, w7, #0, #0] => "bfm w0, w7, #0, #0",
@@ -672,7 +690,10 @@ fn g8() -> Vec<Form> {
         [; bfm wzr, w0, #31, #31] => "bfm wzr, w0, #31, #31",
         [; bfm w0, w7, #1, #7] => "bfm w0, w7, #1, #7",
         [; bfm w7, w30, #17, #3] => "bfm w7, w30, #17, #3",
+        [; bfm x0, x7, #0, #0] => "bfm x0, x7, #0, #0",
         [; bfm x7, x30, #0, #63] => "bfm x7, x30, #0, #63",
+        [; bfm x30, xzr, #63, #0] => "bfm x30, xzr, #63, #0",
+        [; bfm xzr, x0, #63, #63] => "bfm xzr, x0, #63, #63",
         [; bfm x0, x7, #1, #7] => "bfm x0, x7, #1, #7",
         [; bfm x7, x30, #17, #3] => "bfm x7, x30, #17, #3",
         [; ubfm w0, w7, #0, #0] => "ubfm w0, w7, #0, #0",
@@ -681,7 +702,10 @@ fn g8() -> Vec<Form> {
         [; ubfm wzr, w0, #31, #31] => "ubfm wzr, w0, #31, #31",
         [; ubfm w0, w7, #1, #7] => "ubfm w0, w7, #1, #7",
         [; ubfm w7, w30, #17, #3] => "ubfm w7, w30, #17, #3",
+        [; ubfm x0, x7, #0, #0] => "ubfm x0, x7, #0, #0",
         [; ubfm x7, x30, #0, #63] => "ubfm x7, x30, #0, #63",
+        [; ubfm x30, xzr, #63, #0] => "ubfm x30, xzr, #63, #0",
+        [; ubfm xzr, x0, #63, #63] => "ubfm xzr, x0, #63, #63",
         [; ubfm x0, x7, #1, #7] => "ubfm x0, x7, #1, #7",
         [; ubfm x7, x30, #17, #3] => "ubfm x7, x30, #17, #3",
         [; asr w0, w1, #0] => "asr w0, w1, #0",
@@ -748,6 +772,12 @@ fn g8() -> Vec<Form> {
         [; bfi x2, x30, #63, #1] => "bfi x2, x30, #63, #1",
         [; bfi x2, x30, #3, #5] => "bfi x2, x30, #3, #5",
         [; bfxil x2, x30, #0, #1] => "bfxil x2, x30, #0, #1",
+    ]
+}
+
+/// dp-imm bitfield: forms assembled together.
+fn g8() -> Vec<Form> {
+    chunk![
         [; bfxil x2, x30, #0, #64] => "bfxil x2, x30, #0, #64",
         [; bfxil x2, x30, #63, #1] => "bfxil x2, x30, #63, #1",
         [; bfxil x2, x30, #3, #5] => "bfxil x2, x30, #3, #5",
@@ -757,12 +787,6 @@ fn g8() -> Vec<Form> {
         [; sxtb x0, wzr] => "sxtb x0, wzr",
         [; sxtb xzr, w7] => "sxtb xzr, w7",
         [; sxth w0, wzr] => "sxth w0, wzr",
-    ]
-}
-
-/// dp-imm bitfield: forms assembled together.
-fn g9() -> Vec<Form> {
-    chunk![
         [; sxth wzr, w7] => "sxth wzr, w7",
         [; sxth x0, wzr] => "sxth x0, wzr",
         [; sxth xzr, w7] => "sxth xzr, w7",
@@ -774,10 +798,16 @@ fn g9() -> Vec<Form> {
         [; uxth wzr, w7] => "uxth wzr, w7",
         [; sbfm W(0), W(7), #d(0), #d(0)] => "sbfm w0, w7, #0, #0",
         [; sbfm W(31), W(0), #d(31), #d(31)] => "sbfm wzr, w0, #31, #31",
+        [; sbfm X(0), X(7), #d(0), #d(0)] => "sbfm x0, x7, #0, #0",
+        [; sbfm X(31), X(0), #d(63), #d(63)] => "sbfm xzr, x0, #63, #63",
         [; bfm W(0), W(7), #d(0), #d(0)] => "bfm w0, w7, #0, #0",
         [; bfm W(31), W(0), #d(31), #d(31)] => "bfm wzr, w0, #31, #31",
+        [; bfm X(0), X(7), #d(0), #d(0)] => "bfm x0, x7, #0, #0",
+        [; bfm X(31), X(0), #d(63), #d(63)] => "bfm xzr, x0, #63, #63",
         [; ubfm W(0), W(7), #d(0), #d(0)] => "ubfm w0, w7, #0, #0",
         [; ubfm W(31), W(0), #d(31), #d(31)] => "ubfm wzr, w0, #31, #31",
+        [; ubfm X(0), X(7), #d(0), #d(0)] => "ubfm x0, x7, #0, #0",
+        [; ubfm X(31), X(0), #d(63), #d(63)] => "ubfm xzr, x0, #63, #63",
         [; asr W(0), W(1), #d(0)] => "asr w0, w1, #0",
         [; lsr W(0), W(1), #d(0)] => "lsr w0, w1, #0",
         [; lsl W(0), W(1), #d(0)] => "lsl w0, w1, #0",
@@ -809,26 +839,8 @@ fn g9() -> Vec<Form> {
     ]
 }
 
-/// dp-imm bitfield: known differences, each alone.
-fn g10() -> Vec<Form> {
-    alone![
-        // a64! panicked: attempt to subtract with overflow; llvm-mc [934000e0]
-        [; sbfm X(0), X(7), #d(0), #d(0)] => "sbfm x0, x7, #0, #0",
-        // a64! Err(immediate 63 is out of range in `sbfm X(31), X(0), #d(63), #d(63)`: allowed bit positions and widths within the register size) llvm-mc [937ffc1f]
-        [; sbfm X(31), X(0), #d(63), #d(63)] => "sbfm xzr, x0, #63, #63",
-        // a64! panicked: attempt to subtract with overflow; llvm-mc [b34000e0]
-        [; bfm X(0), X(7), #d(0), #d(0)] => "bfm x0, x7, #0, #0",
-        // a64! Err(immediate 63 is out of range in `bfm X(31), X(0), #d(63), #d(63)`: allowed bit positions and widths within the register size) llvm-mc [b37ffc1f]
-        [; bfm X(31), X(0), #d(63), #d(63)] => "bfm xzr, x0, #63, #63",
-        // a64! panicked: attempt to subtract with overflow; llvm-mc [d34000e0]
-        [; ubfm X(0), X(7), #d(0), #d(0)] => "ubfm x0, x7, #0, #0",
-        // a64! Err(immediate 63 is out of range in `ubfm X(31), X(0), #d(63), #d(63)`: allowed bit positions and widths within the register size) llvm-mc [d37ffc1f]
-        [; ubfm X(31), X(0), #d(63), #d(63)] => "ubfm xzr, x0, #63, #63",
-    ]
-}
-
 /// dp-imm extract: forms assembled together.
-fn g11() -> Vec<Form> {
+fn g9() -> Vec<Form> {
     chunk![
         [; extr w0, w7, w3, #0] => "extr w0, w7, w3, #0",
         [; ror w0, w9, #0] => "ror w0, w9, #0",
@@ -850,7 +862,7 @@ fn g11() -> Vec<Form> {
 }
 
 /// dp-reg two-source: forms assembled together.
-fn g12() -> Vec<Form> {
+fn g10() -> Vec<Form> {
     chunk![
         [; udiv w0, w1, w2] => "udiv w0, w1, w2",
         [; udiv wzr, w30, wzr] => "udiv wzr, w30, wzr",
@@ -920,7 +932,7 @@ fn g12() -> Vec<Form> {
 }
 
 /// dp-reg one-source: forms assembled together.
-fn g13() -> Vec<Form> {
+fn g11() -> Vec<Form> {
     chunk![
         [; rbit w0, w1] => "rbit w0, w1",
         [; rbit wzr, w30] => "rbit wzr, w30",
@@ -956,7 +968,7 @@ fn g13() -> Vec<Form> {
 }
 
 /// dp-reg logical shifted: forms assembled together.
-fn g14() -> Vec<Form> {
+fn g12() -> Vec<Form> {
     chunk![
         [; and w0, w1, w2] => "and w0, w1, w2",
         [; and w0, w7, w30, lsl #0] => "and w0, w7, w30, lsl #0",
@@ -1062,7 +1074,7 @@ fn g14() -> Vec<Form> {
 }
 
 /// dp-reg logical shifted: forms assembled together.
-fn g15() -> Vec<Form> {
+fn g13() -> Vec<Form> {
     chunk![
         [; orn X(0), X(7), X(30), lsl #0] => "orn x0, x7, x30, lsl #0",
         [; orn X(31), X(0), X(7), ror #7] => "orn xzr, x0, x7, ror #7",
@@ -1085,7 +1097,7 @@ fn g15() -> Vec<Form> {
 }
 
 /// dp-reg add/sub shifted: forms assembled together.
-fn g16() -> Vec<Form> {
+fn g14() -> Vec<Form> {
     chunk![
         [; add w0, w1, w2] => "add w0, w1, w2",
         [; add w0, w7, wzr, lsl #0] => "add w0, w7, wzr, lsl #0",
@@ -1187,7 +1199,7 @@ fn g16() -> Vec<Form> {
 }
 
 /// dp-reg add/sub extended: forms assembled together.
-fn g17() -> Vec<Form> {
+fn g15() -> Vec<Form> {
     chunk![
         [; add w7, wsp, w0, uxtb] => "add w7, wsp, w0, uxtb",
         [; add w7, wsp, w0, uxtb #4] => "add w7, wsp, w0, uxtb #4",
@@ -1293,7 +1305,7 @@ fn g17() -> Vec<Form> {
 }
 
 /// dp-reg add/sub extended: forms assembled together.
-fn g18() -> Vec<Form> {
+fn g16() -> Vec<Form> {
     chunk![
         [; sub XSP(0), XSP(30), X(31), uxtx #3] => "sub x0, x30, xzr, uxtx #3",
         [; sub XSP(31), XSP(7), W(30), sxtw #1] => "sub sp, x7, w30, sxtw #1",
@@ -1309,7 +1321,7 @@ fn g18() -> Vec<Form> {
 }
 
 /// dp-reg carry: forms assembled together.
-fn g19() -> Vec<Form> {
+fn g17() -> Vec<Form> {
     chunk![
         [; adc w0, w1, w2] => "adc w0, w1, w2",
         [; adc wzr, wzr, w30] => "adc wzr, wzr, w30",
@@ -1342,7 +1354,7 @@ fn g19() -> Vec<Form> {
 }
 
 /// dp conditional compare: forms assembled together.
-fn g20() -> Vec<Form> {
+fn g18() -> Vec<Form> {
     chunk![
         [; ccmn w0, w7, #0, eq] => "ccmn w0, w7, #0, eq",
         [; ccmn w7, #31, #15, ne] => "ccmn w7, #31, #15, ne",
@@ -1434,7 +1446,7 @@ fn g20() -> Vec<Form> {
 }
 
 /// dp conditional select: forms assembled together.
-fn g21() -> Vec<Form> {
+fn g19() -> Vec<Form> {
     chunk![
         [; csel w0, w7, w30, eq] => "csel w0, w7, w30, eq",
         [; csel wzr, w0, w7, lo] => "csel wzr, w0, w7, lo",
@@ -1540,7 +1552,7 @@ fn g21() -> Vec<Form> {
 }
 
 /// dp conditional select: forms assembled together.
-fn g22() -> Vec<Form> {
+fn g20() -> Vec<Form> {
     chunk![
         [; csetm x30, ls] => "csetm x30, ls",
         [; cinc x0, x1, ls] => "cinc x0, x1, ls",
@@ -1598,7 +1610,7 @@ fn g22() -> Vec<Form> {
 }
 
 /// dp-reg three-source: forms assembled together.
-fn g23() -> Vec<Form> {
+fn g21() -> Vec<Form> {
     chunk![
         [; madd w0, w1, w2, w3] => "madd w0, w1, w2, w3",
         [; madd wzr, w30, wzr, w7] => "madd wzr, w30, wzr, w7",
@@ -1647,7 +1659,7 @@ fn g23() -> Vec<Form> {
 }
 
 /// ld/st unsigned offset: forms assembled together.
-fn g24() -> Vec<Form> {
+fn g22() -> Vec<Form> {
     chunk![
         [; ldrb w0, [x1]] => "ldrb w0, [x1]",
         [; ldrb w0, [x1, #1]] => "ldrb w0, [x1, #1]",
@@ -1745,7 +1757,7 @@ fn g24() -> Vec<Form> {
 }
 
 /// ld/st unscaled (ldur/stur): forms assembled together.
-fn g25() -> Vec<Form> {
+fn g23() -> Vec<Form> {
     chunk![
         [; ldurb w0, [x1, #-256]] => "ldurb w0, [x1, #-256]",
         [; ldurb w0, [x1, #255]] => "ldurb w0, [x1, #255]",
@@ -1843,7 +1855,7 @@ fn g25() -> Vec<Form> {
 }
 
 /// ld/st pre/post-index: forms assembled together.
-fn g26() -> Vec<Form> {
+fn g24() -> Vec<Form> {
     chunk![
         [; ldrb w0, [x2, #-256]!] => "ldrb w0, [x2, #-256]!",
         [; ldrb w0, [sp], #-256] => "ldrb w0, [sp], #-256",
@@ -1949,7 +1961,7 @@ fn g26() -> Vec<Form> {
 }
 
 /// ld/st pre/post-index: forms assembled together.
-fn g27() -> Vec<Form> {
+fn g25() -> Vec<Form> {
     chunk![
         [; ldr X(0), [XSP(2), #d(-256)]!] => "ldr x0, [x2, #-256]!",
         [; ldr X(0), [XSP(31)], #d(255)] => "ldr x0, [sp], #255",
@@ -1978,7 +1990,7 @@ fn g27() -> Vec<Form> {
 }
 
 /// ld/st register offset: forms assembled together.
-fn g28() -> Vec<Form> {
+fn g26() -> Vec<Form> {
     chunk![
         [; ldrb w0, [x1, x2]] => "ldrb w0, [x1, x2]",
         [; ldrb w0, [x1, xzr, lsl #0]] => "ldrb w0, [x1, xzr, lsl #0]",
@@ -2084,7 +2096,7 @@ fn g28() -> Vec<Form> {
 }
 
 /// ld/st register offset: forms assembled together.
-fn g29() -> Vec<Form> {
+fn g27() -> Vec<Form> {
     chunk![
         [; str d0, [x1, x2]] => "str d0, [x1, x2]",
         [; str d0, [x1, xzr, lsl #3]] => "str d0, [x1, xzr, lsl #3]",
@@ -2144,7 +2156,7 @@ fn g29() -> Vec<Form> {
 }
 
 /// ld/st unprivileged: forms assembled together.
-fn g30() -> Vec<Form> {
+fn g28() -> Vec<Form> {
     chunk![
         [; ldtrb w0, [x1]] => "ldtrb w0, [x1]",
         [; ldtrb wzr, [sp, #-256]] => "ldtrb wzr, [sp, #-256]",
@@ -2190,7 +2202,7 @@ fn g30() -> Vec<Form> {
 }
 
 /// ld literal: forms assembled together.
-fn g31() -> Vec<Form> {
+fn g29() -> Vec<Form> {
     chunk![
         [; ldr w0, >l ; nop ; l:] => "ldr w0, #8; nop",
         [; l: ; nop ; ldr x1, <l] => "nop; ldr x1, #-4",
@@ -2201,6 +2213,8 @@ fn g31() -> Vec<Form> {
         [; ldr wzr, >l ; nop ; l:] => "ldr wzr, #8; nop",
         [; ldrsw x5, >l ; l:] => "ldrsw x5, #4",
         [; l: ; ldrsw xzr, <l] => "ldrsw xzr, #0",
+        [; prfm pldl1keep, >l ; l:] => "prfm pldl1keep, #4",
+        [; l: ; prfm pstl3strm, <l] => "prfm pstl3strm, #0",
         [; prfm #31, >l ; l:] => "prfm #31, #4",
         [; ldr X(7), >l ; nop ; l:] => "ldr x7, #8; nop",
         [; l: ; ldr D(31), <l] => "ldr d31, #0",
@@ -2208,8 +2222,46 @@ fn g31() -> Vec<Form> {
     ]
 }
 
+/// ld/st prefetch: forms assembled together.
+fn g30() -> Vec<Form> {
+    chunk![
+        [; prfm pldl1keep, [x0]] => "prfm pldl1keep, [x0]",
+        [; prfm pldl1strm, [sp, #32760]] => "prfm pldl1strm, [sp, #32760]",
+        [; prfm pldl2keep, [x1, x2, lsl #3]] => "prfm pldl2keep, [x1, x2, lsl #3]",
+        [; prfum pldl2strm, [x3, #-256]] => "prfum pldl2strm, [x3, #-256]",
+        [; prfm pldl3keep, [x0]] => "prfm pldl3keep, [x0]",
+        [; prfm pldl3strm, [sp, #32760]] => "prfm pldl3strm, [sp, #32760]",
+        [; prfm plil1keep, [x1, x2, lsl #3]] => "prfm plil1keep, [x1, x2, lsl #3]",
+        [; prfum plil1strm, [x3, #-256]] => "prfum plil1strm, [x3, #-256]",
+        [; prfm plil2keep, [x0]] => "prfm plil2keep, [x0]",
+        [; prfm plil2strm, [sp, #32760]] => "prfm plil2strm, [sp, #32760]",
+        [; prfm plil3keep, [x1, x2, lsl #3]] => "prfm plil3keep, [x1, x2, lsl #3]",
+        [; prfum plil3strm, [x3, #-256]] => "prfum plil3strm, [x3, #-256]",
+        [; prfm pstl1keep, [x0]] => "prfm pstl1keep, [x0]",
+        [; prfm pstl1strm, [sp, #32760]] => "prfm pstl1strm, [sp, #32760]",
+        [; prfm pstl2keep, [x1, x2, lsl #3]] => "prfm pstl2keep, [x1, x2, lsl #3]",
+        [; prfum pstl2strm, [x3, #-256]] => "prfum pstl2strm, [x3, #-256]",
+        [; prfm pstl3keep, [x0]] => "prfm pstl3keep, [x0]",
+        [; prfm pstl3strm, [sp, #32760]] => "prfm pstl3strm, [sp, #32760]",
+        [; prfm #0, [x5, #8]] => "prfm #0, [x5, #8]",
+        [; prfm #6, [x5, #8]] => "prfm #6, [x5, #8]",
+        [; prfm #24, [x5, #8]] => "prfm #24, [x5, #8]",
+        [; prfm #31, [x5, #8]] => "prfm #31, [x5, #8]",
+        [; prfm pldl1keep, [x4, #8]] => "prfm pldl1keep, [x4, #8]",
+        [; prfum pstl2keep, [sp, #255]] => "prfum pstl2keep, [sp, #255]",
+        [; prfm plil1keep, [x7, w8, sxtw]] => "prfm plil1keep, [x7, w8, sxtw]",
+        [; prfm pldl1keep, [XSP(0)]] => "prfm pldl1keep, [x0]",
+        [; prfum pldl2strm, [XSP(3), #d(-256)]] => "prfum pldl2strm, [x3, #-256]",
+        [; prfm plil1keep, [XSP(1), X(2), lsl #3]] => "prfm plil1keep, [x1, x2, lsl #3]",
+        [; prfm plil2strm, [XSP(31), #d(32760)]] => "prfm plil2strm, [sp, #32760]",
+        [; prfm pstl1keep, [XSP(0)]] => "prfm pstl1keep, [x0]",
+        [; prfum pstl2strm, [XSP(3), #d(-256)]] => "prfum pstl2strm, [x3, #-256]",
+        [; prfm plil1keep, [XSP(7), W(8), sxtw]] => "prfm plil1keep, [x7, w8, sxtw]",
+    ]
+}
+
 /// ld/st pair: forms assembled together.
-fn g32() -> Vec<Form> {
+fn g31() -> Vec<Form> {
     chunk![
         [; ldp w0, w1, [x2, #-256]] => "ldp w0, w1, [x2, #-256]",
         [; ldp w0, w1, [x2, #252]] => "ldp w0, w1, [x2, #252]",
@@ -2315,7 +2367,7 @@ fn g32() -> Vec<Form> {
 }
 
 /// ld/st pair: forms assembled together.
-fn g33() -> Vec<Form> {
+fn g32() -> Vec<Form> {
     chunk![
         [; ldpsw x0, x1, [x2, #-256]] => "ldpsw x0, x1, [x2, #-256]",
         [; ldpsw xzr, x30, [sp, #252]!] => "ldpsw xzr, x30, [sp, #252]!",
@@ -2360,32 +2412,56 @@ fn g33() -> Vec<Form> {
 }
 
 /// ld/st exclusive: forms assembled together.
-fn g34() -> Vec<Form> {
+fn g33() -> Vec<Form> {
     chunk![
         [; ldxrb w0, [x1]] => "ldxrb w0, [x1]",
+        [; ldxrb w5, [sp, #0]] => "ldxrb w5, [sp, #0]",
         [; ldaxrb w0, [x1]] => "ldaxrb w0, [x1]",
+        [; ldaxrb w5, [sp, #0]] => "ldaxrb w5, [sp, #0]",
         [; stxrb w2, w0, [x1]] => "stxrb w2, w0, [x1]",
+        [; stxrb wzr, w3, [sp, #0]] => "stxrb wzr, w3, [sp, #0]",
         [; stlxrb w2, w0, [x1]] => "stlxrb w2, w0, [x1]",
+        [; stlxrb wzr, w3, [sp, #0]] => "stlxrb wzr, w3, [sp, #0]",
         [; ldxrh wzr, [x1]] => "ldxrh wzr, [x1]",
+        [; ldxrh w5, [sp, #0]] => "ldxrh w5, [sp, #0]",
         [; ldaxrh wzr, [x1]] => "ldaxrh wzr, [x1]",
+        [; ldaxrh w5, [sp, #0]] => "ldaxrh w5, [sp, #0]",
         [; stxrh w2, wzr, [x1]] => "stxrh w2, wzr, [x1]",
+        [; stxrh wzr, w3, [sp, #0]] => "stxrh wzr, w3, [sp, #0]",
         [; stlxrh w2, wzr, [x1]] => "stlxrh w2, wzr, [x1]",
+        [; stlxrh wzr, w3, [sp, #0]] => "stlxrh wzr, w3, [sp, #0]",
         [; ldxr w0, [x1]] => "ldxr w0, [x1]",
+        [; ldxr w5, [sp, #0]] => "ldxr w5, [sp, #0]",
         [; ldaxr w0, [x1]] => "ldaxr w0, [x1]",
+        [; ldaxr w5, [sp, #0]] => "ldaxr w5, [sp, #0]",
         [; stxr w2, w0, [x1]] => "stxr w2, w0, [x1]",
+        [; stxr wzr, w3, [sp, #0]] => "stxr wzr, w3, [sp, #0]",
         [; stlxr w2, w0, [x1]] => "stlxr w2, w0, [x1]",
+        [; stlxr wzr, w3, [sp, #0]] => "stlxr wzr, w3, [sp, #0]",
         [; ldxr xzr, [x1]] => "ldxr xzr, [x1]",
+        [; ldxr x5, [sp, #0]] => "ldxr x5, [sp, #0]",
         [; ldaxr xzr, [x1]] => "ldaxr xzr, [x1]",
+        [; ldaxr x5, [sp, #0]] => "ldaxr x5, [sp, #0]",
         [; stxr w2, xzr, [x1]] => "stxr w2, xzr, [x1]",
+        [; stxr wzr, x3, [sp, #0]] => "stxr wzr, x3, [sp, #0]",
         [; stlxr w2, xzr, [x1]] => "stlxr w2, xzr, [x1]",
+        [; stlxr wzr, x3, [sp, #0]] => "stlxr wzr, x3, [sp, #0]",
         [; ldxp w0, w1, [x2]] => "ldxp w0, w1, [x2]",
+        [; ldxp wzr, w30, [sp, #0]] => "ldxp wzr, w30, [sp, #0]",
         [; ldaxp w0, w1, [x2]] => "ldaxp w0, w1, [x2]",
+        [; ldaxp wzr, w30, [sp, #0]] => "ldaxp wzr, w30, [sp, #0]",
         [; stxp w3, w0, w1, [x2]] => "stxp w3, w0, w1, [x2]",
+        [; stxp wzr, w30, w29, [sp, #0]] => "stxp wzr, w30, w29, [sp, #0]",
         [; stlxp w3, w0, w1, [x2]] => "stlxp w3, w0, w1, [x2]",
+        [; stlxp wzr, w30, w29, [sp, #0]] => "stlxp wzr, w30, w29, [sp, #0]",
         [; ldxp x0, x1, [x2]] => "ldxp x0, x1, [x2]",
+        [; ldxp xzr, x30, [sp, #0]] => "ldxp xzr, x30, [sp, #0]",
         [; ldaxp x0, x1, [x2]] => "ldaxp x0, x1, [x2]",
+        [; ldaxp xzr, x30, [sp, #0]] => "ldaxp xzr, x30, [sp, #0]",
         [; stxp w3, x0, x1, [x2]] => "stxp w3, x0, x1, [x2]",
+        [; stxp wzr, x30, x29, [sp, #0]] => "stxp wzr, x30, x29, [sp, #0]",
         [; stlxp w3, x0, x1, [x2]] => "stlxp w3, x0, x1, [x2]",
+        [; stlxp wzr, x30, x29, [sp, #0]] => "stlxp wzr, x30, x29, [sp, #0]",
         [; ldxrb W(0), [XSP(1)]] => "ldxrb w0, [x1]",
         [; stlxrb W(2), W(0), [XSP(1)]] => "stlxrb w2, w0, [x1]",
         [; stxrh W(2), W(31), [XSP(1)]] => "stxrh w2, wzr, [x1]",
@@ -2398,34 +2474,54 @@ fn g34() -> Vec<Form> {
 }
 
 /// ld/st acquire/release: forms assembled together.
-fn g35() -> Vec<Form> {
+fn g34() -> Vec<Form> {
     chunk![
         [; ldarb w0, [x1]] => "ldarb w0, [x1]",
+        [; ldarb w7, [sp, #0]] => "ldarb w7, [sp, #0]",
         [; stlrb w0, [x1]] => "stlrb w0, [x1]",
+        [; stlrb w7, [sp, #0]] => "stlrb w7, [sp, #0]",
         [; ldlarb w0, [x1]] => "ldlarb w0, [x1]",
+        [; ldlarb w7, [sp, #0]] => "ldlarb w7, [sp, #0]",
         [; stllrb w0, [x1]] => "stllrb w0, [x1]",
+        [; stllrb w7, [sp, #0]] => "stllrb w7, [sp, #0]",
         [; ldaprb w0, [x1]] => "ldaprb w0, [x1]",
+        [; ldaprb w7, [sp, #0]] => "ldaprb w7, [sp, #0]",
         [; ldapurb w2, [x3, #-256]] => "ldapurb w2, [x3, #-256]",
         [; stlurb w2, [x3, #-256]] => "stlurb w2, [x3, #-256]",
         [; ldarh wzr, [x1]] => "ldarh wzr, [x1]",
+        [; ldarh w7, [sp, #0]] => "ldarh w7, [sp, #0]",
         [; stlrh wzr, [x1]] => "stlrh wzr, [x1]",
+        [; stlrh w7, [sp, #0]] => "stlrh w7, [sp, #0]",
         [; ldlarh wzr, [x1]] => "ldlarh wzr, [x1]",
+        [; ldlarh w7, [sp, #0]] => "ldlarh w7, [sp, #0]",
         [; stllrh wzr, [x1]] => "stllrh wzr, [x1]",
+        [; stllrh w7, [sp, #0]] => "stllrh w7, [sp, #0]",
         [; ldaprh wzr, [x1]] => "ldaprh wzr, [x1]",
+        [; ldaprh w7, [sp, #0]] => "ldaprh w7, [sp, #0]",
         [; ldapurh w2, [x3, #-256]] => "ldapurh w2, [x3, #-256]",
         [; stlurh w2, [x3, #-256]] => "stlurh w2, [x3, #-256]",
         [; ldar w0, [x1]] => "ldar w0, [x1]",
+        [; ldar w7, [sp, #0]] => "ldar w7, [sp, #0]",
         [; stlr w0, [x1]] => "stlr w0, [x1]",
+        [; stlr w7, [sp, #0]] => "stlr w7, [sp, #0]",
         [; ldlar w0, [x1]] => "ldlar w0, [x1]",
+        [; ldlar w7, [sp, #0]] => "ldlar w7, [sp, #0]",
         [; stllr w0, [x1]] => "stllr w0, [x1]",
+        [; stllr w7, [sp, #0]] => "stllr w7, [sp, #0]",
         [; ldapr w0, [x1]] => "ldapr w0, [x1]",
+        [; ldapr w7, [sp, #0]] => "ldapr w7, [sp, #0]",
         [; ldapur w2, [x3, #-256]] => "ldapur w2, [x3, #-256]",
         [; stlur w2, [x3, #-256]] => "stlur w2, [x3, #-256]",
         [; ldar xzr, [x1]] => "ldar xzr, [x1]",
+        [; ldar x7, [sp, #0]] => "ldar x7, [sp, #0]",
         [; stlr xzr, [x1]] => "stlr xzr, [x1]",
+        [; stlr x7, [sp, #0]] => "stlr x7, [sp, #0]",
         [; ldlar xzr, [x1]] => "ldlar xzr, [x1]",
+        [; ldlar x7, [sp, #0]] => "ldlar x7, [sp, #0]",
         [; stllr xzr, [x1]] => "stllr xzr, [x1]",
+        [; stllr x7, [sp, #0]] => "stllr x7, [sp, #0]",
         [; ldapr xzr, [x1]] => "ldapr xzr, [x1]",
+        [; ldapr x7, [sp, #0]] => "ldapr x7, [sp, #0]",
         [; ldapur x2, [x3, #-256]] => "ldapur x2, [x3, #-256]",
         [; stlur x2, [x3, #-256]] => "stlur x2, [x3, #-256]",
         [; ldarb W(0), [XSP(1)]] => "ldarb w0, [x1]",
@@ -2440,7 +2536,7 @@ fn g35() -> Vec<Form> {
 }
 
 /// ld/st LSE atomics: forms assembled together.
-fn g36() -> Vec<Form> {
+fn g35() -> Vec<Form> {
     chunk![
         [; ldaddb wzr, w30, [sp]] => "ldaddb wzr, w30, [sp]",
         [; ldadd w0, w1, [x2]] => "ldadd w0, w1, [x2]",
@@ -2546,7 +2642,7 @@ fn g36() -> Vec<Form> {
 }
 
 /// ld/st LSE atomics: forms assembled together.
-fn g37() -> Vec<Form> {
+fn g36() -> Vec<Form> {
     chunk![
         [; ldsminl w5, wzr, [x6]] => "ldsminl w5, wzr, [x6]",
         [; ldsminl x0, x1, [x2]] => "ldsminl x0, x1, [x2]",
@@ -2652,7 +2748,7 @@ fn g37() -> Vec<Form> {
 }
 
 /// ld/st LSE atomics: forms assembled together.
-fn g38() -> Vec<Form> {
+fn g37() -> Vec<Form> {
     chunk![
         [; lduminalb W(31), W(30), [XSP(31)]] => "lduminalb wzr, w30, [sp]",
         [; lduminlb W(5), W(31), [XSP(6)]] => "lduminlb w5, wzr, [x6]",
@@ -2666,7 +2762,7 @@ fn g38() -> Vec<Form> {
 }
 
 /// ld/st LSE compare and swap: forms assembled together.
-fn g39() -> Vec<Form> {
+fn g38() -> Vec<Form> {
     chunk![
         [; casb w0, w1, [x2]] => "casb w0, w1, [x2]",
         [; cash wzr, w30, [sp]] => "cash wzr, w30, [sp]",
@@ -2710,7 +2806,7 @@ fn g39() -> Vec<Form> {
 }
 
 /// simd ld/st multiple structures: forms assembled together.
-fn g40() -> Vec<Form> {
+fn g39() -> Vec<Form> {
     chunk![
         [; ld1 {v31.b8}, [sp], #8] => "ld1 {v31.8b}, [sp], #8",
         [; ld1 {v30.b16}, [x1], x2] => "ld1 {v30.16b}, [x1], x2",
@@ -2721,17 +2817,29 @@ fn g40() -> Vec<Form> {
         [; ld1 {v30.d1}, [x30]] => "ld1 {v30.1d}, [x30]",
         [; ld1 {v7.d2}, [x0]] => "ld1 {v7.2d}, [x0]",
         [; ld1 {v29.b8, v30.b8}, [sp], #16] => "ld1 {v29.8b, v30.8b}, [sp], #16",
+        [; ld1 {v0.b16 - v1.b16}, [x1], x2] => "ld1 {v0.16b - v1.16b}, [x1], x2",
         [; ld1 {v31.h4, v0.h4}, [x30]] => "ld1 {v31.4h, v0.4h}, [x30]",
+        [; ld1 {v30.h8 - v31.h8}, [x0]] => "ld1 {v30.8h - v31.8h}, [x0]",
         [; ld1 {v7.s2, v8.s2}, [sp], #16] => "ld1 {v7.2s, v8.2s}, [sp], #16",
+        [; ld1 {v29.s4 - v30.s4}, [x1], x2] => "ld1 {v29.4s - v30.4s}, [x1], x2",
         [; ld1 {v0.d1, v1.d1}, [x30]] => "ld1 {v0.1d, v1.1d}, [x30]",
+        [; ld1 {v31.d2 - v0.d2}, [x0]] => "ld1 {v31.2d - v0.2d}, [x0]",
         [; ld1 {v30.b8, v31.b8, v0.b8}, [sp], #24] => "ld1 {v30.8b, v31.8b, v0.8b}, [sp], #24",
+        [; ld1 {v7.b16 - v9.b16}, [x1], x2] => "ld1 {v7.16b - v9.16b}, [x1], x2",
         [; ld1 {v29.h4, v30.h4, v31.h4}, [x30]] => "ld1 {v29.4h, v30.4h, v31.4h}, [x30]",
+        [; ld1 {v0.h8 - v2.h8}, [x0]] => "ld1 {v0.8h - v2.8h}, [x0]",
         [; ld1 {v31.s2, v0.s2, v1.s2}, [sp], #24] => "ld1 {v31.2s, v0.2s, v1.2s}, [sp], #24",
+        [; ld1 {v30.s4 - v0.s4}, [x1], x2] => "ld1 {v30.4s - v0.4s}, [x1], x2",
         [; ld1 {v7.d1, v8.d1, v9.d1}, [x30]] => "ld1 {v7.1d, v8.1d, v9.1d}, [x30]",
+        [; ld1 {v29.d2 - v31.d2}, [x0]] => "ld1 {v29.2d - v31.2d}, [x0]",
         [; ld1 {v0.b8, v1.b8, v2.b8, v3.b8}, [sp], #32] => "ld1 {v0.8b, v1.8b, v2.8b, v3.8b}, [sp], #32",
+        [; ld1 {v31.b16 - v2.b16}, [x1], x2] => "ld1 {v31.16b - v2.16b}, [x1], x2",
         [; ld1 {v30.h4, v31.h4, v0.h4, v1.h4}, [x30]] => "ld1 {v30.4h, v31.4h, v0.4h, v1.4h}, [x30]",
+        [; ld1 {v7.h8 - v10.h8}, [x0]] => "ld1 {v7.8h - v10.8h}, [x0]",
         [; ld1 {v29.s2, v30.s2, v31.s2, v0.s2}, [sp], #32] => "ld1 {v29.2s, v30.2s, v31.2s, v0.2s}, [sp], #32",
+        [; ld1 {v0.s4 - v3.s4}, [x1], x2] => "ld1 {v0.4s - v3.4s}, [x1], x2",
         [; ld1 {v31.d1, v0.d1, v1.d1, v2.d1}, [x30]] => "ld1 {v31.1d, v0.1d, v1.1d, v2.1d}, [x30]",
+        [; ld1 {v30.d2 - v1.d2}, [x0]] => "ld1 {v30.2d - v1.2d}, [x0]",
         [; st1 {v7.b8}, [sp], #8] => "st1 {v7.8b}, [sp], #8",
         [; st1 {v29.b16}, [x1], x2] => "st1 {v29.16b}, [x1], x2",
         [; st1 {v0.h4}, [x30]] => "st1 {v0.4h}, [x30]",
@@ -2741,38 +2849,93 @@ fn g40() -> Vec<Form> {
         [; st1 {v29.d1}, [x30]] => "st1 {v29.1d}, [x30]",
         [; st1 {v0.d2}, [x0]] => "st1 {v0.2d}, [x0]",
         [; st1 {v31.b8, v0.b8}, [sp], #16] => "st1 {v31.8b, v0.8b}, [sp], #16",
+        [; st1 {v30.b16 - v31.b16}, [x1], x2] => "st1 {v30.16b - v31.16b}, [x1], x2",
         [; st1 {v7.h4, v8.h4}, [x30]] => "st1 {v7.4h, v8.4h}, [x30]",
+        [; st1 {v29.h8 - v30.h8}, [x0]] => "st1 {v29.8h - v30.8h}, [x0]",
         [; st1 {v0.s2, v1.s2}, [sp], #16] => "st1 {v0.2s, v1.2s}, [sp], #16",
+        [; st1 {v31.s4 - v0.s4}, [x1], x2] => "st1 {v31.4s - v0.4s}, [x1], x2",
         [; st1 {v30.d1, v31.d1}, [x30]] => "st1 {v30.1d, v31.1d}, [x30]",
+        [; st1 {v7.d2 - v8.d2}, [x0]] => "st1 {v7.2d - v8.2d}, [x0]",
         [; st1 {v29.b8, v30.b8, v31.b8}, [sp], #24] => "st1 {v29.8b, v30.8b, v31.8b}, [sp], #24",
+        [; st1 {v0.b16 - v2.b16}, [x1], x2] => "st1 {v0.16b - v2.16b}, [x1], x2",
         [; st1 {v31.h4, v0.h4, v1.h4}, [x30]] => "st1 {v31.4h, v0.4h, v1.4h}, [x30]",
+        [; st1 {v30.h8 - v0.h8}, [x0]] => "st1 {v30.8h - v0.8h}, [x0]",
         [; st1 {v7.s2, v8.s2, v9.s2}, [sp], #24] => "st1 {v7.2s, v8.2s, v9.2s}, [sp], #24",
+        [; st1 {v29.s4 - v31.s4}, [x1], x2] => "st1 {v29.4s - v31.4s}, [x1], x2",
         [; st1 {v0.d1, v1.d1, v2.d1}, [x30]] => "st1 {v0.1d, v1.1d, v2.1d}, [x30]",
+        [; st1 {v31.d2 - v1.d2}, [x0]] => "st1 {v31.2d - v1.2d}, [x0]",
         [; st1 {v30.b8, v31.b8, v0.b8, v1.b8}, [sp], #32] => "st1 {v30.8b, v31.8b, v0.8b, v1.8b}, [sp], #32",
+        [; st1 {v7.b16 - v10.b16}, [x1], x2] => "st1 {v7.16b - v10.16b}, [x1], x2",
         [; st1 {v29.h4, v30.h4, v31.h4, v0.h4}, [x30]] => "st1 {v29.4h, v30.4h, v31.4h, v0.4h}, [x30]",
+        [; st1 {v0.h8 - v3.h8}, [x0]] => "st1 {v0.8h - v3.8h}, [x0]",
         [; st1 {v31.s2, v0.s2, v1.s2, v2.s2}, [sp], #32] => "st1 {v31.2s, v0.2s, v1.2s, v2.2s}, [sp], #32",
+        [; st1 {v30.s4 - v1.s4}, [x1], x2] => "st1 {v30.4s - v1.4s}, [x1], x2",
         [; st1 {v7.d1, v8.d1, v9.d1, v10.d1}, [x30]] => "st1 {v7.1d, v8.1d, v9.1d, v10.1d}, [x30]",
+        [; st1 {v29.d2 - v0.d2}, [x0]] => "st1 {v29.2d - v0.2d}, [x0]",
         [; ld2 {v0.b8, v1.b8}, [sp], #16] => "ld2 {v0.8b, v1.8b}, [sp], #16",
+        [; ld2 {v31.b16 - v0.b16}, [x1], x2] => "ld2 {v31.16b - v0.16b}, [x1], x2",
         [; ld2 {v30.h4, v31.h4}, [x30]] => "ld2 {v30.4h, v31.4h}, [x30]",
+        [; ld2 {v7.h8 - v8.h8}, [x0]] => "ld2 {v7.8h - v8.8h}, [x0]",
         [; ld2 {v29.s2, v30.s2}, [sp], #16] => "ld2 {v29.2s, v30.2s}, [sp], #16",
+        [; ld2 {v0.s4 - v1.s4}, [x1], x2] => "ld2 {v0.4s - v1.4s}, [x1], x2",
         [; ld2 {v31.d2, v0.d2}, [x30]] => "ld2 {v31.2d, v0.2d}, [x30]",
+        [; st2 {v30.b8 - v31.b8}, [x0]] => "st2 {v30.8b - v31.8b}, [x0]",
         [; st2 {v7.b16, v8.b16}, [sp], #32] => "st2 {v7.16b, v8.16b}, [sp], #32",
+        [; st2 {v29.h4 - v30.h4}, [x1], x2] => "st2 {v29.4h - v30.4h}, [x1], x2",
         [; st2 {v0.h8, v1.h8}, [x30]] => "st2 {v0.8h, v1.8h}, [x30]",
+        [; st2 {v31.s2 - v0.s2}, [x0]] => "st2 {v31.2s - v0.2s}, [x0]",
         [; st2 {v30.s4, v31.s4}, [sp], #32] => "st2 {v30.4s, v31.4s}, [sp], #32",
+        [; st2 {v7.d2 - v8.d2}, [x1], x2] => "st2 {v7.2d - v8.2d}, [x1], x2",
         [; ld3 {v29.b8, v30.b8, v31.b8}, [x30]] => "ld3 {v29.8b, v30.8b, v31.8b}, [x30]",
+        [; ld3 {v0.b16 - v2.b16}, [x0]] => "ld3 {v0.16b - v2.16b}, [x0]",
         [; ld3 {v31.h4, v0.h4, v1.h4}, [sp], #24] => "ld3 {v31.4h, v0.4h, v1.4h}, [sp], #24",
+        [; ld3 {v30.h8 - v0.h8}, [x1], x2] => "ld3 {v30.8h - v0.8h}, [x1], x2",
         [; ld3 {v7.s2, v8.s2, v9.s2}, [x30]] => "ld3 {v7.2s, v8.2s, v9.2s}, [x30]",
+        [; ld3 {v29.s4 - v31.s4}, [x0]] => "ld3 {v29.4s - v31.4s}, [x0]",
         [; ld3 {v0.d2, v1.d2, v2.d2}, [sp], #48] => "ld3 {v0.2d, v1.2d, v2.2d}, [sp], #48",
+        [; st3 {v31.b8 - v1.b8}, [x1], x2] => "st3 {v31.8b - v1.8b}, [x1], x2",
         [; st3 {v30.b16, v31.b16, v0.b16}, [x30]] => "st3 {v30.16b, v31.16b, v0.16b}, [x30]",
+        [; st3 {v7.h4 - v9.h4}, [x0]] => "st3 {v7.4h - v9.4h}, [x0]",
         [; st3 {v29.h8, v30.h8, v31.h8}, [sp], #48] => "st3 {v29.8h, v30.8h, v31.8h}, [sp], #48",
+        [; st3 {v0.s2 - v2.s2}, [x1], x2] => "st3 {v0.2s - v2.2s}, [x1], x2",
         [; st3 {v31.s4, v0.s4, v1.s4}, [x30]] => "st3 {v31.4s, v0.4s, v1.4s}, [x30]",
+        [; st3 {v30.d2 - v0.d2}, [x0]] => "st3 {v30.2d - v0.2d}, [x0]",
         [; ld4 {v7.b8, v8.b8, v9.b8, v10.b8}, [sp], #32] => "ld4 {v7.8b, v8.8b, v9.8b, v10.8b}, [sp], #32",
+        [; ld4 {v29.b16 - v0.b16}, [x1], x2] => "ld4 {v29.16b - v0.16b}, [x1], x2",
         [; ld4 {v0.h4, v1.h4, v2.h4, v3.h4}, [x30]] => "ld4 {v0.4h, v1.4h, v2.4h, v3.4h}, [x30]",
+        [; ld4 {v31.h8 - v2.h8}, [x0]] => "ld4 {v31.8h - v2.8h}, [x0]",
         [; ld4 {v30.s2, v31.s2, v0.s2, v1.s2}, [sp], #32] => "ld4 {v30.2s, v31.2s, v0.2s, v1.2s}, [sp], #32",
+        [; ld4 {v7.s4 - v10.s4}, [x1], x2] => "ld4 {v7.4s - v10.4s}, [x1], x2",
         [; ld4 {v29.d2, v30.d2, v31.d2, v0.d2}, [x30]] => "ld4 {v29.2d, v30.2d, v31.2d, v0.2d}, [x30]",
+        [; st4 {v0.b8 - v3.b8}, [x0]] => "st4 {v0.8b - v3.8b}, [x0]",
+    ]
+}
+
+/// simd ld/st multiple structures: forms assembled together.
+fn g40() -> Vec<Form> {
+    chunk![
         [; st4 {v31.b16, v0.b16, v1.b16, v2.b16}, [sp], #64] => "st4 {v31.16b, v0.16b, v1.16b, v2.16b}, [sp], #64",
+        [; st4 {v30.h4 - v1.h4}, [x1], x2] => "st4 {v30.4h - v1.4h}, [x1], x2",
         [; st4 {v7.h8, v8.h8, v9.h8, v10.h8}, [x30]] => "st4 {v7.8h, v8.8h, v9.8h, v10.8h}, [x30]",
+        [; st4 {v29.s2 - v0.s2}, [x0]] => "st4 {v29.2s - v0.2s}, [x0]",
         [; st4 {v0.s4, v1.s4, v2.s4, v3.s4}, [sp], #64] => "st4 {v0.4s, v1.4s, v2.4s, v3.4s}, [sp], #64",
+        [; st4 {v31.d2 - v2.d2}, [x1], x2] => "st4 {v31.2d - v2.2d}, [x1], x2",
+        [; ld1 {v31.b16 - v2.b16}, [x0]] => "ld1 {v31.16b - v2.16b}, [x0]",
+        [; ld1 {v30.b16 - v1.b16}, [x0]] => "ld1 {v30.16b - v1.16b}, [x0]",
+        [; st1 {v31.b16 - v1.b16}, [x0]] => "st1 {v31.16b - v1.16b}, [x0]",
+        [; st1 {v30.b16 - v0.b16}, [x0]] => "st1 {v30.16b - v0.16b}, [x0]",
+        [; ld2 {v31.b16 - v0.b16}, [x0]] => "ld2 {v31.16b - v0.16b}, [x0]",
+        [; ld2 {v30.b16 - v31.b16}, [x0]] => "ld2 {v30.16b - v31.16b}, [x0]",
+        [; st2 {v31.b16 - v0.b16}, [x0]] => "st2 {v31.16b - v0.16b}, [x0]",
+        [; st2 {v30.b16 - v31.b16}, [x0]] => "st2 {v30.16b - v31.16b}, [x0]",
+        [; ld3 {v31.b16 - v1.b16}, [x0]] => "ld3 {v31.16b - v1.16b}, [x0]",
+        [; ld3 {v30.b16 - v0.b16}, [x0]] => "ld3 {v30.16b - v0.16b}, [x0]",
+        [; st3 {v31.b16 - v1.b16}, [x0]] => "st3 {v31.16b - v1.16b}, [x0]",
+        [; st3 {v30.b16 - v0.b16}, [x0]] => "st3 {v30.16b - v0.16b}, [x0]",
+        [; ld4 {v31.b16 - v2.b16}, [x0]] => "ld4 {v31.16b - v2.16b}, [x0]",
+        [; ld4 {v30.b16 - v1.b16}, [x0]] => "ld4 {v30.16b - v1.16b}, [x0]",
+        [; st4 {v31.b16 - v2.b16}, [x0]] => "st4 {v31.16b - v2.16b}, [x0]",
+        [; st4 {v30.b16 - v1.b16}, [x0]] => "st4 {v30.16b - v1.16b}, [x0]",
         [; ld1 {V(29).h8 * 1}, [XSP(0)]] => "ld1 {v29.8h}, [x0]",
         [; ld1 {V(30).d1 * 1}, [XSP(30)]] => "ld1 {v30.1d}, [x30]",
         [; ld1 {V(0).b16 * 2}, [XSP(1)], X(2)] => "ld1 {v0.16b - v1.16b}, [x1], x2",
@@ -2808,70 +2971,8 @@ fn g40() -> Vec<Form> {
     ]
 }
 
-/// simd ld/st multiple structures: known differences, each alone.
-fn g41() -> Vec<Form> {
-    alone![
-        // a64! [4cc27020] llvm-mc [4cc2a020]
-        [; ld1 {v0.b16 - v1.b16}, [x1], x2] => "ld1 {v0.16b - v1.16b}, [x1], x2",
-        // a64! [4c40741e] llvm-mc [4c40a41e]
-        [; ld1 {v30.h8 - v31.h8}, [x0]] => "ld1 {v30.8h - v31.8h}, [x0]",
-        // a64! [4cc2783d] llvm-mc [4cc2a83d]
-        [; ld1 {v29.s4 - v30.s4}, [x1], x2] => "ld1 {v29.4s - v30.4s}, [x1], x2",
-        // a64! [4c407c1f] llvm-mc [4c40ac1f]
-        [; ld1 {v31.d2 - v0.d2}, [x0]] => "ld1 {v31.2d - v0.2d}, [x0]",
-        // a64! [4cc2a027] llvm-mc [4cc26027]
-        [; ld1 {v7.b16 - v9.b16}, [x1], x2] => "ld1 {v7.16b - v9.16b}, [x1], x2",
-        // a64! [4c40a400] llvm-mc [4c406400]
-        [; ld1 {v0.h8 - v2.h8}, [x0]] => "ld1 {v0.8h - v2.8h}, [x0]",
-        // a64! [4cc2a83e] llvm-mc [4cc2683e]
-        [; ld1 {v30.s4 - v0.s4}, [x1], x2] => "ld1 {v30.4s - v0.4s}, [x1], x2",
-        // a64! [4c40ac1d] llvm-mc [4c406c1d]
-        [; ld1 {v29.d2 - v31.d2}, [x0]] => "ld1 {v29.2d - v31.2d}, [x0]",
-        // a64! [4cc2603f] llvm-mc [4cc2203f]
-        [; ld1 {v31.b16 - v2.b16}, [x1], x2] => "ld1 {v31.16b - v2.16b}, [x1], x2",
-        // a64! [4c406407] llvm-mc [4c402407]
-        [; ld1 {v7.h8 - v10.h8}, [x0]] => "ld1 {v7.8h - v10.8h}, [x0]",
-        // a64! [4cc26820] llvm-mc [4cc22820]
-        [; ld1 {v0.s4 - v3.s4}, [x1], x2] => "ld1 {v0.4s - v3.4s}, [x1], x2",
-        // a64! [4c406c1e] llvm-mc [4c402c1e]
-        [; ld1 {v30.d2 - v1.d2}, [x0]] => "ld1 {v30.2d - v1.2d}, [x0]",
-        // a64! [4c82703e] llvm-mc [4c82a03e]
-        [; st1 {v30.b16 - v31.b16}, [x1], x2] => "st1 {v30.16b - v31.16b}, [x1], x2",
-        // a64! [4c00741d] llvm-mc [4c00a41d]
-        [; st1 {v29.h8 - v30.h8}, [x0]] => "st1 {v29.8h - v30.8h}, [x0]",
-        // a64! [4c82783f] llvm-mc [4c82a83f]
-        [; st1 {v31.s4 - v0.s4}, [x1], x2] => "st1 {v31.4s - v0.4s}, [x1], x2",
-        // a64! [4c007c07] llvm-mc [4c00ac07]
-        [; st1 {v7.d2 - v8.d2}, [x0]] => "st1 {v7.2d - v8.2d}, [x0]",
-        // a64! [4c82a020] llvm-mc [4c826020]
-        [; st1 {v0.b16 - v2.b16}, [x1], x2] => "st1 {v0.16b - v2.16b}, [x1], x2",
-        // a64! [4c00a41e] llvm-mc [4c00641e]
-        [; st1 {v30.h8 - v0.h8}, [x0]] => "st1 {v30.8h - v0.8h}, [x0]",
-        // a64! [4c82a83d] llvm-mc [4c82683d]
-        [; st1 {v29.s4 - v31.s4}, [x1], x2] => "st1 {v29.4s - v31.4s}, [x1], x2",
-        // a64! [4c00ac1f] llvm-mc [4c006c1f]
-        [; st1 {v31.d2 - v1.d2}, [x0]] => "st1 {v31.2d - v1.2d}, [x0]",
-        // a64! [4c826027] llvm-mc [4c822027]
-        [; st1 {v7.b16 - v10.b16}, [x1], x2] => "st1 {v7.16b - v10.16b}, [x1], x2",
-        // a64! [4c006400] llvm-mc [4c002400]
-        [; st1 {v0.h8 - v3.h8}, [x0]] => "st1 {v0.8h - v3.8h}, [x0]",
-        // a64! [4c82683e] llvm-mc [4c82283e]
-        [; st1 {v30.s4 - v1.s4}, [x1], x2] => "st1 {v30.4s - v1.4s}, [x1], x2",
-        // a64! [4c006c1d] llvm-mc [4c002c1d]
-        [; st1 {v29.d2 - v0.d2}, [x0]] => "st1 {v29.2d - v0.2d}, [x0]",
-        // a64! [4c40601f] llvm-mc [4c40201f]
-        [; ld1 {v31.b16 - v2.b16}, [x0]] => "ld1 {v31.16b - v2.16b}, [x0]",
-        // a64! [4c40601e] llvm-mc [4c40201e]
-        [; ld1 {v30.b16 - v1.b16}, [x0]] => "ld1 {v30.16b - v1.16b}, [x0]",
-        // a64! [4c00a01f] llvm-mc [4c00601f]
-        [; st1 {v31.b16 - v1.b16}, [x0]] => "st1 {v31.16b - v1.16b}, [x0]",
-        // a64! [4c00a01e] llvm-mc [4c00601e]
-        [; st1 {v30.b16 - v0.b16}, [x0]] => "st1 {v30.16b - v0.16b}, [x0]",
-    ]
-}
-
 /// simd ld/st single structure: forms assembled together.
-fn g42() -> Vec<Form> {
+fn g41() -> Vec<Form> {
     chunk![
         [; ld1 {v31.b}[0], [x1]] => "ld1 {v31.b}[0], [x1]",
         [; ld1 {v31.b}[15], [sp], #1] => "ld1 {v31.b}[15], [sp], #1",
@@ -2908,51 +3009,105 @@ fn g42() -> Vec<Form> {
         [; ld2 {v5.b, v6.b}[0], [x1]] => "ld2 {v5.b, v6.b}[0], [x1]",
         [; ld2 {v5.b, v6.b}[15], [sp], #2] => "ld2 {v5.b, v6.b}[15], [sp], #2",
         [; ld2 {v5.b, v6.b}[7], [x2], x3] => "ld2 {v5.b, v6.b}[7], [x2], x3",
+        [; st2 {v0.b - v1.b}[0], [x1]] => "st2 {v0.b - v1.b}[0], [x1]",
+        [; st2 {v0.b - v1.b}[15], [sp], #2] => "st2 {v0.b - v1.b}[15], [sp], #2",
+        [; st2 {v0.b - v1.b}[7], [x2], x3] => "st2 {v0.b - v1.b}[7], [x2], x3",
         [; ld2r {v31.b8, v0.b8}, [x0]] => "ld2r {v31.8b, v0.8b}, [x0]",
+        [; ld2r {v30.b16 - v31.b16}, [sp], #2] => "ld2r {v30.16b - v31.16b}, [sp], #2",
         [; ld2 {v0.h, v1.h}[0], [x1]] => "ld2 {v0.h, v1.h}[0], [x1]",
         [; ld2 {v0.h, v1.h}[7], [sp], #4] => "ld2 {v0.h, v1.h}[7], [sp], #4",
         [; ld2 {v0.h, v1.h}[3], [x2], x3] => "ld2 {v0.h, v1.h}[3], [x2], x3",
+        [; st2 {v31.h - v0.h}[0], [x1]] => "st2 {v31.h - v0.h}[0], [x1]",
+        [; st2 {v31.h - v0.h}[7], [sp], #4] => "st2 {v31.h - v0.h}[7], [sp], #4",
+        [; st2 {v31.h - v0.h}[3], [x2], x3] => "st2 {v31.h - v0.h}[3], [x2], x3",
         [; ld2r {v30.h4, v31.h4}, [x0]] => "ld2r {v30.4h, v31.4h}, [x0]",
+        [; ld2r {v0.h8 - v1.h8}, [sp], #4] => "ld2r {v0.8h - v1.8h}, [sp], #4",
         [; ld2 {v31.s, v0.s}[0], [x1]] => "ld2 {v31.s, v0.s}[0], [x1]",
         [; ld2 {v31.s, v0.s}[3], [sp], #8] => "ld2 {v31.s, v0.s}[3], [sp], #8",
         [; ld2 {v31.s, v0.s}[1], [x2], x3] => "ld2 {v31.s, v0.s}[1], [x2], x3",
+        [; st2 {v5.s - v6.s}[0], [x1]] => "st2 {v5.s - v6.s}[0], [x1]",
+        [; st2 {v5.s - v6.s}[3], [sp], #8] => "st2 {v5.s - v6.s}[3], [sp], #8",
+        [; st2 {v5.s - v6.s}[1], [x2], x3] => "st2 {v5.s - v6.s}[1], [x2], x3",
         [; ld2r {v0.s2, v1.s2}, [x0]] => "ld2r {v0.2s, v1.2s}, [x0]",
+        [; ld2r {v31.s4 - v0.s4}, [sp], #8] => "ld2r {v31.4s - v0.4s}, [sp], #8",
         [; ld2 {v5.d, v6.d}[0], [x1]] => "ld2 {v5.d, v6.d}[0], [x1]",
         [; ld2 {v5.d, v6.d}[1], [sp], #16] => "ld2 {v5.d, v6.d}[1], [sp], #16",
         [; ld2 {v5.d, v6.d}[0], [x2], x3] => "ld2 {v5.d, v6.d}[0], [x2], x3",
+        [; st2 {v0.d - v1.d}[0], [x1]] => "st2 {v0.d - v1.d}[0], [x1]",
+        [; st2 {v0.d - v1.d}[1], [sp], #16] => "st2 {v0.d - v1.d}[1], [sp], #16",
+        [; st2 {v0.d - v1.d}[0], [x2], x3] => "st2 {v0.d - v1.d}[0], [x2], x3",
         [; ld2r {v31.d1, v0.d1}, [x0]] => "ld2r {v31.1d, v0.1d}, [x0]",
+        [; ld2r {v30.d2 - v31.d2}, [sp], #16] => "ld2r {v30.2d - v31.2d}, [sp], #16",
         [; ld3 {v0.b, v1.b, v2.b}[0], [x1]] => "ld3 {v0.b, v1.b, v2.b}[0], [x1]",
         [; ld3 {v0.b, v1.b, v2.b}[15], [sp], #3] => "ld3 {v0.b, v1.b, v2.b}[15], [sp], #3",
         [; ld3 {v0.b, v1.b, v2.b}[7], [x2], x3] => "ld3 {v0.b, v1.b, v2.b}[7], [x2], x3",
+        [; st3 {v31.b - v1.b}[0], [x1]] => "st3 {v31.b - v1.b}[0], [x1]",
+        [; st3 {v31.b - v1.b}[15], [sp], #3] => "st3 {v31.b - v1.b}[15], [sp], #3",
+        [; st3 {v31.b - v1.b}[7], [x2], x3] => "st3 {v31.b - v1.b}[7], [x2], x3",
         [; ld3r {v30.b8, v31.b8, v0.b8}, [x0]] => "ld3r {v30.8b, v31.8b, v0.8b}, [x0]",
+        [; ld3r {v0.b16 - v2.b16}, [sp], #3] => "ld3r {v0.16b - v2.16b}, [sp], #3",
         [; ld3 {v31.h, v0.h, v1.h}[0], [x1]] => "ld3 {v31.h, v0.h, v1.h}[0], [x1]",
         [; ld3 {v31.h, v0.h, v1.h}[7], [sp], #6] => "ld3 {v31.h, v0.h, v1.h}[7], [sp], #6",
         [; ld3 {v31.h, v0.h, v1.h}[3], [x2], x3] => "ld3 {v31.h, v0.h, v1.h}[3], [x2], x3",
+        [; st3 {v5.h - v7.h}[0], [x1]] => "st3 {v5.h - v7.h}[0], [x1]",
+        [; st3 {v5.h - v7.h}[7], [sp], #6] => "st3 {v5.h - v7.h}[7], [sp], #6",
+        [; st3 {v5.h - v7.h}[3], [x2], x3] => "st3 {v5.h - v7.h}[3], [x2], x3",
         [; ld3r {v0.h4, v1.h4, v2.h4}, [x0]] => "ld3r {v0.4h, v1.4h, v2.4h}, [x0]",
+        [; ld3r {v31.h8 - v1.h8}, [sp], #6] => "ld3r {v31.8h - v1.8h}, [sp], #6",
         [; ld3 {v5.s, v6.s, v7.s}[0], [x1]] => "ld3 {v5.s, v6.s, v7.s}[0], [x1]",
         [; ld3 {v5.s, v6.s, v7.s}[3], [sp], #12] => "ld3 {v5.s, v6.s, v7.s}[3], [sp], #12",
         [; ld3 {v5.s, v6.s, v7.s}[1], [x2], x3] => "ld3 {v5.s, v6.s, v7.s}[1], [x2], x3",
+        [; st3 {v0.s - v2.s}[0], [x1]] => "st3 {v0.s - v2.s}[0], [x1]",
+        [; st3 {v0.s - v2.s}[3], [sp], #12] => "st3 {v0.s - v2.s}[3], [sp], #12",
+        [; st3 {v0.s - v2.s}[1], [x2], x3] => "st3 {v0.s - v2.s}[1], [x2], x3",
         [; ld3r {v31.s2, v0.s2, v1.s2}, [x0]] => "ld3r {v31.2s, v0.2s, v1.2s}, [x0]",
+        [; ld3r {v30.s4 - v0.s4}, [sp], #12] => "ld3r {v30.4s - v0.4s}, [sp], #12",
         [; ld3 {v0.d, v1.d, v2.d}[0], [x1]] => "ld3 {v0.d, v1.d, v2.d}[0], [x1]",
         [; ld3 {v0.d, v1.d, v2.d}[1], [sp], #24] => "ld3 {v0.d, v1.d, v2.d}[1], [sp], #24",
         [; ld3 {v0.d, v1.d, v2.d}[0], [x2], x3] => "ld3 {v0.d, v1.d, v2.d}[0], [x2], x3",
+        [; st3 {v31.d - v1.d}[0], [x1]] => "st3 {v31.d - v1.d}[0], [x1]",
+        [; st3 {v31.d - v1.d}[1], [sp], #24] => "st3 {v31.d - v1.d}[1], [sp], #24",
+        [; st3 {v31.d - v1.d}[0], [x2], x3] => "st3 {v31.d - v1.d}[0], [x2], x3",
         [; ld3r {v30.d1, v31.d1, v0.d1}, [x0]] => "ld3r {v30.1d, v31.1d, v0.1d}, [x0]",
+        [; ld3r {v0.d2 - v2.d2}, [sp], #24] => "ld3r {v0.2d - v2.2d}, [sp], #24",
         [; ld4 {v31.b, v0.b, v1.b, v2.b}[0], [x1]] => "ld4 {v31.b, v0.b, v1.b, v2.b}[0], [x1]",
         [; ld4 {v31.b, v0.b, v1.b, v2.b}[15], [sp], #4] => "ld4 {v31.b, v0.b, v1.b, v2.b}[15], [sp], #4",
         [; ld4 {v31.b, v0.b, v1.b, v2.b}[7], [x2], x3] => "ld4 {v31.b, v0.b, v1.b, v2.b}[7], [x2], x3",
+        [; st4 {v5.b - v8.b}[0], [x1]] => "st4 {v5.b - v8.b}[0], [x1]",
+    ]
+}
+
+/// simd ld/st single structure: forms assembled together.
+fn g42() -> Vec<Form> {
+    chunk![
+        [; st4 {v5.b - v8.b}[15], [sp], #4] => "st4 {v5.b - v8.b}[15], [sp], #4",
+        [; st4 {v5.b - v8.b}[7], [x2], x3] => "st4 {v5.b - v8.b}[7], [x2], x3",
         [; ld4r {v0.b8, v1.b8, v2.b8, v3.b8}, [x0]] => "ld4r {v0.8b, v1.8b, v2.8b, v3.8b}, [x0]",
+        [; ld4r {v31.b16 - v2.b16}, [sp], #4] => "ld4r {v31.16b - v2.16b}, [sp], #4",
         [; ld4 {v5.h, v6.h, v7.h, v8.h}[0], [x1]] => "ld4 {v5.h, v6.h, v7.h, v8.h}[0], [x1]",
         [; ld4 {v5.h, v6.h, v7.h, v8.h}[7], [sp], #8] => "ld4 {v5.h, v6.h, v7.h, v8.h}[7], [sp], #8",
         [; ld4 {v5.h, v6.h, v7.h, v8.h}[3], [x2], x3] => "ld4 {v5.h, v6.h, v7.h, v8.h}[3], [x2], x3",
+        [; st4 {v0.h - v3.h}[0], [x1]] => "st4 {v0.h - v3.h}[0], [x1]",
+        [; st4 {v0.h - v3.h}[7], [sp], #8] => "st4 {v0.h - v3.h}[7], [sp], #8",
+        [; st4 {v0.h - v3.h}[3], [x2], x3] => "st4 {v0.h - v3.h}[3], [x2], x3",
         [; ld4r {v31.h4, v0.h4, v1.h4, v2.h4}, [x0]] => "ld4r {v31.4h, v0.4h, v1.4h, v2.4h}, [x0]",
+        [; ld4r {v30.h8 - v1.h8}, [sp], #8] => "ld4r {v30.8h - v1.8h}, [sp], #8",
         [; ld4 {v0.s, v1.s, v2.s, v3.s}[0], [x1]] => "ld4 {v0.s, v1.s, v2.s, v3.s}[0], [x1]",
         [; ld4 {v0.s, v1.s, v2.s, v3.s}[3], [sp], #16] => "ld4 {v0.s, v1.s, v2.s, v3.s}[3], [sp], #16",
         [; ld4 {v0.s, v1.s, v2.s, v3.s}[1], [x2], x3] => "ld4 {v0.s, v1.s, v2.s, v3.s}[1], [x2], x3",
+        [; st4 {v31.s - v2.s}[0], [x1]] => "st4 {v31.s - v2.s}[0], [x1]",
+        [; st4 {v31.s - v2.s}[3], [sp], #16] => "st4 {v31.s - v2.s}[3], [sp], #16",
+        [; st4 {v31.s - v2.s}[1], [x2], x3] => "st4 {v31.s - v2.s}[1], [x2], x3",
         [; ld4r {v30.s2, v31.s2, v0.s2, v1.s2}, [x0]] => "ld4r {v30.2s, v31.2s, v0.2s, v1.2s}, [x0]",
+        [; ld4r {v0.s4 - v3.s4}, [sp], #16] => "ld4r {v0.4s - v3.4s}, [sp], #16",
         [; ld4 {v31.d, v0.d, v1.d, v2.d}[0], [x1]] => "ld4 {v31.d, v0.d, v1.d, v2.d}[0], [x1]",
         [; ld4 {v31.d, v0.d, v1.d, v2.d}[1], [sp], #32] => "ld4 {v31.d, v0.d, v1.d, v2.d}[1], [sp], #32",
         [; ld4 {v31.d, v0.d, v1.d, v2.d}[0], [x2], x3] => "ld4 {v31.d, v0.d, v1.d, v2.d}[0], [x2], x3",
+        [; st4 {v5.d - v8.d}[0], [x1]] => "st4 {v5.d - v8.d}[0], [x1]",
+        [; st4 {v5.d - v8.d}[1], [sp], #32] => "st4 {v5.d - v8.d}[1], [sp], #32",
+        [; st4 {v5.d - v8.d}[0], [x2], x3] => "st4 {v5.d - v8.d}[0], [x2], x3",
         [; ld4r {v0.d1, v1.d1, v2.d1, v3.d1}, [x0]] => "ld4r {v0.1d, v1.1d, v2.1d, v3.1d}, [x0]",
+        [; ld4r {v31.d2 - v2.d2}, [sp], #32] => "ld4r {v31.2d - v2.2d}, [sp], #32",
         [; ld1 {v31.b}[0], [XSP(1)]] => "ld1 {v31.b}[0], [x1]",
         [; st1 {v5.b}[0], [XSP(1)]] => "st1 {v5.b}[0], [x1]",
         [; ld1r {V(0).b8 * 1}, [XSP(0)]] => "ld1r {v0.8b}, [x0]",
@@ -2962,16 +3117,24 @@ fn g42() -> Vec<Form> {
         [; st1 {v5.d}[0], [XSP(1)]] => "st1 {v5.d}[0], [x1]",
         [; ld1r {V(0).d1 * 1}, [XSP(0)]] => "ld1r {v0.1d}, [x0]",
         [; ld2 {v0.h, v1.h}[3], [XSP(2)], X(3)] => "ld2 {v0.h, v1.h}[3], [x2], x3",
+        [; st2 {v31.h - v0.h}[3], [XSP(2)], X(3)] => "st2 {v31.h - v0.h}[3], [x2], x3",
         [; ld2 {v31.s, v0.s}[0], [XSP(1)]] => "ld2 {v31.s, v0.s}[0], [x1]",
+        [; st2 {v5.s - v6.s}[0], [XSP(1)]] => "st2 {v5.s - v6.s}[0], [x1]",
         [; ld2r {V(0).s2 * 2}, [XSP(0)]] => "ld2r {v0.2s, v1.2s}, [x0]",
         [; ld3 {v0.b, v1.b, v2.b}[7], [XSP(2)], X(3)] => "ld3 {v0.b, v1.b, v2.b}[7], [x2], x3",
+        [; st3 {v31.b - v1.b}[7], [XSP(2)], X(3)] => "st3 {v31.b - v1.b}[7], [x2], x3",
         [; ld3 {v31.h, v0.h, v1.h}[0], [XSP(1)]] => "ld3 {v31.h, v0.h, v1.h}[0], [x1]",
+        [; st3 {v5.h - v7.h}[0], [XSP(1)]] => "st3 {v5.h - v7.h}[0], [x1]",
         [; ld3r {V(0).h4 * 3}, [XSP(0)]] => "ld3r {v0.4h, v1.4h, v2.4h}, [x0]",
         [; ld3 {v0.d, v1.d, v2.d}[0], [XSP(2)], X(3)] => "ld3 {v0.d, v1.d, v2.d}[0], [x2], x3",
+        [; st3 {v31.d - v1.d}[0], [XSP(2)], X(3)] => "st3 {v31.d - v1.d}[0], [x2], x3",
         [; ld4 {v31.b, v0.b, v1.b, v2.b}[0], [XSP(1)]] => "ld4 {v31.b, v0.b, v1.b, v2.b}[0], [x1]",
+        [; st4 {v5.b - v8.b}[0], [XSP(1)]] => "st4 {v5.b - v8.b}[0], [x1]",
         [; ld4r {V(0).b8 * 4}, [XSP(0)]] => "ld4r {v0.8b, v1.8b, v2.8b, v3.8b}, [x0]",
         [; ld4 {v0.s, v1.s, v2.s, v3.s}[1], [XSP(2)], X(3)] => "ld4 {v0.s, v1.s, v2.s, v3.s}[1], [x2], x3",
+        [; st4 {v31.s - v2.s}[1], [XSP(2)], X(3)] => "st4 {v31.s - v2.s}[1], [x2], x3",
         [; ld4 {v31.d, v0.d, v1.d, v2.d}[0], [XSP(1)]] => "ld4 {v31.d, v0.d, v1.d, v2.d}[0], [x1]",
+        [; st4 {v5.d - v8.d}[0], [XSP(1)]] => "st4 {v5.d - v8.d}[0], [x1]",
         [; ld4r {V(0).d1 * 4}, [XSP(0)]] => "ld4r {v0.1d, v1.1d, v2.1d, v3.1d}, [x0]",
     ]
 }
@@ -3108,6 +3271,7 @@ fn g48() -> Vec<Form> {
         [; wfi] => "wfi",
         [; sev] => "sev",
         [; sevl] => "sevl",
+        [; dgh] => "dgh",
         [; esb] => "esb",
         [; csdb] => "csdb",
         [; xpaclri] => "xpaclri",
@@ -3125,6 +3289,10 @@ fn g48() -> Vec<Form> {
         [; autibsp] => "autibsp",
         [; psb csync] => "psb csync",
         [; tsb csync] => "tsb csync",
+        [; bti c] => "bti c",
+        [; bti j] => "bti j",
+        [; bti jc] => "bti jc",
+        [; bti] => "bti",
         [; hint #0] => "hint #0",
         [; hint #1] => "hint #1",
         [; hint #8] => "hint #8",
@@ -3198,6 +3366,10 @@ fn g50() -> Vec<Form> {
         [; msr uao, #1] => "msr uao, #1",
         [; msr dit, #0] => "msr dit, #0",
         [; msr dit, #1] => "msr dit, #1",
+        [; msr ssbs, #0] => "msr ssbs, #0",
+        [; msr ssbs, #1] => "msr ssbs, #1",
+        [; msr tco, #0] => "msr tco, #0",
+        [; msr tco, #1] => "msr tco, #1",
         [; msr daifset, #15] => "msr daifset, #15",
         [; msr daifset, #d(15)] => "msr daifset, #15",
         [; msr spsel, #d(1)] => "msr spsel, #1",
@@ -3206,13 +3378,189 @@ fn g50() -> Vec<Form> {
     ]
 }
 
-/// system SYS aliases: forms assembled together.
+/// system registers (mrs/msr): forms assembled together.
 fn g51() -> Vec<Form> {
+    chunk![
+        [; mrs x0, nzcv] => "mrs x0, nzcv",
+        [; msr nzcv, x1] => "msr nzcv, x1",
+        [; mrs x30, daif] => "mrs x30, daif",
+        [; msr daif, xzr] => "msr daif, xzr",
+        [; mrs xzr, fpcr] => "mrs xzr, fpcr",
+        [; msr fpcr, x29] => "msr fpcr, x29",
+        [; mrs x7, fpsr] => "mrs x7, fpsr",
+        [; msr fpsr, x1] => "msr fpsr, x1",
+        [; mrs x0, tpidr_el0] => "mrs x0, tpidr_el0",
+        [; msr tpidr_el0, xzr] => "msr tpidr_el0, xzr",
+        [; mrs x30, tpidrro_el0] => "mrs x30, tpidrro_el0",
+        [; msr tpidrro_el0, x29] => "msr tpidrro_el0, x29",
+        [; mrs xzr, tpidr_el1] => "mrs xzr, tpidr_el1",
+        [; msr tpidr_el1, x1] => "msr tpidr_el1, x1",
+        [; mrs x7, tpidr_el2] => "mrs x7, tpidr_el2",
+        [; msr tpidr_el2, xzr] => "msr tpidr_el2, xzr",
+        [; mrs x0, tpidr_el3] => "mrs x0, tpidr_el3",
+        [; msr tpidr_el3, x29] => "msr tpidr_el3, x29",
+        [; mrs x30, sp_el0] => "mrs x30, sp_el0",
+        [; msr sp_el0, x1] => "msr sp_el0, x1",
+        [; mrs xzr, sp_el1] => "mrs xzr, sp_el1",
+        [; msr sp_el1, xzr] => "msr sp_el1, xzr",
+        [; mrs x7, sp_el2] => "mrs x7, sp_el2",
+        [; msr sp_el2, x29] => "msr sp_el2, x29",
+        [; mrs x0, elr_el1] => "mrs x0, elr_el1",
+        [; msr elr_el1, x1] => "msr elr_el1, x1",
+        [; mrs x30, elr_el2] => "mrs x30, elr_el2",
+        [; msr elr_el2, xzr] => "msr elr_el2, xzr",
+        [; mrs xzr, elr_el3] => "mrs xzr, elr_el3",
+        [; msr elr_el3, x29] => "msr elr_el3, x29",
+        [; mrs x7, spsr_el1] => "mrs x7, spsr_el1",
+        [; msr spsr_el1, x1] => "msr spsr_el1, x1",
+        [; mrs x0, spsr_el2] => "mrs x0, spsr_el2",
+        [; msr spsr_el2, xzr] => "msr spsr_el2, xzr",
+        [; mrs x30, spsr_el3] => "mrs x30, spsr_el3",
+        [; msr spsr_el3, x29] => "msr spsr_el3, x29",
+        [; mrs xzr, sctlr_el1] => "mrs xzr, sctlr_el1",
+        [; msr sctlr_el1, x1] => "msr sctlr_el1, x1",
+        [; mrs x7, sctlr_el2] => "mrs x7, sctlr_el2",
+        [; msr sctlr_el2, xzr] => "msr sctlr_el2, xzr",
+        [; mrs x0, sctlr_el3] => "mrs x0, sctlr_el3",
+        [; msr sctlr_el3, x29] => "msr sctlr_el3, x29",
+        [; mrs x30, ttbr0_el1] => "mrs x30, ttbr0_el1",
+        [; msr ttbr0_el1, x1] => "msr ttbr0_el1, x1",
+        [; mrs xzr, ttbr1_el1] => "mrs xzr, ttbr1_el1",
+        [; msr ttbr1_el1, xzr] => "msr ttbr1_el1, xzr",
+        [; mrs x7, tcr_el1] => "mrs x7, tcr_el1",
+        [; msr tcr_el1, x29] => "msr tcr_el1, x29",
+        [; mrs x0, mair_el1] => "mrs x0, mair_el1",
+        [; msr mair_el1, x1] => "msr mair_el1, x1",
+        [; mrs x30, vbar_el1] => "mrs x30, vbar_el1",
+        [; msr vbar_el1, xzr] => "msr vbar_el1, xzr",
+        [; mrs xzr, vbar_el2] => "mrs xzr, vbar_el2",
+        [; msr vbar_el2, x29] => "msr vbar_el2, x29",
+        [; mrs x7, esr_el1] => "mrs x7, esr_el1",
+        [; msr esr_el1, x1] => "msr esr_el1, x1",
+        [; mrs x0, far_el1] => "mrs x0, far_el1",
+        [; msr far_el1, xzr] => "msr far_el1, xzr",
+        [; mrs x30, hcr_el2] => "mrs x30, hcr_el2",
+        [; msr hcr_el2, x29] => "msr hcr_el2, x29",
+        [; mrs xzr, scr_el3] => "mrs xzr, scr_el3",
+        [; msr scr_el3, x1] => "msr scr_el3, x1",
+        [; mrs x7, cpacr_el1] => "mrs x7, cpacr_el1",
+        [; msr cpacr_el1, xzr] => "msr cpacr_el1, xzr",
+        [; mrs x0, contextidr_el1] => "mrs x0, contextidr_el1",
+        [; msr contextidr_el1, x29] => "msr contextidr_el1, x29",
+        [; mrs x30, cntkctl_el1] => "mrs x30, cntkctl_el1",
+        [; msr cntkctl_el1, x1] => "msr cntkctl_el1, x1",
+        [; mrs xzr, cntv_ctl_el0] => "mrs xzr, cntv_ctl_el0",
+        [; msr cntv_ctl_el0, xzr] => "msr cntv_ctl_el0, xzr",
+        [; mrs x7, cntv_cval_el0] => "mrs x7, cntv_cval_el0",
+        [; msr cntv_cval_el0, x29] => "msr cntv_cval_el0, x29",
+        [; mrs x0, cntp_ctl_el0] => "mrs x0, cntp_ctl_el0",
+        [; msr cntp_ctl_el0, x1] => "msr cntp_ctl_el0, x1",
+        [; mrs x30, cntp_tval_el0] => "mrs x30, cntp_tval_el0",
+        [; msr cntp_tval_el0, xzr] => "msr cntp_tval_el0, xzr",
+        [; mrs xzr, pmcr_el0] => "mrs xzr, pmcr_el0",
+        [; msr pmcr_el0, x29] => "msr pmcr_el0, x29",
+        [; mrs x7, pmccntr_el0] => "mrs x7, pmccntr_el0",
+        [; msr pmccntr_el0, x1] => "msr pmccntr_el0, x1",
+        [; mrs x0, pmuserenr_el0] => "mrs x0, pmuserenr_el0",
+        [; msr pmuserenr_el0, xzr] => "msr pmuserenr_el0, xzr",
+        [; mrs x30, mdscr_el1] => "mrs x30, mdscr_el1",
+        [; msr mdscr_el1, x29] => "msr mdscr_el1, x29",
+        [; mrs xzr, dbgbvr0_el1] => "mrs xzr, dbgbvr0_el1",
+        [; msr dbgbvr0_el1, x1] => "msr dbgbvr0_el1, x1",
+        [; mrs x7, dbgbcr15_el1] => "mrs x7, dbgbcr15_el1",
+        [; msr dbgbcr15_el1, xzr] => "msr dbgbcr15_el1, xzr",
+        [; mrs x0, actlr_el1] => "mrs x0, actlr_el1",
+        [; msr actlr_el1, x29] => "msr actlr_el1, x29",
+        [; mrs x30, amair_el1] => "mrs x30, amair_el1",
+        [; msr amair_el1, x1] => "msr amair_el1, x1",
+        [; mrs xzr, par_el1] => "mrs xzr, par_el1",
+        [; msr par_el1, xzr] => "msr par_el1, xzr",
+        [; mrs x7, csselr_el1] => "mrs x7, csselr_el1",
+        [; msr csselr_el1, x29] => "msr csselr_el1, x29",
+        [; mrs x0, cntvct_el0] => "mrs x0, cntvct_el0",
+        [; mrs x30, cntpct_el0] => "mrs x30, cntpct_el0",
+        [; mrs xzr, cntfrq_el0] => "mrs xzr, cntfrq_el0",
+        [; mrs x0, midr_el1] => "mrs x0, midr_el1",
+    ]
+}
+
+/// system registers (mrs/msr): forms assembled together.
+fn g52() -> Vec<Form> {
+    chunk![
+        [; mrs x30, mpidr_el1] => "mrs x30, mpidr_el1",
+        [; mrs xzr, ctr_el0] => "mrs xzr, ctr_el0",
+        [; mrs x0, dczid_el0] => "mrs x0, dczid_el0",
+        [; mrs x30, id_aa64isar0_el1] => "mrs x30, id_aa64isar0_el1",
+        [; mrs xzr, id_aa64pfr0_el1] => "mrs xzr, id_aa64pfr0_el1",
+        [; mrs x0, id_aa64mmfr0_el1] => "mrs x0, id_aa64mmfr0_el1",
+        [; mrs x30, currentel] => "mrs x30, currentel",
+        [; mrs xzr, rndr] => "mrs xzr, rndr",
+        [; mrs x0, rndrrs] => "mrs x0, rndrrs",
+        [; mrs x30, revidr_el1] => "mrs x30, revidr_el1",
+        [; mrs x5, s3_3_c14_c0_2] => "mrs x5, s3_3_c14_c0_2",
+        [; msr s3_3_c14_c0_2, x6] => "msr s3_3_c14_c0_2, x6",
+        [; mrs x5, s3_0_c15_c2_0] => "mrs x5, s3_0_c15_c2_0",
+        [; msr s3_0_c15_c2_0, x6] => "msr s3_0_c15_c2_0, x6",
+        [; mrs x5, s3_7_c15_c15_7] => "mrs x5, s3_7_c15_c15_7",
+        [; msr s3_7_c15_c15_7, x6] => "msr s3_7_c15_c15_7, x6",
+        [; mrs x5, s2_0_c0_c0_0] => "mrs x5, s2_0_c0_c0_0",
+        [; msr s2_0_c0_c0_0, x6] => "msr s2_0_c0_c0_0, x6",
+        [; mrs x5, s1_2_c3_c4_5] => "mrs x5, s1_2_c3_c4_5",
+        [; msr s1_2_c3_c4_5, x6] => "msr s1_2_c3_c4_5, x6",
+        [; mrs x5, s3_3_c4_c2_0] => "mrs x5, s3_3_c4_c2_0",
+        [; msr s3_3_c4_c2_0, x6] => "msr s3_3_c4_c2_0, x6",
+        [; mrs X(0), nzcv] => "mrs x0, nzcv",
+        [; msr daif, X(31)] => "msr daif, xzr",
+        [; mrs X(7), fpsr] => "mrs x7, fpsr",
+        [; msr tpidr_el0, X(31)] => "msr tpidr_el0, xzr",
+        [; mrs X(31), tpidr_el1] => "mrs xzr, tpidr_el1",
+        [; msr tpidr_el2, X(31)] => "msr tpidr_el2, xzr",
+        [; mrs X(30), sp_el0] => "mrs x30, sp_el0",
+        [; msr sp_el1, X(31)] => "msr sp_el1, xzr",
+        [; mrs X(0), elr_el1] => "mrs x0, elr_el1",
+        [; msr elr_el2, X(31)] => "msr elr_el2, xzr",
+        [; mrs X(7), spsr_el1] => "mrs x7, spsr_el1",
+        [; msr spsr_el2, X(31)] => "msr spsr_el2, xzr",
+        [; mrs X(31), sctlr_el1] => "mrs xzr, sctlr_el1",
+        [; msr sctlr_el2, X(31)] => "msr sctlr_el2, xzr",
+        [; mrs X(30), ttbr0_el1] => "mrs x30, ttbr0_el1",
+        [; msr ttbr1_el1, X(31)] => "msr ttbr1_el1, xzr",
+        [; mrs X(0), mair_el1] => "mrs x0, mair_el1",
+        [; msr vbar_el1, X(31)] => "msr vbar_el1, xzr",
+        [; mrs X(7), esr_el1] => "mrs x7, esr_el1",
+        [; msr far_el1, X(31)] => "msr far_el1, xzr",
+        [; mrs X(31), scr_el3] => "mrs xzr, scr_el3",
+        [; msr cpacr_el1, X(31)] => "msr cpacr_el1, xzr",
+        [; mrs X(30), cntkctl_el1] => "mrs x30, cntkctl_el1",
+        [; msr cntv_ctl_el0, X(31)] => "msr cntv_ctl_el0, xzr",
+        [; mrs X(0), cntp_ctl_el0] => "mrs x0, cntp_ctl_el0",
+        [; msr cntp_tval_el0, X(31)] => "msr cntp_tval_el0, xzr",
+        [; mrs X(7), pmccntr_el0] => "mrs x7, pmccntr_el0",
+        [; msr pmuserenr_el0, X(31)] => "msr pmuserenr_el0, xzr",
+        [; mrs X(31), dbgbvr0_el1] => "mrs xzr, dbgbvr0_el1",
+        [; msr dbgbcr15_el1, X(31)] => "msr dbgbcr15_el1, xzr",
+        [; mrs X(30), amair_el1] => "mrs x30, amair_el1",
+        [; msr par_el1, X(31)] => "msr par_el1, xzr",
+        [; mrs X(0), cntvct_el0] => "mrs x0, cntvct_el0",
+        [; mrs X(0), midr_el1] => "mrs x0, midr_el1",
+        [; mrs X(0), dczid_el0] => "mrs x0, dczid_el0",
+        [; mrs X(0), id_aa64mmfr0_el1] => "mrs x0, id_aa64mmfr0_el1",
+        [; mrs X(0), rndrrs] => "mrs x0, rndrrs",
+        [; msr s3_3_c14_c0_2, X(6)] => "msr s3_3_c14_c0_2, x6",
+        [; mrs X(5), s3_7_c15_c15_7] => "mrs x5, s3_7_c15_c15_7",
+        [; msr s2_0_c0_c0_0, X(6)] => "msr s2_0_c0_c0_0, x6",
+        [; mrs X(5), s3_3_c4_c2_0] => "mrs x5, s3_3_c4_c2_0",
+    ]
+}
+
+/// system SYS aliases: forms assembled together.
+fn g53() -> Vec<Form> {
     chunk![
         [; dc civac, x3] => "dc civac, x3",
         [; dc cvac, x3] => "dc cvac, x3",
         [; dc cvau, x3] => "dc cvau, x3",
         [; dc cvap, x3] => "dc cvap, x3",
+        [; dc cvadp, x3] => "dc cvadp, x3",
         [; dc zva, x3] => "dc zva, x3",
         [; dc ivac, x3] => "dc ivac, x3",
         [; dc isw, x3] => "dc isw, x3",
@@ -3264,7 +3612,7 @@ fn g51() -> Vec<Form> {
 }
 
 /// fp <-> integer conversion: forms assembled together.
-fn g52() -> Vec<Form> {
+fn g54() -> Vec<Form> {
     chunk![
         [; fcvtns wzr, h31] => "fcvtns wzr, h31",
         [; fcvtns x30, h7] => "fcvtns x30, h7",
@@ -3370,7 +3718,7 @@ fn g52() -> Vec<Form> {
 }
 
 /// fp <-> integer conversion: forms assembled together.
-fn g53() -> Vec<Form> {
+fn g55() -> Vec<Form> {
     chunk![
         [; fcvtas X(31), S(31)] => "fcvtas xzr, s31",
         [; fcvtau W(31), H(31)] => "fcvtau wzr, h31",
@@ -3387,7 +3735,7 @@ fn g53() -> Vec<Form> {
 }
 
 /// fp <-> fixed-point conversion: forms assembled together.
-fn g54() -> Vec<Form> {
+fn g56() -> Vec<Form> {
     chunk![
         [; scvtf h0, wzr, #1] => "scvtf h0, wzr, #1",
         [; scvtf h0, wzr, #32] => "scvtf h0, wzr, #32",
@@ -3457,7 +3805,7 @@ fn g54() -> Vec<Form> {
 }
 
 /// fp one-source: forms assembled together.
-fn g55() -> Vec<Form> {
+fn g57() -> Vec<Form> {
     chunk![
         [; fmov h31, h30] => "fmov h31, h30",
         [; fmov s7, s31] => "fmov s7, s31",
@@ -3515,7 +3863,7 @@ fn g55() -> Vec<Form> {
 }
 
 /// fp two-source: forms assembled together.
-fn g56() -> Vec<Form> {
+fn g58() -> Vec<Form> {
     chunk![
         [; fmul h31, h30, h31] => "fmul h31, h30, h31",
         [; fmul s7, s31, s0] => "fmul s7, s31, s0",
@@ -3557,7 +3905,7 @@ fn g56() -> Vec<Form> {
 }
 
 /// fp three-source: forms assembled together.
-fn g57() -> Vec<Form> {
+fn g59() -> Vec<Form> {
     chunk![
         [; fmadd h0, h1, h2, h3] => "fmadd h0, h1, h2, h3",
         [; fmadd h31, h30, h31, h29] => "fmadd h31, h30, h31, h29",
@@ -3595,7 +3943,7 @@ fn g57() -> Vec<Form> {
 }
 
 /// fp compare and conditional: forms assembled together.
-fn g58() -> Vec<Form> {
+fn g60() -> Vec<Form> {
     chunk![
         [; fcmp h0, h31] => "fcmp h0, h31",
         [; fcmp h30, #0.0] => "fcmp h30, #0.0",
@@ -3657,7 +4005,7 @@ fn g58() -> Vec<Form> {
 }
 
 /// fp immediate: forms assembled together.
-fn g59() -> Vec<Form> {
+fn g61() -> Vec<Form> {
     chunk![
         [; fmov h0, #1.0] => "fmov h0, #1.0",
         [; fmov h0, #-0.125] => "fmov h0, #-0.125",
@@ -3679,6 +4027,9 @@ fn g59() -> Vec<Form> {
         [; fmov d0, #0.1328125] => "fmov d0, #0.1328125",
         [; fmov d31, #15.5] => "fmov d31, #15.5",
         [; fmov d7, #-3.0] => "fmov d7, #-3.0",
+        [; fmov d0, #0.0] => "fmov d0, #0.0",
+        [; fmov s31, #0.0] => "fmov s31, #0.0",
+        [; fmov h3, #0.0] => "fmov h3, #0.0",
         [; fmov H(0), #1.0] => "fmov h0, #1.0",
         [; fmov H(0), #0.1328125] => "fmov h0, #0.1328125",
         [; fmov S(0), #0.5] => "fmov s0, #0.5",
@@ -3686,11 +4037,12 @@ fn g59() -> Vec<Form> {
         [; fmov D(31), #31.0] => "fmov d31, #31.0",
         [; fmov D(31), #2.5] => "fmov d31, #2.5",
         [; fmov D(31), #15.5] => "fmov d31, #15.5",
+        [; fmov S(31), #0.0] => "fmov s31, #0.0",
     ]
 }
 
 /// simd three same (integer): forms assembled together.
-fn g60() -> Vec<Form> {
+fn g62() -> Vec<Form> {
     chunk![
         [; add v15.b8, v16.b8, v31.b8] => "add v15.8b, v16.8b, v31.8b",
         [; add v0.b16, v1.b16, v2.b16] => "add v0.16b, v1.16b, v2.16b",
@@ -3796,7 +4148,7 @@ fn g60() -> Vec<Form> {
 }
 
 /// simd three same (integer): forms assembled together.
-fn g61() -> Vec<Form> {
+fn g63() -> Vec<Form> {
     chunk![
         [; sqshl v15.h4, v16.h4, v31.h4] => "sqshl v15.4h, v16.4h, v31.4h",
         [; sqshl v0.h8, v1.h8, v2.h8] => "sqshl v0.8h, v1.8h, v2.8h",
@@ -3902,7 +4254,7 @@ fn g61() -> Vec<Form> {
 }
 
 /// simd three same (integer): forms assembled together.
-fn g62() -> Vec<Form> {
+fn g64() -> Vec<Form> {
     chunk![
         [; sabd v0.b8, v1.b8, v2.b8] => "sabd v0.8b, v1.8b, v2.8b",
         [; sabd v31.b16, v30.b16, v29.b16] => "sabd v31.16b, v30.16b, v29.16b",
@@ -4008,7 +4360,7 @@ fn g62() -> Vec<Form> {
 }
 
 /// simd three same (integer): forms assembled together.
-fn g63() -> Vec<Form> {
+fn g65() -> Vec<Form> {
     chunk![
         [; eor v0.b16, v1.b16, v2.b16] => "eor v0.16b, v1.16b, v2.16b",
         [; bsl v15.b8, v16.b8, v31.b8] => "bsl v15.8b, v16.8b, v31.8b",
@@ -4114,7 +4466,7 @@ fn g63() -> Vec<Form> {
 }
 
 /// simd three same (integer): forms assembled together.
-fn g64() -> Vec<Form> {
+fn g66() -> Vec<Form> {
     chunk![
         [; uminp V(7).b16, V(31).b16, V(0).b16] => "uminp v7.16b, v31.16b, v0.16b",
         [; uminp V(31).s2, V(30).s2, V(29).s2] => "uminp v31.2s, v30.2s, v29.2s",
@@ -4135,7 +4487,7 @@ fn g64() -> Vec<Form> {
 }
 
 /// simd three same (fp): forms assembled together.
-fn g65() -> Vec<Form> {
+fn g67() -> Vec<Form> {
     chunk![
         [; fadd v0.s2, v1.s2, v2.s2] => "fadd v0.2s, v1.2s, v2.2s",
         [; fadd v31.s4, v30.s4, v29.s4] => "fadd v31.4s, v30.4s, v29.4s",
@@ -4241,7 +4593,7 @@ fn g65() -> Vec<Form> {
 }
 
 /// simd three same (fp): forms assembled together.
-fn g66() -> Vec<Form> {
+fn g68() -> Vec<Form> {
     chunk![
         [; facge v31.s2, v30.s2, v29.s2] => "facge v31.2s, v30.2s, v29.2s",
         [; facge v7.s4, v31.s4, v0.s4] => "facge v7.4s, v31.4s, v0.4s",
@@ -4294,7 +4646,7 @@ fn g66() -> Vec<Form> {
 }
 
 /// simd three different: forms assembled together.
-fn g67() -> Vec<Form> {
+fn g69() -> Vec<Form> {
     chunk![
         [; saddl v31.h8, v30.b8, v29.b8] => "saddl v31.8h, v30.8b, v29.8b",
         [; saddl2 v31.h8, v30.b16, v29.b16] => "saddl2 v31.8h, v30.16b, v29.16b",
@@ -4400,7 +4752,7 @@ fn g67() -> Vec<Form> {
 }
 
 /// simd three different: forms assembled together.
-fn g68() -> Vec<Form> {
+fn g70() -> Vec<Form> {
     chunk![
         [; saddw v15.d2, v16.d2, v31.s2] => "saddw v15.2d, v16.2d, v31.2s",
         [; saddw2 v15.d2, v16.d2, v31.s4] => "saddw2 v15.2d, v16.2d, v31.4s",
@@ -4501,7 +4853,7 @@ fn g68() -> Vec<Form> {
 }
 
 /// simd two-register misc: forms assembled together.
-fn g69() -> Vec<Form> {
+fn g71() -> Vec<Form> {
     chunk![
         [; rev64 v31.b8, v30.b8] => "rev64 v31.8b, v30.8b",
         [; rev64 v7.b16, v31.b16] => "rev64 v7.16b, v31.16b",
@@ -4607,7 +4959,7 @@ fn g69() -> Vec<Form> {
 }
 
 /// simd two-register misc: forms assembled together.
-fn g70() -> Vec<Form> {
+fn g72() -> Vec<Form> {
     chunk![
         [; cmge v0.s4, v1.s4, #0] => "cmge v0.4s, v1.4s, #0",
         [; cmge v31.d2, v30.d2, #0] => "cmge v31.2d, v30.2d, #0",
@@ -4692,6 +5044,8 @@ fn g70() -> Vec<Form> {
         [; shll2 v31.s4, v30.h8, #16] => "shll2 v31.4s, v30.8h, #16",
         [; shll v7.d2, v31.s2, #32] => "shll v7.2d, v31.2s, #32",
         [; shll2 v7.d2, v31.s4, #32] => "shll2 v7.2d, v31.4s, #32",
+        [; fcvtn v0.h4, v1.s4] => "fcvtn v0.4h, v1.4s",
+        [; fcvtn2 v31.h8, v30.s4] => "fcvtn2 v31.8h, v30.4s",
         [; fcvtn v2.s2, v3.d2] => "fcvtn v2.2s, v3.2d",
         [; fcvtn2 v4.s4, v5.d2] => "fcvtn2 v4.4s, v5.2d",
         [; fcvtxn v6.s2, v7.d2] => "fcvtxn v6.2s, v7.2d",
@@ -4707,14 +5061,14 @@ fn g70() -> Vec<Form> {
         [; frintn v15.h8, v16.h8] => "frintn v15.8h, v16.8h",
         [; frinta v7.s2, v31.s2] => "frinta v7.2s, v31.2s",
         [; frinta v15.s4, v16.s4] => "frinta v15.4s, v16.4s",
-        [; frinta v0.d2, v1.d2] => "frinta v0.2d, v1.2d",
-        [; frinta v7.h4, v31.h4] => "frinta v7.4h, v31.4h",
     ]
 }
 
 /// simd two-register misc: forms assembled together.
-fn g71() -> Vec<Form> {
+fn g73() -> Vec<Form> {
     chunk![
+        [; frinta v0.d2, v1.d2] => "frinta v0.2d, v1.2d",
+        [; frinta v7.h4, v31.h4] => "frinta v7.4h, v31.4h",
         [; frinta v15.h8, v16.h8] => "frinta v15.8h, v16.8h",
         [; frintp v7.s2, v31.s2] => "frintp v7.2s, v31.2s",
         [; frintp v15.s4, v16.s4] => "frintp v15.4s, v16.4s",
@@ -4813,14 +5167,14 @@ fn g71() -> Vec<Form> {
         [; fsqrt v15.d2, v16.d2] => "fsqrt v15.2d, v16.2d",
         [; fsqrt v31.h8, v30.h8] => "fsqrt v31.8h, v30.8h",
         [; fabs v0.s2, v1.s2] => "fabs v0.2s, v1.2s",
-        [; fabs v31.s4, v30.s4] => "fabs v31.4s, v30.4s",
-        [; fabs v7.d2, v31.d2] => "fabs v7.2d, v31.2d",
     ]
 }
 
 /// simd two-register misc: forms assembled together.
-fn g72() -> Vec<Form> {
+fn g74() -> Vec<Form> {
     chunk![
+        [; fabs v31.s4, v30.s4] => "fabs v31.4s, v30.4s",
+        [; fabs v7.d2, v31.d2] => "fabs v7.2d, v31.2d",
         [; fabs v0.h4, v1.h4] => "fabs v0.4h, v1.4h",
         [; fabs v31.h8, v30.h8] => "fabs v31.8h, v30.8h",
         [; fneg v0.s2, v1.s2] => "fneg v0.2s, v1.2s",
@@ -4893,6 +5247,7 @@ fn g72() -> Vec<Form> {
         [; sqxtun2 V(31).h8, V(30).s4] => "sqxtun2 v31.8h, v30.4s",
         [; shll V(0).h8, V(1).b8, #8] => "shll v0.8h, v1.8b, #8",
         [; shll2 V(31).s4, V(30).h8, #16] => "shll2 v31.4s, v30.8h, #16",
+        [; fcvtn V(0).h4, V(1).s4] => "fcvtn v0.4h, v1.4s",
         [; fcvtn2 V(4).s4, V(5).d2] => "fcvtn2 v4.4s, v5.2d",
         [; fcvtl V(10).s4, V(11).h4] => "fcvtl v10.4s, v11.4h",
         [; fcvtl2 V(31).d2, V(0).s4] => "fcvtl2 v31.2d, v0.4s",
@@ -4918,15 +5273,15 @@ fn g72() -> Vec<Form> {
         [; fcvtms V(15).h8, V(16).h8] => "fcvtms v15.8h, v16.8h",
         [; fcvtmu V(0).d2, V(1).d2] => "fcvtmu v0.2d, v1.2d",
         [; fcvtzs V(7).s2, V(31).s2] => "fcvtzs v7.2s, v31.2s",
-        [; fcvtzs V(7).h4, V(31).h4] => "fcvtzs v7.4h, v31.4h",
-        [; fcvtzu V(15).s4, V(16).s4] => "fcvtzu v15.4s, v16.4s",
-        [; fcvtzu V(15).h8, V(16).h8] => "fcvtzu v15.8h, v16.8h",
     ]
 }
 
 /// simd two-register misc: forms assembled together.
-fn g73() -> Vec<Form> {
+fn g75() -> Vec<Form> {
     chunk![
+        [; fcvtzs V(7).h4, V(31).h4] => "fcvtzs v7.4h, v31.4h",
+        [; fcvtzu V(15).s4, V(16).s4] => "fcvtzu v15.4s, v16.4s",
+        [; fcvtzu V(15).h8, V(16).h8] => "fcvtzu v15.8h, v16.8h",
         [; fcvtas V(0).d2, V(1).d2] => "fcvtas v0.2d, v1.2d",
         [; fcvtau V(7).s2, V(31).s2] => "fcvtau v7.2s, v31.2s",
         [; fcvtau V(7).h4, V(31).h4] => "fcvtau v7.4h, v31.4h",
@@ -4946,7 +5301,7 @@ fn g73() -> Vec<Form> {
 }
 
 /// simd across lanes: forms assembled together.
-fn g74() -> Vec<Form> {
+fn g76() -> Vec<Form> {
     chunk![
         [; addv b31, v30.b8] => "addv b31, v30.8b",
         [; addv b7, v31.b16] => "addv b7, v31.16b",
@@ -5015,7 +5370,7 @@ fn g74() -> Vec<Form> {
 }
 
 /// simd copy: forms assembled together.
-fn g75() -> Vec<Form> {
+fn g77() -> Vec<Form> {
     chunk![
         [; dup v31.b8, v30.b[15]] => "dup v31.8b, v30.b[15]",
         [; dup v30.b8, v31.b[0]] => "dup v30.8b, v31.b[0]",
@@ -5093,7 +5448,7 @@ fn g75() -> Vec<Form> {
 }
 
 /// simd modified immediate: forms assembled together.
-fn g76() -> Vec<Form> {
+fn g78() -> Vec<Form> {
     chunk![
         [; movi v0.b8, #0] => "movi v0.8b, #0",
         [; movi v7.b8, #0xa5] => "movi v7.8b, #0xa5",
@@ -5199,7 +5554,7 @@ fn g76() -> Vec<Form> {
 }
 
 /// simd modified immediate: forms assembled together.
-fn g77() -> Vec<Form> {
+fn g79() -> Vec<Form> {
     chunk![
         [; bic V(15).s4, #d(128), lsl #0] => "bic v15.4s, #128, lsl #0",
         [; bic V(7).s4, #d(1), lsl #24] => "bic v7.4s, #1, lsl #24",
@@ -5217,7 +5572,7 @@ fn g77() -> Vec<Form> {
 }
 
 /// simd shift by immediate: forms assembled together.
-fn g78() -> Vec<Form> {
+fn g80() -> Vec<Form> {
     chunk![
         [; sshr v31.b8, v30.b8, #8] => "sshr v31.8b, v30.8b, #8",
         [; sshr v7.b16, v31.b16, #1] => "sshr v7.16b, v31.16b, #1",
@@ -5323,7 +5678,7 @@ fn g78() -> Vec<Form> {
 }
 
 /// simd shift by immediate: forms assembled together.
-fn g79() -> Vec<Form> {
+fn g81() -> Vec<Form> {
     chunk![
         [; shrn v0.h4, v1.s4, #1] => "shrn v0.4h, v1.4s, #1",
         [; shrn2 v0.h8, v1.s4, #1] => "shrn2 v0.8h, v1.4s, #1",
@@ -5429,7 +5784,7 @@ fn g79() -> Vec<Form> {
 }
 
 /// simd shift by immediate: forms assembled together.
-fn g80() -> Vec<Form> {
+fn g82() -> Vec<Form> {
     chunk![
         [; urshr V(15).b8, V(16).b8, #d(8)] => "urshr v15.8b, v16.8b, #8",
         [; urshr V(7).h8, V(31).h8, #d(1)] => "urshr v7.8h, v31.8h, #1",
@@ -5483,7 +5838,7 @@ fn g80() -> Vec<Form> {
 }
 
 /// simd by element: forms assembled together.
-fn g81() -> Vec<Form> {
+fn g83() -> Vec<Form> {
     chunk![
         [; mul v31.h4, v30.h4, v13.h[7]] => "mul v31.4h, v30.4h, v13.h[7]",
         [; mul v7.h8, v31.h8, v0.h[0]] => "mul v7.8h, v31.8h, v0.h[0]",
@@ -5589,7 +5944,7 @@ fn g81() -> Vec<Form> {
 }
 
 /// simd by element: forms assembled together.
-fn g82() -> Vec<Form> {
+fn g84() -> Vec<Form> {
     chunk![
         [; sqdmull d0, s1, v2.s[1]] => "sqdmull d0, s1, v2.s[1]",
         [; sqdmlal s3, h4, v5.h[6]] => "sqdmlal s3, h4, v5.h[6]",
@@ -5631,7 +5986,7 @@ fn g82() -> Vec<Form> {
 }
 
 /// simd permute, extract, table: forms assembled together.
-fn g83() -> Vec<Form> {
+fn g85() -> Vec<Form> {
     chunk![
         [; zip1 v0.b8, v1.b8, v2.b8] => "zip1 v0.8b, v1.8b, v2.8b",
         [; zip1 v31.b16, v30.b16, v29.b16] => "zip1 v31.16b, v30.16b, v29.16b",
@@ -5686,21 +6041,33 @@ fn g83() -> Vec<Form> {
         [; tbl v31.b16, {v1.b16}, v29.b16] => "tbl v31.16b, {v1.16b}, v29.16b",
         [; tbl v15.b16, {v30.b16}, v31.b16] => "tbl v15.16b, {v30.16b}, v31.16b",
         [; tbl v31.b8, {v1.b16, v2.b16}, v29.b8] => "tbl v31.8b, {v1.16b, v2.16b}, v29.8b",
+        [; tbl v15.b8, {v30.b16 - v31.b16}, v31.b8] => "tbl v15.8b, {v30.16b - v31.16b}, v31.8b",
         [; tbl v31.b16, {v1.b16, v2.b16}, v29.b16] => "tbl v31.16b, {v1.16b, v2.16b}, v29.16b",
+        [; tbl v15.b16, {v30.b16 - v31.b16}, v31.b16] => "tbl v15.16b, {v30.16b - v31.16b}, v31.16b",
         [; tbl v31.b8, {v1.b16, v2.b16, v3.b16}, v29.b8] => "tbl v31.8b, {v1.16b, v2.16b, v3.16b}, v29.8b",
+        [; tbl v15.b8, {v30.b16 - v0.b16}, v31.b8] => "tbl v15.8b, {v30.16b - v0.16b}, v31.8b",
         [; tbl v31.b16, {v1.b16, v2.b16, v3.b16}, v29.b16] => "tbl v31.16b, {v1.16b, v2.16b, v3.16b}, v29.16b",
+        [; tbl v15.b16, {v30.b16 - v0.b16}, v31.b16] => "tbl v15.16b, {v30.16b - v0.16b}, v31.16b",
         [; tbl v31.b8, {v1.b16, v2.b16, v3.b16, v4.b16}, v29.b8] => "tbl v31.8b, {v1.16b, v2.16b, v3.16b, v4.16b}, v29.8b",
+        [; tbl v15.b8, {v30.b16 - v1.b16}, v31.b8] => "tbl v15.8b, {v30.16b - v1.16b}, v31.8b",
         [; tbl v31.b16, {v1.b16, v2.b16, v3.b16, v4.b16}, v29.b16] => "tbl v31.16b, {v1.16b, v2.16b, v3.16b, v4.16b}, v29.16b",
+        [; tbl v15.b16, {v30.b16 - v1.b16}, v31.b16] => "tbl v15.16b, {v30.16b - v1.16b}, v31.16b",
         [; tbx v31.b8, {v1.b16}, v29.b8] => "tbx v31.8b, {v1.16b}, v29.8b",
         [; tbx v15.b8, {v30.b16}, v31.b8] => "tbx v15.8b, {v30.16b}, v31.8b",
         [; tbx v31.b16, {v1.b16}, v29.b16] => "tbx v31.16b, {v1.16b}, v29.16b",
         [; tbx v15.b16, {v30.b16}, v31.b16] => "tbx v15.16b, {v30.16b}, v31.16b",
         [; tbx v31.b8, {v1.b16, v2.b16}, v29.b8] => "tbx v31.8b, {v1.16b, v2.16b}, v29.8b",
+        [; tbx v15.b8, {v30.b16 - v31.b16}, v31.b8] => "tbx v15.8b, {v30.16b - v31.16b}, v31.8b",
         [; tbx v31.b16, {v1.b16, v2.b16}, v29.b16] => "tbx v31.16b, {v1.16b, v2.16b}, v29.16b",
+        [; tbx v15.b16, {v30.b16 - v31.b16}, v31.b16] => "tbx v15.16b, {v30.16b - v31.16b}, v31.16b",
         [; tbx v31.b8, {v1.b16, v2.b16, v3.b16}, v29.b8] => "tbx v31.8b, {v1.16b, v2.16b, v3.16b}, v29.8b",
+        [; tbx v15.b8, {v30.b16 - v0.b16}, v31.b8] => "tbx v15.8b, {v30.16b - v0.16b}, v31.8b",
         [; tbx v31.b16, {v1.b16, v2.b16, v3.b16}, v29.b16] => "tbx v31.16b, {v1.16b, v2.16b, v3.16b}, v29.16b",
+        [; tbx v15.b16, {v30.b16 - v0.b16}, v31.b16] => "tbx v15.16b, {v30.16b - v0.16b}, v31.16b",
         [; tbx v31.b8, {v1.b16, v2.b16, v3.b16, v4.b16}, v29.b8] => "tbx v31.8b, {v1.16b, v2.16b, v3.16b, v4.16b}, v29.8b",
+        [; tbx v15.b8, {v30.b16 - v1.b16}, v31.b8] => "tbx v15.8b, {v30.16b - v1.16b}, v31.8b",
         [; tbx v31.b16, {v1.b16, v2.b16, v3.b16, v4.b16}, v29.b16] => "tbx v31.16b, {v1.16b, v2.16b, v3.16b, v4.16b}, v29.16b",
+        [; tbx v15.b16, {v30.b16 - v1.b16}, v31.b16] => "tbx v15.16b, {v30.16b - v1.16b}, v31.16b",
         [; zip1 V(0).b8, V(1).b8, V(2).b8] => "zip1 v0.8b, v1.8b, v2.8b",
         [; zip1 V(15).h8, V(16).h8, V(31).h8] => "zip1 v15.8h, v16.8h, v31.8h",
         [; zip1 V(7).d2, V(31).d2, V(0).d2] => "zip1 v7.2d, v31.2d, v0.2d",
@@ -5721,6 +6088,12 @@ fn g83() -> Vec<Form> {
         [; tbl V(15).b16, {V(30).b16 * 1}, V(31).b16] => "tbl v15.16b, {v30.16b}, v31.16b",
         [; tbl V(31).b16, {V(1).b16 * 2}, V(29).b16] => "tbl v31.16b, {v1.16b, v2.16b}, v29.16b",
         [; tbl V(15).b8, {V(30).b16 * 3}, V(31).b8] => "tbl v15.8b, {v30.16b - v0.16b}, v31.8b",
+    ]
+}
+
+/// simd permute, extract, table: forms assembled together.
+fn g86() -> Vec<Form> {
+    chunk![
         [; tbl V(31).b8, {V(1).b16 * 4}, V(29).b8] => "tbl v31.8b, {v1.16b, v2.16b, v3.16b, v4.16b}, v29.8b",
         [; tbl V(15).b16, {V(30).b16 * 4}, V(31).b16] => "tbl v15.16b, {v30.16b - v1.16b}, v31.16b",
         [; tbx V(31).b16, {V(1).b16 * 1}, V(29).b16] => "tbx v31.16b, {v1.16b}, v29.16b",
@@ -5731,38 +6104,8 @@ fn g83() -> Vec<Form> {
     ]
 }
 
-/// simd permute, extract, table: known differences, each alone.
-fn g84() -> Vec<Form> {
-    alone![
-        // a64! [0e1f03cf] llvm-mc [0e1f23cf]
-        [; tbl v15.b8, {v30.b16 - v31.b16}, v31.b8] => "tbl v15.8b, {v30.16b - v31.16b}, v31.8b",
-        // a64! [4e1f03cf] llvm-mc [4e1f23cf]
-        [; tbl v15.b16, {v30.b16 - v31.b16}, v31.b16] => "tbl v15.16b, {v30.16b - v31.16b}, v31.16b",
-        // a64! [0e1f23cf] llvm-mc [0e1f43cf]
-        [; tbl v15.b8, {v30.b16 - v0.b16}, v31.b8] => "tbl v15.8b, {v30.16b - v0.16b}, v31.8b",
-        // a64! [4e1f23cf] llvm-mc [4e1f43cf]
-        [; tbl v15.b16, {v30.b16 - v0.b16}, v31.b16] => "tbl v15.16b, {v30.16b - v0.16b}, v31.16b",
-        // a64! [0e1f43cf] llvm-mc [0e1f63cf]
-        [; tbl v15.b8, {v30.b16 - v1.b16}, v31.b8] => "tbl v15.8b, {v30.16b - v1.16b}, v31.8b",
-        // a64! [4e1f43cf] llvm-mc [4e1f63cf]
-        [; tbl v15.b16, {v30.b16 - v1.b16}, v31.b16] => "tbl v15.16b, {v30.16b - v1.16b}, v31.16b",
-        // a64! [0e1f13cf] llvm-mc [0e1f33cf]
-        [; tbx v15.b8, {v30.b16 - v31.b16}, v31.b8] => "tbx v15.8b, {v30.16b - v31.16b}, v31.8b",
-        // a64! [4e1f13cf] llvm-mc [4e1f33cf]
-        [; tbx v15.b16, {v30.b16 - v31.b16}, v31.b16] => "tbx v15.16b, {v30.16b - v31.16b}, v31.16b",
-        // a64! [0e1f33cf] llvm-mc [0e1f53cf]
-        [; tbx v15.b8, {v30.b16 - v0.b16}, v31.b8] => "tbx v15.8b, {v30.16b - v0.16b}, v31.8b",
-        // a64! [4e1f33cf] llvm-mc [4e1f53cf]
-        [; tbx v15.b16, {v30.b16 - v0.b16}, v31.b16] => "tbx v15.16b, {v30.16b - v0.16b}, v31.16b",
-        // a64! [0e1f53cf] llvm-mc [0e1f73cf]
-        [; tbx v15.b8, {v30.b16 - v1.b16}, v31.b8] => "tbx v15.8b, {v30.16b - v1.16b}, v31.8b",
-        // a64! [4e1f53cf] llvm-mc [4e1f73cf]
-        [; tbx v15.b16, {v30.b16 - v1.b16}, v31.b16] => "tbx v15.16b, {v30.16b - v1.16b}, v31.16b",
-    ]
-}
-
 /// simd scalar: forms assembled together.
-fn g85() -> Vec<Form> {
+fn g87() -> Vec<Form> {
     chunk![
         [; add d31, d30, d29] => "add d31, d30, d29",
         [; sub d7, d31, d0] => "sub d7, d31, d0",
@@ -5868,7 +6211,7 @@ fn g85() -> Vec<Form> {
 }
 
 /// simd scalar: forms assembled together.
-fn g86() -> Vec<Form> {
+fn g88() -> Vec<Form> {
     chunk![
         [; sqxtn s0, d31] => "sqxtn s0, d31",
         [; uqxtn b0, h31] => "uqxtn b0, h31",
@@ -5974,7 +6317,7 @@ fn g86() -> Vec<Form> {
 }
 
 /// simd scalar: forms assembled together.
-fn g87() -> Vec<Form> {
+fn g89() -> Vec<Form> {
     chunk![
         [; uqshl b2, b3, #7] => "uqshl b2, b3, #7",
         [; uqshl h2, h3, #15] => "uqshl h2, h3, #15",
@@ -6080,7 +6423,7 @@ fn g87() -> Vec<Form> {
 }
 
 /// simd scalar: forms assembled together.
-fn g88() -> Vec<Form> {
+fn g90() -> Vec<Form> {
     chunk![
         [; fmaxp D(2), V(3).d2] => "fmaxp d2, v3.2d",
         [; fminp D(2), V(3).d2] => "fminp d2, v3.2d",
@@ -6113,7 +6456,7 @@ fn g88() -> Vec<Form> {
 }
 
 /// crypto: forms assembled together.
-fn g89() -> Vec<Form> {
+fn g91() -> Vec<Form> {
     chunk![
         [; aese v0.b16, v1.b16] => "aese v0.16b, v1.16b",
         [; aese v31.b16, v30.b16] => "aese v31.16b, v30.16b",
