@@ -42,12 +42,25 @@ pub(crate) fn sync_other_cores() -> bool {
     }
 }
 
+/// In a forked child: the registration of the parent does not apply to the child's address
+/// space (membarrier(2)), so the next [`sync_other_cores`] registers again.
+#[cfg(target_os = "linux")]
+pub(crate) fn after_fork_in_child() {
+    #[cfg(target_arch = "aarch64")]
+    membarrier::forget_registration();
+}
+
 #[cfg(all(target_arch = "aarch64", target_os = "linux"))]
 mod membarrier {
-    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU8, Ordering};
 
     const CMD_PRIVATE_EXPEDITED_SYNC_CORE: libc::c_long = 1 << 5;
     const CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE: libc::c_long = 1 << 6;
+
+    const UNKNOWN: u8 = 0;
+    const REGISTERED: u8 = 1;
+    const REFUSED: u8 = 2;
+    static STATE: AtomicU8 = AtomicU8::new(UNKNOWN);
 
     fn call(cmd: libc::c_long) -> bool {
         // SAFETY: membarrier takes two integer arguments and touches no user memory.
@@ -55,8 +68,20 @@ mod membarrier {
     }
 
     pub(super) fn sync_core() -> bool {
-        static REGISTERED: OnceLock<bool> = OnceLock::new();
-        *REGISTERED.get_or_init(|| call(CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE))
-            && call(CMD_PRIVATE_EXPEDITED_SYNC_CORE)
+        let mut state = STATE.load(Ordering::Relaxed);
+        if state == UNKNOWN {
+            // Registering twice is harmless, so racing threads may both do it.
+            state = if call(CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE) {
+                REGISTERED
+            } else {
+                REFUSED
+            };
+            STATE.store(state, Ordering::Relaxed);
+        }
+        state == REGISTERED && call(CMD_PRIVATE_EXPEDITED_SYNC_CORE)
+    }
+
+    pub(super) fn forget_registration() {
+        STATE.store(UNKNOWN, Ordering::Relaxed);
     }
 }

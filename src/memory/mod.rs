@@ -12,6 +12,7 @@
 //!   to instruction fetch on AArch64.
 
 pub(crate) mod icache;
+pub(crate) mod lock;
 pub(crate) mod mapping;
 pub(crate) mod pool;
 
@@ -82,5 +83,28 @@ pub(crate) unsafe fn unmap(addr: *const u8, size: usize) {
             false,
             "jitkit: munmap of {size} bytes at {addr:p} failed: {err}"
         );
+    }
+}
+
+/// `value` in a new box, or [`Error::OutOfMemory`](crate::Error::OutOfMemory) instead of the
+/// abort `Box::new` makes when the heap is exhausted.
+pub(crate) fn try_box<T>(value: T) -> Result<Box<T>, crate::Error> {
+    let layout = std::alloc::Layout::new::<T>();
+    if layout.size() == 0 {
+        return Ok(Box::new(value));
+    }
+    // SAFETY: the layout has a non-zero size.
+    let p = unsafe { std::alloc::alloc(layout) }.cast::<T>();
+    if p.is_null() {
+        return Err(crate::Error::OutOfMemory {
+            what: "a thread's pool cache",
+            bytes: layout.size(),
+        });
+    }
+    // SAFETY: `p` is a fresh allocation with T's layout; writing initialises it, and a Box of
+    // it frees it with the same layout.
+    unsafe {
+        p.write(value);
+        Ok(Box::from_raw(p))
     }
 }

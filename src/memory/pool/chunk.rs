@@ -2,105 +2,105 @@
 //!
 //! The read+write view is where code is copied in; it is never executable. The read+execute
 //! view is where code runs; it is never writable. Both are `MAP_SHARED` views of the same pages
-//! of an anonymous memory file (`memfd_create`), so a byte written through one is seen through
-//! the other, no protection ever changes, and the kernel counts each page once in `Pss`.
+//! of an anonymous memory file (`memfile.rs`), so a byte written through one is seen through
+//! the other, no protection ever changes, and the kernel counts each page once.
 //!
-//! A fresh chunk is populated (write-faulted through the writable view, read-faulted through the
-//! executable one) so a commit into it takes no page fault. Recycling replaces part of the
-//! executable view with a fresh mapping of the same file range (see `recycle.rs` for why).
+//! Pages are populated as the pool first hands them out ([`Chunk::populate`], in steps of
+//! [`POPULATE_STEP`]), not when the chunk is mapped: a pool with a 1 GiB chunk and one small
+//! function costs one step of memory, not 1 GiB twice. Populating with `MADV_POPULATE_WRITE`
+//! turns a lack of memory into an error value; a first write to an unpopulated page of a memory
+//! file would instead raise `SIGBUS` (madvise(2)).
 //!
-//! The chunks of a pool's shared file are placed in a [`Reservation`]: address space set aside
-//! (inaccessible, backed by nothing) at pool creation, one range per view, where file offset `F`
-//! sits at `base + F`. Consecutive chunks are then adjacent in both the address space and the
-//! file, and the kernel merges their mappings: the pool costs four mappings however many chunks
-//! it has, instead of two per chunk, and all its code lies within a short branch of each other.
+//! The writable view is marked `MADV_DONTFORK`: a child made by `fork` does not inherit it.
+//! How the executable view survives `fork` unchanged on both sides is `fork.rs`'s business;
+//! this module offers the three steps it needs ([`Chunk::snapshot_for_fork`],
+//! [`Chunk::after_fork_in_parent`], [`Chunk::after_fork_in_child`]).
+//!
+//! The chunks of a pool are placed in [`Reservation`]s: address space set aside (inaccessible,
+//! backed by nothing) one range per view, where file offset `F` sits at `base + F - first`.
+//! Consecutive chunks are then adjacent in both the address space and the file, and the kernel
+//! merges their mappings: a pool costs a few mappings however many chunks it has.
+//! Reservations are made as the pool grows, each twice the size of the last, so address space
+//! stays in proportion to use.
 
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::ptr::NonNull;
 
+use crate::memory::{icache, page_size};
 use crate::Error;
 
-/// An anonymous memory file: the backing store of chunks.
-pub(super) struct MemFile {
-    fd: OwnedFd,
-    len: u64,
-}
+use super::memfile::MemFile;
 
-impl MemFile {
-    /// Creates an empty memory file.
-    pub(super) fn new() -> io::Result<MemFile> {
-        // SAFETY: the name is a NUL-terminated string; MFD_CLOEXEC is a valid flag.
-        let fd = unsafe { libc::memfd_create(c"jitkit-pool".as_ptr(), libc::MFD_CLOEXEC) };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: memfd_create returned a fresh descriptor that nothing else owns.
-        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
-        Ok(MemFile { fd, len: 0 })
-    }
+/// Bytes populated at a time as a chunk's pages are first handed out.
+pub(super) const POPULATE_STEP: usize = 64 * 1024;
 
-    /// Grows the file by `size` bytes and returns the offset of the new range.
-    pub(super) fn grow(&mut self, size: usize) -> Result<u64, Error> {
-        let offset = self.len;
-        let new_len = offset + size as u64;
-        // SAFETY: ftruncate on a descriptor we own; the length fits off_t (checked by the
-        // caller's limits: at most MAX_CODE_BYTES per chunk and far fewer chunks than 2^32).
-        let rc = unsafe { libc::ftruncate(self.fd.as_raw_fd(), new_len as libc::off_t) };
-        if rc != 0 {
-            return Err(Error::MemoryFile {
-                operation: "grow",
-                size: new_len,
-                source: io::Error::last_os_error(),
-            });
-        }
-        self.len = new_len;
-        Ok(offset)
-    }
-
-    fn raw(&self) -> libc::c_int {
-        self.fd.as_raw_fd()
-    }
-}
-
-/// Address space set aside for the two views of a memory file's first `size` bytes.
+/// Address space set aside for the two views of file bytes `first..first + size`.
 pub(super) struct Reservation {
     rw: NonNull<u8>,
     rx: NonNull<u8>,
     size: usize,
+    first: u64,
+    /// False in a forked child: the writable range was the parent's (`MADV_DONTFORK`).
+    rw_owned: bool,
 }
 
 // SAFETY: two address ranges owned by the pool; nothing in them is tied to a thread.
 unsafe impl Send for Reservation {}
 
 impl Reservation {
-    /// Address space per view: 1 GiB, a thousand 1 MiB chunks. Chunks beyond it go anywhere.
-    pub(super) const SIZE: usize = 1 << 30;
-
-    /// Reserves `size` bytes twice, or `None` if the system refuses (chunks then go anywhere).
-    pub(super) fn new(size: usize) -> Option<Reservation> {
-        let rw = reserve(std::ptr::null_mut(), size, 0)?;
-        let Some(rx) = reserve(std::ptr::null_mut(), size, 0) else {
+    /// Reserves `size` bytes twice for the file range starting at `first`, or `None` if the
+    /// system refuses (chunks then go wherever the kernel puts them).
+    pub(super) fn new(size: usize, first: u64) -> Option<Reservation> {
+        let rw = reserve(size)?;
+        // The writable range is not inherited across fork (see the module docs).
+        dont_fork(rw, size);
+        let Some(rx) = reserve(size) else {
             unmap(rw, size);
             return None;
         };
-        Some(Reservation { rw, rx, size })
+        Some(Reservation {
+            rw,
+            rx,
+            size,
+            first,
+            rw_owned: true,
+        })
+    }
+
+    /// Bytes reserved per view.
+    pub(super) fn size(&self) -> usize {
+        self.size
     }
 
     /// The (writable, executable) addresses for file bytes `offset..offset + size`, if they
     /// fall inside the reservation.
+    /// A reservation inherited across `fork` places nothing: its code is the child's frozen
+    /// copy of the parent's.
     pub(super) fn place(&self, offset: u64, size: usize) -> Option<(NonNull<u8>, NonNull<u8>)> {
-        let offset = usize::try_from(offset).ok()?;
-        if offset.checked_add(size)? > self.size {
+        if !self.rw_owned {
             return None;
         }
-        // SAFETY: offset + size <= self.size, so both sums stay inside the reserved ranges and
+        let at = usize::try_from(offset.checked_sub(self.first)?).ok()?;
+        if at.checked_add(size)? > self.size {
+            return None;
+        }
+        // SAFETY: at + size <= self.size, so both sums stay inside the reserved ranges and
         // are not null.
         unsafe {
             Some((
-                NonNull::new_unchecked(self.rw.as_ptr().add(offset)),
-                NonNull::new_unchecked(self.rx.as_ptr().add(offset)),
+                NonNull::new_unchecked(self.rw.as_ptr().add(at)),
+                NonNull::new_unchecked(self.rx.as_ptr().add(at)),
             ))
+        }
+    }
+
+    /// In a forked child: gives up the writable range, which was not inherited.
+    pub(super) fn after_fork_in_child(&mut self) {
+        if self.rw_owned {
+            // The range is a hole in the child (MADV_DONTFORK) or, where the advice is ignored
+            // (emulators), still the parent's view: unmapping it is right either way.
+            unmap(self.rw, self.size);
+            self.rw_owned = false;
         }
     }
 }
@@ -110,7 +110,9 @@ impl Drop for Reservation {
     /// themselves, so no hole opens that another mapping could take before this runs.
     fn drop(&mut self) {
         unmap(self.rx, self.size);
-        unmap(self.rw, self.size);
+        if self.rw_owned {
+            unmap(self.rw, self.size);
+        }
     }
 }
 
@@ -121,7 +123,13 @@ pub(super) struct Chunk {
     size: usize,
     offset: u64,
     /// Mapped inside a [`Reservation`], which unmaps it.
-    reserved: bool,
+    in_reservation: bool,
+    /// False in a forked child: the writable view was the parent's.
+    rw_owned: bool,
+    /// Bytes from the start known to be populated.
+    populated: usize,
+    /// A private read+execute copy of the populated bytes, made just before `fork`.
+    fork_copy: Option<NonNull<u8>>,
 }
 
 // SAFETY: a Chunk is two address ranges owned by the pool; nothing in it is tied to a thread.
@@ -129,8 +137,8 @@ pub(super) struct Chunk {
 unsafe impl Send for Chunk {}
 
 impl Chunk {
-    /// Maps `size` bytes (whole pages) of `file` from `offset` twice and populates them: at
-    /// the reserved addresses `at` (writable, executable) if given, else where the kernel likes.
+    /// Maps `size` bytes (whole pages) of `file` from `offset` twice, at the reserved addresses
+    /// `at` (writable, executable) if given, else where the kernel likes. Populates nothing.
     pub(super) fn map(
         file: &MemFile,
         offset: u64,
@@ -146,25 +154,15 @@ impl Chunk {
             offset,
             size,
             libc::PROT_READ | libc::PROT_WRITE,
-            0,
             rw_at,
         )?;
-        populate_writable(rw, size);
-        let rx = match map_view(
-            file,
-            offset,
-            size,
-            libc::PROT_READ | libc::PROT_EXEC,
-            libc::MAP_POPULATE,
-            rx_at,
-        ) {
+        dont_fork(rw, size);
+        let rx = match map_view(file, offset, size, libc::PROT_READ | libc::PROT_EXEC, rx_at) {
             Ok(rx) => rx,
             Err(e) => {
                 match rw_at {
                     // Give the range back to the reservation rather than open a hole in it.
-                    Some(at) => {
-                        let _ = reserve(at.as_ptr(), size, libc::MAP_FIXED);
-                    }
+                    Some(at) => reserve_at(at, size),
                     None => unmap(rw, size),
                 }
                 return Err(e);
@@ -175,43 +173,83 @@ impl Chunk {
             rx,
             size,
             offset,
-            reserved: at.is_some(),
+            in_reservation: at.is_some(),
+            rw_owned: true,
+            populated: 0,
+            fork_copy: None,
         })
     }
 
-    /// Bytes in the chunk.
-    pub(super) fn size(&self) -> usize {
-        self.size
-    }
-
     /// The address of byte `at` in the writable view.
-    pub(super) fn writable(&self, at: usize) -> NonNull<u8> {
-        debug_assert!(at < self.size);
-        // SAFETY: `at` is inside the mapping, so the sum stays in the same allocation and is
-        // not null.
+    ///
+    /// # Safety
+    /// `at < self.size()`.
+    pub(super) unsafe fn writable(&self, at: usize) -> NonNull<u8> {
+        // SAFETY: the caller guarantees `at` is inside the mapping, so the sum stays in the same
+        // mapping and is not null.
         unsafe { NonNull::new_unchecked(self.rw.as_ptr().add(at)) }
     }
 
     /// The address of byte `at` in the executable view.
-    pub(super) fn executable(&self, at: usize) -> NonNull<u8> {
-        debug_assert!(at < self.size);
-        // SAFETY: `at` is inside the mapping, so the sum stays in the same allocation and is
-        // not null.
+    ///
+    /// # Safety
+    /// `at < self.size()`.
+    pub(super) unsafe fn executable(&self, at: usize) -> NonNull<u8> {
+        // SAFETY: as for `writable`.
         unsafe { NonNull::new_unchecked(self.rx.as_ptr().add(at)) }
+    }
+
+    /// Makes sure bytes `..end` are populated (see the module docs), a step at a time.
+    ///
+    /// Errors: [`Error::Map`] if the system has no memory for the pages.
+    pub(super) fn populate(&mut self, end: usize) -> Result<(), Error> {
+        if end <= self.populated {
+            return Ok(());
+        }
+        let target = end
+            .max(self.populated + POPULATE_STEP)
+            .next_multiple_of(page_size())
+            .min(self.size);
+        const MADV_POPULATE_WRITE: libc::c_int = 23;
+        let len = target - self.populated;
+        // SAFETY: advice on part of our writable view; it only faults pages in (zero-filled
+        // pages of the file that nothing has written yet).
+        let rc = unsafe {
+            libc::madvise(
+                self.rw.as_ptr().add(self.populated).cast(),
+                len,
+                MADV_POPULATE_WRITE,
+            )
+        };
+        if rc != 0 {
+            let err = io::Error::last_os_error();
+            // Kernels before 5.14 do not know the advice: the pages fault in on first write.
+            if err.raw_os_error() != Some(libc::EINVAL) {
+                return Err(Error::Map {
+                    size: len,
+                    source: err,
+                });
+            }
+        }
+        self.populated = target;
+        Ok(())
     }
 
     /// Replaces bytes `start..end` (page-aligned) of the executable view with a fresh
     /// read+execute mapping of the same file range. The contents do not change; the kernel
     /// swaps the mapping under its lock, so a thread running other code on these pages waits on
     /// a page fault and goes on; emulators and the kernel forget what they knew of the old one.
-    pub(super) fn remap_executable(
+    ///
+    /// # Safety
+    /// `start < end <= self.size()`, both page-aligned, and `file` is the file this chunk maps.
+    pub(super) unsafe fn remap_executable(
         &self,
         file: &MemFile,
         start: usize,
         end: usize,
     ) -> Result<(), Error> {
-        debug_assert!(start < end && end <= self.size);
-        let addr = self.executable(start);
+        // SAFETY: the caller guarantees start < size.
+        let addr = unsafe { self.executable(start) };
         let len = end - start;
         // SAFETY: MAP_FIXED replaces exactly `len` bytes inside our own executable view with
         // the same file range it already shows, read+execute, so every byte keeps its value and
@@ -236,13 +274,105 @@ impl Chunk {
         }
         Ok(())
     }
+
+    /// Before `fork`: copies the populated bytes of the executable view into a private
+    /// read+execute mapping, which the child will move over its view (see `fork.rs`). Returns
+    /// whether the copy was made. Called with the pool's lock held, so no recycling runs.
+    pub(super) fn snapshot_for_fork(&mut self) -> bool {
+        if self.populated == 0 {
+            return true;
+        }
+        let len = self.populated;
+        // SAFETY: a fresh private anonymous mapping where the kernel likes.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return false;
+        }
+        // SAFETY: `p` is `len` fresh writable bytes; the executable view has `len` readable
+        // bytes from its start (populated <= size). The ranges do not overlap.
+        unsafe { std::ptr::copy_nonoverlapping(self.rx.as_ptr(), p.cast::<u8>(), len) };
+        // SAFETY: our own fresh mapping: read+write becomes read+execute, never both.
+        if unsafe { libc::mprotect(p, len, libc::PROT_READ | libc::PROT_EXEC) } != 0 {
+            unmap_raw(p.cast(), len);
+            return false;
+        }
+        self.fork_copy = NonNull::new(p.cast());
+        true
+    }
+
+    /// After `fork`, in the parent: drops the copy.
+    pub(super) fn after_fork_in_parent(&mut self) {
+        if let Some(copy) = self.fork_copy.take() {
+            unmap(copy, self.populated);
+        }
+    }
+
+    /// After `fork`, in the child: the executable view becomes the private copy (moved over it
+    /// in one `mremap`, so no address is ever unmapped), the unpopulated rest inaccessible, and
+    /// the writable view, which is the parent's, is given up. Without a copy (it could not be
+    /// made) the view stays shared; the parent then never reuses this chunk's freed space.
+    pub(super) fn after_fork_in_child(&mut self) {
+        if let Some(copy) = self.fork_copy.take() {
+            // SAFETY: moves our private copy (`populated` bytes) over the first `populated`
+            // bytes of our executable view, which hold the same bytes: every inherited function
+            // keeps its address and code. The child has one thread, so nothing runs meanwhile.
+            let p = unsafe {
+                libc::mremap(
+                    copy.as_ptr().cast(),
+                    self.populated,
+                    self.populated,
+                    libc::MREMAP_MAYMOVE | libc::MREMAP_FIXED,
+                    self.rx.as_ptr().cast::<libc::c_void>(),
+                )
+            };
+            if p == libc::MAP_FAILED {
+                // Moving our own mapping within our own address space fails only when the
+                // process is out of mappings; the view then stays shared with the parent.
+                eprintln!(
+                    "jitkit: after fork, making a pool chunk private failed ({}); inherited code \
+                     in it may change if the parent reuses freed space",
+                    io::Error::last_os_error()
+                );
+                unmap(copy, self.populated);
+            } else {
+                // SAFETY: the executable view's first `populated` bytes are mapped readable.
+                let code = unsafe { std::slice::from_raw_parts(self.rx.as_ptr(), self.populated) };
+                icache::sync_written(code);
+            }
+        }
+        if self.populated < self.size {
+            // SAFETY: the unpopulated tail of our own executable view; it holds no code.
+            reserve_at(
+                unsafe { self.executable(self.populated) },
+                self.size - self.populated,
+            );
+        }
+        if self.rw_owned {
+            unmap(self.rw, self.size);
+            self.rw_owned = false;
+        }
+    }
 }
 
 impl Drop for Chunk {
     fn drop(&mut self) {
-        if !self.reserved {
+        if let Some(copy) = self.fork_copy.take() {
+            unmap(copy, self.populated);
+        }
+        if !self.in_reservation {
             unmap(self.rx, self.size);
-            unmap(self.rw, self.size);
+            if self.rw_owned {
+                unmap(self.rw, self.size);
+            }
         }
     }
 }
@@ -252,7 +382,6 @@ fn map_view(
     offset: u64,
     size: usize,
     prot: libc::c_int,
-    extra: libc::c_int,
     at: Option<NonNull<u8>>,
 ) -> Result<NonNull<u8>, Error> {
     let (addr, fixed) = match at {
@@ -267,7 +396,7 @@ fn map_view(
             addr,
             size,
             prot,
-            libc::MAP_SHARED | extra | fixed,
+            libc::MAP_SHARED | fixed,
             file.raw(),
             offset as libc::off_t,
         )
@@ -284,17 +413,17 @@ fn map_view(
     })
 }
 
-/// Reserves `size` bytes of address space (no access, no memory), at `addr` if `fixed` is
-/// `MAP_FIXED`.
-fn reserve(addr: *mut u8, size: usize, fixed: libc::c_int) -> Option<NonNull<u8>> {
-    // SAFETY: an anonymous inaccessible mapping, either where the kernel picks or (MAP_FIXED)
-    // over a range of our own reservation that is being handed back to it.
+const RESERVE_FLAGS: libc::c_int = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE;
+
+/// Reserves `size` bytes of address space (no access, no memory) where the kernel likes.
+fn reserve(size: usize) -> Option<NonNull<u8>> {
+    // SAFETY: a new anonymous inaccessible mapping that overlaps nothing.
     let p = unsafe {
         libc::mmap(
-            addr.cast(),
+            std::ptr::null_mut(),
             size,
             libc::PROT_NONE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | fixed,
+            RESERVE_FLAGS,
             -1,
             0,
         )
@@ -305,25 +434,36 @@ fn reserve(addr: *mut u8, size: usize, fixed: libc::c_int) -> Option<NonNull<u8>
     NonNull::new(p.cast())
 }
 
-/// Write-faults every page of a fresh writable view, so the first commit into it does not.
-fn populate_writable(rw: NonNull<u8>, size: usize) {
-    const MADV_POPULATE_WRITE: libc::c_int = 23;
-    // SAFETY: advice on a range we just mapped; MADV_POPULATE_WRITE only faults pages in.
-    let rc = unsafe { libc::madvise(rw.as_ptr().cast(), size, MADV_POPULATE_WRITE) };
-    if rc == 0 {
-        return;
-    }
-    // Kernels before 5.14 lack the advice: touch each page instead.
-    let page = crate::memory::page_size();
-    for at in (0..size).step_by(page) {
-        // SAFETY: `at` is inside the fresh read+write view, which nothing else uses yet; the
-        // byte is zero (a new file range) and stays zero.
-        unsafe { std::ptr::write_volatile(rw.as_ptr().add(at), 0) };
-    }
+/// Replaces `size` bytes at `at`, address space of this pool, with an inaccessible mapping.
+fn reserve_at(at: NonNull<u8>, size: usize) {
+    // SAFETY: MAP_FIXED over a range this pool owns (a view or a reservation of its own) that
+    // holds no live code.
+    unsafe {
+        libc::mmap(
+            at.as_ptr().cast(),
+            size,
+            libc::PROT_NONE,
+            RESERVE_FLAGS | libc::MAP_FIXED,
+            -1,
+            0,
+        )
+    };
+}
+
+/// Asks the kernel not to copy `size` bytes at `addr` into a forked child. Where the advice is
+/// ignored (emulators), the fork handlers unmap the range in the child instead.
+fn dont_fork(addr: NonNull<u8>, size: usize) {
+    // SAFETY: advice on a range this pool just mapped; MADV_DONTFORK changes no contents.
+    unsafe { libc::madvise(addr.as_ptr().cast(), size, libc::MADV_DONTFORK) };
 }
 
 fn unmap(addr: NonNull<u8>, size: usize) {
-    // SAFETY: `addr`/`size` describe a view this module mapped; it is unmapped once, when its
-    // chunk drops, after every slot in it was released (each CodeBuffer holds the pool alive).
-    unsafe { crate::memory::unmap(addr.as_ptr(), size) }
+    unmap_raw(addr.as_ptr(), size)
+}
+
+fn unmap_raw(addr: *mut u8, size: usize) {
+    // SAFETY: `addr`/`size` describe a range this module mapped; it is unmapped once, when its
+    // owner drops (after every slot in it was released: each CodeBuffer holds the pool alive)
+    // or when a fork handler gives it up.
+    unsafe { crate::memory::unmap(addr, size) }
 }

@@ -21,21 +21,37 @@
 //! Where memory files are unavailable the pool falls back to one mapping per commit
 //! ([`Strategy::PerBuffer`]) with the same guarantees and statistics.
 
+#[cfg(target_os = "linux")]
 mod chunk;
-mod dual;
+#[cfg(target_os = "linux")]
+mod fork;
+#[cfg(target_os = "linux")]
 mod magazine;
+#[cfg(target_os = "linux")]
+mod memfile;
+#[cfg(target_os = "linux")]
+mod partial;
+#[cfg(target_os = "linux")]
 mod recycle;
+#[cfg(target_os = "linux")]
+mod slot;
+#[cfg(target_os = "linux")]
 mod slots;
+#[cfg(target_os = "linux")]
+mod state;
+mod stats;
 
 use std::fmt;
-use std::ptr::NonNull;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
-use self::chunk::MemFile;
-use self::dual::Dual;
-use self::slots::{ChunkSlots, Place};
+#[cfg(target_os = "linux")]
+use self::slot::Slot;
+#[cfg(target_os = "linux")]
+use self::state::{PoolState, SharedPool};
+pub use self::stats::PoolStats;
 use super::mapping::Mapping;
-use super::{copy_code, icache, page_size, round_to_pages};
+use super::round_to_pages;
 use crate::{Error, Instruction};
 
 /// The default chunk size: 1 MiB.
@@ -46,34 +62,11 @@ const DEFAULT_CHUNK: usize = 1 << 20;
 #[non_exhaustive]
 pub enum Strategy {
     /// Chunks of a memory file mapped twice (read+write and read+execute); many commits share a
-    /// page; commits make no system call in the steady state.
+    /// page; commits make no system call in the steady state. Linux only.
     DualMapped,
     /// One private mapping per commit, filled read+write and sealed read+execute: the
     /// fallback where memory files (`memfd_create`) are unavailable.
     PerBuffer,
-}
-
-/// A snapshot of a pool's memory use, from [`CodePool::stats`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct PoolStats {
-    /// Bytes of live code: the sum of the lengths of every commit not yet freed.
-    pub committed_bytes: usize,
-    /// Live commits (functions).
-    pub live_functions: usize,
-    /// Bytes of memory mapped for code. Each byte of a chunk is seen through two views but
-    /// backed once, and counted once.
-    pub mapped_bytes: usize,
-    /// Chunks mapped ([`Strategy::DualMapped`]), or mappings ([`Strategy::PerBuffer`]).
-    pub chunks: usize,
-    /// Bytes reserved for freed commits, reusable after the next recycling round.
-    pub freed_bytes: usize,
-    /// Recycling rounds so far.
-    pub recycles: usize,
-    /// Pages made reusable by recycling so far.
-    pub recycled_pages: usize,
-    /// Heap bytes of the pool's own bookkeeping (bitmaps, page records, lists).
-    pub bookkeeping_bytes: usize,
 }
 
 /// A shared, thread-safe pool of executable memory for [`CodeBuffer`](crate::CodeBuffer)s.
@@ -125,7 +118,7 @@ pub struct PoolBuilder {
 
 impl PoolBuilder {
     /// Bytes per chunk (default 1 MiB), rounded up to whole pages. Commits larger than a chunk
-    /// get a chunk of their own.
+    /// get pages of their own.
     pub fn chunk_size(mut self, bytes: usize) -> Self {
         self.chunk_size = bytes;
         self
@@ -138,11 +131,12 @@ impl PoolBuilder {
         self
     }
 
-    /// Creates the pool. It reserves address space for its chunks (no memory) and maps nothing
-    /// until the first commit.
+    /// Creates the pool. It maps nothing and reserves no address space until the first commit.
     ///
     /// Errors: [`Error::MemoryFile`] if [`Strategy::DualMapped`] was forced and no memory file
-    /// can be created; [`Error::TooLarge`] if the chunk size exceeds the largest commit.
+    /// can be created (or it is not available on this system); [`Error::TooLarge`] if the chunk
+    /// size exceeds the largest commit; [`Error::OutOfMemory`] if the pool's bookkeeping
+    /// cannot be allocated.
     pub fn build(self) -> Result<CodePool, Error> {
         if self.chunk_size > super::MAX_CODE_BYTES {
             return Err(Error::TooLarge {
@@ -153,33 +147,52 @@ impl PoolBuilder {
         }
         let chunk_size = round_to_pages(self.chunk_size.max(1));
         let backend = match self.strategy {
-            Some(Strategy::PerBuffer) => Backend::PerBuffer(Mutex::default()),
-            want => match MemFile::new() {
-                Ok(file) => Backend::Dual(Mutex::new(Dual::new(file, chunk_size))),
-                Err(source) if want.is_some() => {
-                    return Err(Error::MemoryFile {
-                        operation: "create",
-                        size: 0,
-                        source,
-                    })
-                }
-                Err(_) => Backend::PerBuffer(Mutex::default()),
+            Some(Strategy::PerBuffer) => Backend::PerBuffer(PerBufferStats::default()),
+            want => match dual_mapped(chunk_size) {
+                Ok(pool) => pool,
+                Err(e) if want.is_some() => return Err(e),
+                Err(_) => Backend::PerBuffer(PerBufferStats::default()),
             },
         };
         Ok(CodePool {
-            inner: Arc::new(Inner {
-                id: magazine::next_pool_id(),
-                backend,
-            }),
+            inner: Arc::new(Inner { backend }),
         })
     }
+}
+
+/// A dual-mapped backend, if this system can have one: a memory file can be made (tried once
+/// here and closed, so a pool costs no descriptor until it grows) and the fork handlers are in
+/// place.
+#[cfg(target_os = "linux")]
+fn dual_mapped(chunk_size: usize) -> Result<Backend, Error> {
+    drop(memfile::MemFile::new().map_err(|source| Error::MemoryFile {
+        operation: "create",
+        size: 0,
+        source,
+    })?);
+    let shared = Arc::new(SharedPool {
+        id: magazine::next_pool_id(),
+        chunk_size,
+        state: super::lock::Lock::new(PoolState::new(chunk_size)?),
+    });
+    let weak: std::sync::Weak<dyn fork::ForkAware> = Arc::downgrade(&shared) as _;
+    fork::register(weak)?;
+    Ok(Backend::Dual(shared))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn dual_mapped(_chunk_size: usize) -> Result<Backend, Error> {
+    Err(Error::MemoryFile {
+        operation: "create",
+        size: 0,
+        source: std::io::Error::from(std::io::ErrorKind::Unsupported),
+    })
 }
 
 impl CodePool {
     /// A pool with 1 MiB chunks, dual-mapped where the system allows it, else per-buffer.
     ///
-    /// Errors: none today on Linux (the fallback always works); the `Result` leaves room for
-    /// systems where neither strategy is available.
+    /// Errors: [`Error::OutOfMemory`] if the pool's bookkeeping cannot be allocated.
     pub fn new() -> Result<CodePool, Error> {
         Self::builder().build()
     }
@@ -200,6 +213,7 @@ impl CodePool {
     /// The strategy in use.
     pub fn strategy(&self) -> Strategy {
         match self.inner.backend {
+            #[cfg(target_os = "linux")]
             Backend::Dual(_) => Strategy::DualMapped,
             Backend::PerBuffer(_) => Strategy::PerBuffer,
         }
@@ -208,8 +222,9 @@ impl CodePool {
     /// A snapshot of the pool's memory use.
     pub fn stats(&self) -> PoolStats {
         match &self.inner.backend {
-            Backend::Dual(d) => lock(d).stats(),
-            Backend::PerBuffer(c) => *lock(c),
+            #[cfg(target_os = "linux")]
+            Backend::Dual(d) => d.state.lock().stats(),
+            Backend::PerBuffer(c) => c.get(),
         }
     }
 
@@ -221,11 +236,12 @@ impl CodePool {
     /// unused.
     pub fn recycle(&self) -> Result<usize, Error> {
         match &self.inner.backend {
+            #[cfg(target_os = "linux")]
             Backend::Dual(d) => {
                 // This thread's reserved slots go back first, so recycled space is handed out
                 // lowest address first again.
-                magazine::flush(&self.inner);
-                lock(d).recycle()
+                magazine::flush(d);
+                d.state.lock().recycle()
             }
             Backend::PerBuffer(_) => Ok(0),
         }
@@ -242,25 +258,31 @@ impl CodePool {
     pub(crate) fn commit(&self, code: &[Instruction]) -> Result<Block, Error> {
         let len = super::code_size(code)?;
         match &self.inner.backend {
+            #[cfg(target_os = "linux")]
             Backend::Dual(d) => {
-                let mut fresh = match ChunkSlots::slab_class(len, page_size()) {
-                    Some(class) => magazine::take(&self.inner, class, len)?,
-                    None => allocate_locked(d, len)?,
+                let page = super::page_size();
+                let mut claimed = match slots::ChunkSlots::slab_class(len, page) {
+                    Some(class) => magazine::take(d, class, len)?,
+                    None if len <= d.chunk_size => allocate_locked(d, len)?,
+                    None => {
+                        let mapping = Mapping::with_code(code, len)?;
+                        d.state
+                            .lock()
+                            .count_own_pages(len, round_to_pages(len), true);
+                        return Ok(Block::Pages(mapping));
+                    }
                 };
-                // SAFETY: the pool handed this slot to this commit alone; nothing runs it yet.
-                let dst = unsafe { fresh.writable() };
-                copy_code(dst, code);
-                icache::sync_written(fresh.slot.code());
-                Ok(Block::Slot(fresh.slot))
+                // SAFETY: the pool handed this slot to this commit alone; nothing runs it yet,
+                // and the pool (held by `self`) keeps it mapped.
+                let dst = unsafe { claimed.writable() };
+                super::copy_code(dst, code);
+                super::icache::sync_written(claimed.slot.code());
+                Ok(Block::Slot(claimed.slot))
             }
             Backend::PerBuffer(c) => {
                 let mapping = Mapping::with_code(code, len)?;
-                let mut c = lock(c);
-                c.committed_bytes += len;
-                c.live_functions += 1;
-                c.mapped_bytes += round_to_pages(len);
-                c.chunks += 1;
-                Ok(Block::Mapping(mapping))
+                c.add(len, round_to_pages(len));
+                Ok(Block::Pages(mapping))
             }
         }
     }
@@ -268,20 +290,23 @@ impl CodePool {
     /// Returns a block's space to the pool. Its `CodeBuffer` is being dropped.
     pub(crate) fn release(&self, block: Block) {
         match (&self.inner.backend, block) {
-            (Backend::Dual(d), Block::Slot(slot)) => {
-                let retired = lock(d).release(&slot);
-                drop(retired);
-            }
-            (Backend::PerBuffer(c), Block::Mapping(m)) => {
+            #[cfg(target_os = "linux")]
+            (Backend::Dual(d), Block::Slot(slot)) => d.state.lock().release(&slot),
+            #[cfg(target_os = "linux")]
+            (Backend::Dual(d), Block::Pages(m)) => {
                 let len = m.code().len();
                 drop(m);
-                let mut c = lock(c);
-                c.committed_bytes -= len;
-                c.live_functions -= 1;
-                c.mapped_bytes -= round_to_pages(len);
-                c.chunks -= 1;
+                d.state
+                    .lock()
+                    .count_own_pages(len, round_to_pages(len), false);
+            }
+            (Backend::PerBuffer(c), Block::Pages(m)) => {
+                let len = m.code().len();
+                drop(m);
+                c.sub(len, round_to_pages(len));
             }
             // A block always comes from the pool that releases it (the buffer keeps both).
+            #[allow(unreachable_patterns)]
             (_, block) => drop(block),
         }
     }
@@ -298,90 +323,96 @@ impl fmt::Debug for CodePool {
 
 /// Committed code in a pool: what a pooled `CodeBuffer` holds.
 pub(crate) enum Block {
+    /// A slot of a dual-mapped chunk.
+    #[cfg(target_os = "linux")]
     Slot(Slot),
-    Mapping(Mapping),
+    /// Pages of its own.
+    Pages(Mapping),
 }
 
 impl Block {
     /// The committed code, readable and executable.
     pub(crate) fn code(&self) -> &[u8] {
         match self {
+            #[cfg(target_os = "linux")]
             Block::Slot(s) => s.code(),
-            Block::Mapping(m) => m.code(),
-        }
-    }
-}
-
-/// A slot just taken for a commit, with the address of its bytes in the writable view (kept
-/// only until the code is copied in).
-struct Fresh {
-    slot: Slot,
-    rw: NonNull<u8>,
-}
-
-impl Fresh {
-    /// The slot's code bytes in the writable view.
-    ///
-    /// # Safety
-    /// Only the committer, once, before the code is published.
-    unsafe fn writable(&mut self) -> &mut [u8] {
-        // SAFETY: the range is inside a chunk's writable view and the caller has it exclusively.
-        unsafe { std::slice::from_raw_parts_mut(self.rw.as_ptr(), self.slot.len as usize) }
-    }
-}
-
-/// A slot in a dual-mapped chunk.
-pub(crate) struct Slot {
-    /// Start of the code in the executable view.
-    rx: NonNull<u8>,
-    len: u32,
-    chunk: u32,
-    offset: u32,
-    reserved: u32,
-}
-
-// SAFETY: a Slot names pool memory that stays mapped while the slot lives (the CodeBuffer that
-// holds it also holds the pool); its code is immutable once committed, so sharing and sending
-// the addresses across threads is sound.
-unsafe impl Send for Slot {}
-// SAFETY: as above; `&Slot` only gives read access to immutable code.
-unsafe impl Sync for Slot {}
-
-impl Slot {
-    fn code(&self) -> &[u8] {
-        // SAFETY: `len` bytes from `rx` lie in a chunk's executable view, mapped readable for as
-        // long as the pool lives, which is at least as long as this slot; they change only while
-        // the slot is being committed, through `writable`, before any reference is handed out.
-        unsafe { std::slice::from_raw_parts(self.rx.as_ptr(), self.len as usize) }
-    }
-
-    fn place(&self) -> Place {
-        Place {
-            offset: self.offset as usize,
-            reserved: self.reserved as usize,
+            Block::Pages(m) => m.code(),
         }
     }
 }
 
 struct Inner {
-    /// Unique among all pools ever made (see `magazine.rs`).
-    id: u64,
     backend: Backend,
 }
 
 enum Backend {
-    Dual(Mutex<Dual>),
-    /// Statistics only: each commit owns its mapping.
-    PerBuffer(Mutex<PoolStats>),
+    #[cfg(target_os = "linux")]
+    Dual(Arc<SharedPool>),
+    /// Each commit owns its mapping; the pool only counts.
+    PerBuffer(PerBufferStats),
 }
 
+/// The statistics of a per-buffer pool, kept with atomics (no lock a `fork` could catch held).
+#[derive(Default)]
+struct PerBufferStats {
+    committed_bytes: AtomicUsize,
+    live_functions: AtomicUsize,
+    mapped_bytes: AtomicUsize,
+}
+
+impl PerBufferStats {
+    fn add(&self, len: usize, mapped: usize) {
+        self.committed_bytes.fetch_add(len, Ordering::Relaxed);
+        self.live_functions.fetch_add(1, Ordering::Relaxed);
+        self.mapped_bytes.fetch_add(mapped, Ordering::Relaxed);
+    }
+
+    fn sub(&self, len: usize, mapped: usize) {
+        self.committed_bytes.fetch_sub(len, Ordering::Relaxed);
+        self.live_functions.fetch_sub(1, Ordering::Relaxed);
+        self.mapped_bytes.fetch_sub(mapped, Ordering::Relaxed);
+    }
+
+    fn get(&self) -> PoolStats {
+        let live = self.live_functions.load(Ordering::Relaxed);
+        PoolStats {
+            committed_bytes: self.committed_bytes.load(Ordering::Relaxed),
+            live_functions: live,
+            mapped_bytes: self.mapped_bytes.load(Ordering::Relaxed),
+            chunks: live,
+            ..PoolStats::default()
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
 #[cold]
-fn allocate_locked(d: &Mutex<Dual>, len: usize) -> Result<Fresh, Error> {
-    lock(d).allocate(len)
+fn allocate_locked(d: &SharedPool, len: usize) -> Result<slot::ClaimedSlot, Error> {
+    d.state.lock().allocate(len)
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // Every update under these locks is completed before any call that could panic, so the
-    // state is consistent even if a holder panicked.
-    m.lock().unwrap_or_else(|e| e.into_inner())
+#[cfg(target_os = "linux")]
+impl fork::ForkAware for SharedPool {
+    fn before_fork(&self) {
+        // SAFETY: released by `after_fork_in_parent` or re-initialised by
+        // `after_fork_in_child`, on this thread, right after the fork.
+        unsafe { self.state.lock_raw() };
+        // SAFETY: the lock is held.
+        unsafe { self.state.held_data() }.before_fork();
+    }
+
+    fn after_fork_in_parent(&self) {
+        // SAFETY: `before_fork` took the lock on this thread.
+        unsafe { self.state.held_data() }.after_fork_in_parent();
+        // SAFETY: as above; the reference is no longer used.
+        unsafe { self.state.unlock_raw() };
+    }
+
+    fn after_fork_in_child(&self) {
+        // SAFETY: the child has one thread; `before_fork` took the lock before the fork.
+        unsafe { self.state.held_data() }.after_fork_in_child();
+        magazine::forget_after_fork();
+        // SAFETY: in the child, one thread, the reference above no longer used.
+        unsafe { self.state.reinit_in_child() };
+    }
 }

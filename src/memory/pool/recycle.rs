@@ -32,8 +32,9 @@
 //! once (one `mmap` per chunk, spanning its dirty pages, and one `membarrier`), before it
 //! considers growing. Commits in between make no system call.
 
-use super::chunk::MemFile;
-use super::dual::{Entry, Lists};
+use super::chunk::Chunk;
+use super::memfile::MemFile;
+use super::slots::ChunkSlots;
 use crate::memory::icache;
 use crate::Error;
 
@@ -41,54 +42,52 @@ use crate::Error;
 pub(super) struct Recycled {
     /// Pages whose freed space became reusable.
     pub(super) pages: usize,
-    /// Bytes that became reusable.
-    pub(super) bytes: usize,
 }
 
-/// Recycles every dirty page of every chunk (see the module docs) and rebuilds the lists of
-/// pages with free slots. A chunk whose re-mapping fails keeps its freed space dirty (unused,
-/// never unsafe); the first such error is returned after the other chunks are recycled.
-pub(super) fn recycle(
+/// Recycles every dirty page of the chunks that `parts` yields (see the module docs). A chunk
+/// whose re-mapping fails keeps its freed space dirty (unused, never unsafe); the first such
+/// error is returned if no page at all could be recycled.
+///
+/// `parts` picks out of each record its chunk and bookkeeping, or `None` to leave it alone
+/// (frozen after a fork, or shared with a forked child).
+pub(super) fn recycle<T>(
     file: &MemFile,
-    chunks: &mut [Option<Entry>],
-    lists: &mut Lists,
+    records: &mut [T],
+    parts: impl Fn(&mut T) -> Option<(&Chunk, &mut ChunkSlots)>,
 ) -> Result<Recycled, Error> {
     let page = crate::memory::page_size();
     let mut first_error = None;
-    let mut remapped = Vec::new();
-    for (i, entry) in chunks.iter().enumerate() {
-        let Some(Entry {
-            chunk,
-            slots: Some(slots),
-            ..
-        }) = entry
-        else {
+    let mut remapped = 0;
+    for record in records.iter_mut() {
+        let Some((chunk, slots)) = parts(record) else {
             continue;
         };
         let Some((start, end)) = slots.dirty_span() else {
             continue;
         };
-        match chunk.remap_executable(file, start * page, end * page) {
-            Ok(()) => remapped.push(i),
+        // SAFETY: the dirty span lies inside the chunk (start < end <= pages of the chunk),
+        // page-aligned, and `file` is the pool's file, which every active chunk maps.
+        match unsafe { chunk.remap_executable(file, start * page, end * page) } {
+            Ok(()) => {
+                slots.mark_remapped();
+                remapped += 1;
+            }
             Err(e) => {
                 first_error.get_or_insert(e);
             }
         }
     }
-    let mut done = Recycled { pages: 0, bytes: 0 };
-    if !remapped.is_empty() {
+    let mut done = Recycled { pages: 0 };
+    if remapped > 0 {
         icache::sync_other_cores();
     }
-    for i in remapped {
-        if let Some(Entry {
-            slots: Some(slots), ..
-        }) = &mut chunks[i]
-        {
-            done.bytes += slots.dirty_bytes();
-            done.pages += slots.clean_dirty();
+    for record in records.iter_mut() {
+        if let Some((_, slots)) = parts(record) {
+            if slots.take_remapped() {
+                done.pages += slots.clean_dirty();
+            }
         }
     }
-    lists.rebuild(chunks);
     match first_error {
         Some(e) if done.pages == 0 => Err(e),
         _ => Ok(done),
