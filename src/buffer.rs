@@ -38,6 +38,8 @@ use crate::{CodePool, Error, Instruction};
 ///
 /// `CodeBuffer` is `Send + Sync`: commit on one thread, call from any. `commit` takes `&self`
 /// and is atomic: of two racing commits one wins, the other gets [`Error::AlreadyCommitted`].
+/// A commit that finds another one in progress waits for it, so it reports
+/// `AlreadyCommitted` only if that one succeeded; if it failed, the waiting commit runs.
 /// Dropping the buffer unmaps the code (or returns it to its pool); every [`ExecPtr`] into it
 /// is gone by then (the borrow checker sees to that), and every function pointer taken from one
 /// must be too.
@@ -116,12 +118,18 @@ impl CodeBuffer {
     /// [`Error::Protect`] (and, in a pool, [`Error::MemoryFile`]) when the operating system
     /// refuses memory. A commit that fails leaves the buffer empty, so it may be tried again.
     pub fn commit(&self, code: &[Instruction]) -> Result<ExecPtr<'_>, Error> {
-        if self
-            .state
-            .compare_exchange(EMPTY, BUSY, Ordering::Acquire, Ordering::Acquire)
-            .is_err()
-        {
-            return Err(Error::AlreadyCommitted);
+        // A commit that finds another in progress waits for its outcome: if that one fails,
+        // the buffer is empty again and this one tries; only code really held is reported as
+        // `AlreadyCommitted`.
+        loop {
+            match self
+                .state
+                .compare_exchange(EMPTY, BUSY, Ordering::Acquire, Ordering::Acquire)
+            {
+                Ok(_) => break,
+                Err(DONE) => return Err(Error::AlreadyCommitted),
+                Err(_) => std::thread::yield_now(),
+            }
         }
         let committed = match &self.pool {
             Some(pool) => pool.commit(code).map(Committed::Pooled),
