@@ -28,15 +28,36 @@ use std::ops::Range;
 
 use crate::Error;
 
-/// `n` default values in a boxed slice, or [`Error::OutOfMemory`] instead of an abort.
-fn try_zeroed<T: Default + Clone>(n: usize, what: &'static str) -> Result<Box<[T]>, Error> {
-    let mut v = Vec::new();
-    v.try_reserve_exact(n).map_err(|_| Error::OutOfMemory {
+/// Plain data for which all-zero bytes are a valid value (the default one).
+///
+/// # Safety
+/// Implementors must be valid, and equal to their default, when every byte is zero.
+unsafe trait Zeroable: Default {}
+// SAFETY: an integer of zero bytes is 0.
+unsafe impl Zeroable for u64 {}
+// SAFETY: `Page` is four u16s, all 0 in the default.
+unsafe impl Zeroable for Page {}
+
+/// `n` default values in a boxed slice, or [`Error::OutOfMemory`] instead of an abort. The
+/// memory comes zeroed from the allocator (large blocks straight from the kernel), so pages of
+/// a large chunk's bookkeeping are not made resident before they are used.
+fn try_zeroed<T: Zeroable>(n: usize, what: &'static str) -> Result<Box<[T]>, Error> {
+    let fail = || Error::OutOfMemory {
         what,
         bytes: n.saturating_mul(std::mem::size_of::<T>()),
-    })?;
-    v.resize(n, T::default());
-    Ok(v.into_boxed_slice())
+    };
+    if n == 0 || std::mem::size_of::<T>() == 0 {
+        return Ok(Box::default());
+    }
+    let layout = std::alloc::Layout::array::<T>(n).map_err(|_| fail())?;
+    // SAFETY: the layout has a non-zero size (n > 0, T not zero-sized).
+    let p = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<T>();
+    if p.is_null() {
+        return Err(fail());
+    }
+    // SAFETY: `p` holds `n` zeroed Ts, which are valid (T: Zeroable), allocated with the
+    // layout of `[T; n]`, which is how a Box<[T]> of that length frees it.
+    Ok(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(p, n)) })
 }
 
 /// A fixed-size set of bits.
