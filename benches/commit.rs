@@ -13,20 +13,28 @@
 //! freeing is measured on its own in the `free` group. Pooled commits therefore include the
 //! recycling of space freed by earlier batches, amortised as it is in real use.
 
+#[cfg(target_os = "linux")]
 mod common;
 
+#[cfg(target_os = "linux")]
 use std::hint::black_box;
 
+#[cfg(target_os = "linux")]
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+#[cfg(target_os = "linux")]
 use dynasmrt::{dynasm, DynasmApi};
+#[cfg(target_os = "linux")]
 use jitkit::{a64, CodeBuffer, CodePool, Instruction};
 
+#[cfg(target_os = "linux")]
 const SIZES: [(&str, usize); 3] = [("64B", 64), ("1KiB", 1024), ("64KiB", 64 * 1024)];
 
+#[cfg(target_os = "linux")]
 /// Commits per batch: each batch's buffers stay alive until the batch ends, then are dropped
 /// outside the timing, as a program that keeps some hundreds of functions would.
 const BATCH: BatchSize = BatchSize::NumIterations(1000);
 
+#[cfg(target_os = "linux")]
 /// `bytes` of code: `add x0, x0, #1` repeated, then `ret`.
 fn code(bytes: usize) -> Vec<Instruction> {
     let mut v = vec![Instruction::new(0x9100_0400); bytes / 4 - 1];
@@ -34,9 +42,11 @@ fn code(bytes: usize) -> Vec<Instruction> {
     v
 }
 
+#[cfg(target_os = "linux")]
 /// A read+execute anonymous mapping made with mmap + mprotect, unmapped on drop.
 struct RawMapping(*mut libc::c_void, usize);
 
+#[cfg(target_os = "linux")]
 impl Drop for RawMapping {
     fn drop(&mut self) {
         // SAFETY: the mapping was made by `raw_commit` and is unmapped exactly once.
@@ -44,6 +54,7 @@ impl Drop for RawMapping {
     }
 }
 
+#[cfg(target_os = "linux")]
 fn raw_commit(bytes: &[u8]) -> RawMapping {
     let size = bytes.len().div_ceil(4096) * 4096;
     // SAFETY: a fresh private anonymous mapping; checked below.
@@ -68,6 +79,7 @@ fn raw_commit(bytes: &[u8]) -> RawMapping {
     RawMapping(p, size)
 }
 
+#[cfg(target_os = "linux")]
 fn dynasmrt_mutable(bytes: &[u8]) -> dynasmrt::ExecutableBuffer {
     let mut buf = dynasmrt::mmap::MutableBuffer::new(bytes.len()).unwrap();
     buf.set_len(bytes.len());
@@ -75,6 +87,7 @@ fn dynasmrt_mutable(bytes: &[u8]) -> dynasmrt::ExecutableBuffer {
     buf.make_exec().unwrap()
 }
 
+#[cfg(target_os = "linux")]
 fn commit_latency(c: &mut Criterion) {
     let pool = CodePool::new().unwrap();
     for (name, bytes) in SIZES {
@@ -125,6 +138,7 @@ fn commit_latency(c: &mut Criterion) {
     }
 }
 
+#[cfg(target_os = "linux")]
 /// The same 16 instructions through each tool's assemble-and-commit path.
 fn assemble_and_commit(c: &mut Criterion) {
     let pool = CodePool::new().unwrap();
@@ -168,6 +182,7 @@ fn assemble_and_commit(c: &mut Criterion) {
     g.finish();
 }
 
+#[cfg(target_os = "linux")]
 fn free_latency(c: &mut Criterion) {
     let pool = CodePool::new().unwrap();
     let code = code(64);
@@ -204,9 +219,15 @@ fn free_latency(c: &mut Criterion) {
     g.finish();
 }
 
+#[cfg(target_os = "linux")]
 criterion_group! {
     name = benches;
     config = common::short();
     targets = commit_latency, assemble_and_commit, free_latency
 }
+#[cfg(target_os = "linux")]
 criterion_main!(benches);
+
+/// criterion is a Linux-only dev-dependency (see Cargo.toml): elsewhere this bench is empty.
+#[cfg(not(target_os = "linux"))]
+fn main() {}

@@ -15,8 +15,9 @@ use std::fmt;
 use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicU8, Ordering};
 
-use crate::memory::pool::Block;
-use crate::memory::{self, mapping::Mapping};
+use crate::memory::pages::OwnPages;
+use crate::memory::provider::{Committed, Provider};
+use crate::memory::{self};
 use crate::{CodePool, Error, Instruction};
 
 /// A commit-once owner of executable memory.
@@ -71,21 +72,6 @@ const DONE: u8 = 2;
 // Send + Sync (immutable code and the pool's thread-safe handle).
 unsafe impl Sync for CodeBuffer {}
 
-/// The memory a committed buffer owns.
-enum Committed {
-    Own(Mapping),
-    Pooled(Block),
-}
-
-impl Committed {
-    fn code(&self) -> &[u8] {
-        match self {
-            Committed::Own(m) => m.code(),
-            Committed::Pooled(b) => b.code(),
-        }
-    }
-}
-
 impl CodeBuffer {
     /// An empty buffer. Allocates nothing until [`commit`](Self::commit).
     pub const fn new() -> Self {
@@ -131,12 +117,10 @@ impl CodeBuffer {
                 Err(_) => std::thread::yield_now(),
             }
         }
-        let committed = match &self.pool {
-            Some(pool) => pool.commit(code).map(Committed::Pooled),
-            None => memory::code_size(code)
-                .and_then(|len| Mapping::with_code(code, len))
-                .map(Committed::Own),
-        };
+        let committed = memory::code_size(code).and_then(|len| match &self.pool {
+            Some(pool) => pool.commit(code, len),
+            None => OwnPages.commit(code, len),
+        });
         match committed {
             Ok(committed) => {
                 // SAFETY: this thread won EMPTY -> BUSY, so it alone touches `code` until it
@@ -185,9 +169,9 @@ impl Drop for CodeBuffer {
         // SAFETY: DONE means `code` is initialised; `&mut self` means no one else uses it, and it
         // is read out exactly once, here.
         let committed = unsafe { self.code.get_mut().assume_init_read() };
-        match (&self.pool, committed) {
-            (Some(pool), Committed::Pooled(block)) => pool.release(block),
-            (_, committed) => drop(committed),
+        match &self.pool {
+            Some(pool) => pool.release(committed),
+            None => OwnPages.release(committed),
         }
     }
 }

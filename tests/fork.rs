@@ -5,6 +5,8 @@
 //! Each test forks from a fresh process (the test re-runs itself, see `common::run_child`), so
 //! no other test's threads are caught in the fork. Children report through their exit status
 //! and end with `_exit`, never returning into the test harness.
+// Linux only: the test reads or uses fork(2), pipes and waitpid.
+#![cfg(target_os = "linux")]
 
 mod common;
 

@@ -77,6 +77,7 @@ fn wx_mappings() -> Vec<String> {
         .collect()
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn the_default_pool_is_dual_mapped_on_linux() {
     assert_eq!(CodePool::new().unwrap().strategy(), Strategy::DualMapped);

@@ -8,6 +8,8 @@
 //! the test here. qemu-user does not apply `RLIMIT_AS` to the emulated program (the emulator
 //! needs the address space itself); there the address-space test checks the limit is in force
 //! and says so when it is not.
+// Linux only: the test reads or uses setrlimit and /proc.
+#![cfg(target_os = "linux")]
 
 mod common;
 
@@ -43,7 +45,13 @@ fn in_fresh_process(test: &str, body: fn()) {
     }
 }
 
-fn set_soft_limit(resource: libc::__rlimit_resource_t, value: u64) {
+/// The type of a resource number: glibc's own enum, a plain int elsewhere (musl).
+#[cfg(target_env = "gnu")]
+type Resource = libc::__rlimit_resource_t;
+#[cfg(not(target_env = "gnu"))]
+type Resource = libc::c_int;
+
+fn set_soft_limit(resource: Resource, value: u64) {
     let mut lim = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
@@ -56,7 +64,7 @@ fn set_soft_limit(resource: libc::__rlimit_resource_t, value: u64) {
     }
 }
 
-fn soft_limit(resource: libc::__rlimit_resource_t) -> u64 {
+fn soft_limit(resource: Resource) -> u64 {
     let mut lim = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,

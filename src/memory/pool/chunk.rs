@@ -465,5 +465,5 @@ fn unmap_raw(addr: *mut u8, size: usize) {
     // SAFETY: `addr`/`size` describe a range this module mapped; it is unmapped once, when its
     // owner drops (after every slot in it was released: each CodeBuffer holds the pool alive)
     // or when a fork handler gives it up.
-    unsafe { crate::memory::unmap(addr, size) }
+    unsafe { crate::memory::sys::unmap(addr, size) }
 }

@@ -46,11 +46,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 #[cfg(target_os = "linux")]
-use self::slot::Slot;
-#[cfg(target_os = "linux")]
 use self::state::{PoolState, SharedPool};
 pub use self::stats::PoolStats;
-use super::mapping::Mapping;
+use super::pages::OwnPages;
+use super::provider::{Committed, Provider, Receipt};
 use super::round_to_pages;
 use crate::{Error, Instruction};
 
@@ -251,12 +250,13 @@ impl CodePool {
     pub fn ptr_eq(&self, other: &CodePool) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
     }
+}
 
+impl Provider for CodePool {
     /// Commits `code` into the pool. Inlined into `CodeBuffer::commit` so the slot stays in
     /// registers on the way (returning it through memory cost a store-forwarding stall).
     #[inline]
-    pub(crate) fn commit(&self, code: &[Instruction]) -> Result<Block, Error> {
-        let len = super::code_size(code)?;
+    fn commit(&self, code: &[Instruction], len: usize) -> Result<Committed, Error> {
         match &self.inner.backend {
             #[cfg(target_os = "linux")]
             Backend::Dual(d) => {
@@ -265,49 +265,61 @@ impl CodePool {
                     Some(class) => magazine::take(d, class, len)?,
                     None if len <= d.chunk_size => allocate_locked(d, len)?,
                     None => {
-                        let mapping = Mapping::with_code(code, len)?;
+                        let own = OwnPages.commit(code, len)?;
                         d.state
                             .lock()
                             .count_own_pages(len, round_to_pages(len), true);
-                        return Ok(Block::Pages(mapping));
+                        return Ok(own);
                     }
                 };
                 // SAFETY: the pool handed this slot to this commit alone; nothing runs it yet,
                 // and the pool (held by `self`) keeps it mapped.
-                let dst = unsafe { claimed.writable() };
-                super::copy_code(dst, code);
-                super::icache::sync_written(claimed.slot.code());
-                Ok(Block::Slot(claimed.slot))
+                super::copy_code(unsafe { claimed.writable() }, code);
+                // SAFETY: as above.
+                super::icache::sync_written(unsafe { claimed.executable() });
+                // SAFETY: the code is in and synchronised; the slot is free again only when
+                // the buffer gives this back through `release`.
+                Ok(unsafe { claimed.into_committed() })
             }
             Backend::PerBuffer(c) => {
-                let mapping = Mapping::with_code(code, len)?;
+                let own = OwnPages.commit(code, len)?;
                 c.add(len, round_to_pages(len));
-                Ok(Block::Pages(mapping))
+                Ok(own)
             }
         }
     }
 
-    /// Returns a block's space to the pool. Its `CodeBuffer` is being dropped.
-    pub(crate) fn release(&self, block: Block) {
-        match (&self.inner.backend, block) {
+    /// Returns a commit's space to the pool. Its `CodeBuffer` is being dropped.
+    fn release(&self, committed: Committed) {
+        let len = committed.code().len();
+        match (&self.inner.backend, committed.receipt()) {
             #[cfg(target_os = "linux")]
-            (Backend::Dual(d), Block::Slot(slot)) => d.state.lock().release(&slot),
+            (
+                Backend::Dual(d),
+                Receipt::Slot {
+                    chunk,
+                    offset,
+                    reserved,
+                },
+            ) => {
+                let place = slots::Place {
+                    offset: offset as usize,
+                    reserved: reserved as usize,
+                };
+                d.state.lock().release(chunk, place, len);
+            }
             #[cfg(target_os = "linux")]
-            (Backend::Dual(d), Block::Pages(m)) => {
-                let len = m.code().len();
-                drop(m);
-                d.state
-                    .lock()
-                    .count_own_pages(len, round_to_pages(len), false);
+            (Backend::Dual(d), Receipt::Pages { size }) => {
+                OwnPages.release(committed);
+                d.state.lock().count_own_pages(len, size, false);
             }
-            (Backend::PerBuffer(c), Block::Pages(m)) => {
-                let len = m.code().len();
-                drop(m);
-                c.sub(len, round_to_pages(len));
+            (Backend::PerBuffer(c), Receipt::Pages { size }) => {
+                OwnPages.release(committed);
+                c.sub(len, size);
             }
-            // A block always comes from the pool that releases it (the buffer keeps both).
+            // A buffer always releases into the pool that committed (it keeps both).
             #[allow(unreachable_patterns)]
-            (_, block) => drop(block),
+            _ => {}
         }
     }
 }
@@ -318,26 +330,6 @@ impl fmt::Debug for CodePool {
             .field("strategy", &self.strategy())
             .field("stats", &self.stats())
             .finish()
-    }
-}
-
-/// Committed code in a pool: what a pooled `CodeBuffer` holds.
-pub(crate) enum Block {
-    /// A slot of a dual-mapped chunk.
-    #[cfg(target_os = "linux")]
-    Slot(Slot),
-    /// Pages of its own.
-    Pages(Mapping),
-}
-
-impl Block {
-    /// The committed code, readable and executable.
-    pub(crate) fn code(&self) -> &[u8] {
-        match self {
-            #[cfg(target_os = "linux")]
-            Block::Slot(s) => s.code(),
-            Block::Pages(m) => m.code(),
-        }
     }
 }
 

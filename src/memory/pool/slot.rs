@@ -1,9 +1,11 @@
-//! The handles a dual-mapped pool gives out: a slot reserved for a thread, a slot claimed for
-//! one commit (with its writable address), and a committed slot (executable address only).
+//! The handles a dual-mapped pool gives out: a slot reserved for a commit or a thread's
+//! magazine, and a slot claimed for one commit (with its writable address), which becomes a
+//! [`Committed`] with a [`Receipt::Slot`] once the code is in.
 
 use std::ptr::NonNull;
 
 use super::slots::Place;
+use crate::memory::provider::{Committed, Receipt};
 
 /// A clean slot reserved for one commit or one thread's magazine, with both of its addresses.
 #[derive(Clone, Copy)]
@@ -17,23 +19,14 @@ pub(super) struct ReservedSlot {
 impl ReservedSlot {
     /// The slot, claimed for a commit of `len` bytes (at most `place.reserved`).
     pub(super) fn claim(self, len: usize) -> ClaimedSlot {
-        ClaimedSlot {
-            slot: Slot {
-                rx: self.rx,
-                len: len as u32,
-                chunk: self.chunk,
-                offset: self.place.offset as u32,
-                reserved: self.place.reserved as u32,
-            },
-            rw: self.rw,
-        }
+        ClaimedSlot { slot: self, len }
     }
 }
 
 /// A slot claimed by one commit, which alone may write it before publishing the code.
 pub(super) struct ClaimedSlot {
-    pub(super) slot: Slot,
-    rw: NonNull<u8>,
+    slot: ReservedSlot,
+    len: usize,
 }
 
 impl ClaimedSlot {
@@ -44,43 +37,33 @@ impl ClaimedSlot {
     /// lives.
     pub(super) unsafe fn writable(&mut self) -> &mut [u8] {
         // SAFETY: `len` bytes from `rw` lie in a chunk's writable view (the slot is inside its
-        // chunk), and the caller has them exclusively.
-        unsafe { std::slice::from_raw_parts_mut(self.rw.as_ptr(), self.slot.len as usize) }
-    }
-}
-
-/// A slot holding committed code.
-pub(crate) struct Slot {
-    /// Start of the code in the executable view.
-    rx: NonNull<u8>,
-    pub(super) len: u32,
-    pub(super) chunk: u32,
-    offset: u32,
-    reserved: u32,
-}
-
-// SAFETY: a Slot names pool memory that stays mapped while the slot lives (the CodeBuffer that
-// holds it also holds the pool); its code is immutable once committed, so sharing and sending
-// the addresses across threads is sound.
-unsafe impl Send for Slot {}
-// SAFETY: as above; `&Slot` only gives read access to immutable code.
-unsafe impl Sync for Slot {}
-
-impl Slot {
-    /// The committed code, readable and executable.
-    pub(crate) fn code(&self) -> &[u8] {
-        // SAFETY: `len` bytes from `rx` lie in a chunk's executable view, mapped readable for as
-        // long as the pool lives, which is at least as long as this slot; they change only while
-        // the slot is being committed, through `ClaimedSlot::writable`, before any reference is
-        // handed out.
-        unsafe { std::slice::from_raw_parts(self.rx.as_ptr(), self.len as usize) }
+        // chunk and `len <= reserved`), and the caller has them exclusively.
+        unsafe { std::slice::from_raw_parts_mut(self.slot.rw.as_ptr(), self.len) }
     }
 
-    /// Where the slot lies in its chunk.
-    pub(super) fn place(&self) -> Place {
-        Place {
-            offset: self.offset as usize,
-            reserved: self.reserved as usize,
-        }
+    /// The slot's code bytes in the executable view.
+    ///
+    /// # Safety
+    /// While the pool lives and the slot is not released.
+    pub(super) unsafe fn executable(&self) -> &[u8] {
+        // SAFETY: `len` bytes from `rx` lie in a chunk's executable view, mapped readable
+        // while the pool lives.
+        unsafe { std::slice::from_raw_parts(self.slot.rx.as_ptr(), self.len) }
+    }
+
+    /// The committed code, for its buffer to hold.
+    ///
+    /// # Safety
+    /// The code was copied in and synchronised; the pool will not hand the slot out again
+    /// before it is released with the returned value.
+    pub(super) unsafe fn into_committed(self) -> Committed {
+        let receipt = Receipt::Slot {
+            chunk: self.slot.chunk,
+            offset: self.slot.place.offset as u32,
+            reserved: self.slot.place.reserved as u32,
+        };
+        // SAFETY: the slot's executable bytes stay mapped and unchanged until released (the
+        // caller's promise and the pool's reuse rule).
+        unsafe { Committed::new(self.slot.rx, self.len, receipt) }
     }
 }

@@ -13,7 +13,7 @@ use super::chunk::{Chunk, Reservation};
 use super::memfile::MemFile;
 use super::partial::PartialPages;
 use super::recycle;
-use super::slot::{ClaimedSlot, ReservedSlot, Slot};
+use super::slot::{ClaimedSlot, ReservedSlot};
 use super::slots::{self, ChunkSlots, Place};
 use super::stats::{CountersRef, PoolStats};
 use crate::memory::lock::Lock;
@@ -343,17 +343,17 @@ impl PoolState {
         Ok(self.chunks.len() - 1)
     }
 
-    /// Marks a slot's space freed. A slot of a frozen chunk (inherited across `fork`) is left
-    /// as it is.
-    pub(super) fn release(&mut self, slot: &Slot) {
+    /// Marks the space of a commit of `len` bytes at `place` in `chunk` freed. A slot of a
+    /// frozen chunk (inherited across `fork`) is left as it is.
+    pub(super) fn release(&mut self, chunk: u32, place: Place, len: usize) {
         let Some(ChunkRecord {
             slots: Some(slots), ..
-        }) = self.chunks.get_mut(slot.chunk as usize)
+        }) = self.chunks.get_mut(chunk as usize)
         else {
             return;
         };
-        slots.release(slot.place());
-        self.stats.committed_bytes = self.stats.committed_bytes.wrapping_sub(slot.len as usize);
+        slots.release(place);
+        self.stats.committed_bytes = self.stats.committed_bytes.wrapping_sub(len);
         self.stats.live_functions = self.stats.live_functions.wrapping_sub(1);
     }
 

@@ -1,7 +1,9 @@
 //! What a pool reports about its memory: [`PoolStats`], and the per-thread counters that keep
 //! it exact without atomic read-modify-writes on the commit path.
 
+#[cfg(target_os = "linux")]
 use std::ptr::NonNull;
+#[cfg(target_os = "linux")]
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A snapshot of a pool's memory use, from [`CodePool::stats`](crate::CodePool::stats).
@@ -30,6 +32,7 @@ pub struct PoolStats {
     pub bookkeeping_bytes: usize,
 }
 
+#[cfg(target_os = "linux")]
 /// One thread's commits into one pool. Written only by that thread; read by `stats`.
 #[derive(Default)]
 pub(super) struct ThreadCounters {
@@ -37,6 +40,7 @@ pub(super) struct ThreadCounters {
     bytes: AtomicUsize,
 }
 
+#[cfg(target_os = "linux")]
 impl ThreadCounters {
     /// Counts one commit of `bytes`. Only the owning thread calls this.
     pub(super) fn add(&self, bytes: usize) {
@@ -56,15 +60,18 @@ impl ThreadCounters {
     }
 }
 
+#[cfg(target_os = "linux")]
 /// A thread's counters as the pool lists them: a pointer into that thread's magazine, which
 /// removes it from the pool (under the pool's lock) before it is freed.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) struct CountersRef(pub(super) NonNull<ThreadCounters>);
 
+#[cfg(target_os = "linux")]
 // SAFETY: the counters are atomics, readable from any thread; the pointer stays valid while it
 // is listed (see above).
 unsafe impl Send for CountersRef {}
 
+#[cfg(target_os = "linux")]
 impl CountersRef {
     /// The counts.
     ///
