@@ -26,7 +26,8 @@ commands:
                    host; args go to both `cargo test` runs (e.g. `--test oracle`, `-- --nocapture`)
   setup            only check and install the toolchain (rustup target aarch64-unknown-linux-gnu,
                    qemu-user, gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, llvm on non-AArch64
-                   hosts; llvm on AArch64)
+                   hosts; llvm on AArch64), and the rustup targets aarch64-apple-darwin and
+                   aarch64-pc-windows-msvc that CI checks with clippy
   help             this text";
 
 fn main() -> ExitCode {
@@ -38,7 +39,9 @@ fn main() -> ExitCode {
     let result = match command {
         "demo" => demo(rest),
         "test" => test(rest),
-        "setup" if rest.is_empty() => Toolchain::setup(Needs::Tests).map(|_| ()),
+        "setup" if rest.is_empty() => {
+            Toolchain::setup(Needs::Tests).and_then(|_| toolchain::ensure_checked_targets())
+        }
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
