@@ -11,7 +11,8 @@
 //! one that is a reference-count increment), the other tools' whole path is measured. Each
 //! commit returns its buffer; a batch of 1000 stays alive and is dropped outside the timing;
 //! freeing is measured on its own in the `free` group. Pooled commits therefore include the
-//! recycling of space freed by earlier batches, amortised as it is in real use.
+//! recycling of space freed by earlier batches, amortised as it is in real use. The `churn`
+//! group commits 64 functions of 64 B, drops them outside the timing and repeats.
 
 #[cfg(target_os = "linux")]
 mod common;
@@ -220,10 +221,65 @@ fn free_latency(c: &mut Criterion) {
 }
 
 #[cfg(target_os = "linux")]
+/// Functions per churn round.
+const CHURN: usize = 64;
+
+#[cfg(target_os = "linux")]
+/// Churn: commit 64 functions of 64 B, drop them (outside the timing), repeat. One iteration
+/// is one commit; the figure to compare is the median per commit. Freed space comes back
+/// through recycling, so this measures what a program that keeps replacing a few dozen small
+/// functions pays.
+fn churn(c: &mut Criterion) {
+    use std::time::{Duration, Instant};
+    let pool = CodePool::new().unwrap();
+    let code = code(64);
+    let raw = Instruction::slice_as_bytes(&code).to_vec();
+    let mut g = c.benchmark_group("churn/64x64B");
+    g.bench_function("jitkit_pooled", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            let mut left = iters as usize;
+            let mut bufs: Vec<CodeBuffer> = Vec::with_capacity(CHURN);
+            while left > 0 {
+                let round = left.min(CHURN);
+                bufs.extend((0..round).map(|_| CodeBuffer::in_pool(&pool)));
+                let start = Instant::now();
+                for buf in &bufs {
+                    buf.commit(black_box(&code)).unwrap();
+                }
+                total += start.elapsed();
+                bufs.clear();
+                left -= round;
+            }
+            total
+        })
+    });
+    g.bench_function("dynasmrt_mutable_make_exec", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            let mut left = iters as usize;
+            let mut bufs = Vec::with_capacity(CHURN);
+            while left > 0 {
+                let round = left.min(CHURN);
+                let start = Instant::now();
+                for _ in 0..round {
+                    bufs.push(dynasmrt_mutable(black_box(&raw)));
+                }
+                total += start.elapsed();
+                bufs.clear();
+                left -= round;
+            }
+            total
+        })
+    });
+    g.finish();
+}
+
+#[cfg(target_os = "linux")]
 criterion_group! {
     name = benches;
     config = common::short();
-    targets = commit_latency, assemble_and_commit, free_latency
+    targets = commit_latency, assemble_and_commit, free_latency, churn
 }
 #[cfg(target_os = "linux")]
 criterion_main!(benches);
