@@ -1,27 +1,36 @@
-//! One chunk of pooled memory: a range of a memory file mapped twice.
+//! Where a dual-mapped pool's code lives: regions of memory files, each mapped twice, cut into
+//! chunks.
 //!
-//! The read+write view is where code is copied in; it is never executable. The read+execute
-//! view is where code runs; it is never writable. Both are `MAP_SHARED` views of the same pages
-//! of an anonymous memory file (`memfile.rs`), so a byte written through one is seen through
-//! the other, no protection ever changes, and the kernel counts each page once.
+//! A [`Region`] is one anonymous memory file (`memfile.rs`) mapped twice: a read+write view,
+//! never executable, and a read+execute view, never writable. Both are `MAP_SHARED`, so a byte
+//! written through one is seen through the other, no protection ever changes, and the kernel
+//! counts each page once. The descriptor is closed as soon as both views exist: nothing can
+//! `pwrite` code through it afterwards. The writable view is placed at a random address of its
+//! own ([`random_hint`]), not next to the code, so knowing where code is tells nothing about
+//! where it can be written. Regions are made as the pool grows, each twice the size of the
+//! last (four chunks first), so address space stays in proportion to use; each costs two
+//! mappings.
 //!
-//! Pages are populated as the pool first hands them out ([`Chunk::populate`], in steps of
-//! [`POPULATE_STEP`]), not when the chunk is mapped: a pool with a 1 GiB chunk and one small
-//! function costs one step of memory, not 1 GiB twice. Populating with `MADV_POPULATE_WRITE`
-//! turns a lack of memory into an error value; a first write to an unpopulated page of a memory
-//! file would instead raise `SIGBUS` (madvise(2)).
+//! A [`Chunk`] is a range of a region, with its own bookkeeping in the pool. Its pages are
+//! populated as the pool first hands them out ([`Chunk::populate`], in steps of
+//! [`POPULATE_STEP`]), not whole: a pool with a 1 GiB chunk and one small function costs one
+//! step of memory. Populating with `MADV_POPULATE_WRITE` turns a lack of memory into an error
+//! value; a first write to an unpopulated page of a memory file would instead raise `SIGBUS`
+//! (madvise(2)).
+//!
+//! Recycling replaces part of the executable view with a new mapping of the same pages (see
+//! `recycle.rs` for why): `mremap` with an old size of 0 makes a second mapping of shared pages
+//! (mremap(2)), which a second `mremap` moves over the old range in one step. No descriptor
+//! is needed, and the pages are never writable or without execute permission on the way.
+//! qemu-user cannot make such twins; there the region keeps its descriptor, sealed against
+//! writing, growing and writable mappings (`memfile.rs`), and re-maps the range from the file
+//! with `MAP_FIXED`, as atomic.
 //!
 //! The writable view is marked `MADV_DONTFORK`: a child made by `fork` does not inherit it.
 //! How the executable view survives `fork` unchanged on both sides is `fork.rs`'s business;
-//! this module offers the three steps it needs ([`Chunk::snapshot_for_fork`],
-//! [`Chunk::after_fork_in_parent`], [`Chunk::after_fork_in_child`]).
-//!
-//! The chunks of a pool are placed in [`Reservation`]s: address space set aside (inaccessible,
-//! backed by nothing) one range per view, where file offset `F` sits at `base + F - first`.
-//! Consecutive chunks are then adjacent in both the address space and the file, and the kernel
-//! merges their mappings: a pool costs a few mappings however many chunks it has.
-//! Reservations are made as the pool grows, each twice the size of the last, so address space
-//! stays in proportion to use.
+//! this module offers the steps it needs ([`Chunk::snapshot_for_fork`],
+//! [`Chunk::after_fork_in_parent`], [`Chunk::after_fork_in_child`],
+//! [`Region::after_fork_in_child`]).
 
 use std::io;
 use std::ptr::NonNull;
@@ -34,67 +43,106 @@ use super::memfile::MemFile;
 /// Bytes populated at a time as a chunk's pages are first handed out.
 pub(super) const POPULATE_STEP: usize = 64 * 1024;
 
-/// Address space set aside for the two views of file bytes `first..first + size`.
-pub(super) struct Reservation {
+/// A memory file mapped twice (see the module docs), handed out a chunk at a time.
+pub(super) struct Region {
     rw: NonNull<u8>,
     rx: NonNull<u8>,
     size: usize,
-    first: u64,
-    /// False in a forked child: the writable range was the parent's (`MADV_DONTFORK`).
+    /// Bytes from the start already handed out as chunks.
+    used: usize,
+    /// False in a forked child: the writable view was the parent's (`MADV_DONTFORK`).
     rw_owned: bool,
+    /// The sealed file, kept only where mappings cannot be duplicated (see the module docs).
+    file: Option<MemFile>,
 }
 
 // SAFETY: two address ranges owned by the pool; nothing in them is tied to a thread.
-unsafe impl Send for Reservation {}
+unsafe impl Send for Region {}
 
-impl Reservation {
-    /// Reserves `size` bytes twice for the file range starting at `first`, or `None` if the
-    /// system refuses (chunks then go wherever the kernel puts them).
-    pub(super) fn new(size: usize, first: u64) -> Option<Reservation> {
-        let rw = reserve(size)?;
-        // The writable range is not inherited across fork (see the module docs).
-        dont_fork(rw, size);
-        let Some(rx) = reserve(size) else {
-            unmap(rw, size);
-            return None;
+impl Region {
+    /// Makes a memory file of `size` bytes and maps it twice; the descriptor is closed before
+    /// this returns.
+    ///
+    /// Errors: [`Error::MemoryFile`] (no file, or `RLIMIT_FSIZE`), [`Error::Map`].
+    pub(super) fn new(size: usize) -> Result<Region, Error> {
+        let file = MemFile::with_size(size)?;
+        let rx = map_view(&file, size, libc::PROT_READ | libc::PROT_EXEC, None)?;
+        let rw = (0..4)
+            .find_map(|_| {
+                let hint = random_hint(size)?;
+                map_view(&file, size, libc::PROT_READ | libc::PROT_WRITE, Some(hint)).ok()
+            })
+            .map_or_else(
+                || map_view(&file, size, libc::PROT_READ | libc::PROT_WRITE, None),
+                Ok,
+            );
+        let rw = match rw {
+            Ok(rw) => rw,
+            Err(e) => {
+                unmap(rx, size);
+                return Err(e);
+            }
         };
-        Some(Reservation {
+        // The writable view is not inherited across fork (see the module docs).
+        dont_fork(rw, size);
+        let file = if twins_work(rx) {
+            drop(file);
+            None
+        } else if file.seal() {
+            Some(file)
+        } else {
+            unmap(rw, size);
+            unmap(rx, size);
+            return Err(Error::MemoryFile {
+                operation: "seal",
+                size: size as u64,
+                source: io::Error::last_os_error(),
+            });
+        };
+        Ok(Region {
             rw,
             rx,
             size,
-            first,
+            used: 0,
             rw_owned: true,
+            file,
         })
     }
 
-    /// Bytes reserved per view.
+    /// Bytes in the region.
     pub(super) fn size(&self) -> usize {
         self.size
     }
 
-    /// The (writable, executable) addresses for file bytes `offset..offset + size`, if they
-    /// fall inside the reservation.
-    /// A reservation inherited across `fork` places nothing: its code is the child's frozen
-    /// copy of the parent's.
-    pub(super) fn place(&self, offset: u64, size: usize) -> Option<(NonNull<u8>, NonNull<u8>)> {
-        if !self.rw_owned {
+    /// The next `size` bytes as a chunk, if the region has them (never after a fork: an
+    /// inherited region holds the child's frozen copies of the parent's code).
+    pub(super) fn take_chunk(&mut self, size: usize) -> Option<Chunk> {
+        if !self.rw_owned || self.size - self.used < size {
             return None;
         }
-        let at = usize::try_from(offset.checked_sub(self.first)?).ok()?;
-        if at.checked_add(size)? > self.size {
-            return None;
-        }
-        // SAFETY: at + size <= self.size, so both sums stay inside the reserved ranges and
-        // are not null.
-        unsafe {
-            Some((
+        let at = self.used;
+        self.used += size;
+        // SAFETY: at + size <= self.size, so both sums stay inside the views and are not null.
+        let (rw, rx) = unsafe {
+            (
                 NonNull::new_unchecked(self.rw.as_ptr().add(at)),
                 NonNull::new_unchecked(self.rx.as_ptr().add(at)),
-            ))
-        }
+            )
+        };
+        Some(Chunk {
+            rw,
+            rx,
+            size,
+            offset: at,
+            fd: self.file.as_ref().map(MemFile::raw),
+            populated: 0,
+            fork_copy: None,
+        })
     }
 
-    /// In a forked child: gives up the writable range, which was not inherited.
+    /// In a forked child: gives up the writable view, which was not inherited, and makes the
+    /// part of the executable view no chunk uses inaccessible (it would show whatever the
+    /// parent writes there later).
     pub(super) fn after_fork_in_child(&mut self) {
         if self.rw_owned {
             // The range is a hole in the child (MADV_DONTFORK) or, where the advice is ignored
@@ -102,12 +150,19 @@ impl Reservation {
             unmap(self.rw, self.size);
             self.rw_owned = false;
         }
+        // The child never re-maps its frozen chunks: it needs no descriptor.
+        self.file = None;
+        if self.used < self.size {
+            // SAFETY: used < size: the sum stays inside the view.
+            let tail = unsafe { NonNull::new_unchecked(self.rx.as_ptr().add(self.used)) };
+            reserve_at(tail, self.size - self.used);
+        }
     }
 }
 
-impl Drop for Reservation {
-    /// Unmaps both ranges whole, with every chunk mapped inside them: those chunks do not unmap
-    /// themselves, so no hole opens that another mapping could take before this runs.
+impl Drop for Region {
+    /// Unmaps both views whole, with every chunk in them (chunks do not unmap themselves). The
+    /// pool drops its regions only when every commit in them was released.
     fn drop(&mut self) {
         unmap(self.rx, self.size);
         if self.rw_owned {
@@ -116,16 +171,52 @@ impl Drop for Reservation {
     }
 }
 
-/// The two views of `size` bytes of a memory file at `offset`.
+/// Whether `mremap` can make a second mapping of shared pages here (real kernels can; qemu-user
+/// cannot), tried once on the first page of `rx`, a shared read+execute view.
+fn twins_work(rx: NonNull<u8>) -> bool {
+    use std::sync::OnceLock;
+    static WORKS: OnceLock<bool> = OnceLock::new();
+    *WORKS.get_or_init(|| {
+        let page = crate::memory::page_size();
+        // SAFETY: an old size of 0 makes a second mapping of our own shared view's first page;
+        // it replaces nothing, and is unmapped at once.
+        let twin = unsafe { libc::mremap(rx.as_ptr().cast(), 0, page, libc::MREMAP_MAYMOVE) };
+        if twin == libc::MAP_FAILED {
+            return false;
+        }
+        unmap_raw(twin.cast(), page);
+        true
+    })
+}
+
+/// A random address for a mapping of `size` bytes, unrelated to any other, in the lower
+/// 256 GiB of the address space (available with 39-bit virtual addresses too), above 4 GiB.
+/// `None` if the system has no random bytes to give.
+fn random_hint(size: usize) -> Option<NonNull<u8>> {
+    const LOW: usize = 1 << 32;
+    const HIGH: usize = 1 << 38;
+    let mut bytes = [0u8; 8];
+    // SAFETY: getrandom writes at most `bytes.len()` bytes into the array.
+    let n = unsafe { libc::getrandom(bytes.as_mut_ptr().cast(), bytes.len(), libc::GRND_NONBLOCK) };
+    if n != bytes.len() as isize || size >= HIGH - LOW {
+        return None;
+    }
+    let span = HIGH - LOW - size;
+    let page = crate::memory::page_size();
+    let at = LOW + (u64::from_ne_bytes(bytes) as usize % span) / page * page;
+    NonNull::new(at as *mut u8)
+}
+
+/// A range of a region: its bytes in both views.
 pub(super) struct Chunk {
     rw: NonNull<u8>,
     rx: NonNull<u8>,
     size: usize,
-    offset: u64,
-    /// Mapped inside a [`Reservation`], which unmaps it.
-    in_reservation: bool,
-    /// False in a forked child: the writable view was the parent's.
-    rw_owned: bool,
+    /// Where the chunk starts in its region's file.
+    offset: usize,
+    /// The region's sealed file, where twins do not work; open while the region lives, which
+    /// is longer than the chunk.
+    fd: Option<libc::c_int>,
     /// Bytes from the start known to be populated.
     populated: usize,
     /// A private read+execute copy of the populated bytes, made just before `fork`.
@@ -137,49 +228,6 @@ pub(super) struct Chunk {
 unsafe impl Send for Chunk {}
 
 impl Chunk {
-    /// Maps `size` bytes (whole pages) of `file` from `offset` twice, at the reserved addresses
-    /// `at` (writable, executable) if given, else where the kernel likes. Populates nothing.
-    pub(super) fn map(
-        file: &MemFile,
-        offset: u64,
-        size: usize,
-        at: Option<(NonNull<u8>, NonNull<u8>)>,
-    ) -> Result<Chunk, Error> {
-        let (rw_at, rx_at) = match at {
-            Some((rw, rx)) => (Some(rw), Some(rx)),
-            None => (None, None),
-        };
-        let rw = map_view(
-            file,
-            offset,
-            size,
-            libc::PROT_READ | libc::PROT_WRITE,
-            rw_at,
-        )?;
-        dont_fork(rw, size);
-        let rx = match map_view(file, offset, size, libc::PROT_READ | libc::PROT_EXEC, rx_at) {
-            Ok(rx) => rx,
-            Err(e) => {
-                match rw_at {
-                    // Give the range back to the reservation rather than open a hole in it.
-                    Some(at) => reserve_at(at, size),
-                    None => unmap(rw, size),
-                }
-                return Err(e);
-            }
-        };
-        Ok(Chunk {
-            rw,
-            rx,
-            size,
-            offset,
-            in_reservation: at.is_some(),
-            rw_owned: true,
-            populated: 0,
-            fork_copy: None,
-        })
-    }
-
     /// The address of byte `at` in the writable view.
     ///
     /// # Safety
@@ -235,42 +283,64 @@ impl Chunk {
         Ok(())
     }
 
-    /// Replaces bytes `start..end` (page-aligned) of the executable view with a fresh
-    /// read+execute mapping of the same file range. The contents do not change; the kernel
-    /// swaps the mapping under its lock, so a thread running other code on these pages waits on
-    /// a page fault and goes on; emulators and the kernel forget what they knew of the old one.
+    /// Replaces bytes `start..end` (page-aligned) of the executable view with a new mapping of
+    /// the same pages (see the module docs). The contents do not change; the kernel swaps the
+    /// mapping under its lock, so a thread running other code on these pages waits on a page
+    /// fault and goes on; emulators and the kernel forget what they knew of the old one.
     ///
     /// # Safety
-    /// `start < end <= self.size()`, both page-aligned, and `file` is the file this chunk maps.
-    pub(super) unsafe fn remap_executable(
-        &self,
-        file: &MemFile,
-        start: usize,
-        end: usize,
-    ) -> Result<(), Error> {
+    /// `start < end <= ` the chunk's size, both page-aligned.
+    pub(super) unsafe fn remap_executable(&self, start: usize, end: usize) -> Result<(), Error> {
         // SAFETY: the caller guarantees start < size.
         let addr = unsafe { self.executable(start) };
         let len = end - start;
-        // SAFETY: MAP_FIXED replaces exactly `len` bytes inside our own executable view with
-        // the same file range it already shows, read+execute, so every byte keeps its value and
-        // every live function its address. No other mapping is touched.
+        let fail = |source| Error::Protect {
+            addr: addr.as_ptr() as usize,
+            size: len,
+            protection: "read+execute (remap)",
+            source,
+        };
+        if let Some(fd) = self.fd {
+            // SAFETY: MAP_FIXED replaces exactly `len` bytes inside our own executable view with
+            // the same file range it already shows, read+execute, so every byte keeps its value
+            // and every live function its address. No other mapping is touched.
+            let p = unsafe {
+                libc::mmap(
+                    addr.as_ptr().cast(),
+                    len,
+                    libc::PROT_READ | libc::PROT_EXEC,
+                    libc::MAP_SHARED | libc::MAP_FIXED,
+                    fd,
+                    (self.offset + start) as libc::off_t,
+                )
+            };
+            if p != addr.as_ptr().cast() {
+                return Err(fail(io::Error::last_os_error()));
+            }
+            return Ok(());
+        }
+        // SAFETY: an old size of 0 on our shared read+execute view makes a second mapping of
+        // the same pages, read+execute, where the kernel likes; nothing is replaced.
+        let twin = unsafe { libc::mremap(addr.as_ptr().cast(), 0, len, libc::MREMAP_MAYMOVE) };
+        if twin == libc::MAP_FAILED {
+            return Err(fail(io::Error::last_os_error()));
+        }
+        // SAFETY: moves the twin (`len` bytes we just got) over exactly `len` bytes of our own
+        // executable view, which show the same pages: every byte keeps its value and every
+        // live function its address. No other mapping is touched.
         let p = unsafe {
-            libc::mmap(
-                addr.as_ptr().cast(),
+            libc::mremap(
+                twin,
                 len,
-                libc::PROT_READ | libc::PROT_EXEC,
-                libc::MAP_SHARED | libc::MAP_FIXED,
-                file.raw(),
-                (self.offset + start as u64) as libc::off_t,
+                len,
+                libc::MREMAP_MAYMOVE | libc::MREMAP_FIXED,
+                addr.as_ptr().cast::<libc::c_void>(),
             )
         };
-        if p == libc::MAP_FAILED || p != addr.as_ptr().cast() {
-            return Err(Error::Protect {
-                addr: addr.as_ptr() as usize,
-                size: len,
-                protection: "read+execute (remap)",
-                source: io::Error::last_os_error(),
-            });
+        if p == libc::MAP_FAILED {
+            let source = io::Error::last_os_error();
+            unmap_raw(twin.cast(), len);
+            return Err(fail(source));
         }
         Ok(())
     }
@@ -317,9 +387,9 @@ impl Chunk {
     }
 
     /// After `fork`, in the child: the executable view becomes the private copy (moved over it
-    /// in one `mremap`, so no address is ever unmapped), the unpopulated rest inaccessible, and
-    /// the writable view, which is the parent's, is given up. Without a copy (it could not be
-    /// made) the view stays shared; the parent then never reuses this chunk's freed space.
+    /// in one `mremap`, so no address is ever unmapped) and the unpopulated rest inaccessible.
+    /// (The region gives up the writable view.) Without a copy (it could not be made) the view
+    /// stays shared; the parent then never reuses this chunk's freed space.
     pub(super) fn after_fork_in_child(&mut self) {
         if let Some(copy) = self.fork_copy.take() {
             // SAFETY: moves our private copy (`populated` bytes) over the first `populated`
@@ -356,55 +426,45 @@ impl Chunk {
                 self.size - self.populated,
             );
         }
-        if self.rw_owned {
-            unmap(self.rw, self.size);
-            self.rw_owned = false;
-        }
     }
 }
 
 impl Drop for Chunk {
+    /// Only the fork copy is the chunk's own; its views belong to the region.
     fn drop(&mut self) {
         if let Some(copy) = self.fork_copy.take() {
             unmap(copy, self.populated);
         }
-        if !self.in_reservation {
-            unmap(self.rx, self.size);
-            if self.rw_owned {
-                unmap(self.rw, self.size);
-            }
-        }
     }
 }
 
+/// Maps all of `file` (`size` bytes) shared with `prot`, at exactly `at` if given (never over
+/// another mapping: `MAP_FIXED_NOREPLACE`), else where the kernel likes.
 fn map_view(
     file: &MemFile,
-    offset: u64,
     size: usize,
     prot: libc::c_int,
     at: Option<NonNull<u8>>,
 ) -> Result<NonNull<u8>, Error> {
     let (addr, fixed) = match at {
-        Some(a) => (a.as_ptr().cast(), libc::MAP_FIXED),
+        Some(a) => (a.as_ptr().cast(), libc::MAP_FIXED_NOREPLACE),
         None => (std::ptr::null_mut(), 0),
     };
-    // SAFETY: a new shared mapping of our own memory file, either where the kernel picks (it
-    // overlaps nothing) or with MAP_FIXED over address space this pool reserved for exactly
-    // this file range, which nothing else uses.
-    let p = unsafe {
-        libc::mmap(
-            addr,
-            size,
-            prot,
-            libc::MAP_SHARED | fixed,
-            file.raw(),
-            offset as libc::off_t,
-        )
-    };
+    // SAFETY: a new shared mapping of our own memory file, where the kernel picks or at `at`
+    // only if nothing is mapped there (MAP_FIXED_NOREPLACE): it replaces nothing.
+    let p = unsafe { libc::mmap(addr, size, prot, libc::MAP_SHARED | fixed, file.raw(), 0) };
     if p == libc::MAP_FAILED {
         return Err(Error::Map {
             size,
             source: io::Error::last_os_error(),
+        });
+    }
+    if at.is_some_and(|a| a.as_ptr().cast() != p) {
+        // A kernel before 4.17 takes the flag as a mere hint: not where we asked.
+        unmap_raw(p.cast(), size);
+        return Err(Error::Map {
+            size,
+            source: io::Error::from(io::ErrorKind::AddrInUse),
         });
     }
     NonNull::new(p.cast()).ok_or_else(|| Error::Map {
@@ -414,25 +474,6 @@ fn map_view(
 }
 
 const RESERVE_FLAGS: libc::c_int = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE;
-
-/// Reserves `size` bytes of address space (no access, no memory) where the kernel likes.
-fn reserve(size: usize) -> Option<NonNull<u8>> {
-    // SAFETY: a new anonymous inaccessible mapping that overlaps nothing.
-    let p = unsafe {
-        libc::mmap(
-            std::ptr::null_mut(),
-            size,
-            libc::PROT_NONE,
-            RESERVE_FLAGS,
-            -1,
-            0,
-        )
-    };
-    if p == libc::MAP_FAILED {
-        return None;
-    }
-    NonNull::new(p.cast())
-}
 
 /// Replaces `size` bytes at `at`, address space of this pool, with an inaccessible mapping.
 fn reserve_at(at: NonNull<u8>, size: usize) {

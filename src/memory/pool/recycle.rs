@@ -13,11 +13,12 @@
 //!    notices writes only through the mapping it translated from; our writes go through the
 //!    other view, so it would keep running the old code. It drops a page's translations when
 //!    that page is mapped anew. So the pages holding freed slots are re-mapped in place in the
-//!    executable view: `mmap(MAP_FIXED | MAP_SHARED, PROT_READ | PROT_EXEC)` of the same file
-//!    range. The bytes and addresses do not change and the page is never writable or without
-//!    execute permission, so live functions sharing the page keep running (a thread fetching
-//!    from it during the swap waits on a page fault). The new mapping merges with its
-//!    neighbours (same file, contiguous offsets, same flags), so the mapping count stays put.
+//!    executable view: a second mapping of the same pages, moved over the old one in one step
+//!    (`Chunk::remap_executable`). The bytes and addresses do not change and the page is never
+//!    writable or without execute permission, so live functions sharing the page keep running
+//!    (a thread fetching from it during the swap waits on a page fault). The new mapping
+//!    merges with its neighbours (same file, contiguous offsets, same flags), so the mapping
+//!    count stays put.
 //!
 //! One gap is left open on purpose. The architecture also asks a core that runs freshly written
 //! code to context-synchronise *after* the writer's instruction-cache invalidation; the round's
@@ -33,7 +34,6 @@
 //! considers growing. Commits in between make no system call.
 
 use super::chunk::Chunk;
-use super::memfile::MemFile;
 use super::slots::ChunkSlots;
 use crate::memory::icache;
 use crate::Error;
@@ -51,7 +51,6 @@ pub(super) struct Recycled {
 /// `parts` picks out of each record its chunk and bookkeeping, or `None` to leave it alone
 /// (frozen after a fork, or shared with a forked child).
 pub(super) fn recycle<T>(
-    file: &MemFile,
     records: &mut [T],
     parts: impl Fn(&mut T) -> Option<(&Chunk, &mut ChunkSlots)>,
 ) -> Result<Recycled, Error> {
@@ -66,8 +65,8 @@ pub(super) fn recycle<T>(
             continue;
         };
         // SAFETY: the dirty span lies inside the chunk (start < end <= pages of the chunk),
-        // page-aligned, and `file` is the pool's file, which every active chunk maps.
-        match unsafe { chunk.remap_executable(file, start * page, end * page) } {
+        // page-aligned.
+        match unsafe { chunk.remap_executable(start * page, end * page) } {
             Ok(()) => {
                 slots.mark_remapped();
                 remapped += 1;

@@ -1,4 +1,4 @@
-//! The dual-mapped pool's state: its memory file, chunks, their bookkeeping and the lists of
+//! The dual-mapped pool's state: its regions, chunks, their bookkeeping and the lists of
 //! pages with free slots, under one lock.
 //!
 //! [`PoolState::find`] is the whole placement policy: a clean slot of the commit's size class
@@ -7,10 +7,10 @@
 //!
 //! After `fork`, a child's copy of this state is frozen (see `fork.rs`): every inherited chunk
 //! keeps its code, private to the child, and is never written, freed into or recycled again;
-//! the child's new code goes to chunks of a memory file of its own.
+//! the child's new code goes to new regions, of memory files of its own.
 
-use super::chunk::{Chunk, Reservation};
-use super::memfile::MemFile;
+use super::chunk::{Chunk, Region};
+use super::memfile;
 use super::partial::PartialPages;
 use super::recycle;
 use super::slot::{ClaimedSlot, ReservedSlot};
@@ -41,13 +41,11 @@ pub(super) struct ChunkRecord {
 
 /// The dual-mapped pool's state, under one lock.
 pub(super) struct PoolState {
-    /// Made at the first commit, and again in a forked child.
-    file: Option<MemFile>,
     chunk_size: usize,
     /// Never shrinks: a slot names its chunk by index.
     chunks: Vec<ChunkRecord>,
-    /// Address space for the chunks, each reservation twice the last.
-    reservations: Vec<Reservation>,
+    /// Where the chunks are, each region twice the size of the last. Dropped after `chunks`.
+    regions: Vec<Region>,
     partial: PartialPages,
     /// Counts of commits and frees made under the lock. `committed_bytes` and `live_functions`
     /// wrap below zero when a function committed from a magazine is freed: the sum with the
@@ -65,10 +63,9 @@ impl PoolState {
     /// An empty pool with chunks of `chunk_size` bytes (whole pages). Maps nothing.
     pub(super) fn new(chunk_size: usize) -> Result<Self, Error> {
         Ok(PoolState {
-            file: None,
             chunk_size,
             chunks: Vec::new(),
-            reservations: Vec::new(),
+            regions: Vec::new(),
             partial: PartialPages::new(page_size())?,
             stats: PoolStats::default(),
             threads: Vec::new(),
@@ -86,7 +83,7 @@ impl PoolState {
         s.freed_bytes = self.active().map(|(_, s)| s.dirty_bytes()).sum();
         s.bookkeeping_bytes = self.partial.heap_bytes()
             + self.chunks.capacity() * std::mem::size_of::<ChunkRecord>()
-            + self.reservations.capacity() * std::mem::size_of::<Reservation>()
+            + self.regions.capacity() * std::mem::size_of::<Region>()
             + self.threads.capacity() * std::mem::size_of::<CountersRef>()
             + self.active().map(|(_, s)| s.heap_bytes()).sum::<usize>();
         s
@@ -305,7 +302,7 @@ impl PoolState {
             .sum()
     }
 
-    /// Maps a new chunk and returns its index.
+    /// Maps a new chunk (in the newest region, or a new one) and returns its index.
     fn grow(&mut self) -> Result<usize, Error> {
         let size = self.chunk_size;
         if self.chunks.len() >= u32::MAX as usize {
@@ -315,22 +312,20 @@ impl PoolState {
             .try_reserve(1)
             .map_err(|_| oom("the pool's chunk list", std::mem::size_of::<ChunkRecord>()))?;
         let slots = ChunkSlots::new(size, page_size())?;
-        let file = match &mut self.file {
-            Some(file) => file,
-            None => self
-                .file
-                .insert(MemFile::new().map_err(|source| Error::MemoryFile {
-                    operation: "create",
-                    size: 0,
-                    source,
-                })?),
+        let chunk = match self.regions.last_mut().and_then(|r| r.take_chunk(size)) {
+            Some(chunk) => chunk,
+            None => {
+                self.regions
+                    .try_reserve(1)
+                    .map_err(|_| oom("the pool's region list", std::mem::size_of::<Region>()))?;
+                let mut region = Region::new(next_region_size(&self.regions, size))?;
+                let Some(chunk) = region.take_chunk(size) else {
+                    unreachable!("a new region holds at least one chunk")
+                };
+                self.regions.push(region);
+                chunk
+            }
         };
-        let offset = file.grow(size)?;
-        let at = place_in(&mut self.reservations, self.chunk_size, offset, size);
-        let Some(file) = &self.file else {
-            unreachable!("made above")
-        };
-        let chunk = Chunk::map(file, offset, size, at)?;
         // The new addresses may have held code before (unmapped since): forget it everywhere.
         icache::sync_other_cores();
         self.stats.mapped_bytes += size;
@@ -359,10 +354,7 @@ impl PoolState {
 
     /// Recycles every freed byte (see `recycle.rs`). Returns the pages made reusable.
     pub(super) fn recycle(&mut self) -> Result<usize, Error> {
-        let Some(file) = &self.file else {
-            return Ok(0);
-        };
-        let done = recycle::recycle(file, &mut self.chunks, |r| match r {
+        let done = recycle::recycle(&mut self.chunks, |r| match r {
             ChunkRecord {
                 chunk,
                 slots: Some(slots),
@@ -401,42 +393,30 @@ impl PoolState {
     }
 
     /// After `fork`, in the child: freezes every inherited chunk (private copies of its code,
-    /// no writable view), gives up the parent's file and starts empty.
+    /// no writable view) and starts empty: new chunks go to new regions, of new files.
     pub(super) fn after_fork_in_child(&mut self) {
         for r in &mut self.chunks {
             if r.slots.take().is_some() {
                 r.chunk.after_fork_in_child();
             }
         }
-        for res in &mut self.reservations {
-            res.after_fork_in_child();
+        for region in &mut self.regions {
+            region.after_fork_in_child();
         }
-        // New chunks go into new reservations at the new file's offsets.
-        self.file = None;
         self.partial.clear();
         self.threads.clear();
         self.stats = PoolStats::default();
     }
 }
 
-/// The reserved addresses for file bytes `offset..offset + size`, making a reservation twice
-/// the size of the last (at least four chunks, at most the largest commit) if none fits.
-/// `None` (the chunk then goes anywhere) if the system refuses.
-fn place_in(
-    reservations: &mut Vec<Reservation>,
-    chunk_size: usize,
-    offset: u64,
-    size: usize,
-) -> Option<(std::ptr::NonNull<u8>, std::ptr::NonNull<u8>)> {
-    if let Some(at) = reservations.last().and_then(|r| r.place(offset, size)) {
-        return Some(at);
-    }
-    let next = reservations
+/// The size of the next region: four chunks first, then twice the last, at most the largest
+/// commit and what `RLIMIT_FSIZE` allows (in whole chunks), at least one chunk (a limit below
+/// that is the region's error to report).
+fn next_region_size(regions: &[Region], chunk: usize) -> usize {
+    let want = regions
         .last()
-        .map_or(4 * chunk_size, |r| 2 * r.size())
-        .min(MAX_CODE_BYTES)
-        .max(size);
-    reservations.try_reserve(1).ok()?;
-    reservations.push(Reservation::new(next, offset)?);
-    reservations.last()?.place(offset, size)
+        .map_or(4 * chunk, |r| 2 * r.size())
+        .min(MAX_CODE_BYTES);
+    let limit = usize::try_from(memfile::file_size_limit()).unwrap_or(usize::MAX);
+    (want.min(limit) / chunk * chunk).max(chunk)
 }
