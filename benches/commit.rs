@@ -12,7 +12,9 @@
 //! commit returns its buffer; a batch of 1000 stays alive and is dropped outside the timing;
 //! freeing is measured on its own in the `free` group. Pooled commits therefore include the
 //! recycling of space freed by earlier batches, amortised as it is in real use. The `churn`
-//! group commits 64 functions of 64 B, drops them outside the timing and repeats.
+//! group commits 64 functions of 64 B, drops them outside the timing and repeats, with every
+//! pool strategy side by side: dual-mapped (`jitkit_pooled`), per-buffer one at a time, and
+//! per-buffer as one `commit_batch` of 64 (one `mprotect`), against dynasmrt.
 
 #[cfg(target_os = "linux")]
 mod common;
@@ -25,7 +27,7 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 #[cfg(target_os = "linux")]
 use dynasmrt::{dynasm, DynasmApi};
 #[cfg(target_os = "linux")]
-use jitkit::{a64, CodeBuffer, CodePool, Instruction};
+use jitkit::{a64, CodeBuffer, CodePool, Instruction, Strategy};
 
 #[cfg(target_os = "linux")]
 const SIZES: [(&str, usize); 3] = [("64B", 64), ("1KiB", 1024), ("64KiB", 64 * 1024)];
@@ -249,6 +251,46 @@ fn churn(c: &mut Criterion) {
                 }
                 total += start.elapsed();
                 bufs.clear();
+                left -= round;
+            }
+            total
+        })
+    });
+    // The other strategies side by side: a per-buffer pool, one commit at a time and a
+    // round as one batch (one mmap + one mprotect for 64 functions).
+    let per_buffer = CodePool::with_strategy(Strategy::PerBuffer).unwrap();
+    g.bench_function("jitkit_per_buffer_pool", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            let mut left = iters as usize;
+            let mut bufs: Vec<CodeBuffer> = Vec::with_capacity(CHURN);
+            while left > 0 {
+                let round = left.min(CHURN);
+                bufs.extend((0..round).map(|_| CodeBuffer::in_pool(&per_buffer)));
+                let start = Instant::now();
+                for buf in &bufs {
+                    buf.commit(black_box(&code)).unwrap();
+                }
+                total += start.elapsed();
+                bufs.clear();
+                left -= round;
+            }
+            total
+        })
+    });
+    let round_codes = vec![code.clone(); CHURN];
+    g.bench_function("jitkit_per_buffer_batch", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            let mut left = iters as usize;
+            while left > 0 {
+                let round = left.min(CHURN);
+                let start = Instant::now();
+                let bufs = per_buffer
+                    .commit_batch(black_box(&round_codes[..round]))
+                    .unwrap();
+                total += start.elapsed();
+                drop(bufs);
                 left -= round;
             }
             total

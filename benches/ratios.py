@@ -37,8 +37,9 @@ for other in ["dynasmrt_executable_buffer", "raw_munmap", "jitkit_per_buffer"]:
     ROWS.append(("free 64B", "free/64B", "jitkit_pooled", other))
 ROWS.append(("assemble 16 instructions", "assemble/16", "a64", "dynasmrt_vec_assembler"))
 # The churn workload is compared by median per commit.
-ROWS.append(("churn: 64 × 64 B, drop, repeat (median)", "churn/64x64B", "jitkit_pooled",
-             "dynasmrt_mutable_make_exec"))
+for ours in ["jitkit_pooled", "jitkit_per_buffer_pool", "jitkit_per_buffer_batch"]:
+    ROWS.append(("churn: 64 × 64 B, drop, repeat (median)", "churn/64x64B", ours,
+                 "dynasmrt_mutable_make_exec"))
 
 print("| measurement | jitkit | time | compared with | time | jitkit is |")
 print("|---|---|---|---|---|---|")

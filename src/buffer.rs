@@ -92,6 +92,15 @@ impl CodeBuffer {
         }
     }
 
+    /// A buffer of `pool` that already holds `committed` (from `CodePool::commit_batch`).
+    pub(crate) fn holding(pool: &CodePool, committed: Committed) -> Self {
+        CodeBuffer {
+            state: AtomicU8::new(DONE),
+            pool: Some(pool.clone()),
+            code: UnsafeCell::new(MaybeUninit::new(committed)),
+        }
+    }
+
     /// The pool this buffer commits into, if any.
     pub fn pool(&self) -> Option<&CodePool> {
         self.pool.as_ref()

@@ -7,7 +7,7 @@
 //! - `pages.rs`: pages of its own per commit (`CodeBuffer::new`), on every platform through
 //!   `sys/` (mmap + mprotect; `MAP_JIT` on macOS; `VirtualAlloc` + `VirtualProtect` on Windows);
 //! - `pool/`: a [`CodePool`](crate::CodePool), by its strategy: slots of dual-mapped chunks
-//!   (Linux), or pages of its own per commit.
+//!   (Linux), or pages of its own per commit or per batch of commits.
 //!
 //! A `CodeBuffer` holds one `Committed` and gives it back to the provider that made it when it
 //! drops; nothing else ever frees committed code.
@@ -29,10 +29,11 @@ pub(crate) trait Provider {
 }
 
 /// How a provider finds the memory of a commit again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Receipt {
     /// Pages of its own: `size` bytes (whole pages) from the code's first byte.
     Pages { size: usize },
+    /// A share of pages committed together (`CodePool::commit_batch`), unmapped with the last.
+    Batch(std::sync::Arc<SharedPages>),
     /// A slot of a dual-mapped pool: chunk index, offset in the chunk, bytes reserved.
     #[cfg(target_os = "linux")]
     Slot {
@@ -78,7 +79,46 @@ impl Committed {
     }
 
     /// How its provider finds the memory again.
-    pub(crate) fn receipt(&self) -> Receipt {
+    pub(crate) fn receipt(&self) -> &Receipt {
+        &self.receipt
+    }
+
+    /// The receipt, for the provider taking the memory back.
+    pub(crate) fn into_receipt(self) -> Receipt {
         self.receipt
+    }
+}
+
+/// Read+execute pages that several commits share; unmapped when the last share goes.
+pub(crate) struct SharedPages {
+    start: NonNull<u8>,
+    size: usize,
+}
+
+// SAFETY: immutable code pages; only their drop (of the last share) unmaps them.
+unsafe impl Send for SharedPages {}
+// SAFETY: as above; `&SharedPages` gives no access to the memory.
+unsafe impl Sync for SharedPages {}
+
+impl SharedPages {
+    /// Takes ownership of pages.
+    ///
+    /// # Safety
+    /// `size` bytes at `start` were mapped by `sys::map_code` and nothing else unmaps them.
+    pub(crate) unsafe fn new(start: NonNull<u8>, size: usize) -> Self {
+        SharedPages { start, size }
+    }
+
+    /// Bytes of pages.
+    pub(crate) fn size(&self) -> usize {
+        self.size
+    }
+}
+
+impl Drop for SharedPages {
+    fn drop(&mut self) {
+        // SAFETY: our own pages (see `new`); the last share is gone, so no commit in them is
+        // referenced any more.
+        unsafe { super::sys::unmap(self.start.as_ptr(), self.size) }
     }
 }

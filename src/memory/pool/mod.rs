@@ -48,7 +48,7 @@ use std::sync::Arc;
 #[cfg(target_os = "linux")]
 use self::state::{PoolState, SharedPool};
 pub use self::stats::PoolStats;
-use super::pages::OwnPages;
+use super::pages::{release_pages, OwnPages};
 use super::provider::{Committed, Provider, Receipt};
 use super::round_to_pages;
 use crate::{Error, Instruction};
@@ -246,6 +246,73 @@ impl CodePool {
         }
     }
 
+    /// Commits several functions at once and returns a committed buffer for each, in order.
+    ///
+    /// With [`Strategy::PerBuffer`] the whole batch shares one set of pages: one `mmap`, one
+    /// `mprotect` to read+execute and one cache synchronisation for all of them, which suits a
+    /// code generator that finishes a module at once; the pages are unmapped when the last of
+    /// the buffers drops. Each function starts on a 16-byte boundary. With
+    /// [`Strategy::DualMapped`] each function is committed as by
+    /// [`CodeBuffer::commit`](crate::CodeBuffer::commit), which takes no system call anyway.
+    ///
+    /// ```
+    /// use jitkit::{a64, CodePool, Strategy};
+    ///
+    /// let pool = CodePool::with_strategy(Strategy::PerBuffer)?;
+    /// let module = [a64!(; mov x0, #1 ; ret)?, a64!(; mov x0, #2 ; ret)?];
+    /// let bufs = pool.commit_batch(&module)?;
+    /// assert_eq!(bufs.len(), 2);
+    /// assert_eq!(pool.stats().chunks, 1); // one mapping for both
+    /// # #[cfg(target_arch = "aarch64")]
+    /// assert_eq!(unsafe { bufs[1].entry().unwrap().as_fn::<extern "C" fn() -> u64>() }(), 2);
+    /// # Ok::<(), jitkit::Error>(())
+    /// ```
+    ///
+    /// Errors: those of `commit` for any function ([`Error::Empty`] for an empty one,
+    /// [`Error::TooLarge`] also if the batch together exceeds the limit of one commit); on an
+    /// error nothing of the batch stays committed.
+    pub fn commit_batch<C: AsRef<[Instruction]>>(
+        &self,
+        codes: &[C],
+    ) -> Result<Vec<crate::CodeBuffer>, Error> {
+        let mut out = Vec::new();
+        out.try_reserve_exact(codes.len())
+            .map_err(|_| Error::OutOfMemory {
+                what: "a batch's buffers",
+                bytes: codes.len() * std::mem::size_of::<crate::CodeBuffer>(),
+            })?;
+        match &self.inner.backend {
+            Backend::PerBuffer(c) if !codes.is_empty() => {
+                let mut lens = Vec::new();
+                lens.try_reserve_exact(codes.len())
+                    .map_err(|_| Error::OutOfMemory {
+                        what: "a batch's sizes",
+                        bytes: codes.len() * 8,
+                    })?;
+                for code in codes {
+                    lens.push(super::code_size(code.as_ref())?);
+                }
+                let committed = super::pages::commit_together(codes, &lens)?;
+                let mut mapped = committed.first().map_or(0, |c| match c.receipt() {
+                    Receipt::Batch(shared) => shared.size(),
+                    _ => 0,
+                });
+                for (committed, len) in committed.into_iter().zip(lens) {
+                    c.add(len, std::mem::take(&mut mapped));
+                    out.push(crate::CodeBuffer::holding(self, committed));
+                }
+            }
+            _ => {
+                for code in codes {
+                    let buf = crate::CodeBuffer::in_pool(self);
+                    buf.commit(code.as_ref())?;
+                    out.push(buf);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Whether two handles are the same pool.
     pub fn ptr_eq(&self, other: &CodePool) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
@@ -292,34 +359,29 @@ impl Provider for CodePool {
     /// Returns a commit's space to the pool. Its `CodeBuffer` is being dropped.
     fn release(&self, committed: Committed) {
         let len = committed.code().len();
-        match (&self.inner.backend, committed.receipt()) {
+        match &self.inner.backend {
             #[cfg(target_os = "linux")]
-            (
-                Backend::Dual(d),
+            Backend::Dual(d) => match *committed.receipt() {
                 Receipt::Slot {
                     chunk,
                     offset,
                     reserved,
-                },
-            ) => {
-                let place = slots::Place {
-                    offset: offset as usize,
-                    reserved: reserved as usize,
-                };
-                d.state.lock().release(chunk, place, len);
+                } => {
+                    let place = slots::Place {
+                        offset: offset as usize,
+                        reserved: reserved as usize,
+                    };
+                    d.state.lock().release(chunk, place, len);
+                }
+                Receipt::Pages { .. } | Receipt::Batch(_) => {
+                    let unmapped = release_pages(committed);
+                    d.state.lock().count_own_pages(len, unmapped, false);
+                }
+            },
+            Backend::PerBuffer(c) => {
+                let unmapped = release_pages(committed);
+                c.remove(len, unmapped);
             }
-            #[cfg(target_os = "linux")]
-            (Backend::Dual(d), Receipt::Pages { size }) => {
-                OwnPages.release(committed);
-                d.state.lock().count_own_pages(len, size, false);
-            }
-            (Backend::PerBuffer(c), Receipt::Pages { size }) => {
-                OwnPages.release(committed);
-                c.sub(len, size);
-            }
-            // A buffer always releases into the pool that committed (it keeps both).
-            #[allow(unreachable_patterns)]
-            _ => {}
         }
     }
 }
@@ -350,28 +412,36 @@ struct PerBufferStats {
     committed_bytes: AtomicUsize,
     live_functions: AtomicUsize,
     mapped_bytes: AtomicUsize,
+    mappings: AtomicUsize,
 }
 
 impl PerBufferStats {
+    /// Counts a commit of `len` bytes that mapped `mapped` bytes (0: it shares a batch's).
     fn add(&self, len: usize, mapped: usize) {
         self.committed_bytes.fetch_add(len, Ordering::Relaxed);
         self.live_functions.fetch_add(1, Ordering::Relaxed);
-        self.mapped_bytes.fetch_add(mapped, Ordering::Relaxed);
+        if mapped > 0 {
+            self.mapped_bytes.fetch_add(mapped, Ordering::Relaxed);
+            self.mappings.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
-    fn sub(&self, len: usize, mapped: usize) {
+    /// Counts the release of a commit of `len` bytes that unmapped `unmapped` bytes.
+    fn remove(&self, len: usize, unmapped: usize) {
         self.committed_bytes.fetch_sub(len, Ordering::Relaxed);
         self.live_functions.fetch_sub(1, Ordering::Relaxed);
-        self.mapped_bytes.fetch_sub(mapped, Ordering::Relaxed);
+        if unmapped > 0 {
+            self.mapped_bytes.fetch_sub(unmapped, Ordering::Relaxed);
+            self.mappings.fetch_sub(1, Ordering::Relaxed);
+        }
     }
 
     fn get(&self) -> PoolStats {
-        let live = self.live_functions.load(Ordering::Relaxed);
         PoolStats {
             committed_bytes: self.committed_bytes.load(Ordering::Relaxed),
-            live_functions: live,
+            live_functions: self.live_functions.load(Ordering::Relaxed),
             mapped_bytes: self.mapped_bytes.load(Ordering::Relaxed),
-            chunks: live,
+            chunks: self.mappings.load(Ordering::Relaxed),
             ..PoolStats::default()
         }
     }

@@ -89,7 +89,8 @@ impl PoolState {
         s
     }
 
-    /// Counts a commit given pages of its own (larger than a chunk) or their release.
+    /// Counts a commit given pages of its own (larger than a chunk) or its release (`live`
+    /// false), with the bytes of pages mapped or unmapped.
     pub(super) fn count_own_pages(&mut self, len: usize, pages_bytes: usize, live: bool) {
         let s = &mut self.stats;
         if live {
@@ -100,8 +101,10 @@ impl PoolState {
         } else {
             s.committed_bytes = s.committed_bytes.wrapping_sub(len);
             s.live_functions = s.live_functions.wrapping_sub(1);
-            s.mapped_bytes -= pages_bytes;
-            s.chunks -= 1;
+            if pages_bytes > 0 {
+                s.mapped_bytes -= pages_bytes;
+                s.chunks -= 1;
+            }
         }
     }
 
