@@ -1,25 +1,25 @@
 //! Pooled executable memory: many commits share pages, freed space is reused.
 //!
-//! One [`CodePool`] owns an anonymous memory file and maps it in *chunks* (1 MiB by default),
-//! each twice: a read+write view, never executable, and a read+execute view, never writable
-//! (`chunk.rs`). A commit takes a slot (`slots.rs`: size classes of 16-byte granules, a bitmap
-//! per chunk, pages of one class each; larger commits take runs of whole pages; commits larger
-//! than a chunk get a chunk of their own), copies the code through the writable view,
-//! synchronises the instruction cache on the executable addresses and returns a pointer into the
-//! executable view. Small commits take their slot from a per-thread magazine (`magazine.rs`)
-//! refilled under the pool's lock a few dozen slots at a time, so in the steady state a commit is
-//! a pop, a copy and the cache maintenance: no system call and no lock.
-//!
-//! The chunks sit side by side in address space reserved when the pool is made, so their
-//! mappings merge: a pool costs a handful of mappings however large it grows.
+//! A dual-mapped [`CodePool`] (Linux) keeps its code in *regions*: anonymous memory files, each
+//! mapped twice, a read+write view at a random address and a read+execute view, never both,
+//! the descriptor closed once mapped (`chunk.rs`, `memfile.rs`). Regions are cut into *chunks*
+//! (1 MiB by default) that have their own bookkeeping (`slots.rs`: size classes of 16-byte
+//! granules, a bitmap per chunk, pages of one class each; larger commits take runs of whole
+//! pages; commits larger than a chunk get pages of their own, `pages.rs`). A commit copies the
+//! code through the writable view, synchronises the instruction cache on the executable
+//! addresses and returns a pointer into the executable view. Small commits take their slot from
+//! a per-thread magazine (`magazine.rs`) refilled under the pool's lock a few dozen slots at a
+//! time, so in the steady state a commit is a pop, a copy and the cache maintenance: no system
+//! call and no lock. The pool's state sits under one lock (`state.rs`) that the fork handlers
+//! (`fork.rs`) can hold across `fork`.
 //!
 //! Freed slots are reused only after recycling (`recycle.rs`), which makes the old code
 //! forgotten by other cores' pipelines and by emulators. Chunks are never moved or unmapped
-//! while the pool lives, so committed code never moves; a chunk of its own is unmapped when its
-//! one commit is freed.
+//! while the pool lives, so committed code never moves.
 //!
-//! Where memory files are unavailable the pool falls back to one mapping per commit
-//! ([`Strategy::PerBuffer`]) with the same guarantees and statistics.
+//! Elsewhere, or where memory files are unavailable, the pool gives each commit (or each
+//! [`CodePool::commit_batch`]) pages of its own ([`Strategy::PerBuffer`]) with the same
+//! guarantees and statistics.
 
 #[cfg(target_os = "linux")]
 mod chunk;
@@ -57,14 +57,38 @@ use crate::{Error, Instruction};
 const DEFAULT_CHUNK: usize = 1 << 20;
 
 /// How a [`CodePool`] gets its memory.
+///
+/// # Threat model
+/// Both strategies keep W^X: no mapping is ever writable and executable at once, so a bug that
+/// lets an attacker *jump* somewhere does not by itself let them run bytes they wrote. What an
+/// attacker who can also *write* process memory at chosen addresses (a write primitive) can do
+/// differs:
+///
+/// | | [`DualMapped`](Strategy::DualMapped) | [`PerBuffer`](Strategy::PerBuffer) |
+/// |---|---|---|
+/// | committed code's pages | read+execute; a second, writable view of the same pages exists for the pool's life | read+execute; no writable view exists |
+/// | where that view is | a random address per region, unrelated to the code's (not a fixed offset); its address is in the pool's heap bookkeeping | — |
+/// | the memory file's descriptor | closed after mapping (under qemu-user: kept, sealed against writes and writable mappings) | — |
+/// | the writable window | always (the view) | while `commit`/`commit_batch` copies, on the committing thread, before any code in those pages runs |
+/// | cost of a commit | no system call (steady state) | `mmap` + `mprotect` (+ `munmap` on drop); `commit_batch` shares them across a batch |
+///
+/// So with `DualMapped` an attacker who can write anywhere *and* find the writable view (by
+/// reading the pool's bookkeeping, or `/proc/self/maps`) can rewrite live code; knowing where
+/// the code is, or guessing from a fixed distance, no longer suffices, and no descriptor can
+/// be used to write it. With `PerBuffer` committed code cannot be rewritten through any mapping
+/// at all; the attacker would have to call `mprotect` themselves, which needs code execution
+/// already. Neither strategy defends against an attacker who already runs code in the process.
+/// On macOS the per-buffer pages are `MAP_JIT` memory writable only by the committing thread
+/// while it copies (`pthread_jit_write_protect_np`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Strategy {
-    /// Chunks of a memory file mapped twice (read+write and read+execute); many commits share a
-    /// page; commits make no system call in the steady state. Linux only.
+    /// Regions of memory files mapped twice (read+write at a random address, read+execute);
+    /// many commits share a page; commits make no system call in the steady state. Linux only.
     DualMapped,
-    /// One private mapping per commit, filled read+write and sealed read+execute: the
-    /// fallback where memory files (`memfd_create`) are unavailable.
+    /// Pages of its own per commit (or per [`CodePool::commit_batch`]), filled read+write and
+    /// published read+execute with one `mprotect`: the hardened choice, and the fallback where
+    /// memory files (`memfd_create`) are unavailable or on other systems.
     PerBuffer,
 }
 
@@ -99,10 +123,32 @@ pub enum Strategy {
 /// after the buffer drops. Freed space is not handed out again until it was recycled: the
 /// executable view of its pages re-mapped in place (so emulators such as qemu drop what they
 /// translated from the old code), and every core's pipeline synchronised with
-/// `membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE)` on AArch64 Linux. Recycling happens
-/// in batches, when a commit finds no clean space, or when [`recycle`](Self::recycle) is called.
+/// `membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE)` on AArch64 Linux.
 ///
-/// No mapping is ever both writable and executable, with either strategy.
+/// # The recycle policy and its memory cost
+/// Recycling costs system calls (one re-map per chunk with freed space, one `membarrier`), so
+/// it is done in rounds, never per free: a commit that finds no clean slot of its size class
+/// (and no clean page to start one) recycles *every* freed byte of the pool at once, and only
+/// if that frees nothing usable maps a new chunk; [`recycle`](Self::recycle) starts a round at
+/// once. Clean space is always preferred, so freed space accumulates until clean space runs
+/// out, and a round then pays for all of it. The memory cost: the pool grows by a chunk only
+/// when no freed byte can serve the commit, so mapped memory stays within one chunk of the
+/// high-water mark of live code, plus the slots the threads' magazines hold (up to 32 per size
+/// class and thread: 2 KiB per thread for 64-byte functions), plus size-class fragmentation (a
+/// page holds slots of one class until it is empty). Pages are populated as they are first
+/// handed out, 64 KiB at a time, so resident memory follows the same high-water mark, not the
+/// chunk size. Chunks are never returned to the system while the pool lives.
+///
+/// # fork
+/// A dual-mapped pool survives `fork` on both sides: the child keeps every inherited function
+/// (now in private pages), never writes, frees into or recycles inherited memory, and commits
+/// into memory of its own; the parent goes on unaffected. A fork while other threads use the
+/// pool does not hang the child. The price is a copy of the pool's populated code at each
+/// `fork` (`posix_spawn`, as `std::process::Command` uses, runs no fork handlers). A forked
+/// child's pool starts with empty statistics.
+///
+/// No mapping is ever both writable and executable, with either strategy (see [`Strategy`] for
+/// what each leaves to an attacker).
 #[derive(Clone)]
 pub struct CodePool {
     inner: Arc<Inner>,
