@@ -13,8 +13,8 @@ use windows_sys::Win32::System::SystemInformation::{GetSystemInfo, SYSTEM_INFO};
 
 use crate::Error;
 
-/// The allocation granule for code pages, read once: `VirtualAlloc` hands out address space
-/// in units of the allocation granularity (64 KiB), so smaller requests would waste the rest.
+/// The page size, read once: `VirtualAlloc` commits memory in pages. (It reserves address
+/// space in 64 KiB granules; the rest of a granule stays unused address space, not memory.)
 pub(crate) fn page_size() -> usize {
     use std::sync::OnceLock;
     static PAGE: OnceLock<usize> = OnceLock::new();
