@@ -11,22 +11,33 @@
 //! one that is a reference-count increment), the other tools' whole path is measured. Each
 //! commit returns its buffer; a batch of 1000 stays alive and is dropped outside the timing;
 //! freeing is measured on its own in the `free` group. Pooled commits therefore include the
-//! recycling of space freed by earlier batches, amortised as it is in real use.
+//! recycling of space freed by earlier batches, amortised as it is in real use. The `churn`
+//! group commits 64 functions of 64 B, drops them outside the timing and repeats, with every
+//! pool strategy side by side: dual-mapped (`jitkit_pooled`), per-buffer one at a time, and
+//! per-buffer as one `commit_batch` of 64 (one `mprotect`), against dynasmrt.
 
+#[cfg(target_os = "linux")]
 mod common;
 
+#[cfg(target_os = "linux")]
 use std::hint::black_box;
 
+#[cfg(target_os = "linux")]
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+#[cfg(target_os = "linux")]
 use dynasmrt::{dynasm, DynasmApi};
-use jitkit::{a64, CodeBuffer, CodePool, Instruction};
+#[cfg(target_os = "linux")]
+use jitkit::{a64, CodeBuffer, CodePool, Instruction, Strategy};
 
+#[cfg(target_os = "linux")]
 const SIZES: [(&str, usize); 3] = [("64B", 64), ("1KiB", 1024), ("64KiB", 64 * 1024)];
 
+#[cfg(target_os = "linux")]
 /// Commits per batch: each batch's buffers stay alive until the batch ends, then are dropped
 /// outside the timing, as a program that keeps some hundreds of functions would.
 const BATCH: BatchSize = BatchSize::NumIterations(1000);
 
+#[cfg(target_os = "linux")]
 /// `bytes` of code: `add x0, x0, #1` repeated, then `ret`.
 fn code(bytes: usize) -> Vec<Instruction> {
     let mut v = vec![Instruction::new(0x9100_0400); bytes / 4 - 1];
@@ -34,9 +45,11 @@ fn code(bytes: usize) -> Vec<Instruction> {
     v
 }
 
+#[cfg(target_os = "linux")]
 /// A read+execute anonymous mapping made with mmap + mprotect, unmapped on drop.
 struct RawMapping(*mut libc::c_void, usize);
 
+#[cfg(target_os = "linux")]
 impl Drop for RawMapping {
     fn drop(&mut self) {
         // SAFETY: the mapping was made by `raw_commit` and is unmapped exactly once.
@@ -44,6 +57,7 @@ impl Drop for RawMapping {
     }
 }
 
+#[cfg(target_os = "linux")]
 fn raw_commit(bytes: &[u8]) -> RawMapping {
     let size = bytes.len().div_ceil(4096) * 4096;
     // SAFETY: a fresh private anonymous mapping; checked below.
@@ -66,6 +80,7 @@ fn raw_commit(bytes: &[u8]) -> RawMapping {
     RawMapping(p, size)
 }
 
+#[cfg(target_os = "linux")]
 fn dynasmrt_mutable(bytes: &[u8]) -> dynasmrt::ExecutableBuffer {
     let mut buf = dynasmrt::mmap::MutableBuffer::new(bytes.len()).unwrap();
     buf.set_len(bytes.len());
@@ -73,6 +88,7 @@ fn dynasmrt_mutable(bytes: &[u8]) -> dynasmrt::ExecutableBuffer {
     buf.make_exec().unwrap()
 }
 
+#[cfg(target_os = "linux")]
 fn commit_latency(c: &mut Criterion) {
     let pool = CodePool::new().unwrap();
     for (name, bytes) in SIZES {
@@ -123,6 +139,7 @@ fn commit_latency(c: &mut Criterion) {
     }
 }
 
+#[cfg(target_os = "linux")]
 /// The same 16 instructions through each tool's assemble-and-commit path.
 fn assemble_and_commit(c: &mut Criterion) {
     let pool = CodePool::new().unwrap();
@@ -166,6 +183,7 @@ fn assemble_and_commit(c: &mut Criterion) {
     g.finish();
 }
 
+#[cfg(target_os = "linux")]
 fn free_latency(c: &mut Criterion) {
     let pool = CodePool::new().unwrap();
     let code = code(64);
@@ -202,9 +220,110 @@ fn free_latency(c: &mut Criterion) {
     g.finish();
 }
 
+#[cfg(target_os = "linux")]
+/// Functions per churn round.
+const CHURN: usize = 64;
+
+#[cfg(target_os = "linux")]
+/// Churn: commit 64 functions of 64 B, drop them (outside the timing), repeat. One iteration
+/// is one commit; the figure to compare is the median per commit. Freed space comes back
+/// through recycling, so this measures what a program that keeps replacing a few dozen small
+/// functions pays.
+fn churn(c: &mut Criterion) {
+    use std::time::{Duration, Instant};
+    let pool = CodePool::new().unwrap();
+    let code = code(64);
+    let raw = Instruction::slice_as_bytes(&code).to_vec();
+    let mut g = c.benchmark_group("churn/64x64B");
+    g.bench_function("jitkit_pooled", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            let mut left = iters as usize;
+            let mut bufs: Vec<CodeBuffer> = Vec::with_capacity(CHURN);
+            while left > 0 {
+                let round = left.min(CHURN);
+                bufs.extend((0..round).map(|_| CodeBuffer::in_pool(&pool)));
+                let start = Instant::now();
+                for buf in &bufs {
+                    buf.commit(black_box(&code)).unwrap();
+                }
+                total += start.elapsed();
+                bufs.clear();
+                left -= round;
+            }
+            total
+        })
+    });
+    // The other strategies side by side: a per-buffer pool, one commit at a time and a
+    // round as one batch (one mmap + one mprotect for 64 functions).
+    let per_buffer = CodePool::with_strategy(Strategy::PerBuffer).unwrap();
+    g.bench_function("jitkit_per_buffer_pool", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            let mut left = iters as usize;
+            let mut bufs: Vec<CodeBuffer> = Vec::with_capacity(CHURN);
+            while left > 0 {
+                let round = left.min(CHURN);
+                bufs.extend((0..round).map(|_| CodeBuffer::in_pool(&per_buffer)));
+                let start = Instant::now();
+                for buf in &bufs {
+                    buf.commit(black_box(&code)).unwrap();
+                }
+                total += start.elapsed();
+                bufs.clear();
+                left -= round;
+            }
+            total
+        })
+    });
+    let round_codes = vec![code.clone(); CHURN];
+    g.bench_function("jitkit_per_buffer_batch", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            let mut left = iters as usize;
+            while left > 0 {
+                let round = left.min(CHURN);
+                let start = Instant::now();
+                let bufs = per_buffer
+                    .commit_batch(black_box(&round_codes[..round]))
+                    .unwrap();
+                total += start.elapsed();
+                drop(bufs);
+                left -= round;
+            }
+            total
+        })
+    });
+    g.bench_function("dynasmrt_mutable_make_exec", |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            let mut left = iters as usize;
+            let mut bufs = Vec::with_capacity(CHURN);
+            while left > 0 {
+                let round = left.min(CHURN);
+                let start = Instant::now();
+                for _ in 0..round {
+                    bufs.push(dynasmrt_mutable(black_box(&raw)));
+                }
+                total += start.elapsed();
+                bufs.clear();
+                left -= round;
+            }
+            total
+        })
+    });
+    g.finish();
+}
+
+#[cfg(target_os = "linux")]
 criterion_group! {
     name = benches;
     config = common::short();
-    targets = commit_latency, assemble_and_commit, free_latency
+    targets = commit_latency, assemble_and_commit, free_latency, churn
 }
+#[cfg(target_os = "linux")]
 criterion_main!(benches);
+
+/// criterion is a Linux-only dev-dependency (see Cargo.toml): elsewhere this bench is empty.
+#[cfg(not(target_os = "linux"))]
+fn main() {}

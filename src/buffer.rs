@@ -15,8 +15,9 @@ use std::fmt;
 use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicU8, Ordering};
 
-use crate::memory::pool::Block;
-use crate::memory::{self, mapping::Mapping};
+use crate::memory::pages::OwnPages;
+use crate::memory::provider::{Committed, Provider};
+use crate::memory::{self};
 use crate::{CodePool, Error, Instruction};
 
 /// A commit-once owner of executable memory.
@@ -38,6 +39,8 @@ use crate::{CodePool, Error, Instruction};
 ///
 /// `CodeBuffer` is `Send + Sync`: commit on one thread, call from any. `commit` takes `&self`
 /// and is atomic: of two racing commits one wins, the other gets [`Error::AlreadyCommitted`].
+/// A commit that finds another one in progress waits for it, so it reports
+/// `AlreadyCommitted` only if that one succeeded; if it failed, the waiting commit runs.
 /// Dropping the buffer unmaps the code (or returns it to its pool); every [`ExecPtr`] into it
 /// is gone by then (the borrow checker sees to that), and every function pointer taken from one
 /// must be too.
@@ -69,21 +72,6 @@ const DONE: u8 = 2;
 // Send + Sync (immutable code and the pool's thread-safe handle).
 unsafe impl Sync for CodeBuffer {}
 
-/// The memory a committed buffer owns.
-enum Committed {
-    Own(Mapping),
-    Pooled(Block),
-}
-
-impl Committed {
-    fn code(&self) -> &[u8] {
-        match self {
-            Committed::Own(m) => m.code(),
-            Committed::Pooled(b) => b.code(),
-        }
-    }
-}
-
 impl CodeBuffer {
     /// An empty buffer. Allocates nothing until [`commit`](Self::commit).
     pub const fn new() -> Self {
@@ -104,6 +92,15 @@ impl CodeBuffer {
         }
     }
 
+    /// A buffer of `pool` that already holds `committed` (from `CodePool::commit_batch`).
+    pub(crate) fn holding(pool: &CodePool, committed: Committed) -> Self {
+        CodeBuffer {
+            state: AtomicU8::new(DONE),
+            pool: Some(pool.clone()),
+            code: UnsafeCell::new(MaybeUninit::new(committed)),
+        }
+    }
+
     /// The pool this buffer commits into, if any.
     pub fn pool(&self) -> Option<&CodePool> {
         self.pool.as_ref()
@@ -116,19 +113,23 @@ impl CodeBuffer {
     /// [`Error::Protect`] (and, in a pool, [`Error::MemoryFile`]) when the operating system
     /// refuses memory. A commit that fails leaves the buffer empty, so it may be tried again.
     pub fn commit(&self, code: &[Instruction]) -> Result<ExecPtr<'_>, Error> {
-        if self
-            .state
-            .compare_exchange(EMPTY, BUSY, Ordering::Acquire, Ordering::Acquire)
-            .is_err()
-        {
-            return Err(Error::AlreadyCommitted);
+        // A commit that finds another in progress waits for its outcome: if that one fails,
+        // the buffer is empty again and this one tries; only code really held is reported as
+        // `AlreadyCommitted`.
+        loop {
+            match self
+                .state
+                .compare_exchange(EMPTY, BUSY, Ordering::Acquire, Ordering::Acquire)
+            {
+                Ok(_) => break,
+                Err(DONE) => return Err(Error::AlreadyCommitted),
+                Err(_) => std::thread::yield_now(),
+            }
         }
-        let committed = match &self.pool {
-            Some(pool) => pool.commit(code).map(Committed::Pooled),
-            None => memory::code_size(code)
-                .and_then(|len| Mapping::with_code(code, len))
-                .map(Committed::Own),
-        };
+        let committed = memory::code_size(code).and_then(|len| match &self.pool {
+            Some(pool) => pool.commit(code, len),
+            None => OwnPages.commit(code, len),
+        });
         match committed {
             Ok(committed) => {
                 // SAFETY: this thread won EMPTY -> BUSY, so it alone touches `code` until it
@@ -177,9 +178,9 @@ impl Drop for CodeBuffer {
         // SAFETY: DONE means `code` is initialised; `&mut self` means no one else uses it, and it
         // is read out exactly once, here.
         let committed = unsafe { self.code.get_mut().assume_init_read() };
-        match (&self.pool, committed) {
-            (Some(pool), Committed::Pooled(block)) => pool.release(block),
-            (_, committed) => drop(committed),
+        match &self.pool {
+            Some(pool) => pool.release(committed),
+            None => OwnPages.release(committed),
         }
     }
 }

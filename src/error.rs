@@ -171,6 +171,16 @@ pub enum Error {
     /// A buffer was used as committed code before anything was committed to it.
     #[error("this CodeBuffer holds no committed code: commit before taking its function")]
     NotCommitted,
+
+    /// The heap could not hold the memory manager's bookkeeping (the process is out of memory
+    /// or at its address-space limit). Nothing was committed.
+    #[error("allocating {bytes} bytes for {what} failed: out of memory")]
+    OutOfMemory {
+        /// What the memory was for, such as `"a chunk's slot bitmap"`.
+        what: &'static str,
+        /// Bytes asked for.
+        bytes: usize,
+    },
 }
 
 /// What went wrong with a label, with the label named as it was written.

@@ -6,11 +6,12 @@ mod common;
 
 use std::panic::{self, AssertUnwindSafe};
 
-use common::{child_role, maps, run_child};
-use jitkit::{
-    a64, dynasm, Assembler, CodeBuffer, CodePool, Error, Instruction, InstructionKind, LabelError,
-    Strategy,
-};
+#[cfg(target_os = "linux")]
+use common::maps;
+use common::{child_role, run_child};
+use jitkit::{a64, dynasm, Assembler, CodeBuffer, Error, Instruction, InstructionKind, LabelError};
+#[cfg(target_os = "linux")]
+use jitkit::{CodePool, Strategy};
 
 const MOV_X0_42: u32 = 0xD280_0540;
 const MOV_X0_7: u32 = 0xD280_00E0;
@@ -111,10 +112,12 @@ fn too_large_input_names_its_size_and_the_limit() {
     assert!(!buf.is_committed());
 }
 
+#[cfg(target_os = "linux")]
 /// Above this many mappings per process, filling the table takes too long and too much kernel
 /// memory to be a test (the Linux default is 65,530; some distributions raise it to 2^20).
 const MAP_COUNT_CAP: usize = 1 << 21;
 
+#[cfg(target_os = "linux")]
 /// Child role: fill the process's mapping table (vm.max_map_count) so that the commit's mmap
 /// fails, then print the error and free the table again.
 fn exhaust_mappings_then_commit() {
@@ -171,6 +174,7 @@ fn exhaust_mappings_then_commit() {
     println!("CHILD-RETRY {}", ok.is_ok());
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn map_failure_carries_the_os_error_and_the_size() {
     if child_role().as_deref() == Some("map") {
@@ -199,6 +203,7 @@ fn map_failure_carries_the_os_error_and_the_size() {
     assert!(stdout.contains("CHILD-RETRY true"), "{stdout}");
 }
 
+#[cfg(target_os = "linux")]
 /// The child's result line: from `CHILD-` to the end of its line (the harness prints
 /// `test name ... ` in front of it).
 fn child_line(stdout: &str) -> &str {
@@ -208,11 +213,13 @@ fn child_line(stdout: &str) -> &str {
     stdout[at..].lines().next().unwrap_or_default()
 }
 
+#[cfg(target_os = "linux")]
 fn page_size() -> usize {
     // SAFETY: sysconf only reads a system constant.
     unsafe { libc::sysconf(libc::_SC_PAGESIZE) as usize }
 }
 
+#[cfg(target_os = "linux")]
 /// Child role: forbid this process to make memory executable (Linux 6.3's
 /// `PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN`) so that sealing the code read+execute fails.
 fn refuse_exec_then_commit() {
@@ -248,6 +255,7 @@ fn refuse_exec_then_commit() {
     }
 }
 
+#[cfg(target_os = "linux")]
 /// Needs a kernel that can forbid `PROT_EXEC` (Linux >= 6.3). qemu-user 7.2 refuses the prctl
 /// (EINVAL), so under qemu this test can only check that the refusal is that one; the host run
 /// of the suite (commit does not execute code) checks the error itself.
@@ -283,6 +291,7 @@ fn protect_failure_carries_the_os_error_and_leaks_nothing() {
     );
 }
 
+#[cfg(target_os = "linux")]
 /// Child role: no descriptor can be opened (RLIMIT_NOFILE at the next free descriptor), so the
 /// pool's memory file cannot be created.
 fn no_descriptors_then_make_pools() {
@@ -324,6 +333,7 @@ fn no_descriptors_then_make_pools() {
     println!(" CHILD-FALLBACK {:?} {}", pool.strategy(), ok.is_ok());
 }
 
+#[cfg(target_os = "linux")]
 /// Child role: files may not grow (RLIMIT_FSIZE of one page, SIGXFSZ ignored), so the pool's
 /// memory file cannot grow by a chunk at the first commit.
 fn no_file_growth_then_commit() {
@@ -359,6 +369,7 @@ fn no_file_growth_then_commit() {
     }
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn memory_file_failures_name_the_operation_size_and_os_error() {
     match child_role().as_deref() {

@@ -3,6 +3,8 @@
 //! Two measures from `/proc/self/maps`: the number of mappings, and the bytes of executable
 //! anonymous memory. The second matters because the kernel merges adjacent mappings with equal
 //! protections, so leaked code pages next to each other could hide in a flat count.
+// Linux only: the test reads or uses /proc/self/maps.
+#![cfg(target_os = "linux")]
 
 mod common;
 

@@ -77,6 +77,7 @@ fn wx_mappings() -> Vec<String> {
         .collect()
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn the_default_pool_is_dual_mapped_on_linux() {
     assert_eq!(CodePool::new().unwrap().strategy(), Strategy::DualMapped);
@@ -370,4 +371,57 @@ fn functions_committed_on_one_thread_can_be_freed_on_another() {
     let s = pool.stats();
     assert_eq!((s.live_functions, s.committed_bytes), (0, 0));
     assert_eq!(s.freed_bytes, 100 * 32);
+}
+
+#[test]
+fn a_batch_commits_every_function_and_per_buffer_maps_it_once() {
+    for pool in pools() {
+        let codes: Vec<_> = (0..50u64)
+            .map(|i| returning(i * 31, 2 + (i as usize % 30)))
+            .collect();
+        let bufs = pool.commit_batch(&codes).unwrap();
+        assert_eq!(bufs.len(), codes.len());
+        for (i, (buf, code)) in bufs.iter().zip(&codes).enumerate() {
+            assert!(buf.pool().unwrap().ptr_eq(&pool));
+            assert!(matches!(buf.commit(code), Err(Error::AlreadyCommitted)));
+            check(buf.entry().unwrap(), code, i as u64 * 31);
+            assert_eq!(buf.entry().unwrap().as_ptr() as usize % 16, 0);
+        }
+        let s = pool.stats();
+        assert_eq!(s.live_functions, 50);
+        assert_eq!(
+            s.committed_bytes,
+            codes.iter().map(|c| c.len() * 4).sum::<usize>()
+        );
+        if pool.strategy() == Strategy::PerBuffer {
+            assert_eq!(s.chunks, 1, "{s:?}");
+        }
+        #[cfg(target_os = "linux")]
+        assert!(wx_mappings().is_empty());
+        // The pages stay while any buffer of the batch lives.
+        let mut bufs = bufs;
+        let last = bufs.pop().unwrap();
+        drop(bufs);
+        check(last.entry().unwrap(), &codes[49], 49 * 31);
+        drop(last);
+        let s = pool.stats();
+        assert_eq!((s.live_functions, s.committed_bytes), (0, 0), "{s:?}");
+        if pool.strategy() == Strategy::PerBuffer {
+            assert_eq!((s.chunks, s.mapped_bytes), (0, 0), "{s:?}");
+        }
+    }
+}
+
+#[test]
+fn a_batch_with_a_bad_function_commits_nothing() {
+    for pool in pools() {
+        let codes = vec![returning(1, 2), vec![], returning(2, 2)];
+        assert!(matches!(pool.commit_batch(&codes), Err(Error::Empty)));
+        let s = pool.stats();
+        assert_eq!((s.live_functions, s.committed_bytes), (0, 0), "{s:?}");
+        assert!(pool
+            .commit_batch::<Vec<Instruction>>(&[])
+            .unwrap()
+            .is_empty());
+    }
 }

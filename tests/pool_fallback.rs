@@ -4,6 +4,8 @@
 //! The test makes `memfd_create` fail with `ENOSYS` on one thread with a seccomp filter (it
 //! applies to that thread only) and uses the pool there. Emulators that do not support seccomp
 //! filters (qemu-user refuses them) skip the test with a note.
+// Linux only: the test reads or uses a seccomp filter.
+#![cfg(target_os = "linux")]
 
 use jitkit::{CodeBuffer, CodePool, Error, Instruction, Strategy};
 

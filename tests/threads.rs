@@ -165,3 +165,35 @@ fn racing_commits_have_exactly_one_winner() {
         }
     }
 }
+
+/// A commit that loses the race to one that then fails (here: an empty commit, which fails after
+/// claiming the buffer) is not told `AlreadyCommitted`: it waits and commits. In every round,
+/// whatever the interleaving, `AlreadyCommitted` is only reported while the buffer holds code.
+#[test]
+fn a_commit_racing_a_failing_one_is_never_falsely_refused() {
+    let code = [Instruction::new(0xD280_0540), Instruction::new(0xD65F_03C0)];
+    for round in 0..2_000 {
+        let buf = CodeBuffer::new();
+        let start = Barrier::new(2);
+        let (good, bad) = std::thread::scope(|s| {
+            let failing = s.spawn(|| {
+                start.wait();
+                (0..8).map(|_| buf.commit(&[]).err()).collect::<Vec<_>>()
+            });
+            start.wait();
+            let good = buf.commit(&code).map(|e| e.as_ptr() as usize);
+            (good, failing.join().unwrap())
+        });
+        assert!(
+            good.is_ok(),
+            "round {round}: the good commit failed: {good:?}"
+        );
+        assert!(buf.is_committed(), "round {round}: the buffer ended empty");
+        for e in bad {
+            assert!(
+                matches!(e, Some(Error::Empty) | Some(Error::AlreadyCommitted)),
+                "round {round}: {e:?}"
+            );
+        }
+    }
+}

@@ -8,6 +8,8 @@
 //! mappings, and a host region that merged several guest mappings is shown with the flags of its
 //! first page, so there a writable+executable page could hide next to writable memory. The
 //! memory-management code is the same on both architectures.
+// Linux only: the test reads or uses /proc/self/maps.
+#![cfg(target_os = "linux")]
 
 mod common;
 

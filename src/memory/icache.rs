@@ -9,8 +9,10 @@
 //!    addresses (broadcast to every core in the inner-shareable domain), and `dsb ish` waits;
 //! 3. `isb` discards whatever the current core's pipeline has already fetched.
 //!
-//! Steps 1–2 are `dynasmrt::cache_control::synchronize_icache`, step 3 is
-//! `dynasmrt::cache_control::prepare_for_execution`. They cover every core's caches, but step 3
+//! Steps 1–2 are `dynasmrt::cache_control::synchronize_icache` (on macOS it calls
+//! `sys_icache_invalidate`, which does the same), step 3 is
+//! `dynasmrt::cache_control::prepare_for_execution`. On Windows `FlushInstructionCache` is
+//! called as well, the documented way there. They cover every core's caches, but step 3
 //! only this core's pipeline. Another core can have fetched instructions from the same addresses
 //! earlier (memory that held code before, then was freed and reused); it needs a context
 //! synchronisation event of its own. `membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE)`
@@ -26,6 +28,18 @@
 pub(crate) fn sync_written(code: &[u8]) {
     dynasmrt::cache_control::synchronize_icache(code);
     dynasmrt::cache_control::prepare_for_execution(code);
+    #[cfg(windows)]
+    flush_instruction_cache(code);
+}
+
+/// Windows documents `FlushInstructionCache` as the way to make new code fetchable, whatever
+/// the processor needs underneath.
+#[cfg(windows)]
+fn flush_instruction_cache(code: &[u8]) {
+    use windows_sys::Win32::System::Diagnostics::Debug::FlushInstructionCache;
+    use windows_sys::Win32::System::Threading::GetCurrentProcess;
+    // SAFETY: `code` is readable memory of this process; the call only maintains caches.
+    unsafe { FlushInstructionCache(GetCurrentProcess(), code.as_ptr().cast(), code.len()) };
 }
 
 /// Context-synchronises every core that runs a thread of this process (see the module docs).
@@ -42,12 +56,25 @@ pub(crate) fn sync_other_cores() -> bool {
     }
 }
 
+/// In a forked child: the registration of the parent does not apply to the child's address
+/// space (membarrier(2)), so the next [`sync_other_cores`] registers again.
+#[cfg(target_os = "linux")]
+pub(crate) fn after_fork_in_child() {
+    #[cfg(target_arch = "aarch64")]
+    membarrier::forget_registration();
+}
+
 #[cfg(all(target_arch = "aarch64", target_os = "linux"))]
 mod membarrier {
-    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU8, Ordering};
 
     const CMD_PRIVATE_EXPEDITED_SYNC_CORE: libc::c_long = 1 << 5;
     const CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE: libc::c_long = 1 << 6;
+
+    const UNKNOWN: u8 = 0;
+    const REGISTERED: u8 = 1;
+    const REFUSED: u8 = 2;
+    static STATE: AtomicU8 = AtomicU8::new(UNKNOWN);
 
     fn call(cmd: libc::c_long) -> bool {
         // SAFETY: membarrier takes two integer arguments and touches no user memory.
@@ -55,8 +82,20 @@ mod membarrier {
     }
 
     pub(super) fn sync_core() -> bool {
-        static REGISTERED: OnceLock<bool> = OnceLock::new();
-        *REGISTERED.get_or_init(|| call(CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE))
-            && call(CMD_PRIVATE_EXPEDITED_SYNC_CORE)
+        let mut state = STATE.load(Ordering::Relaxed);
+        if state == UNKNOWN {
+            // Registering twice is harmless, so racing threads may both do it.
+            state = if call(CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE) {
+                REGISTERED
+            } else {
+                REFUSED
+            };
+            STATE.store(state, Ordering::Relaxed);
+        }
+        state == REGISTERED && call(CMD_PRIVATE_EXPEDITED_SYNC_CORE)
+    }
+
+    pub(super) fn forget_registration() {
+        STATE.store(UNKNOWN, Ordering::Relaxed);
     }
 }

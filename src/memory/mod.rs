@@ -4,34 +4,30 @@
 //! jitkit's terms the two are never true at once (W^X). This module owns every mapping jitkit
 //! makes and every protection change, so the rest of the crate cannot break that rule:
 //!
-//! - [`mapping`]: one private mapping per buffer; mapped read+write, filled, then sealed
-//!   read+execute with one `mprotect`, and unmapped (checked) on drop.
-//! - [`pool`]: pooled memory shared by many commits: one memory file mapped twice, read+write
-//!   and read+execute, never both; freed space recycled in batches.
+//! - [`provider`]: the one interface every source of executable memory implements, and what
+//!   a committed buffer holds;
+//! - [`pages`]: pages of its own per commit, filled while writable, sealed read+execute;
+//! - [`pool`]: pooled memory shared by many commits, by strategy;
+//! - [`sys`]: what each operating system needs to map, seal and unmap code pages;
 //! - [`icache`]: the cache and pipeline synchronisation that makes freshly written code visible
-//!   to instruction fetch on AArch64.
+//!   to instruction fetch on AArch64;
+//! - [`lock`]: the mutex the pools use, which their fork handlers can hold across `fork`.
 
 pub(crate) mod icache;
-pub(crate) mod mapping;
+#[cfg(target_os = "linux")]
+pub(crate) mod lock;
+pub(crate) mod pages;
 pub(crate) mod pool;
+pub(crate) mod provider;
+pub(crate) mod sys;
 
 /// The largest commit accepted: 1 GiB. Far beyond any branch range (±128 MiB), and small enough
 /// that page rounding and pointer arithmetic can never overflow.
 pub(crate) const MAX_CODE_BYTES: usize = 1 << 30;
 
-/// The system page size, read once.
+/// The size of the pages code is mapped in (see [`sys`]).
 pub(crate) fn page_size() -> usize {
-    use std::sync::OnceLock;
-    static PAGE: OnceLock<usize> = OnceLock::new();
-    *PAGE.get_or_init(|| {
-        // SAFETY: sysconf has no preconditions; it only reads a system constant.
-        let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-        if n > 0 {
-            n as usize
-        } else {
-            4096
-        }
-    })
+    sys::page_size()
 }
 
 /// `len` rounded up to whole pages. `len` is at most [`MAX_CODE_BYTES`], so this cannot overflow.
@@ -66,21 +62,26 @@ pub(crate) fn copy_code(dst: &mut [u8], code: &[crate::Instruction]) {
     }
 }
 
-/// Unmaps `size` bytes at `addr` and reports a failure instead of hiding it: a failed `munmap`
-/// leaks the pages, which is printed always and is a failed assertion in debug builds.
-///
-/// # Safety
-/// `addr`/`size` must describe pages this crate mapped, unmapped exactly once, with no
-/// reference into them left alive.
-pub(crate) unsafe fn unmap(addr: *const u8, size: usize) {
-    // SAFETY: the caller guarantees the range is ours and no longer referenced.
-    let rc = unsafe { libc::munmap(addr as *mut libc::c_void, size) };
-    if rc != 0 {
-        let err = std::io::Error::last_os_error();
-        eprintln!("jitkit: munmap of {size} bytes at {addr:p} failed ({err}); the pages leak");
-        debug_assert!(
-            false,
-            "jitkit: munmap of {size} bytes at {addr:p} failed: {err}"
-        );
+#[cfg(target_os = "linux")]
+/// `value` in a new box, or [`Error::OutOfMemory`](crate::Error::OutOfMemory) instead of the
+/// abort `Box::new` makes when the heap is exhausted.
+pub(crate) fn try_box<T>(value: T) -> Result<Box<T>, crate::Error> {
+    let layout = std::alloc::Layout::new::<T>();
+    if layout.size() == 0 {
+        return Ok(Box::new(value));
+    }
+    // SAFETY: the layout has a non-zero size.
+    let p = unsafe { std::alloc::alloc(layout) }.cast::<T>();
+    if p.is_null() {
+        return Err(crate::Error::OutOfMemory {
+            what: "a thread's pool cache",
+            bytes: layout.size(),
+        });
+    }
+    // SAFETY: `p` is a fresh allocation with T's layout; writing initialises it, and a Box of
+    // it frees it with the same layout.
+    unsafe {
+        p.write(value);
+        Ok(Box::from_raw(p))
     }
 }

@@ -29,7 +29,8 @@ commands:
                    A64 forms llvm-mc accepts, and which of them a64! accepts (needs llvm-mc)
   setup            only check and install the toolchain (rustup target aarch64-unknown-linux-gnu,
                    qemu-user, gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, llvm on non-AArch64
-                   hosts; llvm on AArch64)
+                   hosts; llvm on AArch64), and the rustup targets aarch64-apple-darwin and
+                   aarch64-pc-windows-msvc that CI checks with clippy
   help             this text";
 
 fn main() -> ExitCode {
@@ -42,7 +43,9 @@ fn main() -> ExitCode {
         "demo" => demo(rest),
         "test" => test(rest),
         "oracle" if rest.is_empty() => oracle::run(),
-        "setup" if rest.is_empty() => Toolchain::setup(Needs::Tests).map(|_| ()),
+        "setup" if rest.is_empty() => {
+            Toolchain::setup(Needs::Tests).and_then(|_| toolchain::ensure_checked_targets())
+        }
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

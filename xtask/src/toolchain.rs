@@ -6,7 +6,8 @@
 //! | other Linux     | rustup target `aarch64-unknown-linux-gnu`; `qemu-aarch64` (`qemu-user`); `aarch64-linux-gnu-gcc` and the AArch64 C library (`gcc-aarch64-linux-gnu`, `libc6-dev-arm64-cross`) as linker; `llvm-mc` for the tests |
 //!
 //! Missing Debian packages are installed with `apt-get` (after `apt-get update`), through `sudo`
-//! when not root; a missing Rust target with `rustup target add`. Where neither works the error
+//! when not root; a missing Rust target with `rustup target add`. `cargo xtask setup` also adds
+//! the targets CI only checks with clippy ([`CHECKED_TARGETS`]: macOS and Windows on AArch64). Where neither works the error
 //! says what to install by hand.
 
 use std::path::{Path, PathBuf};
@@ -65,7 +66,7 @@ impl Toolchain {
 
         let mut tools = Vec::new();
         if cross {
-            ensure_rust_target()?;
+            ensure_rust_target(TARGET)?;
             tools.push(Tool {
                 name: "qemu-aarch64",
                 package: "qemu-user",
@@ -194,11 +195,22 @@ fn report(tool: &Tool) -> Option<PathBuf> {
     found
 }
 
-/// The Rust standard library for [`TARGET`], added with rustup when missing.
-fn ensure_rust_target() -> Result<(), String> {
+/// Targets whose code CI only checks (`cargo clippy --target ..`), since it can neither link
+/// nor run them here: the macOS and Windows memory layers.
+pub const CHECKED_TARGETS: [&str; 2] = ["aarch64-apple-darwin", "aarch64-pc-windows-msvc"];
+
+/// The Rust standard libraries of [`CHECKED_TARGETS`], added with rustup when missing.
+pub fn ensure_checked_targets() -> Result<(), String> {
+    CHECKED_TARGETS
+        .iter()
+        .try_for_each(|t| ensure_rust_target(t))
+}
+
+/// The Rust standard library for `target`, added with rustup when missing.
+fn ensure_rust_target(target: &str) -> Result<(), String> {
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
     let installed = || {
-        output(&rustc, &["--print", "target-libdir", "--target", TARGET])
+        output(&rustc, &["--print", "target-libdir", "--target", target])
             .map(|dir| PathBuf::from(dir.trim()))
             .and_then(|dir| std::fs::read_dir(dir).ok())
             .is_some_and(|mut entries| {
@@ -208,24 +220,24 @@ fn ensure_rust_target() -> Result<(), String> {
             })
     };
     if installed() {
-        println!("xtask:   found    Rust target {TARGET}");
+        println!("xtask:   found    Rust target {target}");
         return Ok(());
     }
-    println!("xtask:   missing  Rust target {TARGET}: adding it with rustup");
+    println!("xtask:   missing  Rust target {target}: adding it with rustup");
     if in_path("rustup").is_none() {
         return Err(format!(
-            "the Rust standard library for {TARGET} is not installed and rustup is not on PATH: \
-             install it for your toolchain (with rustup: `rustup target add {TARGET}`)"
+            "the Rust standard library for {target} is not installed and rustup is not on PATH: \
+             install it for your toolchain (with rustup: `rustup target add {target}`)"
         ));
     }
-    run(Command::new("rustup").args(["target", "add", TARGET]))
-        .map_err(|e| format!("{e}; run `rustup target add {TARGET}` yourself"))?;
+    run(Command::new("rustup").args(["target", "add", target]))
+        .map_err(|e| format!("{e}; run `rustup target add {target}` yourself"))?;
     if installed() {
         Ok(())
     } else {
         Err(format!(
-            "`rustup target add {TARGET}` succeeded but {rustc} still has no standard library \
-             for {TARGET}; is RUSTC pointing at another toolchain?"
+            "`rustup target add {target}` succeeded but {rustc} still has no standard library \
+             for {target}; is RUSTC pointing at another toolchain?"
         ))
     }
 }

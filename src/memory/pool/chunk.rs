@@ -1,127 +1,226 @@
-//! One chunk of pooled memory: a range of a memory file mapped twice.
+//! Where a dual-mapped pool's code lives: regions of memory files, each mapped twice, cut into
+//! chunks.
 //!
-//! The read+write view is where code is copied in; it is never executable. The read+execute
-//! view is where code runs; it is never writable. Both are `MAP_SHARED` views of the same pages
-//! of an anonymous memory file (`memfd_create`), so a byte written through one is seen through
-//! the other, no protection ever changes, and the kernel counts each page once in `Pss`.
+//! A [`Region`] is one anonymous memory file (`memfile.rs`) mapped twice: a read+write view,
+//! never executable, and a read+execute view, never writable. Both are `MAP_SHARED`, so a byte
+//! written through one is seen through the other, no protection ever changes, and the kernel
+//! counts each page once. The descriptor is closed as soon as both views exist: nothing can
+//! `pwrite` code through it afterwards. The writable view is placed at a random address of its
+//! own ([`random_hint`]), not next to the code, so knowing where code is tells nothing about
+//! where it can be written. Regions are made as the pool grows, each twice the size of the
+//! last (four chunks first), so address space stays in proportion to use; each costs two
+//! mappings.
 //!
-//! A fresh chunk is populated (write-faulted through the writable view, read-faulted through the
-//! executable one) so a commit into it takes no page fault. Recycling replaces part of the
-//! executable view with a fresh mapping of the same file range (see `recycle.rs` for why).
+//! A [`Chunk`] is a range of a region, with its own bookkeeping in the pool. Its pages are
+//! populated as the pool first hands them out ([`Chunk::populate`], in steps of
+//! [`POPULATE_STEP`]), not whole: a pool with a 1 GiB chunk and one small function costs one
+//! step of memory. Populating with `MADV_POPULATE_WRITE` turns a lack of memory into an error
+//! value; a first write to an unpopulated page of a memory file would instead raise `SIGBUS`
+//! (madvise(2)).
 //!
-//! The chunks of a pool's shared file are placed in a [`Reservation`]: address space set aside
-//! (inaccessible, backed by nothing) at pool creation, one range per view, where file offset `F`
-//! sits at `base + F`. Consecutive chunks are then adjacent in both the address space and the
-//! file, and the kernel merges their mappings: the pool costs four mappings however many chunks
-//! it has, instead of two per chunk, and all its code lies within a short branch of each other.
+//! Recycling replaces part of the executable view with a new mapping of the same pages (see
+//! `recycle.rs` for why): `mremap` with an old size of 0 makes a second mapping of shared pages
+//! (mremap(2)), which a second `mremap` moves over the old range in one step. No descriptor
+//! is needed, and the pages are never writable or without execute permission on the way.
+//! qemu-user cannot make such twins; there the region keeps its descriptor, sealed against
+//! writing, growing and writable mappings (`memfile.rs`), and re-maps the range from the file
+//! with `MAP_FIXED`, as atomic.
+//!
+//! The writable view is marked `MADV_DONTFORK`: a child made by `fork` does not inherit it.
+//! How the executable view survives `fork` unchanged on both sides is `fork.rs`'s business;
+//! this module offers the steps it needs ([`Chunk::snapshot_for_fork`],
+//! [`Chunk::after_fork_in_parent`], [`Chunk::after_fork_in_child`],
+//! [`Region::after_fork_in_child`]).
 
 use std::io;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::ptr::NonNull;
 
+use crate::memory::{icache, page_size};
 use crate::Error;
 
-/// An anonymous memory file: the backing store of chunks.
-pub(super) struct MemFile {
-    fd: OwnedFd,
-    len: u64,
-}
+use super::memfile::MemFile;
 
-impl MemFile {
-    /// Creates an empty memory file.
-    pub(super) fn new() -> io::Result<MemFile> {
-        // SAFETY: the name is a NUL-terminated string; MFD_CLOEXEC is a valid flag.
-        let fd = unsafe { libc::memfd_create(c"jitkit-pool".as_ptr(), libc::MFD_CLOEXEC) };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: memfd_create returned a fresh descriptor that nothing else owns.
-        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
-        Ok(MemFile { fd, len: 0 })
-    }
+/// Bytes populated at a time as a chunk's pages are first handed out.
+pub(super) const POPULATE_STEP: usize = 64 * 1024;
 
-    /// Grows the file by `size` bytes and returns the offset of the new range.
-    pub(super) fn grow(&mut self, size: usize) -> Result<u64, Error> {
-        let offset = self.len;
-        let new_len = offset + size as u64;
-        // SAFETY: ftruncate on a descriptor we own; the length fits off_t (checked by the
-        // caller's limits: at most MAX_CODE_BYTES per chunk and far fewer chunks than 2^32).
-        let rc = unsafe { libc::ftruncate(self.fd.as_raw_fd(), new_len as libc::off_t) };
-        if rc != 0 {
-            return Err(Error::MemoryFile {
-                operation: "grow",
-                size: new_len,
-                source: io::Error::last_os_error(),
-            });
-        }
-        self.len = new_len;
-        Ok(offset)
-    }
-
-    fn raw(&self) -> libc::c_int {
-        self.fd.as_raw_fd()
-    }
-}
-
-/// Address space set aside for the two views of a memory file's first `size` bytes.
-pub(super) struct Reservation {
+/// A memory file mapped twice (see the module docs), handed out a chunk at a time.
+pub(super) struct Region {
     rw: NonNull<u8>,
     rx: NonNull<u8>,
     size: usize,
+    /// Bytes from the start already handed out as chunks.
+    used: usize,
+    /// False in a forked child: the writable view was the parent's (`MADV_DONTFORK`).
+    rw_owned: bool,
+    /// The sealed file, kept only where mappings cannot be duplicated (see the module docs).
+    file: Option<MemFile>,
 }
 
 // SAFETY: two address ranges owned by the pool; nothing in them is tied to a thread.
-unsafe impl Send for Reservation {}
+unsafe impl Send for Region {}
 
-impl Reservation {
-    /// Address space per view: 1 GiB, a thousand 1 MiB chunks. Chunks beyond it go anywhere.
-    pub(super) const SIZE: usize = 1 << 30;
-
-    /// Reserves `size` bytes twice, or `None` if the system refuses (chunks then go anywhere).
-    pub(super) fn new(size: usize) -> Option<Reservation> {
-        let rw = reserve(std::ptr::null_mut(), size, 0)?;
-        let Some(rx) = reserve(std::ptr::null_mut(), size, 0) else {
-            unmap(rw, size);
-            return None;
+impl Region {
+    /// Makes a memory file of `size` bytes and maps it twice; the descriptor is closed before
+    /// this returns.
+    ///
+    /// Errors: [`Error::MemoryFile`] (no file, or `RLIMIT_FSIZE`), [`Error::Map`].
+    pub(super) fn new(size: usize) -> Result<Region, Error> {
+        let file = MemFile::with_size(size)?;
+        let rx = map_view(&file, size, libc::PROT_READ | libc::PROT_EXEC, None)?;
+        let rw = (0..4)
+            .find_map(|_| {
+                let hint = random_hint(size)?;
+                map_view(&file, size, libc::PROT_READ | libc::PROT_WRITE, Some(hint)).ok()
+            })
+            .map_or_else(
+                || map_view(&file, size, libc::PROT_READ | libc::PROT_WRITE, None),
+                Ok,
+            );
+        let rw = match rw {
+            Ok(rw) => rw,
+            Err(e) => {
+                unmap(rx, size);
+                return Err(e);
+            }
         };
-        Some(Reservation { rw, rx, size })
+        // The writable view is not inherited across fork (see the module docs).
+        dont_fork(rw, size);
+        let file = if twins_work(rx) {
+            drop(file);
+            None
+        } else if file.seal() {
+            Some(file)
+        } else {
+            unmap(rw, size);
+            unmap(rx, size);
+            return Err(Error::MemoryFile {
+                operation: "seal",
+                size: size as u64,
+                source: io::Error::last_os_error(),
+            });
+        };
+        Ok(Region {
+            rw,
+            rx,
+            size,
+            used: 0,
+            rw_owned: true,
+            file,
+        })
     }
 
-    /// The (writable, executable) addresses for file bytes `offset..offset + size`, if they
-    /// fall inside the reservation.
-    pub(super) fn place(&self, offset: u64, size: usize) -> Option<(NonNull<u8>, NonNull<u8>)> {
-        let offset = usize::try_from(offset).ok()?;
-        if offset.checked_add(size)? > self.size {
+    /// Bytes in the region.
+    pub(super) fn size(&self) -> usize {
+        self.size
+    }
+
+    /// The next `size` bytes as a chunk, if the region has them (never after a fork: an
+    /// inherited region holds the child's frozen copies of the parent's code).
+    pub(super) fn take_chunk(&mut self, size: usize) -> Option<Chunk> {
+        if !self.rw_owned || self.size - self.used < size {
             return None;
         }
-        // SAFETY: offset + size <= self.size, so both sums stay inside the reserved ranges and
-        // are not null.
-        unsafe {
-            Some((
-                NonNull::new_unchecked(self.rw.as_ptr().add(offset)),
-                NonNull::new_unchecked(self.rx.as_ptr().add(offset)),
-            ))
+        let at = self.used;
+        self.used += size;
+        // SAFETY: at + size <= self.size, so both sums stay inside the views and are not null.
+        let (rw, rx) = unsafe {
+            (
+                NonNull::new_unchecked(self.rw.as_ptr().add(at)),
+                NonNull::new_unchecked(self.rx.as_ptr().add(at)),
+            )
+        };
+        Some(Chunk {
+            rw,
+            rx,
+            size,
+            offset: at,
+            fd: self.file.as_ref().map(MemFile::raw),
+            populated: 0,
+            fork_copy: None,
+        })
+    }
+
+    /// In a forked child: gives up the writable view, which was not inherited, and makes the
+    /// part of the executable view no chunk uses inaccessible (it would show whatever the
+    /// parent writes there later).
+    pub(super) fn after_fork_in_child(&mut self) {
+        if self.rw_owned {
+            // The range is a hole in the child (MADV_DONTFORK) or, where the advice is ignored
+            // (emulators), still the parent's view: unmapping it is right either way.
+            unmap(self.rw, self.size);
+            self.rw_owned = false;
+        }
+        // The child never re-maps its frozen chunks: it needs no descriptor.
+        self.file = None;
+        if self.used < self.size {
+            // SAFETY: used < size: the sum stays inside the view.
+            let tail = unsafe { NonNull::new_unchecked(self.rx.as_ptr().add(self.used)) };
+            reserve_at(tail, self.size - self.used);
         }
     }
 }
 
-impl Drop for Reservation {
-    /// Unmaps both ranges whole, with every chunk mapped inside them: those chunks do not unmap
-    /// themselves, so no hole opens that another mapping could take before this runs.
+impl Drop for Region {
+    /// Unmaps both views whole, with every chunk in them (chunks do not unmap themselves). The
+    /// pool drops its regions only when every commit in them was released.
     fn drop(&mut self) {
         unmap(self.rx, self.size);
-        unmap(self.rw, self.size);
+        if self.rw_owned {
+            unmap(self.rw, self.size);
+        }
     }
 }
 
-/// The two views of `size` bytes of a memory file at `offset`.
+/// Whether `mremap` can make a second mapping of shared pages here (real kernels can; qemu-user
+/// cannot), tried once on the first page of `rx`, a shared read+execute view.
+fn twins_work(rx: NonNull<u8>) -> bool {
+    use std::sync::OnceLock;
+    static WORKS: OnceLock<bool> = OnceLock::new();
+    *WORKS.get_or_init(|| {
+        let page = crate::memory::page_size();
+        // SAFETY: an old size of 0 makes a second mapping of our own shared view's first page;
+        // it replaces nothing, and is unmapped at once.
+        let twin = unsafe { libc::mremap(rx.as_ptr().cast(), 0, page, libc::MREMAP_MAYMOVE) };
+        if twin == libc::MAP_FAILED {
+            return false;
+        }
+        unmap_raw(twin.cast(), page);
+        true
+    })
+}
+
+/// A random address for a mapping of `size` bytes, unrelated to any other, in the lower
+/// 256 GiB of the address space (available with 39-bit virtual addresses too), above 4 GiB.
+/// `None` if the system has no random bytes to give.
+fn random_hint(size: usize) -> Option<NonNull<u8>> {
+    const LOW: usize = 1 << 32;
+    const HIGH: usize = 1 << 38;
+    let mut bytes = [0u8; 8];
+    // SAFETY: getrandom writes at most `bytes.len()` bytes into the array.
+    let n = unsafe { libc::getrandom(bytes.as_mut_ptr().cast(), bytes.len(), libc::GRND_NONBLOCK) };
+    if n != bytes.len() as isize || size >= HIGH - LOW {
+        return None;
+    }
+    let span = HIGH - LOW - size;
+    let page = crate::memory::page_size();
+    let at = LOW + (u64::from_ne_bytes(bytes) as usize % span) / page * page;
+    NonNull::new(at as *mut u8)
+}
+
+/// A range of a region: its bytes in both views.
 pub(super) struct Chunk {
     rw: NonNull<u8>,
     rx: NonNull<u8>,
     size: usize,
-    offset: u64,
-    /// Mapped inside a [`Reservation`], which unmaps it.
-    reserved: bool,
+    /// Where the chunk starts in its region's file.
+    offset: usize,
+    /// The region's sealed file, where twins do not work; open while the region lives, which
+    /// is longer than the chunk.
+    fd: Option<libc::c_int>,
+    /// Bytes from the start known to be populated.
+    populated: usize,
+    /// A private read+execute copy of the populated bytes, made just before `fork`.
+    fork_copy: Option<NonNull<u8>>,
 }
 
 // SAFETY: a Chunk is two address ranges owned by the pool; nothing in it is tied to a thread.
@@ -129,153 +228,243 @@ pub(super) struct Chunk {
 unsafe impl Send for Chunk {}
 
 impl Chunk {
-    /// Maps `size` bytes (whole pages) of `file` from `offset` twice and populates them: at
-    /// the reserved addresses `at` (writable, executable) if given, else where the kernel likes.
-    pub(super) fn map(
-        file: &MemFile,
-        offset: u64,
-        size: usize,
-        at: Option<(NonNull<u8>, NonNull<u8>)>,
-    ) -> Result<Chunk, Error> {
-        let (rw_at, rx_at) = match at {
-            Some((rw, rx)) => (Some(rw), Some(rx)),
-            None => (None, None),
-        };
-        let rw = map_view(
-            file,
-            offset,
-            size,
-            libc::PROT_READ | libc::PROT_WRITE,
-            0,
-            rw_at,
-        )?;
-        populate_writable(rw, size);
-        let rx = match map_view(
-            file,
-            offset,
-            size,
-            libc::PROT_READ | libc::PROT_EXEC,
-            libc::MAP_POPULATE,
-            rx_at,
-        ) {
-            Ok(rx) => rx,
-            Err(e) => {
-                match rw_at {
-                    // Give the range back to the reservation rather than open a hole in it.
-                    Some(at) => {
-                        let _ = reserve(at.as_ptr(), size, libc::MAP_FIXED);
-                    }
-                    None => unmap(rw, size),
-                }
-                return Err(e);
-            }
-        };
-        Ok(Chunk {
-            rw,
-            rx,
-            size,
-            offset,
-            reserved: at.is_some(),
-        })
-    }
-
-    /// Bytes in the chunk.
-    pub(super) fn size(&self) -> usize {
-        self.size
-    }
-
     /// The address of byte `at` in the writable view.
-    pub(super) fn writable(&self, at: usize) -> NonNull<u8> {
-        debug_assert!(at < self.size);
-        // SAFETY: `at` is inside the mapping, so the sum stays in the same allocation and is
-        // not null.
+    ///
+    /// # Safety
+    /// `at < self.size()`.
+    pub(super) unsafe fn writable(&self, at: usize) -> NonNull<u8> {
+        // SAFETY: the caller guarantees `at` is inside the mapping, so the sum stays in the same
+        // mapping and is not null.
         unsafe { NonNull::new_unchecked(self.rw.as_ptr().add(at)) }
     }
 
     /// The address of byte `at` in the executable view.
-    pub(super) fn executable(&self, at: usize) -> NonNull<u8> {
-        debug_assert!(at < self.size);
-        // SAFETY: `at` is inside the mapping, so the sum stays in the same allocation and is
-        // not null.
+    ///
+    /// # Safety
+    /// `at < self.size()`.
+    pub(super) unsafe fn executable(&self, at: usize) -> NonNull<u8> {
+        // SAFETY: as for `writable`.
         unsafe { NonNull::new_unchecked(self.rx.as_ptr().add(at)) }
     }
 
-    /// Replaces bytes `start..end` (page-aligned) of the executable view with a fresh
-    /// read+execute mapping of the same file range. The contents do not change; the kernel
-    /// swaps the mapping under its lock, so a thread running other code on these pages waits on
-    /// a page fault and goes on; emulators and the kernel forget what they knew of the old one.
-    pub(super) fn remap_executable(
-        &self,
-        file: &MemFile,
-        start: usize,
-        end: usize,
-    ) -> Result<(), Error> {
-        debug_assert!(start < end && end <= self.size);
-        let addr = self.executable(start);
-        let len = end - start;
-        // SAFETY: MAP_FIXED replaces exactly `len` bytes inside our own executable view with
-        // the same file range it already shows, read+execute, so every byte keeps its value and
-        // every live function its address. No other mapping is touched.
-        let p = unsafe {
-            libc::mmap(
-                addr.as_ptr().cast(),
+    /// Makes sure bytes `..end` are populated (see the module docs), a step at a time.
+    ///
+    /// Errors: [`Error::Map`] if the system has no memory for the pages.
+    pub(super) fn populate(&mut self, end: usize) -> Result<(), Error> {
+        if end <= self.populated {
+            return Ok(());
+        }
+        let target = end
+            .max(self.populated + POPULATE_STEP)
+            .next_multiple_of(page_size())
+            .min(self.size);
+        const MADV_POPULATE_WRITE: libc::c_int = 23;
+        let len = target - self.populated;
+        // SAFETY: advice on part of our writable view; it only faults pages in (zero-filled
+        // pages of the file that nothing has written yet).
+        let rc = unsafe {
+            libc::madvise(
+                self.rw.as_ptr().add(self.populated).cast(),
                 len,
-                libc::PROT_READ | libc::PROT_EXEC,
-                libc::MAP_SHARED | libc::MAP_FIXED,
-                file.raw(),
-                (self.offset + start as u64) as libc::off_t,
+                MADV_POPULATE_WRITE,
             )
         };
-        if p == libc::MAP_FAILED || p != addr.as_ptr().cast() {
-            return Err(Error::Protect {
-                addr: addr.as_ptr() as usize,
-                size: len,
-                protection: "read+execute (remap)",
-                source: io::Error::last_os_error(),
-            });
+        if rc != 0 {
+            let err = io::Error::last_os_error();
+            // Kernels before 5.14 do not know the advice: the pages fault in on first write.
+            if err.raw_os_error() != Some(libc::EINVAL) {
+                return Err(Error::Map {
+                    size: len,
+                    source: err,
+                });
+            }
+        }
+        self.populated = target;
+        Ok(())
+    }
+
+    /// Replaces bytes `start..end` (page-aligned) of the executable view with a new mapping of
+    /// the same pages (see the module docs). The contents do not change; the kernel swaps the
+    /// mapping under its lock, so a thread running other code on these pages waits on a page
+    /// fault and goes on; emulators and the kernel forget what they knew of the old one.
+    ///
+    /// # Safety
+    /// `start < end <= ` the chunk's size, both page-aligned.
+    pub(super) unsafe fn remap_executable(&self, start: usize, end: usize) -> Result<(), Error> {
+        // SAFETY: the caller guarantees start < size.
+        let addr = unsafe { self.executable(start) };
+        let len = end - start;
+        let fail = |source| Error::Protect {
+            addr: addr.as_ptr() as usize,
+            size: len,
+            protection: "read+execute (remap)",
+            source,
+        };
+        if let Some(fd) = self.fd {
+            // SAFETY: MAP_FIXED replaces exactly `len` bytes inside our own executable view with
+            // the same file range it already shows, read+execute, so every byte keeps its value
+            // and every live function its address. No other mapping is touched.
+            let p = unsafe {
+                libc::mmap(
+                    addr.as_ptr().cast(),
+                    len,
+                    libc::PROT_READ | libc::PROT_EXEC,
+                    libc::MAP_SHARED | libc::MAP_FIXED,
+                    fd,
+                    (self.offset + start) as libc::off_t,
+                )
+            };
+            if p != addr.as_ptr().cast() {
+                return Err(fail(io::Error::last_os_error()));
+            }
+            return Ok(());
+        }
+        // SAFETY: an old size of 0 on our shared read+execute view makes a second mapping of
+        // the same pages, read+execute, where the kernel likes; nothing is replaced.
+        let twin = unsafe { libc::mremap(addr.as_ptr().cast(), 0, len, libc::MREMAP_MAYMOVE) };
+        if twin == libc::MAP_FAILED {
+            return Err(fail(io::Error::last_os_error()));
+        }
+        // SAFETY: moves the twin (`len` bytes we just got) over exactly `len` bytes of our own
+        // executable view, which show the same pages: every byte keeps its value and every
+        // live function its address. No other mapping is touched.
+        let p = unsafe {
+            libc::mremap(
+                twin,
+                len,
+                len,
+                libc::MREMAP_MAYMOVE | libc::MREMAP_FIXED,
+                addr.as_ptr().cast::<libc::c_void>(),
+            )
+        };
+        if p == libc::MAP_FAILED {
+            let source = io::Error::last_os_error();
+            unmap_raw(twin.cast(), len);
+            return Err(fail(source));
         }
         Ok(())
+    }
+
+    /// Before `fork`: copies the populated bytes of the executable view into a private
+    /// read+execute mapping, which the child will move over its view (see `fork.rs`). Returns
+    /// whether the copy was made. Called with the pool's lock held, so no recycling runs.
+    pub(super) fn snapshot_for_fork(&mut self) -> bool {
+        if self.populated == 0 {
+            return true;
+        }
+        let len = self.populated;
+        // SAFETY: a fresh private anonymous mapping where the kernel likes.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return false;
+        }
+        // SAFETY: `p` is `len` fresh writable bytes; the executable view has `len` readable
+        // bytes from its start (populated <= size). The ranges do not overlap.
+        unsafe { std::ptr::copy_nonoverlapping(self.rx.as_ptr(), p.cast::<u8>(), len) };
+        // SAFETY: our own fresh mapping: read+write becomes read+execute, never both.
+        if unsafe { libc::mprotect(p, len, libc::PROT_READ | libc::PROT_EXEC) } != 0 {
+            unmap_raw(p.cast(), len);
+            return false;
+        }
+        self.fork_copy = NonNull::new(p.cast());
+        true
+    }
+
+    /// After `fork`, in the parent: drops the copy.
+    pub(super) fn after_fork_in_parent(&mut self) {
+        if let Some(copy) = self.fork_copy.take() {
+            unmap(copy, self.populated);
+        }
+    }
+
+    /// After `fork`, in the child: the executable view becomes the private copy (moved over it
+    /// in one `mremap`, so no address is ever unmapped) and the unpopulated rest inaccessible.
+    /// (The region gives up the writable view.) Without a copy (it could not be made) the view
+    /// stays shared; the parent then never reuses this chunk's freed space.
+    pub(super) fn after_fork_in_child(&mut self) {
+        if let Some(copy) = self.fork_copy.take() {
+            // SAFETY: moves our private copy (`populated` bytes) over the first `populated`
+            // bytes of our executable view, which hold the same bytes: every inherited function
+            // keeps its address and code. The child has one thread, so nothing runs meanwhile.
+            let p = unsafe {
+                libc::mremap(
+                    copy.as_ptr().cast(),
+                    self.populated,
+                    self.populated,
+                    libc::MREMAP_MAYMOVE | libc::MREMAP_FIXED,
+                    self.rx.as_ptr().cast::<libc::c_void>(),
+                )
+            };
+            if p == libc::MAP_FAILED {
+                // Moving our own mapping within our own address space fails only when the
+                // process is out of mappings; the view then stays shared with the parent.
+                eprintln!(
+                    "jitkit: after fork, making a pool chunk private failed ({}); inherited code \
+                     in it may change if the parent reuses freed space",
+                    io::Error::last_os_error()
+                );
+                unmap(copy, self.populated);
+            } else {
+                // SAFETY: the executable view's first `populated` bytes are mapped readable.
+                let code = unsafe { std::slice::from_raw_parts(self.rx.as_ptr(), self.populated) };
+                icache::sync_written(code);
+            }
+        }
+        if self.populated < self.size {
+            // SAFETY: the unpopulated tail of our own executable view; it holds no code.
+            reserve_at(
+                unsafe { self.executable(self.populated) },
+                self.size - self.populated,
+            );
+        }
     }
 }
 
 impl Drop for Chunk {
+    /// Only the fork copy is the chunk's own; its views belong to the region.
     fn drop(&mut self) {
-        if !self.reserved {
-            unmap(self.rx, self.size);
-            unmap(self.rw, self.size);
+        if let Some(copy) = self.fork_copy.take() {
+            unmap(copy, self.populated);
         }
     }
 }
 
+/// Maps all of `file` (`size` bytes) shared with `prot`, at exactly `at` if given (never over
+/// another mapping: `MAP_FIXED_NOREPLACE`), else where the kernel likes.
 fn map_view(
     file: &MemFile,
-    offset: u64,
     size: usize,
     prot: libc::c_int,
-    extra: libc::c_int,
     at: Option<NonNull<u8>>,
 ) -> Result<NonNull<u8>, Error> {
     let (addr, fixed) = match at {
-        Some(a) => (a.as_ptr().cast(), libc::MAP_FIXED),
+        Some(a) => (a.as_ptr().cast(), libc::MAP_FIXED_NOREPLACE),
         None => (std::ptr::null_mut(), 0),
     };
-    // SAFETY: a new shared mapping of our own memory file, either where the kernel picks (it
-    // overlaps nothing) or with MAP_FIXED over address space this pool reserved for exactly
-    // this file range, which nothing else uses.
-    let p = unsafe {
-        libc::mmap(
-            addr,
-            size,
-            prot,
-            libc::MAP_SHARED | extra | fixed,
-            file.raw(),
-            offset as libc::off_t,
-        )
-    };
+    // SAFETY: a new shared mapping of our own memory file, where the kernel picks or at `at`
+    // only if nothing is mapped there (MAP_FIXED_NOREPLACE): it replaces nothing.
+    let p = unsafe { libc::mmap(addr, size, prot, libc::MAP_SHARED | fixed, file.raw(), 0) };
     if p == libc::MAP_FAILED {
         return Err(Error::Map {
             size,
             source: io::Error::last_os_error(),
+        });
+    }
+    if at.is_some_and(|a| a.as_ptr().cast() != p) {
+        // A kernel before 4.17 takes the flag as a mere hint: not where we asked.
+        unmap_raw(p.cast(), size);
+        return Err(Error::Map {
+            size,
+            source: io::Error::from(io::ErrorKind::AddrInUse),
         });
     }
     NonNull::new(p.cast()).ok_or_else(|| Error::Map {
@@ -284,46 +473,38 @@ fn map_view(
     })
 }
 
-/// Reserves `size` bytes of address space (no access, no memory), at `addr` if `fixed` is
-/// `MAP_FIXED`.
-fn reserve(addr: *mut u8, size: usize, fixed: libc::c_int) -> Option<NonNull<u8>> {
-    // SAFETY: an anonymous inaccessible mapping, either where the kernel picks or (MAP_FIXED)
-    // over a range of our own reservation that is being handed back to it.
-    let p = unsafe {
+const RESERVE_FLAGS: libc::c_int = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE;
+
+/// Replaces `size` bytes at `at`, address space of this pool, with an inaccessible mapping.
+fn reserve_at(at: NonNull<u8>, size: usize) {
+    // SAFETY: MAP_FIXED over a range this pool owns (a view or a reservation of its own) that
+    // holds no live code.
+    unsafe {
         libc::mmap(
-            addr.cast(),
+            at.as_ptr().cast(),
             size,
             libc::PROT_NONE,
-            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | fixed,
+            RESERVE_FLAGS | libc::MAP_FIXED,
             -1,
             0,
         )
     };
-    if p == libc::MAP_FAILED {
-        return None;
-    }
-    NonNull::new(p.cast())
 }
 
-/// Write-faults every page of a fresh writable view, so the first commit into it does not.
-fn populate_writable(rw: NonNull<u8>, size: usize) {
-    const MADV_POPULATE_WRITE: libc::c_int = 23;
-    // SAFETY: advice on a range we just mapped; MADV_POPULATE_WRITE only faults pages in.
-    let rc = unsafe { libc::madvise(rw.as_ptr().cast(), size, MADV_POPULATE_WRITE) };
-    if rc == 0 {
-        return;
-    }
-    // Kernels before 5.14 lack the advice: touch each page instead.
-    let page = crate::memory::page_size();
-    for at in (0..size).step_by(page) {
-        // SAFETY: `at` is inside the fresh read+write view, which nothing else uses yet; the
-        // byte is zero (a new file range) and stays zero.
-        unsafe { std::ptr::write_volatile(rw.as_ptr().add(at), 0) };
-    }
+/// Asks the kernel not to copy `size` bytes at `addr` into a forked child. Where the advice is
+/// ignored (emulators), the fork handlers unmap the range in the child instead.
+fn dont_fork(addr: NonNull<u8>, size: usize) {
+    // SAFETY: advice on a range this pool just mapped; MADV_DONTFORK changes no contents.
+    unsafe { libc::madvise(addr.as_ptr().cast(), size, libc::MADV_DONTFORK) };
 }
 
 fn unmap(addr: NonNull<u8>, size: usize) {
-    // SAFETY: `addr`/`size` describe a view this module mapped; it is unmapped once, when its
-    // chunk drops, after every slot in it was released (each CodeBuffer holds the pool alive).
-    unsafe { crate::memory::unmap(addr.as_ptr(), size) }
+    unmap_raw(addr.as_ptr(), size)
+}
+
+fn unmap_raw(addr: *mut u8, size: usize) {
+    // SAFETY: `addr`/`size` describe a range this module mapped; it is unmapped once, when its
+    // owner drops (after every slot in it was released: each CodeBuffer holds the pool alive)
+    // or when a fork handler gives it up.
+    unsafe { crate::memory::sys::unmap(addr, size) }
 }

@@ -8,22 +8,31 @@
 //! recycle or grow, as every commit would).
 //!
 //! Statistics stay exact without atomics on the commit path: each thread counts its own commits
-//! in a [`ThreadCounters`] that only it writes (relaxed loads and stores) and the pool sums
-//! them. A thread that commits into another pool, or exits, hands its unused slots back and
-//! folds its counts into the pool's under the lock. Frees always go through the lock, which is
-//! where the freed space becomes dirty.
+//! in a [`ThreadCounters`] that only it writes and the pool sums them. A thread that commits
+//! into another pool, or exits, hands its unused slots back and folds its counts into the
+//! pool's under the lock. Frees always go through the lock, which is where the freed space
+//! becomes dirty.
+//!
+//! # Never an abort
+//! The magazine lives on the heap, allocated fallibly, and the thread finds it through a
+//! thread-local pointer with no destructor; a POSIX thread-specific key (`pthread_key_create(3)`)
+//! frees it when the thread exits. A thread-local with a destructor would register that
+//! destructor on first use, and the standard library aborts the process when registration
+//! fails under memory pressure. Here every failure (no key, no memory) means the commit takes
+//! the pool's lock instead.
 //!
 //! A magazine holds a `Weak` reference, so it never keeps a pool alive; it is used only when the
 //! committing buffer's pool (held strongly) carries the same unique id, so it never hands out a
 //! slot of a pool that is gone.
 
-use std::cell::RefCell;
-use std::ptr::NonNull;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Weak};
+use std::cell::Cell;
+use std::ptr::{self, NonNull};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, Weak};
 
-use super::slots::Place;
-use super::{lock, Backend, Fresh, Inner, Slot};
+use super::slot::{ClaimedSlot, ReservedSlot};
+use super::state::SharedPool;
+use super::stats::{CountersRef, ThreadCounters};
 use crate::Error;
 
 /// Slots a magazine takes per refill.
@@ -35,185 +44,175 @@ pub(super) fn next_pool_id() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// A clean slot reserved for one thread.
-#[derive(Clone, Copy)]
-pub(super) struct Reserved {
-    pub(super) rx: NonNull<u8>,
-    pub(super) rw: NonNull<u8>,
-    pub(super) chunk: u32,
-    pub(super) place: Place,
-}
-
-impl Reserved {
-    /// The slot, taken for a commit of `len` bytes.
-    pub(super) fn into_fresh(self, len: usize) -> Fresh {
-        Fresh {
-            slot: Slot {
-                rx: self.rx,
-                len: len as u32,
-                chunk: self.chunk,
-                offset: self.place.offset as u32,
-                reserved: self.place.reserved as u32,
-            },
-            rw: self.rw,
-        }
-    }
-}
-
-/// One thread's commits into one pool. Written only by that thread; read by `stats`.
-#[derive(Default)]
-pub(super) struct ThreadCounters {
-    functions: AtomicUsize,
-    bytes: AtomicUsize,
-}
-
-impl ThreadCounters {
-    fn add(&self, bytes: usize) {
-        // Only the owning thread writes, so load + store loses nothing.
-        let f = self.functions.load(Ordering::Relaxed);
-        self.functions.store(f + 1, Ordering::Relaxed);
-        let b = self.bytes.load(Ordering::Relaxed);
-        self.bytes.store(b + bytes, Ordering::Relaxed);
-    }
-
-    /// (functions, bytes) committed so far.
-    pub(super) fn get(&self) -> (usize, usize) {
-        (
-            self.functions.load(Ordering::Relaxed),
-            self.bytes.load(Ordering::Relaxed),
-        )
-    }
-}
-
 /// This thread's magazines for one pool.
-struct Cache {
+struct Magazines {
     pool_id: u64,
-    pool: Weak<Inner>,
-    counters: Arc<ThreadCounters>,
+    pool: Weak<SharedPool>,
+    counters: ThreadCounters,
     /// Indexed by size class.
-    by_class: Vec<Vec<Reserved>>,
+    by_class: Vec<Vec<ReservedSlot>>,
 }
 
-impl Cache {
-    fn new(inner: &Arc<Inner>) -> Cache {
-        let counters = Arc::new(ThreadCounters::default());
-        if let Backend::Dual(d) = &inner.backend {
-            lock(d).threads.push(counters.clone());
-        }
-        Cache {
-            pool_id: inner.id,
-            pool: Arc::downgrade(inner),
-            counters,
-            by_class: Vec::new(),
-        }
+impl Magazines {
+    fn counters_ref(&self) -> CountersRef {
+        CountersRef(NonNull::from(&self.counters))
     }
 }
 
-impl Drop for Cache {
+impl Drop for Magazines {
     fn drop(&mut self) {
-        let Some(inner) = self.pool.upgrade() else {
+        let Some(pool) = self.pool.upgrade() else {
             return; // The pool and all its chunks are gone.
         };
-        if let Backend::Dual(d) = &inner.backend {
-            let mut d = lock(d);
-            for mag in &self.by_class {
-                d.unreserve(mag);
-            }
-            d.retire_counters(&self.counters);
+        let mut state = pool.state.lock();
+        for mag in &self.by_class {
+            state.unreserve(mag);
         }
+        state.retire_thread(self.counters_ref());
     }
 }
 
 thread_local! {
-    static CACHE: RefCell<Option<Cache>> = const { RefCell::new(None) };
+    /// This thread's magazines, owned through the thread-specific key (see the module docs).
+    static CURRENT: Cell<*mut Magazines> = const { Cell::new(ptr::null_mut()) };
+}
+
+/// The key whose destructor frees a thread's magazines, or `None` if none could be made.
+fn key() -> Option<libc::pthread_key_t> {
+    static KEY: OnceLock<Option<libc::pthread_key_t>> = OnceLock::new();
+    *KEY.get_or_init(|| {
+        let mut key: libc::pthread_key_t = 0;
+        // SAFETY: `key` is written by the call; `destroy` has the destructor's signature.
+        (unsafe { libc::pthread_key_create(&mut key, Some(destroy)) } == 0).then_some(key)
+    })
+}
+
+/// The key's destructor: runs at thread exit with the thread's magazines.
+unsafe extern "C" fn destroy(mags: *mut libc::c_void) {
+    CURRENT.with(|c| c.set(ptr::null_mut()));
+    // SAFETY: the key's value is only ever a pointer from `Box::into_raw` of Magazines, set by
+    // `install`, and POSIX calls this once with it (then the value is null).
+    drop(unsafe { Box::from_raw(mags.cast::<Magazines>()) });
 }
 
 /// Takes a slot of `class` for `len` bytes from this thread's magazine, refilling it under the
-/// pool's lock when empty. Falls back to the lock alone while thread-local storage is being torn
-/// down.
+/// pool's lock when empty.
 #[inline]
-pub(super) fn take(inner: &Arc<Inner>, class: u16, len: usize) -> Result<Fresh, Error> {
-    let taken = CACHE.try_with(|cell| {
-        let Ok(mut cache) = cell.try_borrow_mut() else {
+pub(super) fn take(pool: &Arc<SharedPool>, class: u16, len: usize) -> Result<ClaimedSlot, Error> {
+    let hit = CURRENT.with(|c| {
+        let mags = c.get();
+        if mags.is_null() {
             return None;
-        };
-        let hit = cache
-            .as_mut()
-            .filter(|c| c.pool_id == inner.id)
-            .and_then(|c| {
-                let r = c.by_class.get_mut(usize::from(class))?.pop()?;
-                c.counters.add(len);
-                Some(r)
-            });
-        Some(match hit {
-            Some(r) => Ok(r),
-            None => refill(&mut cache, inner, class, len),
-        })
+        }
+        // SAFETY: a non-null CURRENT points to this thread's live Magazines, which only this
+        // thread uses; nothing else borrows it now (no re-entry on this path).
+        let mags = unsafe { &mut *mags };
+        if mags.pool_id != pool.id {
+            return None;
+        }
+        let r = mags.by_class.get_mut(usize::from(class))?.pop()?;
+        mags.counters.add(len);
+        Some(r)
     });
-    match taken {
-        Ok(Some(result)) => Ok(result?.into_fresh(len)),
-        _ => locked(inner, len),
+    match hit {
+        Some(r) => Ok(r.claim(len)),
+        None => refill(pool, class, len),
     }
 }
 
+/// The slow path of [`take`]: (re)makes this thread's magazines for `pool` if needed, refills
+/// the magazine of `class` under the lock and takes one slot. Without magazines (no memory, no
+/// key) the slot comes straight from the pool under its lock.
 #[cold]
-fn locked(inner: &Arc<Inner>, len: usize) -> Result<Fresh, Error> {
-    match &inner.backend {
-        Backend::Dual(d) => lock(d).allocate(len),
-        Backend::PerBuffer(_) => unreachable!("magazines serve dual-mapped pools only"),
-    }
-}
-
-/// The slow path of [`take`]: (re)creates this thread's cache for `inner` if needed, refills the
-/// magazine of `class` under the lock and takes one slot.
-#[cold]
-fn refill(
-    cache: &mut Option<Cache>,
-    inner: &Arc<Inner>,
-    class: u16,
-    len: usize,
-) -> Result<Reserved, Error> {
-    if cache.as_ref().map(|c| c.pool_id) != Some(inner.id) {
-        // Hand the old pool's slots back (Drop) before taking this pool's.
-        *cache = None;
-        *cache = Some(Cache::new(inner));
-    }
-    let Some(cache) = cache.as_mut() else {
-        unreachable!("set just above")
+fn refill(pool: &Arc<SharedPool>, class: u16, len: usize) -> Result<ClaimedSlot, Error> {
+    let Some(mags) = magazines_for(pool) else {
+        return pool.state.lock().allocate(len);
     };
+    // SAFETY: `magazines_for` returns this thread's live Magazines; only this thread uses it
+    // and no other reference to it is live.
+    let mags = unsafe { &mut *mags.as_ptr() };
     let class_index = usize::from(class);
-    if cache.by_class.len() <= class_index {
-        cache.by_class.resize_with(class_index + 1, Vec::new);
+    if mags.by_class.len() <= class_index {
+        if mags.by_class.try_reserve(class_index + 1).is_err() {
+            return pool.state.lock().allocate(len);
+        }
+        mags.by_class.resize_with(class_index + 1, Vec::new);
     }
-    let mag = &mut cache.by_class[class_index];
+    let mag = &mut mags.by_class[class_index];
     if mag.is_empty() {
-        let Backend::Dual(d) = &inner.backend else {
-            unreachable!("magazines serve dual-mapped pools only")
-        };
-        mag.reserve_exact(MAGAZINE);
-        lock(d).reserve(class, MAGAZINE, mag)?;
+        if mag.try_reserve_exact(MAGAZINE).is_err() {
+            return pool.state.lock().allocate(len);
+        }
+        pool.state.lock().reserve(class, MAGAZINE, mag)?;
     }
     let Some(r) = mag.pop() else {
         unreachable!("reserve returns at least one slot or an error")
     };
-    cache.counters.add(len);
-    Ok(r)
+    mags.counters.add(len);
+    Ok(r.claim(len))
 }
 
-/// Returns this thread's unused slots of `inner` to it (so a recycling round can hand them out
-/// in address order again).
-pub(super) fn flush(inner: &Inner) {
-    let _ = CACHE.try_with(|cell| {
-        if let Ok(mut cache) = cell.try_borrow_mut() {
-            if let Some(c) = cache.as_mut().filter(|c| c.pool_id == inner.id) {
-                if let Backend::Dual(d) = &inner.backend {
-                    let mut d = lock(d);
-                    for mag in &mut c.by_class {
-                        d.unreserve(mag);
-                        mag.clear();
-                    }
-                }
-            }
+/// This thread's magazines for `pool`, made (and the old pool's handed back) if needed.
+fn magazines_for(pool: &Arc<SharedPool>) -> Option<NonNull<Magazines>> {
+    let key = key()?;
+    let current = CURRENT.with(Cell::get);
+    if let Some(mags) = NonNull::new(current) {
+        // SAFETY: this thread's live Magazines (see `take`).
+        if unsafe { mags.as_ref() }.pool_id == pool.id {
+            return Some(mags);
         }
-    });
+    }
+    let fresh = crate::memory::try_box(Magazines {
+        pool_id: pool.id,
+        pool: Arc::downgrade(pool),
+        counters: ThreadCounters::default(),
+        by_class: Vec::new(),
+    })
+    .ok()?;
+    let registered = pool.state.lock().register_thread(fresh.counters_ref());
+    registered.ok()?;
+    let fresh = Box::into_raw(fresh);
+    // SAFETY: `key` was made by pthread_key_create; the value is our own pointer.
+    if unsafe { libc::pthread_setspecific(key, fresh.cast()) } != 0 {
+        // SAFETY: not installed anywhere: we still own it. Dropping it unregisters it.
+        drop(unsafe { Box::from_raw(fresh) });
+        return None;
+    }
+    CURRENT.with(|c| c.set(fresh));
+    if !current.is_null() {
+        // Hand the old pool's slots back now that the key no longer names them.
+        // SAFETY: `current` came from Box::into_raw and was owned by the key until the
+        // pthread_setspecific above replaced it; nothing else refers to it.
+        drop(unsafe { Box::from_raw(current) });
+    }
+    NonNull::new(fresh)
+}
+
+/// Returns this thread's unused slots of `pool` to it (so a recycling round can hand them out
+/// in address order again).
+pub(super) fn flush(pool: &SharedPool) {
+    let current = CURRENT.with(Cell::get);
+    let Some(mut mags) = NonNull::new(current) else {
+        return;
+    };
+    // SAFETY: this thread's live Magazines (see `take`).
+    let mags = unsafe { mags.as_mut() };
+    if mags.pool_id != pool.id {
+        return;
+    }
+    let mut state = pool.state.lock();
+    for mag in &mut mags.by_class {
+        state.unreserve(mag);
+        mag.clear();
+    }
+}
+
+/// In a forked child: forgets this thread's magazines, whose slots lie in chunks the child has
+/// frozen. Their memory is left alone (it is tied to the parent's pool state).
+pub(super) fn forget_after_fork() {
+    CURRENT.with(|c| c.set(ptr::null_mut()));
+    if let Some(key) = key() {
+        // SAFETY: clearing our own key's value; the destructor then does not run for it.
+        unsafe { libc::pthread_setspecific(key, ptr::null()) };
+    }
 }

@@ -1,79 +1,95 @@
 //! Pooled executable memory: many commits share pages, freed space is reused.
 //!
-//! One [`CodePool`] owns an anonymous memory file and maps it in *chunks* (1 MiB by default),
-//! each twice: a read+write view, never executable, and a read+execute view, never writable
-//! (`chunk.rs`). A commit takes a slot (`slots.rs`: size classes of 16-byte granules, a bitmap
-//! per chunk, pages of one class each; larger commits take runs of whole pages; commits larger
-//! than a chunk get a chunk of their own), copies the code through the writable view,
-//! synchronises the instruction cache on the executable addresses and returns a pointer into the
-//! executable view. Small commits take their slot from a per-thread magazine (`magazine.rs`)
-//! refilled under the pool's lock a few dozen slots at a time, so in the steady state a commit is
-//! a pop, a copy and the cache maintenance: no system call and no lock.
-//!
-//! The chunks sit side by side in address space reserved when the pool is made, so their
-//! mappings merge: a pool costs a handful of mappings however large it grows.
+//! A dual-mapped [`CodePool`] (Linux) keeps its code in *regions*: anonymous memory files, each
+//! mapped twice, a read+write view at a random address and a read+execute view, never both,
+//! the descriptor closed once mapped (`chunk.rs`, `memfile.rs`). Regions are cut into *chunks*
+//! (1 MiB by default) that have their own bookkeeping (`slots.rs`: size classes of 16-byte
+//! granules, a bitmap per chunk, pages of one class each; larger commits take runs of whole
+//! pages; commits larger than a chunk get pages of their own, `pages.rs`). A commit copies the
+//! code through the writable view, synchronises the instruction cache on the executable
+//! addresses and returns a pointer into the executable view. Small commits take their slot from
+//! a per-thread magazine (`magazine.rs`) refilled under the pool's lock a few dozen slots at a
+//! time, so in the steady state a commit is a pop, a copy and the cache maintenance: no system
+//! call and no lock. The pool's state sits under one lock (`state.rs`) that the fork handlers
+//! (`fork.rs`) can hold across `fork`.
 //!
 //! Freed slots are reused only after recycling (`recycle.rs`), which makes the old code
 //! forgotten by other cores' pipelines and by emulators. Chunks are never moved or unmapped
-//! while the pool lives, so committed code never moves; a chunk of its own is unmapped when its
-//! one commit is freed.
+//! while the pool lives, so committed code never moves.
 //!
-//! Where memory files are unavailable the pool falls back to one mapping per commit
-//! ([`Strategy::PerBuffer`]) with the same guarantees and statistics.
+//! Elsewhere, or where memory files are unavailable, the pool gives each commit (or each
+//! [`CodePool::commit_batch`]) pages of its own ([`Strategy::PerBuffer`]) with the same
+//! guarantees and statistics.
 
+#[cfg(target_os = "linux")]
 mod chunk;
-mod dual;
+#[cfg(target_os = "linux")]
+mod fork;
+#[cfg(target_os = "linux")]
 mod magazine;
+#[cfg(target_os = "linux")]
+mod memfile;
+#[cfg(target_os = "linux")]
+mod partial;
+#[cfg(target_os = "linux")]
 mod recycle;
+#[cfg(target_os = "linux")]
+mod slot;
+#[cfg(target_os = "linux")]
 mod slots;
+#[cfg(target_os = "linux")]
+mod state;
+mod stats;
 
 use std::fmt;
-use std::ptr::NonNull;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
-use self::chunk::MemFile;
-use self::dual::Dual;
-use self::slots::{ChunkSlots, Place};
-use super::mapping::Mapping;
-use super::{copy_code, icache, page_size, round_to_pages};
+#[cfg(target_os = "linux")]
+use self::state::{PoolState, SharedPool};
+pub use self::stats::PoolStats;
+use super::pages::{release_pages, OwnPages};
+use super::provider::{Committed, Provider, Receipt};
+use super::round_to_pages;
 use crate::{Error, Instruction};
 
 /// The default chunk size: 1 MiB.
 const DEFAULT_CHUNK: usize = 1 << 20;
 
 /// How a [`CodePool`] gets its memory.
+///
+/// # Threat model
+/// Both strategies keep W^X: no mapping is ever writable and executable at once, so a bug that
+/// lets an attacker *jump* somewhere does not by itself let them run bytes they wrote. What an
+/// attacker who can also *write* process memory at chosen addresses (a write primitive) can do
+/// differs:
+///
+/// | | [`DualMapped`](Strategy::DualMapped) | [`PerBuffer`](Strategy::PerBuffer) |
+/// |---|---|---|
+/// | committed code's pages | read+execute; a second, writable view of the same pages exists for the pool's life | read+execute; no writable view exists |
+/// | where that view is | a random address per region, unrelated to the code's (not a fixed offset); its address is in the pool's heap bookkeeping | — |
+/// | the memory file's descriptor | closed after mapping (under qemu-user: kept, sealed against writes and writable mappings) | — |
+/// | the writable window | always (the view) | while `commit`/`commit_batch` copies, on the committing thread, before any code in those pages runs |
+/// | cost of a commit | no system call (steady state) | `mmap` + `mprotect` (+ `munmap` on drop); `commit_batch` shares them across a batch |
+///
+/// So with `DualMapped` an attacker who can write anywhere *and* find the writable view (by
+/// reading the pool's bookkeeping, or `/proc/self/maps`) can rewrite live code; knowing where
+/// the code is, or guessing from a fixed distance, no longer suffices, and no descriptor can
+/// be used to write it. With `PerBuffer` committed code cannot be rewritten through any mapping
+/// at all; the attacker would have to call `mprotect` themselves, which needs code execution
+/// already. Neither strategy defends against an attacker who already runs code in the process.
+/// On macOS the per-buffer pages are `MAP_JIT` memory writable only by the committing thread
+/// while it copies (`pthread_jit_write_protect_np`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Strategy {
-    /// Chunks of a memory file mapped twice (read+write and read+execute); many commits share a
-    /// page; commits make no system call in the steady state.
+    /// Regions of memory files mapped twice (read+write at a random address, read+execute);
+    /// many commits share a page; commits make no system call in the steady state. Linux only.
     DualMapped,
-    /// One private mapping per commit, filled read+write and sealed read+execute: the
-    /// fallback where memory files (`memfd_create`) are unavailable.
+    /// Pages of its own per commit (or per [`CodePool::commit_batch`]), filled read+write and
+    /// published read+execute with one `mprotect`: the hardened choice, and the fallback where
+    /// memory files (`memfd_create`) are unavailable or on other systems.
     PerBuffer,
-}
-
-/// A snapshot of a pool's memory use, from [`CodePool::stats`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct PoolStats {
-    /// Bytes of live code: the sum of the lengths of every commit not yet freed.
-    pub committed_bytes: usize,
-    /// Live commits (functions).
-    pub live_functions: usize,
-    /// Bytes of memory mapped for code. Each byte of a chunk is seen through two views but
-    /// backed once, and counted once.
-    pub mapped_bytes: usize,
-    /// Chunks mapped ([`Strategy::DualMapped`]), or mappings ([`Strategy::PerBuffer`]).
-    pub chunks: usize,
-    /// Bytes reserved for freed commits, reusable after the next recycling round.
-    pub freed_bytes: usize,
-    /// Recycling rounds so far.
-    pub recycles: usize,
-    /// Pages made reusable by recycling so far.
-    pub recycled_pages: usize,
-    /// Heap bytes of the pool's own bookkeeping (bitmaps, page records, lists).
-    pub bookkeeping_bytes: usize,
 }
 
 /// A shared, thread-safe pool of executable memory for [`CodeBuffer`](crate::CodeBuffer)s.
@@ -107,10 +123,32 @@ pub struct PoolStats {
 /// after the buffer drops. Freed space is not handed out again until it was recycled: the
 /// executable view of its pages re-mapped in place (so emulators such as qemu drop what they
 /// translated from the old code), and every core's pipeline synchronised with
-/// `membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE)` on AArch64 Linux. Recycling happens
-/// in batches, when a commit finds no clean space, or when [`recycle`](Self::recycle) is called.
+/// `membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE)` on AArch64 Linux.
 ///
-/// No mapping is ever both writable and executable, with either strategy.
+/// # The recycle policy and its memory cost
+/// Recycling costs system calls (one re-map per chunk with freed space, one `membarrier`), so
+/// it is done in rounds, never per free: a commit that finds no clean slot of its size class
+/// (and no clean page to start one) recycles *every* freed byte of the pool at once, and only
+/// if that frees nothing usable maps a new chunk; [`recycle`](Self::recycle) starts a round at
+/// once. Clean space is always preferred, so freed space accumulates until clean space runs
+/// out, and a round then pays for all of it. The memory cost: the pool grows by a chunk only
+/// when no freed byte can serve the commit, so mapped memory stays within one chunk of the
+/// high-water mark of live code, plus the slots the threads' magazines hold (up to 32 per size
+/// class and thread: 2 KiB per thread for 64-byte functions), plus size-class fragmentation (a
+/// page holds slots of one class until it is empty). Pages are populated as they are first
+/// handed out, 64 KiB at a time, so resident memory follows the same high-water mark, not the
+/// chunk size. Chunks are never returned to the system while the pool lives.
+///
+/// # fork
+/// A dual-mapped pool survives `fork` on both sides: the child keeps every inherited function
+/// (now in private pages), never writes, frees into or recycles inherited memory, and commits
+/// into memory of its own; the parent goes on unaffected. A fork while other threads use the
+/// pool does not hang the child. The price is a copy of the pool's populated code at each
+/// `fork` (`posix_spawn`, as `std::process::Command` uses, runs no fork handlers). A forked
+/// child's pool starts with empty statistics.
+///
+/// No mapping is ever both writable and executable, with either strategy (see [`Strategy`] for
+/// what each leaves to an attacker).
 #[derive(Clone)]
 pub struct CodePool {
     inner: Arc<Inner>,
@@ -125,7 +163,7 @@ pub struct PoolBuilder {
 
 impl PoolBuilder {
     /// Bytes per chunk (default 1 MiB), rounded up to whole pages. Commits larger than a chunk
-    /// get a chunk of their own.
+    /// get pages of their own.
     pub fn chunk_size(mut self, bytes: usize) -> Self {
         self.chunk_size = bytes;
         self
@@ -138,11 +176,12 @@ impl PoolBuilder {
         self
     }
 
-    /// Creates the pool. It reserves address space for its chunks (no memory) and maps nothing
-    /// until the first commit.
+    /// Creates the pool. It maps nothing and reserves no address space until the first commit.
     ///
     /// Errors: [`Error::MemoryFile`] if [`Strategy::DualMapped`] was forced and no memory file
-    /// can be created; [`Error::TooLarge`] if the chunk size exceeds the largest commit.
+    /// can be created (or it is not available on this system); [`Error::TooLarge`] if the chunk
+    /// size exceeds the largest commit; [`Error::OutOfMemory`] if the pool's bookkeeping
+    /// cannot be allocated.
     pub fn build(self) -> Result<CodePool, Error> {
         if self.chunk_size > super::MAX_CODE_BYTES {
             return Err(Error::TooLarge {
@@ -153,33 +192,52 @@ impl PoolBuilder {
         }
         let chunk_size = round_to_pages(self.chunk_size.max(1));
         let backend = match self.strategy {
-            Some(Strategy::PerBuffer) => Backend::PerBuffer(Mutex::default()),
-            want => match MemFile::new() {
-                Ok(file) => Backend::Dual(Mutex::new(Dual::new(file, chunk_size))),
-                Err(source) if want.is_some() => {
-                    return Err(Error::MemoryFile {
-                        operation: "create",
-                        size: 0,
-                        source,
-                    })
-                }
-                Err(_) => Backend::PerBuffer(Mutex::default()),
+            Some(Strategy::PerBuffer) => Backend::PerBuffer(PerBufferStats::default()),
+            want => match dual_mapped(chunk_size) {
+                Ok(pool) => pool,
+                Err(e) if want.is_some() => return Err(e),
+                Err(_) => Backend::PerBuffer(PerBufferStats::default()),
             },
         };
         Ok(CodePool {
-            inner: Arc::new(Inner {
-                id: magazine::next_pool_id(),
-                backend,
-            }),
+            inner: Arc::new(Inner { backend }),
         })
     }
+}
+
+/// A dual-mapped backend, if this system can have one: a memory file can be made (tried once
+/// here and closed, so a pool costs no descriptor until it grows) and the fork handlers are in
+/// place.
+#[cfg(target_os = "linux")]
+fn dual_mapped(chunk_size: usize) -> Result<Backend, Error> {
+    drop(memfile::MemFile::new().map_err(|source| Error::MemoryFile {
+        operation: "create",
+        size: 0,
+        source,
+    })?);
+    let shared = Arc::new(SharedPool {
+        id: magazine::next_pool_id(),
+        chunk_size,
+        state: super::lock::Lock::new(PoolState::new(chunk_size)?),
+    });
+    let weak: std::sync::Weak<dyn fork::ForkAware> = Arc::downgrade(&shared) as _;
+    fork::register(weak)?;
+    Ok(Backend::Dual(shared))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn dual_mapped(_chunk_size: usize) -> Result<Backend, Error> {
+    Err(Error::MemoryFile {
+        operation: "create",
+        size: 0,
+        source: std::io::Error::from(std::io::ErrorKind::Unsupported),
+    })
 }
 
 impl CodePool {
     /// A pool with 1 MiB chunks, dual-mapped where the system allows it, else per-buffer.
     ///
-    /// Errors: none today on Linux (the fallback always works); the `Result` leaves room for
-    /// systems where neither strategy is available.
+    /// Errors: [`Error::OutOfMemory`] if the pool's bookkeeping cannot be allocated.
     pub fn new() -> Result<CodePool, Error> {
         Self::builder().build()
     }
@@ -200,6 +258,7 @@ impl CodePool {
     /// The strategy in use.
     pub fn strategy(&self) -> Strategy {
         match self.inner.backend {
+            #[cfg(target_os = "linux")]
             Backend::Dual(_) => Strategy::DualMapped,
             Backend::PerBuffer(_) => Strategy::PerBuffer,
         }
@@ -208,8 +267,9 @@ impl CodePool {
     /// A snapshot of the pool's memory use.
     pub fn stats(&self) -> PoolStats {
         match &self.inner.backend {
-            Backend::Dual(d) => lock(d).stats(),
-            Backend::PerBuffer(c) => *lock(c),
+            #[cfg(target_os = "linux")]
+            Backend::Dual(d) => d.state.lock().stats(),
+            Backend::PerBuffer(c) => c.get(),
         }
     }
 
@@ -221,68 +281,153 @@ impl CodePool {
     /// unused.
     pub fn recycle(&self) -> Result<usize, Error> {
         match &self.inner.backend {
+            #[cfg(target_os = "linux")]
             Backend::Dual(d) => {
                 // This thread's reserved slots go back first, so recycled space is handed out
                 // lowest address first again.
-                magazine::flush(&self.inner);
-                lock(d).recycle()
+                magazine::flush(d);
+                d.state.lock().recycle()
             }
             Backend::PerBuffer(_) => Ok(0),
         }
+    }
+
+    /// Commits several functions at once and returns a committed buffer for each, in order.
+    ///
+    /// With [`Strategy::PerBuffer`] the whole batch shares one set of pages: one `mmap`, one
+    /// `mprotect` to read+execute and one cache synchronisation for all of them, which suits a
+    /// code generator that finishes a module at once; the pages are unmapped when the last of
+    /// the buffers drops. Each function starts on a 16-byte boundary. With
+    /// [`Strategy::DualMapped`] each function is committed as by
+    /// [`CodeBuffer::commit`](crate::CodeBuffer::commit), which takes no system call anyway.
+    ///
+    /// ```
+    /// use jitkit::{a64, CodePool, Strategy};
+    ///
+    /// let pool = CodePool::with_strategy(Strategy::PerBuffer)?;
+    /// let module = [a64!(; mov x0, #1 ; ret)?, a64!(; mov x0, #2 ; ret)?];
+    /// let bufs = pool.commit_batch(&module)?;
+    /// assert_eq!(bufs.len(), 2);
+    /// assert_eq!(pool.stats().chunks, 1); // one mapping for both
+    /// # #[cfg(target_arch = "aarch64")]
+    /// assert_eq!(unsafe { bufs[1].entry().unwrap().as_fn::<extern "C" fn() -> u64>() }(), 2);
+    /// # Ok::<(), jitkit::Error>(())
+    /// ```
+    ///
+    /// Errors: those of `commit` for any function ([`Error::Empty`] for an empty one,
+    /// [`Error::TooLarge`] also if the batch together exceeds the limit of one commit); on an
+    /// error nothing of the batch stays committed.
+    pub fn commit_batch<C: AsRef<[Instruction]>>(
+        &self,
+        codes: &[C],
+    ) -> Result<Vec<crate::CodeBuffer>, Error> {
+        let mut out = Vec::new();
+        out.try_reserve_exact(codes.len())
+            .map_err(|_| Error::OutOfMemory {
+                what: "a batch's buffers",
+                bytes: codes.len() * std::mem::size_of::<crate::CodeBuffer>(),
+            })?;
+        match &self.inner.backend {
+            Backend::PerBuffer(c) if !codes.is_empty() => {
+                let mut lens = Vec::new();
+                lens.try_reserve_exact(codes.len())
+                    .map_err(|_| Error::OutOfMemory {
+                        what: "a batch's sizes",
+                        bytes: codes.len() * 8,
+                    })?;
+                for code in codes {
+                    lens.push(super::code_size(code.as_ref())?);
+                }
+                let committed = super::pages::commit_together(codes, &lens)?;
+                let mut mapped = committed.first().map_or(0, |c| match c.receipt() {
+                    Receipt::Batch(shared) => shared.size(),
+                    _ => 0,
+                });
+                for (committed, len) in committed.into_iter().zip(lens) {
+                    c.add(len, std::mem::take(&mut mapped));
+                    out.push(crate::CodeBuffer::holding(self, committed));
+                }
+            }
+            _ => {
+                for code in codes {
+                    let buf = crate::CodeBuffer::in_pool(self);
+                    buf.commit(code.as_ref())?;
+                    out.push(buf);
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// Whether two handles are the same pool.
     pub fn ptr_eq(&self, other: &CodePool) -> bool {
         Arc::ptr_eq(&self.inner, &other.inner)
     }
+}
 
+impl Provider for CodePool {
     /// Commits `code` into the pool. Inlined into `CodeBuffer::commit` so the slot stays in
     /// registers on the way (returning it through memory cost a store-forwarding stall).
     #[inline]
-    pub(crate) fn commit(&self, code: &[Instruction]) -> Result<Block, Error> {
-        let len = super::code_size(code)?;
+    fn commit(&self, code: &[Instruction], len: usize) -> Result<Committed, Error> {
         match &self.inner.backend {
+            #[cfg(target_os = "linux")]
             Backend::Dual(d) => {
-                let mut fresh = match ChunkSlots::slab_class(len, page_size()) {
-                    Some(class) => magazine::take(&self.inner, class, len)?,
-                    None => allocate_locked(d, len)?,
+                let page = super::page_size();
+                let mut claimed = match slots::ChunkSlots::slab_class(len, page) {
+                    Some(class) => magazine::take(d, class, len)?,
+                    None if len <= d.chunk_size => allocate_locked(d, len)?,
+                    None => {
+                        let own = OwnPages.commit(code, len)?;
+                        d.state
+                            .lock()
+                            .count_own_pages(len, round_to_pages(len), true);
+                        return Ok(own);
+                    }
                 };
-                // SAFETY: the pool handed this slot to this commit alone; nothing runs it yet.
-                let dst = unsafe { fresh.writable() };
-                copy_code(dst, code);
-                icache::sync_written(fresh.slot.code());
-                Ok(Block::Slot(fresh.slot))
+                // SAFETY: the pool handed this slot to this commit alone; nothing runs it yet,
+                // and the pool (held by `self`) keeps it mapped.
+                super::copy_code(unsafe { claimed.writable() }, code);
+                // SAFETY: as above.
+                super::icache::sync_written(unsafe { claimed.executable() });
+                // SAFETY: the code is in and synchronised; the slot is free again only when
+                // the buffer gives this back through `release`.
+                Ok(unsafe { claimed.into_committed() })
             }
             Backend::PerBuffer(c) => {
-                let mapping = Mapping::with_code(code, len)?;
-                let mut c = lock(c);
-                c.committed_bytes += len;
-                c.live_functions += 1;
-                c.mapped_bytes += round_to_pages(len);
-                c.chunks += 1;
-                Ok(Block::Mapping(mapping))
+                let own = OwnPages.commit(code, len)?;
+                c.add(len, round_to_pages(len));
+                Ok(own)
             }
         }
     }
 
-    /// Returns a block's space to the pool. Its `CodeBuffer` is being dropped.
-    pub(crate) fn release(&self, block: Block) {
-        match (&self.inner.backend, block) {
-            (Backend::Dual(d), Block::Slot(slot)) => {
-                let retired = lock(d).release(&slot);
-                drop(retired);
+    /// Returns a commit's space to the pool. Its `CodeBuffer` is being dropped.
+    fn release(&self, committed: Committed) {
+        let len = committed.code().len();
+        match &self.inner.backend {
+            #[cfg(target_os = "linux")]
+            Backend::Dual(d) => match *committed.receipt() {
+                Receipt::Slot {
+                    chunk,
+                    offset,
+                    reserved,
+                } => {
+                    let place = slots::Place {
+                        offset: offset as usize,
+                        reserved: reserved as usize,
+                    };
+                    d.state.lock().release(chunk, place, len);
+                }
+                Receipt::Pages { .. } | Receipt::Batch(_) => {
+                    let unmapped = release_pages(committed);
+                    d.state.lock().count_own_pages(len, unmapped, false);
+                }
+            },
+            Backend::PerBuffer(c) => {
+                let unmapped = release_pages(committed);
+                c.remove(len, unmapped);
             }
-            (Backend::PerBuffer(c), Block::Mapping(m)) => {
-                let len = m.code().len();
-                drop(m);
-                let mut c = lock(c);
-                c.committed_bytes -= len;
-                c.live_functions -= 1;
-                c.mapped_bytes -= round_to_pages(len);
-                c.chunks -= 1;
-            }
-            // A block always comes from the pool that releases it (the buffer keeps both).
-            (_, block) => drop(block),
         }
     }
 }
@@ -296,92 +441,86 @@ impl fmt::Debug for CodePool {
     }
 }
 
-/// Committed code in a pool: what a pooled `CodeBuffer` holds.
-pub(crate) enum Block {
-    Slot(Slot),
-    Mapping(Mapping),
-}
-
-impl Block {
-    /// The committed code, readable and executable.
-    pub(crate) fn code(&self) -> &[u8] {
-        match self {
-            Block::Slot(s) => s.code(),
-            Block::Mapping(m) => m.code(),
-        }
-    }
-}
-
-/// A slot just taken for a commit, with the address of its bytes in the writable view (kept
-/// only until the code is copied in).
-struct Fresh {
-    slot: Slot,
-    rw: NonNull<u8>,
-}
-
-impl Fresh {
-    /// The slot's code bytes in the writable view.
-    ///
-    /// # Safety
-    /// Only the committer, once, before the code is published.
-    unsafe fn writable(&mut self) -> &mut [u8] {
-        // SAFETY: the range is inside a chunk's writable view and the caller has it exclusively.
-        unsafe { std::slice::from_raw_parts_mut(self.rw.as_ptr(), self.slot.len as usize) }
-    }
-}
-
-/// A slot in a dual-mapped chunk.
-pub(crate) struct Slot {
-    /// Start of the code in the executable view.
-    rx: NonNull<u8>,
-    len: u32,
-    chunk: u32,
-    offset: u32,
-    reserved: u32,
-}
-
-// SAFETY: a Slot names pool memory that stays mapped while the slot lives (the CodeBuffer that
-// holds it also holds the pool); its code is immutable once committed, so sharing and sending
-// the addresses across threads is sound.
-unsafe impl Send for Slot {}
-// SAFETY: as above; `&Slot` only gives read access to immutable code.
-unsafe impl Sync for Slot {}
-
-impl Slot {
-    fn code(&self) -> &[u8] {
-        // SAFETY: `len` bytes from `rx` lie in a chunk's executable view, mapped readable for as
-        // long as the pool lives, which is at least as long as this slot; they change only while
-        // the slot is being committed, through `writable`, before any reference is handed out.
-        unsafe { std::slice::from_raw_parts(self.rx.as_ptr(), self.len as usize) }
-    }
-
-    fn place(&self) -> Place {
-        Place {
-            offset: self.offset as usize,
-            reserved: self.reserved as usize,
-        }
-    }
-}
-
 struct Inner {
-    /// Unique among all pools ever made (see `magazine.rs`).
-    id: u64,
     backend: Backend,
 }
 
 enum Backend {
-    Dual(Mutex<Dual>),
-    /// Statistics only: each commit owns its mapping.
-    PerBuffer(Mutex<PoolStats>),
+    #[cfg(target_os = "linux")]
+    Dual(Arc<SharedPool>),
+    /// Each commit owns its mapping; the pool only counts.
+    PerBuffer(PerBufferStats),
 }
 
+/// The statistics of a per-buffer pool, kept with atomics (no lock a `fork` could catch held).
+#[derive(Default)]
+struct PerBufferStats {
+    committed_bytes: AtomicUsize,
+    live_functions: AtomicUsize,
+    mapped_bytes: AtomicUsize,
+    mappings: AtomicUsize,
+}
+
+impl PerBufferStats {
+    /// Counts a commit of `len` bytes that mapped `mapped` bytes (0: it shares a batch's).
+    fn add(&self, len: usize, mapped: usize) {
+        self.committed_bytes.fetch_add(len, Ordering::Relaxed);
+        self.live_functions.fetch_add(1, Ordering::Relaxed);
+        if mapped > 0 {
+            self.mapped_bytes.fetch_add(mapped, Ordering::Relaxed);
+            self.mappings.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Counts the release of a commit of `len` bytes that unmapped `unmapped` bytes.
+    fn remove(&self, len: usize, unmapped: usize) {
+        self.committed_bytes.fetch_sub(len, Ordering::Relaxed);
+        self.live_functions.fetch_sub(1, Ordering::Relaxed);
+        if unmapped > 0 {
+            self.mapped_bytes.fetch_sub(unmapped, Ordering::Relaxed);
+            self.mappings.fetch_sub(1, Ordering::Relaxed);
+        }
+    }
+
+    fn get(&self) -> PoolStats {
+        PoolStats {
+            committed_bytes: self.committed_bytes.load(Ordering::Relaxed),
+            live_functions: self.live_functions.load(Ordering::Relaxed),
+            mapped_bytes: self.mapped_bytes.load(Ordering::Relaxed),
+            chunks: self.mappings.load(Ordering::Relaxed),
+            ..PoolStats::default()
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
 #[cold]
-fn allocate_locked(d: &Mutex<Dual>, len: usize) -> Result<Fresh, Error> {
-    lock(d).allocate(len)
+fn allocate_locked(d: &SharedPool, len: usize) -> Result<slot::ClaimedSlot, Error> {
+    d.state.lock().allocate(len)
 }
 
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    // Every update under these locks is completed before any call that could panic, so the
-    // state is consistent even if a holder panicked.
-    m.lock().unwrap_or_else(|e| e.into_inner())
+#[cfg(target_os = "linux")]
+impl fork::ForkAware for SharedPool {
+    fn before_fork(&self) {
+        // SAFETY: released by `after_fork_in_parent` or re-initialised by
+        // `after_fork_in_child`, on this thread, right after the fork.
+        unsafe { self.state.lock_raw() };
+        // SAFETY: the lock is held.
+        unsafe { self.state.held_data() }.before_fork();
+    }
+
+    fn after_fork_in_parent(&self) {
+        // SAFETY: `before_fork` took the lock on this thread.
+        unsafe { self.state.held_data() }.after_fork_in_parent();
+        // SAFETY: as above; the reference is no longer used.
+        unsafe { self.state.unlock_raw() };
+    }
+
+    fn after_fork_in_child(&self) {
+        // SAFETY: the child has one thread; `before_fork` took the lock before the fork.
+        unsafe { self.state.held_data() }.after_fork_in_child();
+        magazine::forget_after_fork();
+        // SAFETY: in the child, one thread, the reference above no longer used.
+        unsafe { self.state.reinit_in_child() };
+    }
 }

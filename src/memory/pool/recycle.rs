@@ -13,11 +13,12 @@
 //!    notices writes only through the mapping it translated from; our writes go through the
 //!    other view, so it would keep running the old code. It drops a page's translations when
 //!    that page is mapped anew. So the pages holding freed slots are re-mapped in place in the
-//!    executable view: `mmap(MAP_FIXED | MAP_SHARED, PROT_READ | PROT_EXEC)` of the same file
-//!    range. The bytes and addresses do not change and the page is never writable or without
-//!    execute permission, so live functions sharing the page keep running (a thread fetching
-//!    from it during the swap waits on a page fault). The new mapping merges with its
-//!    neighbours (same file, contiguous offsets, same flags), so the mapping count stays put.
+//!    executable view: a second mapping of the same pages, moved over the old one in one step
+//!    (`Chunk::remap_executable`). The bytes and addresses do not change and the page is never
+//!    writable or without execute permission, so live functions sharing the page keep running
+//!    (a thread fetching from it during the swap waits on a page fault). The new mapping
+//!    merges with its neighbours (same file, contiguous offsets, same flags), so the mapping
+//!    count stays put.
 //!
 //! One gap is left open on purpose. The architecture also asks a core that runs freshly written
 //! code to context-synchronise *after* the writer's instruction-cache invalidation; the round's
@@ -32,8 +33,8 @@
 //! once (one `mmap` per chunk, spanning its dirty pages, and one `membarrier`), before it
 //! considers growing. Commits in between make no system call.
 
-use super::chunk::MemFile;
-use super::dual::{Entry, Lists};
+use super::chunk::Chunk;
+use super::slots::ChunkSlots;
 use crate::memory::icache;
 use crate::Error;
 
@@ -41,54 +42,51 @@ use crate::Error;
 pub(super) struct Recycled {
     /// Pages whose freed space became reusable.
     pub(super) pages: usize,
-    /// Bytes that became reusable.
-    pub(super) bytes: usize,
 }
 
-/// Recycles every dirty page of every chunk (see the module docs) and rebuilds the lists of
-/// pages with free slots. A chunk whose re-mapping fails keeps its freed space dirty (unused,
-/// never unsafe); the first such error is returned after the other chunks are recycled.
-pub(super) fn recycle(
-    file: &MemFile,
-    chunks: &mut [Option<Entry>],
-    lists: &mut Lists,
+/// Recycles every dirty page of the chunks that `parts` yields (see the module docs). A chunk
+/// whose re-mapping fails keeps its freed space dirty (unused, never unsafe); the first such
+/// error is returned if no page at all could be recycled.
+///
+/// `parts` picks out of each record its chunk and bookkeeping, or `None` to leave it alone
+/// (frozen after a fork, or shared with a forked child).
+pub(super) fn recycle<T>(
+    records: &mut [T],
+    parts: impl Fn(&mut T) -> Option<(&Chunk, &mut ChunkSlots)>,
 ) -> Result<Recycled, Error> {
     let page = crate::memory::page_size();
     let mut first_error = None;
-    let mut remapped = Vec::new();
-    for (i, entry) in chunks.iter().enumerate() {
-        let Some(Entry {
-            chunk,
-            slots: Some(slots),
-            ..
-        }) = entry
-        else {
+    let mut remapped = 0;
+    for record in records.iter_mut() {
+        let Some((chunk, slots)) = parts(record) else {
             continue;
         };
         let Some((start, end)) = slots.dirty_span() else {
             continue;
         };
-        match chunk.remap_executable(file, start * page, end * page) {
-            Ok(()) => remapped.push(i),
+        // SAFETY: the dirty span lies inside the chunk (start < end <= pages of the chunk),
+        // page-aligned.
+        match unsafe { chunk.remap_executable(start * page, end * page) } {
+            Ok(()) => {
+                slots.mark_remapped();
+                remapped += 1;
+            }
             Err(e) => {
                 first_error.get_or_insert(e);
             }
         }
     }
-    let mut done = Recycled { pages: 0, bytes: 0 };
-    if !remapped.is_empty() {
+    let mut done = Recycled { pages: 0 };
+    if remapped > 0 {
         icache::sync_other_cores();
     }
-    for i in remapped {
-        if let Some(Entry {
-            slots: Some(slots), ..
-        }) = &mut chunks[i]
-        {
-            done.bytes += slots.dirty_bytes();
-            done.pages += slots.clean_dirty();
+    for record in records.iter_mut() {
+        if let Some((_, slots)) = parts(record) {
+            if slots.take_remapped() {
+                done.pages += slots.clean_dirty();
+            }
         }
     }
-    lists.rebuild(chunks);
     match first_error {
         Some(e) if done.pages == 0 => Err(e),
         _ => Ok(done),

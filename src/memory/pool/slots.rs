@@ -26,16 +26,50 @@ const RUN: u16 = u16::MAX;
 
 use std::ops::Range;
 
+use crate::Error;
+
+/// Plain data for which all-zero bytes are a valid value (the default one).
+///
+/// # Safety
+/// Implementors must be valid, and equal to their default, when every byte is zero.
+unsafe trait Zeroable: Default {}
+// SAFETY: an integer of zero bytes is 0.
+unsafe impl Zeroable for u64 {}
+// SAFETY: `Page` is four u16s, all 0 in the default.
+unsafe impl Zeroable for Page {}
+
+/// `n` default values in a boxed slice, or [`Error::OutOfMemory`] instead of an abort. The
+/// memory comes zeroed from the allocator (large blocks straight from the kernel), so pages of
+/// a large chunk's bookkeeping are not made resident before they are used.
+fn try_zeroed<T: Zeroable>(n: usize, what: &'static str) -> Result<Box<[T]>, Error> {
+    let fail = || Error::OutOfMemory {
+        what,
+        bytes: n.saturating_mul(std::mem::size_of::<T>()),
+    };
+    if n == 0 || std::mem::size_of::<T>() == 0 {
+        return Ok(Box::default());
+    }
+    let layout = std::alloc::Layout::array::<T>(n).map_err(|_| fail())?;
+    // SAFETY: the layout has a non-zero size (n > 0, T not zero-sized).
+    let p = unsafe { std::alloc::alloc_zeroed(layout) }.cast::<T>();
+    if p.is_null() {
+        return Err(fail());
+    }
+    // SAFETY: `p` holds `n` zeroed Ts, which are valid (T: Zeroable), allocated with the
+    // layout of `[T; n]`, which is how a Box<[T]> of that length frees it.
+    Ok(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(p, n)) })
+}
+
 /// A fixed-size set of bits.
 struct Bitmap {
     words: Box<[u64]>,
 }
 
 impl Bitmap {
-    fn new(bits: usize) -> Self {
-        Bitmap {
-            words: vec![0; bits.div_ceil(64)].into_boxed_slice(),
-        }
+    fn new(bits: usize) -> Result<Self, Error> {
+        Ok(Bitmap {
+            words: try_zeroed(bits.div_ceil(64), "a chunk's slot bitmap")?,
+        })
     }
 
     fn get(&self, i: usize) -> bool {
@@ -137,26 +171,31 @@ pub(super) struct ChunkSlots {
     dirty_pages: Bitmap,
     unassigned: usize,
     dirty_bytes: usize,
+    /// Set by the recycler between re-mapping the dirty pages and cleaning them.
+    remapped: bool,
 }
 
 impl ChunkSlots {
     /// Bookkeeping for a fresh chunk: every page unassigned and clean.
-    pub(super) fn new(chunk_bytes: usize, page_size: usize) -> Self {
+    ///
+    /// Errors: [`Error::OutOfMemory`] if the heap cannot hold it.
+    pub(super) fn new(chunk_bytes: usize, page_size: usize) -> Result<Self, Error> {
         let pages = chunk_bytes / page_size;
-        let mut free_pages = Bitmap::new(pages);
+        let mut free_pages = Bitmap::new(pages)?;
         for p in 0..pages {
             free_pages.set(p);
         }
-        ChunkSlots {
+        Ok(ChunkSlots {
             page_size,
-            pages: vec![Page::default(); pages].into_boxed_slice(),
-            free: Bitmap::new(chunk_bytes / GRANULE),
-            dirty: Bitmap::new(chunk_bytes / GRANULE),
+            pages: try_zeroed(pages, "a chunk's page records")?,
+            free: Bitmap::new(chunk_bytes / GRANULE)?,
+            dirty: Bitmap::new(chunk_bytes / GRANULE)?,
             free_pages,
-            dirty_pages: Bitmap::new(pages),
+            dirty_pages: Bitmap::new(pages)?,
             unassigned: pages,
             dirty_bytes: 0,
-        }
+            remapped: false,
+        })
     }
 
     /// The slot size for `len` bytes of code in granules, or `None` if it takes whole pages.
@@ -289,6 +328,17 @@ impl ChunkSlots {
         (p.free == 1).then_some((page, p.class))
     }
 
+    /// Returns a place just taken and never written: a slot becomes clean and free again (as
+    /// [`unreserve`](Self::unreserve), whose result this passes on), a run dirty.
+    pub(super) fn give_back(&mut self, place: Place) -> Option<(usize, u16)> {
+        if self.pages[place.offset / self.page_size].class == RUN {
+            self.release(place);
+            None
+        } else {
+            self.unreserve(place)
+        }
+    }
+
     /// Records that the slot or run at `place` was freed: it becomes dirty.
     pub(super) fn release(&mut self, place: Place) {
         let page = place.offset / self.page_size;
@@ -307,6 +357,16 @@ impl ChunkSlots {
             self.dirty_pages.set(page);
         }
         self.dirty_bytes += place.reserved;
+    }
+
+    /// Records that the dirty pages were re-mapped (see `recycle.rs`).
+    pub(super) fn mark_remapped(&mut self) {
+        self.remapped = true;
+    }
+
+    /// Whether the dirty pages were re-mapped since the last call; resets the mark.
+    pub(super) fn take_remapped(&mut self) -> bool {
+        std::mem::take(&mut self.remapped)
     }
 
     /// Bytes freed and awaiting recycling.
@@ -382,7 +442,7 @@ mod tests {
 
     #[test]
     fn slab_slots_are_distinct_and_exhaust_the_page() {
-        let mut s = ChunkSlots::new(4 * PAGE, PAGE);
+        let mut s = ChunkSlots::new(4 * PAGE, PAGE).unwrap();
         let page = s.new_slab_page(4).unwrap();
         let mut seen = std::collections::HashSet::new();
         let mut more = true;
@@ -398,7 +458,7 @@ mod tests {
 
     #[test]
     fn freed_slots_are_dirty_until_cleaned() {
-        let mut s = ChunkSlots::new(PAGE, PAGE);
+        let mut s = ChunkSlots::new(PAGE, PAGE).unwrap();
         let page = s.new_slab_page(4).unwrap();
         let places: Vec<_> = (0..PAGE / 64)
             .map(|_| s.take_slot(page, 4).unwrap().0)
@@ -420,7 +480,7 @@ mod tests {
 
     #[test]
     fn an_emptied_page_becomes_unassigned_and_can_change_class() {
-        let mut s = ChunkSlots::new(PAGE, PAGE);
+        let mut s = ChunkSlots::new(PAGE, PAGE).unwrap();
         let page = s.new_slab_page(4).unwrap();
         let (a, _) = s.take_slot(page, 4).unwrap();
         assert!(s.new_slab_page(8).is_none());
@@ -432,7 +492,7 @@ mod tests {
 
     #[test]
     fn runs_take_consecutive_pages_and_return_them() {
-        let mut s = ChunkSlots::new(8 * PAGE, PAGE);
+        let mut s = ChunkSlots::new(8 * PAGE, PAGE).unwrap();
         let one = s.new_slab_page(4).unwrap();
         assert_eq!(one, 0);
         let run = s.take_run(3).unwrap();
@@ -459,7 +519,7 @@ mod tests {
     #[test]
     fn bookkeeping_stays_under_two_bytes_per_64_byte_slot() {
         let chunk = 1 << 20;
-        let s = ChunkSlots::new(chunk, PAGE);
+        let s = ChunkSlots::new(chunk, PAGE).unwrap();
         assert!(s.heap_bytes() * 64 / chunk < 2, "{} bytes", s.heap_bytes());
     }
 }

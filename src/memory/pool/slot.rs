@@ -1,0 +1,69 @@
+//! The handles a dual-mapped pool gives out: a slot reserved for a commit or a thread's
+//! magazine, and a slot claimed for one commit (with its writable address), which becomes a
+//! [`Committed`] with a [`Receipt::Slot`] once the code is in.
+
+use std::ptr::NonNull;
+
+use super::slots::Place;
+use crate::memory::provider::{Committed, Receipt};
+
+/// A clean slot reserved for one commit or one thread's magazine, with both of its addresses.
+#[derive(Clone, Copy)]
+pub(super) struct ReservedSlot {
+    pub(super) rx: NonNull<u8>,
+    pub(super) rw: NonNull<u8>,
+    pub(super) chunk: u32,
+    pub(super) place: Place,
+}
+
+impl ReservedSlot {
+    /// The slot, claimed for a commit of `len` bytes (at most `place.reserved`).
+    pub(super) fn claim(self, len: usize) -> ClaimedSlot {
+        ClaimedSlot { slot: self, len }
+    }
+}
+
+/// A slot claimed by one commit, which alone may write it before publishing the code.
+pub(super) struct ClaimedSlot {
+    slot: ReservedSlot,
+    len: usize,
+}
+
+impl ClaimedSlot {
+    /// The slot's code bytes in the writable view.
+    ///
+    /// # Safety
+    /// Only the committer that claimed the slot, before the code is published, while the pool
+    /// lives.
+    pub(super) unsafe fn writable(&mut self) -> &mut [u8] {
+        // SAFETY: `len` bytes from `rw` lie in a chunk's writable view (the slot is inside its
+        // chunk and `len <= reserved`), and the caller has them exclusively.
+        unsafe { std::slice::from_raw_parts_mut(self.slot.rw.as_ptr(), self.len) }
+    }
+
+    /// The slot's code bytes in the executable view.
+    ///
+    /// # Safety
+    /// While the pool lives and the slot is not released.
+    pub(super) unsafe fn executable(&self) -> &[u8] {
+        // SAFETY: `len` bytes from `rx` lie in a chunk's executable view, mapped readable
+        // while the pool lives.
+        unsafe { std::slice::from_raw_parts(self.slot.rx.as_ptr(), self.len) }
+    }
+
+    /// The committed code, for its buffer to hold.
+    ///
+    /// # Safety
+    /// The code was copied in and synchronised; the pool will not hand the slot out again
+    /// before it is released with the returned value.
+    pub(super) unsafe fn into_committed(self) -> Committed {
+        let receipt = Receipt::Slot {
+            chunk: self.slot.chunk,
+            offset: self.slot.place.offset as u32,
+            reserved: self.slot.place.reserved as u32,
+        };
+        // SAFETY: the slot's executable bytes stay mapped and unchanged until released (the
+        // caller's promise and the pool's reuse rule).
+        unsafe { Committed::new(self.slot.rx, self.len, receipt) }
+    }
+}

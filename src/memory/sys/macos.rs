@@ -1,0 +1,78 @@
+//! Code pages on macOS: `MAP_JIT` mappings with per-thread write protection.
+//!
+//! On Apple Silicon a process under the hardened runtime may not turn pages executable with
+//! `mprotect`; code must live in a mapping made with `MAP_JIT` (and the
+//! `com.apple.security.cs.allow-jit` entitlement). Such a mapping is read+write+execute in the
+//! page tables, but each thread sees it either writable or executable: after
+//! `pthread_jit_write_protect_np(0)` the calling thread may write and not execute it, after
+//! `pthread_jit_write_protect_np(1)` execute and not write (Apple, "Porting just-in-time
+//! compilers to Apple silicon"). W^X therefore holds per thread: this module enables writes
+//! only around `fill`, on the committing thread, and nothing runs the pages until the commit
+//! returns. The instruction cache is synchronised by `icache.rs` (`sys_icache_invalidate`).
+
+use std::io;
+use std::ptr::NonNull;
+
+use crate::Error;
+
+/// The system page size (16 KiB on Apple Silicon), read once.
+pub(crate) fn page_size() -> usize {
+    use std::sync::OnceLock;
+    static PAGE: OnceLock<usize> = OnceLock::new();
+    *PAGE.get_or_init(|| {
+        // SAFETY: sysconf has no preconditions; it only reads a system constant.
+        let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        if n > 0 {
+            n as usize
+        } else {
+            16384
+        }
+    })
+}
+
+/// Maps `size` bytes (whole pages) with `MAP_JIT`, lets `fill` write them with this thread's
+/// writes enabled, and turns writes off again (see the module docs).
+pub(crate) fn map_code(size: usize, fill: impl FnOnce(&mut [u8])) -> Result<NonNull<u8>, Error> {
+    // SAFETY: a fresh private anonymous MAP_JIT mapping where the kernel likes.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            size,
+            libc::PROT_READ | libc::PROT_WRITE | libc::PROT_EXEC,
+            libc::MAP_PRIVATE | libc::MAP_ANON | libc::MAP_JIT,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return Err(Error::Map {
+            size,
+            source: io::Error::last_os_error(),
+        });
+    }
+    let Some(start) = NonNull::new(p.cast::<u8>()) else {
+        return Err(Error::Map {
+            size,
+            source: io::Error::other("mmap returned a null address"),
+        });
+    };
+    // SAFETY: turns MAP_JIT memory writable (and not executable) for this thread only.
+    unsafe { libc::pthread_jit_write_protect_np(0) };
+    // SAFETY: `size` fresh bytes, writable for this thread, that nothing else uses.
+    fill(unsafe { std::slice::from_raw_parts_mut(start.as_ptr(), size) });
+    // SAFETY: back to executable-not-writable for this thread.
+    unsafe { libc::pthread_jit_write_protect_np(1) };
+    Ok(start)
+}
+
+/// Unmaps `size` bytes at `addr`, reporting a failure (see `sys/mod.rs`).
+///
+/// # Safety
+/// `addr`/`size` must describe pages this crate mapped, unmapped exactly once, with no
+/// reference into them left alive.
+pub(crate) unsafe fn unmap(addr: *const u8, size: usize) {
+    // SAFETY: the caller guarantees the range is ours and no longer referenced.
+    if unsafe { libc::munmap(addr as *mut libc::c_void, size) } != 0 {
+        super::report_unmap_failure(addr, size, io::Error::last_os_error());
+    }
+}

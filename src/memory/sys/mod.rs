@@ -1,0 +1,38 @@
+//! What each operating system needs to map, fill, seal and unmap pages of code.
+//!
+//! Every platform offers the same three calls, used by `pages.rs`:
+//!
+//! - `page_size()`: the allocation granule for code pages;
+//! - `map_code(size, fill)`: fresh pages, `fill` writes them while they are writable and not
+//!   executable (for this thread), then they are read+execute;
+//! - `unmap(addr, size)`: give them back, reporting (never hiding) a failure.
+//!
+//! | platform | module | how |
+//! |---|---|---|
+//! | Linux, other Unix | `unix.rs` | `mmap` read+write, `mprotect` read+execute, `munmap` |
+//! | macOS | `macos.rs` | `mmap(MAP_JIT)`, `pthread_jit_write_protect_np` around the writes |
+//! | Windows | `windows.rs` | `VirtualAlloc` read+write, `VirtualProtect` execute+read, `VirtualFree` |
+
+#[cfg(target_os = "macos")]
+mod macos;
+#[cfg(all(unix, not(target_os = "macos")))]
+mod unix;
+#[cfg(windows)]
+mod windows;
+
+#[cfg(target_os = "macos")]
+pub(crate) use macos::{map_code, page_size, unmap};
+#[cfg(all(unix, not(target_os = "macos")))]
+pub(crate) use unix::{map_code, page_size, unmap};
+#[cfg(windows)]
+pub(crate) use windows::{map_code, page_size, unmap};
+
+/// Reports a failed unmap instead of hiding it: the pages leak, which is printed always and is
+/// a failed assertion in debug builds.
+fn report_unmap_failure(addr: *const u8, size: usize, err: std::io::Error) {
+    eprintln!("jitkit: unmapping {size} bytes at {addr:p} failed ({err}); the pages leak");
+    debug_assert!(
+        false,
+        "jitkit: unmapping {size} bytes at {addr:p} failed: {err}"
+    );
+}

@@ -1,0 +1,260 @@
+//! `fork` with pools in use: both processes keep every function they hold, callable and
+//! unchanged, whatever the other commits, frees and recycles; a fork while another thread uses
+//! the pool does not hang the child; the child does not inherit the pool's writable views.
+//!
+//! Each test forks from a fresh process (the test re-runs itself, see `common::run_child`), so
+//! no other test's threads are caught in the fork. Children report through their exit status
+//! and end with `_exit`, never returning into the test harness.
+// Linux only: the test reads or uses fork(2), pipes and waitpid.
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use common::{child_role, maps, run_child};
+use jitkit::{CodeBuffer, CodePool, Instruction, Strategy};
+
+const RET: Instruction = Instruction::new(0xD65F_03C0);
+
+/// `movz x0, #value; ret` (value below 65536).
+fn returning(value: u32) -> [Instruction; 2] {
+    assert!(value < 1 << 16);
+    [Instruction::new(0xD280_0000 | value << 5), RET]
+}
+
+/// The buffer holds `returning(value)` and, on AArch64, calling it returns `value`.
+fn holds(buf: &CodeBuffer, value: u32) -> bool {
+    let Some(entry) = buf.entry() else {
+        return false;
+    };
+    if entry.bytes() != Instruction::slice_as_bytes(&returning(value)) {
+        return false;
+    }
+    #[cfg(target_arch = "aarch64")]
+    {
+        // SAFETY: the code takes no arguments and returns a u64; the buffer is alive.
+        let f: extern "C" fn() -> u64 = unsafe { entry.as_fn() };
+        if f() != u64::from(value) {
+            return false;
+        }
+    }
+    true
+}
+
+fn commit_many(pool: &CodePool, values: std::ops::Range<u32>) -> Vec<(CodeBuffer, u32)> {
+    values
+        .map(|v| {
+            let buf = CodeBuffer::in_pool(pool);
+            buf.commit(&returning(v)).expect("commit");
+            (buf, v)
+        })
+        .collect()
+}
+
+fn all_hold(bufs: &[(CodeBuffer, u32)]) -> bool {
+    bufs.iter().all(|(b, v)| holds(b, *v))
+}
+
+fn small_pool() -> CodePool {
+    CodePool::builder()
+        .chunk_size(64 * 1024)
+        .strategy(Strategy::DualMapped)
+        .build()
+        .expect("a dual-mapped pool")
+}
+
+/// A pipe: (read end, write end).
+fn pipe() -> (libc::c_int, libc::c_int) {
+    let mut fds = [0; 2];
+    // SAFETY: pipe writes two descriptors into the array.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    (fds[0], fds[1])
+}
+
+fn signal(fd: libc::c_int) {
+    // SAFETY: writing one byte from a local to our own pipe.
+    assert_eq!(unsafe { libc::write(fd, [1u8].as_ptr().cast(), 1) }, 1);
+}
+
+fn wait_for(fd: libc::c_int) {
+    let mut b = [0u8];
+    // SAFETY: reading one byte into a local from our own pipe.
+    assert_eq!(unsafe { libc::read(fd, b.as_mut_ptr().cast(), 1) }, 1);
+}
+
+/// Forks; the child runs `child` and exits with 0 if it returned true, 1 if false.
+fn fork_child(child: impl FnOnce() -> bool) -> libc::pid_t {
+    // SAFETY: fork has no preconditions; the child only runs `child` and `_exit`s.
+    let pid = unsafe { libc::fork() };
+    assert!(pid >= 0, "fork failed");
+    if pid == 0 {
+        // A hang (a lock caught held) ends in SIGALRM instead of a stuck test.
+        // SAFETY: alarm and _exit have no preconditions.
+        unsafe { libc::alarm(20) };
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(child)).unwrap_or(false);
+        // SAFETY: ends the child without running the harness's exit path.
+        unsafe { libc::_exit(if ok { 0 } else { 1 }) };
+    }
+    pid
+}
+
+/// Waits for `pid` and describes how it ended.
+fn ended(pid: libc::pid_t) -> Result<(), String> {
+    let mut status = 0;
+    // SAFETY: waiting for our own child; `status` is written.
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    if libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 {
+        Ok(())
+    } else if libc::WIFSIGNALED(status) {
+        Err(format!("child killed by signal {}", libc::WTERMSIG(status)))
+    } else {
+        Err(format!("child exited with {}", libc::WEXITSTATUS(status)))
+    }
+}
+
+/// Runs this test's body in a fresh process (see the module docs).
+fn in_fresh_process(test: &str, body: fn()) {
+    match child_role() {
+        Some(role) if role == test => body(),
+        Some(_) => {}
+        None => {
+            let out = run_child(test, test);
+            assert!(
+                out.status.success(),
+                "{test} failed in its process ({}):\n{}\n{}",
+                out.status,
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+#[test]
+fn both_sides_keep_their_code_whatever_the_other_does() {
+    in_fresh_process(
+        "both_sides_keep_their_code_whatever_the_other_does",
+        both_sides,
+    );
+}
+
+fn both_sides() {
+    let pool = small_pool();
+    let mut before = commit_many(&pool, 0..600);
+    // Leave freed (dirty) space behind, some in every page.
+    let freed: Vec<_> = (0..before.len()).rev().step_by(3).collect();
+    for i in freed {
+        before.swap_remove(i);
+    }
+    assert!(pool.stats().freed_bytes > 0);
+    let (parent_done_r, parent_done_w) = pipe();
+    let (child_done_r, child_done_w) = pipe();
+
+    let pid = fork_child(|| {
+        // The child: its inherited functions hold; it commits, frees (inherited ones too),
+        // recycles and commits again; then, after the parent did the same, all still hold.
+        let mut inherited = std::mem::take(&mut before);
+        if !all_hold(&inherited) {
+            return false;
+        }
+        let mut own = commit_many(&pool, 1000..1400);
+        let dropped = inherited.split_off(inherited.len() / 2);
+        drop(dropped);
+        own.truncate(100);
+        if pool.recycle().is_err() {
+            return false;
+        }
+        own.extend(commit_many(&pool, 1400..1800));
+        signal(child_done_w);
+        wait_for(parent_done_r);
+        all_hold(&inherited) && all_hold(&own) && pool.stats().live_functions == own.len()
+    });
+
+    // The parent: the same while the child works, on the same addresses.
+    let mut own = commit_many(&pool, 2000..2400);
+    let kept = before.split_off(before.len() / 2);
+    drop(before); // the half the child keeps
+    pool.recycle().expect("recycle");
+    own.extend(commit_many(&pool, 2400..3000));
+    wait_for(child_done_r);
+    signal(parent_done_w);
+    let child = ended(pid);
+    assert!(all_hold(&kept), "the parent's pre-fork code changed");
+    assert!(all_hold(&own), "the parent's post-fork code changed");
+    child.expect("the child's code held");
+    // The parent goes on committing, recycling and growing.
+    drop(own);
+    pool.recycle().unwrap();
+    let more = commit_many(&pool, 3000..4000);
+    assert!(all_hold(&more) && all_hold(&kept));
+}
+
+#[test]
+fn a_fork_while_other_threads_use_the_pool_does_not_hang_the_child() {
+    in_fresh_process(
+        "a_fork_while_other_threads_use_the_pool_does_not_hang_the_child",
+        fork_under_load,
+    );
+}
+
+fn fork_under_load() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let pool = small_pool();
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for t in 0..2u32 {
+            let (pool, stop) = (&pool, &stop);
+            s.spawn(move || {
+                let mut i = 0u32;
+                while !stop.load(Ordering::Relaxed) {
+                    // Commit and free in rounds, so refills, recycling and growth take the
+                    // pool's lock all the time.
+                    let bufs = commit_many(pool, t * 10_000..t * 10_000 + 300);
+                    assert!(all_hold(&bufs));
+                    drop(bufs);
+                    let _ = pool.recycle();
+                    i += 1;
+                }
+                i
+            });
+        }
+        for round in 0..20 {
+            let pid = fork_child(|| {
+                let bufs = commit_many(&pool, 40_000..40_200);
+                all_hold(&bufs) && pool.recycle().is_ok()
+            });
+            if let Err(e) = ended(pid) {
+                stop.store(true, Ordering::Relaxed);
+                panic!("fork {round}: {e}");
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+    });
+}
+
+#[test]
+fn the_child_does_not_inherit_the_writable_views() {
+    in_fresh_process(
+        "the_child_does_not_inherit_the_writable_views",
+        writable_views,
+    );
+}
+
+fn writable_views() {
+    let pool = small_pool();
+    let bufs = commit_many(&pool, 0..100);
+    let writable: Vec<_> = maps()
+        .into_iter()
+        .filter(|r| r.name.contains("jitkit-pool") && r.writable())
+        .collect();
+    assert!(!writable.is_empty(), "no writable pool view found");
+    let pid = fork_child(|| {
+        let now = maps();
+        let inherited = writable.iter().any(|w| {
+            now.iter()
+                .any(|r| r.writable() && r.start < w.end && w.start < r.end)
+        });
+        !inherited && all_hold(&bufs)
+    });
+    ended(pid).expect("the child saw no writable pool view and its code held");
+    assert!(all_hold(&bufs));
+}
