@@ -115,6 +115,7 @@ mod buffer;
 mod error;
 mod instruction;
 mod memory;
+pub mod observe;
 mod offset;
 
 pub use assemble::{Assembled, Assembler, CallTable};
@@ -122,6 +123,7 @@ pub use buffer::{CodeBuffer, ExecPtr};
 pub use error::{Error, LabelError};
 pub use instruction::Instruction;
 pub use memory::pool::{CodePool, PoolBuilder, PoolStats, Strategy};
+pub use observe::{symbolize, Symbol};
 pub use offset::{InstructionKind, OffsetRange};
 
 /// dynasmrt's types that [`Assembler`] users meet: labels and the traits `dynasm!` calls.
