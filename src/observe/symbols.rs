@@ -378,7 +378,9 @@ pub(crate) fn insert(
         let Some(index) = pop() else { break };
         let Some(s) = slot(index) else { break };
         s.next_in_commit.store(0, Ordering::Relaxed);
-        s.generation.fetch_add(1, Ordering::Relaxed);
+        // Only the slot's owner writes its generation: no read-modify-write needed.
+        let generation = s.generation.load(Ordering::Relaxed);
+        s.generation.store(generation.wrapping_add(1), Ordering::Relaxed);
         s.write(start + offset, len, name);
         match last {
             None => head = Handle(index),
