@@ -25,8 +25,8 @@ commands:
   test [args...]   set up the toolchain, then run the whole test suite as AArch64 and on the
                    host; args go to both `cargo test` runs (e.g. `--test oracle`, `-- --nocapture`)
   setup            only check and install the toolchain (rustup target aarch64-unknown-linux-gnu,
-                   qemu-user, gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, llvm on non-AArch64
-                   hosts; llvm on AArch64)
+                   qemu-user, gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, llvm, gdb-multiarch on
+                   non-AArch64 hosts; llvm and gdb on AArch64)
   help             this text";
 
 fn main() -> ExitCode {
