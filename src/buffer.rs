@@ -303,11 +303,17 @@ impl<'a> ExecPtr<'a> {
     }
 
     /// A disassembly of the code from this entry to the end of the commit, one line per
-    /// instruction (see [`crate::observe::listing`] for the format):
+    /// instruction: symbol and offset, address and word in a block comment, then the
+    /// instruction, so that each line is valid assembler input (llvm-mc re-assembles it to the
+    /// same word). PC-relative operands are the encoded byte offset, with the target named in a
+    /// `//` comment:
     ///
     /// ```text
-    /// /* fib+0x0       0xffff8a7f0000  d2800540 */  mov x0, #0x2a
+    /// /* fib+0x0           0x0000ffff8a7f0000  a9bf7bfd */  stp x29, x30, [sp, #-16]!
+    /// /* fib+0x8           0x0000ffff8a7f0008  94000004 */  bl #16  // fib+0x18
     /// ```
+    ///
+    /// Without the `listing` feature (on by default) each instruction is `.inst 0x<word>`.
     pub fn listing(&self) -> String {
         crate::observe::listing::listing(self.code)
     }

@@ -11,7 +11,8 @@
 //! The object for a commit is a relocatable ELF for AArch64 (built with `object`'s ELF writer)
 //! holding a `.text` section of type `SHT_NOBITS` whose address is the code's address (GDB
 //! reads the instructions from the process, so they are not copied) and a symbol table with one
-//! `STT_FUNC` symbol per [`Symbol`](crate::Symbol) of the commit.
+//! `STT_FUNC` symbol per [`Symbol`](crate::Symbol) of the commit, its value the offset in
+//! `.text` (symbols of a relocatable object are section-relative).
 //!
 //! # Unwinding
 //! No CFI is emitted. A frame built by [`Assembler::prologue`](crate::Assembler::prologue) is a
@@ -215,7 +216,8 @@ fn object_file(code: &CodeInfo<'_>) -> Option<Vec<u8>> {
             st_info: elf::SymbolInfo::new(elf::STB_GLOBAL, elf::STT_FUNC),
             st_other: elf::STV_DEFAULT.into(),
             st_shndx: Default::default(),
-            st_value: s.start() as u64,
+            // In a relocatable object a symbol's value is its offset in its section.
+            st_value: (s.start() - code.start()) as u64,
             st_size: s.len() as u64,
         });
     }

@@ -7,7 +7,7 @@
 //!
 //! | observer | switch | what it does |
 //! |---|---|---|
-//! | symbol registry | always on | [`symbolize`](crate::symbolize): address → [`Symbol`](crate::Symbol) |
+//! | symbol registry | always on | [`symbolize`]: address → [`Symbol`] |
 //! | perf map | `JITKIT_PERF_MAP=1` or [`enable`]`(`[`Tool::PerfMap`]`)` | `/tmp/perf-<pid>.map` lines for perf and samply |
 //! | jitdump | `JITKIT_JITDUMP=1` or [`Tool::JitDump`] | `jit-<pid>.dump` for `perf inject --jit` |
 //! | GDB | `JITKIT_GDB=1` or [`Tool::Gdb`] | an in-memory ELF per commit through GDB's JIT interface |

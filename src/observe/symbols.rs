@@ -126,8 +126,15 @@ impl fmt::Display for Symbol {
 ///
 /// Covers every commit whose [`CodeBuffer`](crate::CodeBuffer) has not been dropped; a dropped
 /// buffer's code is forgotten before its memory is released, and a reused address shows its
-/// new owner. Thread-safe and async-signal-safe (see the module documentation of the registry
-/// in ARCHITECTURE.md): a signal handler may call it.
+/// new owner, never the old one.
+///
+/// # Signal safety
+/// Thread-safe, lock-free and async-signal-safe: it takes no lock, allocates nothing and never
+/// waits for a writer, so a signal handler (say a `SIGSEGV` handler mapping the faulting PC to
+/// its function) may call it, even when the signal interrupted a commit or a drop on the same
+/// thread. [`Symbol::name`] is safe there too; formatting a `Symbol` allocates. The lookup is
+/// linear in the number of symbols alive at once (suited to faults and profiler samples, not to
+/// a hot path).
 ///
 /// ```
 /// use jitkit::{CodeBuffer, Instruction};
@@ -380,7 +387,8 @@ pub(crate) fn insert(
         s.next_in_commit.store(0, Ordering::Relaxed);
         // Only the slot's owner writes its generation: no read-modify-write needed.
         let generation = s.generation.load(Ordering::Relaxed);
-        s.generation.store(generation.wrapping_add(1), Ordering::Relaxed);
+        s.generation
+            .store(generation.wrapping_add(1), Ordering::Relaxed);
         s.write(start + offset, len, name);
         match last {
             None => head = Handle(index),
