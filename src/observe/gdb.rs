@@ -22,7 +22,8 @@
 //! own CFI (the `gdb` test checks that `bt` goes from a Rust function called by JIT code through
 //! the JIT frame to `main`). Code that builds no frame record, or moves `x29`, is not unwound.
 //!
-//! The two symbols are defined by jitkit, so a process can hold only one implementation of the
+//! This module, with its two symbols, is compiled only with the `gdb` feature. The symbols are
+//! defined by jitkit, so a process can hold only one implementation of the
 //! interface: linking jitkit with another library that defines them (another JIT) fails at link
 //! time rather than confusing GDB.
 
@@ -30,7 +31,6 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 
 use super::{CodeInfo, Observer};
-use crate::Error;
 
 #[repr(C)]
 struct JitCodeEntry {
@@ -86,22 +86,10 @@ pub(crate) struct Gdb {
 }
 
 impl Gdb {
-    #[cfg(feature = "gdb")]
-    pub(crate) fn new() -> Result<Gdb, Error> {
-        Ok(Gdb {
+    pub(crate) fn new() -> Gdb {
+        Gdb {
             entries: Mutex::new(Entries(HashMap::new())),
-        })
-    }
-
-    #[cfg(not(feature = "gdb"))]
-    pub(crate) fn new() -> Result<Gdb, Error> {
-        Err(Error::Observer {
-            tool: "GDB JIT interface",
-            source: std::io::Error::new(
-                std::io::ErrorKind::Unsupported,
-                "jitkit was built without its `gdb` feature",
-            ),
-        })
+        }
     }
 }
 
@@ -171,7 +159,6 @@ impl Observer for Gdb {
 }
 
 /// The ELF object GDB loads for `code`.
-#[cfg(feature = "gdb")]
 fn object_file(code: &CodeInfo<'_>) -> Option<Vec<u8>> {
     use object::elf;
     use object::write::elf::{FileHeader, SectionHeader, Sym, Writer};
@@ -240,9 +227,4 @@ fn object_file(code: &CodeInfo<'_>) -> Option<Vec<u8>> {
     w.write_strtab_section_header();
     w.write_shstrtab_section_header();
     Some(out)
-}
-
-#[cfg(not(feature = "gdb"))]
-fn object_file(_code: &CodeInfo<'_>) -> Option<Vec<u8>> {
-    None
 }

@@ -31,6 +31,7 @@
 //! symbol, a drop the same (see `symbols.rs` and the `commit/64B` benchmark). The other tools are
 //! called only once one of them is enabled.
 
+#[cfg(feature = "gdb")]
 mod gdb;
 mod jitdump;
 pub(crate) mod listing;
@@ -158,7 +159,18 @@ impl Tool {
         let observer: Arc<dyn Observer> = match self {
             Tool::PerfMap => Arc::new(perf_map::PerfMap::open()?),
             Tool::JitDump => Arc::new(jitdump::JitDump::open()?),
-            Tool::Gdb => Arc::new(gdb::Gdb::new()?),
+            #[cfg(feature = "gdb")]
+            Tool::Gdb => Arc::new(gdb::Gdb::new()),
+            #[cfg(not(feature = "gdb"))]
+            Tool::Gdb => {
+                return Err(Error::Observer {
+                    tool: "GDB JIT interface",
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::Unsupported,
+                        "jitkit was built without its `gdb` feature",
+                    ),
+                })
+            }
         };
         Ok(observer)
     }
