@@ -329,3 +329,36 @@ fn a_tool_that_cannot_start_is_an_error() {
     assert!(matches!(err, jitkit::Error::Observer { .. }), "{err}");
     assert!(err.to_string().contains("/nonexistent/jitkit"), "{err}");
 }
+
+/// `symbolize` from a signal handler: the handler looks up an address and records what it
+/// found in atomics (no allocation, no lock), as a crash handler would.
+#[test]
+fn symbolize_works_inside_a_signal_handler() {
+    use std::sync::atomic::AtomicUsize;
+    static ADDR: AtomicUsize = AtomicUsize::new(0);
+    static FOUND_START: AtomicUsize = AtomicUsize::new(0);
+    static FOUND_NAME_LEN: AtomicUsize = AtomicUsize::new(0);
+    extern "C" fn handler(_sig: libc::c_int) {
+        if let Some(s) = jitkit::symbolize(ADDR.load(Ordering::SeqCst)) {
+            FOUND_START.store(s.start(), Ordering::SeqCst);
+            FOUND_NAME_LEN.store(s.name().len(), Ordering::SeqCst);
+        }
+    }
+    let buf = CodeBuffer::new().named("in_a_handler");
+    let e = buf.commit(&code(4)).unwrap();
+    ADDR.store(e.as_ptr() as usize + 8, Ordering::SeqCst);
+    // SAFETY: a zeroed sigaction with a plain handler for SIGUSR2, which no other test uses;
+    // the handler only loads and stores atomics and calls the async-signal-safe `symbolize`.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = handler as extern "C" fn(libc::c_int) as usize;
+        libc::sigemptyset(&mut action.sa_mask);
+        assert_eq!(
+            libc::sigaction(libc::SIGUSR2, &action, std::ptr::null_mut()),
+            0
+        );
+        assert_eq!(libc::raise(libc::SIGUSR2), 0);
+    }
+    assert_eq!(FOUND_START.load(Ordering::SeqCst), e.as_ptr() as usize);
+    assert_eq!(FOUND_NAME_LEN.load(Ordering::SeqCst), "in_a_handler".len());
+}
