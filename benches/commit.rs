@@ -316,10 +316,54 @@ fn churn(c: &mut Criterion) {
 }
 
 #[cfg(target_os = "linux")]
+/// What the symbol registry (`jitkit::symbolize`) adds to a pooled 64 B commit and its drop:
+/// the same commit with the registry on and off, side by side.
+fn registry_cost(c: &mut Criterion) {
+    let pool = CodePool::new().unwrap();
+    let code = code(64);
+    let mut g = c.benchmark_group("registry/64B_pooled");
+    for (name, on) in [
+        ("commit_with_registry", true),
+        ("commit_without_registry", false),
+    ] {
+        jitkit::observe::__set_registry(on);
+        g.bench_function(name, |b| {
+            b.iter_batched(
+                || CodeBuffer::in_pool(&pool).named("bench"),
+                |buf| {
+                    buf.commit(black_box(&code)).unwrap();
+                    buf
+                },
+                BATCH,
+            )
+        });
+    }
+    for (name, on) in [
+        ("drop_with_registry", true),
+        ("drop_without_registry", false),
+    ] {
+        jitkit::observe::__set_registry(on);
+        g.bench_function(name, |b| {
+            b.iter_batched(
+                || {
+                    let buf = CodeBuffer::in_pool(&pool).named("bench");
+                    buf.commit(&code).unwrap();
+                    buf
+                },
+                drop,
+                BATCH,
+            )
+        });
+    }
+    jitkit::observe::__set_registry(true);
+    g.finish();
+}
+
+#[cfg(target_os = "linux")]
 criterion_group! {
     name = benches;
     config = common::short();
-    targets = commit_latency, assemble_and_commit, free_latency, churn
+    targets = commit_latency, assemble_and_commit, free_latency, churn, registry_cost
 }
 #[cfg(target_os = "linux")]
 criterion_main!(benches);

@@ -18,7 +18,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use crate::memory::pages::OwnPages;
 use crate::memory::provider::{Committed, Provider};
 use crate::memory::{self};
-use crate::{CodePool, Error, Instruction};
+use crate::observe::Observed;
+use crate::{Assembled, CodePool, Error, Instruction};
 
 /// A commit-once owner of executable memory.
 ///
@@ -60,6 +61,8 @@ pub struct CodeBuffer {
     /// Initialised exactly when `state` is [`DONE`]; written only by the commit that moved
     /// `state` from [`EMPTY`] to [`BUSY`], before it publishes [`DONE`].
     code: UnsafeCell<MaybeUninit<Committed>>,
+    /// The name, and the commit as the observers know it (see [`crate::observe`]).
+    observed: Observed,
 }
 
 const EMPTY: u8 = 0;
@@ -79,6 +82,7 @@ impl CodeBuffer {
             state: AtomicU8::new(EMPTY),
             pool: None,
             code: UnsafeCell::new(MaybeUninit::uninit()),
+            observed: Observed::new(),
         }
     }
 
@@ -89,16 +93,37 @@ impl CodeBuffer {
             state: AtomicU8::new(EMPTY),
             pool: Some(pool.clone()),
             code: UnsafeCell::new(MaybeUninit::uninit()),
+            observed: Observed::new(),
         }
     }
 
     /// A buffer of `pool` that already holds `committed` (from `CodePool::commit_batch`).
+    /// The observers are told of it as of any commit.
     pub(crate) fn holding(pool: &CodePool, committed: Committed) -> Self {
+        let observed = Observed::new();
+        observed.committed(committed.code(), &[]);
         CodeBuffer {
             state: AtomicU8::new(DONE),
             pool: Some(pool.clone()),
             code: UnsafeCell::new(MaybeUninit::new(committed)),
+            observed,
         }
+    }
+
+    /// This buffer under `name`: the name profilers, debuggers, [`crate::symbolize`] and
+    /// listings show for its code (see [`crate::observe`]). Without one, the code is called
+    /// `jit_<start address in hex>`.
+    ///
+    /// ```
+    /// let pool = jitkit::CodePool::new()?;
+    /// let buf = jitkit::CodeBuffer::in_pool(&pool).named("fib");
+    /// let entry = buf.commit(&[jitkit::Instruction::new(0xD65F03C0)])?;
+    /// assert_eq!(jitkit::symbolize(entry.as_ptr() as usize).unwrap().name(), "fib");
+    /// # Ok::<(), jitkit::Error>(())
+    /// ```
+    pub fn named(mut self, name: impl AsRef<str>) -> Self {
+        self.observed.set_name(name.as_ref());
+        self
     }
 
     /// The pool this buffer commits into, if any.
@@ -113,6 +138,21 @@ impl CodeBuffer {
     /// [`Error::Protect`] (and, in a pool, [`Error::MemoryFile`]) when the operating system
     /// refuses memory. A commit that fails leaves the buffer empty, so it may be tried again.
     pub fn commit(&self, code: &[Instruction]) -> Result<ExecPtr<'_>, Error> {
+        self.commit_named(code, &[])
+    }
+
+    /// Commits `code.instructions` as [`commit`](Self::commit) does, and names each of its
+    /// entry points: `<buffer>::<entry>` (or `<entry>` for a buffer without a name), each
+    /// running to the next entry or the end (see [`crate::observe`]).
+    pub fn commit_assembled(&self, code: &Assembled) -> Result<ExecPtr<'_>, Error> {
+        self.commit_named(&code.instructions, &code.entries)
+    }
+
+    fn commit_named(
+        &self,
+        code: &[Instruction],
+        entries: &[(String, usize)],
+    ) -> Result<ExecPtr<'_>, Error> {
         // A commit that finds another in progress waits for its outcome: if that one fails,
         // the buffer is empty again and this one tries; only code really held is reported as
         // `AlreadyCommitted`.
@@ -136,6 +176,7 @@ impl CodeBuffer {
                 // publishes DONE below; `code` is uninitialised (state was EMPTY).
                 let code: &Committed = unsafe { (*self.code.get()).write(committed) };
                 self.state.store(DONE, Ordering::Release);
+                self.observed.committed(code.code(), entries);
                 Ok(ExecPtr {
                     code: code.code(),
                     offset: 0,
@@ -178,6 +219,7 @@ impl Drop for CodeBuffer {
         // SAFETY: DONE means `code` is initialised; `&mut self` means no one else uses it, and it
         // is read out exactly once, here.
         let committed = unsafe { self.code.get_mut().assume_init_read() };
+        self.observed.released(committed.code());
         match &self.pool {
             Some(pool) => pool.release(committed),
             None => OwnPages.release(committed),
@@ -263,6 +305,22 @@ impl<'a> ExecPtr<'a> {
             code: &self.code[offset..],
             offset: self.offset + offset,
         })
+    }
+
+    /// A disassembly of the code from this entry to the end of the commit, one line per
+    /// instruction: symbol and offset, address and word in a block comment, then the
+    /// instruction, so that each line is valid assembler input (llvm-mc re-assembles it to the
+    /// same word). PC-relative operands are the encoded byte offset, with the target named in a
+    /// `//` comment:
+    ///
+    /// ```text
+    /// /* fib+0x0           0x0000ffff8a7f0000  a9bf7bfd */  stp x29, x30, [sp, #-16]!
+    /// /* fib+0x8           0x0000ffff8a7f0008  94000004 */  bl #16  // fib+0x18
+    /// ```
+    ///
+    /// Without the `listing` feature (on by default) each instruction is `.inst 0x<word>`.
+    pub fn listing(&self) -> String {
+        crate::observe::listing::listing(self.code)
     }
 
     /// The entry as a typed function pointer, such as `extern "C" fn(u64) -> u64`.

@@ -181,6 +181,16 @@ pub enum Error {
         /// Bytes asked for.
         bytes: usize,
     },
+
+    /// An observer of committed code (perf map, jitdump, GDB) could not start.
+    #[error("cannot start the {tool}: {source}")]
+    Observer {
+        /// Which tool, in a few words.
+        tool: &'static str,
+        /// Why: the file that could not be created, or a feature left out of this build.
+        #[source]
+        source: io::Error,
+    },
 }
 
 /// What went wrong with a label, with the label named as it was written.

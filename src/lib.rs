@@ -116,6 +116,7 @@ mod error;
 mod instruction;
 mod jitfn;
 mod memory;
+pub mod observe;
 mod offset;
 pub mod x64;
 
@@ -125,6 +126,7 @@ pub use error::{Error, LabelError};
 pub use instruction::Instruction;
 pub use jitfn::{FnPtr, JitFn};
 pub use memory::pool::{CodePool, PoolBuilder, PoolStats, Strategy};
+pub use observe::{symbolize, Symbol};
 pub use offset::{InstructionKind, OffsetRange};
 
 /// dynasmrt's types that [`Assembler`] users meet: labels and the traits `dynasm!` calls.

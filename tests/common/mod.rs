@@ -108,6 +108,11 @@ fn runner() -> Vec<String> {
 /// named in `CARGO_TARGET_<TRIPLE>_RUNNER` (an emulator cannot `execve` a foreign binary unless
 /// binfmt_misc is set up).
 pub fn run_child(test: &str, role: &str) -> Output {
+    run_child_with_env(test, role, &[])
+}
+
+/// [`run_child`] with `env` added to the child's environment.
+pub fn run_child_with_env(test: &str, role: &str, env: &[(&str, &str)]) -> Output {
     let exe = std::env::current_exe().expect("current_exe");
     let mut argv = runner();
     argv.push(exe.to_string_lossy().into_owned());
@@ -119,6 +124,7 @@ pub fn run_child(test: &str, role: &str) -> Output {
     let out = Command::new(&argv[0])
         .args(&argv[1..])
         .env(CHILD_ENV, role)
+        .envs(env.iter().copied())
         .output()
         .unwrap_or_else(|e| panic!("cannot start {argv:?}: {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -28,9 +28,9 @@ commands:
   oracle           regenerate tests/oracle/corpus.txt and tests/oracle/generated.rs: the
                    A64 forms llvm-mc accepts, and which of them a64! accepts (needs llvm-mc)
   setup            only check and install the toolchain (rustup target aarch64-unknown-linux-gnu,
-                   qemu-user, gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, llvm on non-AArch64
-                   hosts; llvm on AArch64), and the rustup targets aarch64-apple-darwin and
-                   aarch64-pc-windows-msvc that CI checks with clippy
+                   qemu-user, gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, llvm, gdb-multiarch on
+                   non-AArch64 hosts; llvm and gdb on AArch64), and the rustup targets
+                   aarch64-apple-darwin and aarch64-pc-windows-msvc that CI checks with clippy
   help             this text";
 
 fn main() -> ExitCode {

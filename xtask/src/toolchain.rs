@@ -2,8 +2,8 @@
 //!
 //! | host            | needs                                                             |
 //! |-----------------|-------------------------------------------------------------------|
-//! | AArch64 Linux   | nothing for the demo; `llvm-mc` (Debian `llvm`) for the oracle test |
-//! | other Linux     | rustup target `aarch64-unknown-linux-gnu`; `qemu-aarch64` (`qemu-user`); `aarch64-linux-gnu-gcc` and the AArch64 C library (`gcc-aarch64-linux-gnu`, `libc6-dev-arm64-cross`) as linker; `llvm-mc` for the tests |
+//! | AArch64 Linux   | nothing for the demo; `llvm-mc` (Debian `llvm`) for the oracle test, `gdb` for the gdb test |
+//! | other Linux     | rustup target `aarch64-unknown-linux-gnu`; `qemu-aarch64` (`qemu-user`); `aarch64-linux-gnu-gcc` and the AArch64 C library (`gcc-aarch64-linux-gnu`, `libc6-dev-arm64-cross`) as linker; `llvm-mc` and `gdb-multiarch` for the tests |
 //!
 //! Missing Debian packages are installed with `apt-get` (after `apt-get update`), through `sudo`
 //! when not root; a missing Rust target with `rustup target add`. `cargo xtask setup` also adds
@@ -91,6 +91,20 @@ impl Toolchain {
                 name: "llvm-mc (the encoding oracle's reference assembler)",
                 package: "llvm",
                 find: find_llvm_mc,
+            });
+            // The gdb test: GDB attached to qemu-aarch64's gdb stub, or running the test natively.
+            tools.push(if cross {
+                Tool {
+                    name: "gdb-multiarch (the GDB JIT interface test)",
+                    package: "gdb-multiarch",
+                    find: || in_path("gdb-multiarch"),
+                }
+            } else {
+                Tool {
+                    name: "gdb (the GDB JIT interface test)",
+                    package: "gdb",
+                    find: || in_path("gdb"),
+                }
             });
         }
 

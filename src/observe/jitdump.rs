@@ -1,0 +1,158 @@
+//! perf's jitdump file: `jit-<pid>.dump`, for `perf inject --jit`.
+//!
+//! The format is perf's `tools/perf/Documentation/jitdump-specification.txt`, in the writer's
+//! byte order:
+//!
+//! - a 40-byte header: magic `0x4A695444` ("JiTD"), version 1, header size, `e_machine` of the
+//!   code (`EM_AARCH64`, 183), padding, pid, timestamp, flags (0: timestamps are
+//!   `CLOCK_MONOTONIC`, the clock `perf record -k 1` uses);
+//! - one `JIT_CODE_LOAD` record (id 0) per symbol of each commit: record header (id, total size,
+//!   timestamp), pid, tid, vma, code address, code size, `code_index`, the name with its NUL,
+//!   then the code bytes.
+//!
+//! Timestamps are taken while the file's lock is held, so they never decrease along the file.
+//! `code_index` counts records, so it is unique even when an address is reused.
+//!
+//! perf only looks at the file if the process maps it executable: `perf inject --jit` finds
+//! `jit-<pid>.dump` through that mmap event in `perf.data`. [`JitDump::open`] therefore maps the
+//! file's first page read+execute (a *marker*; nothing runs from it) and keeps the mapping for
+//! the life of the process.
+
+use std::fs::File;
+use std::io::Write;
+use std::os::fd::AsRawFd;
+use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
+
+use super::{CodeInfo, Observer};
+use crate::Error;
+
+const MAGIC: u32 = 0x4A69_5444;
+const VERSION: u32 = 1;
+const HEADER_SIZE: u32 = 40;
+/// `e_machine` of AArch64 (ELF for the Arm 64-bit Architecture, §5.1).
+const EM_AARCH64: u32 = 183;
+const JIT_CODE_LOAD: u32 = 0;
+/// Record header (16) + pid, tid (8) + vma, code_addr, code_size, code_index (32).
+const LOAD_FIXED: usize = 56;
+
+/// Writes a `JIT_CODE_LOAD` record per symbol of each commit.
+pub(crate) struct JitDump {
+    state: Mutex<State>,
+}
+
+struct State {
+    file: File,
+    next_index: u64,
+}
+
+fn error(path: &std::path::Path, e: std::io::Error) -> Error {
+    Error::Observer {
+        tool: "jitdump",
+        source: std::io::Error::new(e.kind(), format!("{}: {e}", path.display())),
+    }
+}
+
+/// `CLOCK_MONOTONIC` in nanoseconds.
+fn timestamp() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid timespec to write; CLOCK_MONOTONIC always exists on Linux.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    (ts.tv_sec as u64)
+        .wrapping_mul(1_000_000_000)
+        .wrapping_add(ts.tv_nsec as u64)
+}
+
+fn thread_id() -> u32 {
+    // SAFETY: gettid has no preconditions.
+    unsafe { libc::gettid() as u32 }
+}
+
+impl JitDump {
+    /// Creates `jit-<pid>.dump` in `$JITKIT_JITDUMP_DIR` (or the current directory), writes its
+    /// header and maps its marker page.
+    pub(crate) fn open() -> Result<JitDump, Error> {
+        let dir = std::env::var_os("JITKIT_JITDUMP_DIR")
+            .map_or_else(|| PathBuf::from("."), PathBuf::from);
+        let pid = std::process::id();
+        let path = dir.join(format!("jit-{pid}.dump"));
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&path)
+            .map_err(|e| error(&path, e))?;
+        let mut header = Vec::with_capacity(HEADER_SIZE as usize);
+        for v in [MAGIC, VERSION, HEADER_SIZE, EM_AARCH64, 0, pid] {
+            header.extend_from_slice(&v.to_ne_bytes());
+        }
+        header.extend_from_slice(&timestamp().to_ne_bytes());
+        header.extend_from_slice(&0u64.to_ne_bytes());
+        file.write_all(&header).map_err(|e| error(&path, e))?;
+        let page = crate::memory::page_size();
+        // SAFETY: a new private read+execute mapping of our own file descriptor at offset 0; it
+        // replaces nothing (no MAP_FIXED) and is never read, written or unmapped. perf needs
+        // only the mmap event; a mapping past the end of the file is allowed (only an access
+        // past it would fault, and there is none).
+        let marker = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                page,
+                libc::PROT_READ | libc::PROT_EXEC,
+                libc::MAP_PRIVATE,
+                file.as_raw_fd(),
+                0,
+            )
+        };
+        if marker == libc::MAP_FAILED {
+            return Err(error(&path, std::io::Error::last_os_error()));
+        }
+        Ok(JitDump {
+            state: Mutex::new(State {
+                file,
+                next_index: 0,
+            }),
+        })
+    }
+}
+
+impl Observer for JitDump {
+    fn committed(&self, code: &CodeInfo<'_>) {
+        let pid = std::process::id();
+        let tid = thread_id();
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut out = Vec::new();
+        for sym in code.symbols() {
+            let offset = sym.start() - code.start();
+            let bytes = &code.code()[offset..offset + sym.len()];
+            let total = LOAD_FIXED + sym.name().len() + 1 + bytes.len();
+            out.extend_from_slice(&JIT_CODE_LOAD.to_ne_bytes());
+            out.extend_from_slice(&(total as u32).to_ne_bytes());
+            out.extend_from_slice(&timestamp().to_ne_bytes());
+            out.extend_from_slice(&pid.to_ne_bytes());
+            out.extend_from_slice(&tid.to_ne_bytes());
+            for v in [
+                sym.start() as u64,
+                sym.start() as u64,
+                sym.len() as u64,
+                state.next_index,
+            ] {
+                out.extend_from_slice(&v.to_ne_bytes());
+            }
+            out.extend_from_slice(sym.name().as_bytes());
+            out.push(0);
+            out.extend_from_slice(bytes);
+            state.next_index += 1;
+        }
+        // A failed write loses these records from the profile: reported, not raised.
+        if let Err(e) = state.file.write_all(&out) {
+            eprintln!("jitkit: jitdump: {e}");
+        }
+    }
+
+    fn released(&self, _code: &CodeInfo<'_>) {}
+}
