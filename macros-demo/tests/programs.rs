@@ -195,9 +195,13 @@ fn stats_and_listing_go_to_stderr_and_leave_stdout_alone() {
             "no stats for {f}"
         );
     }
-    // The listing shows offsets and instruction words: the prologue's `stp x29, x30,
-    // [sp, #-16]!` is a9bf7bfd.
-    assert!(err.contains("  0000  a9bf7bfd"), "{err}");
+    // The listing names each function and disassembles it: the prologue's first word is
+    // `stp x29, x30, [sp, #-16]!` (a9bf7bfd), listed at the function's own name.
+    assert!(err.contains("/* gcd+0x0 "), "{err}");
+    assert!(
+        err.contains("a9bf7bfd */  stp x29, x30, [sp, #-16]!"),
+        "{err}"
+    );
     assert_eq!(out.stdout, expected);
     assert_eq!(out.status.code(), Some(0));
     if !cfg!(target_arch = "aarch64") {

@@ -34,7 +34,7 @@ the functions are compiled but the interpreter runs the program.
 
   --interp    run the interpreter instead of the JIT
   --eager     compile every function before running (JIT)
-  --listing   print each compiled function's instructions (offset, hex word) to stderr
+  --listing   print each compiled function's disassembly (symbol+offset, address, word, instruction) to stderr
   --stats     print compile time and code size per function, and run time, to stderr";
 
 #[derive(Debug, Clone, Default)]

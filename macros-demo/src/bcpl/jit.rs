@@ -24,7 +24,6 @@
 //! committing, listings), which is what the host benchmark measures.
 
 use std::cell::RefCell;
-use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use jitkit::{dynasm, Assembler, CallTable, CodeBuffer, CodePool, DynasmApi, Error};
@@ -84,7 +83,7 @@ impl<'p> Jit<'p> {
             callables: n + library::COUNT,
         };
         let pool = CodePool::new()?;
-        let stubs = CodeBuffer::in_pool(&pool);
+        let stubs = CodeBuffer::in_pool(&pool).named("bcpl::lazy_stubs");
         let offsets = {
             let (code, offsets) = stub_code(n)?;
             stubs.commit(&code)?;
@@ -95,7 +94,7 @@ impl<'p> Jit<'p> {
         for (i, off) in offsets.into_iter().enumerate() {
             table.set(i, stub_base + off)?;
         }
-        let trampoline = CodeBuffer::in_pool(&pool);
+        let trampoline = CodeBuffer::in_pool(&pool).named("bcpl::enter");
         trampoline.commit(&trampoline_code(prog.start)?)?;
         Ok(Jit {
             prog,
@@ -119,22 +118,22 @@ impl<'p> Jit<'p> {
         let f = &self.prog.funcs[index];
         let started = Instant::now();
         let code = codegen::compile(f, &self.ctx)?;
-        let buf = CodeBuffer::in_pool(&self.pool);
+        // Named after the BCPL function: profilers, debuggers, `symbolize` and the listing
+        // show that name.
+        let buf = CodeBuffer::in_pool(&self.pool).named(&f.name);
         let entry = buf.commit(&code.instructions)?;
         let time = started.elapsed();
         let addr = entry.as_ptr() as usize;
         if self.options.listing {
             runtime::Output::flush();
-            let mut text = format!(
-                "; {} ({} instructions, {} bytes at {:#x})\n",
+            let text = format!(
+                "; {} ({} instructions, {} bytes at {:#x})\n{}",
                 f.name,
                 code.instructions.len(),
                 entry.len(),
-                addr
+                addr,
+                entry.listing()
             );
-            for (k, ins) in code.instructions.iter().enumerate() {
-                let _ = writeln!(text, "  {:04x}  {:08x}", 4 * k, ins.word());
-            }
             eprint!("{text}");
         }
         self.stats.borrow_mut().push(FuncStats {

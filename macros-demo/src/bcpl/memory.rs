@@ -83,7 +83,7 @@ impl Fault {
     pub fn message(&self) -> String {
         match self {
             Fault::DivZero => "division by zero".into(),
-            Fault::BadAddress(a) => format!("address {a} is outside memory"),
+            Fault::BadAddress(a) => format!("bad address: {a} is outside memory"),
             Fault::NoResult => "VALOF ended without RESULTIS".into(),
             Fault::BadCall(v) => format!("call of {v}, which is not a function"),
             Fault::StackOverflow => "stack overflow (recursion too deep)".into(),

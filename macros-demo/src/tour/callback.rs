@@ -47,9 +47,9 @@ pub fn run() -> Outcome {
         )
     })?;
     let code = asm.finish()?;
-    let buf = CodeBuffer::new();
+    let buf = CodeBuffer::new().named("square_plus_self");
     let entry = buf.commit(&code.instructions)?;
-    show::listing("square_plus_self", &entry, &[]);
+    show::listing("square_plus_self", &entry);
 
     // SAFETY: the function takes x in x0, returns in x0, keeps the stack 16-byte aligned and
     // restores x19, x29, x30 and sp (AAPCS64); `square` is a live `extern "C" fn(u64) -> u64`;

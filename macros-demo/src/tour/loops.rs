@@ -23,9 +23,9 @@ pub fn run() -> Outcome {
         ; =>done
         ; ret
     }?;
-    let buf = CodeBuffer::new();
+    let buf = CodeBuffer::new().named("sum_to");
     let entry = buf.commit(&sum_to)?;
-    show::listing("sum_to", &entry, &[]);
+    show::listing("sum_to", &entry);
     // SAFETY: `sum_to` takes n in x0 and returns the sum in x0 (AAPCS64, no stack use);
     // `buf` outlives every call.
     let f: extern "C" fn(u64) -> u64 = unsafe { entry.as_fn() };
@@ -45,9 +45,9 @@ pub fn run() -> Outcome {
         ; done:
         ; ret
     }?;
-    let buf = CodeBuffer::new();
+    let buf = CodeBuffer::new().named("gcd");
     let entry = buf.commit(&gcd)?;
-    show::listing("gcd", &entry, &[]);
+    show::listing("gcd", &entry);
     // SAFETY: `gcd` takes a, b in x0, x1 and returns in x0 (AAPCS64, x2 is a scratch register);
     // `buf` outlives every call.
     let f: extern "C" fn(u64, u64) -> u64 = unsafe { entry.as_fn() };

@@ -56,9 +56,9 @@ pub fn run() -> Outcome {
     }
 
     let code = asm.finish()?;
-    let buf = CodeBuffer::new();
-    let start = buf.commit(&code.instructions)?;
-    show::listing("generated", &start, &code.entries);
+    let buf = CodeBuffer::new().named("generated");
+    let start = buf.commit_assembled(&code)?;
+    show::listing("generated", &start);
 
     let poly = start.at(code.entry("poly").ok_or("poly is an entry point")?)?;
     // SAFETY: `poly` takes x in x0 and returns p(x) in x0, touching only x0 and the two scratch

@@ -13,9 +13,9 @@ pub fn run() -> Outcome {
         Instruction::new(0xD2800000), // mov x0, #0
         Instruction::new(0xD65F03C0), // ret
     ];
-    let buf = CodeBuffer::new();
+    let buf = CodeBuffer::new().named("zero");
     let entry = buf.commit(&code)?;
-    show::listing("zero", &entry, &[]);
+    show::listing("zero", &entry);
 
     // SAFETY: the code is `mov x0, #0; ret`, an AAPCS64 function of no arguments returning a
     // u64 in x0; `buf` lives until after the call.

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use jitkit::{ExecPtr, Instruction};
+use jitkit::ExecPtr;
 
 use super::Outcome;
 
@@ -15,40 +15,18 @@ pub fn can_execute() -> bool {
 }
 
 /// Prints the code committed at `code`: its address and protection (as `/proc/self/maps` shows
-/// it), then one line per instruction with its offset and word, the named `entries` as
-/// `<name>:` lines and, for PC-relative instructions, the kind and the offset they reach.
-pub fn listing(title: &str, code: &ExecPtr<'_>, entries: &[(String, usize)]) {
-    let words: Vec<Instruction> = code
-        .bytes()
-        .chunks_exact(4)
-        .map(|b| Instruction::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect();
+/// it), then jitkit's listing: one line per instruction with symbol and offset, address, word
+/// and disassembly, PC-relative targets named.
+pub fn listing(title: &str, code: &ExecPtr<'_>) {
     println!(
         "{title}: {} instructions at {:p}, mapped {}",
-        words.len(),
+        code.len() / 4,
         code.as_ptr(),
         protection(code.as_ptr() as usize)
     );
-    for (i, insn) in words.iter().enumerate() {
-        let at = i * 4;
-        for (name, _) in entries.iter().filter(|&&(_, offset)| offset == at) {
-            println!("  <{name}>:");
-        }
-        match insn.branch_offset() {
-            Some(rel) => println!(
-                "  {}  {insn}  {} to {}",
-                offset(at as i64),
-                insn.kind(),
-                offset(at as i64 + rel)
-            ),
-            None => println!("  {}  {insn}", offset(at as i64)),
-        }
+    for line in code.listing().lines() {
+        println!("  {line}");
     }
-}
-
-fn offset(at: i64) -> String {
-    let sign = if at < 0 { '-' } else { '+' };
-    format!("{sign}0x{:03x}", at.unsigned_abs())
 }
 
 /// The permissions of the mapping holding `addr`, such as `r-xp`, from `/proc/self/maps`.
