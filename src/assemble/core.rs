@@ -236,3 +236,79 @@ macro_rules! dynasm_target {
 }
 
 pub(crate) use dynasm_target;
+
+/// The constructors, labels, entry points and `emit` of an assembler type `$ty` whose `core`
+/// field is a [`Core`]. `$code` names what `finish` returns (for the docs), `$default_len`
+/// describes the default capacity.
+macro_rules! assembler_basics {
+    ($ty:ident, $code:literal, $default_len:literal) => {
+        impl Default for $ty {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl $ty {
+            #[doc = concat!("An empty assembler with room for ", $default_len, " before it reallocates.")]
+            #[inline]
+            pub fn new() -> Self {
+                Self::with_capacity(256)
+            }
+
+            /// An empty assembler with room for `bytes` of code before it reallocates.
+            #[inline]
+            pub fn with_capacity(bytes: usize) -> Self {
+                $ty {
+                    core: $crate::assemble::core::Core::with_capacity(bytes),
+                }
+            }
+
+            /// A fresh dynamic label, to be defined with `=>label` and referenced with `=>label`.
+            pub fn new_dynamic_label(&mut self) -> ::dynasmrt::DynamicLabel {
+                self.core.ops.new_dynamic_label()
+            }
+
+            /// A fresh dynamic label that errors name as `=>name` (a plain dynamic label is
+            /// named by its number, `=>3`).
+            pub fn new_named_label(&mut self, name: impl Into<String>) -> ::dynasmrt::DynamicLabel {
+                self.core.new_named_label(name.into())
+            }
+
+            /// The byte offset of `label`, once it is defined.
+            pub fn label_offset(&self, label: ::dynasmrt::DynamicLabel) -> Option<usize> {
+                self.core.label_offset(label)
+            }
+
+            #[doc = concat!("Names the current offset as an entry point of the ", $code, " `finish` returns.")]
+            ///
+            /// Errors: [`Error::DuplicateEntry`](crate::Error::DuplicateEntry) if `name` is already
+            /// an entry point.
+            pub fn entry_point(&mut self, name: impl Into<String>) -> Result<(), $crate::Error> {
+                self.core.entry_point(name.into())
+            }
+
+            /// Runs `f`, typically a [`dynasm!`](crate::dynasm) block on the assembler, and
+            /// returns the first error it caused: a register or immediate out of range (naming
+            /// the statement as written and what its field accepts), or a label reference that
+            /// cannot be encoded.
+            ///
+            /// After such an error the statement that failed is missing, so the assembler is
+            /// spent: `finish` returns the same error. Panics in `f` other than an encoder's
+            /// range check propagate unchanged. A `dynasm!` from the `dynasm` crate itself
+            /// (rather than jitkit's) is caught too, but its statement can only be named by its
+            /// byte offset.
+            pub fn emit<F: FnOnce(&mut Self)>(&mut self, f: F) -> Result<(), $crate::Error> {
+                let clean = !self.core.has_error();
+                if let Err(value) = $crate::assemble::guard::guarded(|| f(self)) {
+                    let offset = ::dynasmrt::DynasmApi::offset(&self.core.ops).0;
+                    self.core.keep_error($crate::assemble::guard::immediate_error(
+                        value, None, offset,
+                    ));
+                }
+                self.core.error_since(clean)
+            }
+        }
+    };
+}
+
+pub(crate) use assembler_basics;

@@ -35,7 +35,7 @@ pub use table::CallTable;
 
 use dynasmrt::aarch64::Aarch64Relocation;
 use dynasmrt::relocations::Relocation;
-use dynasmrt::{DynamicLabel, DynasmApi};
+use dynasmrt::DynasmApi;
 
 use self::core::Core;
 use crate::{Error, Instruction};
@@ -90,77 +90,9 @@ impl Assembled {
     }
 }
 
-impl Default for Assembler {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+core::assembler_basics!(Assembler, "`Assembled`", "64 instructions");
 
 impl Assembler {
-    /// An empty assembler with room for 64 instructions before it reallocates.
-    #[inline]
-    pub fn new() -> Self {
-        Self::with_capacity(256)
-    }
-
-    /// An empty assembler with room for `bytes` of code before it reallocates.
-    #[inline]
-    pub fn with_capacity(bytes: usize) -> Self {
-        Assembler {
-            core: Core::with_capacity(bytes),
-        }
-    }
-
-    /// A fresh dynamic label, to be defined with `=>label` and referenced with `=>label`.
-    pub fn new_dynamic_label(&mut self) -> DynamicLabel {
-        self.core.ops.new_dynamic_label()
-    }
-
-    /// A fresh dynamic label that errors name as `=>name` (a plain dynamic label is named by its
-    /// number, `=>3`).
-    ///
-    /// ```
-    /// use jitkit::{dynasm, Assembler, DynasmLabelApi, Error};
-    /// let mut asm = Assembler::new();
-    /// let exit = asm.new_named_label("exit");
-    /// dynasm!(asm ; .arch aarch64 ; b =>exit);
-    /// let err = asm.finish().unwrap_err();
-    /// assert!(err.to_string().contains("=>exit"), "{err}");
-    /// ```
-    pub fn new_named_label(&mut self, name: impl Into<String>) -> DynamicLabel {
-        self.core.new_named_label(name.into())
-    }
-
-    /// The byte offset of `label`, once it is defined.
-    pub fn label_offset(&self, label: DynamicLabel) -> Option<usize> {
-        self.core.label_offset(label)
-    }
-
-    /// Names the current offset as an entry point, returned by [`Assembled::entry`].
-    ///
-    /// Errors: [`Error::DuplicateEntry`] if `name` is already an entry point.
-    pub fn entry_point(&mut self, name: impl Into<String>) -> Result<(), Error> {
-        self.core.entry_point(name.into())
-    }
-
-    /// Runs `f`, typically a [`dynasm!`](crate::dynasm) block on the assembler, and returns the
-    /// first error it caused: a register or immediate out of range (naming the statement as
-    /// written and what its field accepts), or a label reference that cannot be encoded.
-    ///
-    /// After such an error the statement that failed is missing, so the assembler is spent:
-    /// [`finish`](Self::finish) returns the same error. Panics in `f` other than an encoder's
-    /// range check propagate unchanged. A `dynasm!` from the `dynasm` crate itself (rather than
-    /// jitkit's) is caught too, but its statement can only be named by its byte offset.
-    pub fn emit<F: FnOnce(&mut Self)>(&mut self, f: F) -> Result<(), Error> {
-        let clean = !self.core.has_error();
-        if let Err(value) = guard::guarded(|| f(self)) {
-            let offset = self.core.ops.offset().0;
-            self.core
-                .keep_error(guard::immediate_error(value, None, offset));
-        }
-        self.core.error_since(clean)
-    }
-
     /// Appends the shortest `MOVZ`/`MOVN`/`MOVK`/`ORR` sequence (1 to 4 instructions) that sets
     /// `Xreg` to `value`. dynasm's `mov` accepts only values one instruction can build.
     ///

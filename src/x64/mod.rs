@@ -16,10 +16,9 @@
 //! ```
 
 use dynasmrt::x64::{Rq, X64Relocation};
-use dynasmrt::{DynamicLabel, DynasmApi};
+use dynasmrt::DynasmApi;
 
-use crate::assemble::core::{dynasm_target, Core};
-use crate::assemble::guard;
+use crate::assemble::core::{assembler_basics, dynasm_target, Core};
 use crate::assemble::support::Target;
 use crate::Error;
 
@@ -80,61 +79,9 @@ pub struct Assembler {
     pub(crate) core: Core<X64Relocation>,
 }
 
-impl Default for Assembler {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+assembler_basics!(Assembler, "`Code`", "256 bytes");
 
 impl Assembler {
-    /// An empty assembler with room for 256 bytes before it reallocates.
-    #[inline]
-    pub fn new() -> Self {
-        Self::with_capacity(256)
-    }
-
-    /// An empty assembler with room for `bytes` of code before it reallocates.
-    #[inline]
-    pub fn with_capacity(bytes: usize) -> Self {
-        Assembler {
-            core: Core::with_capacity(bytes),
-        }
-    }
-
-    /// A fresh dynamic label, to be defined with `=>label` and referenced with `=>label`.
-    pub fn new_dynamic_label(&mut self) -> DynamicLabel {
-        self.core.ops.new_dynamic_label()
-    }
-
-    /// A fresh dynamic label that errors name as `=>name`.
-    pub fn new_named_label(&mut self, name: impl Into<String>) -> DynamicLabel {
-        self.core.new_named_label(name.into())
-    }
-
-    /// The byte offset of `label`, once it is defined.
-    pub fn label_offset(&self, label: DynamicLabel) -> Option<usize> {
-        self.core.label_offset(label)
-    }
-
-    /// Names the current offset as an entry point, returned by [`Code::entry`].
-    ///
-    /// Errors: [`Error::DuplicateEntry`] if `name` is already an entry point.
-    pub fn entry_point(&mut self, name: impl Into<String>) -> Result<(), Error> {
-        self.core.entry_point(name.into())
-    }
-
-    /// Runs `f`, typically a [`dynasm!`](crate::dynasm) block on the assembler, and returns the
-    /// first error it caused, as [`Assembler::emit`](crate::Assembler::emit) does for AArch64.
-    pub fn emit<F: FnOnce(&mut Self)>(&mut self, f: F) -> Result<(), Error> {
-        let clean = !self.core.has_error();
-        if let Err(value) = guard::guarded(|| f(self)) {
-            let offset = self.core.ops.offset().0;
-            self.core
-                .keep_error(guard::immediate_error(value, None, offset));
-        }
-        self.core.error_since(clean)
-    }
-
     /// Appends `mov reg, imm64` (`movabs`): any 64-bit value in one instruction.
     pub fn load_imm64(&mut self, reg: Rq, value: u64) {
         let r = reg as u8;
