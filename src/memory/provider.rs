@@ -7,7 +7,8 @@
 //! - `pages.rs`: pages of its own per commit (`CodeBuffer::new`), on every platform through
 //!   `sys/` (mmap + mprotect; `MAP_JIT` on macOS; `VirtualAlloc` + `VirtualProtect` on Windows);
 //! - `pool/`: a [`CodePool`](crate::CodePool), by its strategy: slots of dual-mapped chunks
-//!   (Linux), or pages of its own per commit or per batch of commits.
+//!   (Linux), slots of `MAP_JIT` chunks (macOS), or pages of its own per commit or per batch of
+//!   commits.
 //!
 //! A `CodeBuffer` holds one `Committed` and gives it back to the provider that made it when it
 //! drops; nothing else ever frees committed code.
@@ -34,8 +35,9 @@ pub(crate) enum Receipt {
     Pages { size: usize },
     /// A share of pages committed together (`CodePool::commit_batch`), unmapped with the last.
     Batch(std::sync::Arc<SharedPages>),
-    /// A slot of a dual-mapped pool: chunk index, offset in the chunk, bytes reserved.
-    #[cfg(target_os = "linux")]
+    /// A slot of a dual-mapped (Linux) or `MAP_JIT` (macOS) pool: chunk index, offset in the
+    /// chunk, bytes reserved.
+    #[cfg(any(target_os = "linux", target_os = "macos"))]
     Slot {
         chunk: u32,
         offset: u32,

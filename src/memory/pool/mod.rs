@@ -17,6 +17,10 @@
 //! forgotten by other cores' pipelines and by emulators. Chunks are never moved or unmapped
 //! while the pool lives, so committed code never moves.
 //!
+//! On macOS the pool's chunks are `MAP_JIT` mappings with the same slot bookkeeping, written
+//! with per-thread write toggling and reused without re-mapping (`mapjit.rs`,
+//! `Strategy::MapJit`).
+//!
 //! Elsewhere, or where memory files are unavailable, the pool gives each commit (or each
 //! [`CodePool::commit_batch`]) pages of its own ([`Strategy::PerBuffer`]) with the same
 //! guarantees and statistics.
@@ -27,6 +31,8 @@ mod chunk;
 mod fork;
 #[cfg(target_os = "linux")]
 mod magazine;
+#[cfg(target_os = "macos")]
+mod mapjit;
 #[cfg(target_os = "linux")]
 mod memfile;
 #[cfg(target_os = "linux")]
@@ -35,7 +41,8 @@ mod partial;
 mod recycle;
 #[cfg(target_os = "linux")]
 mod slot;
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos"))]
+#[cfg_attr(target_os = "macos", allow(dead_code))]
 mod slots;
 #[cfg(target_os = "linux")]
 mod state;
@@ -59,10 +66,12 @@ const DEFAULT_CHUNK: usize = 1 << 20;
 /// How a [`CodePool`] gets its memory.
 ///
 /// # Threat model
-/// Both strategies keep W^X: no mapping is ever writable and executable at once, so a bug that
-/// lets an attacker *jump* somewhere does not by itself let them run bytes they wrote. What an
-/// attacker who can also *write* process memory at chosen addresses (a write primitive) can do
-/// differs:
+/// Every strategy keeps W^X: no thread can ever write memory it can execute, so a bug that
+/// lets an attacker *jump* somewhere does not by itself let them run bytes they wrote. On Linux
+/// and Windows no mapping is ever writable and executable at once; on macOS
+/// (`Strategy::MapJit`, and `PerBuffer` there) the rule holds per thread, as below.
+/// What an attacker who can also *write* process memory at chosen addresses (a write
+/// primitive) can do differs:
 ///
 /// | | [`DualMapped`](Strategy::DualMapped) | [`PerBuffer`](Strategy::PerBuffer) |
 /// |---|---|---|
@@ -80,6 +89,20 @@ const DEFAULT_CHUNK: usize = 1 << 20;
 /// already. Neither strategy defends against an attacker who already runs code in the process.
 /// On macOS the per-buffer pages are `MAP_JIT` memory writable only by the committing thread
 /// while it copies (`pthread_jit_write_protect_np`).
+///
+/// With `Strategy::MapJit` (macOS) the pool's chunks are `MAP_JIT` mappings, mapped
+/// read+write+execute as macOS requires, and no second view exists. Whether a thread may
+/// write or execute them is a per-thread setting that the hardware enforces (Apple's APRR/SPRR
+/// permission indirection: the page tables grant both, a per-thread register selects which
+/// one applies), starting execute-only; the committing thread turns writes on only around its
+/// copy, in which it runs no pooled code, and off again. So the writable window is the copy,
+/// on the committing thread only, as with `PerBuffer`; other threads running code in the same
+/// pages see it execute-only throughout. A write primitive alone cannot rewrite live code:
+/// the pages are not writable in the running threads' views. An attacker who can also make a
+/// thread call `pthread_jit_write_protect_np(0)` (needing control of execution), or who writes
+/// while a commit's copy is in progress *from that same thread*, can; and the pool's
+/// bookkeeping tells where its chunks are. The cost of a commit is no system call in the steady
+/// state, like `DualMapped`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Strategy {
@@ -90,6 +113,13 @@ pub enum Strategy {
     /// published read+execute with one `mprotect`: the hardened choice, and the fallback where
     /// memory files (`memfd_create`) are unavailable or on other systems.
     PerBuffer,
+    /// Chunks of one `MAP_JIT` mapping each, shared by many commits, written with this
+    /// thread's writes enabled only around the copy (`pthread_jit_write_protect_np`), then the
+    /// instruction cache invalidated (`sys_icache_invalidate`); commits make no system call
+    /// in the steady state. Freed slots are reused without re-mapping (see the reuse rule on
+    /// [`CodePool`]). macOS only, and the default there.
+    #[cfg(target_os = "macos")]
+    MapJit,
 }
 
 /// A shared, thread-safe pool of executable memory for [`CodeBuffer`](crate::CodeBuffer)s.
@@ -123,7 +153,11 @@ pub enum Strategy {
 /// after the buffer drops. Freed space is not handed out again until it was recycled: the
 /// executable view of its pages re-mapped in place (so emulators such as qemu drop what they
 /// translated from the old code), and every core's pipeline synchronised with
-/// `membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE)` on AArch64 Linux.
+/// `membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE)` on AArch64 Linux. With
+/// `Strategy::MapJit` (macOS) freed slots are reused without re-mapping: the commit that
+/// reuses a slot writes it on its own thread only (no other thread ever sees the pages
+/// writable) and then invalidates the instruction cache for it on every core
+/// (`sys_icache_invalidate`), as for a fresh slot.
 ///
 /// # The recycle policy and its memory cost
 /// Recycling costs system calls (one re-map per chunk with freed space, one `membarrier`), so
@@ -193,6 +227,8 @@ impl PoolBuilder {
         let chunk_size = round_to_pages(self.chunk_size.max(1));
         let backend = match self.strategy {
             Some(Strategy::PerBuffer) => Backend::PerBuffer(PerBufferStats::default()),
+            #[cfg(target_os = "macos")]
+            Some(Strategy::MapJit) | None => Backend::MapJit(mapjit::JitPool::new(chunk_size)),
             want => match dual_mapped(chunk_size) {
                 Ok(pool) => pool,
                 Err(e) if want.is_some() => return Err(e),
@@ -235,7 +271,8 @@ fn dual_mapped(_chunk_size: usize) -> Result<Backend, Error> {
 }
 
 impl CodePool {
-    /// A pool with 1 MiB chunks, dual-mapped where the system allows it, else per-buffer.
+    /// A pool with 1 MiB chunks, dual-mapped where the system allows it, `MAP_JIT` on macOS,
+    /// else per-buffer.
     ///
     /// Errors: [`Error::OutOfMemory`] if the pool's bookkeeping cannot be allocated.
     pub fn new() -> Result<CodePool, Error> {
@@ -260,6 +297,8 @@ impl CodePool {
         match self.inner.backend {
             #[cfg(target_os = "linux")]
             Backend::Dual(_) => Strategy::DualMapped,
+            #[cfg(target_os = "macos")]
+            Backend::MapJit(_) => Strategy::MapJit,
             Backend::PerBuffer(_) => Strategy::PerBuffer,
         }
     }
@@ -269,6 +308,8 @@ impl CodePool {
         match &self.inner.backend {
             #[cfg(target_os = "linux")]
             Backend::Dual(d) => d.state.lock().stats(),
+            #[cfg(target_os = "macos")]
+            Backend::MapJit(j) => j.stats(),
             Backend::PerBuffer(c) => c.get(),
         }
     }
@@ -288,6 +329,8 @@ impl CodePool {
                 magazine::flush(d);
                 d.state.lock().recycle()
             }
+            #[cfg(target_os = "macos")]
+            Backend::MapJit(j) => Ok(j.recycle()),
             Backend::PerBuffer(_) => Ok(0),
         }
     }
@@ -298,7 +341,8 @@ impl CodePool {
     /// `mprotect` to read+execute and one cache synchronisation for all of them, which suits a
     /// code generator that finishes a module at once; the pages are unmapped when the last of
     /// the buffers drops. Each function starts on a 16-byte boundary. With
-    /// [`Strategy::DualMapped`] each function is committed as by
+    /// [`Strategy::DualMapped`] (or `Strategy::MapJit` on macOS) each function is committed as
+    /// by
     /// [`CodeBuffer::commit`](crate::CodeBuffer::commit), which takes no system call anyway.
     ///
     /// ```
@@ -394,6 +438,8 @@ impl Provider for CodePool {
                 // the buffer gives this back through `release`.
                 Ok(unsafe { claimed.into_committed() })
             }
+            #[cfg(target_os = "macos")]
+            Backend::MapJit(j) => j.commit(code, len),
             Backend::PerBuffer(c) => {
                 let own = OwnPages.commit(code, len)?;
                 c.add(len, round_to_pages(len));
@@ -424,6 +470,8 @@ impl Provider for CodePool {
                     d.state.lock().count_own_pages(len, unmapped, false);
                 }
             },
+            #[cfg(target_os = "macos")]
+            Backend::MapJit(j) => j.release(committed),
             Backend::PerBuffer(c) => {
                 let unmapped = release_pages(committed);
                 c.remove(len, unmapped);
@@ -448,6 +496,9 @@ struct Inner {
 enum Backend {
     #[cfg(target_os = "linux")]
     Dual(Arc<SharedPool>),
+    /// Slots of `MAP_JIT` chunks (macOS).
+    #[cfg(target_os = "macos")]
+    MapJit(mapjit::JitPool),
     /// Each commit owns its mapping; the pool only counts.
     PerBuffer(PerBufferStats),
 }

@@ -33,6 +33,19 @@ pub(crate) fn page_size() -> usize {
 /// Maps `size` bytes (whole pages) with `MAP_JIT`, lets `fill` write them with this thread's
 /// writes enabled, and turns writes off again (see the module docs).
 pub(crate) fn map_code(size: usize, fill: impl FnOnce(&mut [u8])) -> Result<NonNull<u8>, Error> {
+    let start = map_jit(size)?;
+    with_jit_writes(|| {
+        // SAFETY: `size` fresh bytes, writable for this thread inside `with_jit_writes`, that
+        // nothing else uses.
+        fill(unsafe { std::slice::from_raw_parts_mut(start.as_ptr(), size) })
+    });
+    Ok(start)
+}
+
+/// A fresh private anonymous `MAP_JIT` mapping of `size` bytes (whole pages). macOS requires
+/// read+write+execute page protections for `MAP_JIT`; what each thread may do with it is set
+/// per thread (see the module docs), and a new thread starts execute-only.
+pub(crate) fn map_jit(size: usize) -> Result<NonNull<u8>, Error> {
     // SAFETY: a fresh private anonymous MAP_JIT mapping where the kernel likes.
     let p = unsafe {
         libc::mmap(
@@ -50,19 +63,29 @@ pub(crate) fn map_code(size: usize, fill: impl FnOnce(&mut [u8])) -> Result<NonN
             source: io::Error::last_os_error(),
         });
     }
-    let Some(start) = NonNull::new(p.cast::<u8>()) else {
-        return Err(Error::Map {
-            size,
-            source: io::Error::other("mmap returned a null address"),
-        });
-    };
-    // SAFETY: turns MAP_JIT memory writable (and not executable) for this thread only.
+    NonNull::new(p.cast::<u8>()).ok_or_else(|| Error::Map {
+        size,
+        source: io::Error::other("mmap returned a null address"),
+    })
+}
+
+/// Runs `write` with this thread's view of every `MAP_JIT` mapping writable and not
+/// executable, and makes it executable and not writable again afterwards, also if `write`
+/// panics. Other threads' views do not change. `write` must not call code in `MAP_JIT` memory.
+pub(crate) fn with_jit_writes<R>(write: impl FnOnce() -> R) -> R {
+    /// Turns this thread's writes off when dropped.
+    struct WritesOff;
+    impl Drop for WritesOff {
+        fn drop(&mut self) {
+            // SAFETY: makes MAP_JIT memory executable and not writable for this thread.
+            unsafe { libc::pthread_jit_write_protect_np(1) };
+        }
+    }
+    // SAFETY: makes MAP_JIT memory writable and not executable for this thread only; the
+    // guard below turns it back before this function returns or unwinds.
     unsafe { libc::pthread_jit_write_protect_np(0) };
-    // SAFETY: `size` fresh bytes, writable for this thread, that nothing else uses.
-    fill(unsafe { std::slice::from_raw_parts_mut(start.as_ptr(), size) });
-    // SAFETY: back to executable-not-writable for this thread.
-    unsafe { libc::pthread_jit_write_protect_np(1) };
-    Ok(start)
+    let _off = WritesOff;
+    write()
 }
 
 /// Unmaps `size` bytes at `addr`, reporting a failure (see `sys/mod.rs`).

@@ -21,7 +21,7 @@ mod unix;
 mod windows;
 
 #[cfg(target_os = "macos")]
-pub(crate) use macos::{map_code, page_size, unmap};
+pub(crate) use macos::{map_code, map_jit, page_size, unmap, with_jit_writes};
 #[cfg(all(unix, not(target_os = "macos")))]
 pub(crate) use unix::{map_code, page_size, unmap};
 #[cfg(windows)]

@@ -1,0 +1,249 @@
+//! A macOS pool: chunks of one `MAP_JIT` mapping each, written with per-thread write toggling.
+//!
+//! Each chunk is a `MAP_JIT` mapping (`sys::map_jit`), cut into slots by the same bookkeeping
+//! as a dual-mapped pool's chunks (`slots.rs`). A commit takes a clean slot under the pool's
+//! lock, copies the code in with this thread's writes enabled (`sys::with_jit_writes`: write
+//! on, copy, write off) and synchronises the instruction cache on the slot
+//! (`icache::sync_written`, which is `sys_icache_invalidate` there). Once the chunk exists no
+//! commit makes a system call: the write toggle is a user-space register write (see
+//! `sys/macos.rs` for the rule it enforces).
+//!
+//! # Reuse
+//! A freed slot is marked dirty; when a commit finds no clean slot, every dirty slot of the
+//! pool turns clean at once (a round, counted in the statistics like a dual-mapped pool's
+//! recycling) before a new chunk is mapped. Nothing needs re-mapping, unlike on Linux
+//! (`recycle.rs`): other threads never see these pages writable, and the commit that reuses a
+//! slot invalidates the instruction cache on every core for its bytes after writing them, as
+//! for a fresh slot. The caller's contract (no call through a freed function's pointer) keeps
+//! other cores from running the old code; a core that runs the new code learns of it through
+//! the synchronisation that hands it the pointer (see `icache.rs`).
+//!
+//! The lock is a `std::sync::Mutex` whose updates are complete before anything that could
+//! panic, so a poisoned lock is taken over as is. No fork handlers are registered: a `fork`
+//! while another thread commits into or frees from this pool leaves the child's pool locked.
+
+use std::ptr::NonNull;
+use std::sync::{Mutex, MutexGuard};
+
+use super::slots::{ChunkSlots, Place};
+use super::PoolStats;
+use crate::memory::pages::{release_pages, OwnPages};
+use crate::memory::provider::{Committed, Provider, Receipt};
+use crate::memory::{copy_code, icache, page_size, round_to_pages, sys};
+use crate::{Error, Instruction};
+
+/// A `MAP_JIT` pool (see the module docs).
+pub(super) struct JitPool {
+    chunk_size: usize,
+    state: Mutex<JitState>,
+}
+
+struct JitState {
+    chunks: Vec<JitChunk>,
+    stats: PoolStats,
+}
+
+/// One `MAP_JIT` mapping and its bookkeeping.
+struct JitChunk {
+    base: NonNull<u8>,
+    size: usize,
+    slots: ChunkSlots,
+}
+
+// SAFETY: a chunk is an address range owned by the pool; nothing in it is tied to a thread.
+// Writes go only to slots the pool handed to exactly one committer.
+unsafe impl Send for JitChunk {}
+
+impl Drop for JitChunk {
+    /// The pool drops its chunks only when every commit in them was released (each pooled
+    /// `CodeBuffer` holds the pool alive).
+    fn drop(&mut self) {
+        // SAFETY: the chunk's own mapping, unmapped once, with no commit left in it.
+        unsafe { sys::unmap(self.base.as_ptr(), self.size) }
+    }
+}
+
+impl JitPool {
+    /// A pool with chunks of `chunk_size` bytes (whole pages); it maps nothing yet.
+    pub(super) fn new(chunk_size: usize) -> JitPool {
+        JitPool {
+            chunk_size,
+            state: Mutex::new(JitState {
+                chunks: Vec::new(),
+                stats: PoolStats::default(),
+            }),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, JitState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A snapshot of the pool's memory use.
+    pub(super) fn stats(&self) -> PoolStats {
+        let state = self.state();
+        let mut stats = state.stats;
+        stats.freed_bytes = state.chunks.iter().map(|c| c.slots.dirty_bytes()).sum();
+        stats.bookkeeping_bytes = state.chunks.iter().map(|c| c.slots.heap_bytes()).sum();
+        stats
+    }
+
+    /// Makes every freed slot reusable now. Returns the number of pages cleaned.
+    pub(super) fn recycle(&self) -> usize {
+        self.state().clean_all()
+    }
+}
+
+impl JitState {
+    /// One reuse round (see the module docs).
+    fn clean_all(&mut self) -> usize {
+        let pages: usize = self
+            .chunks
+            .iter_mut()
+            .filter(|c| c.slots.dirty_bytes() > 0)
+            .map(|c| c.slots.clean_dirty())
+            .sum();
+        if pages > 0 {
+            self.stats.recycles += 1;
+            self.stats.recycled_pages += pages;
+        }
+        pages
+    }
+
+    /// A clean place for `len` bytes (at most a chunk) in an existing chunk.
+    fn find_in_chunks(&mut self, len: usize) -> Option<(u32, Place)> {
+        let page = page_size();
+        for (i, chunk) in self.chunks.iter_mut().enumerate() {
+            let slots = &mut chunk.slots;
+            let place = match ChunkSlots::slab_class(len, page) {
+                Some(class) => {
+                    let mut partial = None;
+                    slots.partial_pages(|p, c| {
+                        if c == class && partial.is_none() {
+                            partial = Some(p);
+                        }
+                    });
+                    partial
+                        .or_else(|| slots.new_slab_page(class))
+                        .and_then(|p| slots.take_slot(p, class))
+                        .map(|(place, _)| place)
+                }
+                None => slots.take_run(len.div_ceil(page)),
+            };
+            if let Some(place) = place {
+                return Some((i as u32, place));
+            }
+        }
+        None
+    }
+
+    /// A clean place for `len` bytes: from existing chunks, after a reuse round, or in a new
+    /// chunk of `chunk_size` bytes.
+    ///
+    /// Errors: [`Error::Map`] if no chunk can be mapped, [`Error::OutOfMemory`] if its
+    /// bookkeeping cannot be allocated.
+    fn find(&mut self, len: usize, chunk_size: usize) -> Result<(u32, Place), Error> {
+        if let Some(found) = self.find_in_chunks(len) {
+            return Ok(found);
+        }
+        if self.clean_all() > 0 {
+            if let Some(found) = self.find_in_chunks(len) {
+                return Ok(found);
+            }
+        }
+        let index = u32::try_from(self.chunks.len()).map_err(|_| Error::OutOfMemory {
+            what: "a pool chunk's index",
+            bytes: chunk_size,
+        })?;
+        self.chunks.try_reserve(1).map_err(|_| Error::OutOfMemory {
+            what: "a pool's chunk list",
+            bytes: std::mem::size_of::<JitChunk>(),
+        })?;
+        let slots = ChunkSlots::new(chunk_size, page_size())?;
+        let base = sys::map_jit(chunk_size)?;
+        self.chunks.push(JitChunk {
+            base,
+            size: chunk_size,
+            slots,
+        });
+        self.stats.mapped_bytes += chunk_size;
+        self.stats.chunks += 1;
+        self.find_in_chunks(len)
+            .filter(|&(c, _)| c == index)
+            .ok_or(Error::Map {
+                size: len,
+                source: std::io::Error::other("a fresh pool chunk has no room"),
+            })
+    }
+}
+
+impl Provider for JitPool {
+    fn commit(&self, code: &[Instruction], len: usize) -> Result<Committed, Error> {
+        if len > self.chunk_size {
+            let own = OwnPages.commit(code, len)?;
+            let mut state = self.state();
+            state.stats.committed_bytes += len;
+            state.stats.live_functions += 1;
+            state.stats.mapped_bytes += round_to_pages(len);
+            return Ok(own);
+        }
+        let (chunk, place, start) = {
+            let mut state = self.state();
+            let (chunk, place) = state.find(len, self.chunk_size)?;
+            let base = state.chunks[chunk as usize].base;
+            state.stats.committed_bytes += len;
+            state.stats.live_functions += 1;
+            // SAFETY: the bookkeeping hands out places inside its chunk, so the sum stays in
+            // the mapping and is not null.
+            let start = unsafe { NonNull::new_unchecked(base.as_ptr().add(place.offset)) };
+            (chunk, place, start)
+        };
+        sys::with_jit_writes(|| {
+            // SAFETY: `len <= place.reserved` bytes of a slot the pool handed to this commit
+            // alone, writable for this thread inside `with_jit_writes`; nothing runs them yet
+            // and the pool (held by `self`) keeps them mapped.
+            copy_code(
+                unsafe { std::slice::from_raw_parts_mut(start.as_ptr(), len) },
+                code,
+            )
+        });
+        // SAFETY: as above; readable, and no longer written.
+        icache::sync_written(unsafe { std::slice::from_raw_parts(start.as_ptr(), len) });
+        let receipt = Receipt::Slot {
+            chunk,
+            offset: place.offset as u32,
+            reserved: place.reserved as u32,
+        };
+        // SAFETY: the code is in and synchronised; the slot is handed out again only after
+        // `release` gives this back.
+        Ok(unsafe { Committed::new(start, len, receipt) })
+    }
+
+    fn release(&self, committed: Committed) {
+        let len = committed.code().len();
+        match *committed.receipt() {
+            Receipt::Slot {
+                chunk,
+                offset,
+                reserved,
+            } => {
+                let mut state = self.state();
+                if let Some(c) = state.chunks.get_mut(chunk as usize) {
+                    c.slots.release(Place {
+                        offset: offset as usize,
+                        reserved: reserved as usize,
+                    });
+                }
+                state.stats.committed_bytes -= len;
+                state.stats.live_functions -= 1;
+            }
+            Receipt::Pages { .. } | Receipt::Batch(_) => {
+                let unmapped = release_pages(committed);
+                let mut state = self.state();
+                state.stats.committed_bytes -= len;
+                state.stats.live_functions -= 1;
+                state.stats.mapped_bytes -= unmapped;
+            }
+        }
+    }
+}
