@@ -439,6 +439,62 @@ fn floating_point() -> Vec<Form> {
     ]
 }
 
+/// Aliases that llvm-mc accepts and dynasm spells otherwise or lacks, which `a64!` rewrites or
+/// encodes itself (see `jitkit-macros/src/rewrite.rs`), with dynamic twins where an operand
+/// can be dynamic.
+fn aliases() -> Vec<Form> {
+    let (r3, r21): (u8, u8) = (3, 21);
+    forms![
+        [; ldr x11, [x29, #-8]],
+        [; str w0, [x0, #2]],
+        [; ldrsw x3, [x10, #10]],
+        [; ldrh w1, [x2, #-1]],
+        [; ldr q1, [x2, #8]],
+        [; strb w5, [sp, #-256]],
+        [; add w3, w4, #4194304],
+        [; sub x3, x4, #0xfff000],
+        [; cmn x2, #4194304],
+        [; adds x1, x2, w3, uxtx],
+        [; subs x1, x2, w3, sxtx #2],
+        [; add w1, w2, w3, uxtx],
+        [; add w29, w23, w17, uxtx #1],
+        [; adds w2, w3, w5, sxtx],
+        [; sub wsp, w3, w5, sxtx #4],
+        [; subs w19, wsp, w1, uxtx],
+        [; cmn w17, w1, uxtx],
+        [; cmp w3, w5, sxtx],
+        [; add w1, w2, W(r3), uxtx] => "add w1, w2, w3, uxtx",
+        [; cmls v0.b8, v17.b8, v15.b8] => "cmls v0.8b, v17.8b, v15.8b",
+        [; cmlo v0.b16, v17.b16, v15.b16] => "cmlo v0.16b, v17.16b, v15.16b",
+        [; facle v0.s4, v16.s4, v31.s4] => "facle v0.4s, v16.4s, v31.4s",
+        [; faclt d0, d1, d2],
+        [; cmle v0.b8, v17.b8, v15.b8] => "cmle v0.8b, v17.8b, v15.8b",
+        [; cmlt v3.d2, v21.d2, v31.d2] => "cmlt v3.2d, v21.2d, v31.2d",
+        [; fcmle v3.s2, v12.s2, v8.s2] => "fcmle v3.2s, v12.2s, v8.2s",
+        [; fcmlt d3, d12, d8],
+        [; cmle v0.b8, v17.b8, #0] => "cmle v0.8b, v17.8b, #0",
+        [; cmeq d1, d2, #0],
+        [; fcmeq v0.s4, v31.s4, #0] => "fcmeq v0.4s, v31.4s, #0.0",
+        [; fcmge d20, d21, #0x0] => "fcmge d20, d21, #0.0",
+        [; fcmlt v5.d2, v29.d2, #0] => "fcmlt v5.2d, v29.2d, #0.0",
+        [; uxtw x1, w2],
+        [; uxtw x1, W(r3)] => "uxtw x1, w3",
+        [; uxtb xzr, w3],
+        [; uxth x0, w1],
+        [; fmov d3, #3],
+        [; fmov v0.s4, #2] => "fmov v0.4s, #2.0",
+        [; fcvtn v13.h4, v21.s4] => "fcvtn v13.4h, v21.4s",
+        [; fcvtn v13.h4, V(r21).s4] => "fcvtn v13.4h, v21.4s",
+        [; fcvtn2 v2.h8, v4.s4] => "fcvtn2 v2.8h, v4.4s",
+        [; mov w0, #-1],
+        [; mov sp, #0x5555555555555555],
+        [; mov x0, #0xffffffff],
+        [; bic x0, x1, #0xf],
+        [; eon w0, w1, #1],
+        [; tst w0, #-2],
+    ]
+}
+
 fn simd() -> Vec<Form> {
     forms![
         [; add v0.s4, v1.s4, v2.s4] => "add v0.4s, v1.4s, v2.4s",
@@ -614,6 +670,7 @@ fn table() -> (Vec<Entry>, Vec<Vec<u32>>) {
         ("hand-written: system", false, system()),
         ("hand-written: floating point", false, floating_point()),
         ("hand-written: simd", false, simd()),
+        ("hand-written: aliases", false, aliases()),
     ];
     let forms: Vec<Entry> = sections
         .into_iter()
