@@ -190,14 +190,18 @@ fn address_space() {
     let warm = CodeBuffer::in_pool(&pool);
     warm.commit(&code(16)).unwrap();
     // Room for everything this function allocates up front, and a thread made beforehand.
-    let mut live: Vec<CodeBuffer> = Vec::with_capacity(1 << 16);
+    let mut live: Vec<CodeBuffer> = Vec::with_capacity(1 << 20);
     let (go_tx, go_rx) = std::sync::mpsc::sync_channel::<()>(1);
+    let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel::<()>(1);
     let thread = std::thread::spawn(move || {
+        // std maps the thread's signal stack as it starts: that must happen before the limit.
+        ready_tx.send(()).unwrap();
         go_rx.recv().unwrap();
         // A thread's first commit, under the limit: Ok or Err, never an abort.
         let pool2 = CodePool::new();
         pool2.map(|p| CodeBuffer::in_pool(&p).commit(&code(16)).map(|_| ()))
     });
+    ready_rx.recv().unwrap();
     let limit = (status_kib("VmSize") + 2048) * 1024;
     set_soft_limit(libc::RLIMIT_AS, limit);
     // SAFETY: an anonymous mapping larger than the limit allows, unmapped if it succeeds.
