@@ -10,6 +10,7 @@
 //!
 //! Only the standard library is used, so this crate builds before anything is installed.
 
+mod count;
 mod oracle;
 mod process;
 mod toolchain;
@@ -30,6 +31,8 @@ commands:
                    qemu-x86_64); args go to every `cargo test` run (e.g. `--test oracle`)
   oracle           regenerate tests/oracle/corpus.txt and tests/oracle/generated.rs: the
                    A64 forms llvm-mc accepts, and which of them a64! accepts (needs llvm-mc)
+  count [args...]  run macros-demo (AArch64, release) with args under qemu-aarch64 and count the
+                   instructions its JIT code executes (e.g. `count bcpl macros-demo/programs/fib.b`)
   setup            only check and install the toolchain (rustup target aarch64-unknown-linux-gnu,
                    qemu-user, gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, llvm, gdb-multiarch on
                    non-AArch64 hosts; llvm, gdb, qemu-user, gcc-x86-64-linux-gnu,
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
         "demo" => demo(rest),
         "test" => test(rest),
         "oracle" if rest.is_empty() => oracle::run(),
+        "count" => count::run(rest),
         "setup" if rest.is_empty() => {
             Toolchain::setup(Needs::Tests).and_then(|_| toolchain::ensure_checked_targets())
         }
