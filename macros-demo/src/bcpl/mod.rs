@@ -37,7 +37,10 @@
 
 pub mod arith;
 pub mod ast;
+pub mod backend_a64;
+pub mod backend_x64;
 pub mod codegen;
+pub mod codegen_x64;
 pub mod diag;
 pub mod driver;
 pub mod interp;
