@@ -48,3 +48,39 @@ pub fn command() -> Command {
         None => Command::new(exe),
     }
 }
+
+/// The `--target` whose JIT code this process can run (the instruction set the tests were
+/// built for, natively or under qemu), or `None` on a host that runs neither back end's code.
+pub fn native_target() -> Option<&'static str> {
+    if cfg!(target_arch = "x86_64") {
+        Some("x86_64")
+    } else if cfg!(target_arch = "aarch64") {
+        Some("aarch64")
+    } else {
+        None
+    }
+}
+
+/// The `--target` of the back end whose code this process cannot run: compiled and committed
+/// here, run by the other build.
+pub fn foreign_target() -> &'static str {
+    if cfg!(target_arch = "x86_64") {
+        "aarch64"
+    } else {
+        "x86_64"
+    }
+}
+
+/// The modes every program runs in: the interpreter, and the JIT for the native target.
+pub fn modes() -> Vec<Vec<&'static str>> {
+    let mut modes = vec![vec!["--interp"]];
+    match native_target() {
+        Some(t) => modes.push(vec!["--target", t]),
+        None => eprintln!(
+            "note: this host is {}: neither back end's code runs here; checking the \
+             interpreter only",
+            std::env::consts::ARCH
+        ),
+    }
+    modes
+}
