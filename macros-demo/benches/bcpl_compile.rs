@@ -67,7 +67,8 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             prog.funcs
                 .iter()
-                .map(|f| bcpl::codegen_x64::compile(f, &ctx).unwrap().len())
+                .enumerate()
+                .map(|(i, f)| bcpl::codegen_x64::compile(f, i, &ctx).unwrap().len())
                 .sum::<usize>()
         })
     });

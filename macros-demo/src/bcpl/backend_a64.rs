@@ -24,7 +24,7 @@ impl Backend for A64 {
     const NATIVE: bool = cfg!(target_arch = "aarch64");
     type Code = Assembled;
 
-    fn function(f: &Func, ctx: &Context) -> Result<Assembled, Error> {
+    fn function(f: &Func, _index: usize, ctx: &Context) -> Result<Assembled, Error> {
         codegen::compile(f, ctx)
     }
 

@@ -32,8 +32,8 @@ impl Backend for X64 {
     const NATIVE: bool = cfg!(target_arch = "x86_64");
     type Code = Code;
 
-    fn function(f: &Func, ctx: &Context) -> Result<Code, Error> {
-        codegen_x64::compile(f, ctx)
+    fn function(f: &Func, index: usize, ctx: &Context) -> Result<Code, Error> {
+        codegen_x64::compile(f, index, ctx)
     }
 
     fn stubs(functions: usize, hooks: Hooks) -> Result<(Code, Vec<usize>), Error> {

@@ -49,14 +49,19 @@ pub const TABLE: u8 = 12;
 /// The memory's base.
 pub const BASE: u8 = 13;
 
-/// Compiles `f` to position-independent code, entry at offset 0.
-pub fn compile(f: &Func, ctx: &Context) -> Result<Code, Error> {
+/// Compiles `f`, function `index` of its program, to position-independent code, entry at
+/// offset 0. Calls of `f` itself are direct (`call rel32` to the entry): the table entry of a
+/// compiled function only ever points at that code, so skipping the table changes nothing
+/// but the time a recursive call takes.
+pub fn compile(f: &Func, index: usize, ctx: &Context) -> Result<Code, Error> {
     let mut asm = Assembler::with_capacity(512);
-    let ret = asm.new_dynamic_label();
+    let entry = asm.new_dynamic_label();
     let labels = (0..f.labels).map(|_| asm.new_dynamic_label()).collect();
     let mut g = Gen {
         asm,
         ctx,
+        index,
+        entry,
         vec_base: f.slots,
         call_base: f.call_base(),
         loops: Vec::new(),
@@ -64,7 +69,6 @@ pub fn compile(f: &Func, ctx: &Context) -> Result<Code, Error> {
         switches: Vec::new(),
         labels,
         cold: Vec::new(),
-        ret,
     };
     g.function(f)?;
     g.asm.finish()
@@ -78,6 +82,9 @@ struct LoopLabels {
 struct Gen<'c> {
     asm: Assembler,
     ctx: &'c Context,
+    /// The function's index in the program, and its entry.
+    index: usize,
+    entry: DynamicLabel,
     vec_base: usize,
     call_base: usize,
     loops: Vec<LoopLabels>,
@@ -86,7 +93,6 @@ struct Gen<'c> {
     labels: Vec<DynamicLabel>,
     /// Cold blocks: label, line, fault, and the register holding the fault's value.
     cold: Vec<(DynamicLabel, u32, Fault, u8)>,
-    ret: DynamicLabel,
 }
 
 type R = Result<(), Error>;
@@ -151,15 +157,14 @@ fn direct(e: &Expr) -> Option<Operand> {
 
 impl Gen<'_> {
     fn function(&mut self, f: &Func) -> R {
-        dynasm!(self.asm ; .arch x64 ; push rbp ; mov rbp, rsp);
+        let entry = self.entry;
+        dynasm!(self.asm ; .arch x64 ; =>entry ; push rbp ; mov rbp, rsp);
         let overflow = self.cold(f.line, Fault::StackOverflow, RAX);
         self.lea(RAX, FRAME, 8 * f.frame_words() as i64);
         dynasm!(self.asm ; .arch x64 ; cmp rax, r15 ; ja =>overflow);
         self.stmt(&f.body)?;
-        let ret = self.ret;
         dynasm!(self.asm ; .arch x64
             ; xor eax, eax
-            ; =>ret
             ; mov rsp, rbp
             ; pop rbp
             ; ret
@@ -206,22 +211,24 @@ impl Gen<'_> {
         }
     }
 
-    /// `Rq(reg)` := the word at `base + off`.
+    /// `Rq(reg)` := the word at `base + off` (`base` is [`FRAME`] or [`BASE`]).
     fn load(&mut self, reg: u8, base: u8, off: i64) {
-        match imm32(off) {
-            Some(d) => dynasm!(self.asm ; .arch x64 ; mov Rq(reg), QWORD [Rq(base) + d]),
-            None => {
+        match (imm32(off), base) {
+            (Some(d), FRAME) => dynasm!(self.asm ; .arch x64 ; mov Rq(reg), QWORD [rbx + d]),
+            (Some(d), _) => dynasm!(self.asm ; .arch x64 ; mov Rq(reg), QWORD [r13 + d]),
+            (None, _) => {
                 self.mov_imm(R11, off);
                 dynasm!(self.asm ; .arch x64 ; mov Rq(reg), QWORD [Rq(base) + r11]);
             }
         }
     }
 
-    /// The word at `base + off` := `Rq(reg)`.
+    /// The word at `base + off` := `Rq(reg)` (`base` is [`FRAME`] or [`BASE`]).
     fn store(&mut self, reg: u8, base: u8, off: i64) {
-        match imm32(off) {
-            Some(d) => dynasm!(self.asm ; .arch x64 ; mov QWORD [Rq(base) + d], Rq(reg)),
-            None => {
+        match (imm32(off), base) {
+            (Some(d), FRAME) => dynasm!(self.asm ; .arch x64 ; mov QWORD [rbx + d], Rq(reg)),
+            (Some(d), _) => dynasm!(self.asm ; .arch x64 ; mov QWORD [r13 + d], Rq(reg)),
+            (None, _) => {
                 self.mov_imm(R11, off);
                 dynasm!(self.asm ; .arch x64 ; mov QWORD [Rq(base) + r11], Rq(reg));
             }
@@ -232,6 +239,7 @@ impl Gen<'_> {
     fn lea(&mut self, reg: u8, base: u8, off: i64) {
         match imm32(off) {
             Some(0) if reg == base => {}
+            Some(d) if base == FRAME => dynasm!(self.asm ; .arch x64 ; lea Rq(reg), [rbx + d]),
             Some(d) => dynasm!(self.asm ; .arch x64 ; lea Rq(reg), [Rq(base) + d]),
             None => {
                 self.mov_imm(R11, off);
@@ -297,6 +305,19 @@ impl Gen<'_> {
                 Ok(None)
             }
         }
+    }
+
+    /// [`operand`](Self::operand) for a commutative operator: where both sides must be
+    /// evaluated into registers, `rax` and `rcx` may end up swapped.
+    fn commutative(&mut self, l: &Expr, r: &Expr) -> Result<Option<Operand>, Error> {
+        if direct(r).is_some() || is_leaf(r) || (is_leaf(l) && can_load_late(l, r)) {
+            return self.operand(l, r);
+        }
+        self.expr(l)?;
+        self.push();
+        self.expr(r)?;
+        self.pop(RCX);
+        Ok(None)
     }
 
     /// Checks the word address in `rax` (reporting a fault at `line`).
@@ -372,7 +393,8 @@ impl Gen<'_> {
                     Some(e) => self.expr(e)?,
                     None => dynasm!(self.asm ; .arch x64 ; xor eax, eax),
                 }
-                self.jump(self.ret);
+                // The epilogue in place: as short as a jump to it.
+                dynasm!(self.asm ; .arch x64 ; mov rsp, rbp ; pop rbp ; ret);
             }
             Stmt::Break | Stmt::Continue => {
                 let l = self
@@ -406,6 +428,12 @@ impl Gen<'_> {
     }
 
     fn store_word(&mut self, addr: &Expr, value: &Expr, line: u32) -> R {
+        if let Some(Operand::Imm(k)) = direct(value) {
+            self.expr(addr)?;
+            self.check_address(line);
+            dynasm!(self.asm ; .arch x64 ; mov QWORD [r13 + rax * 8], DWORD k);
+            return Ok(());
+        }
         if is_leaf(value) && can_load_late(value, addr) {
             self.expr(addr)?;
             self.leaf(value, RCX);
@@ -476,19 +504,24 @@ impl Gen<'_> {
         self.stmt(&f.body)?;
         self.loops.pop();
         dynasm!(self.asm ; .arch x64 ; =>cont);
-        self.load(RAX, FRAME, slot_offset(f.var));
-        match imm32(f.step) {
-            Some(k) => dynasm!(self.asm ; .arch x64 ; add rax, DWORD k),
-            None => {
+        match (imm32(f.step), imm32(slot_offset(f.var))) {
+            (Some(k), Some(d)) => dynasm!(self.asm ; .arch x64 ; add QWORD [rbx + d], DWORD k),
+            _ => {
+                self.load(RAX, FRAME, slot_offset(f.var));
                 self.mov_imm(RCX, f.step);
                 dynasm!(self.asm ; .arch x64 ; add rax, rcx);
+                self.store(RAX, FRAME, slot_offset(f.var));
             }
         }
-        self.store(RAX, FRAME, slot_offset(f.var));
         dynasm!(self.asm ; .arch x64 ; =>test);
         self.load(RAX, FRAME, slot_offset(f.var));
-        self.load(RCX, FRAME, slot_offset(f.limit));
-        dynasm!(self.asm ; .arch x64 ; cmp rax, rcx);
+        match imm32(slot_offset(f.limit)) {
+            Some(d) => dynasm!(self.asm ; .arch x64 ; cmp rax, QWORD [rbx + d]),
+            None => {
+                self.load(RCX, FRAME, slot_offset(f.limit));
+                dynasm!(self.asm ; .arch x64 ; cmp rax, rcx);
+            }
+        }
         if f.step > 0 {
             dynasm!(self.asm ; .arch x64 ; jle =>top);
         } else {
@@ -601,8 +634,11 @@ impl Gen<'_> {
     fn compare(&mut self, l: &Expr, r: &Expr) -> R {
         match self.operand(l, r)? {
             Some(Operand::Imm(k)) => dynasm!(self.asm ; .arch x64 ; cmp rax, DWORD k),
-            Some(Operand::Mem(b, d)) => {
-                dynasm!(self.asm ; .arch x64 ; cmp rax, QWORD [Rq(b) + d])
+            Some(Operand::Mem(FRAME, d)) => {
+                dynasm!(self.asm ; .arch x64 ; cmp rax, QWORD [rbx + d])
+            }
+            Some(Operand::Mem(_, d)) => {
+                dynasm!(self.asm ; .arch x64 ; cmp rax, QWORD [r13 + d])
             }
             None => dynasm!(self.asm ; .arch x64 ; cmp rax, rcx),
         }
@@ -729,8 +765,12 @@ impl Gen<'_> {
 
     fn binary(&mut self, op: BinOp, l: &Expr, r: &Expr, line: u32) -> R {
         match op {
-            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::And | BinOp::Or | BinOp::Xor => {
+            BinOp::Sub => {
                 let operand = self.operand(l, r)?;
+                self.alu(op, operand);
+            }
+            BinOp::Add | BinOp::Mul | BinOp::And | BinOp::Or | BinOp::Xor => {
+                let operand = self.commutative(l, r)?;
                 self.alu(op, operand);
             }
             BinOp::Div | BinOp::Mod => {
@@ -796,7 +836,7 @@ impl Gen<'_> {
                 }
             }
             BinOp::Eqv => {
-                let operand = self.operand(l, r)?;
+                let operand = self.commutative(l, r)?;
                 self.alu(BinOp::Xor, operand);
                 dynasm!(self.asm ; .arch x64 ; not rax);
             }
@@ -810,12 +850,20 @@ impl Gen<'_> {
             ($ins:ident) => {
                 match operand {
                     Some(Operand::Imm(k)) => dynasm!(self.asm ; .arch x64 ; $ins rax, DWORD k),
-                    Some(Operand::Mem(b, d)) => {
-                        dynasm!(self.asm ; .arch x64 ; $ins rax, QWORD [Rq(b) + d])
+                    Some(Operand::Mem(FRAME, d)) => {
+                        dynasm!(self.asm ; .arch x64 ; $ins rax, QWORD [rbx + d])
+                    }
+                    Some(Operand::Mem(_, d)) => {
+                        dynasm!(self.asm ; .arch x64 ; $ins rax, QWORD [r13 + d])
                     }
                     None => dynasm!(self.asm ; .arch x64 ; $ins rax, rcx),
                 }
             };
+        }
+        if matches!(operand, Some(Operand::Imm(0)))
+            && matches!(op, BinOp::Add | BinOp::Sub | BinOp::Or | BinOp::Xor)
+        {
+            return;
         }
         match op {
             BinOp::Add => form!(add),
@@ -825,8 +873,11 @@ impl Gen<'_> {
             BinOp::Xor => form!(xor),
             BinOp::Mul => match operand {
                 Some(Operand::Imm(k)) => dynasm!(self.asm ; .arch x64 ; imul rax, rax, DWORD k),
-                Some(Operand::Mem(b, d)) => {
-                    dynasm!(self.asm ; .arch x64 ; imul rax, QWORD [Rq(b) + d])
+                Some(Operand::Mem(FRAME, d)) => {
+                    dynasm!(self.asm ; .arch x64 ; imul rax, QWORD [rbx + d])
+                }
+                Some(Operand::Mem(_, d)) => {
+                    dynasm!(self.asm ; .arch x64 ; imul rax, QWORD [r13 + d])
                 }
                 None => dynasm!(self.asm ; .arch x64 ; imul rax, rcx),
             },
@@ -843,7 +894,12 @@ impl Gen<'_> {
         match callee {
             Callee::Func(i) => {
                 self.lea(FRAME, FRAME, base);
-                self.call_table(*i);
+                if *i == self.index {
+                    let entry = self.entry;
+                    dynasm!(self.asm ; .arch x64 ; call =>entry);
+                } else {
+                    self.call_table(*i);
+                }
             }
             Callee::Value(f) => {
                 self.expr(f)?;

@@ -55,8 +55,8 @@ pub trait Backend: 'static {
     /// Machine code as the back end's assembler returns it.
     type Code;
 
-    /// Function `f`, entry at offset 0.
-    fn function(f: &Func, ctx: &Context) -> Result<Self::Code, Error>;
+    /// Function `f`, function `index` of the program, entry at offset 0.
+    fn function(f: &Func, index: usize, ctx: &Context) -> Result<Self::Code, Error>;
 
     /// The stubs for `functions` program functions and then [`library::COUNT`] library
     /// routines, and each stub's offset, in call-table order.
@@ -171,7 +171,7 @@ impl<'p, B: Backend> Jit<'p, B> {
         }
         let f = &self.prog.funcs[index];
         let started = Instant::now();
-        let code = B::function(f, &self.ctx)?;
+        let code = B::function(f, index, &self.ctx)?;
         // Named after the BCPL function: profilers, debuggers, `symbolize` and the listing
         // show that name.
         let buf = CodeBuffer::in_pool(&self.pool).named(&f.name);

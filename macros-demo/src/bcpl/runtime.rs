@@ -55,6 +55,13 @@ impl Output {
         Self::with(|o| o.push(c as u8));
     }
 
+    /// Takes everything buffered, instead of writing it: for a caller that runs programs
+    /// in-process and checks their output (the benchmarks).
+    pub fn take() -> Vec<u8> {
+        let mut buf = OUT.lock().unwrap_or_else(|e| e.into_inner());
+        std::mem::take(&mut *buf)
+    }
+
     /// Writes everything buffered to stdout.
     pub fn flush() {
         let mut buf = OUT.lock().unwrap_or_else(|e| e.into_inner());
