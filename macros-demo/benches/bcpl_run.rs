@@ -6,13 +6,15 @@
 //! each as `NAME.b` and as `NAME.c`, the same algorithm on 64-bit words.
 //!
 //! Method. Everything runs in this process and is timed by the same criterion loop:
-//! - `interpreter`: one iteration runs the whole BCPL program with [`bcpl::interp`] on a fresh
-//!   [`Runtime`];
-//! - `jit`: one iteration runs it with [`Jit::run`] for the host's instruction set (x86-64
-//!   here), which also makes a fresh `Runtime`; every function is compiled before timing
-//!   (`compile_all`), so the figure is run time, not compile time. `setup/jit` runs an empty
-//!   program and so shows the fixed cost in each figure: the `Runtime` (128 MiB of zeroed
-//!   memory, mapped and unmapped) and the trampoline;
+//! - `interpreter`: one iteration runs the whole BCPL program with [`bcpl::interp`];
+//! - `jit`: one iteration runs it with [`jit::Jit::run_on`] for the host's instruction set
+//!   (x86-64 here); every function is compiled before timing (`compile_all`), so the figure is
+//!   run time, not compile time. `setup/jit` runs an empty program: the fixed cost in each
+//!   figure (resetting the runtime, the trampoline);
+//! - both reuse one [`Runtime`] per program, reset before each run ([`Runtime::reset`]), as
+//!   the C code reuses what `malloc` gives back after the first call: a fresh `Runtime` maps
+//!   128 MiB of zeroed memory, and first touches of its pages (8 MiB in `sieve`) would
+//!   measure the kernel's page faults rather than the code;
 //! - `gcc_O0`, `gcc_O2`: the C file is compiled with `gcc -OX -shared -fPIC` into a temporary
 //!   directory when the bench starts, loaded with `dlopen`, and one iteration calls its
 //!   `long bench(long n)` with the same problem size as the BCPL program (through
@@ -120,14 +122,15 @@ fn build_c(dir: &Path, name: &str, src: &str, opt: &'static str) -> Option<CBenc
     Some(CBench { label, f })
 }
 
-fn interpret(prog: &Program) -> Vec<u8> {
-    let mut rt = Runtime::new(prog, Vec::new());
-    interp::run(prog, &mut rt).expect("the benchmark program runs");
+fn interpret(prog: &Program, rt: &mut Runtime) -> Vec<u8> {
+    rt.reset(prog);
+    interp::run(prog, rt).expect("the benchmark program runs");
     Output::take()
 }
 
-fn run_jit(jit: &Jit<'_>) -> Vec<u8> {
-    jit.run(Vec::new()).expect("the host's back end runs here");
+fn run_jit(jit: &Jit<'_>, prog: &Program, rt: &mut Runtime) -> Vec<u8> {
+    rt.reset(prog);
+    jit.run_on(rt).expect("the host's back end runs here");
     Output::take()
 }
 
@@ -140,18 +143,25 @@ fn temp_dir() -> PathBuf {
 fn bench(c: &mut Criterion) {
     let dir = temp_dir();
     let empty = bcpl::front_end(b"LET start() BE RETURN\n").expect("valid");
+    let mut rt = Runtime::new(&empty, Vec::new());
     let jit = Jit::new(&empty, jit::Options::default()).expect("the JIT builds");
     jit.compile_all().expect("compiles");
     let mut g = c.benchmark_group("bcpl_run/setup");
-    g.bench_function("jit", |b| b.iter(|| run_jit(&jit)));
+    g.bench_function("jit", |b| b.iter(|| run_jit(&jit, &empty, &mut rt)));
     g.finish();
 
     for bench in BENCHES {
         let prog = bcpl::front_end(bench.bcpl.as_bytes()).expect("the benchmark is valid BCPL");
-        let expected = interpret(&prog);
+        let mut rt = Runtime::new(&prog, Vec::new());
+        let expected = interpret(&prog, &mut rt);
         let jit = Jit::new(&prog, jit::Options::default()).expect("the JIT builds");
         jit.compile_all().expect("every function compiles");
-        assert_eq!(run_jit(&jit), expected, "{}: the JIT disagrees", bench.name);
+        assert_eq!(
+            run_jit(&jit, &prog, &mut rt),
+            expected,
+            "{}: the JIT disagrees",
+            bench.name
+        );
         let value: i64 = String::from_utf8_lossy(&expected)
             .trim()
             .parse()
@@ -169,8 +179,8 @@ fn bench(c: &mut Criterion) {
             .sample_size(10)
             .warm_up_time(Duration::from_millis(500))
             .measurement_time(Duration::from_secs(2));
-        g.bench_function("interpreter", |b| b.iter(|| interpret(&prog)));
-        g.bench_function("jit", |b| b.iter(|| run_jit(&jit)));
+        g.bench_function("interpreter", |b| b.iter(|| interpret(&prog, &mut rt)));
+        g.bench_function("jit", |b| b.iter(|| run_jit(&jit, &prog, &mut rt)));
         for cb in &builds {
             let n = bench.n;
             g.bench_function(cb.label, |b| b.iter(|| (cb.f)(black_box(n))));

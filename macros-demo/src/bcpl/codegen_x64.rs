@@ -163,12 +163,8 @@ impl Gen<'_> {
         self.lea(RAX, FRAME, 8 * f.frame_words() as i64);
         dynasm!(self.asm ; .arch x64 ; cmp rax, r15 ; ja =>overflow);
         self.stmt(&f.body)?;
-        dynasm!(self.asm ; .arch x64
-            ; xor eax, eax
-            ; mov rsp, rbp
-            ; pop rbp
-            ; ret
-        );
+        dynasm!(self.asm ; .arch x64 ; xor eax, eax);
+        self.epilogue();
         for (label, line, fault, reg) in std::mem::take(&mut self.cold) {
             let (kind, _) = fault.code();
             dynasm!(self.asm ; .arch x64 ; =>label ; mov rsi, Rq(reg));
@@ -388,13 +384,10 @@ impl Gen<'_> {
                 let end = *self.valofs.last().expect("sema puts RESULTIS inside VALOF");
                 self.jump(end);
             }
-            Stmt::Return(e) => {
-                match e {
-                    Some(e) => self.expr(e)?,
-                    None => dynasm!(self.asm ; .arch x64 ; xor eax, eax),
-                }
-                // The epilogue in place: as short as a jump to it.
-                dynasm!(self.asm ; .arch x64 ; mov rsp, rbp ; pop rbp ; ret);
+            Stmt::Return(Some(e)) => self.return_value(e)?,
+            Stmt::Return(None) => {
+                dynasm!(self.asm ; .arch x64 ; xor eax, eax);
+                self.epilogue();
             }
             Stmt::Break | Stmt::Continue => {
                 let l = self
@@ -421,6 +414,26 @@ impl Gen<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Returns the value of `e`; each arm of a conditional returns on its own.
+    fn return_value(&mut self, e: &Expr) -> R {
+        if let Expr::Cond(c, a, b) = e {
+            let other = self.label();
+            self.branch(c, other, false)?;
+            self.return_value(a)?;
+            dynasm!(self.asm ; .arch x64 ; =>other);
+            self.return_value(b)
+        } else {
+            self.expr(e)?;
+            self.epilogue();
+            Ok(())
+        }
+    }
+
+    /// The epilogue, in place wherever the function returns: as short as a jump to one.
+    fn epilogue(&mut self) {
+        dynasm!(self.asm ; .arch x64 ; mov rsp, rbp ; pop rbp ; ret);
     }
 
     fn jump(&mut self, target: DynamicLabel) {

@@ -220,23 +220,32 @@ impl<'p, B: Backend> Jit<'p, B> {
         if !B::NATIVE {
             return Err(NotNative { code: B::ARCH });
         }
+        let mut rt = Box::new(Runtime::new(self.prog, args));
+        self.run_on(&mut rt)
+    }
+
+    /// [`run`](Self::run) on memory and library state the caller made for this program
+    /// (see [`Runtime::new`] and [`Runtime::reset`]).
+    pub fn run_on(&self, rt: &mut Runtime) -> Result<(), NotNative> {
+        if !B::NATIVE {
+            return Err(NotNative { code: B::ARCH });
+        }
         let Some(entry) = self.trampoline.entry() else {
             return Ok(());
         };
-        let mut rt = Box::new(Runtime::new(self.prog, args));
         let base = rt.mem.as_mut_ptr() as usize;
         let words = rt.mem.len();
         // SAFETY: the trampoline is code for this process's instruction set (B::NATIVE,
         // checked above) following its C calling convention, with the signature
         // fn(table, memory base, memory words, first frame, memory end) -> word. Everything it
-        // reaches stays alive while `self` is borrowed and `rt` lives: the table, the stubs,
-        // the compiled buffers (only ever added) and the memory, which the code only touches
+        // reaches stays alive while `self` and `rt` are borrowed: the table, the stubs, the
+        // compiled buffers (only ever added) and the memory, which the code only touches
         // within its `words` words (every access is checked).
         let enter: extern "C" fn(usize, usize, usize, usize, usize) -> i64 =
             unsafe { entry.as_fn() };
         let this = (self as *const Self).cast::<()>();
         let previous = RUNNING.with(|r| r.replace(this));
-        let previous_rt = RUNTIME.with(|r| r.replace(&mut *rt as *mut Runtime));
+        let previous_rt = RUNTIME.with(|r| r.replace(rt as *mut Runtime));
         enter(
             self.table.base(),
             base,
