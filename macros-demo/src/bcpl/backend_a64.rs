@@ -8,7 +8,7 @@
 //! them with the table, the memory's base, size and end, and the first frame (see
 //! [`codegen`]'s register conventions).
 
-use jitkit::{dynasm, Assembled, Assembler, CodeBuffer, DynasmApi, Error, ExecPtr};
+use jitkit::{dynasm, Assembled, Assembler, DynasmApi, Error};
 
 use super::codegen::{self, Context};
 use super::ir::Func;
@@ -34,10 +34,6 @@ impl Backend for A64 {
 
     fn trampoline(start: usize) -> Result<Assembled, Error> {
         trampoline_code(start)
-    }
-
-    fn commit<'b>(buf: &'b CodeBuffer, code: &Assembled) -> Result<ExecPtr<'b>, Error> {
-        buf.commit(&code.instructions)
     }
 }
 

@@ -15,7 +15,7 @@
 //!   the memory's base, size and end, and calls `start` through the table.
 
 use jitkit::x64::{Assembler, Code};
-use jitkit::{dynasm, CodeBuffer, DynasmApi, Error, ExecPtr};
+use jitkit::{dynasm, DynasmApi, Error};
 
 use super::codegen::Context;
 use super::codegen_x64;
@@ -42,20 +42,6 @@ impl Backend for X64 {
 
     fn trampoline(start: usize) -> Result<Code, Error> {
         trampoline_code(start)
-    }
-
-    fn commit<'b>(buf: &'b CodeBuffer, code: &Code) -> Result<ExecPtr<'b>, Error> {
-        // TEMPORARY bridge until CodeBuffer::commit takes x64::Code: the bytes, padded
-        // with int3 to whole words.
-        let mut bytes = code.bytes().to_vec();
-        while !bytes.len().is_multiple_of(4) {
-            bytes.push(0xCC);
-        }
-        let words: Vec<jitkit::Instruction> = bytes
-            .chunks(4)
-            .map(|c| jitkit::Instruction::new(u32::from_le_bytes([c[0], c[1], c[2], c[3]])))
-            .collect();
-        buf.commit(&words)
     }
 }
 

@@ -28,7 +28,7 @@
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
-use jitkit::{CallTable, CodeBuffer, CodePool, Error, ExecPtr};
+use jitkit::{CallTable, CodeBuffer, CodePool, Error};
 
 use super::codegen::Context;
 use super::ir::{Func, Program};
@@ -52,8 +52,8 @@ pub trait Backend: 'static {
     const ARCH: &'static str;
     /// Whether this process can run the code: the build's target is this instruction set.
     const NATIVE: bool;
-    /// Machine code as the back end's assembler returns it.
-    type Code;
+    /// Machine code as the back end's assembler returns it, ready to commit.
+    type Code: jitkit::Code;
 
     /// Function `f`, function `index` of the program, entry at offset 0.
     fn function(f: &Func, index: usize, ctx: &Context) -> Result<Self::Code, Error>;
@@ -64,9 +64,6 @@ pub trait Backend: 'static {
 
     /// The trampoline that calls table entry `start`.
     fn trampoline(start: usize) -> Result<Self::Code, Error>;
-
-    /// Commits `code` into `buf`.
-    fn commit<'b>(buf: &'b CodeBuffer, code: &Self::Code) -> Result<ExecPtr<'b>, Error>;
 }
 
 /// What to report while compiling.
@@ -142,13 +139,13 @@ impl<'p, B: Backend> Jit<'p, B> {
             lib_call: lib_call as extern "C" fn(u64, u64, u64) -> i64 as usize,
         };
         let (code, offsets) = B::stubs(n, hooks)?;
-        let stub_base = B::commit(&stubs, &code)?.as_ptr() as usize;
+        let stub_base = stubs.commit(&code)?.as_ptr() as usize;
         let table = CallTable::new(n + library::COUNT, 0);
         for (i, off) in offsets.into_iter().enumerate() {
             table.set(i, stub_base + off)?;
         }
         let trampoline = CodeBuffer::in_pool(&pool).named("bcpl::enter");
-        B::commit(&trampoline, &B::trampoline(prog.start)?)?;
+        trampoline.commit(&B::trampoline(prog.start)?)?;
         Ok(Jit {
             prog,
             pool,
@@ -175,7 +172,7 @@ impl<'p, B: Backend> Jit<'p, B> {
         // Named after the BCPL function: profilers, debuggers, `symbolize` and the listing
         // show that name.
         let buf = CodeBuffer::in_pool(&self.pool).named(&f.name);
-        let entry = B::commit(&buf, &code)?;
+        let entry = buf.commit(&code)?;
         let time = started.elapsed();
         let addr = entry.as_ptr() as usize;
         if self.options.listing {
