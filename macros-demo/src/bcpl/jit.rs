@@ -5,7 +5,7 @@
 //! [`CodeBuffer`] of its own in the program's [`CodePool`] (so ten thousand small functions
 //! share pages instead of mapping ten thousand). At first every entry points at that
 //! function's *stub* in a shared stub buffer, which passes the function's index to
-//! [`lazy_compile`] (Rust). That generates the function with the back end, commits it into its
+//! `lazy_compile` (Rust). That generates the function with the back end, commits it into its
 //! own buffer and points the table entry at it; the stub then jumps to the fresh code as if it
 //! had been called directly. The next call goes straight through the table. So only functions
 //! that run are compiled, each exactly once, and each commit is independent of the others.
@@ -13,7 +13,7 @@
 //!
 //! The table's entries after the program's functions are the library routines: each points
 //! at a small stub that passes the routine's number, the callee frame (as a word address) and
-//! the line of the call to [`lib_call`], which runs [`library::call`] on the program's
+//! the line of the call to `lib_call`, which runs [`library::call`] on the program's
 //! [`Runtime`], the same code the interpreter calls.
 //!
 //! Running enters through a trampoline, `fn(table, memory base, memory words, first frame,

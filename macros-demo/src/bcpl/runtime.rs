@@ -5,8 +5,8 @@
 //! otherwise make a system call per line) and flushed at exit, before a runtime error message,
 //! and before anything the driver prints to stderr.
 //!
-//! The `extern "C"` functions are the JIT's view: generated code calls them with
-//! [`jitkit::Assembler::call_abs`], arguments in `x0`, following AAPCS64. Both never return:
+//! The `extern "C"` functions are the JIT's view: generated code calls them with `call_abs`
+//! in the C calling convention of its instruction set (AAPCS64 or System V). Both never return:
 //! [`rt_fault`] and [`rt_exit`] flush and end the process from inside the JIT code, which
 //! is sound because nothing on the stack between them and `main` needs to be unwound (JIT
 //! frames own nothing; the driver's buffers are flushed here). The file name used in runtime
