@@ -15,9 +15,13 @@
 //! 8-byte aligned: every call into Rust (the run-time errors, `FINISH`, and the stubs of
 //! [`super::backend_x64`]) aligns it to 16 bytes first, as the ABI requires at a call
 //! (section 3.2.2), with `and rsp, -16` (the routines called there never return, or the stub
-//! restores `rsp` from `rbp`). Each function keeps a `push rbp ; mov rbp, rsp` frame, so
-//! debuggers and profilers can walk the stack, and returns with `mov rsp, rbp`, which also
-//! drops temporaries a `RETURN` inside a `VALOF` leaves behind.
+//! restores `rsp` from `rbp`). Functions keep no frame pointer (as `gcc -O2` does not): the
+//! machine stack holds return addresses and temporaries only, `rbp` keeps the trampoline's
+//! frame, and a frame-pointer unwinder sees JIT code as part of its caller. The generator
+//! counts the temporaries pushed at each point, so a `RETURN` inside a `VALOF` inside an
+//! expression drops them before `ret` (no jump crosses a `VALOF` otherwise: `sema` keeps
+//! `GOTO`, `BREAK`, `LOOP` and `ENDCASE` inside theirs, so every jump joins code at the same
+//! depth).
 //!
 //! A call of a function value passes the line in `rdx`, which the library stubs hand on.
 //!
@@ -62,6 +66,7 @@ pub fn compile(f: &Func, index: usize, ctx: &Context) -> Result<Code, Error> {
         ctx,
         index,
         entry,
+        depth: 0,
         vec_base: f.slots,
         call_base: f.call_base(),
         loops: Vec::new(),
@@ -85,6 +90,8 @@ struct Gen<'c> {
     /// The function's index in the program, and its entry.
     index: usize,
     entry: DynamicLabel,
+    /// Temporaries pushed at the current point of the code.
+    depth: usize,
     vec_base: usize,
     call_base: usize,
     loops: Vec<LoopLabels>,
@@ -158,7 +165,7 @@ fn direct(e: &Expr) -> Option<Operand> {
 impl Gen<'_> {
     fn function(&mut self, f: &Func) -> R {
         let entry = self.entry;
-        dynasm!(self.asm ; .arch x64 ; =>entry ; push rbp ; mov rbp, rsp);
+        dynasm!(self.asm ; .arch x64 ; =>entry);
         let overflow = self.cold(f.line, Fault::StackOverflow, RAX);
         self.lea(RAX, FRAME, 8 * f.frame_words() as i64);
         dynasm!(self.asm ; .arch x64 ; cmp rax, r15 ; ja =>overflow);
@@ -246,10 +253,12 @@ impl Gen<'_> {
 
     fn push(&mut self) {
         dynasm!(self.asm ; .arch x64 ; push rax);
+        self.depth += 1;
     }
 
     fn pop(&mut self, reg: u8) {
         dynasm!(self.asm ; .arch x64 ; pop Rq(reg));
+        self.depth -= 1;
     }
 
     /// Loads a leaf (see [`is_leaf`]) into `Rq(reg)`.
@@ -431,9 +440,14 @@ impl Gen<'_> {
         }
     }
 
-    /// The epilogue, in place wherever the function returns: as short as a jump to one.
+    /// The epilogue, in place wherever the function returns: drops the temporaries pushed
+    /// at this point (a `RETURN` inside a `VALOF` inside an expression), then `ret`.
     fn epilogue(&mut self) {
-        dynasm!(self.asm ; .arch x64 ; mov rsp, rbp ; pop rbp ; ret);
+        if self.depth > 0 {
+            let bytes = 8 * self.depth as i32;
+            dynasm!(self.asm ; .arch x64 ; add rsp, DWORD bytes);
+        }
+        dynasm!(self.asm ; .arch x64 ; ret);
     }
 
     fn jump(&mut self, target: DynamicLabel) {
