@@ -348,8 +348,10 @@ impl Gen<'_> {
     fn stmt(&mut self, s: &Stmt) -> R {
         match s {
             Stmt::Set(slot, e) => {
-                self.expr(e)?;
-                self.store(RAX, FRAME, slot_offset(*slot));
+                if !self.update_in_place(*slot, e)? {
+                    self.expr(e)?;
+                    self.store(RAX, FRAME, slot_offset(*slot));
+                }
             }
             Stmt::SetCell(a, e) => {
                 self.expr(e)?;
@@ -423,6 +425,39 @@ impl Gen<'_> {
             }
         }
         Ok(())
+    }
+
+    /// `x := x + e` and `x := x - e` as one `add`/`sub` to the slot, where reading `x` after
+    /// evaluating `e` sees the value it had before (see [`can_load_late`]). Returns whether it
+    /// emitted that.
+    fn update_in_place(&mut self, slot: usize, e: &Expr) -> Result<bool, Error> {
+        let Expr::Binary(op @ (BinOp::Add | BinOp::Sub), l, r, _) = e else {
+            return Ok(false);
+        };
+        let target = Expr::Local(slot);
+        let Some(d) = imm32(slot_offset(slot)) else {
+            return Ok(false);
+        };
+        if **l != target || !can_load_late(&target, r) {
+            return Ok(false);
+        }
+        match (direct(r), op) {
+            (Some(Operand::Imm(k)), BinOp::Add) => {
+                dynasm!(self.asm ; .arch x64 ; add QWORD [rbx + d], DWORD k)
+            }
+            (Some(Operand::Imm(k)), _) => {
+                dynasm!(self.asm ; .arch x64 ; sub QWORD [rbx + d], DWORD k)
+            }
+            (_, BinOp::Add) => {
+                self.expr(r)?;
+                dynasm!(self.asm ; .arch x64 ; add QWORD [rbx + d], rax);
+            }
+            _ => {
+                self.expr(r)?;
+                dynasm!(self.asm ; .arch x64 ; sub QWORD [rbx + d], rax);
+            }
+        }
+        Ok(true)
     }
 
     /// Returns the value of `e`; each arm of a conditional returns on its own.
