@@ -338,3 +338,40 @@ fn x64_assembler_extern_calls_and_rip_relative_errors() {
     );
     assert!(err.to_string().contains("±2 GiB"), "{err}");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_growing_pool_keeps_its_functions_within_direct_branch_range() {
+    let pool = CodePool::builder()
+        .chunk_size(64 * 1024)
+        .strategy(jitkit::Strategy::DualMapped)
+        .build()
+        .unwrap();
+    // 4 KiB functions, enough for several regions (4, 8, then 16 chunks).
+    let body = vec![Instruction::new(0xD503_201F); 1024];
+    let commit = |_| {
+        let b = CodeBuffer::in_pool(&pool);
+        b.commit(&body).unwrap();
+        b
+    };
+    let bufs: Vec<CodeBuffer> = (0..300).map(commit).collect();
+    assert!(pool.stats().chunks >= 16, "{:?}", pool.stats());
+    let addrs: Vec<usize> = bufs
+        .iter()
+        .map(|b| b.entry().unwrap().as_ptr() as usize)
+        .collect();
+    let (low, high) = (addrs.iter().min().unwrap(), addrs.iter().max().unwrap());
+    assert!(high - low < 128 << 20, "span {:#x}", high - low);
+    // So a call from a new function to the first one is one direct BL.
+    let first = addrs[0];
+    let mut asm = Assembler::new();
+    asm.emit(|a| dynasm!(a ; .arch aarch64 ; bl extern first ; ret))
+        .unwrap();
+    let code = asm.finish().unwrap();
+    let buf = CodeBuffer::in_pool(&pool);
+    let at = buf.commit(&code).unwrap().as_ptr() as usize;
+    assert_eq!(
+        word_at(&buf, 0).branch_offset(),
+        Some(first as i64 - at as i64)
+    );
+}

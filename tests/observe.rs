@@ -298,7 +298,14 @@ fn perf_map_and_jitdump_describe_every_commit() {
     // The host's instruction set: EM_AARCH64 (183) or EM_X86_64 (62).
     let host = jitkit::Isa::host().unwrap().elf_machine();
     assert_eq!(dump.elf_mach, u32::from(host));
-    assert_eq!(host, if cfg!(target_arch = "x86_64") { 62 } else { 183 });
+    assert_eq!(
+        host,
+        if cfg!(target_arch = "x86_64") {
+            62
+        } else {
+            183
+        }
+    );
     assert_eq!(dump.pid, pid);
     assert_eq!(dump.loads.len(), commits.len());
     let mut indices = HashSet::new();

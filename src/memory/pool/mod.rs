@@ -146,6 +146,17 @@ pub enum Strategy {
 /// pool it last committed into), so commits need no lock; they are handed back when the thread
 /// commits into another pool or exits, or by [`recycle`](Self::recycle) on that thread.
 ///
+/// # Branch range
+/// With `Strategy::DualMapped`, each new region of executable memory is mapped right above or
+/// right below the pool's others when that address space is free, so as long as a pool's
+/// executable memory totals at most 128 MiB, every function in it is within direct `bl`
+/// reach (±128 MiB, A64) and `call rel32` reach (±2 GiB, x86-64) of every other, and a call
+/// linked at commit from one to another (see [`Relocation`](crate::Relocation)) is a single
+/// instruction. Where the address space is taken, a region goes where the kernel puts it, and
+/// such calls go through a veneer: still correct, one indirect jump slower. Commits larger
+/// than a chunk get pages of their own, placed by the kernel. With `Strategy::PerBuffer`
+/// every commit is placed by the kernel (which on Linux, top-down, usually keeps them close).
+///
 /// # The reuse rule
 /// Space is freed only when its `CodeBuffer` drops. Every [`ExecPtr`](crate::ExecPtr) borrows
 /// its buffer, so no safe code can still reach the old code when its space is freed, and
