@@ -170,7 +170,7 @@ pub fn showcase() -> ExitCode {
         "== BCPL: {FILE}, {} ==",
         if jit {
             format!(
-                "JIT-compiled to {isa} one function at a time, run natively \
+                "JIT-compiled to {isa} one function at a time and run \
                  (macros-demo bcpl --stats FILE)"
             )
         } else {
