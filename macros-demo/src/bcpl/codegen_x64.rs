@@ -16,8 +16,9 @@
 //! [`super::backend_x64`]) aligns it to 16 bytes first, as the ABI requires at a call
 //! (section 3.2.2), with `and rsp, -16` (the routines called there never return, or the stub
 //! restores `rsp` from `rbp`). Functions keep no frame pointer (as `gcc -O2` does not): the
-//! machine stack holds return addresses and temporaries only, `rbp` keeps the trampoline's
-//! frame, and a frame-pointer unwinder sees JIT code as part of its caller. The generator
+//! machine stack holds return addresses and temporaries only and `rbp` keeps the
+//! trampoline's frame, so a frame-pointer unwinder goes from a JIT function straight to the
+//! trampoline's caller. The generator
 //! counts the temporaries pushed at each point, so a `RETURN` inside a `VALOF` inside an
 //! expression drops them before `ret` (no jump crosses a `VALOF` otherwise: `sema` keeps
 //! `GOTO`, `BREAK`, `LOOP` and `ENDCASE` inside theirs, so every jump joins code at the same
@@ -44,14 +45,13 @@ use super::runtime;
 const RAX: u8 = 0;
 const RCX: u8 = 1;
 const RDX: u8 = 2;
+const RDI: u8 = 7;
 /// The current frame.
-pub const FRAME: u8 = 3;
+const FRAME: u8 = 3;
 /// Scratch for offsets too large for a 32-bit displacement.
 const R11: u8 = 11;
-/// The call table's base.
-pub const TABLE: u8 = 12;
 /// The memory's base.
-pub const BASE: u8 = 13;
+const BASE: u8 = 13;
 
 /// Compiles `f`, function `index` of its program, to position-independent code, entry at
 /// offset 0. Calls of `f` itself are direct (`call rel32` to the entry): the table entry of a
@@ -175,7 +175,7 @@ impl Gen<'_> {
         for (label, line, fault, reg) in std::mem::take(&mut self.cold) {
             let (kind, _) = fault.code();
             dynasm!(self.asm ; .arch x64 ; =>label ; mov rsi, Rq(reg));
-            self.mov_u32(7, kind as u32);
+            self.mov_u32(RDI, kind as u32);
             self.mov_u32(RDX, line);
             dynasm!(self.asm ; .arch x64 ; and rsp, -16);
             self.asm
@@ -531,7 +531,7 @@ impl Gen<'_> {
         } else {
             // rep stosq: store rax at [rdi], rcx times, rdi advancing (Intel SDM Vol. 2B, STOS;
             // the direction flag is clear, as the ABI guarantees at calls and nothing sets it).
-            self.lea(7, FRAME, start);
+            self.lea(RDI, FRAME, start);
             self.mov_imm(RCX, words as i64);
             dynasm!(self.asm ; .arch x64 ; xor eax, eax ; rep stosq);
             self.lea(RAX, FRAME, start);
