@@ -31,13 +31,18 @@ impl XorShift {
 }
 
 /// The `macros-demo` binary, started through the cargo target runner when there is one: under
-/// qemu-user (no binfmt_misc) a test is itself emulated and cannot exec an AArch64 binary
-/// directly, but it can exec the host's qemu, which the runner variable names.
+/// qemu-user (no binfmt_misc) a test is itself emulated and cannot exec a binary of its own
+/// instruction set directly, but it can exec the host's qemu, which the runner variable of
+/// the test's target names (AArch64 under qemu-aarch64 on x86-64 hosts, x86-64 under
+/// qemu-x86_64 on AArch64 hosts).
 pub fn command() -> Command {
     let exe = env!("CARGO_BIN_EXE_macros-demo");
-    let runner = std::env::var("CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER")
-        .ok()
-        .filter(|_| cfg!(target_arch = "aarch64"));
+    let variable = if cfg!(target_arch = "aarch64") {
+        "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER"
+    } else {
+        "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER"
+    };
+    let runner = std::env::var(variable).ok();
     let mut words = runner.as_deref().unwrap_or_default().split_whitespace();
     match words.next() {
         Some(program) => {
