@@ -22,7 +22,8 @@ commands:
   (none)             the showcase, what `cargo xtask demo` runs
   tour [DEMO...]     jitkit's tour; DEMO is one of: seed, loops, registers, callback, errors
   bcpl [OPTIONS] FILE.b
-                     compile a BCPL program function by function to AArch64 and run it
+                     compile a BCPL program function by function for the host (x86-64 or
+                     AArch64; --target picks) and run it
                      (`macros-demo bcpl --help` lists the options)
   help               this text";
 

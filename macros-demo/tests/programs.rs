@@ -7,9 +7,10 @@
 //! stdout. Optional files: `NAME.stdin` is its standard input, `NAME.args` its command-line
 //! arguments (one line, split at spaces), `NAME.stderr` the exact stderr of a run-time error
 //! (status 1), `NAME.status` another exit status (`stop(n)`). Each program runs with
-//! `--interp` and in the default mode, which on AArch64 (natively or under qemu) is the JIT.
-//! On other hosts JIT code cannot execute: there the default mode compiles every function and
-//! then interprets, so the JIT itself is only checked under qemu (the test says so).
+//! `--interp` and JIT-compiled for the instruction set the test was built for: x86-64
+//! natively on an x86-64 host, AArch64 natively or under qemu (`cargo xtask test` runs both
+//! builds, so both back ends run every program). Every program also compiles and commits for
+//! the other instruction set, whose code this process cannot run.
 //!
 //! Malformed programs must give `FILE:LINE:COL: message`, the source line and a caret for
 //! every error, and status 1, never a panic.
@@ -19,7 +20,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 
-use common::command;
+use common::{command, foreign_target, modes, native_target};
 
 fn programs_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("programs")
@@ -48,18 +49,6 @@ fn run_with_input(dir: &Path, args: &[&str], input: &[u8]) -> Output {
     child
         .wait_with_output()
         .expect("the macros-demo binary runs")
-}
-
-fn modes() -> Vec<&'static [&'static str]> {
-    if !cfg!(target_arch = "aarch64") {
-        eprintln!(
-            "note: this host is {}: JIT code cannot run here, so the default mode compiles every \
-             function and then interprets; run under qemu for the JIT: \
-             cargo test --target aarch64-unknown-linux-gnu",
-            std::env::consts::ARCH
-        );
-    }
-    vec![&["--interp"], &[]]
 }
 
 fn program_names(dir: &Path) -> Vec<String> {
@@ -110,7 +99,7 @@ fn check_directory(sub: &str) -> Vec<String> {
             let read = |ext: &str| std::fs::read(dir.join(format!("{name}.{ext}"))).ok();
             let input = read("stdin").unwrap_or_default();
             let extra = String::from_utf8(read("args").unwrap_or_default()).unwrap();
-            let mut args = mode.to_vec();
+            let mut args = mode.clone();
             args.push(&file);
             args.extend(extra.split_whitespace());
             let out = run_with_input(&dir, &args, &input);
@@ -173,6 +162,17 @@ fn every_real_program_prints_its_expected_output_jit_and_interpreted() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Whether a listing shows the prologue's first instruction: AArch64 `stp x29, x30, [sp,
+/// #-16]!` (a9bf7bfd); x86-64 the stack check's `lea rax, [rbx + disp32]` (48 8d 83), as
+/// bytes or, where the listing disassembles x86-64, as `lea rax`.
+fn shows_prologue(listing: &str, target: &str) -> bool {
+    if target == "aarch64" {
+        listing.contains("a9bf7bfd */  stp x29, x30, [sp, #-16]!")
+    } else {
+        listing.contains("*/  .byte 0x48, 0x8d, 0x83") || listing.contains("lea rax")
+    }
+}
+
 #[test]
 fn stats_and_listing_go_to_stderr_and_leave_stdout_alone() {
     let dir = programs_dir();
@@ -181,38 +181,77 @@ fn stats_and_listing_go_to_stderr_and_leave_stdout_alone() {
     assert_eq!(out.stdout, expected);
     assert!(String::from_utf8_lossy(&out.stderr).contains("stats:"));
 
-    // Compiling (and listing) works on every host; running the code needs AArch64, elsewhere
-    // the interpreter runs the program.
-    let out = run(&dir, &["--eager", "--listing", "--stats", "gcd.b"]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    for f in ["start", "gcd", "gcdsub", "lcm", "show"] {
-        assert!(
-            err.contains(&format!("; {f} (")),
-            "no listing for {f}:\n{err}"
+    // Compiling and listing work for both instruction sets on every host; the code runs where
+    // the process is of that instruction set, and elsewhere the command says it did not run.
+    for target in ["aarch64", "x86_64"] {
+        let out = run(
+            &dir,
+            &[
+                "--target",
+                target,
+                "--eager",
+                "--listing",
+                "--stats",
+                "gcd.b",
+            ],
         );
-        assert!(
-            err.contains(&format!("stats: compiled {f} in")),
-            "no stats for {f}"
-        );
-    }
-    // The listing names each function and disassembles it: the prologue's first word is
-    // `stp x29, x30, [sp, #-16]!` (a9bf7bfd), listed at the function's own name.
-    assert!(err.contains("/* gcd+0x0 "), "{err}");
-    assert!(
-        err.contains("a9bf7bfd */  stp x29, x30, [sp, #-16]!"),
-        "{err}"
-    );
-    assert_eq!(out.stdout, expected);
-    assert_eq!(out.status.code(), Some(0));
-    if !cfg!(target_arch = "aarch64") {
-        // Compiled, then interpreted, and said so.
-        assert!(err.contains("compiled, then interpreted"), "{err}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        for f in ["start", "gcd", "gcdsub", "lcm", "show"] {
+            assert!(
+                err.contains(&format!("; {f} (")),
+                "{target}: no listing for {f}:\n{err}"
+            );
+            assert!(
+                err.contains(&format!("stats: compiled {f} in")),
+                "{target}: no stats for {f}"
+            );
+        }
+        assert!(err.contains("/* gcd+0x0 "), "{target}: {err}");
+        assert!(shows_prologue(&err, target), "{target}: {err}");
+        if Some(target) == native_target() {
+            assert_eq!(out.stdout, expected, "{target}");
+            assert_eq!(out.status.code(), Some(0), "{target}");
+        } else {
+            assert!(out.stdout.is_empty(), "{target}");
+            assert_eq!(out.status.code(), Some(1), "{target}");
+            assert!(
+                err.contains("compiled and committed, not run"),
+                "{target}: {err}"
+            );
+        }
     }
 }
 
-#[cfg(target_arch = "aarch64")]
+/// Every program of every directory compiles and commits, eagerly, for the instruction set
+/// whose code this process cannot run (the other build runs it), and says it did not run.
+#[test]
+fn every_program_compiles_for_the_other_instruction_set() {
+    let target = foreign_target();
+    let mut failures = Vec::new();
+    for sub in ["", "dialect", "real"] {
+        let dir = programs_dir().join(sub);
+        for name in program_names(&dir) {
+            let file = format!("{name}.b");
+            let out = run(&dir, &["--target", target, "--eager", "--stats", &file]);
+            let err = String::from_utf8_lossy(&out.stderr);
+            let ok = out.status.code() == Some(1)
+                && out.stdout.is_empty()
+                && err.contains("compiled and committed, not run")
+                && !err.contains("panicked");
+            if !ok {
+                failures.push(format!("{sub}/{file} --target {target}: {err}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn lazy_compilation_compiles_only_what_runs() {
+    let Some(target) = native_target() else {
+        eprintln!("note: no JIT code runs on this host");
+        return;
+    };
     let dir = std::env::temp_dir().join(format!("bcpl-lazy-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
@@ -220,7 +259,7 @@ fn lazy_compilation_compiles_only_what_runs() {
         "LET unused() = 1\nLET used(x) = x * 2\nLET start() BE $( writen(used(21)); newline() $)\n",
     )
     .unwrap();
-    let out = run(&dir, &["--stats", "lazy.b"]);
+    let out = run(&dir, &["--target", target, "--stats", "lazy.b"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.stdout, b"42\n");
     assert!(err.contains("compiled used in"), "{err}");

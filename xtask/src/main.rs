@@ -3,8 +3,9 @@
 //! jitkit's A64 code runs on AArch64 and its x86-64 code on x86-64. On an AArch64 Linux host
 //! the A64 side runs natively; on any other Linux host (x86-64, typically) the demo's AArch64
 //! path and the tests are cross-compiled for `aarch64-unknown-linux-gnu` and run under
-//! `qemu-aarch64`, and the host-side run executes the x86-64 code natively. An AArch64 host
-//! runs the x86-64 tests under `qemu-x86_64` instead. Each command first checks that the
+//! `qemu-aarch64`, and the host-side run executes the x86-64 code natively (the demo then runs
+//! the BCPL JIT natively too). An AArch64 host runs the x86-64 tests under `qemu-x86_64`
+//! instead. Each command first checks that the
 //! tools for that are there and installs what is missing ([`toolchain`]), saying what it does,
 //! so that the two README commands work on a fresh machine.
 //!
@@ -25,7 +26,9 @@ usage: cargo xtask <command> [args...]
 
 commands:
   demo [args...]   set up the toolchain, then run macros-demo as AArch64 (native, or under
-                   qemu-aarch64); args go to the demo (default: the tour, then a BCPL program)
+                   qemu-aarch64); args go to the demo (default: the tour, then a BCPL program).
+                   On an x86-64 host the BCPL JIT then runs natively too, as x86-64 code: the
+                   same `bcpl ...` args, or by default the BCPL program of the showcase
   test [args...]   set up the toolchain, then run the whole test suite as AArch64 and on the
                    host (x86-64 code natively; on AArch64 hosts the x86-64 tests under
                    qemu-x86_64); args go to every `cargo test` run (e.g. `--test oracle`)
@@ -72,7 +75,8 @@ fn main() -> ExitCode {
     }
 }
 
-/// `cargo run -p macros-demo` for AArch64, passing `args` to the demo.
+/// `cargo run -p macros-demo` for AArch64, passing `args` to the demo; then, on an x86-64
+/// host, the BCPL part natively ([`native_bcpl_args`]), where the JIT emits x86-64.
 fn demo(args: &[String]) -> Result<(), String> {
     let tc = Toolchain::setup(Needs::Demo)?;
     let mut cargo = Cargo::new(&tc, "run");
@@ -80,7 +84,33 @@ fn demo(args: &[String]) -> Result<(), String> {
     if !args.is_empty() {
         cargo.arg("--").args(args);
     }
-    cargo.run(&format!("the demo as AArch64 ({})", tc.how_aarch64_runs()))
+    cargo.run(&format!("the demo as AArch64 ({})", tc.how_aarch64_runs()))?;
+    if !cfg!(target_arch = "x86_64") {
+        return Ok(());
+    }
+    let Some(native) = native_bcpl_args(args) else {
+        return Ok(());
+    };
+    let mut cargo = Cargo::new(&tc, "run");
+    cargo
+        .args(["--quiet", "--package", "macros-demo", "--"])
+        .args(native);
+    cargo.run("the BCPL JIT natively on this x86-64 host (x86-64 code, no qemu)")
+}
+
+/// What the demo runs natively on an x86-64 host: the showcase's BCPL program with `--stats`
+/// when the demo has no arguments, the same arguments for a `bcpl` command, and nothing for
+/// the tour (its code is AArch64).
+fn native_bcpl_args(args: &[String]) -> Option<Vec<String>> {
+    match args.first().map(String::as_str) {
+        None => Some(
+            ["bcpl", "--stats", "macros-demo/programs/queens.b"]
+                .map(String::from)
+                .to_vec(),
+        ),
+        Some("bcpl") => Some(args.to_vec()),
+        Some(_) => None,
+    }
 }
 
 /// Whether cargo arguments pick packages (`-p`, `--package`), which replaces `--workspace`.
@@ -153,7 +183,20 @@ fn test(args: &[String]) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::chooses_package;
+    use super::{chooses_package, native_bcpl_args};
+
+    #[test]
+    fn the_native_demo_runs_bcpl_only() {
+        let native = native_bcpl_args(&[]).unwrap();
+        assert_eq!(native[0], "bcpl");
+        assert!(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(&native[2])
+            .exists());
+        let bcpl = args(&["bcpl", "--stats", "x.b"]);
+        assert_eq!(native_bcpl_args(&bcpl), Some(bcpl.clone()));
+        assert_eq!(native_bcpl_args(&args(&["tour"])), None);
+    }
 
     fn args(a: &[&str]) -> Vec<String> {
         a.iter().map(|s| s.to_string()).collect()

@@ -1,9 +1,16 @@
-//! `macros-demo bcpl [--interp] [--eager] [--listing] [--stats] FILE.b [ARGS...]`: the
-//! command line. `ARGS` are the program's, for `rdargs`.
+//! `macros-demo bcpl [--interp] [--target ISA] [--eager] [--listing] [--stats] FILE.b [ARGS...]`:
+//! the command line. `ARGS` are the program's, for `rdargs`.
 //!
 //! stdout carries the program's output and nothing else; listings, statistics and errors go
 //! to stderr. Exit status: 0 when the program ends (or runs `FINISH`), 1 for a source error, a
-//! runtime error or an unreadable file, 2 for a bad command line; `stop(n)` exits with n.
+//! runtime error, an unreadable file, or code for an instruction set this process cannot run
+//! (compiled and listed, not run); 2 for a bad command line; `stop(n)` exits with n.
+//!
+//! The JIT compiles for the host's instruction set unless `--target` names the other one. Code
+//! for an instruction set the process cannot run is still generated and committed (so
+//! `--listing` and `--stats` show it), and the program is then not run, with a message saying
+//! so: re-running the same binary under an emulator is not possible (it is built for one
+//! instruction set), and running the interpreter instead would hide that the JIT did not run.
 //!
 //! Everything after reading the file runs on a thread with a large stack (the first of
 //! [`STACKS`] the system grants): BCPL recursion is machine recursion in the JIT and Rust
@@ -14,9 +21,11 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use super::backend_a64::A64;
+use super::backend_x64::X64;
 use super::diag::SourceError;
 use super::interp;
-use super::jit::{self, Jit};
+use super::jit::{self, Backend, Jit};
 use super::memory::{Runtime, Stop};
 use super::runtime::{self, Output};
 use super::{front_end, ir};
@@ -26,20 +35,65 @@ use super::{front_end, ir};
 pub const STACKS: [usize; 3] = [4 << 30, 1 << 30, 256 << 20];
 
 const USAGE: &str = "\
-usage: macros-demo bcpl [--interp] [--eager] [--listing] [--stats] FILE.b [ARGS...]
+usage: macros-demo bcpl [--interp] [--target ISA] [--eager] [--listing] [--stats] FILE.b [ARGS...]
 
-Runs a BCPL program: JIT-compiled to AArch64 one function at a time (by default, each on its
-first call), or with --interp by the tree-walking interpreter. On a host that is not AArch64
-the functions are compiled but the interpreter runs the program.
+Runs a BCPL program: JIT-compiled one function at a time (by default, each on its first call)
+for the host's instruction set (x86-64 or AArch64), or with --interp by the tree-walking
+interpreter.
 
-  --interp    run the interpreter instead of the JIT
-  --eager     compile every function before running (JIT)
-  --listing   print each compiled function's disassembly (symbol+offset, address, word, instruction) to stderr
-  --stats     print compile time and code size per function, and run time, to stderr";
+  --interp       run the interpreter instead of the JIT
+  --target ISA   compile for ISA: x86_64 (also x64, x86-64) or aarch64 (also arm64); the
+                 default is the host's. Code for another instruction set than this process's
+                 is compiled and committed (see --listing, --stats) but not run: the command
+                 says so and exits with status 1 (an AArch64 build runs under qemu-aarch64:
+                 `cargo xtask demo bcpl FILE.b`)
+  --eager        compile every function before running (JIT)
+  --listing      print each compiled function's disassembly (symbol+offset, address, bytes,
+                 instruction) to stderr
+  --stats        print compile time and code size per function, and run time, to stderr";
+
+/// An instruction set the JIT compiles for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// AArch64 ([`A64`]).
+    Aarch64,
+    /// x86-64 ([`X64`]).
+    X86_64,
+}
+
+impl Target {
+    /// The instruction set of this process: x86-64 on x86-64 hosts, else AArch64.
+    pub fn host() -> Target {
+        if cfg!(target_arch = "x86_64") {
+            Target::X86_64
+        } else {
+            Target::Aarch64
+        }
+    }
+
+    /// The target `--target` names.
+    pub fn parse(name: &str) -> Option<Target> {
+        match name.to_ascii_lowercase().as_str() {
+            "aarch64" | "arm64" | "a64" => Some(Target::Aarch64),
+            "x86_64" | "x86-64" | "x64" | "amd64" => Some(Target::X86_64),
+            _ => None,
+        }
+    }
+
+    /// Whether this process runs code for the target.
+    pub fn is_native(self) -> bool {
+        match self {
+            Target::Aarch64 => A64::NATIVE,
+            Target::X86_64 => X64::NATIVE,
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 struct Options {
     interp: bool,
+    /// The instruction set to compile for; `None` for the host's.
+    target: Option<Target>,
     eager: bool,
     listing: bool,
     stats: bool,
@@ -51,12 +105,19 @@ struct Options {
 fn parse_args(args: &[String]) -> Result<Options, String> {
     let mut o = Options::default();
     let mut rest = args.iter();
-    for a in rest.by_ref() {
+    while let Some(a) = rest.next() {
         match a.as_str() {
             "--interp" => o.interp = true,
             "--eager" => o.eager = true,
             "--listing" => o.listing = true,
             "--stats" => o.stats = true,
+            "--target" => {
+                let name = rest.next().ok_or("--target needs an instruction set")?;
+                let target = Target::parse(name).ok_or_else(|| {
+                    format!("unknown target `{name}` (x86_64, x64, aarch64 or arm64)")
+                })?;
+                o.target = Some(target);
+            }
             "-h" | "--help" => return Err(String::new()),
             flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`")),
             path => {
@@ -93,18 +154,31 @@ pub fn main(args: &[String]) -> ExitCode {
 }
 
 /// The BCPL part of the `macros-demo` showcase: the N-queens example (recursion, vectors,
-/// `LOOP`, multiple assignment), JIT-compiled with `--stats` on AArch64 and interpreted
-/// elsewhere. The source is built into the binary, so it runs from any directory.
+/// `LOOP`, multiple assignment), JIT-compiled for the host with `--stats` on x86-64 and
+/// AArch64, interpreted elsewhere. The source is built into the binary, so it runs from any
+/// directory.
 pub fn showcase() -> ExitCode {
     const FILE: &str = "macros-demo/programs/queens.b";
     const SRC: &[u8] = include_bytes!("../../programs/queens.b");
-    let jit = cfg!(target_arch = "aarch64");
+    let target = Target::host();
+    let jit = target.is_native();
+    let isa = match target {
+        Target::X86_64 => X64::ARCH,
+        Target::Aarch64 => A64::ARCH,
+    };
     println!(
         "== BCPL: {FILE}, {} ==",
         if jit {
-            "JIT-compiled one function at a time (macros-demo bcpl --stats FILE)"
+            format!(
+                "JIT-compiled to {isa} one function at a time and run \
+                 (macros-demo bcpl --stats FILE)"
+            )
         } else {
-            "interpreted: JIT code runs only on AArch64 (macros-demo bcpl --interp --stats FILE)"
+            format!(
+                "interpreted: this {} host runs neither back end's code \
+                 (macros-demo bcpl --interp --stats FILE)",
+                std::env::consts::ARCH
+            )
         }
     );
     let opts = Options {
@@ -178,11 +252,18 @@ fn run_interp(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
     }
 }
 
-/// JIT-compiles and runs `prog`. Where JIT code cannot run (a host that is not AArch64), every
-/// function is still compiled and committed (so `--listing` and `--stats` show the real code)
-/// and the interpreter runs the program; `--stats` and `--listing` say so on stderr.
+/// JIT-compiles `prog` for the chosen target and runs it if this process can run that code;
+/// otherwise compiles every function (so `--listing` and `--stats` show the real code) and
+/// says that the program was not run.
 fn run_jit(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
-    let jit = match Jit::new(
+    match opts.target.unwrap_or_else(Target::host) {
+        Target::Aarch64 => jit_with::<A64>(opts, prog, front),
+        Target::X86_64 => jit_with::<X64>(opts, prog, front),
+    }
+}
+
+fn jit_with<B: Backend>(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
+    let jit = match Jit::<B>::new(
         prog,
         jit::Options {
             listing: opts.listing,
@@ -194,17 +275,15 @@ fn run_jit(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
             return 1;
         }
     };
-    let can_run = cfg!(target_arch = "aarch64");
-    if opts.eager || !can_run {
+    if opts.eager || !B::NATIVE {
         if let Err(e) = jit.compile_all() {
             eprintln!("macros-demo bcpl: {e}");
             return 1;
         }
     }
     let started = Instant::now();
-    #[cfg(target_arch = "aarch64")]
-    jit.run(opts.args.clone());
-    let ran = started.elapsed();
+    let ran = jit.run(opts.args.clone());
+    let elapsed = started.elapsed();
     Output::flush();
     if opts.stats {
         let stats = jit.stats();
@@ -221,28 +300,31 @@ fn run_jit(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
             bytes += s.bytes;
         }
         eprintln!(
-            "stats: {} of {} functions compiled, {bytes} code bytes, {} compiling; front end {}{}",
+            "stats: {} of {} functions compiled to {}, {bytes} code bytes, {} compiling; front end {}{}",
             stats.len(),
             prog.funcs.len(),
+            B::ARCH,
             human(total),
             human(front),
-            if can_run {
-                format!("; run {}", human(ran.saturating_sub(total)))
+            if ran.is_ok() {
+                format!("; run {}", human(elapsed.saturating_sub(total)))
             } else {
                 String::new()
             },
         );
     }
-    if can_run {
-        return 0;
+    match ran {
+        Ok(()) => 0,
+        Err(not_native) => {
+            eprintln!(
+                "macros-demo bcpl: compiled and committed, not run: {not_native} \
+                 (an {arch} build runs it, e.g. `cargo xtask demo bcpl FILE.b` under qemu; \
+                 --interp interprets it here)",
+                arch = B::ARCH,
+            );
+            1
+        }
     }
-    if opts.stats || opts.listing {
-        eprintln!(
-            "macros-demo bcpl: JIT code runs only on AArch64 (this is {}): compiled, then interpreted",
-            std::env::consts::ARCH
-        );
-    }
-    run_interp(opts, prog, front)
 }
 
 fn source_errors(opts: &Options, src: &[u8], errors: &[SourceError]) -> u8 {
@@ -272,6 +354,13 @@ mod tests {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         let o = parse_args(&s(&["--interp", "--stats", "a.b"])).unwrap();
         assert!(o.interp && o.stats && !o.listing);
+        assert_eq!(o.target, None);
+        let o = parse_args(&s(&["--target", "aarch64", "a.b"])).unwrap();
+        assert_eq!(o.target, Some(Target::Aarch64));
+        let o = parse_args(&s(&["--target", "x64", "a.b"])).unwrap();
+        assert_eq!(o.target, Some(Target::X86_64));
+        assert!(parse_args(&s(&["--target", "riscv", "a.b"])).is_err());
+        assert!(parse_args(&s(&["--target"])).is_err());
         assert_eq!(o.file, "a.b");
         assert!(parse_args(&s(&["--bogus", "a.b"])).is_err());
         let o = parse_args(&s(&["a.b", "c.b", "--x"])).unwrap();

@@ -1,38 +1,70 @@
-//! The JIT back end: function table, lazy compilation, one commit per function.
+//! The JIT driver: function table, lazy compilation, one commit per function, running;
+//! written once for every instruction set, which a [`Backend`] supplies.
 //!
 //! Every function of the program owns an entry in a [`CallTable`] and, once compiled, a
 //! [`CodeBuffer`] of its own in the program's [`CodePool`] (so ten thousand small functions
-//! share pages instead of mapping ten thousand). At first every entry points
-//! at that function's *stub* in a shared stub buffer: `x17` := the function's index (one
-//! `mov` below 65536), `b common`. The common part saves the argument registers, calls `lazy_compile` (Rust),
-//! which generates the function with [`codegen`], commits it into its own buffer and
-//! points the table entry at it, then restores the arguments and jumps to the fresh code as if
-//! it had been called directly. The next call goes straight through the table. So only
-//! functions that run are compiled, each exactly once, and each commit is independent of the
-//! others. [`Jit::compile_all`] does the same eagerly (the benchmark, `--eager`).
+//! share pages instead of mapping ten thousand). At first every entry points at that
+//! function's *stub* in a shared stub buffer, which passes the function's index to
+//! `lazy_compile` (Rust). That generates the function with the back end, commits it into its
+//! own buffer and points the table entry at it; the stub then jumps to the fresh code as if it
+//! had been called directly. The next call goes straight through the table. So only functions
+//! that run are compiled, each exactly once, and each commit is independent of the others.
+//! [`Jit::compile_all`] does the same eagerly (the benchmark, `--eager`).
 //!
 //! The table's entries after the program's functions are the library routines: each points
-//! at a small stub that passes the routine's number, the callee frame (`x22`, as a word
-//! address) and the line (`x10`) to `lib_call`, which runs [`library::call`] on the
-//! program's [`Runtime`], the same code the interpreter calls.
+//! at a small stub that passes the routine's number, the callee frame (as a word address) and
+//! the line of the call to `lib_call`, which runs [`library::call`] on the program's
+//! [`Runtime`], the same code the interpreter calls.
 //!
-//! Running enters through a trampoline that saves `x19`..`x23`, loads the table base, the
-//! memory's base, size and end, and the first frame into them (see [`codegen`]'s register
-//! conventions) and calls `start` through the table.
+//! Running enters through a trampoline, `fn(table, memory base, memory words, first frame,
+//! memory end) -> word` in the C calling convention of the back end's instruction set, which
+//! saves the callee-saved registers the generated code keeps its context in, loads them, and
+//! calls `start` through the table.
 //!
-//! JIT code runs only on AArch64; on other hosts everything up to running works (compiling,
-//! committing, listings), which is what the host benchmark measures.
+//! Each back end's code runs only on its own instruction set ([`Backend::NATIVE`]); elsewhere
+//! everything up to running works (compiling, committing, listings), which is what the
+//! compile benchmark measures.
 
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
-use jitkit::{dynasm, Assembler, CallTable, CodeBuffer, CodePool, DynasmApi, Error};
+use jitkit::{CallTable, CodeBuffer, CodePool, Error};
 
-use super::codegen::{self, Context};
-use super::ir::Program;
+use super::codegen::Context;
+use super::ir::{Func, Program};
 use super::library;
 use super::memory::{Runtime, Stop};
 use super::runtime;
+
+/// The addresses of the Rust routines the stubs call.
+#[derive(Debug, Clone, Copy)]
+pub struct Hooks {
+    /// `extern "C" fn(index: u64) -> u64`: compiles a function, returns its address.
+    pub lazy_compile: usize,
+    /// `extern "C" fn(id: u64, frame: u64, line: u64) -> i64`: runs a library routine.
+    pub lib_call: usize,
+}
+
+/// One instruction set's half of the JIT: code for a function, for the stubs and for the
+/// entry trampoline, following the conventions described in [`self`](crate::bcpl::jit).
+pub trait Backend: 'static {
+    /// The instruction set, as messages name it.
+    const ARCH: &'static str;
+    /// Whether this process can run the code: the build's target is this instruction set.
+    const NATIVE: bool;
+    /// Machine code as the back end's assembler returns it, ready to commit.
+    type Code: jitkit::Code;
+
+    /// Function `f`, function `index` of the program, entry at offset 0.
+    fn function(f: &Func, index: usize, ctx: &Context) -> Result<Self::Code, Error>;
+
+    /// The stubs for `functions` program functions and then [`library::COUNT`] library
+    /// routines, and each stub's offset, in call-table order.
+    fn stubs(functions: usize, hooks: Hooks) -> Result<(Self::Code, Vec<usize>), Error>;
+
+    /// The trampoline that calls table entry `start`.
+    fn trampoline(start: usize) -> Result<Self::Code, Error>;
+}
 
 /// What to report while compiling.
 #[derive(Debug, Clone, Copy, Default)]
@@ -52,8 +84,26 @@ pub struct FuncStats {
     pub bytes: usize,
 }
 
-/// A program ready to JIT-compile and run.
-pub struct Jit<'p> {
+/// Why [`Jit::run`] did not run the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotNative {
+    /// The instruction set of the code.
+    pub code: &'static str,
+}
+
+impl std::fmt::Display for NotNative {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} code cannot run in this {} process",
+            self.code,
+            std::env::consts::ARCH
+        )
+    }
+}
+
+/// A program ready to JIT-compile for back end `B` and run.
+pub struct Jit<'p, B: Backend> {
     prog: &'p Program,
     /// Where every commit goes: thousands of small functions share its pages.
     pool: CodePool,
@@ -62,10 +112,10 @@ pub struct Jit<'p> {
     table: CallTable,
     /// The lazy-compilation stubs (kept alive: the table points into them).
     _stubs: CodeBuffer,
-    #[cfg_attr(not(target_arch = "aarch64"), allow(dead_code))]
     trampoline: CodeBuffer,
     compiled: RefCell<Vec<Option<CodeBuffer>>>,
     stats: RefCell<Vec<FuncStats>>,
+    _backend: std::marker::PhantomData<B>,
 }
 
 thread_local! {
@@ -75,7 +125,7 @@ thread_local! {
     static RUNTIME: std::cell::Cell<*mut Runtime> = const { std::cell::Cell::new(std::ptr::null_mut()) };
 }
 
-impl<'p> Jit<'p> {
+impl<'p, B: Backend> Jit<'p, B> {
     /// Builds the table, the stubs and the trampoline; compiles nothing yet.
     pub fn new(prog: &'p Program, options: Options) -> Result<Self, Error> {
         let n = prog.funcs.len();
@@ -84,18 +134,18 @@ impl<'p> Jit<'p> {
         };
         let pool = CodePool::new()?;
         let stubs = CodeBuffer::in_pool(&pool).named("bcpl::lazy_stubs");
-        let offsets = {
-            let (code, offsets) = stub_code(n)?;
-            stubs.commit(&code)?;
-            offsets
+        let hooks = Hooks {
+            lazy_compile: lazy_compile::<B> as extern "C" fn(u64) -> u64 as usize,
+            lib_call: lib_call as extern "C" fn(u64, u64, u64) -> i64 as usize,
         };
-        let stub_base = stubs.entry().map_or(0, |e| e.as_ptr() as usize);
+        let (code, offsets) = B::stubs(n, hooks)?;
+        let stub_base = stubs.commit(&code)?.as_ptr() as usize;
         let table = CallTable::new(n + library::COUNT, 0);
         for (i, off) in offsets.into_iter().enumerate() {
             table.set(i, stub_base + off)?;
         }
         let trampoline = CodeBuffer::in_pool(&pool).named("bcpl::enter");
-        trampoline.commit(&trampoline_code(prog.start)?)?;
+        trampoline.commit(&B::trampoline(prog.start)?)?;
         Ok(Jit {
             prog,
             pool,
@@ -106,6 +156,7 @@ impl<'p> Jit<'p> {
             trampoline,
             compiled: RefCell::new((0..n).map(|_| None).collect()),
             stats: RefCell::new(Vec::new()),
+            _backend: std::marker::PhantomData,
         })
     }
 
@@ -117,19 +168,19 @@ impl<'p> Jit<'p> {
         }
         let f = &self.prog.funcs[index];
         let started = Instant::now();
-        let code = codegen::compile(f, &self.ctx)?;
+        let code = B::function(f, index, &self.ctx)?;
         // Named after the BCPL function: profilers, debuggers, `symbolize` and the listing
         // show that name.
         let buf = CodeBuffer::in_pool(&self.pool).named(&f.name);
-        let entry = buf.commit(&code.instructions)?;
+        let entry = buf.commit(&code)?;
         let time = started.elapsed();
         let addr = entry.as_ptr() as usize;
         if self.options.listing {
             runtime::Output::flush();
             let text = format!(
-                "; {} ({} instructions, {} bytes at {:#x})\n{}",
+                "; {} ({}, {} bytes at {:#x})\n{}",
                 f.name,
-                code.instructions.len(),
+                B::ARCH,
                 entry.len(),
                 addr,
                 entry.listing()
@@ -159,26 +210,39 @@ impl<'p> Jit<'p> {
         self.stats.borrow().clone()
     }
 
-    /// Runs the program from `start` with `args` for `rdargs`. A run-time error or `stop`
-    /// ends the process from inside the JIT code (see [`runtime`]); returning means `start`
-    /// returned.
-    #[cfg(target_arch = "aarch64")]
-    pub fn run(&self, args: Vec<String>) {
-        let entry = self.trampoline.entry();
-        let Some(entry) = entry else { return };
+    /// Runs the program from `start` with `args` for `rdargs`, if this process can run the
+    /// back end's code. A run-time error or `stop` ends the process from inside the JIT code
+    /// (see [`runtime`]); returning `Ok` means `start` returned.
+    pub fn run(&self, args: Vec<String>) -> Result<(), NotNative> {
+        if !B::NATIVE {
+            return Err(NotNative { code: B::ARCH });
+        }
         let mut rt = Box::new(Runtime::new(self.prog, args));
+        self.run_on(&mut rt)
+    }
+
+    /// [`run`](Self::run) on memory and library state the caller made for this program
+    /// (see [`Runtime::new`] and [`Runtime::reset`]).
+    pub fn run_on(&self, rt: &mut Runtime) -> Result<(), NotNative> {
+        if !B::NATIVE {
+            return Err(NotNative { code: B::ARCH });
+        }
+        let Some(entry) = self.trampoline.entry() else {
+            return Ok(());
+        };
         let base = rt.mem.as_mut_ptr() as usize;
         let words = rt.mem.len();
-        // SAFETY: the trampoline is AArch64 code following AAPCS64 with the signature
-        // fn(table, memory base, memory words, first frame, memory end) -> word; this CPU is
-        // AArch64 (cfg). Everything it reaches stays alive while `self` is borrowed and `rt`
-        // lives: the table, the stubs, the compiled buffers (only ever added) and the memory,
-        // which the code only touches within its `words` words (every access is checked).
+        // SAFETY: the trampoline is code for this process's instruction set (B::NATIVE,
+        // checked above) following its C calling convention, with the signature
+        // fn(table, memory base, memory words, first frame, memory end) -> word. Everything it
+        // reaches stays alive while `self` and `rt` are borrowed: the table, the stubs, the
+        // compiled buffers (only ever added) and the memory, which the code only touches
+        // within its `words` words (every access is checked).
         let enter: extern "C" fn(usize, usize, usize, usize, usize) -> i64 =
             unsafe { entry.as_fn() };
-        let this = (self as *const Jit<'_>).cast::<()>();
+        let this = (self as *const Self).cast::<()>();
         let previous = RUNNING.with(|r| r.replace(this));
-        let previous_rt = RUNTIME.with(|r| r.replace(&mut *rt as *mut Runtime));
+        let previous_rt = RUNTIME.with(|r| r.replace(rt as *mut Runtime));
         enter(
             self.table.base(),
             base,
@@ -188,6 +252,7 @@ impl<'p> Jit<'p> {
         );
         RUNNING.with(|r| r.set(previous));
         RUNTIME.with(|r| r.set(previous_rt));
+        Ok(())
     }
 }
 
@@ -215,11 +280,12 @@ extern "C" fn lib_call(id: u64, frame: u64, line: u64) -> i64 {
 /// Called by the stubs: compiles function `index` of the running program and returns its
 /// address. A failure here (the operating system refusing memory) cannot be returned through
 /// the JIT code, so it is reported and ends the process.
-extern "C" fn lazy_compile(index: u64) -> u64 {
-    let jit = RUNNING.with(|r| r.get()).cast::<Jit<'_>>();
-    // SAFETY: `run` sets RUNNING to a `Jit` borrowed for the whole time its code runs on this
-    // thread, and stubs are only reached from that code. The type was erased to store the
-    // pointer; it is only used within that borrow.
+extern "C" fn lazy_compile<B: Backend>(index: u64) -> u64 {
+    let jit = RUNNING.with(|r| r.get()).cast::<Jit<'_, B>>();
+    // SAFETY: `run` sets RUNNING to a `Jit<B>` borrowed for the whole time its code runs on
+    // this thread, and only that `Jit`'s stubs, built with this instance of `lazy_compile`,
+    // reach here. The type was erased to store the pointer; it is only used within that
+    // borrow.
     let Some(jit) = (unsafe { jit.as_ref() }) else {
         eprintln!("macros-demo bcpl: a compilation stub ran outside Jit::run");
         std::process::exit(1)
@@ -232,79 +298,4 @@ extern "C" fn lazy_compile(index: u64) -> u64 {
             std::process::exit(1)
         }
     }
-}
-
-/// The stubs: `common` (save arguments, call [`lazy_compile`], restore, jump), then for each
-/// function `x17 := index ; b common`, then for each library routine a call of [`lib_call`].
-/// Returns the code and each stub's offset, in call-table order.
-fn stub_code(n: usize) -> Result<(Vec<jitkit::Instruction>, Vec<usize>), Error> {
-    let mut asm = Assembler::with_capacity(64 + 12 * n);
-    let common = asm.new_dynamic_label();
-    dynasm!(asm ; .arch aarch64
-        ; =>common
-        ; stp x29, x30, [sp, #-80]!
-        ; mov x29, sp
-        ; stp x0, x1, [sp, #16]
-        ; stp x2, x3, [sp, #32]
-        ; stp x4, x5, [sp, #48]
-        ; stp x6, x7, [sp, #64]
-        ; mov x0, x17
-    );
-    asm.call_abs(lazy_compile as extern "C" fn(u64) -> u64 as usize);
-    dynasm!(asm ; .arch aarch64
-        ; mov x16, x0
-        ; ldp x0, x1, [sp, #16]
-        ; ldp x2, x3, [sp, #32]
-        ; ldp x4, x5, [sp, #48]
-        ; ldp x6, x7, [sp, #64]
-        ; ldp x29, x30, [sp], #80
-        ; br x16
-    );
-    let mut offsets = Vec::with_capacity(n + library::COUNT);
-    for i in 0..n {
-        offsets.push(asm.offset().0);
-        asm.load_imm64(17, i as u64)?;
-        dynasm!(asm ; .arch aarch64 ; b =>common);
-    }
-    for id in 0..library::COUNT {
-        offsets.push(asm.offset().0);
-        dynasm!(asm ; .arch aarch64
-            ; stp x29, x30, [sp, #-16]!
-            ; mov x29, sp
-            ; sub x1, x22, x20
-            ; lsr x1, x1, #3
-            ; mov x2, x10
-        );
-        asm.load_imm64(0, id as u64)?;
-        asm.call_abs(lib_call as extern "C" fn(u64, u64, u64) -> i64 as usize);
-        dynasm!(asm ; .arch aarch64 ; ldp x29, x30, [sp], #16 ; ret);
-    }
-    Ok((asm.finish()?.instructions, offsets))
-}
-
-/// `fn(table, base, words, frame, end) -> word`: save x19..x23, load them, call `start`
-/// through the table, restore.
-fn trampoline_code(start: usize) -> Result<Vec<jitkit::Instruction>, Error> {
-    let mut asm = Assembler::new();
-    dynasm!(asm ; .arch aarch64
-        ; stp x29, x30, [sp, #-64]!
-        ; mov x29, sp
-        ; stp x19, x20, [sp, #16]
-        ; stp x21, x22, [sp, #32]
-        ; str x23, [sp, #48]
-        ; mov x19, x0
-        ; mov x20, x1
-        ; mov x21, x2
-        ; mov x22, x3
-        ; mov x23, x4
-    );
-    asm.call_indirect(codegen::TABLE_REG, start)?;
-    dynasm!(asm ; .arch aarch64
-        ; ldp x19, x20, [sp, #16]
-        ; ldp x21, x22, [sp, #32]
-        ; ldr x23, [sp, #48]
-        ; ldp x29, x30, [sp], #64
-        ; ret
-    );
-    Ok(asm.finish()?.instructions)
 }

@@ -1,11 +1,11 @@
-//! A small BCPL, compiled function by function to AArch64 with jitkit.
+//! A small BCPL, compiled function by function to x86-64 or AArch64 with jitkit.
 //!
 //! This is jitkit in the role it was made for: the back end of a language prototype. The
 //! pipeline, one module per stage:
 //!
 //! ```text
 //! bytes --lexer--> tokens --parser--> ast --sema--> ir --+--interp--> output   (reference)
-//!                                                        +--codegen/jit--> CodeBuffer per
+//!                                                        +--jit + a Backend--> CodeBuffer per
 //!                                                           function, called through a
 //!                                                           CallTable (lazily compiled)
 //! ```
@@ -13,13 +13,16 @@
 //! - [`lexer`], [`parser`]: source to syntax tree, every error located ([`diag`]).
 //! - [`sema`]: every rule of the dialect, checked once; lowers to [`ir`] (slots, indices).
 //! - [`interp`]: the tree-walking interpreter: the meaning of a program, and the baseline.
-//! - [`codegen`]: one function to instructions through [`jitkit::Assembler`], AAPCS64.
-//! - [`jit`]: function table, lazy-compilation stubs, one commit per function, running.
+//! - [`jit`]: function table, lazy-compilation stubs, one commit per function, running;
+//!   generic over a [`jit::Backend`], one per instruction set:
+//!   - [`backend_a64`] with [`codegen`]: AArch64 through [`jitkit::Assembler`], AAPCS64;
+//!   - [`backend_x64`] with [`codegen_x64`]: x86-64 through [`jitkit::x64::Assembler`],
+//!     the System V ABI.
 //! - [`memory`], [`library`]: the words both back ends run on and `libhdr`'s routines,
-//!   written once for both.
+//!   written once for all.
 //! - [`runtime`]: output, error reports, and the exits JIT code calls.
 //! - [`arith`]: what the operators mean, shared by the interpreter and constant folding.
-//! - [`driver`]: the command line.
+//! - [`driver`]: the command line (`--target` picks the instruction set; the host's by default).
 //!
 //! ## The dialect
 //! BCPL as Martin Richards' Cintcode system defines it, with 64-bit words: `GET "libhdr"`
@@ -37,7 +40,10 @@
 
 pub mod arith;
 pub mod ast;
+pub mod backend_a64;
+pub mod backend_x64;
 pub mod codegen;
+pub mod codegen_x64;
 pub mod diag;
 pub mod driver;
 pub mod interp;

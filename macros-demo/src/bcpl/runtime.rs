@@ -5,8 +5,8 @@
 //! otherwise make a system call per line) and flushed at exit, before a runtime error message,
 //! and before anything the driver prints to stderr.
 //!
-//! The `extern "C"` functions are the JIT's view: generated code calls them with
-//! [`jitkit::Assembler::call_abs`], arguments in `x0`, following AAPCS64. Both never return:
+//! The `extern "C"` functions are the JIT's view: generated code calls them with `call_abs`
+//! in the C calling convention of its instruction set (AAPCS64 or System V). Both never return:
 //! [`rt_fault`] and [`rt_exit`] flush and end the process from inside the JIT code, which
 //! is sound because nothing on the stack between them and `main` needs to be unwound (JIT
 //! frames own nothing; the driver's buffers are flushed here). The file name used in runtime
@@ -53,6 +53,13 @@ impl Output {
     /// `wrch(c)`: the low byte of `c`.
     pub fn char(c: i64) {
         Self::with(|o| o.push(c as u8));
+    }
+
+    /// Takes everything buffered, instead of writing it: for a caller that runs programs
+    /// in-process and checks their output (the benchmarks).
+    pub fn take() -> Vec<u8> {
+        let mut buf = OUT.lock().unwrap_or_else(|e| e.into_inner());
+        std::mem::take(&mut *buf)
     }
 
     /// Writes everything buffered to stdout.

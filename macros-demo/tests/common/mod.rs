@@ -31,13 +31,18 @@ impl XorShift {
 }
 
 /// The `macros-demo` binary, started through the cargo target runner when there is one: under
-/// qemu-user (no binfmt_misc) a test is itself emulated and cannot exec an AArch64 binary
-/// directly, but it can exec the host's qemu, which the runner variable names.
+/// qemu-user (no binfmt_misc) a test is itself emulated and cannot exec a binary of its own
+/// instruction set directly, but it can exec the host's qemu, which the runner variable of
+/// the test's target names (AArch64 under qemu-aarch64 on x86-64 hosts, x86-64 under
+/// qemu-x86_64 on AArch64 hosts).
 pub fn command() -> Command {
     let exe = env!("CARGO_BIN_EXE_macros-demo");
-    let runner = std::env::var("CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER")
-        .ok()
-        .filter(|_| cfg!(target_arch = "aarch64"));
+    let variable = if cfg!(target_arch = "aarch64") {
+        "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER"
+    } else {
+        "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER"
+    };
+    let runner = std::env::var(variable).ok();
     let mut words = runner.as_deref().unwrap_or_default().split_whitespace();
     match words.next() {
         Some(program) => {
@@ -47,4 +52,40 @@ pub fn command() -> Command {
         }
         None => Command::new(exe),
     }
+}
+
+/// The `--target` whose JIT code this process can run (the instruction set the tests were
+/// built for, natively or under qemu), or `None` on a host that runs neither back end's code.
+pub fn native_target() -> Option<&'static str> {
+    if cfg!(target_arch = "x86_64") {
+        Some("x86_64")
+    } else if cfg!(target_arch = "aarch64") {
+        Some("aarch64")
+    } else {
+        None
+    }
+}
+
+/// The `--target` of the back end whose code this process cannot run: compiled and committed
+/// here, run by the other build.
+pub fn foreign_target() -> &'static str {
+    if cfg!(target_arch = "x86_64") {
+        "aarch64"
+    } else {
+        "x86_64"
+    }
+}
+
+/// The modes every program runs in: the interpreter, and the JIT for the native target.
+pub fn modes() -> Vec<Vec<&'static str>> {
+    let mut modes = vec![vec!["--interp"]];
+    match native_target() {
+        Some(t) => modes.push(vec!["--target", t]),
+        None => eprintln!(
+            "note: this host is {}: neither back end's code runs here; checking the \
+             interpreter only",
+            std::env::consts::ARCH
+        ),
+    }
+    modes
 }

@@ -1,0 +1,113 @@
+//! The AArch64 back end: [`codegen`] for functions, and the stubs and trampoline of
+//! [`super::jit`] in AAPCS64.
+//!
+//! A function's lazy-compilation stub is `x17 := index ; b common`; `common` saves the
+//! argument registers, calls `lazy_compile`, restores them and jumps to the address it
+//! returned. A library stub passes the routine's number, the callee frame (`x22`, as a word
+//! address) and the line (`x10`) to `lib_call`. The trampoline saves `x19`..`x23` and loads
+//! them with the table, the memory's base, size and end, and the first frame (see
+//! [`codegen`]'s register conventions).
+
+use jitkit::{dynasm, Assembled, Assembler, DynasmApi, Error};
+
+use super::codegen::{self, Context};
+use super::ir::Func;
+use super::jit::{Backend, Hooks};
+use super::library;
+
+/// AArch64, the first back end.
+#[derive(Debug, Clone, Copy)]
+pub struct A64;
+
+impl Backend for A64 {
+    const ARCH: &'static str = "AArch64";
+    const NATIVE: bool = cfg!(target_arch = "aarch64");
+    type Code = Assembled;
+
+    fn function(f: &Func, _index: usize, ctx: &Context) -> Result<Assembled, Error> {
+        codegen::compile(f, ctx)
+    }
+
+    fn stubs(functions: usize, hooks: Hooks) -> Result<(Assembled, Vec<usize>), Error> {
+        stub_code(functions, hooks)
+    }
+
+    fn trampoline(start: usize) -> Result<Assembled, Error> {
+        trampoline_code(start)
+    }
+}
+
+/// The stubs: `common` (save arguments, call `lazy_compile`, restore, jump), then for each
+/// function `x17 := index ; b common`, then for each library routine a call of `lib_call`.
+/// Returns the code and each stub's offset, in call-table order.
+fn stub_code(n: usize, hooks: Hooks) -> Result<(Assembled, Vec<usize>), Error> {
+    let mut asm = Assembler::with_capacity(64 + 12 * n);
+    let common = asm.new_dynamic_label();
+    dynasm!(asm ; .arch aarch64
+        ; =>common
+        ; stp x29, x30, [sp, #-80]!
+        ; mov x29, sp
+        ; stp x0, x1, [sp, #16]
+        ; stp x2, x3, [sp, #32]
+        ; stp x4, x5, [sp, #48]
+        ; stp x6, x7, [sp, #64]
+        ; mov x0, x17
+    );
+    asm.call_abs(hooks.lazy_compile);
+    dynasm!(asm ; .arch aarch64
+        ; mov x16, x0
+        ; ldp x0, x1, [sp, #16]
+        ; ldp x2, x3, [sp, #32]
+        ; ldp x4, x5, [sp, #48]
+        ; ldp x6, x7, [sp, #64]
+        ; ldp x29, x30, [sp], #80
+        ; br x16
+    );
+    let mut offsets = Vec::with_capacity(n + library::COUNT);
+    for i in 0..n {
+        offsets.push(asm.offset().0);
+        asm.load_imm64(17, i as u64)?;
+        dynasm!(asm ; .arch aarch64 ; b =>common);
+    }
+    for id in 0..library::COUNT {
+        offsets.push(asm.offset().0);
+        dynasm!(asm ; .arch aarch64
+            ; stp x29, x30, [sp, #-16]!
+            ; mov x29, sp
+            ; sub x1, x22, x20
+            ; lsr x1, x1, #3
+            ; mov x2, x10
+        );
+        asm.load_imm64(0, id as u64)?;
+        asm.call_abs(hooks.lib_call);
+        dynasm!(asm ; .arch aarch64 ; ldp x29, x30, [sp], #16 ; ret);
+    }
+    Ok((asm.finish()?, offsets))
+}
+
+/// `fn(table, base, words, frame, end) -> word`: save x19..x23, load them, call `start`
+/// through the table, restore.
+fn trampoline_code(start: usize) -> Result<Assembled, Error> {
+    let mut asm = Assembler::new();
+    dynasm!(asm ; .arch aarch64
+        ; stp x29, x30, [sp, #-64]!
+        ; mov x29, sp
+        ; stp x19, x20, [sp, #16]
+        ; stp x21, x22, [sp, #32]
+        ; str x23, [sp, #48]
+        ; mov x19, x0
+        ; mov x20, x1
+        ; mov x21, x2
+        ; mov x22, x3
+        ; mov x23, x4
+    );
+    asm.call_indirect(codegen::TABLE_REG, start)?;
+    dynasm!(asm ; .arch aarch64
+        ; ldp x19, x20, [sp, #16]
+        ; ldp x21, x22, [sp, #32]
+        ; ldr x23, [sp, #48]
+        ; ldp x29, x30, [sp], #64
+        ; ret
+    );
+    asm.finish()
+}
