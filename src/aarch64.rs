@@ -138,7 +138,13 @@ mod tests {
             assert_eq!(as_rxsp(x), Some(xsp));
             assert_eq!(as_rx(xsp), Some(x));
         }
-        assert_eq!(RX_BY_NUMBER.iter().map(|&r| u8::from(r)).collect::<Vec<_>>(), (0..31).collect::<Vec<u8>>());
+        assert_eq!(
+            RX_BY_NUMBER
+                .iter()
+                .map(|&r| u8::from(r))
+                .collect::<Vec<_>>(),
+            (0..31).collect::<Vec<u8>>()
+        );
         assert_eq!((as_rxsp(RX::XZR), as_rx(RXSP::SP)), (None, None));
     }
 }

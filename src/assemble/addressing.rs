@@ -159,7 +159,10 @@ mod tests {
     #[test]
     fn loads_and_stores_pick_the_shortest_form() {
         // ldr x3, [sp, #32760]
-        assert_eq!(words(|a| a.load_word(RX::X3, RXSP::SP, 32760)), [0xf97fffe3]);
+        assert_eq!(
+            words(|a| a.load_word(RX::X3, RXSP::SP, 32760)),
+            [0xf97fffe3]
+        );
         // ldur x3, [x29, #-8]
         assert_eq!(words(|a| a.load_word(RX::X3, RXSP::X29, -8)), [0xf85f83a3]);
         // stur xzr, [x29, #-256]

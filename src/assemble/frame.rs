@@ -263,7 +263,9 @@ impl Assembler {
         for (a, b, offset) in frame.pairs() {
             let (n, off) = (a.number(), offset);
             match (b.map(CalleeSaved::number), a.is_fp()) {
-                (Some(m), false) => dynasm!(self ; .arch aarch64 ; stp X(n), X(m), [sp, off as i32]),
+                (Some(m), false) => {
+                    dynasm!(self ; .arch aarch64 ; stp X(n), X(m), [sp, off as i32])
+                }
                 (Some(m), true) => dynasm!(self ; .arch aarch64 ; stp D(n), D(m), [sp, off as i32]),
                 (None, false) => dynasm!(self ; .arch aarch64 ; str X(n), [sp, off]),
                 (None, true) => dynasm!(self ; .arch aarch64 ; str D(n), [sp, off]),
@@ -306,7 +308,9 @@ impl Assembler {
         for (a, b, offset) in frame.pairs() {
             let (n, off) = (a.number(), offset);
             match (b.map(CalleeSaved::number), a.is_fp()) {
-                (Some(m), false) => dynasm!(self ; .arch aarch64 ; ldp X(n), X(m), [sp, off as i32]),
+                (Some(m), false) => {
+                    dynasm!(self ; .arch aarch64 ; ldp X(n), X(m), [sp, off as i32])
+                }
                 (Some(m), true) => dynasm!(self ; .arch aarch64 ; ldp D(n), D(m), [sp, off as i32]),
                 (None, false) => dynasm!(self ; .arch aarch64 ; ldr X(n), [sp, off]),
                 (None, true) => dynasm!(self ; .arch aarch64 ; ldr D(n), [sp, off]),
@@ -315,7 +319,6 @@ impl Assembler {
         let record = frame.record_size() as i32;
         dynasm!(self ; .arch aarch64 ; ldp x29, x30, [sp], record ; ret);
     }
-
 }
 
 #[cfg(test)]
@@ -407,9 +410,15 @@ mod tests {
 
     #[test]
     fn register_numbers_and_kinds() {
-        assert_eq!(CalleeSaved::GENERAL.map(CalleeSaved::number), [19, 20, 21, 22, 23, 24, 25, 26, 27, 28]);
         assert_eq!(
-            CalleeSaved::ALL[10..].iter().map(|r| r.number()).collect::<Vec<_>>(),
+            CalleeSaved::GENERAL.map(CalleeSaved::number),
+            [19, 20, 21, 22, 23, 24, 25, 26, 27, 28]
+        );
+        assert_eq!(
+            CalleeSaved::ALL[10..]
+                .iter()
+                .map(|r| r.number())
+                .collect::<Vec<_>>(),
             [8, 9, 10, 11, 12, 13, 14, 15]
         );
         assert!(CalleeSaved::GENERAL.iter().all(|r| !r.is_fp()));

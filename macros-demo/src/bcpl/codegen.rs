@@ -387,7 +387,8 @@ impl Gen<'_> {
         self.expr(&f.from)?;
         self.asm.store_word(RX::X0, RXSP::X22, slot_offset(f.var))?;
         self.expr(&f.to)?;
-        self.asm.store_word(RX::X0, RXSP::X22, slot_offset(f.limit))?;
+        self.asm
+            .store_word(RX::X0, RXSP::X22, slot_offset(f.limit))?;
         let (top, cont, test, exit) = (self.label(), self.label(), self.label(), self.label());
         dynasm!(self.asm ; .arch aarch64 ; b =>test ; =>top);
         self.loops.push(LoopLabels { cont, exit });
@@ -410,7 +411,8 @@ impl Gen<'_> {
         self.asm.store_word(RX::X0, RXSP::X22, slot_offset(f.var))?;
         dynasm!(self.asm ; .arch aarch64 ; =>test);
         self.asm.load_word(RX::X0, RXSP::X22, slot_offset(f.var))?;
-        self.asm.load_word(RX::X1, RXSP::X22, slot_offset(f.limit))?;
+        self.asm
+            .load_word(RX::X1, RXSP::X22, slot_offset(f.limit))?;
         dynasm!(self.asm ; .arch aarch64 ; cmp x0, x1);
         if f.step > 0 {
             dynasm!(self.asm ; .arch aarch64 ; b.le =>top);
@@ -696,7 +698,8 @@ impl Gen<'_> {
             } else {
                 self.expr(a)?;
             }
-            self.asm.store_word(RX::X0, RXSP::X22, base + 8 * k as i64)?;
+            self.asm
+                .store_word(RX::X0, RXSP::X22, base + 8 * k as i64)?;
         }
         match callee {
             Callee::Func(i) => {
