@@ -15,21 +15,14 @@
 //!   information. jitkit emits no CFI: the chain, and the standard instruction sequence GDB's
 //!   prologue analyser recognises, are what make JIT frames unwindable.
 //!
-//! The frame [`Assembler::prologue`] builds, from high addresses to low:
-//!
-//! ```text
-//!            caller's frame
-//! x29 + 16   saved registers: x19.. in ascending order, then d8.., in pairs (16-byte padded)
-//! x29 + 8    x30 (return address)    } the frame record
-//! x29        caller's x29            }
-//! x29 - 8    locals, down to x29 - frame.locals()
-//! sp  =      x29 - frame.locals()
-//! ```
-//!
-//! Locals are addressed from `x29`, so a body may move `sp` (to push temporaries or outgoing
-//! arguments) without disturbing them, and [`Assembler::epilogue`] restores `sp` from `x29`
-//! whatever the body did. The [`Frame`] the prologue returns is what the epilogue takes: the
-//! registers restored are those saved, by construction.
+//! [`Frame`]'s docs draw the layout these rules give. Locals are addressed from `x29`, so a body
+//! may move `sp` (to push temporaries or outgoing arguments) without disturbing them, and
+//! [`Assembler::epilogue`] restores `sp` from `x29` whatever the body did. The `Frame` the
+//! prologue returns is what the epilogue takes: the registers restored are those saved, by
+//! construction.
+
+// dynasm's expansion converts dynamic register numbers with `.into()`, already `u8` here.
+#![allow(clippy::useless_conversion)]
 
 use dynasmrt::aarch64::{RX, RXSP};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
@@ -139,6 +132,18 @@ impl CalleeSaved {
 /// The layout of a frame [`Assembler::prologue`] built: what [`Assembler::epilogue`] needs to
 /// undo it, and where things are.
 ///
+/// From high addresses to low (AAPCS64 §6.4.6: `x29` points at the frame record; §6.4.5.1: `sp`
+/// stays a multiple of 16):
+///
+/// ```text
+///            caller's frame                                   <- caller's sp = x29 + record_size()
+/// x29 + 16   saved registers: x19.. in ascending order, then d8.., 8 bytes each (padded to 16)
+/// x29 + 8    x30 (the return address)  } the frame record
+/// x29        the caller's x29          }
+/// x29 - 8    locals, down to x29 - locals()
+///                                                             <- sp = x29 - locals()
+/// ```
+///
 /// A `Frame` can only be made by `prologue`, so an epilogue always restores exactly what a
 /// prologue saved. Keep it for as long as the function is being emitted, and pass it to every
 /// epilogue (a function may return from several places).
@@ -203,7 +208,7 @@ impl Frame {
 
 impl Assembler {
     /// Emits an AAPCS64 prologue: the frame record, the registers in `saves`, and `locals`
-    /// bytes of locals (rounded up to 16), laid out as the [module docs](self) draw:
+    /// bytes of locals (rounded up to 16), laid out as [`Frame`] draws:
     ///
     /// ```text
     /// stp x29, x30, [sp, #-record_size]!

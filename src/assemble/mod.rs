@@ -12,7 +12,8 @@
 //!   ([`prologue`](Assembler::prologue), [`epilogue`](Assembler::epilogue)), loads, stores and
 //!   address arithmetic at any offset ([`load_word`](Assembler::load_word),
 //!   [`store_word`](Assembler::store_word), [`add_offset`](Assembler::add_offset)) and calls
-//!   through a [`CallTable`] ([`call_indirect`](Assembler::call_indirect)).
+//!   through a [`CallTable`] ([`call_indirect`](Assembler::call_indirect)). The helpers take
+//!   typed registers ([`crate::aarch64`]), so `sp` and `xzr` cannot be confused.
 //! - [`a64!`](crate::a64) is the one-shot form: a fresh `Assembler`, one `dynasm!` block, and
 //!   `Result<Vec<Instruction>, Error>` out.
 //!
