@@ -38,7 +38,14 @@ macro_rules! forms {
 }
 
 fn table() -> Vec<Form> {
-    include!("x64/forms.rs")
+    // The generated `vec![..]` of 1,394 forms is built on the stack in a debug build: give it
+    // a stack of its own, larger than a test thread's.
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(|| include!("x64/forms.rs"))
+        .expect("a thread for the table")
+        .join()
+        .expect("the table is built")
 }
 
 fn llvm_mc() -> String {

@@ -1,13 +1,16 @@
 //! The README's commands, as `cargo xtask <command>` (an alias in `.cargo/config.toml`).
 //!
-//! jitkit's code only runs on AArch64. On an AArch64 Linux host everything runs natively; on
-//! any other Linux host (x86-64, typically) the demo and the tests are cross-compiled for
-//! `aarch64-unknown-linux-gnu` and run under `qemu-aarch64`. Each command first checks that the
+//! jitkit's A64 code runs on AArch64 and its x86-64 code on x86-64. On an AArch64 Linux host
+//! the A64 side runs natively; on any other Linux host (x86-64, typically) the demo's AArch64
+//! path and the tests are cross-compiled for `aarch64-unknown-linux-gnu` and run under
+//! `qemu-aarch64`, and the host-side run executes the x86-64 code natively. An AArch64 host
+//! runs the x86-64 tests under `qemu-x86_64` instead. Each command first checks that the
 //! tools for that are there and installs what is missing ([`toolchain`]), saying what it does,
 //! so that the two README commands work on a fresh machine.
 //!
 //! Only the standard library is used, so this crate builds before anything is installed.
 
+mod count;
 mod oracle;
 mod process;
 mod toolchain;
@@ -24,12 +27,16 @@ commands:
   demo [args...]   set up the toolchain, then run macros-demo as AArch64 (native, or under
                    qemu-aarch64); args go to the demo (default: the tour, then a BCPL program)
   test [args...]   set up the toolchain, then run the whole test suite as AArch64 and on the
-                   host; args go to both `cargo test` runs (e.g. `--test oracle`, `-- --nocapture`)
+                   host (x86-64 code natively; on AArch64 hosts the x86-64 tests under
+                   qemu-x86_64); args go to every `cargo test` run (e.g. `--test oracle`)
   oracle           regenerate tests/oracle/corpus.txt and tests/oracle/generated.rs: the
                    A64 forms llvm-mc accepts, and which of them a64! accepts (needs llvm-mc)
+  count [args...]  run macros-demo (AArch64, release) with args under qemu-aarch64 and count the
+                   instructions its JIT code executes (e.g. `count bcpl macros-demo/programs/fib.b`)
   setup            only check and install the toolchain (rustup target aarch64-unknown-linux-gnu,
                    qemu-user, gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, llvm, gdb-multiarch on
-                   non-AArch64 hosts; llvm and gdb on AArch64), and the rustup targets
+                   non-AArch64 hosts; llvm, gdb, qemu-user, gcc-x86-64-linux-gnu,
+                   libc6-dev-amd64-cross and target x86_64-unknown-linux-gnu on AArch64), and the rustup targets
                    aarch64-apple-darwin and aarch64-pc-windows-msvc that CI checks with clippy
   help             this text";
 
@@ -43,6 +50,7 @@ fn main() -> ExitCode {
         "demo" => demo(rest),
         "test" => test(rest),
         "oracle" if rest.is_empty() => oracle::run(),
+        "count" => count::run(rest),
         "setup" if rest.is_empty() => {
             Toolchain::setup(Needs::Tests).and_then(|_| toolchain::ensure_checked_targets())
         }
@@ -106,10 +114,26 @@ fn test(args: &[String]) -> Result<(), String> {
 
     if tc.is_cross() {
         let what = format!(
-            "the host-side tests ({}: JIT code is compiled and committed, not called)",
+            "the host-side tests ({}: x86-64 JIT code runs natively, A64 code is committed, not called)",
             std::env::consts::ARCH
         );
         let result = suite().args(args).run(&what);
+        runs.push((what, result));
+    }
+
+    if tc.is_x64_cross() {
+        let what = "the x86-64 tests as x86-64 (under qemu-x86_64)".to_owned();
+        let mut cargo = Cargo::new(&tc, "test");
+        cargo.arg("--no-fail-fast").x86_64_under_qemu();
+        if args.is_empty() {
+            cargo.args(["--package", "jitkit"]);
+            for t in toolchain::X64_TESTS {
+                cargo.args(["--test", t]);
+            }
+        } else {
+            cargo.args(args);
+        }
+        let result = cargo.run(&what);
         runs.push((what, result));
     }
 

@@ -4,7 +4,7 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::toolchain::{Toolchain, TARGET};
+use crate::toolchain::{Toolchain, TARGET, X64_TARGET};
 
 /// The workspace root: the parent of this crate's directory.
 pub fn workspace_root() -> PathBuf {
@@ -96,6 +96,15 @@ impl<'t> Cargo<'t> {
             for (key, value) in self.toolchain.cross_env() {
                 self.cmd.env(key, value);
             }
+        }
+        self
+    }
+
+    /// Builds for x86-64 under qemu-x86_64 (see [`Toolchain::is_x64_cross`]).
+    pub fn x86_64_under_qemu(&mut self) -> &mut Self {
+        self.cmd.args(["--target", X64_TARGET]);
+        for (key, value) in self.toolchain.x64_cross_env() {
+            self.cmd.env(key, value);
         }
         self
     }

@@ -5,6 +5,12 @@
 //! | AArch64 Linux   | nothing for the demo; `llvm-mc` (Debian `llvm`) for the oracle test, `gdb` for the gdb test |
 //! | other Linux     | rustup target `aarch64-unknown-linux-gnu`; `qemu-aarch64` (`qemu-user`); `aarch64-linux-gnu-gcc` and the AArch64 C library (`gcc-aarch64-linux-gnu`, `libc6-dev-arm64-cross`) as linker; `llvm-mc` and `gdb-multiarch` for the tests |
 //!
+//! x86-64 code runs natively on x86-64 hosts. On an AArch64 host the tests also run the x86-64
+//! tests ([`X64_TESTS`]) as x86-64 under `qemu-x86_64`: rustup target `x86_64-unknown-linux-gnu`,
+//! `qemu-x86_64` (`qemu-user`), `x86_64-linux-gnu-gcc` and the x86-64 C library
+//! (`gcc-x86-64-linux-gnu`, `libc6-dev-amd64-cross`). `JITKIT_XTASK_X64_QEMU=1` makes any Linux
+//! host do the same (to check that path from an x86-64 machine).
+//!
 //! Missing Debian packages are installed with `apt-get` (after `apt-get update`), through `sudo`
 //! when not root; a missing Rust target with `rustup target add`. `cargo xtask setup` also adds
 //! the targets CI only checks with clippy ([`CHECKED_TARGETS`]: macOS and Windows on AArch64). Where neither works the error
@@ -20,6 +26,12 @@ pub const TARGET: &str = "aarch64-unknown-linux-gnu";
 /// Where the cross C library lives; qemu-aarch64 loads the dynamic linker and libc from here.
 const SYSROOT: &str = "/usr/aarch64-linux-gnu";
 const LINKER: &str = "aarch64-linux-gnu-gcc";
+/// The Rust target of x86-64 code, run under qemu-x86_64 on AArch64 hosts.
+pub const X64_TARGET: &str = "x86_64-unknown-linux-gnu";
+const X64_SYSROOT: &str = "/usr/x86_64-linux-gnu";
+const X64_LINKER: &str = "x86_64-linux-gnu-gcc";
+/// The test files about x86-64 code, which an AArch64 host runs under qemu-x86_64.
+pub const X64_TESTS: [&str; 4] = ["x64_oracle", "linking", "x64_execution", "x64_memory"];
 
 /// What a command is about to do, and so which tools it needs.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -34,6 +46,9 @@ pub enum Needs {
 pub struct Toolchain {
     /// `true` on a non-AArch64 host: cross-compile, run under qemu.
     cross: bool,
+    /// `true` where x86-64 code does not run natively (an AArch64 host): its tests are
+    /// cross-compiled and run under qemu-x86_64.
+    x64_cross: bool,
     llvm_mc: Option<PathBuf>,
 }
 
@@ -64,7 +79,35 @@ impl Toolchain {
             println!("xtask: host is AArch64 Linux: everything builds and runs natively");
         }
 
+        let x64_cross = needs == Needs::Tests
+            && (arch == "aarch64"
+                || std::env::var_os("JITKIT_XTASK_X64_QEMU").is_some_and(|v| v == "1"));
         let mut tools = Vec::new();
+        if x64_cross {
+            println!(
+                "xtask: the x86-64 tests are cross-compiled for {X64_TARGET} and run under \
+                 qemu-x86_64"
+            );
+            ensure_rust_target(X64_TARGET)?;
+            tools.push(Tool {
+                name: "qemu-x86_64",
+                package: "qemu-user",
+                find: || in_path("qemu-x86_64"),
+            });
+            tools.push(Tool {
+                name: X64_LINKER,
+                package: "gcc-x86-64-linux-gnu",
+                find: || in_path(X64_LINKER),
+            });
+            tools.push(Tool {
+                name: "the x86-64 C library (/usr/x86_64-linux-gnu)",
+                package: "libc6-dev-amd64-cross",
+                find: || {
+                    let crt = Path::new(X64_SYSROOT).join("lib/crt1.o");
+                    crt.is_file().then_some(crt)
+                },
+            });
+        }
         if cross {
             ensure_rust_target(TARGET)?;
             tools.push(Tool {
@@ -133,6 +176,7 @@ impl Toolchain {
         println!("xtask: toolchain ready");
         Ok(Toolchain {
             cross,
+            x64_cross,
             llvm_mc: find_llvm_mc(),
         })
     }
@@ -140,6 +184,31 @@ impl Toolchain {
     /// Whether AArch64 code is cross-compiled and run under qemu on this host.
     pub fn is_cross(&self) -> bool {
         self.cross
+    }
+
+    /// Whether the x86-64 tests are cross-compiled and run under qemu-x86_64 here.
+    pub fn is_x64_cross(&self) -> bool {
+        self.x64_cross
+    }
+
+    /// The environment that makes cargo link x86-64 binaries with the cross gcc and run them
+    /// under qemu-x86_64. A value the caller has set already is kept.
+    pub fn x64_cross_env(&self) -> Vec<(&'static str, String)> {
+        keep_preset(
+            [
+                (
+                    "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER",
+                    X64_LINKER.to_owned(),
+                ),
+                (
+                    "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER",
+                    // The sysroot's libraries, also where the host has x86-64 ones of its own
+                    // (which the sysroot's loader must not mix with its libc).
+                    format!("qemu-x86_64 -L {X64_SYSROOT} -E LD_LIBRARY_PATH={X64_SYSROOT}/lib"),
+                ),
+            ],
+            |key| std::env::var(key).ok(),
+        )
     }
 
     /// A few words for the output: how the AArch64 build runs here.
@@ -171,16 +240,26 @@ impl Toolchain {
 
 /// [`Toolchain::cross_env`] with `preset` telling which variables the caller has set.
 fn cross_env_with(preset: impl Fn(&str) -> Option<String>) -> Vec<(&'static str, String)> {
-    let wanted = [
-        (
-            "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER",
-            LINKER.to_owned(),
-        ),
-        (
-            "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER",
-            format!("qemu-aarch64 -L {SYSROOT}"),
-        ),
-    ];
+    keep_preset(
+        [
+            (
+                "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER",
+                LINKER.to_owned(),
+            ),
+            (
+                "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER",
+                format!("qemu-aarch64 -L {SYSROOT}"),
+            ),
+        ],
+        preset,
+    )
+}
+
+/// `wanted`, less the variables `preset` says the caller has set (those are kept as they are).
+fn keep_preset(
+    wanted: [(&'static str, String); 2],
+    preset: impl Fn(&str) -> Option<String>,
+) -> Vec<(&'static str, String)> {
     wanted
         .into_iter()
         .filter_map(|(key, value)| match preset(key) {
