@@ -110,6 +110,7 @@
 // The macros' expansion names `::jitkit`, which must resolve inside this crate too.
 extern crate self as jitkit;
 
+pub mod aarch64;
 mod assemble;
 mod buffer;
 mod code;

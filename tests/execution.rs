@@ -8,6 +8,7 @@
 mod common;
 
 use common::XorShift;
+use jitkit::aarch64::RX;
 use jitkit::{a64, dynasm, Assembler, CodeBuffer, DynasmApi, Instruction};
 
 /// Commits `code` and, on AArch64, hands its entry to `call` as a typed function pointer.
@@ -554,8 +555,28 @@ fn call_abs_calls_back_into_rust() {
 
 /// At least 1,000 pseudo-random values, plus the shapes with short sequences, each built in a
 /// rotating caller-saved register and checked by running it.
-// dynasm expands a dynamic register `X(reg)` to `u8::from(reg)`.
-#[allow(clippy::useless_conversion)]
+/// `x0`–`x17`: the registers a function may clobber.
+const SCRATCH: [RX; 18] = [
+    RX::X0,
+    RX::X1,
+    RX::X2,
+    RX::X3,
+    RX::X4,
+    RX::X5,
+    RX::X6,
+    RX::X7,
+    RX::X8,
+    RX::X9,
+    RX::X10,
+    RX::X11,
+    RX::X12,
+    RX::X13,
+    RX::X14,
+    RX::X15,
+    RX::X16,
+    RX::X17,
+];
+
 #[test]
 fn load_imm64_builds_every_value_it_is_given() {
     let mut rng = XorShift(0x2545_F491_4F6C_DD1D);
@@ -586,15 +607,15 @@ fn load_imm64_builds_every_value_it_is_given() {
 
     for (i, &v) in vals.iter().enumerate() {
         // x0..=x17: registers the function may clobber.
-        let reg = (i % 18) as u8;
+        let reg = SCRATCH[i % SCRATCH.len()];
         let mut asm = Assembler::new();
-        asm.load_imm64(reg, v).unwrap();
+        asm.load_imm64(reg, v);
         let built = asm.offset().0 / 4;
         assert!((1..=4).contains(&built), "{v:#x}: {built} instructions");
         dynasm!(asm ; .arch aarch64 ; mov x0, X(reg) ; ret);
         let code = asm.finish().unwrap().instructions;
         with_fn(&code, |f: extern "C" fn() -> u64| {
-            assert_eq!(f(), v, "load_imm64(x{reg}, {v:#x}): {code:?}");
+            assert_eq!(f(), v, "load_imm64({reg:?}, {v:#x}): {code:?}");
         });
     }
 }

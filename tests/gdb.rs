@@ -27,12 +27,16 @@ pub extern "C" fn jitkit_gdb_test_dropped(addr: usize) -> usize {
 
 /// The program under GDB: commits `gdb_jit_fn`, calls it, drops it.
 fn target() {
+    use jitkit::aarch64::CalleeSaved;
     use jitkit::{Assembler, CodeBuffer};
     let mut asm = Assembler::new();
-    asm.prologue(16).unwrap();
+    // Saved registers between the frame record and the locals: GDB unwinds through them.
+    let frame = asm
+        .prologue(16, &[CalleeSaved::X19, CalleeSaved::X20, CalleeSaved::D8])
+        .unwrap();
     asm.call_abs(jitkit_gdb_test_callback as extern "C" fn(u64) -> u64 as usize);
     jitkit::dynasm!(asm ; .arch aarch64 ; add x0, x0, #1);
-    asm.epilogue();
+    asm.epilogue(frame);
     let code = asm.finish().unwrap();
     let buf = CodeBuffer::new().named("gdb_jit_fn");
     let entry = buf.commit(&code).unwrap();

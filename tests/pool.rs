@@ -14,7 +14,7 @@ const RET: Instruction = Instruction::new(0xD65F_03C0);
 /// Code that returns `value`, padded with leading `nop`s to exactly `words` instructions.
 fn returning(value: u64, words: usize) -> Vec<Instruction> {
     let mut asm = Assembler::new();
-    asm.load_imm64(0, value).unwrap();
+    asm.load_imm64(jitkit::aarch64::RX::X0, value);
     let mut tail = asm.finish().unwrap().instructions;
     tail.push(RET);
     assert!(

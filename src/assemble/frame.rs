@@ -1,60 +1,244 @@
-//! Helpers a code generator needs on every function: AAPCS64 frames, loads and stores at any
-//! offset, and calls through a table.
+//! AAPCS64 frames for generated functions: the frame record, callee-saved registers, locals.
 //!
-//! A64 load/store and add immediates are small (a scaled 12-bit offset, a signed 9-bit one, a
-//! 12-bit add), so a code generator that knows an offset only at run time needs a fallback
-//! for large ones. These helpers pick the shortest form and otherwise build the offset in
-//! `x17` (IP1, the AAPCS64 intra-procedure scratch register, which no caller expects to
-//! survive a call). Register 31 means `sp` where a base register is expected, and `xzr` for a
-//! value stored.
+//! The rules come from the Arm Procedure Call Standard for the Arm 64-bit Architecture
+//! (AAPCS64):
 //!
-//! The frame the prologue builds is the standard AAPCS64 frame record: `x29` (frame pointer)
-//! and `x30` (link register) pushed as a pair, `x29` pointing at them, and the locals below,
-//! with `sp` 16-byte aligned throughout. Locals are addressed from `x29` (negative offsets),
-//! so a body may move `sp` (to push temporaries or outgoing arguments) without disturbing
-//! them, and the epilogue restores `sp` from `x29` whatever the body did.
+//! - §6.1.1 "General-purpose Registers": a function must preserve `x19`–`x28` (and `x29`,
+//!   `sp`); §6.1.2 "SIMD and Floating-Point Registers": it must preserve the low 64 bits of
+//!   `v8`–`v15`, that is `d8`–`d15`. These are the registers [`CalleeSaved`] names, so asking
+//!   [`Assembler::prologue`] to save any other register does not compile.
+//! - §6.4.5.1 "Universal stack constraints": `sp` is a multiple of 16 whenever it is used to
+//!   access memory. Every adjustment below is a multiple of 16.
+//! - §6.4.6 "The Frame Pointer": `x29` points at the *frame record*, two words holding the
+//!   caller's `x29` and the return address (`x30`), so the records form a chain that debuggers,
+//!   profilers and [`symbolize`](crate::symbolize)-based unwinders walk without any other
+//!   information. jitkit emits no CFI: the chain, and the standard instruction sequence GDB's
+//!   prologue analyser recognises, are what make JIT frames unwindable.
+//!
+//! [`Frame`]'s docs draw the layout these rules give. Locals are addressed from `x29`, so a body
+//! may move `sp` (to push temporaries or outgoing arguments) without disturbing them, and
+//! [`Assembler::epilogue`] restores `sp` from `x29` whatever the body did. The `Frame` the
+//! prologue returns is what the epilogue takes: the registers restored are those saved, by
+//! construction.
 
 // dynasm's expansion converts dynamic register numbers with `.into()`, already `u8` here.
 #![allow(clippy::useless_conversion)]
 
+use dynasmrt::aarch64::{RX, RXSP};
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
 
-use super::{check_reg, Assembler};
+use super::Assembler;
 use crate::Error;
-
-/// The scratch register for offsets that do not fit an instruction (`x17`, IP1).
-const SCRATCH: u8 = 17;
 
 /// Frames larger than this are probed a page at a time by [`Assembler::prologue`]: the
 /// smallest page size AArch64 Linux uses, so no probe skips a guard page.
 const PROBE_INTERVAL: usize = 4096;
 
+/// A register AAPCS64 requires a function to preserve (§6.1.1, §6.1.2), which
+/// [`Assembler::prologue`] can save and [`Assembler::epilogue`] restore.
+///
+/// `x29` and `x30` are not here: every frame saves them, as its frame record. `D8`–`D15` are
+/// the low 64 bits of `v8`–`v15`, the part AAPCS64 asks the callee to preserve.
+///
+/// Only callee-saved registers exist in this type, so asking to save another one is a
+/// compile error:
+///
+/// ```compile_fail
+/// use jitkit::aarch64::CalleeSaved;
+/// let _ = jitkit::Assembler::new().prologue(0, &[CalleeSaved::X9]);
+/// ```
+///
+/// ```compile_fail
+/// use jitkit::aarch64::{CalleeSaved, RX};
+/// let _ = jitkit::Assembler::new().prologue(0, &[RX::X19]);
+/// ```
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum CalleeSaved {
+    X19,
+    X20,
+    X21,
+    X22,
+    X23,
+    X24,
+    X25,
+    X26,
+    X27,
+    X28,
+    D8,
+    D9,
+    D10,
+    D11,
+    D12,
+    D13,
+    D14,
+    D15,
+}
+
+impl CalleeSaved {
+    /// Every callee-saved register, general-purpose first, in ascending order.
+    pub const ALL: [CalleeSaved; 18] = {
+        use CalleeSaved::*;
+        [
+            X19, X20, X21, X22, X23, X24, X25, X26, X27, X28, D8, D9, D10, D11, D12, D13, D14, D15,
+        ]
+    };
+
+    /// `x19`–`x28`, in ascending order.
+    pub const GENERAL: [CalleeSaved; 10] = {
+        use CalleeSaved::*;
+        [X19, X20, X21, X22, X23, X24, X25, X26, X27, X28]
+    };
+
+    /// The general-purpose register, for `x19`–`x28`; `None` for `d8`–`d15`.
+    pub const fn general(self) -> Option<RX> {
+        use CalleeSaved::*;
+        Some(match self {
+            X19 => RX::X19,
+            X20 => RX::X20,
+            X21 => RX::X21,
+            X22 => RX::X22,
+            X23 => RX::X23,
+            X24 => RX::X24,
+            X25 => RX::X25,
+            X26 => RX::X26,
+            X27 => RX::X27,
+            X28 => RX::X28,
+            _ => return None,
+        })
+    }
+
+    /// The register number in its file: 19..=28 for `x19`–`x28`, 8..=15 for `d8`–`d15`.
+    pub const fn number(self) -> u8 {
+        let i = self as u8;
+        if i < 10 {
+            19 + i
+        } else {
+            8 + (i - 10)
+        }
+    }
+
+    /// Whether this is one of `d8`–`d15`.
+    pub const fn is_fp(self) -> bool {
+        self as u8 >= 10
+    }
+
+    const fn bit(self) -> u32 {
+        1 << self as u8
+    }
+}
+
+/// The layout of a frame [`Assembler::prologue`] built: what [`Assembler::epilogue`] needs to
+/// undo it, and where things are.
+///
+/// From high addresses to low (AAPCS64 §6.4.6: `x29` points at the frame record; §6.4.5.1: `sp`
+/// stays a multiple of 16):
+///
+/// ```text
+///            caller's frame                                   <- caller's sp = x29 + record_size()
+/// x29 + 16   saved registers: x19.. in ascending order, then d8.., 8 bytes each (padded to 16)
+/// x29 + 8    x30 (the return address)  } the frame record
+/// x29        the caller's x29          }
+/// x29 - 8    locals, down to x29 - locals()
+///                                                             <- sp = x29 - locals()
+/// ```
+///
+/// A `Frame` can only be made by `prologue`, so an epilogue always restores exactly what a
+/// prologue saved. Keep it for as long as the function is being emitted, and pass it to every
+/// epilogue (a function may return from several places).
+#[must_use = "the epilogue needs the Frame the prologue returned"]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Frame {
+    /// Bytes of locals below the frame record (a multiple of 16).
+    locals: usize,
+    /// The saved registers, one bit per [`CalleeSaved`] discriminant.
+    saved: u32,
+}
+
+impl Frame {
+    /// Bytes reserved for locals below the frame record, a multiple of 16: they are at
+    /// `x29 - 8`, `x29 - 16`, ... down to `x29 - locals()`.
+    pub fn locals(&self) -> usize {
+        self.locals
+    }
+
+    /// The registers saved, general-purpose first, each in ascending order.
+    pub fn saved(&self) -> impl Iterator<Item = CalleeSaved> + '_ {
+        CalleeSaved::ALL
+            .into_iter()
+            .filter(|r| self.saved & r.bit() != 0)
+    }
+
+    /// Where `reg` is saved, as a byte offset from `x29`; `None` if this frame does not save
+    /// it.
+    pub fn save_offset(&self, reg: CalleeSaved) -> Option<i64> {
+        self.saved()
+            .position(|r| r == reg)
+            .map(|i| 16 + 8 * i as i64)
+    }
+
+    /// Bytes from the caller's `sp` down to the record (`x29`): the record and the saved
+    /// registers, a multiple of 16.
+    pub fn record_size(&self) -> usize {
+        16 + (8 * self.saved.count_ones() as usize).next_multiple_of(16)
+    }
+
+    /// Bytes the frame takes on the stack in all: `record_size() + locals()`. The caller's
+    /// `sp` is `x29 + record_size()`.
+    pub fn size(&self) -> usize {
+        self.record_size() + self.locals
+    }
+
+    /// The saved registers as pairs of offsets from `x29`: what `stp`/`ldp` (or a single
+    /// `str`/`ldr`, the second `None`) move.
+    fn pairs(&self) -> Vec<(CalleeSaved, Option<CalleeSaved>, u32)> {
+        let regs: Vec<CalleeSaved> = self.saved().collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < regs.len() {
+            let offset = 16 + 8 * i as u32;
+            let second = regs.get(i + 1).filter(|r| r.is_fp() == regs[i].is_fp());
+            out.push((regs[i], second.copied(), offset));
+            i += if second.is_some() { 2 } else { 1 };
+        }
+        out
+    }
+}
+
 impl Assembler {
-    /// Emits an AAPCS64 prologue reserving `locals` bytes below the frame record (rounded up
-    /// to 16), and returns the rounded size:
+    /// Emits an AAPCS64 prologue: the frame record, the registers in `saves`, and `locals`
+    /// bytes of locals (rounded up to 16), laid out as [`Frame`] draws:
     ///
     /// ```text
-    /// stp x29, x30, [sp, #-16]!
+    /// stp x29, x30, [sp, #-record_size]!
     /// mov x29, sp
-    /// sub sp, sp, #size       (omitted for 0; see add_offset for large sizes)
+    /// stp x19, x20, [sp, #16]      (the saves, in pairs; str for an odd one out)
+    /// ...
+    /// sub sp, sp, #locals          (omitted for 0; through x17 beyond 24 bits)
     /// ```
     ///
-    /// Locals live at `x29 - 8`, `x29 - 16`, ... down to `x29 - size`. Pair it with
-    /// [`epilogue`](Self::epilogue).
+    /// `saves` may be in any order and repeat a register; each is saved once. The returned
+    /// [`Frame`] goes to [`epilogue`](Self::epilogue), which restores the same registers.
     ///
-    /// Frames larger than 4 KiB are *probed*: `sp` moves down a 4 KiB page at a time
-    /// and each page is written (`str xzr, [sp]`) before the next, in a loop counted in `x17`.
-    /// A stack overflow then faults on the guard page below the stack instead of a large
-    /// `sub` stepping over it into other memory (the same reason compilers emit stack probes).
+    /// Frames with more than 4 KiB of locals are *probed*: `sp` moves down a 4 KiB page at a
+    /// time and each page is written (`str xzr, [sp]`) before the next, in a loop counted in
+    /// `x17`. A stack overflow then faults on the guard page below the stack instead of a
+    /// large `sub` stepping over it into other memory (the reason compilers emit stack probes).
     ///
     /// ```
+    /// use jitkit::aarch64::{CalleeSaved, RX, RXSP};
     /// use jitkit::{Assembler, CodeBuffer};
+    ///
+    /// // fn(x) -> 2 * x, keeping x in x19 (saved) and in a local.
     /// let mut asm = Assembler::new();
-    /// assert_eq!(asm.prologue(20)?, 32);
-    /// asm.store_word(0, 29, -8)?;        // spill the argument
-    /// asm.load_word(1, 29, -8)?;
-    /// jitkit::dynasm!(asm ; .arch aarch64 ; add x0, x1, x1);
-    /// asm.epilogue();
+    /// let frame = asm.prologue(20, &[CalleeSaved::X19])?;
+    /// assert_eq!((frame.locals(), frame.save_offset(CalleeSaved::X19)), (32, Some(16)));
+    /// jitkit::dynasm!(asm ; .arch aarch64 ; mov x19, x0);
+    /// asm.store_word(RX::X19, RXSP::X29, -8)?;   // spill it
+    /// asm.load_word(RX::X1, RXSP::X29, -8)?;
+    /// jitkit::dynasm!(asm ; .arch aarch64 ; add x0, x1, x19);
+    /// asm.epilogue(frame);
     /// let code = asm.finish()?;
     /// let buf = CodeBuffer::new();
     /// let entry = buf.commit(&code.instructions)?;
@@ -63,9 +247,9 @@ impl Assembler {
     /// # Ok::<(), jitkit::Error>(())
     /// ```
     ///
-    /// Errors: [`Error::Immediate`] if the rounded size does not fit 32 bits.
-    pub fn prologue(&mut self, locals: usize) -> Result<usize, Error> {
-        let size = locals
+    /// Errors: [`Error::Immediate`] if the rounded size of the locals does not fit 32 bits.
+    pub fn prologue(&mut self, locals: usize, saves: &[CalleeSaved]) -> Result<Frame, Error> {
+        let locals_size = locals
             .checked_add(15)
             .map(|s| s & !15)
             .filter(|&s| s <= u32::MAX as usize)
@@ -74,11 +258,28 @@ impl Assembler {
                 statement: "prologue".to_string(),
                 allowed: "frames of at most 4 GiB",
             })?;
-        dynasm!(self ; .arch aarch64 ; stp x29, x30, [sp, #-16]! ; mov x29, sp);
-        if size > PROBE_INTERVAL {
-            let pages = (size / PROBE_INTERVAL) as u64;
+        let frame = Frame {
+            locals: locals_size,
+            saved: saves.iter().fold(0, |m, r| m | r.bit()),
+        };
+        // At most 16 + 8 * 18 = 160 bytes: within stp's pre-index range (-512..=504).
+        let record = -(frame.record_size() as i32);
+        dynasm!(self ; .arch aarch64 ; stp x29, x30, [sp, record]! ; mov x29, sp);
+        for (a, b, offset) in frame.pairs() {
+            let (n, off) = (a.number(), offset);
+            match (b.map(CalleeSaved::number), a.is_fp()) {
+                (Some(m), false) => {
+                    dynasm!(self ; .arch aarch64 ; stp X(n), X(m), [sp, off as i32])
+                }
+                (Some(m), true) => dynasm!(self ; .arch aarch64 ; stp D(n), D(m), [sp, off as i32]),
+                (None, false) => dynasm!(self ; .arch aarch64 ; str X(n), [sp, off]),
+                (None, true) => dynasm!(self ; .arch aarch64 ; str D(n), [sp, off]),
+            }
+        }
+        if locals_size > PROBE_INTERVAL {
+            let pages = (locals_size / PROBE_INTERVAL) as u64;
             let page = self.new_dynamic_label();
-            self.load_imm64(SCRATCH, pages)?;
+            self.load_imm64(RX::X17, pages);
             dynasm!(self ; .arch aarch64
                 ; =>page
                 ; sub sp, sp, #1, lsl #12
@@ -86,173 +287,49 @@ impl Assembler {
                 ; subs x17, x17, #1
                 ; b.ne =>page
             );
-            self.add_offset(31, 31, -((size % PROBE_INTERVAL) as i64))?;
+            self.add_offset(RXSP::SP, RXSP::SP, -((locals_size % PROBE_INTERVAL) as i64))?;
         } else {
-            self.add_offset(31, 31, -(size as i64))?;
+            self.add_offset(RXSP::SP, RXSP::SP, -(locals_size as i64))?;
         }
-        Ok(size)
+        Ok(frame)
     }
 
-    /// Emits the epilogue matching [`prologue`](Self::prologue), whatever `sp` is by now:
-    /// `mov sp, x29 ; ldp x29, x30, [sp], #16 ; ret`.
-    pub fn epilogue(&mut self) {
-        dynasm!(self ; .arch aarch64 ; mov sp, x29 ; ldp x29, x30, [sp], #16 ; ret);
-    }
-
-    /// Loads the 64-bit word at `base + offset` into `Xrt`: one `ldr`/`ldur` when the offset
-    /// fits, else the offset is built in `x17` and used as a register offset.
+    /// Emits the epilogue matching the [`prologue`](Self::prologue) that returned `frame`,
+    /// whatever `sp` is by now: `sp` back to `x29`, the saved registers and the frame record
+    /// restored, and `ret`:
     ///
-    /// Registers: `rt` 0..=30; `base` 0..=31, where 31 is `sp`.
-    /// Errors: [`Error::Register`] for registers out of range, or `base` = `x17` with an
-    /// offset that needs the scratch register.
-    pub fn load_word(&mut self, rt: u8, base: u8, offset: i64) -> Result<(), Error> {
-        check_reg(rt, "x0..=x30", 30, "load_word")?;
-        self.memory_op(rt, base, offset, false)
-    }
-
-    /// Stores `Xrt` (31 stores `xzr`, a zero) to the 64-bit word at `base + offset`; the
-    /// forms are those of [`load_word`](Self::load_word).
-    ///
-    /// Errors: [`Error::Register`] for registers out of range, or `rt` or `base` = `x17` with
-    /// an offset that needs the scratch register.
-    pub fn store_word(&mut self, rt: u8, base: u8, offset: i64) -> Result<(), Error> {
-        check_reg(rt, "x0..=x30, or 31 for xzr", 31, "store_word")?;
-        self.memory_op(rt, base, offset, true)
-    }
-
-    fn memory_op(&mut self, rt: u8, base: u8, offset: i64, store: bool) -> Result<(), Error> {
-        let helper = if store { "store_word" } else { "load_word" };
-        check_reg(base, "x0..=x30, or 31 for sp", 31, helper)?;
-        let (t, b) = (rt, base);
-        if offset >= 0 && offset % 8 == 0 && offset / 8 <= 4095 {
-            let off = offset as u32;
-            if store {
-                dynasm!(self ; .arch aarch64 ; str X(t), [XSP(b), off]);
-            } else {
-                dynasm!(self ; .arch aarch64 ; ldr X(t), [XSP(b), off]);
-            }
-        } else if (-256..=255).contains(&offset) {
-            let off = offset as i32;
-            if store {
-                dynasm!(self ; .arch aarch64 ; stur X(t), [XSP(b), off]);
-            } else {
-                dynasm!(self ; .arch aarch64 ; ldur X(t), [XSP(b), off]);
-            }
-        } else {
-            if base == SCRATCH || (store && rt == SCRATCH) {
-                return Err(Error::Register {
-                    reg: SCRATCH,
-                    statement: if store { "store_word" } else { "load_word" }.to_owned(),
-                    allowed: "registers other than x17 (the scratch register) with a large offset",
-                });
-            }
-            self.load_imm64(SCRATCH, offset as u64)?;
-            if store {
-                dynasm!(self ; .arch aarch64 ; str X(t), [XSP(b), x17]);
-            } else {
-                dynasm!(self ; .arch aarch64 ; ldr X(t), [XSP(b), x17]);
-            }
-        }
-        Ok(())
-    }
-
-    /// Sets `Xrd` to `base + offset`: an address computation such as a local's address or
-    /// `sp` adjustment. One `add`/`sub` when `|offset|` fits 12 bits (optionally shifted by
-    /// 12), else through `x17`.
-    ///
-    /// Registers: `rd` and `base` 0..=31, where 31 is `sp`.
-    /// Errors: [`Error::Register`] for registers out of range, or `base` = `x17` with an
-    /// offset that needs the scratch register.
-    ///
+    /// ```text
+    /// mov sp, x29
+    /// ldp x19, x20, [sp, #16]      (the saves, as the prologue stored them)
+    /// ...
+    /// ldp x29, x30, [sp], #record_size
+    /// ret
     /// ```
-    /// use jitkit::Assembler;
-    /// let mut asm = Assembler::new();
-    /// asm.add_offset(31, 31, -64)?;        // sub sp, sp, #64
-    /// asm.add_offset(0, 29, -100_000)?;    // x0 = x29 - 100000, via x17
-    /// assert!(asm.finish()?.instructions.len() >= 3);
-    /// # Ok::<(), jitkit::Error>(())
-    /// ```
-    pub fn add_offset(&mut self, rd: u8, base: u8, offset: i64) -> Result<(), Error> {
-        check_reg(rd, "x0..=x30, or 31 for sp", 31, "add_offset")?;
-        check_reg(base, "x0..=x30, or 31 for sp", 31, "add_offset")?;
-        let (d, b) = (rd, base);
-        let magnitude = offset.unsigned_abs();
-        if magnitude == 0 {
-            if rd != base {
-                dynasm!(self ; .arch aarch64 ; add XSP(d), XSP(b), 0);
-            }
-        } else if magnitude < 4096 {
-            let m = magnitude as u32;
-            if offset > 0 {
-                dynasm!(self ; .arch aarch64 ; add XSP(d), XSP(b), m);
-            } else {
-                dynasm!(self ; .arch aarch64 ; sub XSP(d), XSP(b), m);
-            }
-        } else if magnitude.is_multiple_of(4096) && magnitude >> 12 < 4096 {
-            let m = (magnitude >> 12) as u32;
-            if offset > 0 {
-                dynasm!(self ; .arch aarch64 ; add XSP(d), XSP(b), m, lsl 12);
-            } else {
-                dynasm!(self ; .arch aarch64 ; sub XSP(d), XSP(b), m, lsl 12);
-            }
-        } else {
-            if base == SCRATCH {
-                return Err(Error::Register {
-                    reg: SCRATCH,
-                    statement: "add_offset".to_owned(),
-                    allowed: "registers other than x17 (the scratch register) with a large offset",
-                });
-            }
-            self.load_imm64(SCRATCH, offset as u64)?;
-            dynasm!(self ; .arch aarch64 ; add XSP(d), XSP(b), x17, uxtx);
-        }
-        Ok(())
-    }
-
-    /// Calls the function whose address is entry `index` of a table of 64-bit addresses at
-    /// `Xtable`: `ldr x16, [Xtable, #index*8] ; blr x16` (the offset is built in `x16` for
-    /// indices above 4095).
     ///
-    /// This is how separately committed functions call each other: the table, not the code,
-    /// says where the callee is, so it can be compiled later, recompiled, or reached through a
-    /// lazy-compilation stub (see [`CallTable`](crate::CallTable)). The register rules are
-    /// those of [`call_abs`](Self::call_abs).
-    ///
-    /// Errors: [`Error::Register`] unless `table` is 0..=30 and not `x16`.
-    pub fn call_indirect(&mut self, table: u8, index: usize) -> Result<(), Error> {
-        if table > 30 || table == 16 {
-            return Err(Error::Register {
-                reg: table,
-                statement: "call_indirect".to_owned(),
-                allowed: "x0..=x30 except x16",
-            });
-        }
-        let t = table;
-        match index.checked_mul(8) {
-            Some(off) if index <= 4095 => {
-                let off = off as u32;
-                dynasm!(self ; .arch aarch64 ; ldr x16, [X(t), off]);
-            }
-            Some(off) => {
-                self.load_imm64(16, off as u64)?;
-                dynasm!(self ; .arch aarch64 ; ldr x16, [X(t), x16]);
-            }
-            None => {
-                return Err(Error::Immediate {
-                    value: index.to_string(),
-                    statement: "call_indirect".to_string(),
-                    allowed: "table indices below 2^61",
-                })
+    /// The body must leave `x29` as the prologue set it (AAPCS64 §6.4.6: it points at the
+    /// frame record).
+    pub fn epilogue(&mut self, frame: Frame) {
+        dynasm!(self ; .arch aarch64 ; mov sp, x29);
+        for (a, b, offset) in frame.pairs() {
+            let (n, off) = (a.number(), offset);
+            match (b.map(CalleeSaved::number), a.is_fp()) {
+                (Some(m), false) => {
+                    dynasm!(self ; .arch aarch64 ; ldp X(n), X(m), [sp, off as i32])
+                }
+                (Some(m), true) => dynasm!(self ; .arch aarch64 ; ldp D(n), D(m), [sp, off as i32]),
+                (None, false) => dynasm!(self ; .arch aarch64 ; ldr X(n), [sp, off]),
+                (None, true) => dynasm!(self ; .arch aarch64 ; ldr D(n), [sp, off]),
             }
         }
-        dynasm!(self ; .arch aarch64 ; blr x16);
-        Ok(())
+        let record = frame.record_size() as i32;
+        dynasm!(self ; .arch aarch64 ; ldp x29, x30, [sp], record ; ret);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use CalleeSaved::*;
 
     fn words(f: impl FnOnce(&mut Assembler) -> Result<(), Error>) -> Vec<u32> {
         let mut asm = Assembler::new();
@@ -265,94 +342,100 @@ mod tests {
             .collect()
     }
 
-    // Expected words are llvm-mc's encodings of the instructions named in the comments.
+    // Expected words are llvm-mc's encodings of the instructions named in the comments;
+    // tests/frames.rs compares many more frames with llvm-mc directly.
 
     #[test]
-    fn prologue_and_epilogue_build_the_aapcs64_frame_record() {
-        let w = words(|a| a.prologue(20).map(|size| assert_eq!(size, 32)));
+    fn a_frame_without_saves_is_the_bare_frame_record() {
+        let w = words(|a| a.prologue(20, &[]).map(|f| assert_eq!(f.locals(), 32)));
         // stp x29, x30, [sp, #-16]! ; mov x29, sp ; sub sp, sp, #32
         assert_eq!(w, [0xa9bf7bfd, 0x910003fd, 0xd10083ff]);
-        assert_eq!(words(|a| a.prologue(0).map(drop)).len(), 2);
+        assert_eq!(words(|a| a.prologue(0, &[]).map(drop)).len(), 2);
         // sub sp, sp, #1, lsl #12
-        assert_eq!(words(|a| a.prologue(4096).map(drop))[2], 0xd14007ff);
+        assert_eq!(words(|a| a.prologue(4096, &[]).map(drop))[2], 0xd14007ff);
         // Above a page: mov x17, #2 ; probe loop (sub sp, sp, #1, lsl #12 ; str xzr, [sp] ;
         // subs x17, x17, #1 ; b.ne -12) ; sub sp, sp, #16.
-        let w = words(|a| a.prologue(8192 + 16).map(drop));
+        let w = words(|a| a.prologue(8192 + 16, &[]).map(drop));
         assert_eq!(
             w[2..],
             [0xd2800051, 0xd14007ff, 0xf90003ff, 0xf1000631, 0x54ffffa1, 0xd10043ff]
         );
         // mov sp, x29 ; ldp x29, x30, [sp], #16 ; ret
         let w = words(|a| {
-            a.epilogue();
+            let f = a.prologue(0, &[])?;
+            a.epilogue(f);
             Ok(())
         });
-        assert_eq!(w, [0x910003bf, 0xa8c17bfd, 0xd65f03c0]);
+        assert_eq!(w[2..], [0x910003bf, 0xa8c17bfd, 0xd65f03c0]);
     }
 
     #[test]
-    fn loads_and_stores_pick_the_shortest_form() {
-        assert_eq!(words(|a| a.load_word(3, 31, 32760)), [0xf97fffe3]); // ldr x3, [sp, #32760]
-        assert_eq!(words(|a| a.load_word(3, 29, -8)), [0xf85f83a3]); // ldur x3, [x29, #-8]
-        assert_eq!(words(|a| a.store_word(31, 29, -256)), [0xf81003bf]); // stur xzr, [x29, #-256]
-                                                                         // mov x17, #32768 ; ldr x3, [x29, x17]
+    fn saves_are_paired_above_the_record_and_restored_in_the_epilogue() {
+        let w = words(|a| {
+            // Order and repeats do not matter.
+            let f = a.prologue(0, &[X21, X19, X20, X19])?;
+            assert_eq!(f.record_size(), 48);
+            a.epilogue(f);
+            Ok(())
+        });
         assert_eq!(
-            words(|a| a.load_word(3, 29, 32768)),
-            [0xd2900011, 0xf8716ba3]
+            w,
+            [
+                0xa9bd7bfd, // stp x29, x30, [sp, #-48]!
+                0x910003fd, // mov x29, sp
+                0xa90153f3, // stp x19, x20, [sp, #16]
+                0xf90013f5, // str x21, [sp, #32]
+                0x910003bf, // mov sp, x29
+                0xa94153f3, // ldp x19, x20, [sp, #16]
+                0xf94013f5, // ldr x21, [sp, #32]
+                0xa8c37bfd, // ldp x29, x30, [sp], #48
+                0xd65f03c0, // ret
+            ]
         );
-        // ... ; str x5, [sp, x17]
-        assert_eq!(words(|a| a.store_word(5, 31, -4096))[1..], [0xf8316be5]);
+        // A general register and a d register are not paired.
+        let w = words(|a| a.prologue(0, &[D8, X28]).map(drop));
+        // stp x29, x30, [sp, #-32]! ; mov x29, sp ; str x28, [sp, #16] ; str d8, [sp, #24]
+        assert_eq!(w, [0xa9be7bfd, 0x910003fd, 0xf9000bfc, 0xfd000fe8]);
     }
 
     #[test]
-    fn add_offset_handles_every_size() {
-        assert_eq!(words(|a| a.add_offset(0, 29, 4095)), [0x913fffa0]); // add x0, x29, #4095
-        assert_eq!(words(|a| a.add_offset(31, 31, -32)), [0xd10083ff]); // sub sp, sp, #32
-        assert_eq!(words(|a| a.add_offset(5, 5, 0)), [] as [u32; 0]);
-        let w = words(|a| a.add_offset(0, 29, 100_000));
-        assert_eq!(*w.last().unwrap(), 0x8b3163a0); // add x0, x29, x17, uxtx
-        let w = words(|a| a.add_offset(31, 31, 100_000));
-        assert_eq!(*w.last().unwrap(), 0x8b3163ff); // add sp, sp, x17, uxtx
-    }
-
-    #[test]
-    fn call_indirect_loads_the_entry_then_branches() {
-        // ldr x16, [x19, #32760] ; blr x16
-        assert_eq!(
-            words(|a| a.call_indirect(19, 4095)),
-            [0xf97ffe70, 0xd63f0200]
-        );
-        // mov x16, #32768 ; ldr x16, [x19, x16] ; blr x16
-        let w = words(|a| a.call_indirect(19, 4096));
-        assert_eq!(w[1..], [0xf8706a70, 0xd63f0200]);
-    }
-
-    #[test]
-    fn bad_registers_are_errors() {
+    fn the_frame_says_where_everything_is() {
         let mut a = Assembler::new();
+        let f = a.prologue(8, &[D15, X19, X27]).unwrap();
+        assert_eq!(f.saved().collect::<Vec<_>>(), [X19, X27, D15]);
+        assert_eq!(f.save_offset(X19), Some(16));
+        assert_eq!(f.save_offset(X27), Some(24));
+        assert_eq!(f.save_offset(D15), Some(32));
+        assert_eq!(f.save_offset(X20), None);
+        assert_eq!((f.record_size(), f.locals(), f.size()), (48, 16, 64));
+        let all = a.prologue(0, &CalleeSaved::ALL).unwrap();
+        assert_eq!(all.record_size(), 16 + 18 * 8);
+        assert_eq!(all.save_offset(D15), Some(16 + 17 * 8));
+    }
+
+    #[test]
+    fn register_numbers_and_kinds() {
+        assert_eq!(
+            CalleeSaved::GENERAL.map(CalleeSaved::number),
+            [19, 20, 21, 22, 23, 24, 25, 26, 27, 28]
+        );
+        assert_eq!(
+            CalleeSaved::ALL[10..]
+                .iter()
+                .map(|r| r.number())
+                .collect::<Vec<_>>(),
+            [8, 9, 10, 11, 12, 13, 14, 15]
+        );
+        assert!(CalleeSaved::GENERAL.iter().all(|r| !r.is_fp()));
+        assert_eq!(X23.general(), Some(RX::X23));
+        assert_eq!(D8.general(), None);
+    }
+
+    #[test]
+    fn oversized_locals_are_an_error() {
         assert!(matches!(
-            a.load_word(31, 0, 0),
-            Err(Error::Register { reg: 31, .. })
-        ));
-        assert!(matches!(
-            a.load_word(0, 32, 0),
-            Err(Error::Register { reg: 32, .. })
-        ));
-        assert!(matches!(
-            a.store_word(17, 0, 1 << 20),
-            Err(Error::Register { reg: 17, .. })
-        ));
-        assert!(matches!(
-            a.add_offset(0, 17, 100_001),
-            Err(Error::Register { reg: 17, .. })
-        ));
-        assert!(matches!(
-            a.call_indirect(16, 0),
-            Err(Error::Register { reg: 16, .. })
-        ));
-        assert!(matches!(
-            a.call_indirect(31, 0),
-            Err(Error::Register { reg: 31, .. })
+            Assembler::new().prologue(usize::MAX, &[]),
+            Err(Error::Immediate { .. })
         ));
     }
 }

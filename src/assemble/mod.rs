@@ -12,7 +12,8 @@
 //!   ([`prologue`](Assembler::prologue), [`epilogue`](Assembler::epilogue)), loads, stores and
 //!   address arithmetic at any offset ([`load_word`](Assembler::load_word),
 //!   [`store_word`](Assembler::store_word), [`add_offset`](Assembler::add_offset)) and calls
-//!   through a [`CallTable`] ([`call_indirect`](Assembler::call_indirect)).
+//!   through a [`CallTable`] ([`call_indirect`](Assembler::call_indirect)). The helpers take
+//!   typed registers ([`crate::aarch64`]), so `sp` and `xzr` cannot be confused.
 //! - [`a64!`](crate::a64) is the one-shot form: a fresh `Assembler`, one `dynasm!` block, and
 //!   `Result<Vec<Instruction>, Error>` out.
 //!
@@ -22,9 +23,10 @@
 //! panics, silently, and return [`Error::Immediate`] (the mechanism is described in `guard.rs`).
 //! A `dynasm!` call made directly on an `Assembler`, outside `emit`, still panics as dynasm does.
 
+mod addressing;
 pub(crate) mod core;
 mod encode;
-mod frame;
+pub(crate) mod frame;
 pub(crate) mod guard;
 mod imm;
 mod ranges;
@@ -33,7 +35,7 @@ mod table;
 
 pub use table::CallTable;
 
-use dynasmrt::aarch64::Aarch64Relocation;
+use dynasmrt::aarch64::{Aarch64Relocation, RX};
 use dynasmrt::relocations::Relocation as _;
 use dynasmrt::DynasmApi;
 
@@ -52,7 +54,7 @@ const BLR_X16: u32 = 0xD63F_0200;
 /// asm.entry_point("double")?;
 /// dynasm!(asm ; .arch aarch64 ; add x0, x0, x0 ; ret);
 /// asm.entry_point("answer")?;
-/// asm.load_imm64(0, 42)?;
+/// asm.load_imm64(jitkit::aarch64::RX::X0, 42);
 /// dynasm!(asm ; .arch aarch64 ; ret);
 /// let code = asm.finish()?;
 /// assert_eq!(code.entry("answer"), Some(8));
@@ -99,15 +101,17 @@ core::assembler_basics!(Assembler, "`Assembled`", "64 instructions");
 
 impl Assembler {
     /// Appends the shortest `MOVZ`/`MOVN`/`MOVK`/`ORR` sequence (1 to 4 instructions) that sets
-    /// `Xreg` to `value`. dynasm's `mov` accepts only values one instruction can build.
+    /// `reg` to `value`. dynasm's `mov` accepts only values one instruction can build.
     ///
-    /// Errors: [`Error::Register`] unless `reg` is 0..=30.
-    pub fn load_imm64(&mut self, reg: u8, value: u64) -> Result<(), Error> {
-        check_reg(reg, "x0..=x30", 30, "load_imm64")?;
-        for &w in imm::load_imm64(u32::from(reg), value).words() {
+    /// Writes to `xzr` are discarded, so `load_imm64(RX::XZR, _)` appends nothing. (It must
+    /// not append the sequence: `ORR` reads register 31 as `sp`.)
+    pub fn load_imm64(&mut self, reg: RX, value: u64) {
+        if reg == RX::XZR {
+            return;
+        }
+        for &w in imm::load_imm64(u32::from(u8::from(reg)), value).words() {
             self.push_u32(w);
         }
-        Ok(())
     }
 
     /// Appends a call to the absolute address `target`, at any distance: the address is built
@@ -191,18 +195,6 @@ core::dynasm_target!(Assembler, Aarch64Relocation, |asm: &mut Assembler,
     -> String| {
     asm.check_page_relative(kind, label)
 });
-
-/// `Err(Error::Register)` naming `allowed` and the helper unless `reg` is at most `max`.
-fn check_reg(reg: u8, allowed: &'static str, max: u8, helper: &str) -> Result<(), Error> {
-    if reg > max {
-        return Err(Error::Register {
-            reg,
-            statement: helper.to_owned(),
-            allowed,
-        });
-    }
-    Ok(())
-}
 
 /// Support for the `a64!` and `dynasm!` expansions; not part of the public API.
 #[doc(hidden)]

@@ -14,12 +14,17 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use dynasmrt::aarch64::RXSP;
+use dynasmrt::{dynasm, DynasmApi};
+
+use super::Assembler;
 use crate::Error;
 
 /// A fixed-size table of code addresses, at a stable address, for
 /// [`Assembler::call_indirect`](crate::Assembler::call_indirect).
 ///
 /// ```
+/// use jitkit::aarch64::RXSP;
 /// use jitkit::{a64, dynasm, Assembler, CallTable, CodeBuffer, DynasmApi};
 ///
 /// let callee = CodeBuffer::new();
@@ -30,11 +35,11 @@ use crate::Error;
 ///
 /// // fn(table) -> table[0]() + 1
 /// let mut asm = Assembler::new();
-/// asm.prologue(0)?;
+/// let frame = asm.prologue(0, &[])?;
 /// dynasm!(asm ; .arch aarch64 ; mov x9, x0);
-/// asm.call_indirect(9, 0)?;
+/// asm.call_indirect(RXSP::X9, 0)?;
 /// dynasm!(asm ; .arch aarch64 ; add x0, x0, #1);
-/// asm.epilogue();
+/// asm.epilogue(frame);
 /// let caller = CodeBuffer::new();
 /// let entry = caller.commit(&asm.finish()?.instructions)?;
 /// # #[cfg(target_arch = "aarch64")] {
@@ -94,6 +99,45 @@ impl CallTable {
     }
 }
 
+impl Assembler {
+    /// Calls the function whose address is entry `index` of a table of 64-bit addresses at
+    /// `table`: `ldr x16, [table, #index*8] ; blr x16`. For indices above 4095 the offset is
+    /// built in `x16` first (in `x17` when `table` is `x16`).
+    ///
+    /// This is how separately committed functions call each other: the table, not the code,
+    /// says where the callee is, so it can be compiled later, recompiled, or reached through a
+    /// lazy-compilation stub (see [`CallTable`]). The register rules are those of
+    /// [`call_abs`](Self::call_abs).
+    ///
+    /// Errors: [`Error::Immediate`] if `index * 8` overflows.
+    pub fn call_indirect(&mut self, table: RXSP, index: usize) -> Result<(), Error> {
+        let t = table;
+        match index.checked_mul(8) {
+            Some(off) if index <= 4095 => {
+                let off = off as u32;
+                dynasm!(self ; .arch aarch64 ; ldr x16, [XSP(t), off]);
+            }
+            Some(off) if table == RXSP::X16 => {
+                self.load_imm64(dynasmrt::aarch64::RX::X17, off as u64);
+                dynasm!(self ; .arch aarch64 ; ldr x16, [x16, x17]);
+            }
+            Some(off) => {
+                self.load_imm64(dynasmrt::aarch64::RX::X16, off as u64);
+                dynasm!(self ; .arch aarch64 ; ldr x16, [XSP(t), x16]);
+            }
+            None => {
+                return Err(Error::Immediate {
+                    value: index.to_string(),
+                    statement: "call_indirect".to_string(),
+                    allowed: "table indices below 2^61",
+                })
+            }
+        }
+        dynasm!(self ; .arch aarch64 ; blr x16);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +153,46 @@ mod tests {
         // SAFETY: entry 2 is inside the table and holds an initialised usize.
         let raw = unsafe { *(base as *const usize).add(2) };
         assert_eq!(raw, 0x2000);
+    }
+
+    fn words(f: impl FnOnce(&mut Assembler) -> Result<(), Error>) -> Vec<u32> {
+        let mut asm = Assembler::new();
+        f(&mut asm).unwrap();
+        asm.finish()
+            .unwrap()
+            .instructions
+            .iter()
+            .map(|i| i.word())
+            .collect()
+    }
+
+    // Expected words are llvm-mc's encodings of the instructions named in the comments.
+    #[test]
+    fn call_indirect_loads_the_entry_then_branches() {
+        // ldr x16, [x19, #32760] ; blr x16
+        assert_eq!(
+            words(|a| a.call_indirect(RXSP::X19, 4095)),
+            [0xf97ffe70, 0xd63f0200]
+        );
+        // mov x16, #32768 ; ldr x16, [x19, x16] ; blr x16
+        assert_eq!(
+            words(|a| a.call_indirect(RXSP::X19, 4096)),
+            [0xd2900010, 0xf8706a70, 0xd63f0200]
+        );
+        // mov x17, #32768 ; ldr x16, [x16, x17] ; blr x16
+        assert_eq!(
+            words(|a| a.call_indirect(RXSP::X16, 4096)),
+            [0xd2900011, 0xf8716a10, 0xd63f0200]
+        );
+        // ldr x16, [sp, #8] ; blr x16
+        assert_eq!(
+            words(|a| a.call_indirect(RXSP::SP, 1)),
+            [0xf94007f0, 0xd63f0200]
+        );
+        assert!(matches!(
+            Assembler::new().call_indirect(RXSP::X0, usize::MAX / 4),
+            Err(Error::Immediate { .. })
+        ));
     }
 
     #[test]

@@ -16,9 +16,9 @@
 //!
 //! # Unwinding
 //! No CFI is emitted. A frame built by [`Assembler::prologue`](crate::Assembler::prologue) is a
-//! standard AAPCS64 frame record (`stp x29, x30, [sp, #-16]!; mov x29, sp`), and GDB's AArch64
-//! prologue analyser recognises that sequence at the symbol's start and finds the caller's
-//! `x29`/`x30` in the record, which is all the unwinder needs to continue through the caller's
+//! standard AAPCS64 frame record (`stp x29, x30, [sp, #-N]!; mov x29, sp`, then any saved
+//! registers stored from `sp`), and GDB's AArch64 prologue analyser recognises that sequence at
+//! the symbol's start and finds the caller's `x29`/`x30` in the record, which is all the unwinder needs to continue through the caller's
 //! own CFI (the `gdb` test checks that `bt` goes from a Rust function called by JIT code through
 //! the JIT frame to `main`). Code that builds no frame record, or moves `x29`, is not unwound.
 //!

@@ -8,6 +8,7 @@
 //! them with the table, the memory's base, size and end, and the first frame (see
 //! [`codegen`]'s register conventions).
 
+use jitkit::aarch64::{CalleeSaved, RX};
 use jitkit::{dynasm, Assembled, Assembler, DynasmApi, Error};
 
 use super::codegen::{self, Context};
@@ -66,7 +67,7 @@ fn stub_code(n: usize, hooks: Hooks) -> Result<(Assembled, Vec<usize>), Error> {
     let mut offsets = Vec::with_capacity(n + library::COUNT);
     for i in 0..n {
         offsets.push(asm.offset().0);
-        asm.load_imm64(17, i as u64)?;
+        asm.load_imm64(RX::X17, i as u64);
         dynasm!(asm ; .arch aarch64 ; b =>common);
     }
     for id in 0..library::COUNT {
@@ -78,7 +79,7 @@ fn stub_code(n: usize, hooks: Hooks) -> Result<(Assembled, Vec<usize>), Error> {
             ; lsr x1, x1, #3
             ; mov x2, x10
         );
-        asm.load_imm64(0, id as u64)?;
+        asm.load_imm64(RX::X0, id as u64);
         asm.call_abs(hooks.lib_call);
         dynasm!(asm ; .arch aarch64 ; ldp x29, x30, [sp], #16 ; ret);
     }
@@ -88,13 +89,10 @@ fn stub_code(n: usize, hooks: Hooks) -> Result<(Assembled, Vec<usize>), Error> {
 /// `fn(table, base, words, frame, end) -> word`: save x19..x23, load them, call `start`
 /// through the table, restore.
 fn trampoline_code(start: usize) -> Result<Assembled, Error> {
+    use CalleeSaved::{X19, X20, X21, X22, X23};
     let mut asm = Assembler::new();
+    let frame = asm.prologue(0, &[X19, X20, X21, X22, X23])?;
     dynasm!(asm ; .arch aarch64
-        ; stp x29, x30, [sp, #-64]!
-        ; mov x29, sp
-        ; stp x19, x20, [sp, #16]
-        ; stp x21, x22, [sp, #32]
-        ; str x23, [sp, #48]
         ; mov x19, x0
         ; mov x20, x1
         ; mov x21, x2
@@ -102,12 +100,6 @@ fn trampoline_code(start: usize) -> Result<Assembled, Error> {
         ; mov x23, x4
     );
     asm.call_indirect(codegen::TABLE_REG, start)?;
-    dynasm!(asm ; .arch aarch64
-        ; ldp x19, x20, [sp, #16]
-        ; ldp x21, x22, [sp, #32]
-        ; ldr x23, [sp, #48]
-        ; ldp x29, x30, [sp], #64
-        ; ret
-    );
+    asm.epilogue(frame);
     asm.finish()
 }

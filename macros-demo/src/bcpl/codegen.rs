@@ -28,6 +28,7 @@
 // dynasm's expansion converts dynamic register numbers with `.into()`, already `u8` here.
 #![allow(clippy::useless_conversion)]
 
+use jitkit::aarch64::{as_rxsp, RX, RXSP};
 use jitkit::{dynasm, Assembled, Assembler, DynamicLabel, Error};
 
 use super::ir::{BinOp, Callee, Expr, ForLoop, Func, LoopTest, RelOp, Stmt};
@@ -35,7 +36,7 @@ use super::memory::{Fault, FN_BASE};
 use super::runtime;
 
 /// The register holding the function table's base.
-pub const TABLE_REG: u8 = 19;
+pub const TABLE_REG: RXSP = RXSP::X19;
 
 /// What the generated code needs from its surroundings.
 #[derive(Debug, Clone)]
@@ -131,19 +132,22 @@ fn has_effects(e: &Expr) -> bool {
 
 impl Gen<'_> {
     fn function(&mut self, f: &Func) -> R {
-        self.asm.prologue(0)?;
+        // x19..x23 are set once by the entry trampoline and kept (x22 is moved back after
+        // each call), so a function saves nothing but its frame record.
+        let frame = self.asm.prologue(0, &[])?;
         let overflow = self.cold(f.line, Fault::StackOverflow, 0);
-        self.asm.add_offset(16, 22, 8 * f.frame_words() as i64)?;
+        self.asm
+            .add_offset(RXSP::X16, RXSP::X22, 8 * f.frame_words() as i64)?;
         dynasm!(self.asm ; .arch aarch64 ; cmp x16, x23 ; b.hi =>overflow);
         self.stmt(&f.body)?;
         let ret = self.ret;
         dynasm!(self.asm ; .arch aarch64 ; mov x0, xzr ; =>ret);
-        self.asm.epilogue();
+        self.asm.epilogue(frame);
         for (label, line, fault, reg) in std::mem::take(&mut self.cold) {
             let (kind, _) = fault.code();
             dynasm!(self.asm ; .arch aarch64 ; =>label ; mov x1, X(reg));
-            self.asm.load_imm64(0, kind as u64)?;
-            self.asm.load_imm64(2, u64::from(line))?;
+            self.asm.load_imm64(RX::X0, kind as u64);
+            self.asm.load_imm64(RX::X2, u64::from(line));
             self.asm
                 .call_abs(runtime::rt_fault as extern "C" fn(i64, i64, i64) -> ! as usize);
         }
@@ -169,15 +173,22 @@ impl Gen<'_> {
         dynasm!(self.asm ; .arch aarch64 ; ldr X(reg), [sp], #16);
     }
 
-    /// Loads a leaf (see [`is_leaf`]) into `Xreg`.
-    fn leaf(&mut self, e: &Expr, reg: u8) -> R {
+    /// Loads a leaf (see [`is_leaf`]) into `reg`.
+    fn leaf(&mut self, e: &Expr, reg: RX) -> R {
         match e {
-            Expr::Num(n) => self.asm.load_imm64(reg, *n as u64),
-            Expr::Local(s) => self.asm.load_word(reg, 22, slot_offset(*s)),
-            Expr::Cell(a) => self.asm.load_word(reg, 20, 8 * *a as i64),
+            Expr::Num(n) => {
+                self.asm.load_imm64(reg, *n as u64);
+                Ok(())
+            }
+            Expr::Local(s) => self.asm.load_word(reg, RXSP::X22, slot_offset(*s)),
+            Expr::Cell(a) => self.asm.load_word(reg, RXSP::X20, 8 * *a as i64),
             Expr::LocalAddr(s) => {
                 dynasm!(self.asm ; .arch aarch64 ; sub X(reg), x22, x20 ; lsr X(reg), X(reg), #3);
-                self.asm.add_offset(reg, reg, *s as i64)
+                // `None` is xzr, where the value is discarded anyway.
+                match as_rxsp(reg) {
+                    Some(r) => self.asm.add_offset(r, r, *s as i64),
+                    None => Ok(()),
+                }
             }
             _ => unreachable!("leaf() is only called on leaves"),
         }
@@ -187,12 +198,12 @@ impl Gen<'_> {
     fn operands(&mut self, l: &Expr, r: &Expr) -> R {
         if is_leaf(r) {
             self.expr(l)?;
-            self.leaf(r, 1)
+            self.leaf(r, RX::X1)
         } else if is_leaf(l) && can_load_late(l, r) {
             // Evaluation order is kept: loading `l` late sees the value it had first.
             self.expr(r)?;
             dynasm!(self.asm ; .arch aarch64 ; mov x1, x0);
-            self.leaf(l, 0)
+            self.leaf(l, RX::X0)
         } else {
             self.expr(l)?;
             self.push();
@@ -224,11 +235,11 @@ impl Gen<'_> {
         match s {
             Stmt::Set(slot, e) => {
                 self.expr(e)?;
-                self.asm.store_word(0, 22, slot_offset(*slot))?;
+                self.asm.store_word(RX::X0, RXSP::X22, slot_offset(*slot))?;
             }
             Stmt::SetCell(a, e) => {
                 self.expr(e)?;
-                self.asm.store_word(0, 20, 8 * *a as i64)?;
+                self.asm.store_word(RX::X0, RXSP::X20, 8 * *a as i64)?;
             }
             Stmt::Store(addr, value, line) => self.store(addr, value, *line)?,
             Stmt::StoreByte(b, i, value, line) => self.store_byte(b, i, value, *line)?,
@@ -313,7 +324,7 @@ impl Gen<'_> {
     fn store(&mut self, addr: &Expr, value: &Expr, line: u32) -> R {
         if is_leaf(value) && can_load_late(value, addr) {
             self.expr(addr)?;
-            self.leaf(value, 1)?;
+            self.leaf(value, RX::X1)?;
         } else {
             self.expr(value)?;
             self.push();
@@ -337,15 +348,15 @@ impl Gen<'_> {
 
     fn vec_init(&mut self, slot: usize, offset: usize, words: usize) -> R {
         let start = 8 * (self.vec_base + offset) as i64;
-        self.asm.add_offset(0, 22, start)?;
+        self.asm.add_offset(RXSP::X0, RXSP::X22, start)?;
         if words <= 8 {
             for k in 0..words {
-                self.asm.store_word(31, 0, 8 * k as i64)?;
+                self.asm.store_word(RX::XZR, RXSP::X0, 8 * k as i64)?;
             }
         } else {
             let top = self.label();
             dynasm!(self.asm ; .arch aarch64 ; mov x16, x0);
-            self.asm.load_imm64(17, words as u64)?;
+            self.asm.load_imm64(RX::X17, words as u64);
             dynasm!(self.asm ; .arch aarch64
                 ; =>top
                 ; str xzr, [x16], #8
@@ -354,7 +365,7 @@ impl Gen<'_> {
             );
         }
         dynasm!(self.asm ; .arch aarch64 ; sub x0, x0, x20 ; lsr x0, x0, #3);
-        self.asm.store_word(0, 22, slot_offset(slot))
+        self.asm.store_word(RX::X0, RXSP::X22, slot_offset(slot))
     }
 
     fn if_then(&mut self, cond: &Expr, run_when: bool, then: &Stmt, otherwise: Option<&Stmt>) -> R {
@@ -374,16 +385,17 @@ impl Gen<'_> {
 
     fn for_loop(&mut self, f: &ForLoop) -> R {
         self.expr(&f.from)?;
-        self.asm.store_word(0, 22, slot_offset(f.var))?;
+        self.asm.store_word(RX::X0, RXSP::X22, slot_offset(f.var))?;
         self.expr(&f.to)?;
-        self.asm.store_word(0, 22, slot_offset(f.limit))?;
+        self.asm
+            .store_word(RX::X0, RXSP::X22, slot_offset(f.limit))?;
         let (top, cont, test, exit) = (self.label(), self.label(), self.label(), self.label());
         dynasm!(self.asm ; .arch aarch64 ; b =>test ; =>top);
         self.loops.push(LoopLabels { cont, exit });
         self.stmt(&f.body)?;
         self.loops.pop();
         dynasm!(self.asm ; .arch aarch64 ; =>cont);
-        self.asm.load_word(0, 22, slot_offset(f.var))?;
+        self.asm.load_word(RX::X0, RXSP::X22, slot_offset(f.var))?;
         let magnitude = f.step.unsigned_abs();
         if magnitude < 4096 {
             let m = magnitude as u32;
@@ -393,13 +405,14 @@ impl Gen<'_> {
                 dynasm!(self.asm ; .arch aarch64 ; sub x0, x0, m);
             }
         } else {
-            self.asm.load_imm64(1, f.step as u64)?;
+            self.asm.load_imm64(RX::X1, f.step as u64);
             dynasm!(self.asm ; .arch aarch64 ; add x0, x0, x1);
         }
-        self.asm.store_word(0, 22, slot_offset(f.var))?;
+        self.asm.store_word(RX::X0, RXSP::X22, slot_offset(f.var))?;
         dynasm!(self.asm ; .arch aarch64 ; =>test);
-        self.asm.load_word(0, 22, slot_offset(f.var))?;
-        self.asm.load_word(1, 22, slot_offset(f.limit))?;
+        self.asm.load_word(RX::X0, RXSP::X22, slot_offset(f.var))?;
+        self.asm
+            .load_word(RX::X1, RXSP::X22, slot_offset(f.limit))?;
         dynasm!(self.asm ; .arch aarch64 ; cmp x0, x1);
         if f.step > 0 {
             dynasm!(self.asm ; .arch aarch64 ; b.le =>top);
@@ -424,7 +437,7 @@ impl Gen<'_> {
                 let k = k as u32;
                 dynasm!(self.asm ; .arch aarch64 ; cmp x0, k);
             } else {
-                self.asm.load_imm64(1, k as u64)?;
+                self.asm.load_imm64(RX::X1, k as u64);
                 dynasm!(self.asm ; .arch aarch64 ; cmp x0, x1);
             }
             dynasm!(self.asm ; .arch aarch64 ; b.eq =>target);
@@ -547,7 +560,7 @@ impl Gen<'_> {
     fn expr(&mut self, e: &Expr) -> R {
         match e {
             Expr::Num(_) | Expr::Local(_) | Expr::Cell(_) | Expr::LocalAddr(_) => {
-                self.leaf(e, 0)?
+                self.leaf(e, RX::X0)?
             }
             Expr::Call {
                 callee,
@@ -681,34 +694,35 @@ impl Gen<'_> {
         let base = 8 * (self.call_base + at) as i64;
         for (k, a) in args.iter().enumerate() {
             if is_leaf(a) {
-                self.leaf(a, 0)?;
+                self.leaf(a, RX::X0)?;
             } else {
                 self.expr(a)?;
             }
-            self.asm.store_word(0, 22, base + 8 * k as i64)?;
+            self.asm
+                .store_word(RX::X0, RXSP::X22, base + 8 * k as i64)?;
         }
         match callee {
             Callee::Func(i) => {
-                self.asm.add_offset(22, 22, base)?;
+                self.asm.add_offset(RXSP::X22, RXSP::X22, base)?;
                 self.asm.call_indirect(TABLE_REG, *i)?;
             }
             Callee::Value(f) => {
                 self.expr(f)?;
                 let bad = self.cold(line, Fault::BadCall(0), 0);
-                self.asm.load_imm64(16, FN_BASE as u64)?;
+                self.asm.load_imm64(RX::X16, FN_BASE as u64);
                 dynasm!(self.asm ; .arch aarch64 ; sub x16, x0, x16);
-                self.asm.load_imm64(17, self.ctx.callables as u64)?;
+                self.asm.load_imm64(RX::X17, self.ctx.callables as u64);
                 dynasm!(self.asm ; .arch aarch64
                     ; cmp x16, x17
                     ; b.hs =>bad
                     ; ldr x16, [x19, x16, lsl #3]
                 );
-                self.asm.add_offset(22, 22, base)?;
-                self.asm.load_imm64(10, u64::from(line))?;
+                self.asm.add_offset(RXSP::X22, RXSP::X22, base)?;
+                self.asm.load_imm64(RX::X10, u64::from(line));
                 dynasm!(self.asm ; .arch aarch64 ; blr x16);
             }
         }
-        self.asm.add_offset(22, 22, -base)?;
+        self.asm.add_offset(RXSP::X22, RXSP::X22, -base)?;
         Ok(())
     }
 }

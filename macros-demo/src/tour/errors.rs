@@ -5,6 +5,7 @@
 //! print nothing, and return [`Error::Immediate`] with the value, the statement and what the
 //! instruction accepts. Labels are checked when the code is finished, commits when they happen.
 
+use jitkit::aarch64::{RX, RXSP};
 use jitkit::{a64, Assembler, CodeBuffer, Error, Instruction, LabelError};
 
 use super::show::{self, expect_err};
@@ -50,10 +51,12 @@ pub fn run() -> Outcome {
     expect_err("entry.at(64) on 8 bytes of code", entry.at(64), |e| {
         matches!(e, Error::BadEntry { offset: 64, len: 8 })
     })?;
+    // A register of the wrong kind (sp where xzr or a general register goes) does not
+    // compile; what remains is the scratch register a large offset needs.
     expect_err(
-        "Assembler::new().load_imm64(31, 1): x31 is not a general register here",
-        Assembler::new().load_imm64(31, 1),
-        |e| matches!(e, Error::Register { reg: 31, .. }),
+        "Assembler::new().load_word(RX::X0, RXSP::X17, 1 << 20): x17 is the offset's scratch register",
+        Assembler::new().load_word(RX::X0, RXSP::X17, 1 << 20),
+        |e| matches!(e, Error::Register { reg: 17, .. }),
     )?;
     Ok(())
 }

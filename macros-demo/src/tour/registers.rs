@@ -10,6 +10,7 @@
 //! A dynamic immediate that does not fit makes dynasm panic; [`Assembler::emit`] returns it as
 //! [`jitkit::Error::Immediate`] instead, so the generator wraps each block in `emit`.
 
+use jitkit::aarch64::RX;
 use jitkit::{dynasm, Assembler, CodeBuffer, DynasmApi};
 
 use super::show::{self, Hex};
@@ -46,7 +47,7 @@ pub fn run() -> Outcome {
     for (name, value) in CONSTANTS {
         asm.entry_point(name)?;
         let before = asm.offset().0;
-        asm.load_imm64(0, value)?;
+        asm.load_imm64(RX::X0, value);
         let words = (asm.offset().0 - before) / 4;
         println!(
             "  load_imm64(x0, {:?}) takes {words} instruction(s)",
