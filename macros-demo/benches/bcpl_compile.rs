@@ -52,14 +52,18 @@ fn bench(c: &mut Criterion) {
             jit
         })
     });
-    let ctx = bcpl::codegen::Context {
-        callables: prog.funcs.len() + bcpl::library::COUNT,
-    };
+    let ctx = bcpl::codegen::Context::new(prog.funcs.len(), false);
     g.bench_function("codegen_only_10k_functions", |b| {
         b.iter(|| {
             prog.funcs
                 .iter()
-                .map(|f| bcpl::codegen::compile(f, &ctx).unwrap().instructions.len())
+                .enumerate()
+                .map(|(i, f)| {
+                    bcpl::codegen::compile(f, i, &ctx)
+                        .unwrap()
+                        .instructions
+                        .len()
+                })
                 .sum::<usize>()
         })
     });

@@ -25,11 +25,11 @@ fn check(src: &[u8]) -> Result<bool, String> {
     match result {
         Err(_) => Err(format!("panic on {:?}", String::from_utf8_lossy(src))),
         Ok(Ok(prog)) => {
-            let ctx = bcpl::codegen::Context {
-                callables: prog.funcs.len() + bcpl::library::COUNT,
-            };
-            for f in &prog.funcs {
-                let compiled = std::panic::catch_unwind(|| bcpl::codegen::compile(f, &ctx));
+            let ctx = bcpl::codegen::Context::new(prog.funcs.len(), false);
+            for (i, f) in prog.funcs.iter().enumerate() {
+                let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    bcpl::codegen::compile(f, i, &ctx)
+                }));
                 match compiled {
                     Err(_) => {
                         return Err(format!(

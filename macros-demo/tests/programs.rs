@@ -268,6 +268,33 @@ fn lazy_compilation_compiles_only_what_runs() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[test]
+fn calls_of_compiled_functions_are_direct_unless_asked_otherwise() {
+    let dir = std::env::temp_dir().join(format!("bcpl-direct-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("calls.b"),
+        "LET g(x) = x + 1\nLET f(x) = g(g(x))\nLET start() BE $( writen(f(1)); newline() $)\n",
+    )
+    .unwrap();
+    // AArch64 is compiled and listed on every host (and run where it can).
+    let listing = |extra: &[&str]| {
+        let mut args = vec!["--target", "aarch64", "--eager", "--listing"];
+        args.extend_from_slice(extra);
+        args.push("calls.b");
+        let out = run(&dir, &args);
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // f is compiled after g: its two calls of g are `bl` straight to g's first instruction.
+    let direct = listing(&[]);
+    let to_g = |l: &str| l.contains("bl #") && l.contains("// g+0x0");
+    assert_eq!(direct.lines().filter(|l| to_g(l)).count(), 2, "{direct}");
+    let table = listing(&["--table-calls"]);
+    assert_eq!(table.lines().filter(|l| to_g(l)).count(), 0, "{table}");
+    assert!(table.contains("blr x16"), "{table}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// Malformed programs and the exact position each error must name.
 const MALFORMED: &[(&str, &str, &str)] = &[
     ("missing_paren", "LET start() BE\n  writen(1\n", "3:1:"),

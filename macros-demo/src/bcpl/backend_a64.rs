@@ -25,8 +25,8 @@ impl Backend for A64 {
     const NATIVE: bool = cfg!(target_arch = "aarch64");
     type Code = Assembled;
 
-    fn function(f: &Func, _index: usize, ctx: &Context) -> Result<Assembled, Error> {
-        codegen::compile(f, ctx)
+    fn function(f: &Func, index: usize, ctx: &Context) -> Result<Assembled, Error> {
+        codegen::compile(f, index, ctx)
     }
 
     fn stubs(functions: usize, hooks: Hooks) -> Result<(Assembled, Vec<usize>), Error> {

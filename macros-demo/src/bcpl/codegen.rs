@@ -39,20 +39,59 @@ use super::runtime;
 pub const TABLE_REG: RXSP = RXSP::X19;
 
 /// What the generated code needs from its surroundings.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Context {
     /// Entries of the call table (program functions and library routines).
     pub callables: usize,
+    /// Where each program function's committed code is, 0 while it is not compiled. A call
+    /// to a compiled function is direct, linked at commit (`bl`/`call` to its address, see
+    /// `jitkit::Relocation`); calls to the others go through the table and its lazy stub.
+    addresses: Vec<std::cell::Cell<usize>>,
+    /// Every call through the table (no direct calls), for comparison.
+    table_calls: bool,
+}
+
+impl Context {
+    /// For a program of `functions` functions, none compiled yet.
+    pub fn new(functions: usize, table_calls: bool) -> Context {
+        Context {
+            callables: functions + super::library::COUNT,
+            addresses: (0..functions).map(|_| std::cell::Cell::new(0)).collect(),
+            table_calls,
+        }
+    }
+
+    /// Records that function `index` is committed at `addr`.
+    pub fn compiled(&self, index: usize, addr: usize) {
+        if let Some(a) = self.addresses.get(index) {
+            a.set(addr);
+        }
+    }
+
+    /// The address to call function `index` at directly, if it is compiled and direct calls
+    /// are on.
+    pub fn direct(&self, index: usize) -> Option<usize> {
+        let addr = self.addresses.get(index)?.get();
+        (addr != 0 && !self.table_calls).then_some(addr)
+    }
+
+    /// Whether a function's calls of itself are direct.
+    pub fn direct_self_calls(&self) -> bool {
+        !self.table_calls
+    }
 }
 
 /// Compiles `f` to position-independent code, entry at offset 0.
-pub fn compile(f: &Func, ctx: &Context) -> Result<Assembled, Error> {
+pub fn compile(f: &Func, index: usize, ctx: &Context) -> Result<Assembled, Error> {
     let mut asm = Assembler::with_capacity(256);
+    let entry = asm.new_dynamic_label();
     let ret = asm.new_dynamic_label();
     let labels = (0..f.labels).map(|_| asm.new_dynamic_label()).collect();
     let mut g = Gen {
         asm,
         ctx,
+        index,
+        entry,
         vec_base: f.slots,
         call_base: f.call_base(),
         loops: Vec::new(),
@@ -74,6 +113,9 @@ struct LoopLabels {
 struct Gen<'c> {
     asm: Assembler,
     ctx: &'c Context,
+    /// The function's index in the program, and its entry.
+    index: usize,
+    entry: DynamicLabel,
     vec_base: usize,
     call_base: usize,
     loops: Vec<LoopLabels>,
@@ -134,6 +176,8 @@ impl Gen<'_> {
     fn function(&mut self, f: &Func) -> R {
         // x19..x23 are set once by the entry trampoline and kept (x22 is moved back after
         // each call), so a function saves nothing but its frame record.
+        let entry = self.entry;
+        dynasm!(self.asm ; .arch aarch64 ; =>entry);
         let frame = self.asm.prologue(0, &[])?;
         let overflow = self.cold(f.line, Fault::StackOverflow, 0);
         self.asm
@@ -704,7 +748,14 @@ impl Gen<'_> {
         match callee {
             Callee::Func(i) => {
                 self.asm.add_offset(RXSP::X22, RXSP::X22, base)?;
-                self.asm.call_indirect(TABLE_REG, *i)?;
+                if *i == self.index && self.ctx.direct_self_calls() {
+                    let entry = self.entry;
+                    dynasm!(self.asm ; .arch aarch64 ; bl =>entry);
+                } else if let Some(addr) = self.ctx.direct(*i) {
+                    dynasm!(self.asm ; .arch aarch64 ; bl extern addr);
+                } else {
+                    self.asm.call_indirect(TABLE_REG, *i)?;
+                }
             }
             Callee::Value(f) => {
                 self.expr(f)?;

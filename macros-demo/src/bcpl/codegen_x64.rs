@@ -956,9 +956,11 @@ impl Gen<'_> {
         match callee {
             Callee::Func(i) => {
                 self.lea(FRAME, FRAME, base);
-                if *i == self.index {
+                if *i == self.index && self.ctx.direct_self_calls() {
                     let entry = self.entry;
                     dynasm!(self.asm ; .arch x64 ; call =>entry);
+                } else if let Some(addr) = self.ctx.direct(*i) {
+                    dynasm!(self.asm ; .arch x64 ; call extern addr);
                 } else {
                     self.call_table(*i);
                 }

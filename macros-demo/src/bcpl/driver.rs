@@ -1,4 +1,4 @@
-//! `macros-demo bcpl [--interp] [--target ISA] [--eager] [--listing] [--stats] FILE.b [ARGS...]`:
+//! `macros-demo bcpl [--interp] [--target ISA] [--eager] [--table-calls] [--listing] [--stats] FILE.b [ARGS...]`:
 //! the command line. `ARGS` are the program's, for `rdargs`.
 //!
 //! stdout carries the program's output and nothing else; listings, statistics and errors go
@@ -35,7 +35,7 @@ use super::{front_end, ir};
 pub const STACKS: [usize; 3] = [4 << 30, 1 << 30, 256 << 20];
 
 const USAGE: &str = "\
-usage: macros-demo bcpl [--interp] [--target ISA] [--eager] [--listing] [--stats] FILE.b [ARGS...]
+usage: macros-demo bcpl [--interp] [--target ISA] [--eager] [--table-calls] [--listing] [--stats] FILE.b [ARGS...]
 
 Runs a BCPL program: JIT-compiled one function at a time (by default, each on its first call)
 for the host's instruction set (x86-64 or AArch64), or with --interp by the tree-walking
@@ -48,6 +48,9 @@ interpreter.
                  says so and exits with status 1 (an AArch64 build runs under qemu-aarch64:
                  `cargo xtask demo bcpl FILE.b`)
   --eager        compile every function before running (JIT)
+  --table-calls  call every function through the call table, even compiled ones (by default a
+                 call of a compiled function, or of the function itself, is a direct bl/call
+                 linked at commit)
   --listing      print each compiled function's disassembly (symbol+offset, address, bytes,
                  instruction) to stderr
   --stats        print compile time and code size per function, and run time, to stderr";
@@ -95,6 +98,7 @@ struct Options {
     /// The instruction set to compile for; `None` for the host's.
     target: Option<Target>,
     eager: bool,
+    table_calls: bool,
     listing: bool,
     stats: bool,
     file: String,
@@ -109,6 +113,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         match a.as_str() {
             "--interp" => o.interp = true,
             "--eager" => o.eager = true,
+            "--table-calls" => o.table_calls = true,
             "--listing" => o.listing = true,
             "--stats" => o.stats = true,
             "--target" => {
@@ -267,6 +272,7 @@ fn jit_with<B: Backend>(opts: &Options, prog: &ir::Program, front: Duration) -> 
         prog,
         jit::Options {
             listing: opts.listing,
+            table_calls: opts.table_calls,
         },
     ) {
         Ok(j) => j,

@@ -71,6 +71,9 @@ pub trait Backend: 'static {
 pub struct Options {
     /// Print each function's instructions to stderr as it is compiled.
     pub listing: bool,
+    /// Call every function through the table, even compiled ones (no direct calls): the
+    /// code before linking at commit, for comparison.
+    pub table_calls: bool,
 }
 
 /// One compiled function's numbers, for `--stats`.
@@ -129,9 +132,7 @@ impl<'p, B: Backend> Jit<'p, B> {
     /// Builds the table, the stubs and the trampoline; compiles nothing yet.
     pub fn new(prog: &'p Program, options: Options) -> Result<Self, Error> {
         let n = prog.funcs.len();
-        let ctx = Context {
-            callables: n + library::COUNT,
-        };
+        let ctx = Context::new(n, options.table_calls);
         let pool = CodePool::new()?;
         let stubs = CodeBuffer::in_pool(&pool).named("bcpl::lazy_stubs");
         let hooks = Hooks {
@@ -193,6 +194,7 @@ impl<'p, B: Backend> Jit<'p, B> {
             bytes: entry.len(),
         });
         self.table.set(index, addr)?;
+        self.ctx.compiled(index, addr);
         self.compiled.borrow_mut()[index] = Some(buf);
         Ok(addr)
     }

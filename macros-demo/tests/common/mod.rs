@@ -76,11 +76,15 @@ pub fn foreign_target() -> &'static str {
     }
 }
 
-/// The modes every program runs in: the interpreter, and the JIT for the native target.
+/// The modes every program runs in: the interpreter, and the JIT for the native target,
+/// lazily with direct calls and eagerly with every call through the table.
 pub fn modes() -> Vec<Vec<&'static str>> {
     let mut modes = vec![vec!["--interp"]];
     match native_target() {
-        Some(t) => modes.push(vec!["--target", t]),
+        Some(t) => {
+            modes.push(vec!["--target", t]);
+            modes.push(vec!["--target", t, "--eager", "--table-calls"]);
+        }
         None => eprintln!(
             "note: this host is {}: neither back end's code runs here; checking the \
              interpreter only",
