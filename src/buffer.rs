@@ -15,11 +15,11 @@ use std::fmt;
 use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicU8, Ordering};
 
+use crate::code::{Code, Image};
 use crate::memory::pages::OwnPages;
 use crate::memory::provider::{Committed, Provider};
-use crate::memory::{self};
 use crate::observe::Observed;
-use crate::{Assembled, CodePool, Error, Instruction};
+use crate::{CodePool, Error, Isa};
 
 /// A commit-once owner of executable memory.
 ///
@@ -60,9 +60,38 @@ pub struct CodeBuffer {
     pool: Option<CodePool>,
     /// Initialised exactly when `state` is [`DONE`]; written only by the commit that moved
     /// `state` from [`EMPTY`] to [`BUSY`], before it publishes [`DONE`].
-    code: UnsafeCell<MaybeUninit<Committed>>,
+    code: UnsafeCell<MaybeUninit<Held>>,
     /// The name, and the commit as the observers know it (see [`crate::observe`]).
     observed: Observed,
+}
+
+/// What a committed buffer holds: the memory, and what the code is.
+struct Held {
+    committed: Committed,
+    isa: Isa,
+    /// Bytes of the code as written; veneers (see `crate::link`) follow it.
+    code_len: usize,
+    /// Named entry points: (name, byte offset).
+    entries: Vec<(String, usize)>,
+}
+
+impl Held {
+    fn new(committed: Committed, image: &Image<'_>) -> Held {
+        Held {
+            committed,
+            isa: image.isa(),
+            code_len: image.code_len(),
+            entries: image.entries().to_vec(),
+        }
+    }
+
+    fn entry(&self, offset: usize, end: usize) -> ExecPtr<'_> {
+        ExecPtr {
+            code: &self.committed.code()[offset..end],
+            offset,
+            isa: self.isa,
+        }
+    }
 }
 
 const EMPTY: u8 = 0;
@@ -99,13 +128,14 @@ impl CodeBuffer {
 
     /// A buffer of `pool` that already holds `committed` (from `CodePool::commit_batch`).
     /// The observers are told of it as of any commit.
-    pub(crate) fn holding(pool: &CodePool, committed: Committed) -> Self {
+    pub(crate) fn holding(pool: &CodePool, committed: Committed, image: &Image<'_>) -> Self {
         let observed = Observed::new();
-        observed.committed(committed.code(), &[]);
+        let held = Held::new(committed, image);
+        observed.committed(held.committed.code(), &held.entries, held.isa);
         CodeBuffer {
             state: AtomicU8::new(DONE),
             pool: Some(pool.clone()),
-            code: UnsafeCell::new(MaybeUninit::new(committed)),
+            code: UnsafeCell::new(MaybeUninit::new(held)),
             observed,
         }
     }
@@ -133,26 +163,24 @@ impl CodeBuffer {
 
     /// Commits `code` and returns a pointer to its first instruction.
     ///
+    /// `code` is any code jitkit produces ([`Code`]): A64 instructions (`[Instruction]`,
+    /// `Vec<Instruction>`, [`Assembled`](crate::Assembled)) or x86-64 code
+    /// ([`x64::Code`](crate::x64::Code)). Its named entry points become
+    /// [`entry_named`](Self::entry_named) pointers and symbols (`<buffer>::<entry>`, see
+    /// [`crate::observe`]); its references to absolute addresses are linked for the address
+    /// the code lands at (see [`Relocation`](crate::Relocation)).
+    ///
     /// Errors: [`Error::AlreadyCommitted`] if this buffer holds code (the code is left as it
-    /// was); [`Error::Empty`] and [`Error::TooLarge`] for bad sizes; [`Error::Map`] and
+    /// was); [`Error::Empty`] and [`Error::TooLarge`] for bad sizes; [`Error::Link`] for a
+    /// reference the code cannot reach from where it landed; [`Error::Map`] and
     /// [`Error::Protect`] (and, in a pool, [`Error::MemoryFile`]) when the operating system
     /// refuses memory. A commit that fails leaves the buffer empty, so it may be tried again.
-    pub fn commit(&self, code: &[Instruction]) -> Result<ExecPtr<'_>, Error> {
-        self.commit_named(code, &[])
+    pub fn commit<C: Code + ?Sized>(&self, code: &C) -> Result<ExecPtr<'_>, Error> {
+        self.commit_image(&code.image())
     }
 
-    /// Commits `code.instructions` as [`commit`](Self::commit) does, and names each of its
-    /// entry points: `<buffer>::<entry>` (or `<entry>` for a buffer without a name), each
-    /// running to the next entry or the end (see [`crate::observe`]).
-    pub fn commit_assembled(&self, code: &Assembled) -> Result<ExecPtr<'_>, Error> {
-        self.commit_named(&code.instructions, &code.entries)
-    }
-
-    fn commit_named(
-        &self,
-        code: &[Instruction],
-        entries: &[(String, usize)],
-    ) -> Result<ExecPtr<'_>, Error> {
+    #[inline]
+    fn commit_image(&self, image: &Image<'_>) -> Result<ExecPtr<'_>, Error> {
         // A commit that finds another in progress waits for its outcome: if that one fails,
         // the buffer is empty again and this one tries; only code really held is reported as
         // `AlreadyCommitted`.
@@ -166,21 +194,19 @@ impl CodeBuffer {
                 Err(_) => std::thread::yield_now(),
             }
         }
-        let committed = memory::code_size(code).and_then(|len| match &self.pool {
-            Some(pool) => pool.commit(code, len),
-            None => OwnPages.commit(code, len),
+        let committed = image.len().and_then(|len| match &self.pool {
+            Some(pool) => pool.commit(image, len),
+            None => OwnPages.commit(image, len),
         });
         match committed {
             Ok(committed) => {
                 // SAFETY: this thread won EMPTY -> BUSY, so it alone touches `code` until it
                 // publishes DONE below; `code` is uninitialised (state was EMPTY).
-                let code: &Committed = unsafe { (*self.code.get()).write(committed) };
+                let held: &Held = unsafe { (*self.code.get()).write(Held::new(committed, image)) };
                 self.state.store(DONE, Ordering::Release);
-                self.observed.committed(code.code(), entries);
-                Ok(ExecPtr {
-                    code: code.code(),
-                    offset: 0,
-                })
+                self.observed
+                    .committed(held.committed.code(), &held.entries, held.isa);
+                Ok(held.entry(0, held.committed.code().len()))
             }
             Err(e) => {
                 self.state.store(EMPTY, Ordering::Release);
@@ -191,18 +217,60 @@ impl CodeBuffer {
 
     /// The committed code's entry pointer again, or `None` before a successful commit.
     pub fn entry(&self) -> Option<ExecPtr<'_>> {
-        self.committed().map(|c| ExecPtr {
-            code: c.code(),
-            offset: 0,
-        })
+        self.held().map(|h| h.entry(0, h.committed.code().len()))
+    }
+
+    /// The entry point called `name` of the committed code (from [`Assembled`](crate::Assembled)
+    /// or [`x64::Code`](crate::x64::Code)), or `None` before a commit or for an unknown name.
+    /// Its [`len`](ExecPtr::len) runs to the next entry point or the end of the code.
+    ///
+    /// ```
+    /// use jitkit::{dynasm, Assembler, CodeBuffer, DynasmApi};
+    ///
+    /// let mut asm = Assembler::new();
+    /// asm.entry_point("one")?;
+    /// dynasm!(asm ; .arch aarch64 ; mov x0, #1 ; ret);
+    /// asm.entry_point("two")?;
+    /// dynasm!(asm ; .arch aarch64 ; mov x0, #2 ; ret);
+    /// let buf = CodeBuffer::new();
+    /// buf.commit(&asm.finish()?)?;
+    /// let two = buf.entry_named("two").unwrap();
+    /// assert_eq!((two.offset(), two.len()), (8, 8));
+    /// # #[cfg(target_arch = "aarch64")]
+    /// assert_eq!(unsafe { two.as_fn::<extern "C" fn() -> u64>() }(), 2);
+    /// # Ok::<(), jitkit::Error>(())
+    /// ```
+    pub fn entry_named(&self, name: &str) -> Option<ExecPtr<'_>> {
+        let held = self.held()?;
+        let &(_, start) = held.entries.iter().find(|(n, _)| n == name)?;
+        let end = held
+            .entries
+            .iter()
+            .map(|&(_, off)| off)
+            .filter(|&off| off > start)
+            .min()
+            .unwrap_or(held.code_len)
+            .max(start);
+        (start < end).then(|| held.entry(start, end))
+    }
+
+    /// The named entry points of the committed code, as (name, byte offset), in the order
+    /// they were defined; empty before a commit.
+    pub fn entries(&self) -> &[(String, usize)] {
+        self.held().map_or(&[], |h| &h.entries)
+    }
+
+    /// The instruction set of the committed code, or `None` before a commit.
+    pub fn isa(&self) -> Option<Isa> {
+        self.held().map(|h| h.isa)
     }
 
     /// Whether this buffer holds committed code.
     pub fn is_committed(&self) -> bool {
-        self.committed().is_some()
+        self.held().is_some()
     }
 
-    fn committed(&self) -> Option<&Committed> {
+    fn held(&self) -> Option<&Held> {
         (self.state.load(Ordering::Acquire) == DONE).then(|| {
             // SAFETY: DONE (loaded with Acquire, pairing with the committer's Release store)
             // means `code` is initialised and never written again while `self` is borrowed.
@@ -218,8 +286,9 @@ impl Drop for CodeBuffer {
         }
         // SAFETY: DONE means `code` is initialised; `&mut self` means no one else uses it, and it
         // is read out exactly once, here.
-        let committed = unsafe { self.code.get_mut().assume_init_read() };
-        self.observed.released(committed.code());
+        let held = unsafe { self.code.get_mut().assume_init_read() };
+        let committed = held.committed;
+        self.observed.released(committed.code(), held.isa);
         match &self.pool {
             Some(pool) => pool.release(committed),
             None => OwnPages.release(committed),
@@ -258,10 +327,11 @@ impl fmt::Debug for CodeBuffer {
 /// `ExecPtr` is `Copy`, `Send` and `Sync`.
 #[derive(Clone, Copy)]
 pub struct ExecPtr<'a> {
-    /// From this entry to the end of the committed code.
+    /// From this entry to the end of the committed code, or to the next named entry.
     code: &'a [u8],
     /// Offset of this entry from the start of the committed code.
     offset: usize,
+    isa: Isa,
 }
 
 impl<'a> ExecPtr<'a> {
@@ -270,7 +340,8 @@ impl<'a> ExecPtr<'a> {
         self.code.as_ptr()
     }
 
-    /// Bytes of code from this entry to the end of the commit (always a positive multiple of 4).
+    /// Bytes of code from this entry to the end of the commit, or to the next entry point for
+    /// one from [`CodeBuffer::entry_named`] (always positive; a multiple of 4 for A64).
     pub fn len(&self) -> usize {
         self.code.len()
     }
@@ -285,17 +356,24 @@ impl<'a> ExecPtr<'a> {
         self.offset
     }
 
-    /// The code bytes from this entry on (little-endian instruction words), for listings.
+    /// The code bytes from this entry on (little-endian instruction words for A64), for
+    /// listings.
     pub fn bytes(&self) -> &'a [u8] {
         self.code
+    }
+
+    /// The instruction set of the code.
+    pub fn isa(&self) -> Isa {
+        self.isa
     }
 
     /// A pointer `offset` bytes further on, such as a named entry point from
     /// [`Assembled::entry`](crate::Assembled::entry).
     ///
-    /// Errors: [`Error::BadEntry`] unless `offset` is a multiple of 4 below [`len`](Self::len).
+    /// Errors: [`Error::BadEntry`] unless `offset` is below [`len`](Self::len) (and, for A64,
+    /// a multiple of 4).
     pub fn at(&self, offset: usize) -> Result<ExecPtr<'a>, Error> {
-        if !offset.is_multiple_of(4) || offset >= self.code.len() {
+        if (self.isa == Isa::A64 && !offset.is_multiple_of(4)) || offset >= self.code.len() {
             return Err(Error::BadEntry {
                 offset,
                 len: self.code.len(),
@@ -304,6 +382,7 @@ impl<'a> ExecPtr<'a> {
         Ok(ExecPtr {
             code: &self.code[offset..],
             offset: self.offset + offset,
+            isa: self.isa,
         })
     }
 
@@ -320,7 +399,7 @@ impl<'a> ExecPtr<'a> {
     ///
     /// Without the `listing` feature (on by default) each instruction is `.inst 0x<word>`.
     pub fn listing(&self) -> String {
-        crate::observe::listing::listing(self.code)
+        crate::observe::listing::listing(self.code, self.isa)
     }
 
     /// The entry as a typed function pointer, such as `extern "C" fn(u64) -> u64`.
@@ -330,12 +409,13 @@ impl<'a> ExecPtr<'a> {
     ///
     /// # Safety
     /// The caller guarantees that:
-    /// - `F` is an `extern "C"` (AAPCS64) function pointer type whose signature matches what the
+    /// - `F` is an `extern "C"` (AAPCS64, System V) function pointer type whose signature matches what the
     ///   code at this entry expects and returns, and the code obeys the calling convention
     ///   (callee-saved registers, stack alignment, returning with `ret`);
     /// - the function pointer is not called after the owning [`CodeBuffer`] is dropped: unlike
     ///   `ExecPtr`, a function pointer carries no lifetime;
-    /// - the code is AArch64 and the current CPU is AArch64 (calling it elsewhere is undefined).
+    /// - the code is in the instruction set of the current CPU ([`isa`](Self::isa) is
+    ///   [`Isa::host`]); calling it elsewhere is undefined.
     pub unsafe fn as_fn<F: crate::FnPtr>(&self) -> F {
         const { assert!(std::mem::size_of::<F>() == std::mem::size_of::<*const u8>()) };
         let ptr = self.as_ptr();

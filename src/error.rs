@@ -191,6 +191,18 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+
+    /// A reference to an absolute address cannot be encoded from where the code was committed
+    /// (see `link`); the buffer is left empty.
+    #[error("cannot link a reference to {target:#x}: it is {distance} bytes away, and {reason}")]
+    Link {
+        /// The address referred to.
+        target: usize,
+        /// Its distance from the referring instruction (pages are counted in bytes).
+        distance: i64,
+        /// What the instruction can reach.
+        reason: &'static str,
+    },
 }
 
 /// What went wrong with a label, with the label named as it was written.
@@ -223,7 +235,7 @@ impl fmt::Display for LabelError {
             ),
             Self::Absolute(a) => write!(
                 f,
-                "a branch to the absolute address {a:#x} cannot be encoded before the code is placed; use Assembler::call_abs"
+                "a reference to the absolute address {a:#x} can only be encoded once the code's own address is known: a64! returns bare instructions, so assemble it with Assembler and commit the Assembled (CodeBuffer::commit links it), or use Assembler::call_abs"
             ),
         }
     }

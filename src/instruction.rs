@@ -64,6 +64,17 @@ impl Instruction {
         unsafe { std::slice::from_raw_parts(words.as_ptr().cast::<Instruction>(), words.len()) }
     }
 
+    /// Writes `code` into `dst` (exactly `4 * code.len()` bytes) in A64's instruction byte
+    /// order, little-endian on every host (see `code.rs`, "Byte order").
+    pub(crate) fn write_le(code: &[Instruction], dst: &mut [u8]) {
+        #[cfg(target_endian = "little")]
+        dst.copy_from_slice(Instruction::slice_as_bytes(code));
+        #[cfg(target_endian = "big")]
+        for (d, i) in dst.chunks_exact_mut(4).zip(code) {
+            d.copy_from_slice(&i.to_le_bytes());
+        }
+    }
+
     /// Views instructions as the bytes that will be committed, without copying.
     ///
     /// Only on little-endian hosts, where a word's in-memory bytes are already the A64 order.

@@ -112,9 +112,12 @@ extern crate self as jitkit;
 
 mod assemble;
 mod buffer;
+mod code;
 mod error;
 mod instruction;
+mod isa;
 mod jitfn;
+mod link;
 mod memory;
 pub mod observe;
 mod offset;
@@ -122,9 +125,12 @@ pub mod x64;
 
 pub use assemble::{Assembled, Assembler, CallTable};
 pub use buffer::{CodeBuffer, ExecPtr};
+pub use code::Code;
 pub use error::{Error, LabelError};
 pub use instruction::Instruction;
+pub use isa::Isa;
 pub use jitfn::{FnPtr, JitFn};
+pub use link::Relocation;
 pub use memory::pool::{CodePool, PoolBuilder, PoolStats, Strategy};
 pub use observe::{symbolize, Symbol};
 pub use offset::{InstructionKind, OffsetRange};

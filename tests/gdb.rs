@@ -35,7 +35,7 @@ fn target() {
     asm.epilogue();
     let code = asm.finish().unwrap();
     let buf = CodeBuffer::new().named("gdb_jit_fn");
-    let entry = buf.commit_assembled(&code).unwrap();
+    let entry = buf.commit(&code).unwrap();
     #[cfg(target_arch = "aarch64")]
     {
         // SAFETY: the code follows AAPCS64 (prologue/epilogue) and takes and returns a u64;

@@ -1,9 +1,10 @@
 //! What every jitkit assembler shares, whatever the instruction set: dynasmrt's
-//! position-independent byte vector, named entry points, named dynamic labels, and the first
-//! error, kept for `finish`.
+//! position-independent byte vector, named entry points, named dynamic labels, references to
+//! absolute addresses (linked at commit, see `crate::link`), and the first error, kept for
+//! `finish`.
 
-use dynasmrt::relocations::Relocation;
-use dynasmrt::{DynamicLabel, DynasmApi, VecAssembler};
+use dynasmrt::relocations::{Relocation, RelocationKind};
+use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 
 use crate::{Error, LabelError};
 
@@ -14,9 +15,23 @@ pub(crate) struct Core<R: Relocation> {
     entries: Vec<(String, usize)>,
     /// Names of dynamic labels made with `new_named_label`, by id.
     label_names: Vec<(usize, String)>,
-    /// The first error, reported by `finish` (an absolute relocation, or an earlier failed
-    /// statement that left the code incomplete).
+    /// The first error, reported by `finish` (an earlier failed statement that left the code
+    /// incomplete).
     error: Option<Error>,
+    /// References to absolute addresses, left for the commit to link.
+    pending: Vec<Pending>,
+}
+
+/// A PC-relative reference to an absolute address (dynasm's `extern` target), whose field
+/// dynasm left zero: the field is `size` bytes at `location - field_offset`, the distance is
+/// counted from `location - ref_offset`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pending {
+    pub(crate) location: usize,
+    pub(crate) field_offset: u8,
+    pub(crate) ref_offset: u8,
+    pub(crate) size: usize,
+    pub(crate) target: usize,
 }
 
 impl<R: Relocation> Core<R> {
@@ -32,6 +47,7 @@ impl<R: Relocation> Core<R> {
             entries: Vec::new(),
             label_names: Vec::new(),
             error: None,
+            pending: Vec::new(),
         }
     }
 
@@ -61,6 +77,45 @@ impl<R: Relocation> Core<R> {
 
     pub(crate) fn take_entries(&mut self) -> Vec<(String, usize)> {
         std::mem::take(&mut self.entries)
+    }
+
+    /// Records a reference to the absolute address `target` from the field just emitted. An
+    /// absolute field is written now (it does not depend on where the code goes); a relative
+    /// one is left for the commit.
+    pub(crate) fn value_relocation(
+        &mut self,
+        target: usize,
+        field_offset: u8,
+        ref_offset: u8,
+        kind: R,
+    ) {
+        if matches!(kind.kind(), RelocationKind::Absolute) {
+            self.ops
+                .value_relocation(target, field_offset, ref_offset, kind);
+            return;
+        }
+        let location = self.ops.offset().0;
+        self.pending.push(Pending {
+            location,
+            field_offset,
+            ref_offset,
+            size: kind.size(),
+            target,
+        });
+    }
+
+    /// The references left for the commit.
+    pub(crate) fn take_pending(&mut self) -> Vec<Pending> {
+        std::mem::take(&mut self.pending)
+    }
+
+    /// `Err` naming the first reference to an absolute address, for outputs that cannot carry
+    /// them (`a64!`'s bare instructions).
+    pub(crate) fn refuse_pending(&self) -> Result<(), Error> {
+        match self.pending.first() {
+            Some(p) => Err(Error::Label(LabelError::Absolute(p.target))),
+            None => Ok(()),
+        }
     }
 
     /// Keeps the first error for `finish`.
@@ -126,7 +181,7 @@ impl<R: Relocation> Core<R> {
 /// `$ty` whose `core` field is a [`Core`] of relocation type `$reloc`, forwarding to dynasmrt.
 /// `$check` sees every label reference (`&mut $ty`, the relocation kind, the label's name)
 /// before it is recorded. A reference to an absolute address cannot be encoded before the code
-/// is placed, so it is kept as [`LabelError::Absolute`] for `finish`.
+/// is placed: it is recorded for the commit to link.
 macro_rules! dynasm_target {
     ($ty:ty, $reloc:ty, $check:expr) => {
         impl Extend<u8> for $ty {
@@ -219,17 +274,15 @@ macro_rules! dynasm_target {
                     .dynamic_relocation(id, target, field, reference, kind)
             }
             /// Code is position-independent until commit, so a PC-relative reference to an
-            /// absolute address cannot be encoded: `finish` reports [`crate::LabelError::Absolute`].
+            /// absolute address is recorded for the commit to link (see `crate::link`).
             fn value_relocation(
                 &mut self,
                 value: usize,
-                _field: u8,
-                _reference: u8,
-                _kind: Self::Relocation,
+                field: u8,
+                reference: u8,
+                kind: Self::Relocation,
             ) {
-                // The instruction was pushed already; its offset field stays zero and is never used.
-                self.core
-                    .keep_error($crate::Error::Label($crate::LabelError::Absolute(value)));
+                self.core.value_relocation(value, field, reference, kind);
             }
         }
     };

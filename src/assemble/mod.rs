@@ -34,11 +34,11 @@ mod table;
 pub use table::CallTable;
 
 use dynasmrt::aarch64::Aarch64Relocation;
-use dynasmrt::relocations::Relocation;
+use dynasmrt::relocations::Relocation as _;
 use dynasmrt::DynasmApi;
 
 use self::core::Core;
-use crate::{Error, Instruction};
+use crate::{Error, Instruction, Relocation};
 
 /// `blr x16`
 const BLR_X16: u32 = 0xD63F_0200;
@@ -71,13 +71,18 @@ pub struct Assembler {
     pub(crate) core: Core<Aarch64Relocation>,
 }
 
-/// The output of [`Assembler::finish`]: the instructions and the named entry points.
+/// The output of [`Assembler::finish`]: the instructions, the named entry points and the
+/// references to absolute addresses that [`CodeBuffer::commit`](crate::CodeBuffer::commit)
+/// links (see [`Relocation`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assembled {
-    /// The code, in order.
+    /// The code, in order. Words a relocation refers to hold a zero offset until commit.
     pub instructions: Vec<Instruction>,
     /// Entry points as (name, byte offset), in the order they were defined.
     pub entries: Vec<(String, usize)>,
+    /// References from the code to absolute addresses (dynasm's `extern` targets), resolved
+    /// by the commit against the address the code lands at.
+    pub relocations: Vec<Relocation>,
 }
 
 impl Assembled {
@@ -128,9 +133,19 @@ impl Assembler {
     /// failed [`emit`](Self::emit).
     pub fn finish(mut self) -> Result<Assembled, Error> {
         let instructions = self.take_instructions()?;
+        let relocations = self
+            .core
+            .take_pending()
+            .into_iter()
+            .map(|p| Relocation {
+                offset: p.location - usize::from(p.field_offset),
+                target: p.target,
+            })
+            .collect();
         Ok(Assembled {
             instructions,
             entries: self.core.take_entries(),
+            relocations,
         })
     }
 

@@ -128,6 +128,8 @@ impl Target for Assembler {
 
     #[inline]
     fn finish_block(&mut self) -> Result<Vec<Instruction>, Error> {
+        // Bare instructions cannot carry references to link at commit.
+        self.core.refuse_pending()?;
         self.take_instructions()
     }
 

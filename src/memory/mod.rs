@@ -36,32 +36,6 @@ pub(crate) fn round_to_pages(len: usize) -> usize {
     len.div_ceil(page) * page
 }
 
-/// The size in bytes of `code`, checked against the limits of one commit.
-pub(crate) fn code_size(code: &[crate::Instruction]) -> Result<usize, crate::Error> {
-    if code.is_empty() {
-        return Err(crate::Error::Empty);
-    }
-    let bytes = code.len() as u128 * 4;
-    if bytes > MAX_CODE_BYTES as u128 {
-        return Err(crate::Error::TooLarge {
-            instructions: code.len(),
-            bytes,
-            limit: MAX_CODE_BYTES,
-        });
-    }
-    Ok(bytes as usize)
-}
-
-/// Copies `code` into `dst` (exactly `4 * code.len()` bytes) in A64's little-endian order.
-pub(crate) fn copy_code(dst: &mut [u8], code: &[crate::Instruction]) {
-    #[cfg(target_endian = "little")]
-    dst.copy_from_slice(crate::Instruction::slice_as_bytes(code));
-    #[cfg(target_endian = "big")]
-    for (d, i) in dst.chunks_exact_mut(4).zip(code) {
-        d.copy_from_slice(&i.to_le_bytes());
-    }
-}
-
 #[cfg(target_os = "linux")]
 /// `value` in a new box, or [`Error::OutOfMemory`](crate::Error::OutOfMemory) instead of the
 /// abort `Box::new` makes when the heap is exhausted.

@@ -7,17 +7,17 @@
 
 use std::ptr::NonNull;
 
-use super::provider::{Committed, Provider, Receipt, SharedPages};
-use super::{copy_code, icache, round_to_pages, sys};
-use crate::{Error, Instruction};
+use super::provider::{Committed, Fill, Provider, Receipt, SharedPages};
+use super::{icache, round_to_pages, sys};
+use crate::Error;
 
 /// The provider of pages of its own (see the module docs).
 pub(crate) struct OwnPages;
 
 impl Provider for OwnPages {
-    fn commit(&self, code: &[Instruction], len: usize) -> Result<Committed, Error> {
+    fn commit(&self, code: &impl Fill, len: usize) -> Result<Committed, Error> {
         let size = round_to_pages(len);
-        let start: NonNull<u8> = sys::map_code(size, |dst| copy_code(&mut dst[..len], code))?;
+        let start: NonNull<u8> = sys::map_code(size, |dst, at| code.fill(&mut dst[..len], at))?;
         // SAFETY: `map_code` returned `size >= len` bytes, read+execute, that only this
         // commit knows of.
         let code = unsafe { std::slice::from_raw_parts(start.as_ptr(), len) };
@@ -54,8 +54,8 @@ pub(crate) fn release_pages(committed: Committed) -> usize {
 /// Commits every code of `codes` into one set of pages: one mapping, one protection change,
 /// one cache synchronisation for them all. Each function starts on a 16-byte boundary.
 /// `lens` are their checked sizes. The pages are unmapped when the last commit is released.
-pub(crate) fn commit_together<C: AsRef<[Instruction]>>(
-    codes: &[C],
+pub(crate) fn commit_together(
+    codes: &[impl Fill],
     lens: &[usize],
 ) -> Result<Vec<Committed>, Error> {
     let oom = |what, bytes| Error::OutOfMemory { what, bytes };
@@ -84,10 +84,11 @@ pub(crate) fn commit_together<C: AsRef<[Instruction]>>(
         )
     })?;
     let size = round_to_pages(total.max(1));
-    let start = sys::map_code(size, |dst| {
+    let start = sys::map_code(size, |dst, base| {
         for ((code, &at), &len) in codes.iter().zip(&starts).zip(lens) {
-            copy_code(&mut dst[at..at + len], code.as_ref());
+            code.fill(&mut dst[at..at + len], base + at)?;
         }
+        Ok(())
     })?;
     // SAFETY: `map_code` returned `size >= total` bytes, read+execute, only ours.
     icache::sync_written(unsafe { std::slice::from_raw_parts(start.as_ptr(), total) });

@@ -15,14 +15,23 @@
 
 use std::ptr::NonNull;
 
-use crate::{Error, Instruction};
+use crate::Error;
+
+/// Code that writes itself into memory for the address it will run at: whatever the
+/// instruction set, the memory layer sees bytes only.
+pub(crate) trait Fill {
+    /// Writes the code into `dst` (exactly the length committed), to run at address `at`.
+    fn fill(&self, dst: &mut [u8], at: usize) -> Result<(), Error>;
+}
 
 /// A way of getting executable memory (see the module docs).
 pub(crate) trait Provider {
-    /// Commits `code`, whose size `len` (`4 * code.len()`) was checked against the limits of
-    /// one commit: copies it into memory no one else uses, publishes it read+execute and
-    /// synchronises the instruction cache.
-    fn commit(&self, code: &[Instruction], len: usize) -> Result<Committed, Error>;
+    /// Commits `code`, whose size `len` (`code.len()`) was checked against the limits of one
+    /// commit: gets `len` bytes no one else uses, has `code` write itself there for the
+    /// address it will run at, publishes it read+execute and synchronises the instruction
+    /// cache. If `code` cannot be written there (a reference out of reach), the memory is
+    /// given back and the error returned.
+    fn commit(&self, code: &impl Fill, len: usize) -> Result<Committed, Error>;
 
     /// Takes back memory this provider committed. No reference into it, and no function
     /// pointer that will still be called, may be left.

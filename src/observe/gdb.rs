@@ -190,7 +190,7 @@ fn object_file(code: &CodeInfo<'_>) -> Option<Vec<u8>> {
         os_abi: elf::ELFOSABI_NONE,
         abi_version: 0,
         e_type: elf::ET_REL,
-        e_machine: elf::EM_AARCH64,
+        e_machine: elf::Machine(code.isa().elf_machine()),
         e_entry: 0,
         e_flags: Default::default(),
     })

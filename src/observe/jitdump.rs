@@ -4,7 +4,7 @@
 //! byte order:
 //!
 //! - a 40-byte header: magic `0x4A695444` ("JiTD"), version 1, header size, `e_machine` of the
-//!   code (`EM_AARCH64`, 183), padding, pid, timestamp, flags (0: timestamps are
+//!   code (the host's: `EM_AARCH64`, 183, or `EM_X86_64`, 62), padding, pid, timestamp, flags (0: timestamps are
 //!   `CLOCK_MONOTONIC`, the clock `perf record -k 1` uses);
 //! - one `JIT_CODE_LOAD` record (id 0) per symbol of each commit: record header (id, total size,
 //!   timestamp), pid, tid, vma, code address, code size, `code_index`, the name with its NUL,
@@ -30,8 +30,12 @@ use crate::Error;
 const MAGIC: u32 = 0x4A69_5444;
 const VERSION: u32 = 1;
 const HEADER_SIZE: u32 = 40;
-/// `e_machine` of AArch64 (ELF for the Arm 64-bit Architecture, §5.1).
-const EM_AARCH64: u32 = 183;
+/// The header's `e_machine`: the host's instruction set, which is what runs and is sampled
+/// here (see [`Isa::elf_machine`](crate::Isa::elf_machine)).
+const E_MACHINE: u32 = match crate::Isa::host() {
+    Some(isa) => isa.elf_machine() as u32,
+    None => 0,
+};
 const JIT_CODE_LOAD: u32 = 0;
 /// Record header (16) + pid, tid (8) + vma, code_addr, code_size, code_index (32).
 const LOAD_FIXED: usize = 56;
@@ -87,7 +91,7 @@ impl JitDump {
             .open(&path)
             .map_err(|e| error(&path, e))?;
         let mut header = Vec::with_capacity(HEADER_SIZE as usize);
-        for v in [MAGIC, VERSION, HEADER_SIZE, EM_AARCH64, 0, pid] {
+        for v in [MAGIC, VERSION, HEADER_SIZE, E_MACHINE, 0, pid] {
             header.extend_from_slice(&v.to_ne_bytes());
         }
         header.extend_from_slice(&timestamp().to_ne_bytes());

@@ -22,10 +22,39 @@
 
 use std::fmt::Write;
 
-use crate::{symbolize, Instruction, InstructionKind, Symbol};
+use crate::{symbolize, Instruction, InstructionKind, Isa, Symbol};
 
-/// The listing of `code`, which is live committed code (so [`symbolize`] knows it).
-pub(crate) fn listing(code: &[u8]) -> String {
+/// The listing of `code`, which is live committed code (so [`symbolize`] knows it) in the
+/// instruction set `isa`.
+pub(crate) fn listing(code: &[u8], isa: Isa) -> String {
+    match isa {
+        Isa::A64 => listing_a64(code),
+        _ => listing_bytes(code),
+    }
+}
+
+/// The listing of x86-64 code without a disassembler: `.byte` lines of up to 8 bytes.
+fn listing_bytes(code: &[u8]) -> String {
+    let mut out = String::new();
+    let base = code.as_ptr() as usize;
+    for (i, chunk) in code.chunks(8).enumerate() {
+        let addr = base + 8 * i;
+        let place = symbolize(addr).map_or_else(
+            || String::from("?"),
+            |s| format!("{}+{:#x}", s.name(), addr - s.start()),
+        );
+        let bytes: Vec<String> = chunk.iter().map(|b| format!("{b:#04x}")).collect();
+        let _ = writeln!(
+            out,
+            "/* {place:<18} {addr:#018x} */  .byte {}",
+            bytes.join(", ")
+        );
+    }
+    out
+}
+
+/// The listing of A64 `code`.
+fn listing_a64(code: &[u8]) -> String {
     let mut out = String::with_capacity(code.len() / 4 * 72);
     let base = code.as_ptr() as usize;
     let mut current: Option<Symbol> = None;

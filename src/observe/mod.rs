@@ -19,9 +19,8 @@
 //!
 //! # Names
 //! A buffer's symbol is its name ([`CodeBuffer::named`](crate::CodeBuffer::named)), or
-//! `jit_<start address in hex>` without one. A commit of an [`Assembled`](crate::Assembled)
-//! through [`CodeBuffer::commit_assembled`](crate::CodeBuffer::commit_assembled) gets one symbol
-//! per named entry point, `<buffer>::<entry>` (or `<entry>` for a buffer without a name), each
+//! `jit_<start address in hex>` without one. A commit of an [`Assembled`](crate::Assembled) or an
+//! [`x64::Code`](crate::x64::Code) gets one symbol per named entry point, `<buffer>::<entry>` (or `<entry>` for a buffer without a name), each
 //! running to the next entry or the end; code before the first entry keeps the buffer's name.
 //! Names are interned (stored once per distinct name for the life of the process) so that the
 //! registry can hand them to a signal handler.
@@ -47,7 +46,7 @@ pub(crate) mod symbols;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, Once, PoisonError, RwLock};
 
-use crate::Error;
+use crate::{Error, Isa};
 use symbols::Handle;
 pub use symbols::{symbolize, Symbol};
 
@@ -97,6 +96,7 @@ pub struct CodeInfo<'a> {
     name: &'a str,
     code: &'a [u8],
     symbols: &'a [Symbol],
+    isa: Isa,
 }
 
 impl<'a> CodeInfo<'a> {
@@ -116,9 +116,14 @@ impl<'a> CodeInfo<'a> {
         self.code.as_ptr() as usize
     }
 
-    /// The committed bytes (little-endian instruction words).
+    /// The committed bytes (little-endian instruction words for A64).
     pub fn code(&self) -> &'a [u8] {
         self.code
+    }
+
+    /// The instruction set of the code.
+    pub fn isa(&self) -> Isa {
+        self.isa
     }
 
     /// The commit's symbols in address order: one for a plain commit, one per named entry
@@ -269,7 +274,7 @@ impl Observed {
     }
 
     /// Reports a successful commit of `code` with named `entries` (name, byte offset).
-    pub(crate) fn committed(&self, code: &[u8], entries: &[(String, usize)]) {
+    pub(crate) fn committed(&self, code: &[u8], entries: &[(String, usize)], isa: Isa) {
         read_env();
         let start = code.as_ptr() as usize;
         let handle = if !REGISTRY.load(Ordering::Relaxed) {
@@ -281,20 +286,26 @@ impl Observed {
         };
         self.handle.store(handle.raw(), Ordering::Release);
         if ACTIVE.load(Ordering::Acquire) {
-            self.dispatch(code, handle, |o, info| o.committed(info));
+            self.dispatch(code, handle, isa, |o, info| o.committed(info));
         }
     }
 
     /// Reports that `code` is about to be released, and forgets its symbols.
-    pub(crate) fn released(&mut self, code: &[u8]) {
+    pub(crate) fn released(&mut self, code: &[u8], isa: Isa) {
         let handle = Handle::from_raw(*self.handle.get_mut());
         if ACTIVE.load(Ordering::Acquire) {
-            self.dispatch(code, handle, |o, info| o.released(info));
+            self.dispatch(code, handle, isa, |o, info| o.released(info));
         }
         symbols::remove(handle);
     }
 
-    fn dispatch(&self, code: &[u8], handle: Handle, call: impl Fn(&dyn Observer, &CodeInfo<'_>)) {
+    fn dispatch(
+        &self,
+        code: &[u8],
+        handle: Handle,
+        isa: Isa,
+        call: impl Fn(&dyn Observer, &CodeInfo<'_>),
+    ) {
         let observers = OBSERVERS
             .read()
             .unwrap_or_else(PoisonError::into_inner)
@@ -317,6 +328,7 @@ impl Observed {
             name,
             code,
             symbols: &syms,
+            isa,
         };
         for o in &observers {
             call(o.as_ref(), &info);

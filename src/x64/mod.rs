@@ -20,6 +20,7 @@ use dynasmrt::DynasmApi;
 
 use crate::assemble::core::{assembler_basics, dynasm_target, Core};
 use crate::assemble::support::Target;
+use crate::link::x64::Fixup;
 use crate::Error;
 
 /// Assembled x86-64 code: bytes with labels resolved, and named entry points.
@@ -27,6 +28,8 @@ use crate::Error;
 pub struct Code {
     bytes: Vec<u8>,
     entries: Vec<(String, usize)>,
+    /// References to absolute addresses (`call extern addr`), linked at commit.
+    fixups: Vec<Fixup>,
 }
 
 impl Code {
@@ -56,6 +59,16 @@ impl Code {
             .iter()
             .find(|(n, _)| n == name)
             .map(|&(_, off)| off)
+    }
+
+    /// How many references to absolute addresses (`call extern addr`, `jmp extern addr`, ...)
+    /// the commit links; their fields hold zero until then.
+    pub fn relocations(&self) -> usize {
+        self.fixups.len()
+    }
+
+    pub(crate) fn fixups(&self) -> &[Fixup] {
+        &self.fixups
     }
 }
 
@@ -147,9 +160,21 @@ impl Target for Assembler {
     #[inline]
     fn finish_block(&mut self) -> Result<Code, Error> {
         let bytes = self.core.take_bytes()?;
+        let fixups = self
+            .core
+            .take_pending()
+            .into_iter()
+            .map(|p| Fixup {
+                field: p.location - usize::from(p.field_offset),
+                size: p.size as u8,
+                reference: p.location - usize::from(p.ref_offset),
+                target: p.target,
+            })
+            .collect();
         Ok(Code {
             bytes,
             entries: self.core.take_entries(),
+            fixups,
         })
     }
 

@@ -57,7 +57,7 @@ pub fn run() -> Outcome {
 
     let code = asm.finish()?;
     let buf = CodeBuffer::new().named("generated");
-    let start = buf.commit_assembled(&code)?;
+    let start = buf.commit(&code)?;
     show::listing("generated", &start);
 
     let poly = start.at(code.entry("poly").ok_or("poly is an entry point")?)?;

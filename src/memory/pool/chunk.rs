@@ -64,9 +64,23 @@ impl Region {
     /// this returns.
     ///
     /// Errors: [`Error::MemoryFile`] (no file, or `RLIMIT_FSIZE`), [`Error::Map`].
-    pub(super) fn new(size: usize) -> Result<Region, Error> {
+    ///
+    /// `near` is the range the pool's other executable views span: the new one goes right
+    /// above or right below it when that address space is free, so the pool's code stays
+    /// within direct branch range (see `CodePool`'s docs), else where the kernel likes.
+    pub(super) fn new(size: usize, near: Option<(usize, usize)>) -> Result<Region, Error> {
         let file = MemFile::with_size(size)?;
-        let rx = map_view(&file, size, libc::PROT_READ | libc::PROT_EXEC, None)?;
+        let rx_prot = libc::PROT_READ | libc::PROT_EXEC;
+        let beside = near.into_iter().flat_map(|(low, high)| {
+            [Some(high), low.checked_sub(size)]
+                .into_iter()
+                .flatten()
+                .filter_map(|a| NonNull::new(a as *mut u8))
+        });
+        let mut beside = beside;
+        let rx = beside
+            .find_map(|at| map_view(&file, size, rx_prot, Some(at)).ok())
+            .map_or_else(|| map_view(&file, size, rx_prot, None), Ok)?;
         let rw = (0..4)
             .find_map(|_| {
                 let hint = random_hint(size)?;
@@ -112,6 +126,12 @@ impl Region {
     /// Bytes in the region.
     pub(super) fn size(&self) -> usize {
         self.size
+    }
+
+    /// The executable view's address range.
+    pub(super) fn executable_range(&self) -> (usize, usize) {
+        let start = self.rx.as_ptr() as usize;
+        (start, start + self.size)
     }
 
     /// The next `size` bytes as a chunk, if the region has them (never after a fork: an
@@ -507,4 +527,45 @@ fn unmap_raw(addr: *mut u8, size: usize) {
     // owner drops (after every slot in it was released: each CodeBuffer holds the pool alive)
     // or when a fork handler gives it up.
     unsafe { crate::memory::sys::unmap(addr, size) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Region;
+
+    /// A free range of address space: reserved, then given back.
+    fn free_range(size: usize) -> usize {
+        // SAFETY: a fresh anonymous reservation, unmapped at once; nothing refers to it.
+        unsafe {
+            let p = libc::mmap(
+                std::ptr::null_mut(),
+                size,
+                libc::PROT_NONE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                -1,
+                0,
+            );
+            assert_ne!(p, libc::MAP_FAILED);
+            libc::munmap(p, size);
+            p as usize
+        }
+    }
+
+    #[test]
+    fn a_new_region_goes_right_beside_the_pools_others() {
+        let size = 4 * crate::memory::page_size();
+        // In the middle of a free range, where the kernel would not put it by itself.
+        let at = free_range(64 << 20) + (32 << 20);
+        let region = Region::new(size, Some((at - size, at))).unwrap();
+        assert_eq!(region.executable_range(), (at, at + size));
+        // Right above the others when that is free...
+        let above = Region::new(size, Some((at, at + size))).unwrap();
+        assert_eq!(above.executable_range(), (at + size, at + 2 * size));
+        // ... else right below.
+        let below = Region::new(size, Some((at, at + size))).unwrap();
+        assert_eq!(below.executable_range(), (at - size, at));
+        drop((region, above));
+        // No neighbours: where the kernel likes.
+        assert!(Region::new(size, None).is_ok());
+    }
 }

@@ -28,9 +28,9 @@ use std::sync::{Mutex, MutexGuard};
 use super::slots::{ChunkSlots, Place};
 use super::PoolStats;
 use crate::memory::pages::{release_pages, OwnPages};
-use crate::memory::provider::{Committed, Provider, Receipt};
-use crate::memory::{copy_code, icache, page_size, round_to_pages, sys};
-use crate::{Error, Instruction};
+use crate::memory::provider::{Committed, Fill, Provider, Receipt};
+use crate::memory::{icache, page_size, round_to_pages, sys};
+use crate::Error;
 
 /// A `MAP_JIT` pool (see the module docs).
 pub(super) struct JitPool {
@@ -178,7 +178,7 @@ impl JitState {
 }
 
 impl Provider for JitPool {
-    fn commit(&self, code: &[Instruction], len: usize) -> Result<Committed, Error> {
+    fn commit(&self, code: &impl Fill, len: usize) -> Result<Committed, Error> {
         if len > self.chunk_size {
             let own = OwnPages.commit(code, len)?;
             let mut state = self.state();
@@ -198,13 +198,13 @@ impl Provider for JitPool {
             let start = unsafe { NonNull::new_unchecked(base.as_ptr().add(place.offset)) };
             (chunk, place, start)
         };
-        sys::with_jit_writes(|| {
+        let written = sys::with_jit_writes(|| {
             // SAFETY: `len <= place.reserved` bytes of a slot the pool handed to this commit
             // alone, writable for this thread inside `with_jit_writes`; nothing runs them yet
             // and the pool (held by `self`) keeps them mapped.
-            copy_code(
+            code.fill(
                 unsafe { std::slice::from_raw_parts_mut(start.as_ptr(), len) },
-                code,
+                start.as_ptr() as usize,
             )
         });
         // SAFETY: as above; readable, and no longer written.
@@ -216,7 +216,14 @@ impl Provider for JitPool {
         };
         // SAFETY: the code is in and synchronised; the slot is handed out again only after
         // `release` gives this back.
-        Ok(unsafe { Committed::new(start, len, receipt) })
+        let committed = unsafe { Committed::new(start, len, receipt) };
+        match written {
+            Ok(()) => Ok(committed),
+            Err(e) => {
+                self.release(committed);
+                Err(e)
+            }
+        }
     }
 
     fn release(&self, committed: Committed) {

@@ -56,9 +56,9 @@ use std::sync::Arc;
 use self::state::{PoolState, SharedPool};
 pub use self::stats::PoolStats;
 use super::pages::{release_pages, OwnPages};
-use super::provider::{Committed, Provider, Receipt};
+use super::provider::{Committed, Fill, Provider, Receipt};
 use super::round_to_pages;
-use crate::{Error, Instruction};
+use crate::Error;
 
 /// The default chunk size: 1 MiB.
 const DEFAULT_CHUNK: usize = 1 << 20;
@@ -145,6 +145,17 @@ pub enum Strategy {
 /// Each thread that commits keeps a few clean slots per size class reserved (up to 32, for the
 /// pool it last committed into), so commits need no lock; they are handed back when the thread
 /// commits into another pool or exits, or by [`recycle`](Self::recycle) on that thread.
+///
+/// # Branch range
+/// With `Strategy::DualMapped`, each new region of executable memory is mapped right above or
+/// right below the pool's others when that address space is free, so as long as a pool's
+/// executable memory totals at most 128 MiB, every function in it is within direct `bl`
+/// reach (±128 MiB, A64) and `call rel32` reach (±2 GiB, x86-64) of every other, and a call
+/// linked at commit from one to another (see [`Relocation`](crate::Relocation)) is a single
+/// instruction. Where the address space is taken, a region goes where the kernel puts it, and
+/// such calls go through a veneer: still correct, one indirect jump slower. Commits larger
+/// than a chunk get pages of their own, placed by the kernel. With `Strategy::PerBuffer`
+/// every commit is placed by the kernel (which on Linux, top-down, usually keeps them close).
 ///
 /// # The reuse rule
 /// Space is freed only when its `CodeBuffer` drops. Every [`ExecPtr`](crate::ExecPtr) borrows
@@ -361,7 +372,7 @@ impl CodePool {
     /// Errors: those of `commit` for any function ([`Error::Empty`] for an empty one,
     /// [`Error::TooLarge`] also if the batch together exceeds the limit of one commit); on an
     /// error nothing of the batch stays committed.
-    pub fn commit_batch<C: AsRef<[Instruction]>>(
+    pub fn commit_batch<C: crate::Code>(
         &self,
         codes: &[C],
     ) -> Result<Vec<crate::CodeBuffer>, Error> {
@@ -374,28 +385,32 @@ impl CodePool {
         match &self.inner.backend {
             Backend::PerBuffer(c) if !codes.is_empty() => {
                 let mut lens = Vec::new();
+                let mut images = Vec::new();
                 lens.try_reserve_exact(codes.len())
+                    .and_then(|()| images.try_reserve_exact(codes.len()))
                     .map_err(|_| Error::OutOfMemory {
-                        what: "a batch's sizes",
-                        bytes: codes.len() * 8,
+                        what: "a batch's layout",
+                        bytes: codes.len() * 64,
                     })?;
                 for code in codes {
-                    lens.push(super::code_size(code.as_ref())?);
+                    let image = code.image();
+                    lens.push(image.len()?);
+                    images.push(image);
                 }
-                let committed = super::pages::commit_together(codes, &lens)?;
+                let committed = super::pages::commit_together(&images, &lens)?;
                 let mut mapped = committed.first().map_or(0, |c| match c.receipt() {
                     Receipt::Batch(shared) => shared.size(),
                     _ => 0,
                 });
-                for (committed, len) in committed.into_iter().zip(lens) {
+                for ((committed, len), image) in committed.into_iter().zip(lens).zip(&images) {
                     c.add(len, std::mem::take(&mut mapped));
-                    out.push(crate::CodeBuffer::holding(self, committed));
+                    out.push(crate::CodeBuffer::holding(self, committed, image));
                 }
             }
             _ => {
                 for code in codes {
                     let buf = crate::CodeBuffer::in_pool(self);
-                    buf.commit(code.as_ref())?;
+                    buf.commit(code)?;
                     out.push(buf);
                 }
             }
@@ -413,7 +428,7 @@ impl Provider for CodePool {
     /// Commits `code` into the pool. Inlined into `CodeBuffer::commit` so the slot stays in
     /// registers on the way (returning it through memory cost a store-forwarding stall).
     #[inline]
-    fn commit(&self, code: &[Instruction], len: usize) -> Result<Committed, Error> {
+    fn commit(&self, code: &impl Fill, len: usize) -> Result<Committed, Error> {
         match &self.inner.backend {
             #[cfg(target_os = "linux")]
             Backend::Dual(d) => {
@@ -431,12 +446,22 @@ impl Provider for CodePool {
                 };
                 // SAFETY: the pool handed this slot to this commit alone; nothing runs it yet,
                 // and the pool (held by `self`) keeps it mapped.
-                super::copy_code(unsafe { claimed.writable() }, code);
+                let at = unsafe { claimed.executable() }.as_ptr() as usize;
+                // SAFETY: as above.
+                let written = code.fill(unsafe { claimed.writable() }, at);
                 // SAFETY: as above.
                 super::icache::sync_written(unsafe { claimed.executable() });
                 // SAFETY: the code is in and synchronised; the slot is free again only when
                 // the buffer gives this back through `release`.
-                Ok(unsafe { claimed.into_committed() })
+                let committed = unsafe { claimed.into_committed() };
+                match written {
+                    Ok(()) => Ok(committed),
+                    Err(e) => {
+                        // Never handed out: the slot goes back, to be recycled like any other.
+                        self.release(committed);
+                        Err(e)
+                    }
+                }
             }
             #[cfg(target_os = "macos")]
             Backend::MapJit(j) => j.commit(code, len),

@@ -321,7 +321,12 @@ impl PoolState {
                 self.regions
                     .try_reserve(1)
                     .map_err(|_| oom("the pool's region list", std::mem::size_of::<Region>()))?;
-                let mut region = Region::new(next_region_size(&self.regions, size))?;
+                let near = self
+                    .regions
+                    .iter()
+                    .map(Region::executable_range)
+                    .reduce(|(l0, h0), (l1, h1)| (l0.min(l1), h0.max(h1)));
+                let mut region = Region::new(next_region_size(&self.regions, size), near)?;
                 let Some(chunk) = region.take_chunk(size) else {
                     unreachable!("a new region holds at least one chunk")
                 };

@@ -32,13 +32,24 @@ pub(crate) fn page_size() -> usize {
 
 /// Maps `size` bytes (whole pages) with `MAP_JIT`, lets `fill` write them with this thread's
 /// writes enabled, and turns writes off again (see the module docs).
-pub(crate) fn map_code(size: usize, fill: impl FnOnce(&mut [u8])) -> Result<NonNull<u8>, Error> {
+pub(crate) fn map_code(
+    size: usize,
+    fill: impl FnOnce(&mut [u8], usize) -> Result<(), Error>,
+) -> Result<NonNull<u8>, Error> {
     let start = map_jit(size)?;
-    with_jit_writes(|| {
+    let filled = with_jit_writes(|| {
         // SAFETY: `size` fresh bytes, writable for this thread inside `with_jit_writes`, that
         // nothing else uses.
-        fill(unsafe { std::slice::from_raw_parts_mut(start.as_ptr(), size) })
+        fill(
+            unsafe { std::slice::from_raw_parts_mut(start.as_ptr(), size) },
+            start.as_ptr() as usize,
+        )
     });
+    if let Err(e) = filled {
+        // SAFETY: the mapping made above, not yet handed out.
+        unsafe { unmap(start.as_ptr(), size) };
+        return Err(e);
+    }
     Ok(start)
 }
 

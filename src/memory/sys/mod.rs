@@ -3,8 +3,9 @@
 //! Every platform offers the same three calls, used by `pages.rs`:
 //!
 //! - `page_size()`: the allocation granule for code pages;
-//! - `map_code(size, fill)`: fresh pages, `fill` writes them while they are writable and not
-//!   executable (for this thread), then they are read+execute;
+//! - `map_code(size, fill)`: fresh pages, `fill(bytes, address)` writes them while they are
+//!   writable and not executable (for this thread), then they are read+execute; if `fill`
+//!   fails, they are unmapped and its error returned;
 //! - `unmap(addr, size)`: give them back, reporting (never hiding) a failure.
 //!
 //! | platform | module | how |

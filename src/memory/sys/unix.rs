@@ -23,7 +23,10 @@ pub(crate) fn page_size() -> usize {
 
 /// Maps `size` bytes (whole pages) read+write, lets `fill` write them, and turns them
 /// read+execute. On failure nothing stays mapped.
-pub(crate) fn map_code(size: usize, fill: impl FnOnce(&mut [u8])) -> Result<NonNull<u8>, Error> {
+pub(crate) fn map_code(
+    size: usize,
+    fill: impl FnOnce(&mut [u8], usize) -> Result<(), Error>,
+) -> Result<NonNull<u8>, Error> {
     // SAFETY: a fresh private anonymous mapping where the kernel likes; it overlaps nothing.
     let p = unsafe {
         libc::mmap(
@@ -48,7 +51,15 @@ pub(crate) fn map_code(size: usize, fill: impl FnOnce(&mut [u8])) -> Result<NonN
         });
     };
     // SAFETY: `size` fresh writable bytes that nothing else uses.
-    fill(unsafe { std::slice::from_raw_parts_mut(start.as_ptr(), size) });
+    let filled = fill(
+        unsafe { std::slice::from_raw_parts_mut(start.as_ptr(), size) },
+        p as usize,
+    );
+    if let Err(e) = filled {
+        // SAFETY: the mapping made above, not yet handed out.
+        unsafe { unmap(start.as_ptr(), size) };
+        return Err(e);
+    }
     // SAFETY: our own fresh mapping: read+write becomes read+execute, never both.
     if unsafe { libc::mprotect(p, size, libc::PROT_READ | libc::PROT_EXEC) } != 0 {
         let source = io::Error::last_os_error();

@@ -31,7 +31,10 @@ pub(crate) fn page_size() -> usize {
 
 /// Allocates `size` bytes read+write, lets `fill` write them, and turns them execute+read.
 /// On failure nothing stays allocated.
-pub(crate) fn map_code(size: usize, fill: impl FnOnce(&mut [u8])) -> Result<NonNull<u8>, Error> {
+pub(crate) fn map_code(
+    size: usize,
+    fill: impl FnOnce(&mut [u8], usize) -> Result<(), Error>,
+) -> Result<NonNull<u8>, Error> {
     // SAFETY: a fresh allocation where the system likes.
     let p = unsafe {
         VirtualAlloc(
@@ -48,7 +51,15 @@ pub(crate) fn map_code(size: usize, fill: impl FnOnce(&mut [u8])) -> Result<NonN
         });
     };
     // SAFETY: `size` fresh writable bytes that nothing else uses.
-    fill(unsafe { std::slice::from_raw_parts_mut(start.as_ptr(), size) });
+    let filled = fill(
+        unsafe { std::slice::from_raw_parts_mut(start.as_ptr(), size) },
+        p as usize,
+    );
+    if let Err(e) = filled {
+        // SAFETY: the allocation made above, not yet handed out.
+        unsafe { unmap(start.as_ptr(), size) };
+        return Err(e);
+    }
     let mut old: PAGE_PROTECTION_FLAGS = 0;
     // SAFETY: our own fresh allocation: read+write becomes execute+read, never both.
     if unsafe { VirtualProtect(p, size, PAGE_EXECUTE_READ, &mut old) } == 0 {
