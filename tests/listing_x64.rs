@@ -42,8 +42,18 @@ macro_rules! forms {
     (@dyn) => { None };
 }
 
+/// The forms, built on a thread with a large stack: the one function that evaluates every
+/// form's `x64!` has a frame larger than a test thread's default 2 MiB in debug builds.
 fn table() -> Vec<Form> {
-    include!("x64/forms.rs")
+    fn build() -> Vec<Form> {
+        include!("x64/forms.rs")
+    }
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(build)
+        .expect("a thread for the table")
+        .join()
+        .expect("the table builds")
 }
 
 /// Every form as `x64!` assembles it, then its dynamic variant, one after the other.
@@ -266,4 +276,43 @@ fn listings_of_llvm_encodings_reassemble_to_their_bytes() {
 fn listings_of_x64_encodings_reassemble_to_the_same_instructions() {
     let (lines, _) = round_trip(&x64_corpus(&table()));
     assert!(lines >= 1000, "{lines} instructions");
+}
+
+#[test]
+fn committed_code_names_its_places_and_targets() {
+    let code = x64!(
+        ; nop
+        ; jmp >end
+        ; nop
+        ; end:
+        ; call ->f
+        ; lea rax, [->f]
+        ; ret
+        ; ->f:
+        ; ret
+    )
+    .unwrap();
+    let buf = jitkit::CodeBuffer::new().named("jumps");
+    let entry = buf.commit(&code).unwrap();
+    let listed = listing(entry.bytes());
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 7, "{listed}");
+    assert!(lines[0].starts_with("/* jumps+0x0 "), "{}", lines[0]);
+    assert!(lines[4].starts_with("/* jumps+0xc "), "{}", lines[4]);
+    // A 32-bit jump 6 bytes ahead (LLVM would use 8 bits: hence `{disp32}`), to offset 7.
+    assert!(
+        lines[1].ends_with("*/  {disp32} jmp .+6  // jumps+0x7"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[3].ends_with("*/  call .+13  // jumps+0x14"),
+        "{}",
+        lines[3]
+    );
+    assert!(
+        lines[4].ends_with("*/  lea 1(%rip), %rax  // jumps+0x14"),
+        "{}",
+        lines[4]
+    );
 }
