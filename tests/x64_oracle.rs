@@ -37,8 +37,18 @@ macro_rules! forms {
     (@dyn) => { None };
 }
 
+/// The forms, built on a thread with a large stack: the one function that evaluates every
+/// form's `x64!` has a frame larger than a test thread's default 2 MiB in debug builds.
 fn table() -> Vec<Form> {
-    include!("x64/forms.rs")
+    fn build() -> Vec<Form> {
+        include!("x64/forms.rs")
+    }
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(build)
+        .expect("a thread for the table")
+        .join()
+        .expect("the table builds")
 }
 
 fn llvm_mc() -> String {
