@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prints the README's performance table from criterion's estimates.
 
-Run after `cargo bench --bench commit --bench assemble`:
+Run after `cargo bench --bench commit --bench assemble --bench commit_x64`:
 
     python3 benches/ratios.py [target/criterion]
 
@@ -36,6 +36,16 @@ ROWS.append(("assemble + commit 16 instructions", "assemble_commit/16", "a64_jit
 for other in ["dynasmrt_executable_buffer", "raw_munmap", "jitkit_per_buffer"]:
     ROWS.append(("free 64B", "free/64B", "jitkit_pooled", other))
 ROWS.append(("assemble 16 instructions", "assemble/16", "a64", "dynasmrt_vec_assembler"))
+# x86-64 (benches/commit_x64.rs).
+for size in ["64B", "1KiB", "64KiB"]:
+    group = f"x64_commit/{size}"
+    for other in ["dynasmrt_mutable_make_exec", "dynasmrt_assembler_finalize",
+                  "jitkit_per_buffer"]:
+        ROWS.append((f"x86-64 commit {size}", group, "jitkit_pooled", other))
+    ROWS.append((f"x86-64 commit {size}", group, "jitkit_per_buffer",
+                 "dynasmrt_assembler_finalize"))
+ROWS.append(("x86-64 assemble + commit 16 instructions", "x64_assemble_commit/16",
+             "x64_jitkit_pooled", "dynasmrt_assembler_finalize"))
 # The churn workload is compared by median per commit.
 for ours in ["jitkit_pooled", "jitkit_per_buffer_pool", "jitkit_per_buffer_batch"]:
     ROWS.append(("churn: 64 × 64 B, drop, repeat (median)", "churn/64x64B", ours,

@@ -163,13 +163,13 @@ fn every_real_program_prints_its_expected_output_jit_and_interpreted() {
 }
 
 /// Whether a listing shows the prologue's first instruction: AArch64 `stp x29, x30, [sp,
-/// #-16]!` (a9bf7bfd); x86-64 the stack check's `lea rax, [rbx + disp32]` (48 8d 83), as
-/// bytes or, where the listing disassembles x86-64, as `lea rax`.
+/// #-16]!` (a9bf7bfd); x86-64 the stack check's `lea rax, [rbx + disp32]` (48 8d 83), listed
+/// in AT&T syntax.
 fn shows_prologue(listing: &str, target: &str) -> bool {
     if target == "aarch64" {
         listing.contains("a9bf7bfd */  stp x29, x30, [sp, #-16]!")
     } else {
-        listing.contains("*/  .byte 0x48, 0x8d, 0x83") || listing.contains("lea rax")
+        listing.contains("48 8d 83") && listing.contains("(%rbx), %rax")
     }
 }
 

@@ -29,28 +29,8 @@ use crate::{symbolize, Instruction, InstructionKind, Isa, Symbol};
 pub(crate) fn listing(code: &[u8], isa: Isa) -> String {
     match isa {
         Isa::A64 => listing_a64(code),
-        _ => listing_bytes(code),
+        _ => super::listing_x64::listing(code),
     }
-}
-
-/// The listing of x86-64 code without a disassembler: `.byte` lines of up to 8 bytes.
-fn listing_bytes(code: &[u8]) -> String {
-    let mut out = String::new();
-    let base = code.as_ptr() as usize;
-    for (i, chunk) in code.chunks(8).enumerate() {
-        let addr = base + 8 * i;
-        let place = symbolize(addr).map_or_else(
-            || String::from("?"),
-            |s| format!("{}+{:#x}", s.name(), addr - s.start()),
-        );
-        let bytes: Vec<String> = chunk.iter().map(|b| format!("{b:#04x}")).collect();
-        let _ = writeln!(
-            out,
-            "/* {place:<18} {addr:#018x} */  .byte {}",
-            bytes.join(", ")
-        );
-    }
-    out
 }
 
 /// The listing of A64 `code`.

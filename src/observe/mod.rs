@@ -37,6 +37,8 @@ mod gdb;
 #[cfg(target_os = "linux")]
 mod jitdump;
 pub(crate) mod listing;
+#[doc(hidden)]
+pub mod listing_x64;
 mod names;
 mod perf_map;
 pub(crate) mod symbols;
