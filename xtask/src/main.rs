@@ -153,17 +153,22 @@ fn test(args: &[String]) -> Result<(), String> {
 
     if tc.is_x64_cross() {
         let what = "the x86-64 tests as x86-64 (under qemu-x86_64)".to_owned();
-        let mut cargo = Cargo::new(&tc, "test");
-        cargo.arg("--no-fail-fast").x86_64_under_qemu();
-        if args.is_empty() {
-            cargo.args(["--package", "jitkit"]);
-            for t in toolchain::X64_TESTS {
-                cargo.args(["--test", t]);
-            }
+        let x64_run = |extra: &[&str]| {
+            let mut cargo = Cargo::new(&tc, "test");
+            cargo.arg("--no-fail-fast").x86_64_under_qemu().args(extra);
+            cargo
+        };
+        let result = if args.is_empty() {
+            toolchain::X64_TESTS.iter().try_for_each(|(package, tests)| {
+                let mut cargo = x64_run(&["--package", package]);
+                for t in *tests {
+                    cargo.args(["--test", t]);
+                }
+                cargo.run(&format!("{what}: {package}"))
+            })
         } else {
-            cargo.args(args);
-        }
-        let result = cargo.run(&what);
+            x64_run(&[]).args(args).run(&what)
+        };
         runs.push((what, result));
     }
 

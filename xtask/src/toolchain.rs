@@ -30,8 +30,21 @@ const LINKER: &str = "aarch64-linux-gnu-gcc";
 pub const X64_TARGET: &str = "x86_64-unknown-linux-gnu";
 const X64_SYSROOT: &str = "/usr/x86_64-linux-gnu";
 const X64_LINKER: &str = "x86_64-linux-gnu-gcc";
-/// The test files about x86-64 code, which an AArch64 host runs under qemu-x86_64.
-pub const X64_TESTS: [&str; 4] = ["x64_oracle", "linking", "x64_execution", "x64_memory"];
+/// The test files about x86-64 code, by package, which an AArch64 host runs under qemu-x86_64.
+pub const X64_TESTS: [(&str, &[&str]); 2] = [
+    (
+        "jitkit",
+        &[
+            "x64_oracle",
+            "x64_execution",
+            "x64_errors",
+            "x64_memory",
+            "listing_x64",
+            "linking",
+        ],
+    ),
+    ("macros-demo", &["programs", "differential"]),
+];
 
 /// What a command is about to do, and so which tools it needs.
 #[derive(Clone, Copy, PartialEq, Eq)]
