@@ -16,45 +16,13 @@
 //! like the oracle whose forms it reuses (the largest table to compile).
 #![cfg(target_arch = "x86_64")]
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use jitkit::observe::listing_x64::__listing as listing;
-use jitkit::{x64, Error};
+use jitkit::x64;
 
-struct Form {
-    dynasm: &'static str,
-    llvm: &'static str,
-    code: Result<x64::Code, Error>,
-    dynamic: Option<(&'static str, Result<x64::Code, Error>)>,
-}
+#[path = "x64/table.rs"]
+mod table;
 
-macro_rules! forms {
-    ($( [ $($asm:tt)* ] => $llvm:literal $(, dynamic: [ $($dyn:tt)* ])? ),* $(,)?) => {
-        vec![ $( Form {
-            dynasm: stringify!($($asm)*),
-            llvm: $llvm,
-            code: jitkit::x64!($($asm)*),
-            dynamic: forms!(@dyn $([ $($dyn)* ])?),
-        } ),* ]
-    };
-    (@dyn [ $($dyn:tt)* ]) => { Some((stringify!($($dyn)*), jitkit::x64!($($dyn)*))) };
-    (@dyn) => { None };
-}
-
-/// The forms, built on a thread with a large stack: the one function that evaluates every
-/// form's `x64!` has a frame larger than a test thread's default 2 MiB in debug builds.
-fn table() -> Vec<Form> {
-    fn build() -> Vec<Form> {
-        include!("x64/forms.rs")
-    }
-    std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(build)
-        .expect("a thread for the table")
-        .join()
-        .expect("the table builds")
-}
+use table::{llvm_mc_output, table, Form};
 
 /// Every form as `x64!` assembles it, then its dynamic variant, one after the other.
 fn x64_corpus(forms: &[Form]) -> Vec<u8> {
@@ -99,10 +67,6 @@ fn llvm_corpus(forms: &[Form]) -> Vec<u8> {
         .collect()
 }
 
-fn llvm_mc() -> String {
-    std::env::var("LLVM_MC").unwrap_or_else(|_| "llvm-mc".to_owned())
-}
-
 /// One listing line: its bytes (from the block comment, after the address) and its text.
 fn split(line: &str) -> (Vec<u8>, &str) {
     let (comment, text) = line
@@ -129,21 +93,10 @@ fn instruction(text: &str) -> &str {
 /// (`value: (.LtmpK+N)-M` at byte `offset`, `.LtmpK` the statement's start) is resolved here:
 /// llvm-mc prints the instruction before layout, with `A` for the bytes the fixup fills.
 fn assemble(source: &str, count: usize) -> Vec<Option<Vec<u8>>> {
-    let mut child = Command::new(llvm_mc())
-        .args(["-triple=x86_64", "-show-encoding"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("llvm-mc is required (cargo xtask setup installs it; LLVM_MC names it)");
-    let mut stdin = child.stdin.take().unwrap();
-    let input = source.to_owned();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap().unwrap();
+    let (stdout, _) = llvm_mc_output(&["-triple=x86_64", "-show-encoding"], source);
     let mut result = vec![None; count];
     let mut current = None;
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
+    for line in stdout.lines() {
         let line = line.trim();
         if let Some(n) = line.strip_prefix('f').and_then(|l| l.strip_suffix(':')) {
             current = n.parse::<usize>().ok();

@@ -12,76 +12,15 @@
 //! test is built for x86-64 test runs only (it is the largest test to compile).
 #![cfg(target_arch = "x86_64")]
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+#[path = "x64/table.rs"]
+mod table;
 
-use jitkit::{x64, Error};
-
-struct Form {
-    dynasm: &'static str,
-    llvm: &'static str,
-    code: Result<x64::Code, Error>,
-    dynamic: Option<(&'static str, Result<x64::Code, Error>)>,
-}
-
-macro_rules! forms {
-    ($( [ $($asm:tt)* ] => $llvm:literal $(, dynamic: [ $($dyn:tt)* ])? ),* $(,)?) => {
-        vec![ $( Form {
-            dynasm: stringify!($($asm)*),
-            llvm: $llvm,
-            code: jitkit::x64!($($asm)*),
-            dynamic: forms!(@dyn $([ $($dyn)* ])?),
-        } ),* ]
-    };
-    (@dyn [ $($dyn:tt)* ]) => { Some((stringify!($($dyn)*), jitkit::x64!($($dyn)*))) };
-    (@dyn) => { None };
-}
-
-fn table() -> Vec<Form> {
-    // The generated `vec![..]` of 1,394 forms is built on the stack in a debug build: give it
-    // a stack of its own, larger than a test thread's.
-    std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(|| include!("x64/forms.rs"))
-        .expect("a thread for the table")
-        .join()
-        .expect("the table is built")
-}
-
-fn llvm_mc() -> String {
-    if let Ok(p) = std::env::var("LLVM_MC") {
-        return p;
-    }
-    let candidates = std::iter::once("llvm-mc".to_string())
-        .chain((10..=30).rev().map(|v| format!("llvm-mc-{v}")));
-    for c in candidates {
-        if Command::new(&c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
-            return c;
-        }
-    }
-    panic!("llvm-mc is needed for the x86-64 oracle: install LLVM (Debian: apt-get install llvm), or set LLVM_MC")
-}
+use table::{llvm_mc_output, table, Form};
 
 fn run(args: &[&str], input: &str) -> String {
-    let mut child = Command::new(llvm_mc())
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("llvm-mc starts");
-    let mut stdin = child.stdin.take().expect("piped");
-    let input = input.to_owned();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().expect("llvm-mc finishes");
-    writer.join().expect("writer").expect("write to llvm-mc");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (stdout, stderr) = llvm_mc_output(args, input);
     assert!(stderr.trim().is_empty(), "llvm-mc complained:\n{stderr}");
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    stdout
 }
 
 /// (printed instructions, bytes) of every form, as LLVM assembles it.

@@ -142,17 +142,7 @@ impl Assembler {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn words(f: impl FnOnce(&mut Assembler) -> Result<(), Error>) -> Vec<u32> {
-        let mut asm = Assembler::new();
-        f(&mut asm).unwrap();
-        asm.finish()
-            .unwrap()
-            .instructions
-            .iter()
-            .map(|i| i.word())
-            .collect()
-    }
+    use crate::assemble::test_words as words;
 
     // Expected words are llvm-mc's encodings of the instructions named in the comments.
 

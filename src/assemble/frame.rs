@@ -329,18 +329,8 @@ impl Assembler {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assemble::test_words as words;
     use CalleeSaved::*;
-
-    fn words(f: impl FnOnce(&mut Assembler) -> Result<(), Error>) -> Vec<u32> {
-        let mut asm = Assembler::new();
-        f(&mut asm).unwrap();
-        asm.finish()
-            .unwrap()
-            .instructions
-            .iter()
-            .map(|i| i.word())
-            .collect()
-    }
 
     // Expected words are llvm-mc's encodings of the instructions named in the comments;
     // tests/frames.rs compares many more frames with llvm-mc directly.

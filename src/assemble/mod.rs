@@ -201,3 +201,16 @@ core::dynasm_target!(Assembler, Aarch64Relocation, |asm: &mut Assembler,
 pub mod __private {
     pub use super::support::*;
 }
+
+/// The words `f` assembles, for the helpers' unit tests.
+#[cfg(test)]
+fn test_words(f: impl FnOnce(&mut Assembler) -> Result<(), Error>) -> Vec<u32> {
+    let mut asm = Assembler::new();
+    f(&mut asm).unwrap();
+    asm.finish()
+        .unwrap()
+        .instructions
+        .iter()
+        .map(|i| i.word())
+        .collect()
+}

@@ -141,6 +141,7 @@ impl Assembler {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assemble::test_words as words;
 
     #[test]
     fn entries_update_in_place_at_a_stable_base() {
@@ -153,17 +154,6 @@ mod tests {
         // SAFETY: entry 2 is inside the table and holds an initialised usize.
         let raw = unsafe { *(base as *const usize).add(2) };
         assert_eq!(raw, 0x2000);
-    }
-
-    fn words(f: impl FnOnce(&mut Assembler) -> Result<(), Error>) -> Vec<u32> {
-        let mut asm = Assembler::new();
-        f(&mut asm).unwrap();
-        asm.finish()
-            .unwrap()
-            .instructions
-            .iter()
-            .map(|i| i.word())
-            .collect()
     }
 
     // Expected words are llvm-mc's encodings of the instructions named in the comments.

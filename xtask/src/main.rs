@@ -159,13 +159,15 @@ fn test(args: &[String]) -> Result<(), String> {
             cargo
         };
         let result = if args.is_empty() {
-            toolchain::X64_TESTS.iter().try_for_each(|(package, tests)| {
-                let mut cargo = x64_run(&["--package", package]);
-                for t in *tests {
-                    cargo.args(["--test", t]);
-                }
-                cargo.run(&format!("{what}: {package}"))
-            })
+            toolchain::X64_TESTS
+                .iter()
+                .try_for_each(|(package, tests)| {
+                    let mut cargo = x64_run(&["--package", package]);
+                    for t in *tests {
+                        cargo.args(["--test", t]);
+                    }
+                    cargo.run(&format!("{what}: {package}"))
+                })
         } else {
             x64_run(&[]).args(args).run(&what)
         };
