@@ -9,7 +9,8 @@
 //! tests ([`X64_TESTS`]) as x86-64 under `qemu-x86_64`: rustup target `x86_64-unknown-linux-gnu`,
 //! `qemu-x86_64` (`qemu-user`), `x86_64-linux-gnu-gcc` and the x86-64 C library
 //! (`gcc-x86-64-linux-gnu`, `libc6-dev-amd64-cross`). `JITKIT_XTASK_X64_QEMU=1` makes any Linux
-//! host do the same (to check that path from an x86-64 machine).
+//! host do the same (to check that path from an x86-64 machine, where qemu-x86_64 runs the
+//! host's own libraries).
 //!
 //! Missing Debian packages are installed with `apt-get` (after `apt-get update`), through `sudo`
 //! when not root; a missing Rust target with `rustup target add`. `cargo xtask setup` also adds
@@ -62,6 +63,9 @@ pub struct Toolchain {
     /// `true` where x86-64 code does not run natively (an AArch64 host): its tests are
     /// cross-compiled and run under qemu-x86_64.
     x64_cross: bool,
+    /// Whether x86-64 binaries link with the cross gcc and load the cross C library (every
+    /// host but x86-64 itself).
+    x64_sysroot: bool,
     llvm_mc: Option<PathBuf>,
 }
 
@@ -96,10 +100,12 @@ impl Toolchain {
             && (arch == "aarch64"
                 || std::env::var_os("JITKIT_XTASK_X64_QEMU").is_some_and(|v| v == "1"));
         let mut tools = Vec::new();
+        // On a host that is itself x86-64 (the check mode), qemu-x86_64 runs the host's own
+        // libraries and the host linker links: only qemu is needed.
+        let x64_sysroot = x64_cross && arch != "x86_64";
         if x64_cross {
             println!(
-                "xtask: the x86-64 tests are cross-compiled for {X64_TARGET} and run under \
-                 qemu-x86_64"
+                "xtask: the x86-64 tests are built for {X64_TARGET} and run under qemu-x86_64"
             );
             ensure_rust_target(X64_TARGET)?;
             tools.push(Tool {
@@ -107,6 +113,8 @@ impl Toolchain {
                 package: "qemu-user",
                 find: || in_path("qemu-x86_64"),
             });
+        }
+        if x64_sysroot {
             tools.push(Tool {
                 name: X64_LINKER,
                 package: "gcc-x86-64-linux-gnu",
@@ -190,6 +198,7 @@ impl Toolchain {
         Ok(Toolchain {
             cross,
             x64_cross,
+            x64_sysroot,
             llvm_mc: find_llvm_mc(),
         })
     }
@@ -207,18 +216,18 @@ impl Toolchain {
     /// The environment that makes cargo link x86-64 binaries with the cross gcc and run them
     /// under qemu-x86_64. A value the caller has set already is kept.
     pub fn x64_cross_env(&self) -> Vec<(&'static str, String)> {
+        let (linker, runner) = if self.x64_sysroot {
+            (X64_LINKER, format!("qemu-x86_64 -L {X64_SYSROOT}"))
+        } else {
+            ("cc", "qemu-x86_64".to_owned())
+        };
         keep_preset(
             [
                 (
                     "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER",
-                    X64_LINKER.to_owned(),
+                    linker.to_owned(),
                 ),
-                (
-                    "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER",
-                    // The sysroot's libraries, also where the host has x86-64 ones of its own
-                    // (which the sysroot's loader must not mix with its libc).
-                    format!("qemu-x86_64 -L {X64_SYSROOT} -E LD_LIBRARY_PATH={X64_SYSROOT}/lib"),
-                ),
+                ("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER", runner),
             ],
             |key| std::env::var(key).ok(),
         )
