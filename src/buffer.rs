@@ -76,12 +76,13 @@ struct Held {
 }
 
 impl Held {
-    fn new(committed: Committed, image: &Image<'_>) -> Held {
+    /// `entries` is `image`'s, copied (`Image::entries_owned`) before the memory was taken.
+    fn new(committed: Committed, image: &Image<'_>, entries: Vec<(String, usize)>) -> Held {
         Held {
             committed,
             isa: image.isa(),
             code_len: image.code_len(),
-            entries: image.entries().to_vec(),
+            entries,
         }
     }
 
@@ -128,9 +129,14 @@ impl CodeBuffer {
 
     /// A buffer of `pool` that already holds `committed` (from `CodePool::commit_batch`).
     /// The observers are told of it as of any commit.
-    pub(crate) fn holding(pool: &CodePool, committed: Committed, image: &Image<'_>) -> Self {
+    pub(crate) fn holding(
+        pool: &CodePool,
+        committed: Committed,
+        image: &Image<'_>,
+        entries: Vec<(String, usize)>,
+    ) -> Self {
         let observed = Observed::new();
-        let held = Held::new(committed, image);
+        let held = Held::new(committed, image, entries);
         observed.committed(held.committed.code(), &held.entries, held.isa);
         CodeBuffer {
             state: AtomicU8::new(DONE),
@@ -194,15 +200,21 @@ impl CodeBuffer {
                 Err(_) => std::thread::yield_now(),
             }
         }
-        let committed = image.len().and_then(|len| match &self.pool {
-            Some(pool) => pool.commit(image, len),
-            None => OwnPages.commit(image, len),
+        // The entries are copied first: nothing is left to undo if that fails.
+        let committed = image.entries_owned().and_then(|entries| {
+            let len = image.len()?;
+            let committed = match &self.pool {
+                Some(pool) => pool.commit(image, len),
+                None => OwnPages.commit(image, len),
+            }?;
+            Ok((committed, entries))
         });
         match committed {
-            Ok(committed) => {
+            Ok((committed, entries)) => {
                 // SAFETY: this thread won EMPTY -> BUSY, so it alone touches `code` until it
                 // publishes DONE below; `code` is uninitialised (state was EMPTY).
-                let held: &Held = unsafe { (*self.code.get()).write(Held::new(committed, image)) };
+                let held: &Held =
+                    unsafe { (*self.code.get()).write(Held::new(committed, image, entries)) };
                 self.state.store(DONE, Ordering::Release);
                 self.observed
                     .committed(held.committed.code(), &held.entries, held.isa);

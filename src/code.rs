@@ -60,9 +60,26 @@ impl<'a> Image<'a> {
         }
     }
 
-    /// Named entry points: (name, byte offset).
-    pub(crate) fn entries(&self) -> &'a [(String, usize)] {
-        self.entries
+    /// A copy of the named entry points, (name, byte offset), for the buffer to keep.
+    ///
+    /// Errors: [`Error::OutOfMemory`] instead of the abort an infallible copy makes when the
+    /// heap is exhausted.
+    pub(crate) fn entries_owned(&self) -> Result<Vec<(String, usize)>, Error> {
+        let oom = |bytes| Error::OutOfMemory {
+            what: "the entry points of a commit",
+            bytes,
+        };
+        let mut out = Vec::new();
+        out.try_reserve_exact(self.entries.len())
+            .map_err(|_| oom(std::mem::size_of_val(self.entries)))?;
+        for (name, offset) in self.entries {
+            let mut copy = String::new();
+            copy.try_reserve_exact(name.len())
+                .map_err(|_| oom(name.len()))?;
+            copy.push_str(name);
+            out.push((copy, *offset));
+        }
+        Ok(out)
     }
 
     /// Bytes of the code as written, before any veneers.
@@ -74,7 +91,8 @@ impl<'a> Image<'a> {
     }
 
     /// Bytes the commit places (the code and room for veneers), checked against the limits of
-    /// one commit: [`Error::Empty`], [`Error::TooLarge`].
+    /// one commit: [`Error::Empty`], [`Error::TooLarge`] ([`Error::OutOfMemory`] if the
+    /// veneers cannot be counted).
     pub(crate) fn len(&self) -> Result<usize, Error> {
         let (count, bytes) = match self.body {
             Body::A64 { code, .. } => (code.len(), code.len() as u128 * 4),
@@ -92,8 +110,8 @@ impl<'a> Image<'a> {
             return Err(too_large(bytes));
         }
         let linked = match self.body {
-            Body::A64 { code, relocations } => link::a64::linked_len(code, relocations),
-            Body::X64 { code, fixups } => link::x64::linked_len(code, fixups),
+            Body::A64 { code, relocations } => link::a64::linked_len(code, relocations)?,
+            Body::X64 { code, fixups } => link::x64::linked_len(code, fixups)?,
         };
         if linked > MAX_CODE_BYTES {
             return Err(too_large(linked as u128));

@@ -25,27 +25,29 @@ fn has_veneer(kind: InstructionKind) -> bool {
 }
 
 /// The distinct branch targets that may need a veneer, in first-use order.
-fn veneer_targets(code: &[Instruction], relocations: &[Relocation]) -> Vec<usize> {
-    let mut targets = Vec::new();
+///
+/// Errors: [`Error::OutOfMemory`] when the list cannot be allocated.
+fn veneer_targets(code: &[Instruction], relocations: &[Relocation]) -> Result<Vec<usize>, Error> {
+    let mut targets = super::target_list(relocations.len())?;
     for r in relocations {
         let kind = code.get(r.offset / 4).map(|i| i.kind());
         if kind.is_some_and(has_veneer) && !targets.contains(&r.target) {
             targets.push(r.target);
         }
     }
-    targets
+    Ok(targets)
 }
 
 /// Bytes of linked code: the code, a padding word if needed to align the veneers' 8-byte
 /// addresses, and room for one veneer per distinct branch target.
-pub(crate) fn linked_len(code: &[Instruction], relocations: &[Relocation]) -> usize {
-    let veneers = veneer_targets(code, relocations).len();
+pub(crate) fn linked_len(code: &[Instruction], relocations: &[Relocation]) -> Result<usize, Error> {
+    let veneers = veneer_targets(code, relocations)?.len();
     let words = if veneers == 0 {
         code.len()
     } else {
         code.len() + code.len() % 2 + veneers * VENEER_WORDS
     };
-    words * 4
+    Ok(words * 4)
 }
 
 fn put(dst: &mut [u8], index: usize, word: u32) {
@@ -62,12 +64,11 @@ pub(crate) fn link(
     base: usize,
     dst: &mut [u8],
 ) -> Result<(), Error> {
-    debug_assert_eq!(dst.len(), linked_len(code, relocations));
     Instruction::write_le(code, &mut dst[..code.len() * 4]);
     if relocations.is_empty() {
         return Ok(());
     }
-    let targets = veneer_targets(code, relocations);
+    let targets = veneer_targets(code, relocations)?;
     let veneers_at = code.len() + code.len() % 2;
     for i in code.len()..dst.len() / 4 {
         put(dst, i, UDF);
@@ -151,7 +152,7 @@ mod tests {
 
     fn linked(code: &[u32], relocs: &[Relocation], base: usize) -> Result<Vec<u32>, Error> {
         let code: Vec<Instruction> = code.iter().map(|&w| Instruction::new(w)).collect();
-        let mut out = vec![0xAAu8; linked_len(&code, relocs)];
+        let mut out = vec![0xAAu8; linked_len(&code, relocs).unwrap()];
         link(&code, relocs, base, &mut out)?;
         Ok(out
             .chunks_exact(4)

@@ -31,3 +31,15 @@ pub struct Relocation {
     /// The address it refers to.
     pub target: usize,
 }
+
+/// An empty list with room for `n` veneer targets, or [`Error::OutOfMemory`](crate::Error)
+/// instead of the abort an infallible allocation makes when the heap is exhausted.
+fn target_list(n: usize) -> Result<Vec<usize>, crate::Error> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n)
+        .map_err(|_| crate::Error::OutOfMemory {
+            what: "the veneer targets of a commit",
+            bytes: n * std::mem::size_of::<usize>(),
+        })?;
+    Ok(v)
+}

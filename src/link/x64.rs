@@ -37,25 +37,28 @@ fn has_veneer(code: &[u8], f: &Fixup) -> bool {
     }
 }
 
-fn veneer_targets(code: &[u8], fixups: &[Fixup]) -> Vec<usize> {
-    let mut targets = Vec::new();
+/// The distinct branch targets that may need a veneer, in first-use order.
+///
+/// Errors: [`Error::OutOfMemory`] when the list cannot be allocated.
+fn veneer_targets(code: &[u8], fixups: &[Fixup]) -> Result<Vec<usize>, Error> {
+    let mut targets = super::target_list(fixups.len())?;
     for f in fixups {
         if f.field < code.len() && has_veneer(code, f) && !targets.contains(&f.target) {
             targets.push(f.target);
         }
     }
-    targets
+    Ok(targets)
 }
 
 /// Bytes of linked code: the code, padding to 8 bytes, and room for one veneer per distinct
 /// branch target.
-pub(crate) fn linked_len(code: &[u8], fixups: &[Fixup]) -> usize {
-    let veneers = veneer_targets(code, fixups).len();
-    if veneers == 0 {
+pub(crate) fn linked_len(code: &[u8], fixups: &[Fixup]) -> Result<usize, Error> {
+    let veneers = veneer_targets(code, fixups)?.len();
+    Ok(if veneers == 0 {
         code.len()
     } else {
         code.len().next_multiple_of(8) + veneers * VENEER_BYTES
-    }
+    })
 }
 
 /// Writes `code`, linked for the address `base`, into `dst` ([`linked_len`] bytes).
@@ -67,12 +70,11 @@ pub(crate) fn link(
     base: usize,
     dst: &mut [u8],
 ) -> Result<(), Error> {
-    debug_assert_eq!(dst.len(), linked_len(code, fixups));
     dst[..code.len()].copy_from_slice(code);
     if fixups.is_empty() {
         return Ok(());
     }
-    let targets = veneer_targets(code, fixups);
+    let targets = veneer_targets(code, fixups)?;
     let veneers_at = code.len().next_multiple_of(8);
     dst[code.len()..].fill(INT3);
     for (k, &target) in targets.iter().enumerate() {
@@ -135,7 +137,7 @@ mod tests {
     }
 
     fn linked(code: &[u8], fixups: &[Fixup], base: usize) -> Result<Vec<u8>, Error> {
-        let mut out = vec![0u8; linked_len(code, fixups)];
+        let mut out = vec![0u8; linked_len(code, fixups).unwrap()];
         link(code, fixups, base, &mut out)?;
         Ok(out)
     }
@@ -171,7 +173,7 @@ mod tests {
             reference: 7,
             target: 1 << 40,
         };
-        assert_eq!(linked_len(&LEA_RET, &[f]), LEA_RET.len());
+        assert_eq!(linked_len(&LEA_RET, &[f]).unwrap(), LEA_RET.len());
         let err = linked(&LEA_RET, &[f], 0x1000).unwrap_err();
         assert!(
             matches!(err, Error::Link { target, distance, .. } if target == 1 << 40 && distance == (1 << 40) - 0x1007),

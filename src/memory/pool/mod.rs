@@ -386,15 +386,18 @@ impl CodePool {
             Backend::PerBuffer(c) if !codes.is_empty() => {
                 let mut lens = Vec::new();
                 let mut images = Vec::new();
+                let mut entries = Vec::new();
                 lens.try_reserve_exact(codes.len())
                     .and_then(|()| images.try_reserve_exact(codes.len()))
+                    .and_then(|()| entries.try_reserve_exact(codes.len()))
                     .map_err(|_| Error::OutOfMemory {
                         what: "a batch's layout",
-                        bytes: codes.len() * 64,
+                        bytes: codes.len() * 96,
                     })?;
                 for code in codes {
                     let image = code.image();
                     lens.push(image.len()?);
+                    entries.push(image.entries_owned()?);
                     images.push(image);
                 }
                 let committed = super::pages::commit_together(&images, &lens)?;
@@ -402,9 +405,10 @@ impl CodePool {
                     Receipt::Batch(shared) => shared.size(),
                     _ => 0,
                 });
-                for ((committed, len), image) in committed.into_iter().zip(lens).zip(&images) {
+                let each = committed.into_iter().zip(lens).zip(&images).zip(entries);
+                for (((committed, len), image), entries) in each {
                     c.add(len, std::mem::take(&mut mapped));
-                    out.push(crate::CodeBuffer::holding(self, committed, image));
+                    out.push(crate::CodeBuffer::holding(self, committed, image, entries));
                 }
             }
             _ => {
