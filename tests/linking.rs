@@ -5,6 +5,8 @@
 //! The A64 calls run as AArch64 (under qemu on x86-64 hosts); the x86-64 calls run natively on
 //! x86-64 hosts. Encodings are checked on every host.
 
+mod common;
+
 use jitkit::{
     a64, dynasm, x64, Assembler, CodeBuffer, CodePool, Error, Instruction, InstructionKind, Isa,
     JitFn, LabelError,
@@ -374,4 +376,45 @@ fn a_growing_pool_keeps_its_functions_within_direct_branch_range() {
         word_at(&buf, 0).branch_offset(),
         Some(first as i64 - at as i64)
     );
+}
+
+/// The bytes llvm-mc encodes `source` to, in order (`-show-encoding`).
+fn llvm_bytes(triple: &str, source: &str) -> Vec<u8> {
+    let (out, err) = common::llvm_mc_output(&[triple, "-show-encoding"], source);
+    assert!(err.trim().is_empty(), "llvm-mc complained:\n{err}");
+    out.lines()
+        .filter_map(|l| l.split("encoding: [").nth(1))
+        .flat_map(|e| {
+            e.split(']')
+                .next()
+                .unwrap()
+                .split(',')
+                .map(|b| u8::from_str_radix(b.trim().trim_start_matches("0x"), 16).unwrap())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn veneers_encode_as_llvm_mc_encodes_them() {
+    let far = 0x0000_1234_5678_9ab0usize;
+    // A64: one far `bl`, so a padding word and one veneer follow the two instructions.
+    let mut asm = Assembler::new();
+    asm.emit(|a| dynasm!(a ; .arch aarch64 ; bl extern far ; ret))
+        .unwrap();
+    let buf = CodeBuffer::new();
+    let entry = buf.commit(&asm.finish().unwrap()).unwrap();
+    if far.abs_diff(entry.as_ptr() as usize) > 128 << 20 {
+        let want = llvm_bytes("-triple=aarch64", "ldr x16, #8\nbr x16\n");
+        assert_eq!(&entry.bytes()[8..16], &want[..]);
+        assert_eq!(&entry.bytes()[16..24], &(far as u64).to_le_bytes());
+    }
+    // x86-64: `call` then `ret`, padding to 8, then the veneer.
+    let buf = CodeBuffer::new();
+    let entry = buf.commit(&x64!(; call extern far ; ret).unwrap()).unwrap();
+    if far.abs_diff(entry.as_ptr() as usize) > 1 << 31 {
+        let want = llvm_bytes("-triple=x86_64", "jmpq *0(%rip)\n");
+        assert_eq!(&entry.bytes()[8..14], &want[..]);
+        assert_eq!(&entry.bytes()[14..22], &(far as u64).to_le_bytes());
+    }
 }

@@ -19,10 +19,12 @@
 use jitkit::observe::listing_x64::__listing as listing;
 use jitkit::x64;
 
+mod common;
 #[path = "x64/table.rs"]
 mod table;
 
-use table::{llvm_mc_output, table, Form};
+use common::llvm_mc_output;
+use table::{table, Form};
 
 /// Every form as `x64!` assembles it, then its dynamic variant, one after the other.
 fn x64_corpus(forms: &[Form]) -> Vec<u8> {

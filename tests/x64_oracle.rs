@@ -12,10 +12,12 @@
 //! test is built for x86-64 test runs only (it is the largest test to compile).
 #![cfg(target_arch = "x86_64")]
 
+mod common;
 #[path = "x64/table.rs"]
 mod table;
 
-use table::{llvm_mc_output, table, Form};
+use common::llvm_mc_output;
+use table::{table, Form};
 
 fn run(args: &[&str], input: &str) -> String {
     let (stdout, stderr) = llvm_mc_output(args, input);
