@@ -10,6 +10,8 @@
 
 use std::process::{Command, Stdio};
 
+mod common;
+
 /// Where GDB breaks: a Rust function the JIT code calls.
 #[no_mangle]
 #[inline(never)]
@@ -52,12 +54,6 @@ fn target() {
     jitkit_gdb_test_dropped(addr);
 }
 
-fn runner() -> Vec<String> {
-    std::env::var("CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER")
-        .map(|r| r.split_whitespace().map(str::to_owned).collect())
-        .unwrap_or_default()
-}
-
 fn free_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.local_addr().unwrap().port()
@@ -78,7 +74,7 @@ fn gdb_session() -> Result<String, String> {
         "info symbol addr",
         "kill",
     ];
-    let runner = runner();
+    let runner = common::runner();
     let mut gdb_args: Vec<String> = vec!["-batch".into(), "-nx".into()];
     let mut qemu = None;
     let gdb = if runner.is_empty() {

@@ -8,6 +8,11 @@
 //! for the lock of the cargo running this test. The test fails when `oracle/generated.rs`,
 //! which the encoding oracle runs, does not hold exactly the accepted forms: after a change to
 //! the front end, run `cargo xtask oracle`.
+//!
+//! What `a64!` accepts does not depend on the target the tests run as: the scratch crate is
+//! always checked for the host. `cargo xtask test` on a host that runs AArch64 under emulation
+//! therefore sets `JITKIT_ORACLE_GAP_IN_HOST_RUN` for the emulated run, which then leaves this
+//! check to the host run that follows.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -59,6 +64,10 @@ fn generated_forms() -> Vec<&'static str> {
 
 #[test]
 fn forms_llvm_mc_accepts_and_a64_refuses() {
+    if std::env::var_os("JITKIT_ORACLE_GAP_IN_HOST_RUN").is_some() {
+        println!("the host run of `cargo xtask test` checks the gap (see the module docs)");
+        return;
+    }
     let corpus = corpus();
     assert!(corpus.len() >= 2000, "only {} corpus forms", corpus.len());
     let tmp = Path::new(env!("CARGO_TARGET_TMPDIR")).join("oracle-scratch");

@@ -191,6 +191,7 @@ fn address_space() {
     warm.commit(&code(16)).unwrap();
     // Room for everything this function allocates up front, and a thread made beforehand.
     let mut live: Vec<CodeBuffer> = Vec::with_capacity(1 << 20);
+    let large = code(1 << 20);
     let (go_tx, go_rx) = std::sync::mpsc::sync_channel::<()>(1);
     let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel::<()>(1);
     let thread = std::thread::spawn(move || {
@@ -236,8 +237,8 @@ fn address_space() {
         }
     }
     // Big commits (pages of their own) and per-buffer commits fail cleanly too.
-    let big = CodeBuffer::in_pool(&pool).commit(&code(1 << 20)).err();
-    let own = CodeBuffer::new().commit(&code(1 << 20)).err();
+    let big = CodeBuffer::in_pool(&pool).commit(&large).err();
+    let own = CodeBuffer::new().commit(&large).err();
     go_tx.send(()).unwrap();
     let threaded = thread.join().expect("the thread did not abort");
     let committed = live.len();

@@ -14,7 +14,7 @@
 //! - [`lock`]: the mutex the pools use, which their fork handlers can hold across `fork`.
 
 pub(crate) mod icache;
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos"))]
 pub(crate) mod lock;
 pub(crate) mod pages;
 pub(crate) mod pool;

@@ -85,7 +85,7 @@ pub fn child_role() -> Option<String> {
 
 /// The runner cargo used to start this binary, from `CARGO_TARGET_<TRIPLE>_RUNNER` (such as
 /// `qemu-aarch64 -L /usr/aarch64-linux-gnu` when testing AArch64 on another host).
-fn runner() -> Vec<String> {
+pub fn runner() -> Vec<String> {
     let env = if cfg!(target_env = "musl") {
         "musl"
     } else {

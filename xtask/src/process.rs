@@ -100,6 +100,12 @@ impl<'t> Cargo<'t> {
         self
     }
 
+    /// Sets an environment variable for cargo and what it runs.
+    pub fn env(&mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> &mut Self {
+        self.cmd.env(key, value);
+        self
+    }
+
     /// Builds for x86-64 under qemu-x86_64 (see [`Toolchain::is_x64_cross`]).
     pub fn x86_64_under_qemu(&mut self) -> &mut Self {
         self.cmd.args(["--target", X64_TARGET]);

@@ -37,11 +37,17 @@ impl XorShift {
 /// qemu-x86_64 on AArch64 hosts).
 pub fn command() -> Command {
     let exe = env!("CARGO_BIN_EXE_macros-demo");
-    let variable = if cfg!(target_arch = "aarch64") {
-        "CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUNNER"
+    let libc = if cfg!(target_env = "musl") {
+        "musl"
     } else {
-        "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER"
+        "gnu"
     };
+    let variable = format!(
+        "CARGO_TARGET_{}_UNKNOWN_LINUX_{}_RUNNER",
+        std::env::consts::ARCH,
+        libc
+    )
+    .to_uppercase();
     let runner = std::env::var(variable).ok();
     let mut words = runner.as_deref().unwrap_or_default().split_whitespace();
     match words.next() {

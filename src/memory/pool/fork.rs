@@ -23,11 +23,15 @@
 //! If a copy cannot be made (out of memory), that chunk stays shared and the parent never
 //! reuses its freed space, so the child's code in it still never changes.
 //!
+//! A macOS `MAP_JIT` pool (`mapjit.rs`) registers too. Its chunks are private mappings that
+//! the child gets copies of anyway, so its handlers only hold its lock across the fork.
+//!
 //! Pools register here when they are made ([`register`]); the registry holds them weakly.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Once, Weak};
 
+#[cfg(target_os = "linux")]
 use crate::memory::icache;
 use crate::memory::lock::Lock;
 use crate::Error;
@@ -119,5 +123,6 @@ extern "C" fn child() {
     // SAFETY: in the child, with one thread; `pools` is not used after this.
     unsafe { REGISTRY.reinit_in_child() };
     // The kernel does not carry membarrier registrations into the child's new address space.
+    #[cfg(target_os = "linux")]
     icache::after_fork_in_child();
 }

@@ -18,24 +18,32 @@
 //! other cores from running the old code; a core that runs the new code learns of it through
 //! the synchronisation that hands it the pointer (see `icache.rs`).
 //!
-//! The lock is a `std::sync::Mutex` whose updates are complete before anything that could
-//! panic, so a poisoned lock is taken over as is. No fork handlers are registered: a `fork`
-//! while another thread commits into or frees from this pool leaves the child's pool locked.
+//! # fork
+//! The chunks are private mappings, so a forked child gets its own copy-on-write copy of
+//! every chunk (fork(2)): its commits, frees and reuse rounds never touch the parent's pages,
+//! nor the parent's the child's, and every inherited function stays callable at its address.
+//! The pool's state sits under a [`Lock`] that the fork handlers (`fork.rs`) take before
+//! `fork` and release, or re-initialise in the child, afterwards, so a fork while other
+//! threads use the pool neither hangs the child nor hands it half-updated bookkeeping. A slot
+//! that another thread was filling at the moment of the fork stays taken in the child: no
+//! thread there will ever release it.
 
 use std::ptr::NonNull;
-use std::sync::{Mutex, MutexGuard};
 
+use super::fork::ForkAware;
 use super::slots::{ChunkSlots, Place};
 use super::PoolStats;
+use crate::memory::lock::{Lock, LockGuard};
 use crate::memory::pages::{release_pages, OwnPages};
 use crate::memory::provider::{Committed, Fill, Provider, Receipt};
 use crate::memory::{icache, page_size, round_to_pages, sys};
 use crate::Error;
 
-/// A `MAP_JIT` pool (see the module docs).
+/// A `MAP_JIT` pool (see the module docs). It lives behind an `Arc` registered with the fork
+/// handlers (`fork::register`), so its lock never moves once used.
 pub(super) struct JitPool {
     chunk_size: usize,
-    state: Mutex<JitState>,
+    state: Lock<JitState>,
 }
 
 struct JitState {
@@ -68,15 +76,15 @@ impl JitPool {
     pub(super) fn new(chunk_size: usize) -> JitPool {
         JitPool {
             chunk_size,
-            state: Mutex::new(JitState {
+            state: Lock::new(JitState {
                 chunks: Vec::new(),
                 stats: PoolStats::default(),
             }),
         }
     }
 
-    fn state(&self) -> MutexGuard<'_, JitState> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    fn state(&self) -> LockGuard<'_, JitState> {
+        self.state.lock()
     }
 
     /// A snapshot of the pool's memory use.
@@ -252,5 +260,24 @@ impl Provider for JitPool {
                 state.stats.mapped_bytes -= unmapped;
             }
         }
+    }
+}
+
+impl ForkAware for JitPool {
+    fn before_fork(&self) {
+        // SAFETY: released by `after_fork_in_parent` or re-initialised by
+        // `after_fork_in_child`, on this thread, right after the fork.
+        unsafe { self.state.lock_raw() };
+    }
+
+    fn after_fork_in_parent(&self) {
+        // SAFETY: `before_fork` took the lock on this thread.
+        unsafe { self.state.unlock_raw() };
+    }
+
+    fn after_fork_in_child(&self) {
+        // SAFETY: in the child, which has one thread; nothing uses the state meanwhile. The
+        // state itself is consistent: `before_fork` held the lock across the fork.
+        unsafe { self.state.reinit_in_child() };
     }
 }

@@ -27,7 +27,7 @@
 
 #[cfg(target_os = "linux")]
 mod chunk;
-#[cfg(target_os = "linux")]
+#[cfg(any(target_os = "linux", target_os = "macos"))]
 mod fork;
 #[cfg(target_os = "linux")]
 mod magazine;
@@ -190,7 +190,9 @@ pub enum Strategy {
 /// into memory of its own; the parent goes on unaffected. A fork while other threads use the
 /// pool does not hang the child. The price is a copy of the pool's populated code at each
 /// `fork` (`posix_spawn`, as `std::process::Command` uses, runs no fork handlers). A forked
-/// child's pool starts with empty statistics.
+/// child's pool starts with empty statistics. A `MAP_JIT` pool (macOS) survives `fork` the
+/// same way at no cost: its chunks are private, so the child has its own copies, and the fork
+/// handlers hold the pool's lock across the fork.
 ///
 /// No mapping is ever both writable and executable, with either strategy (see [`Strategy`] for
 /// what each leaves to an attacker).
@@ -239,7 +241,7 @@ impl PoolBuilder {
         let backend = match self.strategy {
             Some(Strategy::PerBuffer) => Backend::PerBuffer(PerBufferStats::default()),
             #[cfg(target_os = "macos")]
-            Some(Strategy::MapJit) | None => Backend::MapJit(mapjit::JitPool::new(chunk_size)),
+            Some(Strategy::MapJit) | None => map_jit(chunk_size)?,
             want => match dual_mapped(chunk_size) {
                 Ok(pool) => pool,
                 Err(e) if want.is_some() => return Err(e),
@@ -270,6 +272,17 @@ fn dual_mapped(chunk_size: usize) -> Result<Backend, Error> {
     let weak: std::sync::Weak<dyn fork::ForkAware> = Arc::downgrade(&shared) as _;
     fork::register(weak)?;
     Ok(Backend::Dual(shared))
+}
+
+/// A `MAP_JIT` backend registered with the fork handlers.
+///
+/// Errors: [`Error::OutOfMemory`] if the fork handlers or their registry cannot be made.
+#[cfg(target_os = "macos")]
+fn map_jit(chunk_size: usize) -> Result<Backend, Error> {
+    let pool = Arc::new(mapjit::JitPool::new(chunk_size));
+    let weak: std::sync::Weak<dyn fork::ForkAware> = Arc::downgrade(&pool) as _;
+    fork::register(weak)?;
+    Ok(Backend::MapJit(pool))
 }
 
 #[cfg(not(target_os = "linux"))]
@@ -527,7 +540,7 @@ enum Backend {
     Dual(Arc<SharedPool>),
     /// Slots of `MAP_JIT` chunks (macOS).
     #[cfg(target_os = "macos")]
-    MapJit(mapjit::JitPool),
+    MapJit(Arc<mapjit::JitPool>),
     /// Each commit owns its mapping; the pool only counts.
     PerBuffer(PerBufferStats),
 }
