@@ -87,16 +87,25 @@ fn wide_sequence(rd: u32, value: u64, inverted: bool) -> Sequence {
 }
 
 /// `ORR` of a bitmask value that matches `value` except in the pieces listed, then `MOVK`s.
+///
+/// Each patched piece is tried with every other piece's value, 0 and 0xFFFF as a filler.
 fn orr_sequence(rd: u32, value: u64, patched: &[u32]) -> Option<Sequence> {
-    let others: Vec<u32> = (0..4)
-        .filter(|i| !patched.contains(i))
-        .map(|i| half(value, i))
-        .collect();
-    let fillers: Vec<u32> = others.iter().copied().chain([0, 0xFFFF]).collect();
-    let mut choice = vec![0usize; patched.len()];
+    let mut fillers = [0u32; 6];
+    let mut count = 0;
+    for i in 0..4 {
+        if !patched.contains(&i) {
+            fillers[count] = half(value, i);
+            count += 1;
+        }
+    }
+    fillers[count] = 0;
+    fillers[count + 1] = 0xFFFF;
+    let fillers = &fillers[..count + 2];
+    let mut choice = [0usize; 4];
+    let choice = &mut choice[..patched.len()];
     loop {
         let mut base = value;
-        for (&i, &c) in patched.iter().zip(&choice) {
+        for (&i, &c) in patched.iter().zip(choice.iter()) {
             base = with_half(base, i, fillers[c]);
         }
         if let Some(enc) = logical(base) {
