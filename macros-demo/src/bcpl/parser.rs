@@ -130,7 +130,41 @@ fn infix(t: &Tok) -> Option<(u8, BinOp)> {
     })
 }
 
+/// The operator of `op:=` (`+:=`, `MOD:=`, `<<:=`, ...): an infix operator or shift.
+fn assign_op(t: &Tok) -> Option<BinOp> {
+    match t {
+        Tok::Sym(Sym::Shl) => Some(BinOp::Shl),
+        Tok::Sym(Sym::Shr) => Some(BinOp::Shr),
+        _ => infix(t).map(|(_, op)| op),
+    }
+}
+
+/// Whether evaluating `e` twice is the same as once: names, constants, and operators over
+/// them, with no call, `VALOF` or `TABLE` (each of which may have effects or make new storage).
+fn repeatable(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Num(_) | ExprKind::Bool(_) | ExprKind::Name(_) => true,
+        ExprKind::Neg(x) | ExprKind::Abs(x) | ExprKind::Not(x) | ExprKind::Deref(x) => {
+            repeatable(x)
+        }
+        ExprKind::Index(a, b) | ExprKind::Byte(a, b) | ExprKind::Binary(_, a, b) => {
+            repeatable(a) && repeatable(b)
+        }
+        _ => false,
+    }
+}
+
 impl<'t> Parser<'t> {
+    /// The operator of an `op:=` that starts at the current token, if one does: the operator
+    /// and `:=` on the same line.
+    fn op_assign_ahead(&self) -> Option<BinOp> {
+        let next = self.toks.get(self.i + 1)?;
+        if next.tok != Tok::Sym(Sym::Assign) || next.newline_before {
+            return None;
+        }
+        assign_op(self.peek())
+    }
+
     fn tok(&self) -> &'t Token {
         // The token list always ends with Eof and the parser never moves past it.
         &self.toks[self.i.min(self.toks.len() - 1)]
@@ -672,6 +706,9 @@ impl<'t> Parser<'t> {
 
     fn assign_or_call(&mut self) -> R<StmtKind> {
         let first = self.expr()?;
+        if let Some(op) = self.op_assign_ahead() {
+            return self.op_assign(first, op);
+        }
         if !self.is_sym(Sym::Assign) && !self.is_sym(Sym::Comma) {
             return match first.kind {
                 ExprKind::Call(..) => Ok(StmtKind::Call(first)),
@@ -705,6 +742,36 @@ impl<'t> Parser<'t> {
         Ok(StmtKind::Assign(pairs))
     }
 
+    /// `target op:= e`, which is `target := target op e` with the target evaluated once. The
+    /// target is evaluated twice here, so it must be [`repeatable`].
+    fn op_assign(&mut self, target: Expr, op: BinOp) -> R<StmtKind> {
+        let pos = self.pos();
+        self.advance();
+        self.advance();
+        if !matches!(
+            target.kind,
+            ExprKind::Name(_) | ExprKind::Deref(_) | ExprKind::Index(..) | ExprKind::Byte(..)
+        ) {
+            return Err(SourceError::new(
+                target.pos,
+                "cannot assign to this: only a name, `v!i`, `!p` or `s%i` can be assigned",
+            ));
+        }
+        if !repeatable(&target) {
+            return Err(SourceError::new(
+                target.pos,
+                "not supported: an `op:=` whose target contains a call, VALOF or TABLE \
+                 (write `t := t op e` with the address in a variable)",
+            ));
+        }
+        let value = self.expr()?;
+        let combined = Expr {
+            pos,
+            kind: ExprKind::Binary(op, Box::new(target.clone()), Box::new(value)),
+        };
+        Ok(StmtKind::Assign(vec![(target, combined)]))
+    }
+
     /// A full expression, including the conditional `c -> a, b`.
     pub fn expr(&mut self) -> R<Expr> {
         self.rexp(0)
@@ -717,7 +784,7 @@ impl<'t> Parser<'t> {
         let mut a = self.primary()?;
         loop {
             let t = self.tok();
-            if t.newline_before {
+            if t.newline_before || self.op_assign_ahead().is_some() {
                 break;
             }
             let pos = t.pos;
@@ -1007,6 +1074,28 @@ mod tests {
     fn tagged_brackets_close_inner_sections() {
         assert!(parse_src("LET s() BE $(a $( $(b x := 1 $)a").is_ok());
         assert!(parse_src("LET s() BE $( x := 1 $)nope").is_err());
+    }
+
+    #[test]
+    fn op_assign_is_an_assignment_of_the_operation() {
+        let p = parse_src("LET s() BE { v!i <<:= 2; x MOD:= 3 }").unwrap();
+        let Decl::Let(items) = &p.decls[0] else {
+            panic!("{:?}", p.decls[0])
+        };
+        let text = format!("{items:?}");
+        assert!(
+            text.contains("Binary(Shl") && text.contains("Binary(Mod"),
+            "{text}"
+        );
+        // `x +` on one line and `:= 1` on the next is no `op:=`.
+        assert!(parse_src("LET s() BE { y := x +\n:= 1 }").is_err());
+        let e = parse_src("LET s() BE f()!0 +:= 1").unwrap_err();
+        assert!(
+            e[0].message.contains("not supported: an `op:=`"),
+            "{}",
+            e[0].message
+        );
+        assert!(parse_src("LET s() BE 1 +:= 1").is_err());
     }
 
     #[test]

@@ -1,0 +1,22 @@
+GET "libhdr"
+LET start() = VALOF
+{ LET a, v = 10, VEC 3
+  LET s = "abc"
+  v!0, v!1, v!2 := 1, 2, 3
+  a +:= 5; writef("%n*n", a)
+  a -:= 3; writef("%n*n", a)
+  a *:= 4; writef("%n*n", a)
+  a /:= 6; writef("%n*n", a)
+  a MOD:= 5; writef("%n*n", a)
+  a <<:= 4; writef("%n*n", a)
+  a >>:= 2; writef("%n*n", a)
+  a |:= 3; writef("%n*n", a)
+  a &:= 6; writef("%n*n", a)
+  a XOR:= 15; writef("%n*n", a)
+  v!1 +:= 40; writef("%n*n", v!1)
+  !v +:= 7; writef("%n*n", v!0)
+  FOR i = 0 TO 2 DO v!i *:= 2
+  writef("%n %n %n*n", v!0, v!1, v!2)
+  s%1 +:= 1; writef("%s*n", s)
+  RESULTIS 0
+}
