@@ -5,15 +5,16 @@
 //! argument registers, calls `lazy_compile`, restores them and jumps to the address it
 //! returned. A library stub passes the routine's number, the callee frame (`x22`, as a word
 //! address) and the line (`x10`) to `lib_call`. The trampoline saves `x19`..`x23` and loads
-//! them with the table, the memory's base, size and end, and the first frame (see
-//! [`codegen`]'s register conventions).
+//! them from a [`super::jit::Entry`]: the table, the memory's base, size and end, and the
+//! first frame (see [`codegen`]'s register conventions); its `escape` returns from the call
+//! early (coroutines).
 
-use jitkit::aarch64::{CalleeSaved, RX};
+use jitkit::aarch64::RX;
 use jitkit::{dynasm, Assembled, Assembler, DynasmApi, Error};
 
 use super::codegen::{self, Context};
 use super::ir::Func;
-use super::jit::{Backend, Hooks};
+use super::jit::{self, Backend, Hooks};
 use super::library;
 
 /// AArch64, the first back end.
@@ -33,8 +34,8 @@ impl Backend for A64 {
         stub_code(functions, hooks)
     }
 
-    fn trampoline(start: usize) -> Result<Assembled, Error> {
-        trampoline_code(start)
+    fn trampoline() -> Result<(Assembled, usize), Error> {
+        trampoline_code()
     }
 }
 
@@ -86,20 +87,52 @@ fn stub_code(n: usize, hooks: Hooks) -> Result<(Assembled, Vec<usize>), Error> {
     Ok((asm.finish()?, offsets))
 }
 
-/// `fn(table, base, words, frame, end) -> word`: save x19..x23, load them, call `start`
-/// through the table, restore.
-fn trampoline_code(start: usize) -> Result<Assembled, Error> {
-    use CalleeSaved::{X19, X20, X21, X22, X23};
+/// `fn(entry: &mut Entry) -> word` (x0): save x19..x23, load them and the line (x10, for
+/// a library routine) from `entry`, store sp in `entry.saved_sp`, call table entry
+/// `entry.index`, restore. Then, at the returned offset, `escape(entry, value)`: back to
+/// the point after that call with the stack pointer saved there, as if the call had
+/// returned `value`.
+fn trampoline_code() -> Result<(Assembled, usize), Error> {
+    const TABLE: u32 = jit::ENTRY_TABLE as u32;
+    const BASE: u32 = jit::ENTRY_BASE as u32;
+    const WORDS: u32 = jit::ENTRY_WORDS as u32;
+    const FRAME: u32 = jit::ENTRY_FRAME as u32;
+    const END: u32 = jit::ENTRY_END as u32;
+    const INDEX: u32 = jit::ENTRY_INDEX as u32;
+    const LINE: u32 = jit::ENTRY_LINE as u32;
+    const SP: u32 = jit::ENTRY_SP as u32;
     let mut asm = Assembler::new();
-    let frame = asm.prologue(0, &[X19, X20, X21, X22, X23])?;
+    let after = asm.new_dynamic_label();
     dynasm!(asm ; .arch aarch64
-        ; mov x19, x0
-        ; mov x20, x1
-        ; mov x21, x2
-        ; mov x22, x3
-        ; mov x23, x4
+        ; stp x29, x30, [sp, #-64]!
+        ; mov x29, sp
+        ; stp x19, x20, [sp, #16]
+        ; stp x21, x22, [sp, #32]
+        ; str x23, [sp, #48]
+        ; ldr x19, [x0, #TABLE]
+        ; ldr x20, [x0, #BASE]
+        ; ldr x21, [x0, #WORDS]
+        ; ldr x22, [x0, #FRAME]
+        ; ldr x23, [x0, #END]
+        ; ldr x9, [x0, #INDEX]
+        ; ldr x10, [x0, #LINE]
+        ; mov x11, sp
+        ; str x11, [x0, #SP]
+        ; ldr x16, [x19, x9, lsl #3]
+        ; blr x16
+        ; =>after
+        ; ldp x19, x20, [sp, #16]
+        ; ldp x21, x22, [sp, #32]
+        ; ldr x23, [sp, #48]
+        ; ldp x29, x30, [sp], #64
+        ; ret
     );
-    asm.call_indirect(codegen::TABLE_REG, start)?;
-    asm.epilogue(frame);
-    asm.finish()
+    let escape = asm.offset().0;
+    dynasm!(asm ; .arch aarch64
+        ; ldr x9, [x0, #SP]
+        ; mov sp, x9
+        ; mov x0, x1
+        ; b =>after
+    );
+    Ok((asm.finish()?, escape))
 }

@@ -11,8 +11,9 @@
 //! - A function's stub: `mov edi, index ; jmp common`.
 //! - A library stub: `lib_call(id, frame word address, line)`, the frame from `rbx` and the
 //!   line from `rdx`, where a call of a function value leaves it.
-//! - The trampoline saves `rbx` and `r12`..`r15`, loads them with the frame, the table and
-//!   the memory's base, size and end, and calls `start` through the table.
+//! - The trampoline saves `rbx` and `r12`..`r15`, loads them from a [`super::jit::Entry`]
+//!   (the frame, the table and the memory's base, size and end), and calls the entry's
+//!   function through the table; its `escape` returns from it early (coroutines).
 
 use jitkit::x64::{Assembler, Code};
 use jitkit::{dynasm, DynasmApi, Error};
@@ -20,7 +21,10 @@ use jitkit::{dynasm, DynasmApi, Error};
 use super::codegen::Context;
 use super::codegen_x64;
 use super::ir::Func;
-use super::jit::{Backend, Hooks};
+use super::jit::{
+    Backend, Hooks, ENTRY_BASE, ENTRY_END, ENTRY_FRAME, ENTRY_INDEX, ENTRY_LINE, ENTRY_SP,
+    ENTRY_TABLE, ENTRY_WORDS,
+};
 use super::library;
 
 /// x86-64, the second back end.
@@ -40,8 +44,8 @@ impl Backend for X64 {
         stub_code(functions, hooks)
     }
 
-    fn trampoline(start: usize) -> Result<Code, Error> {
-        trampoline_code(start)
+    fn trampoline() -> Result<(Code, usize), Error> {
+        trampoline_code()
     }
 }
 
@@ -95,11 +99,14 @@ fn stub_code(n: usize, hooks: Hooks) -> Result<(Code, Vec<usize>), Error> {
     Ok((asm.finish()?, offsets))
 }
 
-/// `fn(table, base, words, frame, end) -> word` (rdi, rsi, rdx, rcx, r8): save rbx and
-/// r12..r15, load them, call `start` through the table, restore.
-fn trampoline_code(start: usize) -> Result<Code, Error> {
+/// `fn(entry: &mut Entry) -> word` (rdi): save rbx and r12..r15, load them and the line
+/// (rdx, for a library routine) from `entry`, store rsp in `entry.saved_sp`, call table
+/// entry `entry.index`, restore. Then, at the returned offset, `escape(entry, value)`:
+/// back to the point after that call with the stack pointer saved there, as if the call
+/// had returned `value`.
+fn trampoline_code() -> Result<(Code, usize), Error> {
     let mut asm = Assembler::new();
-    let offset = imm(start.saturating_mul(8), "trampoline's table offset")?;
+    let after = asm.new_dynamic_label();
     dynasm!(asm ; .arch x64
         ; push rbp
         ; mov rbp, rsp
@@ -110,12 +117,16 @@ fn trampoline_code(start: usize) -> Result<Code, Error> {
         ; push r15
         // Five pushes after rbp's: 8 more bytes keep rsp 16-byte aligned at the call.
         ; sub rsp, 8
-        ; mov r12, rdi
-        ; mov r13, rsi
-        ; mov r14, rdx
-        ; mov rbx, rcx
-        ; mov r15, r8
-        ; call QWORD [r12 + offset]
+        ; mov r12, [rdi + ENTRY_TABLE]
+        ; mov r13, [rdi + ENTRY_BASE]
+        ; mov r14, [rdi + ENTRY_WORDS]
+        ; mov rbx, [rdi + ENTRY_FRAME]
+        ; mov r15, [rdi + ENTRY_END]
+        ; mov rax, [rdi + ENTRY_INDEX]
+        ; mov rdx, [rdi + ENTRY_LINE]
+        ; mov [rdi + ENTRY_SP], rsp
+        ; call QWORD [r12 + rax * 8]
+        ; =>after
         ; add rsp, 8
         ; pop r15
         ; pop r14
@@ -125,5 +136,11 @@ fn trampoline_code(start: usize) -> Result<Code, Error> {
         ; pop rbp
         ; ret
     );
-    asm.finish()
+    let escape = asm.offset().0;
+    dynasm!(asm ; .arch x64
+        ; mov rsp, [rdi + ENTRY_SP]
+        ; mov rax, rsi
+        ; jmp =>after
+    );
+    Ok((asm.finish()?, escape))
 }

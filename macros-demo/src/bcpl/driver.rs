@@ -248,7 +248,7 @@ fn run_interp(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
         );
     }
     match r {
-        Ok(()) => 0,
+        Ok(()) | Err(Stop::Unwind) => 0,
         Err(Stop::Exit(code) | Stop::Return(code)) => runtime::exit_status(code) as u8,
         Err(Stop::Fault(line, fault)) => {
             runtime::report_runtime_error(line, &fault.message());

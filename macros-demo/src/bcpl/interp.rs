@@ -13,7 +13,10 @@
 //! Recursion in the program is recursion here. The driver runs the interpreter on a thread
 //! with a large stack; the hot functions keep their frames small for the same reason.
 
+use std::sync::Arc;
+
 use super::arith;
+use super::coroutine::{self, Body};
 use super::ir::{BinOp, Callee, Expr, ForLoop, LoopTest, Program, Stmt};
 use super::library;
 use super::memory::{Fault, Runtime, Stop, MEM_WORDS, STACK_BASE};
@@ -31,16 +34,62 @@ enum Flow {
 
 /// Runs `prog` from `start` on `rt`.
 pub fn run(prog: &Program, rt: &mut Runtime) -> Result<(), Stop> {
+    rt.coroutines.set_body(Arc::new(Coroutine {
+        prog: prog as *const Program,
+    }));
     let mut m = Machine {
         prog,
         rt,
         fp: STACK_BASE,
         vec_base: 0,
         call_base: 0,
+        limit: MEM_WORDS,
     };
-    match m.call(prog.start, STACK_BASE) {
-        Ok(_) | Err(Stop::Exit(0)) => Ok(()),
+    let r = m.call(prog.start, STACK_BASE);
+    coroutine::finish(rt);
+    match r {
+        Ok(_) | Err(Stop::Exit(0) | Stop::Unwind) => Ok(()),
         Err(e) => Err(e),
+    }
+}
+
+/// The interpreter as a coroutine's [`Body`]: a machine of its own on the coroutine's
+/// thread, its frames in the coroutine's stack.
+struct Coroutine {
+    prog: *const Program,
+}
+
+// SAFETY: the program is only read, and outlives the run (`run` ends every coroutine's
+// thread before it returns); one thread at a time runs (see `coroutine`).
+unsafe impl Send for Coroutine {}
+// SAFETY: as for `Send`: the pointer is only used to read the program during the run.
+unsafe impl Sync for Coroutine {}
+
+impl Body for Coroutine {
+    fn call(
+        &self,
+        rt: &mut Runtime,
+        f: i64,
+        frame: usize,
+        end: usize,
+        line: u32,
+    ) -> Result<i64, Stop> {
+        // SAFETY: see the `Send` impl: `run`'s `prog` is alive while coroutines run.
+        let prog = unsafe { &*self.prog };
+        let index = rt.callable(f, line)?;
+        let funcs = prog.funcs.len();
+        if index >= funcs {
+            return library::call(rt, index - funcs, frame, line);
+        }
+        let mut m = Machine {
+            prog,
+            rt,
+            fp: frame,
+            vec_base: 0,
+            call_base: 0,
+            limit: end,
+        };
+        m.call(index, frame)
     }
 }
 
@@ -52,13 +101,15 @@ struct Machine<'p, 'r> {
     /// Where the current function's vector area and call area start, from `fp`.
     vec_base: usize,
     call_base: usize,
+    /// One past the last word frames may use: the end of memory, or of a coroutine's stack.
+    limit: usize,
 }
 
 impl Machine<'_, '_> {
     fn call(&mut self, index: usize, frame: usize) -> Result<i64, Stop> {
         let prog = self.prog;
         let f = &prog.funcs[index];
-        if frame + f.frame_words() > MEM_WORDS {
+        if frame + f.frame_words() > self.limit {
             return Err(Stop::Fault(f.line, Fault::StackOverflow));
         }
         let saved = (self.fp, self.vec_base, self.call_base);

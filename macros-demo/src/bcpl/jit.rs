@@ -16,21 +16,28 @@
 //! the line of the call to `lib_call`, which runs [`library::call`] on the program's
 //! [`Runtime`], the same code the interpreter calls.
 //!
-//! Running enters through a trampoline, `fn(table, memory base, memory words, first frame,
-//! memory end) -> word` in the C calling convention of the back end's instruction set, which
-//! saves the callee-saved registers the generated code keeps its context in, loads them, and
-//! calls `start` through the table.
+//! Running enters through a trampoline, `fn(&mut Entry) -> word` in the C calling
+//! convention of the back end's instruction set, which saves the callee-saved registers the
+//! generated code keeps its context in, loads them from the [`Entry`] (table, memory base,
+//! memory words, first frame, frames' end), and calls the entry's function (`start`, or a
+//! coroutine's function on its own thread and stack) through the table. The trampoline's
+//! `escape(&mut Entry, value)` returns from that call at once, from anywhere below it: a
+//! coroutine's thread leaves its JIT frames that way when it is ended while suspended (see
+//! [`super::coroutine`]); they own nothing, and the Rust frame it leaves (`lib_call`) has
+//! nothing left to drop.
 //!
 //! Each back end's code runs only on its own instruction set ([`Backend::NATIVE`]); elsewhere
 //! everything up to running works (compiling, committing, listings), which is what the
 //! compile benchmark measures.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use jitkit::{CallTable, CodeBuffer, CodePool, Error};
 
 use super::codegen::Context;
+use super::coroutine::{self, Body};
 use super::ir::{Func, Program};
 use super::library;
 use super::memory::{Runtime, Stop};
@@ -62,9 +69,52 @@ pub trait Backend: 'static {
     /// routines, and each stub's offset, in call-table order.
     fn stubs(functions: usize, hooks: Hooks) -> Result<(Self::Code, Vec<usize>), Error>;
 
-    /// The trampoline that calls table entry `start`.
-    fn trampoline(start: usize) -> Result<Self::Code, Error>;
+    /// The trampoline that calls an [`Entry`]'s function, and the offset of its `escape`.
+    fn trampoline() -> Result<(Self::Code, usize), Error>;
 }
+
+/// What the trampoline loads, and where it saves its stack pointer for `escape`.
+#[repr(C)]
+#[derive(Debug, Default)]
+pub struct Entry {
+    /// The call table's base.
+    pub table: usize,
+    /// The memory's base address.
+    pub base: usize,
+    /// The memory's size in words.
+    pub words: usize,
+    /// The first frame's address.
+    pub frame: usize,
+    /// The address frames must end before.
+    pub end: usize,
+    /// The table entry to call.
+    pub index: usize,
+    /// The line a library routine's errors name, when the entry is one.
+    pub line: usize,
+    /// The stack pointer at the call, set by the trampoline.
+    pub saved_sp: usize,
+}
+
+/// Byte offsets of [`Entry`]'s fields, for the trampolines.
+pub const ENTRY_TABLE: i32 = 0;
+/// See [`ENTRY_TABLE`].
+pub const ENTRY_BASE: i32 = 8;
+/// See [`ENTRY_TABLE`].
+pub const ENTRY_WORDS: i32 = 16;
+/// See [`ENTRY_TABLE`].
+pub const ENTRY_FRAME: i32 = 24;
+/// See [`ENTRY_TABLE`].
+pub const ENTRY_END: i32 = 32;
+/// See [`ENTRY_TABLE`].
+pub const ENTRY_INDEX: i32 = 40;
+/// See [`ENTRY_TABLE`].
+pub const ENTRY_LINE: i32 = 48;
+/// See [`ENTRY_TABLE`].
+pub const ENTRY_SP: i32 = 56;
+
+const _: () = assert!(std::mem::offset_of!(Entry, saved_sp) == ENTRY_SP as usize);
+const _: () = assert!(std::mem::offset_of!(Entry, line) == ENTRY_LINE as usize);
+const _: () = assert!(std::mem::offset_of!(Entry, end) == ENTRY_END as usize);
 
 /// What to report while compiling.
 #[derive(Debug, Clone, Copy, Default)]
@@ -116,6 +166,8 @@ pub struct Jit<'p, B: Backend> {
     /// The lazy-compilation stubs (kept alive: the table points into them).
     _stubs: CodeBuffer,
     trampoline: CodeBuffer,
+    /// The offset of the trampoline's `escape`.
+    escape: usize,
     compiled: RefCell<Vec<Option<CodeBuffer>>>,
     stats: RefCell<Vec<FuncStats>>,
     _backend: std::marker::PhantomData<B>,
@@ -126,6 +178,11 @@ thread_local! {
     static RUNNING: std::cell::Cell<*const ()> = const { std::cell::Cell::new(std::ptr::null()) };
     /// The memory and library state of that run, for [`lib_call`].
     static RUNTIME: std::cell::Cell<*mut Runtime> = const { std::cell::Cell::new(std::ptr::null_mut()) };
+    /// On a coroutine's thread: the trampoline's `escape` and the [`Entry`] it entered
+    /// with, for [`lib_call`] to leave the JIT code when the coroutine is ended.
+    static ESCAPE: std::cell::Cell<(usize, *mut Entry)> = const { std::cell::Cell::new((0, std::ptr::null_mut())) };
+    /// Whether this thread's JIT code was left through `escape`.
+    static ESCAPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 impl<'p, B: Backend> Jit<'p, B> {
@@ -146,7 +203,8 @@ impl<'p, B: Backend> Jit<'p, B> {
             table.set(i, stub_base + off)?;
         }
         let trampoline = CodeBuffer::in_pool(&pool).named("bcpl::enter");
-        trampoline.commit(&B::trampoline(prog.start)?)?;
+        let (code, escape) = B::trampoline()?;
+        trampoline.commit(&code)?;
         Ok(Jit {
             prog,
             pool,
@@ -155,6 +213,7 @@ impl<'p, B: Backend> Jit<'p, B> {
             table,
             _stubs: stubs,
             trampoline,
+            escape,
             compiled: RefCell::new((0..n).map(|_| None).collect()),
             stats: RefCell::new(Vec::new()),
             _backend: std::marker::PhantomData,
@@ -234,28 +293,113 @@ impl<'p, B: Backend> Jit<'p, B> {
         };
         let base = rt.mem.as_mut_ptr() as usize;
         let words = rt.mem.len();
+        let body = Coroutine::<B> {
+            jit: (self as *const Self).cast::<()>(),
+            enter: entry.as_ptr() as usize,
+            escape: entry.as_ptr() as usize + self.escape,
+            table: self.table.base(),
+            _backend: std::marker::PhantomData,
+        };
+        rt.coroutines.set_body(Arc::new(body));
+        let mut first = Entry {
+            table: self.table.base(),
+            base,
+            words,
+            frame: base + 8 * super::memory::STACK_BASE,
+            end: base + 8 * words,
+            index: self.prog.start,
+            line: 0,
+            saved_sp: 0,
+        };
         // SAFETY: the trampoline is code for this process's instruction set (B::NATIVE,
         // checked above) following its C calling convention, with the signature
-        // fn(table, memory base, memory words, first frame, memory end) -> word. Everything it
-        // reaches stays alive while `self` and `rt` are borrowed: the table, the stubs, the
-        // compiled buffers (only ever added) and the memory, which the code only touches
-        // within its `words` words (every access is checked).
-        let enter: extern "C" fn(usize, usize, usize, usize, usize) -> i64 =
-            unsafe { entry.as_fn() };
+        // fn(&mut Entry) -> word. Everything it reaches stays alive while `self` and `rt` are
+        // borrowed: the table, the stubs, the compiled buffers (only ever added) and the
+        // memory, which the code only touches within its `words` words (every access is
+        // checked); coroutines' threads end (`finish`) before this returns.
+        let enter: extern "C" fn(*mut Entry) -> i64 = unsafe { entry.as_fn() };
         let this = (self as *const Self).cast::<()>();
         let previous = RUNNING.with(|r| r.replace(this));
         let previous_rt = RUNTIME.with(|r| r.replace(rt as *mut Runtime));
-        enter(
-            self.table.base(),
-            base,
-            words,
-            base + 8 * super::memory::STACK_BASE,
-            base + 8 * words,
-        );
+        enter(&mut first);
         RUNNING.with(|r| r.set(previous));
         RUNTIME.with(|r| r.set(previous_rt));
+        coroutine::finish(rt);
         Ok(())
     }
+}
+
+/// The JIT as a coroutine's [`Body`]: the trampoline, entered on the coroutine's thread with
+/// its frames in the coroutine's stack.
+struct Coroutine<B> {
+    /// The running `Jit<B>`, type-erased as in `RUNNING`.
+    jit: *const (),
+    enter: usize,
+    escape: usize,
+    table: usize,
+    _backend: std::marker::PhantomData<B>,
+}
+
+// SAFETY: the pointers are to the `Jit` and its code, alive for the whole run (`run_on`
+// ends every coroutine's thread before it returns); one thread at a time runs BCPL (see
+// `coroutine`), so the `Jit`'s cells are never used by two threads at once.
+unsafe impl<B> Send for Coroutine<B> {}
+// SAFETY: as for `Send`.
+unsafe impl<B> Sync for Coroutine<B> {}
+
+impl<B: Backend> Body for Coroutine<B> {
+    fn call(
+        &self,
+        rt: &mut Runtime,
+        f: i64,
+        frame: usize,
+        end: usize,
+        line: u32,
+    ) -> Result<i64, Stop> {
+        let index = rt.callable(f, line)?;
+        let base = rt.mem.as_mut_ptr() as usize;
+        let mut entry = Entry {
+            table: self.table,
+            base,
+            words: rt.mem.len(),
+            frame: base + 8 * frame,
+            end: base + 8 * end,
+            index,
+            line: line as usize,
+            saved_sp: 0,
+        };
+        // SAFETY: `enter` is the running Jit's trampoline, for this process's instruction
+        // set (a Body is only installed by `run_on`, after its B::NATIVE check), with the
+        // signature fn(&mut Entry) -> word; see `run_on` for what it reaches.
+        let enter: extern "C" fn(*mut Entry) -> i64 = unsafe { std::mem::transmute(self.enter) };
+        RUNNING.with(|r| r.set(self.jit));
+        RUNTIME.with(|r| r.set(rt as *mut Runtime));
+        ESCAPE.with(|e| e.set((self.escape, &mut entry as *mut Entry)));
+        let v = enter(&mut entry);
+        ESCAPE.with(|e| e.set((0, std::ptr::null_mut())));
+        if ESCAPED.with(|e| e.replace(false)) {
+            Err(Stop::Unwind)
+        } else {
+            Ok(v)
+        }
+    }
+}
+
+/// Leaves this coroutine thread's JIT code through the trampoline's `escape`.
+fn escape() -> ! {
+    let (escape, entry) = ESCAPE.with(|e| e.get());
+    if escape == 0 {
+        eprintln!("macros-demo bcpl: a coroutine was ended outside its thread");
+        std::process::exit(1)
+    }
+    ESCAPED.with(|e| e.set(true));
+    // SAFETY: `escape` is the trampoline's escape routine, `fn(&mut Entry, word) -> !` in
+    // the C convention, and `entry` the Entry this thread's trampoline is running with (set
+    // by `Coroutine::call` around that call, which is below us on this stack). It returns
+    // into that call's trampoline; the frames it skips are JIT frames (which own nothing)
+    // and `lib_call`'s, which has nothing left to drop when it calls this.
+    let go: extern "C" fn(*mut Entry, i64) -> ! = unsafe { std::mem::transmute(escape) };
+    go(entry, 0)
 }
 
 /// Called by the library stubs: runs routine `id` with its frame at word `frame`, for a call
@@ -276,6 +420,7 @@ extern "C" fn lib_call(id: u64, frame: u64, line: u64) -> i64 {
             runtime::rt_fault(kind, value, i64::from(line))
         }
         Err(Stop::Exit(code) | Stop::Return(code)) => runtime::rt_exit(code),
+        Err(Stop::Unwind) => escape(),
     }
 }
 

@@ -16,6 +16,7 @@
 
 use std::io::Read;
 
+use super::coroutine;
 use super::memory::{Fault, Runtime, Stop, FN_BASE};
 use super::runtime::Output;
 
@@ -74,6 +75,14 @@ pub const ROUTINES: &[(&str, usize)] = &[
     ("unpackstring", 31),
     ("packstring", 30),
     ("maxvec", 177),
+    ("createco", 17),
+    ("deleteco", 18),
+    ("callco", 19),
+    ("cowait", 20),
+    ("resumeco", 21),
+    ("initco", 22),
+    ("startco", 23),
+    ("intflag", 119),
 ];
 
 /// How many library routines there are.
@@ -84,6 +93,8 @@ pub const CELLS: &[(&str, usize)] = &[
     ("result2", RESULT2),
     ("randseed", RANDSEED),
     ("globsize", 0),
+    ("currco", coroutine::CURRCO),
+    ("colist", coroutine::COLIST),
 ];
 
 /// The manifest constants of `libhdr` (64-bit words).
@@ -111,15 +122,6 @@ pub fn lookup(name: &str) -> Option<usize> {
 
 /// Routines of `libhdr` this library does not provide, for a message that names them.
 pub const MISSING: &[&str] = &[
-    "createco",
-    "deleteco",
-    "currco",
-    "colist",
-    "callco",
-    "cowait",
-    "resumeco",
-    "initco",
-    "startco",
     "changeco",
     "sys",
     "instrcount",
@@ -326,6 +328,16 @@ pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64,
             }
         }
         "maxvec" => a.rt.heap.largest().saturating_sub(1) as i64,
+        "createco" => coroutine::createco(a.rt, arg(&a, 0)?, arg(&a, 1)?, line)?,
+        "deleteco" => coroutine::deleteco(a.rt, arg(&a, 0)?, line)?,
+        "callco" => coroutine::callco(a.rt, arg(&a, 0)?, arg(&a, 1)?, line)?,
+        "cowait" => coroutine::cowait(a.rt, arg(&a, 0)?, line)?,
+        "resumeco" => coroutine::resumeco(a.rt, arg(&a, 0)?, arg(&a, 1)?, line)?,
+        "initco" => coroutine::initco(a.rt, frame, RESULT2, line)?,
+        "startco" => {
+            let (f, x, size) = (arg(&a, 0)?, arg(&a, 1)?, arg(&a, 2)?);
+            coroutine::startco(a.rt, f, x, size, line)?
+        }
         "freevec" => {
             let v = arg(&a, 0)?;
             if v != 0 && !usize::try_from(v).is_ok_and(|v| a.rt.heap.free(v)) {
@@ -404,6 +416,8 @@ pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64,
             a.rt.mem[RESULT2] = (p % i128::from(z)) as i64;
             (p / i128::from(z)) as i64
         }
+        // No interrupt ever reaches a program here.
+        "intflag" => 0,
         "input" => 1,
         "output" => 2,
         "findinput" | "findoutput" => 0,

@@ -50,6 +50,14 @@ pub enum Fault {
     Abort(i64),
     /// `freevec` of something `getvec` did not return.
     BadFree(i64),
+    /// `callco`, `resumeco` or `deleteco` of a value that is not a live coroutine.
+    NotCoroutine(i64),
+    /// `callco` or `resumeco` of a coroutine that already has a parent.
+    HasParent(i64),
+    /// `cowait` in a coroutine with no parent: the root, or one that `resumeco` left.
+    NoParent,
+    /// `deleteco` of a coroutine that is running or has a parent.
+    InUse(i64),
 }
 
 impl Fault {
@@ -63,6 +71,10 @@ impl Fault {
             Fault::StackOverflow => (4, 0),
             Fault::Abort(c) => (5, c),
             Fault::BadFree(a) => (6, a),
+            Fault::NotCoroutine(v) => (7, v),
+            Fault::HasParent(c) => (8, c),
+            Fault::NoParent => (9, 0),
+            Fault::InUse(c) => (10, c),
         }
     }
 
@@ -75,6 +87,10 @@ impl Fault {
             3 => Fault::BadCall(value),
             4 => Fault::StackOverflow,
             5 => Fault::Abort(value),
+            7 => Fault::NotCoroutine(value),
+            8 => Fault::HasParent(value),
+            9 => Fault::NoParent,
+            10 => Fault::InUse(value),
             _ => Fault::BadFree(value),
         }
     }
@@ -89,6 +105,12 @@ impl Fault {
             Fault::StackOverflow => "stack overflow (recursion too deep)".into(),
             Fault::Abort(c) => format!("abort({c}) called"),
             Fault::BadFree(a) => format!("freevec({a}) of a block getvec did not return"),
+            Fault::NotCoroutine(v) => format!("{v} is not a coroutine"),
+            Fault::HasParent(_) => {
+                "callco or resumeco of a coroutine that already has a parent".into()
+            }
+            Fault::NoParent => "cowait with no parent to return to (in the root)".into(),
+            Fault::InUse(_) => "deleteco of a coroutine that is running or has a parent".into(),
         }
     }
 }
@@ -103,6 +125,9 @@ pub enum Stop {
     /// Internal to the interpreter: `RETURN` inside a `VALOF`, unwinding to the call it
     /// returns from.
     Return(i64),
+    /// Internal to coroutines: the run is over (or the coroutine deleted) while this
+    /// coroutine was suspended; its thread unwinds and ends (see [`super::coroutine`]).
+    Unwind,
 }
 
 /// Memory and the library's state, shared by both back ends.
@@ -117,6 +142,8 @@ pub struct Runtime {
     pub input: super::library::Input,
     /// The command-line arguments after the file name, for `rdargs`.
     pub args: Vec<String>,
+    /// The coroutines' threads and who runs them.
+    pub coroutines: super::coroutine::Coroutines,
 }
 
 impl Runtime {
@@ -131,6 +158,7 @@ impl Runtime {
             heap: Heap::new(heap_start, STACK_BASE),
             input: super::library::Input::default(),
             args,
+            coroutines: super::coroutine::Coroutines::default(),
         }
     }
 
@@ -143,6 +171,7 @@ impl Runtime {
         let heap_start = prog.image.len().next_multiple_of(8);
         self.heap = Heap::new(heap_start, STACK_BASE);
         self.input = super::library::Input::default();
+        self.coroutines = super::coroutine::Coroutines::default();
     }
 
     /// The index of word `addr`, or the error at `line`.

@@ -36,7 +36,7 @@
 //!
 //! Not supported, each reported by name: floating point, field selectors (`OF`, `::`,
 //! `SLCT`), conditional compilation, GOTO of a computed value or out of a VALOF, and
-//! coroutines and files in the library.
+//! files in the library. Coroutines ([`coroutine`]) run on a thread each.
 
 pub mod arith;
 pub mod ast;
@@ -44,6 +44,7 @@ pub mod backend_a64;
 pub mod backend_x64;
 pub mod codegen;
 pub mod codegen_x64;
+pub mod coroutine;
 pub mod diag;
 pub mod driver;
 pub mod interp;
