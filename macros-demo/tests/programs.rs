@@ -407,10 +407,10 @@ fn one_run_reports_every_error_and_names_what_is_unsupported() {
         assert!(err.contains(want), "no `{want}` in:\n{err}");
     }
     assert_eq!(out.status.code(), Some(1));
-    std::fs::write(dir.join("co.b"), "LET start() BE cowait(1)\n").unwrap();
+    std::fs::write(dir.join("co.b"), "LET start() BE changeco(1, 2)\n").unwrap();
     let err = String::from_utf8_lossy(&run(&dir, &["co.b"]).stderr).into_owned();
     assert!(
-        err.contains("not supported: the library routine `cowait`"),
+        err.contains("not supported: the library routine `changeco`"),
         "{err}"
     );
     std::fs::remove_dir_all(&dir).ok();

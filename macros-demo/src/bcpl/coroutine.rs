@@ -17,7 +17,7 @@
 //! ## Threads
 //! Each coroutine runs its BCPL on a thread of its own (its frames in its stack above), and
 //! exactly one thread runs BCPL at any time: a switch puts a message in the next
-//! coroutine's [`Mailbox`] and then waits for one in its own. So memory, the heap and the
+//! coroutine's mailbox and then waits for one in its own. So memory, the heap and the
 //! JIT's tables are touched by one thread at a time, and each hand-over is ordered by the
 //! mailboxes' mutexes. A [`Body`], which the back end installs before a run, runs a
 //! coroutine's function on its thread: the interpreter's machine, or the JIT's trampoline.
