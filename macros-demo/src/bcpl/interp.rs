@@ -11,7 +11,9 @@
 //! follows it in each enclosing block and loop.
 //!
 //! Recursion in the program is recursion here. The driver runs the interpreter on a thread
-//! with a large stack; the hot functions keep their frames small for the same reason.
+//! with a large stack; the hot functions keep their frames small for the same reason. A
+//! coroutine runs on a thread of its own, with a machine of its own ([`Body`]) whose frames
+//! are in the coroutine's stack.
 
 use std::sync::Arc;
 

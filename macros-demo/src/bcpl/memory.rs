@@ -15,7 +15,9 @@
 //!
 //! Frames grow upwards from [`STACK_BASE`]: a function's frame holds its slots (parameters
 //! first), its vectors, then the area where its calls build their callees' frames (see
-//! [`ir::Expr::Call`]). A function checks on entry that its whole frame fits.
+//! [`ir::Expr::Call`]). A function checks on entry that its whole frame fits. A coroutine's
+//! frames grow the same way in its own stack, a block of the heap ([`super::coroutine`]),
+//! and are checked against that block's end.
 
 use std::collections::BTreeMap;
 
