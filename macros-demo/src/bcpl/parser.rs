@@ -139,6 +139,17 @@ fn assign_op(t: &Tok) -> Option<BinOp> {
     }
 }
 
+/// An error unless `target` is something `:=` can assign to.
+fn assignable(target: &Expr) -> R<()> {
+    match target.kind {
+        ExprKind::Name(_) | ExprKind::Deref(_) | ExprKind::Index(..) | ExprKind::Byte(..) => Ok(()),
+        _ => Err(SourceError::new(
+            target.pos,
+            "cannot assign to this: only a name, `v!i`, `!p` or `s%i` can be assigned",
+        )),
+    }
+}
+
 /// Whether evaluating `e` twice is the same as once: names, constants, and operators over
 /// them, with no call, `VALOF` or `TABLE` (each of which may have effects or make new storage).
 fn repeatable(e: &Expr) -> bool {
@@ -728,15 +739,7 @@ impl<'t> Parser<'t> {
             if k > 0 {
                 self.expect_sym(Sym::Comma)?;
             }
-            if !matches!(
-                target.kind,
-                ExprKind::Name(_) | ExprKind::Deref(_) | ExprKind::Index(..) | ExprKind::Byte(..)
-            ) {
-                return Err(SourceError::new(
-                    target.pos,
-                    "cannot assign to this: only a name, `v!i`, `!p` or `s%i` can be assigned",
-                ));
-            }
+            assignable(&target)?;
             pairs.push((target, self.expr()?));
         }
         Ok(StmtKind::Assign(pairs))
@@ -748,15 +751,7 @@ impl<'t> Parser<'t> {
         let pos = self.pos();
         self.advance();
         self.advance();
-        if !matches!(
-            target.kind,
-            ExprKind::Name(_) | ExprKind::Deref(_) | ExprKind::Index(..) | ExprKind::Byte(..)
-        ) {
-            return Err(SourceError::new(
-                target.pos,
-                "cannot assign to this: only a name, `v!i`, `!p` or `s%i` can be assigned",
-            ));
-        }
+        assignable(&target)?;
         if !repeatable(&target) {
             return Err(SourceError::new(
                 target.pos,
