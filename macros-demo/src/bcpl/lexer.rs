@@ -176,6 +176,8 @@ pub enum Sym {
     Shr,
     /// `->` (the conditional expression)
     Arrow,
+    /// `#` right before `(`: a method application, `e#(obj, args)`
+    Method,
     /// `:` (labels, `CASE k:`, `GLOBAL` numbers)
     Colon,
     /// `@` (the address of a variable or cell)
@@ -535,11 +537,7 @@ impl Lexer<'_> {
     fn based(&mut self, pos: Pos) -> Result<Tok, SourceError> {
         if self.peek(1) == Some(b'(') {
             self.bump();
-            self.bump();
-            return Err(SourceError::new(
-                pos,
-                "not supported: method application `#(`",
-            ));
+            return Ok(Tok::Sym(Sym::Method));
         }
         self.bump();
         let radix = match self.peek(0) {

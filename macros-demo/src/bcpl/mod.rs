@@ -32,7 +32,8 @@
 //! `%`, `TABLE`, `?`; `SWITCHON`/`CASE`/`DEFAULT`/`ENDCASE`; `GOTO` and labels; `XOR`,
 //! `EQV`, `NEQV`, `NOT`, `ABS`, `->`; numbers in every base with `_`; character escapes;
 //! function values and calls with fewer or more arguments than declared; `op:=`
-//! assignments; conditional compilation (`$$tag`, `$<tag`, `$~tag`, `$>tag`). [`library`] is
+//! assignments; conditional compilation (`$$tag`, `$<tag`, `$~tag`, `$>tag`); method
+//! application `e#(obj, args)`. [`library`] is
 //! `libhdr`'s library (`writef` and the rest), [`memory`] the machine both back ends share.
 //!
 //! Not supported, each reported by name: floating point, field selectors (`OF`, `::`,

@@ -90,6 +90,7 @@ fn sym_text(s: Sym) -> &'static str {
         Sym::Shl => "<<",
         Sym::Shr => ">>",
         Sym::Arrow => "->",
+        Sym::Method => "#",
         Sym::Colon => ":",
         Sym::At => "@",
         Sym::Percent => "%",
@@ -745,6 +746,35 @@ impl<'t> Parser<'t> {
         Ok(StmtKind::Assign(pairs))
     }
 
+    /// `e#(obj, args...)`, the method application of Cintcode BCPL: a call of `(!obj)!e`
+    /// (entry `e` of the object's method table) with `obj` and the rest as arguments. As in
+    /// the Cintcode compiler, `obj` is evaluated twice, once for the table and once as the
+    /// first argument.
+    fn method_call(&mut self, method: Expr) -> R<Expr> {
+        let pos = self.pos();
+        self.advance();
+        self.expect_sym(Sym::LParen)?;
+        let args = self.list(Self::expr)?;
+        let Some(obj) = args.first().cloned() else {
+            return Err(SourceError::new(
+                pos,
+                "a method application `e#(obj, ...)` needs the object as its first argument",
+            ));
+        };
+        let table = Expr {
+            pos: obj.pos,
+            kind: ExprKind::Deref(Box::new(obj)),
+        };
+        let callee = Expr {
+            pos,
+            kind: ExprKind::Index(Box::new(table), Box::new(method)),
+        };
+        Ok(Expr {
+            pos: callee.pos,
+            kind: ExprKind::Call(Box::new(callee), args),
+        })
+    }
+
     /// `target op:= e`, which is `target := target op e` with the target evaluated once. The
     /// target is evaluated twice here, so it must be [`repeatable`].
     fn op_assign(&mut self, target: Expr, op: BinOp) -> R<StmtKind> {
@@ -791,6 +821,10 @@ impl<'t> Parser<'t> {
                         pos: a.pos,
                         kind: ExprKind::Call(Box::new(a), args),
                     };
+                    continue;
+                }
+                Tok::Sym(Sym::Method) => {
+                    a = self.method_call(a)?;
                     continue;
                 }
                 Tok::Sym(Sym::LBracket) => {
