@@ -13,6 +13,8 @@
 #![cfg(target_arch = "x86_64")]
 
 mod common;
+#[path = "x64/listing.rs"]
+mod listing;
 #[path = "x64/table.rs"]
 mod table;
 

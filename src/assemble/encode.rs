@@ -262,9 +262,24 @@ mod tests {
         assert!(mov_immediate(32, false, 0, 1 << 32).is_err());
     }
 
+    /// `bitmask` of `v` (64-bit) and of its low half (32-bit) equals dynasmrt's encoding.
+    fn agrees_with_dynasmrt(v: u64) {
+        use dynasmrt::aarch64::{encode_logical_immediate_32bit, encode_logical_immediate_64bit};
+        assert_eq!(
+            bitmask(v, 64),
+            encode_logical_immediate_64bit(v).map(u32::from),
+            "{v:#x}"
+        );
+        let w = v as u32;
+        assert_eq!(
+            bitmask(u64::from(w), 32),
+            encode_logical_immediate_32bit(w).map(u32::from),
+            "{w:#x}"
+        );
+    }
+
     #[test]
     fn bitmask_agrees_with_dynasmrt_on_every_element_shape() {
-        use dynasmrt::aarch64::{encode_logical_immediate_32bit, encode_logical_immediate_64bit};
         // Every element size, run length and rotation, and values around them.
         let mut e = 2u32;
         while e <= 64 {
@@ -278,17 +293,7 @@ mod tests {
                         at += e;
                     }
                     for v in [x, x ^ 1, x ^ (1 << 63), x.wrapping_add(1)] {
-                        assert_eq!(
-                            bitmask(v, 64),
-                            encode_logical_immediate_64bit(v).map(u32::from),
-                            "{v:#x}"
-                        );
-                        let w = v as u32;
-                        assert_eq!(
-                            bitmask(u64::from(w), 32),
-                            encode_logical_immediate_32bit(w).map(u32::from),
-                            "{w:#x}"
-                        );
+                        agrees_with_dynasmrt(v);
                     }
                 }
             }
@@ -298,7 +303,6 @@ mod tests {
 
     #[test]
     fn bitmask_agrees_with_dynasmrt_on_random_values() {
-        use dynasmrt::aarch64::{encode_logical_immediate_32bit, encode_logical_immediate_64bit};
         let mut state = 0x9E37_79B9_7F4A_7C15u64;
         for i in 0..200_000u32 {
             state ^= state << 13;
@@ -310,17 +314,7 @@ mod tests {
                 1 => state & state.rotate_left(7) & state.rotate_left(19),
                 _ => state | state.rotate_left(11) | state.rotate_left(29),
             };
-            assert_eq!(
-                bitmask(v, 64),
-                encode_logical_immediate_64bit(v).map(u32::from),
-                "{v:#x}"
-            );
-            let w = v as u32;
-            assert_eq!(
-                bitmask(u64::from(w), 32),
-                encode_logical_immediate_32bit(w).map(u32::from),
-                "{w:#x}"
-            );
+            agrees_with_dynasmrt(v);
         }
     }
 

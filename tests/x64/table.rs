@@ -1,4 +1,4 @@
-//! What the x86-64 oracle and the x86-64 listing test share: the forms of `forms.rs` (generated
+//! The forms the x86-64 oracle and its listing module use: those of `forms.rs` (generated
 //! by `generate.py`), each assembled by `x64!`.
 
 use jitkit::{x64, Error};

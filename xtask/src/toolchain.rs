@@ -41,7 +41,6 @@ pub const X64_TESTS: [(&str, &[&str]); 2] = [
             "x64_execution",
             "x64_errors",
             "x64_memory",
-            "listing_x64",
             "linking",
         ],
     ),

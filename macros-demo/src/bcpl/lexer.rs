@@ -176,6 +176,8 @@ pub enum Sym {
     Shr,
     /// `->` (the conditional expression)
     Arrow,
+    /// `#` right before `(`: a method application, `e#(obj, args)`
+    Method,
     /// `:` (labels, `CASE k:`, `GLOBAL` numbers)
     Colon,
     /// `@` (the address of a variable or cell)
@@ -270,6 +272,8 @@ pub fn lex(src: &[u8]) -> (Vec<Token>, Vec<SourceError>) {
         col: 1,
         newline: true,
         errors: Vec::new(),
+        tags: Vec::new(),
+        skipping: None,
     }
     .run()
 }
@@ -282,6 +286,10 @@ struct Lexer<'s> {
     /// Whether a line break was passed since the last token.
     newline: bool,
     errors: Vec<SourceError>,
+    /// The conditional-compilation tags that are set (`$$tag` flips one).
+    tags: Vec<String>,
+    /// While tokens are skipped: the tag whose `$>tag` ends the skipping.
+    skipping: Option<String>,
 }
 
 impl Lexer<'_> {
@@ -327,6 +335,11 @@ impl Lexer<'_> {
                 self.errors.truncate(MAX_ERRORS);
                 return (out, self.errors);
             };
+            if b == b'$' && matches!(self.peek(1), Some(b'<' | b'>' | b'$' | b'~')) {
+                self.conditional(pos);
+                self.newline |= newline_before;
+                continue;
+            }
             let start = self.i;
             let mut tag = String::new();
             let tok = match b {
@@ -337,6 +350,15 @@ impl Lexer<'_> {
                 b'"' => self.string(pos),
                 _ => self.symbol(b, pos, &mut tag).map(Tok::Sym),
             };
+            if self.skipping.is_some() {
+                // Skipped text is read as tokens (so that a `$>tag` inside a string or a
+                // comment does not count), but neither they nor their errors are kept.
+                if tok.is_err() && self.i == start {
+                    self.bump();
+                }
+                self.newline |= newline_before;
+                continue;
+            }
             match tok {
                 Ok(tok) => out.push(Token {
                     tok,
@@ -353,6 +375,49 @@ impl Lexer<'_> {
                     self.newline |= newline_before;
                 }
             }
+        }
+    }
+
+    /// Conditional compilation, as the Cintcode compiler's lexer does it: `$$tag` flips a
+    /// tag (all start unset); `$<tag` skips the tokens up to the matching `$>tag` (or the end
+    /// of the file) unless the tag is set, `$~tag` unless it is not. While skipping, only the
+    /// matching `$>tag` counts; other `$$`, `$<` and `$~` are skipped with the rest.
+    fn conditional(&mut self, pos: Pos) {
+        self.bump();
+        let kind = self.bump();
+        let start = self.i;
+        while matches!(self.peek(0), Some(c) if c.is_ascii_alphanumeric() || c == b'_' || c == b'.')
+        {
+            self.bump();
+        }
+        let tag = String::from_utf8_lossy(&self.src[start..self.i]).into_owned();
+        if kind == Some(b'>') {
+            if self.skipping.as_deref() == Some(tag.as_str()) {
+                self.skipping = None;
+            }
+            return;
+        }
+        if self.skipping.is_some() {
+            return;
+        }
+        if tag.is_empty() {
+            self.errors.push(SourceError::new(
+                pos,
+                "expected a tag (letters, digits, `_` or `.`) after `$$`, `$<`, `$>` or `$~`",
+            ));
+            return;
+        }
+        let set = self.tags.iter().position(|t| *t == tag);
+        match kind {
+            Some(b'$') => match set {
+                Some(i) => {
+                    self.tags.swap_remove(i);
+                }
+                None => self.tags.push(tag),
+            },
+            Some(b'<') if set.is_none() => self.skipping = Some(tag),
+            Some(b'~') if set.is_some() => self.skipping = Some(tag),
+            _ => {}
         }
     }
 
@@ -472,11 +537,7 @@ impl Lexer<'_> {
     fn based(&mut self, pos: Pos) -> Result<Tok, SourceError> {
         if self.peek(1) == Some(b'(') {
             self.bump();
-            self.bump();
-            return Err(SourceError::new(
-                pos,
-                "not supported: method application `#(`",
-            ));
+            return Ok(Tok::Sym(Sym::Method));
         }
         self.bump();
         let radix = match self.peek(0) {
@@ -627,14 +688,6 @@ impl Lexer<'_> {
         let (sym, len) = match (b, self.peek(1)) {
             (b'$', Some(b'(')) => (Sym::LBlock, 2),
             (b'$', Some(b')')) => (Sym::RBlock, 2),
-            (b'$', Some(b'<' | b'>' | b'$')) => {
-                self.bump();
-                self.bump();
-                return Err(SourceError::new(
-                    pos,
-                    "not supported: conditional compilation ($<tag, $>tag, $$tag)",
-                ));
-            }
             (b'[', _) => (Sym::LBracket, 1),
             (b']', _) => (Sym::RBracket, 1),
             (b'{', _) => (Sym::LBlock, 1),

@@ -111,6 +111,9 @@ pub const MANIFESTS: &[(&str, i64)] = &[
     ("pollingch", -3),
     ("tg", 190),
     ("ug", 200),
+    // The method numbers `mkobj` objects answer (see `#(` in the parser).
+    ("InitObj", 0),
+    ("CloseObj", 1),
 ];
 
 /// The routine called `name` (old programs write `string.to.number` for `string_to_number`):
@@ -122,6 +125,7 @@ pub fn lookup(name: &str) -> Option<usize> {
 
 /// Routines of `libhdr` this library does not provide, for a message that names them.
 pub const MISSING: &[&str] = &[
+    "mkobj",
     "changeco",
     "sys",
     "instrcount",

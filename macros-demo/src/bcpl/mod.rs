@@ -31,12 +31,14 @@
 //! `$( $)` (with section tags) and `{ }`; reserved words in upper or lower case; `@`, `!`,
 //! `%`, `TABLE`, `?`; `SWITCHON`/`CASE`/`DEFAULT`/`ENDCASE`; `GOTO` and labels; `XOR`,
 //! `EQV`, `NEQV`, `NOT`, `ABS`, `->`; numbers in every base with `_`; character escapes;
-//! function values and calls with fewer or more arguments than declared. [`library`] is
+//! function values and calls with fewer or more arguments than declared; `op:=`
+//! assignments; conditional compilation (`$$tag`, `$<tag`, `$~tag`, `$>tag`); method
+//! application `e#(obj, args)`. [`library`] is
 //! `libhdr`'s library (`writef` and the rest), [`memory`] the machine both back ends share.
 //!
 //! Not supported, each reported by name: floating point, field selectors (`OF`, `::`,
-//! `SLCT`), conditional compilation, GOTO of a computed value or out of a VALOF, and
-//! files in the library. Coroutines ([`coroutine`]) run on a thread each.
+//! `SLCT`), GOTO of a computed value or out of a VALOF, and files in the library.
+//! Coroutines ([`coroutine`]) run on a thread each.
 
 pub mod arith;
 pub mod ast;

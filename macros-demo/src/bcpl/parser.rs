@@ -90,6 +90,7 @@ fn sym_text(s: Sym) -> &'static str {
         Sym::Shl => "<<",
         Sym::Shr => ">>",
         Sym::Arrow => "->",
+        Sym::Method => "#",
         Sym::Colon => ":",
         Sym::At => "@",
         Sym::Percent => "%",
@@ -136,6 +137,17 @@ fn assign_op(t: &Tok) -> Option<BinOp> {
         Tok::Sym(Sym::Shl) => Some(BinOp::Shl),
         Tok::Sym(Sym::Shr) => Some(BinOp::Shr),
         _ => infix(t).map(|(_, op)| op),
+    }
+}
+
+/// An error unless `target` is something `:=` can assign to.
+fn assignable(target: &Expr) -> R<()> {
+    match target.kind {
+        ExprKind::Name(_) | ExprKind::Deref(_) | ExprKind::Index(..) | ExprKind::Byte(..) => Ok(()),
+        _ => Err(SourceError::new(
+            target.pos,
+            "cannot assign to this: only a name, `v!i`, `!p` or `s%i` can be assigned",
+        )),
     }
 }
 
@@ -728,18 +740,39 @@ impl<'t> Parser<'t> {
             if k > 0 {
                 self.expect_sym(Sym::Comma)?;
             }
-            if !matches!(
-                target.kind,
-                ExprKind::Name(_) | ExprKind::Deref(_) | ExprKind::Index(..) | ExprKind::Byte(..)
-            ) {
-                return Err(SourceError::new(
-                    target.pos,
-                    "cannot assign to this: only a name, `v!i`, `!p` or `s%i` can be assigned",
-                ));
-            }
+            assignable(&target)?;
             pairs.push((target, self.expr()?));
         }
         Ok(StmtKind::Assign(pairs))
+    }
+
+    /// `e#(obj, args...)`, the method application of Cintcode BCPL: a call of `(!obj)!e`
+    /// (entry `e` of the object's method table) with `obj` and the rest as arguments. As in
+    /// the Cintcode compiler, `obj` is evaluated twice, once for the table and once as the
+    /// first argument.
+    fn method_call(&mut self, method: Expr) -> R<Expr> {
+        let pos = self.pos();
+        self.advance();
+        self.expect_sym(Sym::LParen)?;
+        let args = self.list(Self::expr)?;
+        let Some(obj) = args.first().cloned() else {
+            return Err(SourceError::new(
+                pos,
+                "a method application `e#(obj, ...)` needs the object as its first argument",
+            ));
+        };
+        let table = Expr {
+            pos: obj.pos,
+            kind: ExprKind::Deref(Box::new(obj)),
+        };
+        let callee = Expr {
+            pos,
+            kind: ExprKind::Index(Box::new(table), Box::new(method)),
+        };
+        Ok(Expr {
+            pos: callee.pos,
+            kind: ExprKind::Call(Box::new(callee), args),
+        })
     }
 
     /// `target op:= e`, which is `target := target op e` with the target evaluated once. The
@@ -748,15 +781,7 @@ impl<'t> Parser<'t> {
         let pos = self.pos();
         self.advance();
         self.advance();
-        if !matches!(
-            target.kind,
-            ExprKind::Name(_) | ExprKind::Deref(_) | ExprKind::Index(..) | ExprKind::Byte(..)
-        ) {
-            return Err(SourceError::new(
-                target.pos,
-                "cannot assign to this: only a name, `v!i`, `!p` or `s%i` can be assigned",
-            ));
-        }
+        assignable(&target)?;
         if !repeatable(&target) {
             return Err(SourceError::new(
                 target.pos,
@@ -796,6 +821,10 @@ impl<'t> Parser<'t> {
                         pos: a.pos,
                         kind: ExprKind::Call(Box::new(a), args),
                     };
+                    continue;
+                }
+                Tok::Sym(Sym::Method) => {
+                    a = self.method_call(a)?;
                     continue;
                 }
                 Tok::Sym(Sym::LBracket) => {

@@ -12,19 +12,14 @@
 //! In both, a line that does not reproduce its bytes is printed, and the bytes llvm-mc makes
 //! of it must list as the same instruction.
 //!
-//! llvm-mc is required (`$LLVM_MC`, else `llvm-mc` on `PATH`). Built for x86-64 test runs only,
-//! like the oracle whose forms it reuses (the largest table to compile).
-#![cfg(target_arch = "x86_64")]
+//! llvm-mc is required (`$LLVM_MC`, else `llvm-mc` on `PATH`). A module of the x86-64 oracle's
+//! test binary, so that the largest table of the tests is compiled once for both.
 
 use jitkit::observe::listing_x64::__listing as listing;
 use jitkit::x64;
 
-mod common;
-#[path = "x64/table.rs"]
-mod table;
-
-use common::llvm_mc_output;
-use table::{table, Form};
+use super::common::llvm_mc_output;
+use super::table::{table, Form};
 
 /// Every form as `x64!` assembles it, then its dynamic variant, one after the other.
 fn x64_corpus(forms: &[Form]) -> Vec<u8> {
