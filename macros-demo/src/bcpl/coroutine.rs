@@ -65,15 +65,30 @@ pub trait Body: Send + Sync {
 
 /// What a switch hands to the coroutine it wakes.
 enum Msg {
-    /// Carry on, with this value returned from `callco`/`cowait`/`resumeco`.
-    Value(i64),
+    /// Carry on, with this value returned from `callco`/`cowait`/`resumeco`, and the run's
+    /// [`Runtime`] (see [`Handover`]).
+    Value(i64, Handover),
     /// For the root: a coroutine stopped the run (an error, `stop`, `FINISH`).
     Stop(Stop),
     /// End: unwind and report [`Msg::Done`] to [`Coroutines::killer`].
-    Kill,
+    Kill(Handover),
     /// For the killer: the killed thread is done with the memory.
     Done,
 }
+
+/// The run's [`Runtime`], passed with control from thread to thread.
+///
+/// Each thread works on the `Runtime` through a `&mut` of its own, one thread at a time (the
+/// module's docs). Sending the pointer in every message that hands over control makes it
+/// escape into the mailbox, so the compiler must assume that waiting for the next message
+/// may change anything behind the sender's `&mut`; a thread that starts a call of its
+/// coroutine's function takes the `Runtime` from the message that started it.
+#[derive(Clone, Copy)]
+struct Handover(*mut Runtime);
+
+// SAFETY: the pointer is only followed by the thread that holds control, while every other
+// thread of the run waits in its mailbox; the mailboxes' mutexes order the accesses.
+unsafe impl Send for Handover {}
 
 /// One coroutine's inbox: the next message, and the condition its thread waits on.
 #[derive(Default)]
@@ -159,7 +174,7 @@ fn end_thread(rt: &mut Runtime, id: usize, me: usize) {
         return;
     };
     rt.coroutines.killer = me;
-    live.mailbox.send(Msg::Kill);
+    live.mailbox.send(Msg::Kill(Handover(rt as *mut Runtime)));
     while !matches!(mine.receive(), Msg::Done) {}
     if let Some(t) = live.thread.take() {
         let _ = t.join();
@@ -199,11 +214,11 @@ fn switch(rt: &mut Runtime, to: usize, a: i64, line: u32) -> Result<i64, Stop> {
     if to == me {
         return Ok(a);
     }
-    target.send(Msg::Value(a));
+    target.send(Msg::Value(a, Handover(rt as *mut Runtime)));
     match mine.receive() {
-        Msg::Value(v) => Ok(v),
+        Msg::Value(v, _) => Ok(v),
         Msg::Stop(s) => Err(s),
-        Msg::Kill | Msg::Done => Err(Stop::Unwind),
+        Msg::Kill(_) | Msg::Done => Err(Stop::Unwind),
     }
 }
 
@@ -239,11 +254,10 @@ pub fn createco(rt: &mut Runtime, f: i64, size: i64, line: u32) -> Result<i64, S
     rt.mem[c + SELF] = c as i64;
     let mailbox = Arc::new(Mailbox::default());
     let inbox = Arc::clone(&mailbox);
-    let rt_addr = rt as *mut Runtime as usize;
     let spawned = std::thread::Builder::new()
         .name("bcpl-coroutine".to_string())
         .stack_size(native_stack(words))
-        .spawn(move || coroutine_main(rt_addr, c, &inbox));
+        .spawn(move || coroutine_main(c, &inbox));
     let Ok(thread) = spawned else {
         rt.heap.free(c);
         return Ok(0);
@@ -263,16 +277,19 @@ pub fn createco(rt: &mut Runtime, f: i64, size: i64, line: u32) -> Result<i64, S
 
 /// A coroutine's thread: waits to be called, runs its function, passes its result back as
 /// `cowait` does, again and again, until it is killed.
-fn coroutine_main(rt_addr: usize, c: usize, inbox: &Mailbox) {
+fn coroutine_main(c: usize, inbox: &Mailbox) {
     let mut msg = inbox.receive();
-    // SAFETY: `rt_addr` is the `Runtime` of the run that created this coroutine, which ends
-    // only after `finish` has joined this thread. This thread touches it only between
-    // receiving a message and sending one, when every other thread of the run is waiting
-    // in its own mailbox (see the module's docs): one thread at a time.
-    let rt = unsafe { &mut *(rt_addr as *mut Runtime) };
-    while let Msg::Value(a) = msg {
+    let mut held = None;
+    while let Msg::Value(a, Handover(ptr)) = msg {
+        // SAFETY: `ptr` is the `Runtime` of the run that created this coroutine, sent by the
+        // thread that just handed control to this one; the run ends only after `finish` has
+        // joined this thread. This thread touches it only between receiving a message and
+        // sending one, when every other thread of the run waits in its own mailbox (see the
+        // module's docs and `Handover`): one thread at a time.
+        let rt = unsafe { &mut *ptr };
+        held = Some(ptr);
         msg = match run_once(rt, c, a) {
-            Ok(a) => Msg::Value(a),
+            Ok(a) => Msg::Value(a, Handover(ptr)),
             Err(Stop::Unwind) => break,
             Err(stop) => {
                 let root = rt.coroutines.root;
@@ -283,8 +300,16 @@ fn coroutine_main(rt_addr: usize, c: usize, inbox: &Mailbox) {
             }
         };
     }
-    if let Some(killer) = rt.coroutines.mailbox(rt.coroutines.killer) {
-        killer.send(Msg::Done);
+    let ptr = match msg {
+        Msg::Kill(Handover(p)) => Some(p),
+        _ => held,
+    };
+    if let Some(ptr) = ptr {
+        // SAFETY: as above; the killer sent `Kill` and waits for `Done`.
+        let rt = unsafe { &*ptr };
+        if let Some(killer) = rt.coroutines.mailbox(rt.coroutines.killer) {
+            killer.send(Msg::Done);
+        }
     }
 }
 
