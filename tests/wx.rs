@@ -15,22 +15,13 @@ mod common;
 
 use std::sync::{Mutex, MutexGuard};
 
-use common::{maps, region_of, wx_regions};
+use common::{assert_no_wx, maps, region_of, wx_regions};
 use jitkit::{a64, CodeBuffer, Error, Instruction};
 
 static MAPS: Mutex<()> = Mutex::new(());
 
 fn exclusive() -> MutexGuard<'static, ()> {
     MAPS.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-#[track_caller]
-fn assert_no_wx(after: &str) {
-    let wx = wx_regions();
-    assert!(
-        wx.is_empty(),
-        "writable+executable mappings after {after}: {wx:#?}"
-    );
 }
 
 #[track_caller]

@@ -10,7 +10,7 @@ mod common;
 
 use std::sync::{Mutex, MutexGuard};
 
-use common::{maps, region_of, wx_regions, Region};
+use common::{assert_no_wx, maps, region_of, Region};
 use jitkit::x64::Code;
 use jitkit::{a64, x64, CodeBuffer, CodePool, ExecPtr, Instruction, Isa, Strategy};
 
@@ -37,15 +37,6 @@ fn call(entry: &ExecPtr<'_>, x: u64) -> u64 {
     // SAFETY: only `adding` code is called here: a System V fn(u64) -> u64; the buffer lives.
     let f: extern "C" fn(u64) -> u64 = unsafe { entry.as_fn() };
     f(x)
-}
-
-#[track_caller]
-fn assert_no_wx(after: &str) {
-    let wx = wx_regions();
-    assert!(
-        wx.is_empty(),
-        "writable+executable mappings after {after}: {wx:#?}"
-    );
 }
 
 #[track_caller]

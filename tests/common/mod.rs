@@ -8,6 +8,9 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+mod runner;
+pub use runner::runner;
+
 /// One line of `/proc/self/maps`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Region {
@@ -70,6 +73,16 @@ pub fn wx_regions() -> Vec<Region> {
         .collect()
 }
 
+/// Fails the test, naming `after`, if any mapping is writable and executable.
+#[track_caller]
+pub fn assert_no_wx(after: &str) {
+    let wx = wx_regions();
+    assert!(
+        wx.is_empty(),
+        "writable+executable mappings after {after}: {wx:#?}"
+    );
+}
+
 /// The mapping that holds `addr`, if any.
 pub fn region_of(addr: usize) -> Option<Region> {
     maps().into_iter().find(|r| r.contains(addr))
@@ -81,25 +94,6 @@ pub const CHILD_ENV: &str = "JITKIT_TEST_CHILD";
 /// The child role this process was started for, or `None` in a normal test run.
 pub fn child_role() -> Option<String> {
     std::env::var(CHILD_ENV).ok()
-}
-
-/// The runner cargo used to start this binary, from `CARGO_TARGET_<TRIPLE>_RUNNER` (such as
-/// `qemu-aarch64 -L /usr/aarch64-linux-gnu` when testing AArch64 on another host).
-pub fn runner() -> Vec<String> {
-    let env = if cfg!(target_env = "musl") {
-        "musl"
-    } else {
-        "gnu"
-    };
-    let triple = format!(
-        "{}_unknown_{}_{env}",
-        std::env::consts::ARCH,
-        std::env::consts::OS
-    );
-    let var = format!("CARGO_TARGET_{}_RUNNER", triple.to_uppercase());
-    std::env::var(var)
-        .map(|r| r.split_whitespace().map(str::to_owned).collect())
-        .unwrap_or_default()
 }
 
 /// Re-runs the test called `test` (its path inside this test binary) in a child process, with

@@ -6,6 +6,9 @@
 
 use std::process::Command;
 
+#[path = "../../../tests/common/runner.rs"]
+mod runner;
+
 /// Marsaglia's xorshift64: fast, deterministic, good enough to generate test inputs.
 pub struct XorShift(pub u64);
 
@@ -37,19 +40,7 @@ impl XorShift {
 /// qemu-x86_64 on AArch64 hosts).
 pub fn command() -> Command {
     let exe = env!("CARGO_BIN_EXE_macros-demo");
-    let libc = if cfg!(target_env = "musl") {
-        "musl"
-    } else {
-        "gnu"
-    };
-    let variable = format!(
-        "CARGO_TARGET_{}_UNKNOWN_LINUX_{}_RUNNER",
-        std::env::consts::ARCH,
-        libc
-    )
-    .to_uppercase();
-    let runner = std::env::var(variable).ok();
-    let mut words = runner.as_deref().unwrap_or_default().split_whitespace();
+    let mut words = runner::runner().into_iter();
     match words.next() {
         Some(program) => {
             let mut c = Command::new(program);
