@@ -103,6 +103,9 @@ fn trampoline_code() -> Result<(Assembled, usize), Error> {
     const SP: u32 = jit::ENTRY_SP as u32;
     let mut asm = Assembler::new();
     let after = asm.new_dynamic_label();
+    // The frame is written out rather than built with `prologue`/`epilogue`: `epilogue`
+    // restores sp from x29, and `escape` arrives with the x29 of whatever JIT frame it left.
+    // Here everything after the call is relative to sp, which `escape` restores.
     dynasm!(asm ; .arch aarch64
         ; stp x29, x30, [sp, #-64]!
         ; mov x29, sp

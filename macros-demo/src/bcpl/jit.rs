@@ -96,25 +96,21 @@ pub struct Entry {
 }
 
 /// Byte offsets of [`Entry`]'s fields, for the trampolines.
-pub const ENTRY_TABLE: i32 = 0;
+pub const ENTRY_TABLE: i32 = std::mem::offset_of!(Entry, table) as i32;
 /// See [`ENTRY_TABLE`].
-pub const ENTRY_BASE: i32 = 8;
+pub const ENTRY_BASE: i32 = std::mem::offset_of!(Entry, base) as i32;
 /// See [`ENTRY_TABLE`].
-pub const ENTRY_WORDS: i32 = 16;
+pub const ENTRY_WORDS: i32 = std::mem::offset_of!(Entry, words) as i32;
 /// See [`ENTRY_TABLE`].
-pub const ENTRY_FRAME: i32 = 24;
+pub const ENTRY_FRAME: i32 = std::mem::offset_of!(Entry, frame) as i32;
 /// See [`ENTRY_TABLE`].
-pub const ENTRY_END: i32 = 32;
+pub const ENTRY_END: i32 = std::mem::offset_of!(Entry, end) as i32;
 /// See [`ENTRY_TABLE`].
-pub const ENTRY_INDEX: i32 = 40;
+pub const ENTRY_INDEX: i32 = std::mem::offset_of!(Entry, index) as i32;
 /// See [`ENTRY_TABLE`].
-pub const ENTRY_LINE: i32 = 48;
+pub const ENTRY_LINE: i32 = std::mem::offset_of!(Entry, line) as i32;
 /// See [`ENTRY_TABLE`].
-pub const ENTRY_SP: i32 = 56;
-
-const _: () = assert!(std::mem::offset_of!(Entry, saved_sp) == ENTRY_SP as usize);
-const _: () = assert!(std::mem::offset_of!(Entry, line) == ENTRY_LINE as usize);
-const _: () = assert!(std::mem::offset_of!(Entry, end) == ENTRY_END as usize);
+pub const ENTRY_SP: i32 = std::mem::offset_of!(Entry, saved_sp) as i32;
 
 /// What to report while compiling.
 #[derive(Debug, Clone, Copy, Default)]
