@@ -78,11 +78,6 @@ impl Body for Coroutine {
     ) -> Result<i64, Stop> {
         // SAFETY: see the `Send` impl: `run`'s `prog` is alive while coroutines run.
         let prog = unsafe { &*self.prog };
-        let index = rt.callable(f, line)?;
-        let funcs = prog.funcs.len();
-        if index >= funcs {
-            return library::call(rt, index - funcs, frame, line);
-        }
         let mut m = Machine {
             prog,
             rt,
@@ -91,7 +86,7 @@ impl Body for Coroutine {
             call_base: 0,
             limit: end,
         };
-        m.call(index, frame)
+        m.call_value(f, frame, line)
     }
 }
 
@@ -447,14 +442,20 @@ impl Machine<'_, '_> {
             Callee::Func(i) => self.call(*i, base),
             Callee::Value(f) => {
                 let v = self.eval(f)?;
-                let index = self.rt.callable(v, line)?;
-                let funcs = self.prog.funcs.len();
-                if index < funcs {
-                    self.call(index, base)
-                } else {
-                    library::call(self.rt, index - funcs, base, line)
-                }
+                self.call_value(v, base, line)
             }
+        }
+    }
+
+    /// A call of function value `v` (a program function or a library routine) with its
+    /// frame at `base`.
+    fn call_value(&mut self, v: i64, base: usize, line: u32) -> Result<i64, Stop> {
+        let index = self.rt.callable(v, line)?;
+        let funcs = self.prog.funcs.len();
+        if index < funcs {
+            self.call(index, base)
+        } else {
+            library::call(self.rt, index - funcs, base, line)
         }
     }
 }
