@@ -9,6 +9,14 @@ mod common;
 
 use common::maps;
 use jitkit::{CodeBuffer, CodePool, Instruction, Strategy};
+use std::sync::{Mutex, MutexGuard};
+
+/// Taken by each test for its whole run: a pool being made holds its memory file open, unsealed,
+/// until the views are mapped, and the descriptor scan must not see another test's pool mid-way.
+fn alone() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 fn pool_with_code() -> (CodePool, CodeBuffer) {
     let pool = CodePool::with_strategy(Strategy::DualMapped).unwrap();
@@ -19,6 +27,7 @@ fn pool_with_code() -> (CodePool, CodeBuffer) {
 
 #[test]
 fn writable_views_are_far_from_any_code_and_not_at_a_fixed_offset() {
+    let _alone = alone();
     let pools: Vec<_> = (0..4).map(|_| pool_with_code()).collect();
     let regions = maps();
     let views = |w: bool| -> Vec<_> {
@@ -57,6 +66,7 @@ fn writable_views_are_far_from_any_code_and_not_at_a_fixed_offset() {
 
 #[test]
 fn no_descriptor_can_write_pool_code() {
+    let _alone = alone();
     let (_pool, _buf) = pool_with_code();
     for entry in std::fs::read_dir("/proc/self/fd").unwrap().flatten() {
         let Ok(target) = std::fs::read_link(entry.path()) else {
