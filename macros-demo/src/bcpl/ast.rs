@@ -5,12 +5,16 @@
 //! that can be the subject of an error keeps its [`Pos`].
 
 use super::diag::Pos;
+use super::float::FltOp;
 
 /// A whole source file: its declarations, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Program {
     /// The top-level declarations (`LET`, `GLOBAL`, `STATIC`, `MANIFEST`), in source order.
     pub decls: Vec<Decl>,
+    /// Whether the file uses floating point at all (a constant, an operator or an `FLT`
+    /// tag); when it does not, [`super::sema`] skips deciding which operators are floating.
+    pub floats: bool,
 }
 
 /// A declaration, at the top level or at the head of a block.
@@ -35,6 +39,8 @@ pub struct Entry {
     pub pos: Pos,
     /// The constant after `:` or `=`, if any; `None` takes the default the list's kind gives.
     pub value: Option<Expr>,
+    /// Whether the name carries the `FLT` tag (its value is floating point).
+    pub flt: bool,
 }
 
 /// One item of a `LET ... AND ...` group.
@@ -42,8 +48,9 @@ pub struct Entry {
 pub enum LetItem {
     /// `LET f(a, b) = e` or `LET r(a, b) BE c`: a function or routine definition.
     Func(Box<FnDef>),
-    /// `a, b = x, y` (each name with its own right-hand side), at `pos`.
-    Vars(Vec<(String, Init)>, Pos),
+    /// `a, b = x, y` (each name with its own right-hand side and whether it carries the
+    /// `FLT` tag), at `pos`.
+    Vars(Vec<(String, Init, bool)>, Pos),
 }
 
 /// `LET name(params) = expr` (a function) or `LET name(params) BE command` (a routine).
@@ -53,8 +60,9 @@ pub struct FnDef {
     pub name: String,
     /// Where the name is written.
     pub pos: Pos,
-    /// The formal parameters, in order, each with where it is written.
-    pub params: Vec<(String, Pos)>,
+    /// The formal parameters, in order, each with where it is written and whether it
+    /// carries the `FLT` tag.
+    pub params: Vec<(String, Pos, bool)>,
     /// What the definition runs: an expression (function) or a command (routine).
     pub body: Body,
 }
@@ -249,6 +257,10 @@ pub struct Expr {
 pub enum ExprKind {
     /// A number or character constant, already converted (`42`, `#x2A`, `'*n'`).
     Num(i64),
+    /// A floating-point constant (`1.5`): the bits of the double.
+    Fnum(i64),
+    /// A floating-point operator (`a #+ b`, `FLOAT n`, `#- x`) and its operands.
+    Flt(FltOp, Vec<Expr>),
     /// `TRUE` or `FALSE`.
     Bool(bool),
     /// `?`: a value the program may not rely on.

@@ -12,6 +12,7 @@
 //! `"2 * 3"` prints as written.
 
 use super::diag::{Pos, SourceError};
+use super::float::FltOp;
 
 /// A token's kind and payload.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +21,11 @@ pub enum Tok {
     Name(String),
     /// A number: decimal, `#x` hex, `#b` binary, `#o` or `#` octal, or a character constant.
     Num(i64),
+    /// A floating-point constant (`1.5`, `2e-3`): the bits of the IEEE double.
+    Float(i64),
+    /// A floating-point operator: `#+`, `#-`, `#*`, `#/`, `#MOD`, `#ABS`, `#=`, `#~=`, `#<`,
+    /// `#>`, `#<=`, `#>=` (see [`super::float`]).
+    FltOp(FltOp),
     /// A string constant, escapes decoded.
     Str(Vec<u8>),
     /// A reserved word.
@@ -121,6 +127,12 @@ pub enum Kw {
     Not,
     /// `ABS`: absolute value.
     Abs,
+    /// `FLOAT`: an integer as a floating-point value.
+    Float,
+    /// `FIX`: a floating-point value as the nearest integer.
+    Fix,
+    /// `FLT`: the tag that declares a name floating point (`LET FLT x = 1.5`).
+    Flt,
     /// `OF`, `SLCT`, `::` and other constructs recognised only to be reported.
     Unsupported(&'static str),
 }
@@ -255,9 +267,100 @@ const KEYWORDS: &[(&str, Kw)] = &[
     ("ABS", Kw::Abs),
     ("OF", Kw::Unsupported("the field selector OF")),
     ("SLCT", Kw::Unsupported("SLCT field selectors")),
-    ("FLOAT", Kw::Unsupported("floating point (FLOAT)")),
-    ("FIX", Kw::Unsupported("floating point (FIX)")),
+    ("FLOAT", Kw::Float),
+    ("FIX", Kw::Fix),
+    ("FLT", Kw::Flt),
 ];
+
+/// Reserved words are recognised in either case, but programs written for Cintcode (which
+/// reserves only upper-case words unless its `EQCASES` option is on) may use a lower-case
+/// reserved word as a name: `LET test = ...`, `GLOBAL { by: 200 }`. A lower-case reserved word
+/// that the program declares (after `LET` or `AND`, among a definition's parameters or
+/// `LET` names, in a `GLOBAL`, `STATIC` or `MANIFEST` list) or assigns to (`by := 2`) is a
+/// name throughout the file; the upper-case spelling stays reserved.
+fn declared_lower_keywords_are_names(tokens: &mut [Token], lower: &[(usize, String)]) {
+    if lower.is_empty() {
+        return;
+    }
+    let is_lower_kw = |i: usize| lower.binary_search_by_key(&i, |(j, _)| *j).ok();
+    let sym = |tokens: &[Token], i: usize, s: Sym| matches!(tokens.get(i), Some(t) if t.tok == Tok::Sym(s));
+    let kw =
+        |tokens: &[Token], i: usize, k: Kw| matches!(tokens.get(i), Some(t) if t.tok == Tok::Kw(k));
+    let mut declared: Vec<&str> = Vec::new();
+    let mut list_depth: Option<usize> = None;
+    let mut depth = 0usize;
+    for i in 0..tokens.len() {
+        match tokens[i].tok {
+            Tok::Kw(Kw::Global | Kw::Static | Kw::Manifest) if sym(tokens, i + 1, Sym::LBlock) => {
+                list_depth = Some(depth + 1);
+            }
+            Tok::Sym(Sym::LBlock) => depth += 1,
+            Tok::Sym(Sym::RBlock) => {
+                if list_depth == Some(depth) {
+                    list_depth = None;
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        let Some(k) = is_lower_kw(i) else { continue };
+        let prev = i.checked_sub(1);
+        let after_let = prev.is_some_and(|p| kw(tokens, p, Kw::Let) || kw(tokens, p, Kw::And));
+        let assigned = sym(tokens, i + 1, Sym::Assign)
+            || (sym(tokens, i + 1, Sym::Comma) && assignment_follows(tokens, i + 1));
+        let in_list = list_depth == Some(depth)
+            && prev.is_some_and(|p| {
+                sym(tokens, p, Sym::LBlock)
+                    || sym(tokens, p, Sym::Semi)
+                    || sym(tokens, p, Sym::Comma)
+                    || tokens[i].newline_before
+            });
+        let in_names = prev.is_some_and(|p| {
+            (sym(tokens, p, Sym::Comma) || sym(tokens, p, Sym::LParen))
+                && declaring_names(tokens, p)
+        });
+        if after_let || assigned || in_list || in_names {
+            declared.push(lower[k].1.as_str());
+        }
+    }
+    for (i, spelling) in lower {
+        if declared.contains(&spelling.as_str()) {
+            tokens[*i].tok = Tok::Name(spelling.clone());
+        }
+    }
+}
+
+/// Whether the `,` at `comma` is inside a list of names that ends in `:=` (`a, by := 1, 2`).
+fn assignment_follows(tokens: &[Token], comma: usize) -> bool {
+    let mut i = comma;
+    while let Some(t) = tokens.get(i) {
+        match t.tok {
+            Tok::Sym(Sym::Comma) | Tok::Name(_) | Tok::Kw(_) => i += 1,
+            Tok::Sym(Sym::Assign) => return true,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// Whether the `,` or `(` at `at` belongs to a list of names being declared: the names of a
+/// `LET`/`AND` (`LET a, by = ...`) or the parameters of a definition (`LET f(a, by) = ...`).
+fn declaring_names(tokens: &[Token], at: usize) -> bool {
+    let mut i = at;
+    loop {
+        match tokens[i].tok {
+            Tok::Kw(Kw::Let | Kw::And) => return true,
+            Tok::Sym(Sym::LParen) => {
+                // A parameter list: `LET name (` or `AND name (`.
+                return i >= 2
+                    && matches!(tokens[i - 1].tok, Tok::Name(_) | Tok::Kw(_))
+                    && matches!(tokens[i - 2].tok, Tok::Kw(Kw::Let | Kw::And));
+            }
+            Tok::Sym(Sym::Comma) | Tok::Name(_) | Tok::Kw(_) if i > 0 => i -= 1,
+            _ => return false,
+        }
+    }
+}
 
 /// Most errors one run reports; the rest are dropped.
 pub const MAX_ERRORS: usize = 20;
@@ -274,6 +377,7 @@ pub fn lex(src: &[u8]) -> (Vec<Token>, Vec<SourceError>) {
         errors: Vec::new(),
         tags: Vec::new(),
         skipping: None,
+        lower_keywords: Vec::new(),
     }
     .run()
 }
@@ -290,6 +394,8 @@ struct Lexer<'s> {
     tags: Vec<String>,
     /// While tokens are skipped: the tag whose `$>tag` ends the skipping.
     skipping: Option<String>,
+    /// The reserved words written in lower case: each token's index and spelling.
+    lower_keywords: Vec<(usize, String)>,
 }
 
 impl Lexer<'_> {
@@ -333,6 +439,7 @@ impl Lexer<'_> {
                     tag: String::new(),
                 });
                 self.errors.truncate(MAX_ERRORS);
+                declared_lower_keywords_are_names(&mut out, &self.lower_keywords);
                 return (out, self.errors);
             };
             if b == b'$' && matches!(self.peek(1), Some(b'<' | b'>' | b'$' | b'~')) {
@@ -358,6 +465,12 @@ impl Lexer<'_> {
                 }
                 self.newline |= newline_before;
                 continue;
+            }
+            if let Ok(Tok::Kw(_)) = tok {
+                if self.src[start].is_ascii_lowercase() {
+                    let spelling = String::from_utf8_lossy(&self.src[start..self.i]);
+                    self.lower_keywords.push((out.len(), spelling.into_owned()));
+                }
             }
             match tok {
                 Ok(tok) => out.push(Token {
@@ -504,16 +617,11 @@ impl Lexer<'_> {
                 "expected digits after the number prefix",
             ));
         }
-        if self.peek(0) == Some(b'.') && self.peek(1).is_some_and(|c| c.is_ascii_digit()) {
-            self.bump();
-            while self.peek(0).is_some_and(|c| c.is_ascii_alphanumeric()) {
-                self.bump();
-            }
-            return Err(SourceError::new(
-                pos,
-                "not supported: floating-point constants",
-            ));
-        }
+        Ok(value)
+    }
+
+    /// After a number: a letter or digit there is an error (`12ab`, `#x1G`).
+    fn end_of_number(&mut self) -> Result<(), SourceError> {
         if let Some(b) = self.peek(0).filter(u8::is_ascii_alphanumeric) {
             let at = self.pos();
             while self
@@ -527,19 +635,63 @@ impl Lexer<'_> {
                 format!("unexpected `{}` in a number", b as char),
             ));
         }
-        Ok(value)
+        Ok(())
     }
 
+    /// A decimal integer, or a floating-point constant when a `.` and a digit or an exponent
+    /// (`e`, `E`, with an optional sign) follow the digits.
     fn decimal(&mut self, pos: Pos) -> Result<Tok, SourceError> {
-        Ok(Tok::Num(self.digits(pos, 10)? as i64))
+        let start = self.i;
+        let int = self.digits(pos, 10)?;
+        let digit_at = |l: &Self, k: usize| matches!(l.peek(k), Some(b'0'..=b'9'));
+        let fraction = self.peek(0) == Some(b'.') && digit_at(self, 1);
+        let exponent_at = |l: &Self, k: usize| {
+            matches!(l.peek(k), Some(b'e' | b'E'))
+                && (digit_at(l, k + 1)
+                    || (matches!(l.peek(k + 1), Some(b'+' | b'-')) && digit_at(l, k + 2)))
+        };
+        if !fraction && !exponent_at(self, 0) {
+            self.end_of_number()?;
+            return Ok(Tok::Num(int as i64));
+        }
+        if fraction {
+            self.bump();
+            self.digits(pos, 10)?;
+        }
+        if exponent_at(self, 0) {
+            self.bump();
+            if matches!(self.peek(0), Some(b'+' | b'-')) {
+                self.bump();
+            }
+            self.digits(pos, 10)?;
+        }
+        self.end_of_number()?;
+        let text: String = self.src[start..self.i]
+            .iter()
+            .filter(|&&b| b != b'_')
+            .map(|&b| b as char)
+            .collect();
+        match text.parse::<f64>() {
+            Ok(x) if x.is_finite() => Ok(Tok::Float(x.to_bits() as i64)),
+            _ => Err(SourceError::new(
+                pos,
+                format!("floating-point constant {text} is out of range"),
+            )),
+        }
     }
 
+    /// What follows `#`: a number in a base (`#x1F`, `#b101`, `#o17`, `#17`), a method
+    /// application `#(`, or a floating-point operator (`#+`, `#<=`, `#ABS`, ...); `#:=` and
+    /// `#->` are `:=` and `->`.
     fn based(&mut self, pos: Pos) -> Result<Tok, SourceError> {
         if self.peek(1) == Some(b'(') {
             self.bump();
             return Ok(Tok::Sym(Sym::Method));
         }
         self.bump();
+        if let Some(tok) = self.float_operator() {
+            return Ok(tok);
+        }
         let radix = match self.peek(0) {
             Some(b'x' | b'X') => 16,
             Some(b'b' | b'B') => 2,
@@ -556,7 +708,44 @@ impl Lexer<'_> {
             self.bump();
         }
         let v = self.digits(pos, radix)?;
+        self.end_of_number()?;
         Ok(Tok::Num(v as i64))
+    }
+
+    /// The operator after a `#` (already read), if one follows.
+    fn float_operator(&mut self) -> Option<Tok> {
+        let two = (self.peek(0)?, self.peek(1));
+        let (tok, len) = match two {
+            (b'*', _) => (Tok::FltOp(FltOp::Mul), 1),
+            (b'/', _) => (Tok::FltOp(FltOp::Div), 1),
+            (b'+', _) => (Tok::FltOp(FltOp::Add), 1),
+            (b'-', Some(b'>')) => (Tok::Sym(Sym::Arrow), 2),
+            (b'-', _) => (Tok::FltOp(FltOp::Sub), 1),
+            (b'=', _) => (Tok::FltOp(FltOp::Eq), 1),
+            (b'~' | b'\\', Some(b'=')) => (Tok::FltOp(FltOp::Ne), 2),
+            (b'<', Some(b'=')) => (Tok::FltOp(FltOp::Le), 2),
+            (b'<', _) => (Tok::FltOp(FltOp::Lt), 1),
+            (b'>', Some(b'=')) => (Tok::FltOp(FltOp::Ge), 2),
+            (b'>', _) => (Tok::FltOp(FltOp::Gt), 1),
+            (b':', Some(b'=')) => (Tok::Sym(Sym::Assign), 2),
+            (b'a'..=b'z' | b'A'..=b'Z', _) => {
+                let end = (0..)
+                    .find(|&k| !matches!(self.peek(k), Some(c) if c.is_ascii_alphabetic()))
+                    .unwrap_or(0);
+                let word = self.src[self.i..self.i + end].to_ascii_uppercase();
+                let op = match word.as_slice() {
+                    b"MOD" | b"REM" => FltOp::Mod,
+                    b"ABS" => FltOp::Abs,
+                    _ => return None,
+                };
+                (Tok::FltOp(op), end)
+            }
+            _ => return None,
+        };
+        for _ in 0..len {
+            self.bump();
+        }
+        Some(tok)
     }
 
     /// One character of a string or character constant, with `*` escapes decoded; `None` at
@@ -772,6 +961,50 @@ mod tests {
                 .collect::<Vec<_>>()
         );
         assert_eq!(toks("#xFFFFFFFFFFFFFFFF")[0], Tok::Num(-1));
+    }
+
+    #[test]
+    fn floating_point_constants_and_operators() {
+        let f = |x: f64| Tok::Float(x.to_bits() as i64);
+        assert_eq!(
+            toks("1.5 2e3 1_000.25e-2 7E+1 3")[..5],
+            [f(1.5), f(2000.0), f(10.0025), f(70.0), Tok::Num(3)]
+        );
+        assert_eq!(
+            toks("#+ #- #* #/ #MOD #abs #= #~= #< #<= #> #>= #:= #-> #x1F")[..15],
+            [
+                Tok::FltOp(FltOp::Add),
+                Tok::FltOp(FltOp::Sub),
+                Tok::FltOp(FltOp::Mul),
+                Tok::FltOp(FltOp::Div),
+                Tok::FltOp(FltOp::Mod),
+                Tok::FltOp(FltOp::Abs),
+                Tok::FltOp(FltOp::Eq),
+                Tok::FltOp(FltOp::Ne),
+                Tok::FltOp(FltOp::Lt),
+                Tok::FltOp(FltOp::Le),
+                Tok::FltOp(FltOp::Gt),
+                Tok::FltOp(FltOp::Ge),
+                Tok::Sym(Sym::Assign),
+                Tok::Sym(Sym::Arrow),
+                Tok::Num(31),
+            ]
+        );
+        // A name may hold `.`; a number followed by `.` and no digit is not a float.
+        assert_eq!(toks("a.b")[0], Tok::Name("a.b".into()));
+        for bad in ["2e", "1e999", "#y", "12ab"] {
+            assert!(!lex(bad.as_bytes()).1.is_empty(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn declared_lower_case_reserved_words_are_names() {
+        let t = toks("LET test(by) = by\nAND f() = VALOF { test := 1; if x do resultis 2 }");
+        assert_eq!(t[1], Tok::Name("test".into()));
+        assert_eq!(t[3], Tok::Name("by".into()));
+        assert!(t.contains(&Tok::Kw(Kw::If)) && t.contains(&Tok::Kw(Kw::Resultis)));
+        assert_eq!(toks("GLOBAL { bx: 200; by }")[6], Tok::Name("by".into()));
+        assert_eq!(toks("x := BY")[2], Tok::Kw(Kw::By));
     }
 
     #[test]

@@ -17,6 +17,7 @@
 use std::io::Read;
 
 use super::coroutine;
+use super::float;
 use super::memory::{Fault, Runtime, Stop, FN_BASE};
 use super::runtime::Output;
 
@@ -83,6 +84,9 @@ pub const ROUTINES: &[(&str, usize)] = &[
     ("initco", 22),
     ("startco", 23),
     ("intflag", 119),
+    ("sys", SYS_GLOBAL),
+    ("writeflt", 73),
+    ("writee", 180),
 ];
 
 /// How many library routines there are.
@@ -114,7 +118,29 @@ pub const MANIFESTS: &[(&str, i64)] = &[
     // The method numbers `mkobj` objects answer (see `#(` in the parser).
     ("InitObj", 0),
     ("CloseObj", 1),
+    // The `sys` operations provided (see `sys` in [`call`]).
+    ("Sys_quit", 0),
+    ("Sys_sardch", 10),
+    ("Sys_sawrch", 11),
+    ("Sys_getvec", 21),
+    ("Sys_freevec", 22),
+    ("Sys_muldiv", 26),
+    ("Sys_intflag", 28),
+    ("Sys_cputime", 30),
+    ("Sys_getpid", 51),
+    ("Sys_flt", SYS_FLT),
 ];
+
+/// The global that holds `sys`, through which floating-point operators call it.
+pub const SYS_GLOBAL: usize = 3;
+
+/// `Sys_flt`: the `sys` operation number of floating point (see [`super::float`]).
+pub const SYS_FLT: i64 = 63;
+
+/// The manifest constants of `libhdr`: [`MANIFESTS`] and floating point's `fl_` numbers.
+pub fn manifests() -> impl Iterator<Item = &'static (&'static str, i64)> {
+    MANIFESTS.iter().chain(float::MANIFESTS)
+}
 
 /// The routine called `name` (old programs write `string.to.number` for `string_to_number`):
 /// its index in [`ROUTINES`].
@@ -127,7 +153,6 @@ pub fn lookup(name: &str) -> Option<usize> {
 pub const MISSING: &[&str] = &[
     "mkobj",
     "changeco",
-    "sys",
     "instrcount",
     "loadseg",
     "unloadseg",
@@ -158,8 +183,6 @@ pub const MISSING: &[&str] = &[
     "setbit",
     "testbit",
     "copy_bytes",
-    "writeflt",
-    "writee",
     "readflt",
     "sawritef_",
     "randomseed",
@@ -420,6 +443,12 @@ pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64,
             a.rt.mem[RESULT2] = (p % i128::from(z)) as i64;
             (p / i128::from(z)) as i64
         }
+        "sys" => sys(&mut a)?,
+        "writeflt" | "writee" => {
+            let (x, width, places) = (arg(&a, 0)?, arg(&a, 1)?, arg(&a, 2)?);
+            write_float(x, width, places, name == "writee");
+            0
+        }
         // No interrupt ever reaches a program here.
         "intflag" => 0,
         "input" => 1,
@@ -605,16 +634,7 @@ fn write_format(a: &mut Args, format: i64, next: &mut usize) -> Result<(), Stop>
                 write_format(a, arg, next)?;
                 continue;
             }
-            b'F' | b'E' => {
-                let x = f64::from_bits(arg as u64);
-                let text = if upper == b'F' {
-                    format!("{x:.prec$}", prec = m as usize)
-                } else {
-                    format!("{x:.prec$e}", prec = m as usize)
-                };
-                pad(n - text.len() as i64, b' ');
-                Output::bytes(text.as_bytes());
-            }
+            b'F' | b'E' => write_float(arg, n, m, upper == b'E'),
             b'$' | b'+' => {}
             b'-' => {
                 *next = next.saturating_sub(2);
@@ -641,6 +661,47 @@ fn write_format(a: &mut Args, format: i64, next: &mut usize) -> Result<(), Stop>
         *next += 1;
     }
     Ok(())
+}
+
+/// `writeflt(x, width, places)` (`%w.pF`) or `writee` (`%w.pE`), laid out by
+/// [`float::format`].
+fn write_float(x: i64, width: i64, places: i64, exponent: bool) {
+    Output::bytes(float::format(x, width, places, exponent).as_bytes());
+}
+
+/// `sys(op, ...)`: the operations of Cintcode's `sys` that a program (not an operating
+/// system) uses. `Sys_cputime` is the milliseconds since the run started, by the wall
+/// clock. Any other operation is [`Fault::NoSys`], an unknown `fl_` one [`Fault::NoFlt`].
+fn sys(a: &mut Args) -> Result<i64, Stop> {
+    let op = a.get(0)?;
+    let line = a.line;
+    // The routine `sys(op, x, ...)` hands on to takes its arguments from `x`.
+    let shifted = |a: &mut Args, routine: &str| {
+        let id = lookup(routine).unwrap_or(0);
+        call(a.rt, id, a.frame + 1, line)
+    };
+    Ok(match op {
+        0 => return Err(Stop::Exit(a.get(1)?)),
+        10 => shifted(a, "rdch")?,
+        11 => shifted(a, "wrch")?,
+        21 => shifted(a, "getvec")?,
+        22 => shifted(a, "freevec")?,
+        26 => shifted(a, "muldiv")?,
+        28 => 0,
+        30 => i64::try_from(a.rt.started.elapsed().as_millis()).unwrap_or(i64::MAX),
+        51 => i64::from(std::process::id()),
+        SYS_FLT => {
+            let (fl, x, y, z) = (a.get(1)?, a.get(2)?, a.get(3)?, a.get(4)?);
+            let Some((value, result2)) = float::sys_flt(fl, x, y, z) else {
+                return Err(Stop::Fault(line, Fault::NoFlt(fl)));
+            };
+            if let Some(r2) = result2 {
+                a.rt.mem[RESULT2] = r2;
+            }
+            value
+        }
+        _ => return Err(Stop::Fault(line, Fault::NoSys(op))),
+    })
 }
 
 /// `readn()`: skips spaces, tabs and newlines, reads an optionally signed decimal number;

@@ -60,6 +60,10 @@ pub enum Fault {
     NoParent,
     /// `deleteco` of a coroutine that is running or has a parent.
     InUse(i64),
+    /// `sys(op, ...)` of an operation the library does not provide.
+    NoSys(i64),
+    /// `sys(Sys_flt, op, ...)` of an operation that does not exist.
+    NoFlt(i64),
 }
 
 impl Fault {
@@ -77,6 +81,8 @@ impl Fault {
             Fault::HasParent(c) => (8, c),
             Fault::NoParent => (9, 0),
             Fault::InUse(c) => (10, c),
+            Fault::NoSys(op) => (11, op),
+            Fault::NoFlt(op) => (12, op),
         }
     }
 
@@ -93,6 +99,8 @@ impl Fault {
             8 => Fault::HasParent(value),
             9 => Fault::NoParent,
             10 => Fault::InUse(value),
+            11 => Fault::NoSys(value),
+            12 => Fault::NoFlt(value),
             _ => Fault::BadFree(value),
         }
     }
@@ -113,6 +121,11 @@ impl Fault {
             }
             Fault::NoParent => "cowait with no parent to return to (in the root)".into(),
             Fault::InUse(_) => "deleteco of a coroutine that is running or has a parent".into(),
+            Fault::NoSys(op) => format!(
+                "not supported: sys({op}) (only Sys_quit, Sys_sardch, Sys_sawrch, Sys_getvec, \
+                 Sys_freevec, Sys_muldiv, Sys_intflag, Sys_cputime, Sys_getpid and Sys_flt)"
+            ),
+            Fault::NoFlt(op) => format!("sys(Sys_flt, {op}): no such floating-point operation"),
         }
     }
 }
@@ -146,6 +159,8 @@ pub struct Runtime {
     pub args: Vec<String>,
     /// The coroutines' threads and who runs them.
     pub coroutines: super::coroutine::Coroutines,
+    /// When the run started, for `sys(Sys_cputime)`.
+    pub started: std::time::Instant,
 }
 
 impl Runtime {
@@ -161,6 +176,7 @@ impl Runtime {
             input: super::library::Input::default(),
             args,
             coroutines: super::coroutine::Coroutines::default(),
+            started: std::time::Instant::now(),
         }
     }
 
@@ -174,6 +190,7 @@ impl Runtime {
         self.heap = Heap::new(heap_start, STACK_BASE);
         self.input = super::library::Input::default();
         self.coroutines = super::coroutine::Coroutines::default();
+        self.started = std::time::Instant::now();
     }
 
     /// The index of word `addr`, or the error at `line`.

@@ -21,7 +21,8 @@
 //! - [`memory`], [`library`]: the words both back ends run on and `libhdr`'s routines,
 //!   written once for all.
 //! - [`runtime`]: output, error reports, and the exits JIT code calls.
-//! - [`arith`]: what the operators mean, shared by the interpreter and constant folding.
+//! - [`arith`]: what the operators mean, shared by the interpreter and constant folding;
+//!   [`float`] likewise for floating point, which both back ends reach through `sys`.
 //! - [`driver`]: the command line (`--target` picks the instruction set; the host's by default).
 //!
 //! ## The dialect
@@ -33,10 +34,10 @@
 //! `EQV`, `NEQV`, `NOT`, `ABS`, `->`; numbers in every base with `_`; character escapes;
 //! function values and calls with fewer or more arguments than declared; `op:=`
 //! assignments; conditional compilation (`$$tag`, `$<tag`, `$~tag`, `$>tag`); method
-//! application `e#(obj, args)`. [`library`] is
+//! application `e#(obj, args)`; floating point and the `FLT` tag ([`float`]). [`library`] is
 //! `libhdr`'s library (`writef` and the rest), [`memory`] the machine both back ends share.
 //!
-//! Not supported, each reported by name: floating point, field selectors (`OF`, `::`,
+//! Not supported, each reported by name: field selectors (`OF`, `::`,
 //! `SLCT`), GOTO of a computed value or out of a VALOF, and files in the library.
 //! Coroutines ([`coroutine`]) run on a thread each.
 
@@ -49,6 +50,7 @@ pub mod codegen_x64;
 pub mod coroutine;
 pub mod diag;
 pub mod driver;
+pub mod float;
 pub mod interp;
 pub mod ir;
 pub mod jit;

@@ -18,6 +18,7 @@
 
 use super::ast::*;
 use super::diag::{Pos, SourceError};
+use super::float::FltOp;
 use super::lexer::{Kw, Sym, Tok, Token, MAX_ERRORS};
 
 /// How deeply expressions and commands may nest (operands of one operator chain count too).
@@ -31,6 +32,12 @@ pub fn parse(tokens: &[Token]) -> Result<Program, Vec<SourceError>> {
         depth: 0,
         errors: Vec::new(),
         tags: Vec::new(),
+        floats: tokens.iter().any(|t| {
+            matches!(
+                t.tok,
+                Tok::Float(_) | Tok::FltOp(_) | Tok::Kw(Kw::Float | Kw::Fix | Kw::Flt)
+            )
+        }),
     };
     let prog = p.program();
     if p.errors.is_empty() {
@@ -48,6 +55,8 @@ struct Parser<'t> {
     errors: Vec<SourceError>,
     /// Tags of the open section brackets, innermost last.
     tags: Vec<String>,
+    /// Whether any token is a floating-point one (see [`Program::floats`]).
+    floats: bool,
 }
 
 type R<T> = Result<T, SourceError>;
@@ -56,6 +65,8 @@ fn describe(t: &Tok) -> String {
     match t {
         Tok::Name(n) => format!("name `{n}`"),
         Tok::Num(n) => format!("number {n}"),
+        Tok::Float(x) => format!("number {}", f64::from_bits(*x as u64)),
+        Tok::FltOp(op) => format!("the floating-point operator {op:?}"),
         Tok::Str(_) => "a string".to_string(),
         Tok::Kw(Kw::Unsupported(what)) => what.to_string(),
         Tok::Kw(k) => format!("`{}`", format!("{k:?}").to_uppercase()),
@@ -115,27 +126,55 @@ fn relop(t: &Tok) -> Option<RelOp> {
 /// Builds the node of an infix operator from its operands.
 type Infix = fn(Box<Expr>, Box<Expr>) -> ExprKind;
 
+/// A binary operator: on integers, or on floating-point values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    Int(BinOp),
+    Flt(FltOp),
+}
+
+impl Op {
+    fn build(self, a: Expr, b: Expr) -> ExprKind {
+        match self {
+            Op::Int(op) => ExprKind::Binary(op, Box::new(a), Box::new(b)),
+            Op::Flt(op) => ExprKind::Flt(op, vec![a, b]),
+        }
+    }
+}
+
 /// An infix operator's precedence (higher binds tighter) and meaning.
-fn infix(t: &Tok) -> Option<(u8, BinOp)> {
+fn infix(t: &Tok) -> Option<(u8, Op)> {
     Some(match t {
-        Tok::Sym(Sym::Star) => (6, BinOp::Mul),
-        Tok::Sym(Sym::Slash) => (6, BinOp::Div),
-        Tok::Kw(Kw::Mod) => (6, BinOp::Mod),
-        Tok::Sym(Sym::Plus) => (5, BinOp::Add),
-        Tok::Sym(Sym::Minus) => (5, BinOp::Sub),
-        Tok::Sym(Sym::Amp) => (3, BinOp::And),
-        Tok::Sym(Sym::Bar) => (2, BinOp::Or),
-        Tok::Kw(Kw::Xor) => (1, BinOp::Xor),
-        Tok::Kw(Kw::Eqv) => (1, BinOp::Eqv),
+        Tok::Sym(Sym::Star) => (6, Op::Int(BinOp::Mul)),
+        Tok::Sym(Sym::Slash) => (6, Op::Int(BinOp::Div)),
+        Tok::Kw(Kw::Mod) => (6, Op::Int(BinOp::Mod)),
+        Tok::Sym(Sym::Plus) => (5, Op::Int(BinOp::Add)),
+        Tok::Sym(Sym::Minus) => (5, Op::Int(BinOp::Sub)),
+        Tok::Sym(Sym::Amp) => (3, Op::Int(BinOp::And)),
+        Tok::Sym(Sym::Bar) => (2, Op::Int(BinOp::Or)),
+        Tok::Kw(Kw::Xor) => (1, Op::Int(BinOp::Xor)),
+        Tok::Kw(Kw::Eqv) => (1, Op::Int(BinOp::Eqv)),
+        Tok::FltOp(op @ (FltOp::Mul | FltOp::Div | FltOp::Mod)) => (6, Op::Flt(*op)),
+        Tok::FltOp(op @ (FltOp::Add | FltOp::Sub)) => (5, Op::Flt(*op)),
         _ => return None,
     })
 }
 
-/// The operator of `op:=` (`+:=`, `MOD:=`, `<<:=`, ...): an infix operator or shift.
-fn assign_op(t: &Tok) -> Option<BinOp> {
+/// A floating-point relation (`#<`, `#=`, ...).
+fn float_relop(t: &Tok) -> Option<FltOp> {
     match t {
-        Tok::Sym(Sym::Shl) => Some(BinOp::Shl),
-        Tok::Sym(Sym::Shr) => Some(BinOp::Shr),
+        Tok::FltOp(
+            op @ (FltOp::Eq | FltOp::Ne | FltOp::Lt | FltOp::Gt | FltOp::Le | FltOp::Ge),
+        ) => Some(*op),
+        _ => None,
+    }
+}
+
+/// The operator of `op:=` (`+:=`, `MOD:=`, `<<:=`, `#*:=`, ...): an infix operator or shift.
+fn assign_op(t: &Tok) -> Option<Op> {
+    match t {
+        Tok::Sym(Sym::Shl) => Some(Op::Int(BinOp::Shl)),
+        Tok::Sym(Sym::Shr) => Some(Op::Int(BinOp::Shr)),
         _ => infix(t).map(|(_, op)| op),
     }
 }
@@ -155,7 +194,8 @@ fn assignable(target: &Expr) -> R<()> {
 /// them, with no call, `VALOF` or `TABLE` (each of which may have effects or make new storage).
 fn repeatable(e: &Expr) -> bool {
     match &e.kind {
-        ExprKind::Num(_) | ExprKind::Bool(_) | ExprKind::Name(_) => true,
+        ExprKind::Num(_) | ExprKind::Fnum(_) | ExprKind::Bool(_) | ExprKind::Name(_) => true,
+        ExprKind::Flt(_, xs) => xs.iter().all(repeatable),
         ExprKind::Neg(x) | ExprKind::Abs(x) | ExprKind::Not(x) | ExprKind::Deref(x) => {
             repeatable(x)
         }
@@ -169,7 +209,7 @@ fn repeatable(e: &Expr) -> bool {
 impl<'t> Parser<'t> {
     /// The operator of an `op:=` that starts at the current token, if one does: the operator
     /// and `:=` on the same line.
-    fn op_assign_ahead(&self) -> Option<BinOp> {
+    fn op_assign_ahead(&self) -> Option<Op> {
         let next = self.toks.get(self.i + 1)?;
         if next.tok != Tok::Sym(Sym::Assign) || next.newline_before {
             return None;
@@ -236,6 +276,13 @@ impl<'t> Parser<'t> {
         } else {
             self.error(&format!("`{}`", sym_text(s)))
         }
+    }
+
+    /// A name being declared, with whether the `FLT` tag precedes it.
+    fn tagged_name(&mut self) -> R<(String, Pos, bool)> {
+        let flt = self.eat_kw(Kw::Flt);
+        let (name, pos) = self.name()?;
+        Ok((name, pos, flt))
     }
 
     fn name(&mut self) -> R<(String, Pos)> {
@@ -330,7 +377,12 @@ impl<'t> Parser<'t> {
         let mut decls = Vec::new();
         loop {
             let r = match self.peek() {
-                Tok::Eof => return Program { decls },
+                Tok::Eof => {
+                    return Program {
+                        decls,
+                        floats: self.floats,
+                    }
+                }
                 Tok::Sym(Sym::Semi) => {
                     self.advance();
                     continue;
@@ -352,7 +404,10 @@ impl<'t> Parser<'t> {
             };
             if let Err(e) = r {
                 if !self.record(e) {
-                    return Program { decls };
+                    return Program {
+                        decls,
+                        floats: self.floats,
+                    };
                 }
                 self.skip_decl();
             }
@@ -385,13 +440,18 @@ impl<'t> Parser<'t> {
             if self.eat_sym(Sym::RBlock) {
                 return Ok(out);
             }
-            let (name, pos) = self.name()?;
+            let (name, pos, flt) = self.tagged_name()?;
             let value = if self.eat_sym(Sym::Colon) || self.eat_sym(Sym::Eq) {
                 Some(self.expr()?)
             } else {
                 None
             };
-            out.push(Entry { name, pos, value });
+            out.push(Entry {
+                name,
+                pos,
+                value,
+                flt,
+            });
             let t = self.tok();
             if !(matches!(t.tok, Tok::Sym(Sym::Semi | Sym::Comma | Sym::RBlock))
                 || t.newline_before)
@@ -403,9 +463,9 @@ impl<'t> Parser<'t> {
 
     /// `f(params) = e`, `r(params) BE c`, or `a, b = x, VEC n`.
     fn let_item(&mut self) -> R<LetItem> {
-        let (name, pos) = self.name()?;
+        let (name, pos, flt) = self.tagged_name()?;
         if self.eat_sym(Sym::LParen) {
-            let params = self.list(Self::name)?;
+            let params = self.list(Self::tagged_name)?;
             let body = if self.eat_sym(Sym::Eq) {
                 Body::Function(self.expr()?)
             } else if self.eat_kw(Kw::Be) {
@@ -420,13 +480,14 @@ impl<'t> Parser<'t> {
                 body,
             })));
         }
-        let mut names = vec![name];
+        let mut names = vec![(name, flt)];
         while self.eat_sym(Sym::Comma) {
-            names.push(self.name()?.0);
+            let (name, _, flt) = self.tagged_name()?;
+            names.push((name, flt));
         }
         self.expect_sym(Sym::Eq)?;
         let mut out = Vec::with_capacity(names.len());
-        for (k, name) in names.into_iter().enumerate() {
+        for (k, (name, flt)) in names.into_iter().enumerate() {
             if k > 0 {
                 self.expect_sym(Sym::Comma)?;
             }
@@ -435,7 +496,7 @@ impl<'t> Parser<'t> {
             } else {
                 Init::Value(self.expr()?)
             };
-            out.push((name, init));
+            out.push((name, init, flt));
         }
         Ok(LetItem::Vars(out, pos))
     }
@@ -777,7 +838,7 @@ impl<'t> Parser<'t> {
 
     /// `target op:= e`, which is `target := target op e` with the target evaluated once. The
     /// target is evaluated twice here, so it must be [`repeatable`].
-    fn op_assign(&mut self, target: Expr, op: BinOp) -> R<StmtKind> {
+    fn op_assign(&mut self, target: Expr, op: Op) -> R<StmtKind> {
         let pos = self.pos();
         self.advance();
         self.advance();
@@ -792,9 +853,23 @@ impl<'t> Parser<'t> {
         let value = self.expr()?;
         let combined = Expr {
             pos,
-            kind: ExprKind::Binary(op, Box::new(target.clone()), Box::new(value)),
+            kind: op.build(target.clone(), value),
         };
         Ok(StmtKind::Assign(vec![(target, combined)]))
+    }
+
+    /// Refuses `a #< b < c` and `a < b #< c`: a chain of relations with a floating-point
+    /// one, which would compare a truth value.
+    fn no_chain_after_float_relation(&self) -> R<()> {
+        let t = self.tok();
+        if !t.newline_before && (relop(&t.tok).is_some() || float_relop(&t.tok).is_some()) {
+            return Err(SourceError::new(
+                t.pos,
+                "not supported: a chain of relations that includes a floating-point one \
+                 (write `a #< b & b #< c`)",
+            ));
+        }
+        Ok(())
     }
 
     /// A full expression, including the conditional `c -> a, b`.
@@ -873,6 +948,20 @@ impl<'t> Parser<'t> {
                     continue;
                 }
                 tok => {
+                    if let Some(op) = float_relop(tok) {
+                        if n >= 4 {
+                            break;
+                        }
+                        self.advance();
+                        self.enter()?;
+                        let b = self.rexp(4)?;
+                        a = Expr {
+                            pos: a.pos,
+                            kind: ExprKind::Flt(op, vec![a, b]),
+                        };
+                        self.no_chain_after_float_relation()?;
+                        continue;
+                    }
                     if let Some(op) = relop(tok) {
                         if n >= 4 {
                             break;
@@ -892,6 +981,7 @@ impl<'t> Parser<'t> {
                             pos: a.pos,
                             kind: ExprKind::Compare(Box::new(a), rest),
                         };
+                        self.no_chain_after_float_relation()?;
                         continue;
                     }
                     match infix(tok) {
@@ -904,7 +994,7 @@ impl<'t> Parser<'t> {
                             let b = self.rexp(p)?;
                             a = Expr {
                                 pos,
-                                kind: ExprKind::Binary(op, Box::new(a), Box::new(b)),
+                                kind: op.build(a, b),
                             };
                             continue;
                         }
@@ -936,6 +1026,11 @@ impl<'t> Parser<'t> {
             Tok::Sym(Sym::Plus) => (5, |e| e.kind),
             Tok::Sym(Sym::Minus) => (5, ExprKind::Neg),
             Tok::Kw(Kw::Abs) => (5, ExprKind::Abs),
+            Tok::FltOp(FltOp::Abs) => (5, |e| ExprKind::Flt(FltOp::Abs, vec![*e])),
+            Tok::FltOp(FltOp::Add) => (5, |e| ExprKind::Flt(FltOp::Pos, vec![*e])),
+            Tok::FltOp(FltOp::Sub) => (5, |e| ExprKind::Flt(FltOp::Neg, vec![*e])),
+            Tok::Kw(Kw::Float) => (7, |e| ExprKind::Flt(FltOp::Float, vec![*e])),
+            Tok::Kw(Kw::Fix) => (7, |e| ExprKind::Flt(FltOp::Fix, vec![*e])),
             Tok::Sym(Sym::Tilde) | Tok::Kw(Kw::Not) => (3, ExprKind::Not),
             _ => return self.atom(),
         };
@@ -961,6 +1056,10 @@ impl<'t> Parser<'t> {
             Tok::Num(n) => {
                 self.advance();
                 ExprKind::Num(*n)
+            }
+            Tok::Float(x) => {
+                self.advance();
+                ExprKind::Fnum(*x)
             }
             Tok::Kw(Kw::True) => {
                 self.advance();
@@ -1063,6 +1162,24 @@ mod tests {
         assert!(matches!(e.kind, ExprKind::Addr(ref x) if matches!(x.kind, ExprKind::Index(..))));
         let e = expr_of("f(1)(2)");
         assert!(matches!(e.kind, ExprKind::Call(ref f, _) if matches!(f.kind, ExprKind::Call(..))));
+        // The floating-point operators take the levels of their integer versions; FLOAT and
+        // FIX bind like `!`; a chain of relations with a floating-point one is refused.
+        let e = expr_of("a #+ b #* c #< d");
+        let ExprKind::Flt(FltOp::Lt, args) = e.kind else {
+            panic!("{e:?}")
+        };
+        assert!(matches!(&args[0].kind, ExprKind::Flt(FltOp::Add, xs)
+            if matches!(xs[1].kind, ExprKind::Flt(FltOp::Mul, _))));
+        let e = expr_of("FLOAT v!1 #- #- 2.5");
+        let ExprKind::Flt(FltOp::Sub, args) = e.kind else {
+            panic!("{e:?}")
+        };
+        assert!(matches!(&args[0].kind, ExprKind::Flt(FltOp::Float, xs)
+            if matches!(xs[0].kind, ExprKind::Index(..))));
+        assert!(matches!(&args[1].kind, ExprKind::Flt(FltOp::Neg, xs)
+            if xs[0].kind == ExprKind::Fnum(2.5f64.to_bits() as i64)));
+        let (toks, _) = lex(b"LET s() BE x := a #< b < c");
+        assert!(parse(&toks).is_err());
     }
 
     #[test]

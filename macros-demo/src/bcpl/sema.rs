@@ -19,8 +19,9 @@
 //! Errors: each function is checked on its own, so one run reports the first error of every
 //! function (up to [`MAX_ERRORS`]).
 
-use super::ast::{self, BinOp, Body, Decl, ExprKind, FnDef, Init, LetItem, StmtKind};
+use super::ast::{self, BinOp, Body, Decl, ExprKind, FnDef, Init, LetItem, RelOp, StmtKind};
 use super::diag::{Pos, SourceError};
+use super::float::{self, FltOp};
 use super::ir::{self, Callee, Expr, LoopTest, Stmt};
 use super::lexer::MAX_ERRORS;
 use super::library;
@@ -62,6 +63,8 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
         errors: Vec::new(),
         fs: Vec::new(),
         todo: Vec::new(),
+        floats: prog.floats,
+        flt_marks: Vec::new(),
     };
     s.image[0] = GLOBALS as i64;
     for d in &prog.decls {
@@ -110,6 +113,18 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
     })
 }
 
+/// The floating-point version of a relation.
+fn float_relation(op: RelOp) -> FltOp {
+    match op {
+        RelOp::Eq => FltOp::Eq,
+        RelOp::Ne => FltOp::Ne,
+        RelOp::Lt => FltOp::Lt,
+        RelOp::Le => FltOp::Le,
+        RelOp::Gt => FltOp::Gt,
+        RelOp::Ge => FltOp::Ge,
+    }
+}
+
 struct Sema<'a> {
     funcs: Vec<Option<ir::Func>>,
     image: Vec<i64>,
@@ -120,6 +135,10 @@ struct Sema<'a> {
     fs: Vec<FnState>,
     /// Top-level functions declared but not yet lowered.
     todo: Vec<(usize, &'a FnDef)>,
+    /// Whether the program uses floating point (see [`ast::Program::floats`]).
+    floats: bool,
+    /// The indices in `scope` of the names declared with the `FLT` tag.
+    flt_marks: Vec<usize>,
 }
 
 /// A SWITCHON being lowered: its cases (value, label), its default, and the VALOF it is in.
@@ -165,8 +184,7 @@ impl<'a> Sema<'a> {
                 return Some(b);
             }
             self.lookup_exact(&folded).or_else(|| {
-                library::MANIFESTS
-                    .iter()
+                library::manifests()
                     .find(|(n, _)| n.eq_ignore_ascii_case(name))
                     .map(|&(_, v)| Binding::Manifest(v))
             })
@@ -183,14 +201,57 @@ impl<'a> Sema<'a> {
         if let Some(&(_, g)) = library::CELLS.iter().find(|(n, _)| *n == name) {
             return Some(Binding::Cell(g));
         }
-        library::MANIFESTS
-            .iter()
+        library::manifests()
             .find(|(n, _)| *n == name)
             .map(|&(_, v)| Binding::Manifest(v))
     }
 
     fn bind(&mut self, name: &str, b: Binding) {
+        let len = self.scope.len();
+        self.flt_marks.retain(|&i| i < len);
         self.scope.push((name.to_string(), b));
+    }
+
+    /// Binds `name`, marked floating point when it carries the `FLT` tag.
+    fn bind_tagged(&mut self, name: &str, b: Binding, flt: bool) {
+        self.bind(name, b);
+        if flt {
+            self.flt_marks.push(self.scope.len() - 1);
+        }
+    }
+
+    /// Whether the declaration `name` refers to carries the `FLT` tag.
+    fn flt_name(&self, name: &str) -> bool {
+        if self.flt_marks.is_empty() {
+            return false;
+        }
+        let at = self.scope.iter().rposition(|(n, _)| n == name).or_else(|| {
+            self.scope
+                .iter()
+                .rposition(|(n, _)| n.eq_ignore_ascii_case(name))
+        });
+        at.is_some_and(|i| self.flt_marks.contains(&i))
+    }
+
+    /// Whether `e` is floating point, as Cintcode's FLT feature decides: a floating-point
+    /// constant, operator or `FLT` name, or `+ - * / MOD ABS ->` over one.
+    fn is_flt(&self, e: &ast::Expr) -> bool {
+        if !self.floats {
+            return false;
+        }
+        match &e.kind {
+            ExprKind::Fnum(_) => true,
+            ExprKind::Flt(op, _) => op.float_result(),
+            ExprKind::Name(n) => self.flt_name(n),
+            ExprKind::Neg(x) | ExprKind::Abs(x) => self.is_flt(x),
+            ExprKind::Binary(
+                BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod,
+                a,
+                b,
+            )
+            | ExprKind::Cond(_, a, b) => self.is_flt(a) || self.is_flt(b),
+            _ => false,
+        }
     }
 
     fn f(&mut self) -> &mut FnState {
@@ -205,11 +266,11 @@ impl<'a> Sema<'a> {
                 let mut next = 0;
                 for e in entries {
                     let v = match &e.value {
-                        Some(x) => self.constant(x)?,
+                        Some(x) => self.constant_ff(x, e.flt)?,
                         None => next,
                     };
                     next = v.wrapping_add(1);
-                    self.bind(&e.name, Binding::Manifest(v));
+                    self.bind_tagged(&e.name, Binding::Manifest(v), e.flt);
                 }
             }
             Decl::Global(entries) => {
@@ -240,19 +301,19 @@ impl<'a> Sema<'a> {
                             self.image[g] = FN_BASE + i as i64;
                             self.bind(&e.name, Binding::Func(i, Some(g)));
                         }
-                        _ => self.bind(&e.name, Binding::Cell(g)),
+                        _ => self.bind_tagged(&e.name, Binding::Cell(g), e.flt),
                     }
                 }
             }
             Decl::Static(entries) => {
                 for e in entries {
                     let v = match &e.value {
-                        Some(x) => self.constant(x)?,
+                        Some(x) => self.constant_ff(x, e.flt)?,
                         None => 0,
                     };
                     let at = self.image.len();
                     self.image.push(v);
-                    self.bind(&e.name, Binding::Cell(at));
+                    self.bind_tagged(&e.name, Binding::Cell(at), e.flt);
                 }
             }
             Decl::Let(items) => {
@@ -291,7 +352,7 @@ impl<'a> Sema<'a> {
                         self.function(index, def)?;
                     }
                     // Simultaneous definitions: every right-hand side before any name.
-                    let all: Vec<&(String, Init)> = vars.into_iter().flatten().collect();
+                    let all: Vec<&(String, Init, bool)> = vars.into_iter().flatten().collect();
                     self.let_vars(&all, &mut out)?;
                 }
             }
@@ -338,14 +399,14 @@ impl<'a> Sema<'a> {
     }
 
     fn function_body(&mut self, def: &'a FnDef) -> R<Stmt> {
-        for (k, (name, pos)) in def.params.iter().enumerate() {
-            if def.params[..k].iter().any(|(n, _)| n == name) {
+        for (k, (name, pos, flt)) in def.params.iter().enumerate() {
+            if def.params[..k].iter().any(|(n, ..)| n == name) {
                 return Err(SourceError::new(
                     *pos,
                     format!("parameter `{name}` is repeated"),
                 ));
             }
-            self.declare_local(name);
+            self.declare_local(name, *flt);
         }
         match &def.body {
             Body::Function(e) => {
@@ -359,10 +420,10 @@ impl<'a> Sema<'a> {
         }
     }
 
-    fn declare_local(&mut self, name: &str) -> usize {
+    fn declare_local(&mut self, name: &str, flt: bool) -> usize {
         let slot = self.new_slot();
         let owner = self.f().index;
-        self.bind(name, Binding::Local { slot, owner });
+        self.bind_tagged(name, Binding::Local { slot, owner }, flt);
         slot
     }
 
@@ -457,6 +518,7 @@ impl<'a> Sema<'a> {
                 self.declare_labels_in_expr(b)?;
                 self.declare_labels_in_expr(c)
             }
+            ExprKind::Flt(_, xs) => xs.iter().try_for_each(|x| self.declare_labels_in_expr(x)),
             _ => Ok(()),
         }
     }
@@ -611,7 +673,7 @@ impl<'a> Sema<'a> {
         let mut out = Vec::with_capacity(pairs.len());
         for (target, value) in pairs {
             let line = target.pos.line;
-            let value = self.expr(value)?;
+            let value = self.expr_ff(value, self.is_flt(target))?;
             out.push(match &target.kind {
                 ExprKind::Name(n) => match self.lookup(n) {
                     Some(Binding::Local { slot, owner }) if owner == self.f().index => {
@@ -650,7 +712,7 @@ impl<'a> Sema<'a> {
         }
         let limit = self.new_slot();
         let mark = self.scope.len();
-        let var = self.declare_local(&f.var);
+        let var = self.declare_local(&f.var, false);
         let body = self.loop_body(&f.body);
         self.scope.truncate(mark);
         Ok(Stmt::For(Box::new(ir::ForLoop {
@@ -750,7 +812,7 @@ impl<'a> Sema<'a> {
     /// Lowers `LET a, b = x, y AND ...` (not functions), leaving the names in scope for the
     /// rest of the enclosing block. All right-hand sides are evaluated before any of the names
     /// is visible.
-    fn let_vars(&mut self, items: &[&'a (String, Init)], out: &mut Vec<Stmt>) -> R<()> {
+    fn let_vars(&mut self, items: &[&'a (String, Init, bool)], out: &mut Vec<Stmt>) -> R<()> {
         /// A right-hand side, lowered before the names are declared.
         enum Lowered {
             Value(Expr),
@@ -758,9 +820,9 @@ impl<'a> Sema<'a> {
             Vec(usize),
         }
         let mut inits = Vec::with_capacity(items.len());
-        for (_, init) in items.iter().copied() {
+        for (_, init, flt) in items.iter().copied() {
             inits.push(match init {
-                Init::Value(e) => Lowered::Value(self.expr(e)?),
+                Init::Value(e) => Lowered::Value(self.expr_ff(e, *flt)?),
                 Init::Vec(e) => {
                     let n = self.constant(e)?;
                     if !(0..=MAX_VEC).contains(&n) {
@@ -773,8 +835,8 @@ impl<'a> Sema<'a> {
                 }
             });
         }
-        for ((name, _), init) in items.iter().copied().zip(inits) {
-            let slot = self.declare_local(name);
+        for ((name, _, flt), init) in items.iter().copied().zip(inits) {
+            let slot = self.declare_local(name, *flt);
             out.push(match init {
                 Lowered::Value(value) => Stmt::Set(slot, value),
                 Lowered::Vec(words) => {
@@ -801,7 +863,7 @@ impl<'a> Sema<'a> {
                 "`{name}` is a local of an enclosing function: BCPL functions cannot use those (declare it STATIC or GLOBAL)"
             ),
             _ if library::MISSING.contains(&name.replace('.', "_").as_str()) => format!(
-                "not supported: the library routine `{name}` (files, segments, system calls, `changeco` and `mkobj` are not provided)"
+                "not supported: the library routine `{name}` (files, segments, `instrcount`, `level`, `longjump`, `changeco` and `mkobj` are not provided)"
             ),
             _ => format!("unknown name `{name}`"),
         };
@@ -821,9 +883,27 @@ impl<'a> Sema<'a> {
     }
 
     fn expr(&mut self, e: &'a ast::Expr) -> R<Expr> {
+        self.expr_ff(e, false)
+    }
+
+    /// Lowers `e`; in a floating-point context (`ff`, or when `e` is floating point itself)
+    /// integer constants become floating point and `+ - * / MOD ABS ->` and the relations
+    /// their floating-point versions, down through the operands, as Cintcode's FLT feature
+    /// does.
+    fn expr_ff(&mut self, e: &'a ast::Expr, ff: bool) -> R<Expr> {
         let line = e.pos.line;
+        if ff || self.is_flt(e) {
+            if let Some(x) = self.float_expr(e)? {
+                return Ok(x);
+            }
+        }
         Ok(match &e.kind {
             ExprKind::Num(n) => Expr::Num(*n),
+            ExprKind::Fnum(x) => Expr::Num(*x),
+            ExprKind::Flt(op, args) => {
+                let args: Vec<&ast::Expr> = args.iter().collect();
+                self.flt_call(*op, &args, line)?
+            }
             ExprKind::Bool(b) => Expr::Num(if *b { -1 } else { 0 }),
             ExprKind::Query => Expr::Num(0),
             ExprKind::Str(s) => Expr::Num(self.string(s)),
@@ -875,6 +955,18 @@ impl<'a> Sema<'a> {
                     _ => Expr::Binary(*op, l, r, line),
                 }
             }
+            ExprKind::Compare(first, rest)
+                if self.is_flt(first) || rest.iter().any(|(_, x)| self.is_flt(x)) =>
+            {
+                let [(op, second)] = rest.as_slice() else {
+                    return Err(SourceError::new(
+                        e.pos,
+                        "not supported: a chain of relations over floating-point values \
+                         (write `a < b & b < c`)",
+                    ));
+                };
+                self.flt_call(float_relation(*op), &[first, second], line)?
+            }
             ExprKind::Compare(first, rest) => {
                 let first = self.boxed(first)?;
                 let mut out = Vec::with_capacity(rest.len());
@@ -884,6 +976,57 @@ impl<'a> Sema<'a> {
                 Expr::Compare(first, out)
             }
             ExprKind::Cond(c, a, b) => Expr::Cond(self.boxed(c)?, self.boxed(a)?, self.boxed(b)?),
+        })
+    }
+
+    /// The floating-point version of `e` in a floating-point context, or `None` when `e`
+    /// is lowered as usual there (a name, a call, a subscript, ...).
+    fn float_expr(&mut self, e: &'a ast::Expr) -> R<Option<Expr>> {
+        let line = e.pos.line;
+        Ok(Some(match &e.kind {
+            ExprKind::Num(n) => Expr::Num((*n as f64).to_bits() as i64),
+            ExprKind::Neg(x) => self.flt_call(FltOp::Neg, &[x], line)?,
+            ExprKind::Abs(x) => self.flt_call(FltOp::Abs, &[x], line)?,
+            ExprKind::Binary(op, a, b) => {
+                let op = match op {
+                    BinOp::Add => FltOp::Add,
+                    BinOp::Sub => FltOp::Sub,
+                    BinOp::Mul => FltOp::Mul,
+                    BinOp::Div => FltOp::Div,
+                    BinOp::Mod => FltOp::Mod,
+                    _ => return Ok(None),
+                };
+                self.flt_call(op, &[a, b], line)?
+            }
+            ExprKind::Cond(c, a, b) => Expr::Cond(
+                self.boxed(c)?,
+                Box::new(self.expr_ff(a, true)?),
+                Box::new(self.expr_ff(b, true)?),
+            ),
+            _ => return Ok(None),
+        }))
+    }
+
+    /// A floating-point operation: a call of the library's `sys(Sys_flt, op, args...)`
+    /// (see [`super::float`]), with the operands in a floating-point context unless the
+    /// operation is `FLOAT`.
+    fn flt_call(&mut self, op: FltOp, args: &[&'a ast::Expr], line: u32) -> R<Expr> {
+        let at = self.f().top;
+        let mut lowered = Vec::with_capacity(args.len() + 2);
+        lowered.push(Expr::Num(library::SYS_FLT));
+        lowered.push(Expr::Num(op as i64));
+        for a in args {
+            self.f().top = at + lowered.len();
+            lowered.push(self.expr_ff(a, op.float_operands())?);
+        }
+        let st = self.f();
+        st.call_words = st.call_words.max(at + lowered.len());
+        st.top = at;
+        Ok(Expr::Call {
+            callee: Callee::Value(Box::new(Expr::Cell(library::SYS_GLOBAL))),
+            args: lowered,
+            at,
+            line,
         })
     }
 
@@ -957,6 +1100,45 @@ impl<'a> Sema<'a> {
     /// function names (their values), strings and TABLEs (their addresses), and operators on
     /// them.
     fn constant(&mut self, e: &'a ast::Expr) -> R<i64> {
+        self.constant_ff(e, false)
+    }
+
+    /// The value of a constant expression, in a floating-point context when `ff` (see
+    /// [`Sema::expr_ff`]).
+    fn constant_ff(&mut self, e: &'a ast::Expr, ff: bool) -> R<i64> {
+        if ff || self.is_flt(e) {
+            let float = |x: f64| x.to_bits() as i64;
+            let fold = |s: &mut Self, op: FltOp, xs: &[&'a ast::Expr]| -> R<i64> {
+                let mut vals = Vec::with_capacity(xs.len());
+                for x in xs {
+                    vals.push(s.constant_ff(x, op.float_operands())?);
+                }
+                Ok(float::fold(op, &vals))
+            };
+            match &e.kind {
+                ExprKind::Num(n) => return Ok(float(*n as f64)),
+                ExprKind::Neg(x) => return fold(self, FltOp::Neg, &[x]),
+                ExprKind::Abs(x) => return fold(self, FltOp::Abs, &[x]),
+                ExprKind::Binary(op, a, b) => {
+                    let op = match op {
+                        BinOp::Add => Some(FltOp::Add),
+                        BinOp::Sub => Some(FltOp::Sub),
+                        BinOp::Mul => Some(FltOp::Mul),
+                        BinOp::Div => Some(FltOp::Div),
+                        BinOp::Mod => Some(FltOp::Mod),
+                        _ => None,
+                    };
+                    if let Some(op) = op {
+                        return fold(self, op, &[a, b]);
+                    }
+                }
+                ExprKind::Cond(c, a, b) => {
+                    let pick = if self.constant(c)? != 0 { a } else { b };
+                    return self.constant_ff(pick, true);
+                }
+                _ => {}
+            }
+        }
         let not_const = |what: &str| {
             SourceError::new(
                 e.pos,
@@ -965,6 +1147,26 @@ impl<'a> Sema<'a> {
         };
         Ok(match &e.kind {
             ExprKind::Num(n) => *n,
+            ExprKind::Fnum(x) => *x,
+            ExprKind::Flt(op, xs) => {
+                let mut vals = Vec::with_capacity(xs.len());
+                for x in xs {
+                    vals.push(self.constant_ff(x, op.float_operands())?);
+                }
+                float::fold(*op, &vals)
+            }
+            ExprKind::Compare(first, rest)
+                if self.is_flt(first) || rest.iter().any(|(_, x)| self.is_flt(x)) =>
+            {
+                let mut prev = self.constant_ff(first, true)?;
+                let mut all = true;
+                for (op, x) in rest {
+                    let v = self.constant_ff(x, true)?;
+                    all &= float::fold(float_relation(*op), &[prev, v]) != 0;
+                    prev = v;
+                }
+                -i64::from(all)
+            }
             ExprKind::Bool(b) => -i64::from(*b),
             ExprKind::Query => 0,
             ExprKind::Str(s) => self.string(s),
@@ -1070,6 +1272,11 @@ mod tests {
                 "outside a SWITCHON",
             ),
             ("LET start() BE GOTO nowhere", (1, 21), "not a label"),
+            (
+                "LET start() BE { LET FLT x = 1.0; writen(0 < x < 2) }",
+                (1, 42),
+                "chain of relations over floating-point",
+            ),
         ];
         for (src, (line, col), msg) in cases {
             let e = check_src(src).unwrap_err();
