@@ -65,7 +65,7 @@ fn suspended_coroutines_end_with_the_run() {
         interp::run(&prog, &mut rt).expect("the program runs");
         assert_eq!(Output::take(), b"1 13\n");
         assert_eq!(
-            threads(),
+            settled_threads(before),
             before,
             "the interpreter's coroutines' threads ended"
         );

@@ -289,6 +289,13 @@ pub enum ExprKind {
     Index(Box<Expr>, Box<Expr>),
     /// `s%i`
     Byte(Box<Expr>, Box<Expr>),
+    /// `f OF p` (or `f :: p`): the field that selector `f` (a constant, see
+    /// [`ExprKind::Slct`]) picks from the words at `p`.
+    Of(Box<Expr>, Box<Expr>),
+    /// `SLCT offset`, `SLCT shift:offset` or `SLCT len:shift:offset`, the parts as written:
+    /// a constant `len << 24 | shift << 16 | offset` naming the `len` bits (0: the rest of
+    /// the word) from bit `shift` of word `offset`.
+    Slct(Vec<Expr>),
     /// `a op b` for an arithmetic, shift or bitwise operator.
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `a < b <= c` means `a < b & b <= c`, each operand evaluated once.

@@ -341,6 +341,11 @@ impl Gen<'_> {
                 self.asm
                     .call_abs(runtime::rt_exit as extern "C" fn(i64) -> ! as usize);
             }
+            Stmt::BadGoto(e, line) => {
+                self.expr(e)?;
+                let bad = self.cold(*line, Fault::BadGoto(0), 0);
+                dynasm!(self.asm ; .arch aarch64 ; b =>bad);
+            }
             Stmt::Call(e) => self.expr(e)?,
             Stmt::Block(body) => {
                 for c in body {

@@ -278,6 +278,9 @@ impl Machine<'_, '_> {
             Stmt::Break => return Ok(Flow::Break),
             Stmt::Continue => return Ok(Flow::Continue),
             Stmt::Finish => return Err(Stop::Exit(0)),
+            Stmt::BadGoto(e, line) => {
+                return Err(Stop::Fault(*line, Fault::BadGoto(self.eval(e)?)))
+            }
         }
         Ok(Flow::Normal)
     }

@@ -235,6 +235,9 @@ pub enum Stmt {
     Continue,
     /// `FINISH`: ends the program with code 0.
     Finish,
+    /// The end of a computed `GOTO` whose value is no label it can reach: a run-time error
+    /// ([`super::memory::Fault::BadGoto`]) with the value.
+    BadGoto(Expr, u32),
     /// A call run for its effect; the result is dropped.
     Call(Expr),
     /// Commands run in order.

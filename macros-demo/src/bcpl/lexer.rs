@@ -133,8 +133,10 @@ pub enum Kw {
     Fix,
     /// `FLT`: the tag that declares a name floating point (`LET FLT x = 1.5`).
     Flt,
-    /// `OF`, `SLCT`, `::` and other constructs recognised only to be reported.
-    Unsupported(&'static str),
+    /// `OF` (or `::`): a field of a word, `f OF p` (see `SLCT`).
+    Of,
+    /// `SLCT len:shift:offset`: a field selector constant for `OF`.
+    Slct,
 }
 
 /// Operators and punctuation.
@@ -202,6 +204,10 @@ pub enum Sym {
     LBracket,
     /// `]`
     RBracket,
+    /// `<>`: runs the commands on either side in turn, as one command (`IF c DO a <> b`).
+    Seq,
+    /// `::`, the same as `OF`.
+    Of,
 }
 
 /// A token with where it starts and whether a line break precedes it.
@@ -265,12 +271,41 @@ const KEYWORDS: &[(&str, Kw)] = &[
     ("EQV", Kw::Eqv),
     ("NOT", Kw::Not),
     ("ABS", Kw::Abs),
-    ("OF", Kw::Unsupported("the field selector OF")),
-    ("SLCT", Kw::Unsupported("SLCT field selectors")),
+    ("OF", Kw::Of),
+    ("SLCT", Kw::Slct),
     ("FLOAT", Kw::Float),
     ("FIX", Kw::Fix),
     ("FLT", Kw::Flt),
 ];
+
+/// One character between quotes: a byte, or a code from a `*#` escape.
+enum Quoted {
+    Byte(u8),
+    Unicode(u32),
+    Gb2312(u32),
+}
+
+/// Appends `code` (at most 31 bits) in UTF-8 as it was first defined, with up to six bytes,
+/// as Cintcode writes any `*#` code into a string.
+fn utf8(code: u32, out: &mut Vec<u8>) {
+    let len = match code {
+        0..=0x7F => {
+            out.push(code as u8);
+            return;
+        }
+        0x80..=0x7FF => 2,
+        0x800..=0xFFFF => 3,
+        0x1_0000..=0x1F_FFFF => 4,
+        0x20_0000..=0x3FF_FFFF => 5,
+        _ => 6,
+    };
+    // The lead byte has `len` high ones; each continuation byte holds six bits.
+    let lead = (0xFF00u32 >> len) as u8;
+    out.push(lead | (code >> (6 * (len - 1))) as u8);
+    for k in (0..len - 1).rev() {
+        out.push(0x80 | ((code >> (6 * k)) & 0x3F) as u8);
+    }
+}
 
 /// Reserved words are recognised in either case, but programs written for Cintcode (which
 /// reserves only upper-case words unless its `EQCASES` option is on) may use a lower-case
@@ -378,6 +413,7 @@ pub fn lex(src: &[u8]) -> (Vec<Token>, Vec<SourceError>) {
         tags: Vec::new(),
         skipping: None,
         lower_keywords: Vec::new(),
+        gb2312: false,
     }
     .run()
 }
@@ -396,6 +432,8 @@ struct Lexer<'s> {
     skipping: Option<String>,
     /// The reserved words written in lower case: each token's index and spelling.
     lower_keywords: Vec<(usize, String)>,
+    /// Whether `*#` escapes of the current string or character constant are GB2312 codes.
+    gb2312: bool,
 }
 
 impl Lexer<'_> {
@@ -749,8 +787,10 @@ impl Lexer<'_> {
     }
 
     /// One character of a string or character constant, with `*` escapes decoded; `None` at
-    /// the closing quote.
-    fn char_in_quotes(&mut self, quote: u8, start: Pos) -> Result<Option<u8>, SourceError> {
+    /// the closing quote. A byte, or a code point from `*#hhhh` or `*##hhhhhhhh` (which a
+    /// string holds in UTF-8, as Cintcode's default encoding does), or after `*#g` a GB2312
+    /// code from `*#dddd` (row × 100 + column), until `*#u` or the end of the constant.
+    fn char_in_quotes(&mut self, quote: u8, start: Pos) -> Result<Option<Quoted>, SourceError> {
         let what = if quote == b'"' {
             "string"
         } else {
@@ -765,6 +805,42 @@ impl Lexer<'_> {
                     self.bump();
                     return Ok(None);
                 }
+                Some(b'*') if self.peek(1) == Some(b'#') => {
+                    let at = self.pos();
+                    self.bump();
+                    self.bump();
+                    match self.peek(0) {
+                        Some(b'u' | b'U') => {
+                            self.bump();
+                            self.gb2312 = false;
+                            continue;
+                        }
+                        Some(b'g' | b'G') => {
+                            self.bump();
+                            self.gb2312 = true;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    if self.gb2312 {
+                        let code = self.escape_digits(0, 10, 4)?;
+                        return Ok(Some(Quoted::Gb2312(code)));
+                    }
+                    let digits = if self.peek(0) == Some(b'#') {
+                        self.bump();
+                        8
+                    } else {
+                        4
+                    };
+                    let code = self.escape_digits(0, 16, digits)?;
+                    if code > 0x7FFF_FFFF {
+                        return Err(SourceError::new(
+                            at,
+                            format!("`*##` escape {code:#x} is more than 31 bits"),
+                        ));
+                    }
+                    return Ok(Some(Quoted::Unicode(code)));
+                }
                 Some(b'*') => {
                     let c = match self.peek(1) {
                         Some(b'n' | b'N') => b'\n',
@@ -777,8 +853,8 @@ impl Lexer<'_> {
                         Some(b'*') => b'*',
                         Some(b'"') => b'"',
                         Some(b'\'') => b'\'',
-                        Some(b'x' | b'X') => return self.escape_digits(2, 16, 2).map(Some),
-                        Some(b'0'..=b'7') => return self.escape_digits(1, 8, 3).map(Some),
+                        Some(b'x' | b'X') => return self.escape_byte(2, 16, 2),
+                        Some(b'0'..=b'7') => return self.escape_byte(1, 8, 3),
                         // `*`, white space with a line break, `*`: the string goes on after
                         // the second star.
                         Some(b' ' | b'\t' | b'\n' | b'\r')
@@ -803,43 +879,72 @@ impl Lexer<'_> {
                         // Not an escape: the star stands for itself ("2 * 3" prints as written).
                         _ => {
                             self.bump();
-                            return Ok(Some(b'*'));
+                            return Ok(Some(Quoted::Byte(b'*')));
                         }
                     };
                     self.bump();
                     self.bump();
-                    return Ok(Some(c));
+                    return Ok(Some(Quoted::Byte(c)));
                 }
                 Some(b) => {
                     self.bump();
-                    return Ok(Some(b));
+                    return Ok(Some(Quoted::Byte(b)));
                 }
             }
         }
     }
 
-    /// `*xHH` or `*ddd`: skips the `skip` bytes of the escape's start (star and letter), then
-    /// reads `count` digits in `radix`.
-    fn escape_digits(&mut self, skip: usize, radix: u32, count: usize) -> Result<u8, SourceError> {
+    /// `*xHH` or `*ddd`: a byte; more than 255 (`*777`) is an error.
+    fn escape_byte(
+        &mut self,
+        skip: usize,
+        radix: u32,
+        count: usize,
+    ) -> Result<Option<Quoted>, SourceError> {
+        let at = self.pos();
+        let v = self.escape_digits(skip, radix, count)?;
+        match u8::try_from(v) {
+            Ok(b) => Ok(Some(Quoted::Byte(b))),
+            Err(_) => Err(SourceError::new(
+                at,
+                format!("escape value {v} is more than 255"),
+            )),
+        }
+    }
+
+    /// Skips the `skip` bytes of an escape's start (star and letter), then reads one to
+    /// `count` digits in `radix`, `_` between them ignored, as Cintcode does.
+    fn escape_digits(&mut self, skip: usize, radix: u32, count: usize) -> Result<u32, SourceError> {
         let at = self.pos();
         for _ in 0..skip {
             self.bump();
         }
-        let mut v: u32 = 0;
-        for _ in 0..count {
-            match self.peek(0).and_then(|b| (b as char).to_digit(radix)) {
-                Some(d) => {
-                    v = v * radix + d;
+        let (mut v, mut read): (u32, usize) = (0, 0);
+        while read < count {
+            match self.peek(0) {
+                Some(b'_') => {
                     self.bump();
                 }
-                None => return Err(SourceError::new(at, "bad numeric escape in a constant")),
+                Some(b) => match (b as char).to_digit(radix) {
+                    Some(d) => {
+                        v = v.wrapping_mul(radix).wrapping_add(d);
+                        read += 1;
+                        self.bump();
+                    }
+                    None => break,
+                },
+                None => break,
             }
         }
-        Ok(v as u8)
+        if read == 0 {
+            return Err(SourceError::new(at, "bad numeric escape in a constant"));
+        }
+        Ok(v)
     }
 
     fn character(&mut self, pos: Pos) -> Result<Tok, SourceError> {
         self.bump();
+        self.gb2312 = false;
         let Some(c) = self.char_in_quotes(b'\'', pos)? else {
             return Err(SourceError::new(pos, "empty character constant"));
         };
@@ -853,14 +958,26 @@ impl Lexer<'_> {
                 "a character constant holds one character (or one escape such as *n)",
             ));
         }
-        Ok(Tok::Num(i64::from(c)))
+        Ok(Tok::Num(match c {
+            Quoted::Byte(b) => i64::from(b),
+            Quoted::Unicode(c) | Quoted::Gb2312(c) => i64::from(c),
+        }))
     }
 
     fn string(&mut self, pos: Pos) -> Result<Tok, SourceError> {
         self.bump();
+        self.gb2312 = false;
         let mut bytes = Vec::new();
         while let Some(c) = self.char_in_quotes(b'"', pos)? {
-            bytes.push(c);
+            match c {
+                Quoted::Byte(b) => bytes.push(b),
+                Quoted::Unicode(c) => utf8(c, &mut bytes),
+                // Row and column plus 160 each, low byte first as on a little-endian machine.
+                Quoted::Gb2312(c) if c > 0x7F => {
+                    bytes.extend([(c % 100 + 160) as u8, (c / 100 + 160) as u8]);
+                }
+                Quoted::Gb2312(c) => bytes.push(c as u8),
+            }
         }
         if bytes.len() > 255 {
             return Err(SourceError::new(
@@ -886,14 +1003,7 @@ impl Lexer<'_> {
             (b',', _) => (Sym::Comma, 1),
             (b';', _) => (Sym::Semi, 1),
             (b':', Some(b'=')) => (Sym::Assign, 2),
-            (b':', Some(b':')) => {
-                self.bump();
-                self.bump();
-                return Err(SourceError::new(
-                    pos,
-                    "not supported: the field selector `::`",
-                ));
-            }
+            (b':', Some(b':')) => (Sym::Of, 2),
             (b':', _) => (Sym::Colon, 1),
             (b'+', _) => (Sym::Plus, 1),
             (b'-', Some(b'>')) => (Sym::Arrow, 2),
@@ -909,6 +1019,7 @@ impl Lexer<'_> {
             (b'&', _) => (Sym::Amp, 1),
             (b'|', _) => (Sym::Bar, 1),
             (b'=', _) => (Sym::Eq, 1),
+            (b'<', Some(b'>')) => (Sym::Seq, 2),
             (b'<', Some(b'<')) => (Sym::Shl, 2),
             (b'<', Some(b'=')) => (Sym::Le, 2),
             (b'<', _) => (Sym::Lt, 1),

@@ -64,6 +64,8 @@ pub enum Fault {
     NoSys(i64),
     /// `sys(Sys_flt, op, ...)` of an operation that does not exist.
     NoFlt(i64),
+    /// A computed `GOTO` of a value that is no label of its function (and VALOF).
+    BadGoto(i64),
 }
 
 impl Fault {
@@ -83,6 +85,7 @@ impl Fault {
             Fault::InUse(c) => (10, c),
             Fault::NoSys(op) => (11, op),
             Fault::NoFlt(op) => (12, op),
+            Fault::BadGoto(v) => (13, v),
         }
     }
 
@@ -101,6 +104,7 @@ impl Fault {
             10 => Fault::InUse(value),
             11 => Fault::NoSys(value),
             12 => Fault::NoFlt(value),
+            13 => Fault::BadGoto(value),
             _ => Fault::BadFree(value),
         }
     }
@@ -126,9 +130,18 @@ impl Fault {
                  Sys_freevec, Sys_muldiv, Sys_intflag, Sys_cputime, Sys_getpid and Sys_flt)"
             ),
             Fault::NoFlt(op) => format!("sys(Sys_flt, {op}): no such floating-point operation"),
+            Fault::BadGoto(v) => format!("GOTO {v}, which is not a label of this function"),
         }
     }
 }
+
+/// The value of label `id` of function `owner` (`a := l1`, then `GOTO a`): distinct from
+/// every other label's, and far from small numbers and addresses.
+pub fn label_value(owner: usize, id: usize) -> i64 {
+    LABEL_BASE + ((owner as i64) << 20) + id as i64
+}
+
+const LABEL_BASE: i64 = 0x1ABE_1000_0000_0000;
 
 /// Why a run stopped before `start` returned.
 #[derive(Debug, Clone, PartialEq, Eq)]

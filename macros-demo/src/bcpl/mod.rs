@@ -30,15 +30,17 @@
 //! (built in), `SECTION`, `NEEDS`; `LET`/`AND` functions and routines (also nested in
 //! blocks), `GLOBAL`, `STATIC` and `MANIFEST` declarations; simultaneous `LET a, b = 1, 2`;
 //! `$( $)` (with section tags) and `{ }`; reserved words in upper or lower case; `@`, `!`,
-//! `%`, `TABLE`, `?`; `SWITCHON`/`CASE`/`DEFAULT`/`ENDCASE`; `GOTO` and labels; `XOR`,
-//! `EQV`, `NEQV`, `NOT`, `ABS`, `->`; numbers in every base with `_`; character escapes;
-//! function values and calls with fewer or more arguments than declared; `op:=`
-//! assignments; conditional compilation (`$$tag`, `$<tag`, `$~tag`, `$>tag`); method
-//! application `e#(obj, args)`; floating point and the `FLT` tag ([`float`]). [`library`] is
-//! `libhdr`'s library (`writef` and the rest), [`memory`] the machine both back ends share.
+//! `%`, `TABLE`, `?`; `SWITCHON`/`CASE`/`DEFAULT`/`ENDCASE`; `GOTO` and labels (also as
+//! values); `SLCT`, `OF` and `::`; `<>`; `XOR`, `EQV`, `NEQV`, `NOT`, `ABS`, `->`; numbers in
+//! every base with `_`; character escapes; function values and calls with fewer or more
+//! arguments than declared; `op:=` assignments; conditional compilation (`$$tag`, `$<tag`,
+//! `$~tag`, `$>tag`); method application `e#(obj, args)`; floating point and the `FLT` tag
+//! ([`float`]). [`library`] is `libhdr`'s library (`writef` and the rest), [`memory`] the
+//! machine both back ends share.
 //!
-//! Not supported, each reported by name: field selectors (`OF`, `::`,
-//! `SLCT`), GOTO of a computed value or out of a VALOF, and files in the library.
+//! Not supported, each reported by name: GOTO into or out of a VALOF, a chain of relations
+//! over floating-point values, and files, `changeco`, `instrcount`, `level`/`longjump` and
+//! `mkobj` in the library.
 //! Coroutines ([`coroutine`]) run on a thread each.
 
 pub mod arith;

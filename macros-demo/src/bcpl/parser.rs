@@ -68,7 +68,6 @@ fn describe(t: &Tok) -> String {
         Tok::Float(x) => format!("number {}", f64::from_bits(*x as u64)),
         Tok::FltOp(op) => format!("the floating-point operator {op:?}"),
         Tok::Str(_) => "a string".to_string(),
-        Tok::Kw(Kw::Unsupported(what)) => what.to_string(),
         Tok::Kw(k) => format!("`{}`", format!("{k:?}").to_uppercase()),
         Tok::Sym(s) => format!("`{}`", sym_text(*s)),
         Tok::Eof => "the end of the file".to_string(),
@@ -108,6 +107,8 @@ fn sym_text(s: Sym) -> &'static str {
         Sym::Query => "?",
         Sym::LBracket => "[",
         Sym::RBracket => "]",
+        Sym::Seq => "<>",
+        Sym::Of => "::",
     }
 }
 
@@ -182,10 +183,14 @@ fn assign_op(t: &Tok) -> Option<Op> {
 /// An error unless `target` is something `:=` can assign to.
 fn assignable(target: &Expr) -> R<()> {
     match target.kind {
-        ExprKind::Name(_) | ExprKind::Deref(_) | ExprKind::Index(..) | ExprKind::Byte(..) => Ok(()),
+        ExprKind::Name(_)
+        | ExprKind::Deref(_)
+        | ExprKind::Index(..)
+        | ExprKind::Byte(..)
+        | ExprKind::Of(..) => Ok(()),
         _ => Err(SourceError::new(
             target.pos,
-            "cannot assign to this: only a name, `v!i`, `!p` or `s%i` can be assigned",
+            "cannot assign to this: only a name, `v!i`, `!p`, `s%i` or `f OF p` can be assigned",
         )),
     }
 }
@@ -199,9 +204,11 @@ fn repeatable(e: &Expr) -> bool {
         ExprKind::Neg(x) | ExprKind::Abs(x) | ExprKind::Not(x) | ExprKind::Deref(x) => {
             repeatable(x)
         }
-        ExprKind::Index(a, b) | ExprKind::Byte(a, b) | ExprKind::Binary(_, a, b) => {
-            repeatable(a) && repeatable(b)
-        }
+        ExprKind::Index(a, b)
+        | ExprKind::Byte(a, b)
+        | ExprKind::Binary(_, a, b)
+        | ExprKind::Of(a, b) => repeatable(a) && repeatable(b),
+        ExprKind::Slct(xs) => xs.iter().all(repeatable),
         _ => false,
     }
 }
@@ -263,10 +270,7 @@ impl<'t> Parser<'t> {
     }
 
     fn error<T>(&self, what: &str) -> R<T> {
-        let message = match self.peek() {
-            Tok::Kw(Kw::Unsupported(construct)) => format!("not supported: {construct}"),
-            other => format!("expected {what}, found {}", describe(other)),
-        };
+        let message = format!("expected {what}, found {}", describe(self.peek()));
         Err(SourceError::new(self.pos(), message))
     }
 
@@ -612,10 +616,24 @@ impl<'t> Parser<'t> {
         }
     }
 
+    /// A command: simple commands joined by `<>`, then any `REPEAT` clauses, which apply to
+    /// the whole sequence.
     fn command(&mut self) -> R<Stmt> {
         let saved = self.depth;
         self.enter()?;
         let mut stmt = self.simple_command()?;
+        if self.is_sym(Sym::Seq) {
+            let pos = stmt.pos;
+            let mut cmds = vec![stmt];
+            while self.eat_sym(Sym::Seq) {
+                self.enter()?;
+                cmds.push(self.simple_command()?);
+            }
+            stmt = Stmt {
+                pos,
+                kind: StmtKind::Block(cmds),
+            };
+        }
         loop {
             let pos = self.pos();
             let cond = if self.eat_kw(Kw::Repeat) {
@@ -913,6 +931,7 @@ impl<'t> Parser<'t> {
                     continue;
                 }
                 Tok::Sym(Sym::Bang) => (8, ExprKind::Index),
+                Tok::Kw(Kw::Of) | Tok::Sym(Sym::Of) => (8, ExprKind::Of),
                 Tok::Sym(Sym::Percent) => (8, ExprKind::Byte),
                 Tok::Sym(Sym::Shl | Sym::Shr) => {
                     if n >= 4 {
@@ -1090,6 +1109,15 @@ impl<'t> Parser<'t> {
             Tok::Kw(Kw::Valof) => {
                 self.advance();
                 ExprKind::Valof(self.arm()?)
+            }
+            Tok::Kw(Kw::Slct) => {
+                // `SLCT offset`, `SLCT shift:offset` or `SLCT len:shift:offset`.
+                self.advance();
+                let mut parts = vec![self.rexp(9)?];
+                while parts.len() < 3 && self.eat_sym(Sym::Colon) {
+                    parts.push(self.rexp(9)?);
+                }
+                ExprKind::Slct(parts)
             }
             Tok::Kw(Kw::Table) => {
                 self.advance();

@@ -25,7 +25,7 @@ use super::float::{self, FltOp};
 use super::ir::{self, Callee, Expr, LoopTest, Stmt};
 use super::lexer::MAX_ERRORS;
 use super::library;
-use super::memory::{FN_BASE, GLOBALS};
+use super::memory::{self, FN_BASE, GLOBALS};
 
 /// The largest vector (`VEC n` with n up to this, in words).
 pub const MAX_VEC: i64 = 1 << 20;
@@ -113,6 +113,58 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
     })
 }
 
+/// A field of a word, from `SLCT len:shift:offset`.
+#[derive(Debug, Clone, Copy)]
+struct Field {
+    /// The number of bits; 0 means all the bits from `shift` up.
+    len: i64,
+    shift: i64,
+    /// The word's offset from the pointer.
+    offset: i64,
+}
+
+impl Field {
+    fn whole_word(&self) -> bool {
+        self.shift == 0 && (self.len == 0 || self.len == 64)
+    }
+
+    /// The field's bits, at the bottom of a word.
+    fn mask(&self) -> i64 {
+        if self.len == 0 || self.len + self.shift == 64 {
+            (u64::MAX >> self.shift) as i64
+        } else {
+            (1i64 << self.len) - 1
+        }
+    }
+
+    /// The field of `word`, shifted down (logically) and masked.
+    fn extract(&self, word: Expr, line: u32) -> Expr {
+        if self.whole_word() {
+            return word;
+        }
+        let shifted = if self.shift == 0 {
+            word
+        } else {
+            Expr::Binary(
+                BinOp::Shr,
+                Box::new(word),
+                Box::new(Expr::Num(self.shift)),
+                line,
+            )
+        };
+        if self.len == 0 || self.len + self.shift == 64 {
+            shifted
+        } else {
+            Expr::Binary(
+                BinOp::And,
+                Box::new(shifted),
+                Box::new(Expr::Num(self.mask())),
+                line,
+            )
+        }
+    }
+}
+
 /// The floating-point version of a relation.
 fn float_relation(op: RelOp) -> FltOp {
     match op {
@@ -166,6 +218,8 @@ struct FnState {
     labels: Vec<Option<usize>>,
     /// GOTOs: label, context, position.
     gotos: Vec<(usize, usize, Pos)>,
+    /// Computed GOTOs: context, position.
+    computed_gotos: Vec<(usize, Pos)>,
 }
 
 impl<'a> Sema<'a> {
@@ -385,6 +439,14 @@ impl<'a> Sema<'a> {
                 ));
             }
         }
+        for (context, pos) in &st.computed_gotos {
+            if st.labels.iter().any(|c| *c != Some(*context)) {
+                return Err(SourceError::new(
+                    *pos,
+                    "not supported: a computed GOTO in a function with labels in another VALOF",
+                ));
+            }
+        }
         self.funcs[index] = Some(ir::Func {
             name: def.name.clone(),
             params: def.params.len(),
@@ -504,7 +566,10 @@ impl<'a> Sema<'a> {
             | ExprKind::Not(x)
             | ExprKind::Deref(x)
             | ExprKind::Addr(x) => self.declare_labels_in_expr(x),
-            ExprKind::Index(a, b) | ExprKind::Byte(a, b) | ExprKind::Binary(_, a, b) => {
+            ExprKind::Index(a, b)
+            | ExprKind::Byte(a, b)
+            | ExprKind::Binary(_, a, b)
+            | ExprKind::Of(a, b) => {
                 self.declare_labels_in_expr(a)?;
                 self.declare_labels_in_expr(b)
             }
@@ -689,6 +754,7 @@ impl<'a> Sema<'a> {
                     line,
                 ),
                 ExprKind::Byte(v, i) => Stmt::StoreByte(self.expr(v)?, self.expr(i)?, value, line),
+                ExprKind::Of(f, p) => self.store_field(f, p, value, line)?,
                 _ => return Err(SourceError::new(target.pos, "cannot assign to this")),
             });
         }
@@ -770,13 +836,17 @@ impl<'a> Sema<'a> {
     }
 
     fn goto(&mut self, target: &'a ast::Expr) -> R<Stmt> {
-        let ExprKind::Name(name) = &target.kind else {
-            return Err(SourceError::new(
-                target.pos,
-                "not supported: GOTO of a computed address (only GOTO label)",
-            ));
-        };
         let owner = self.f().index;
+        let label = match &target.kind {
+            ExprKind::Name(name) => match self.lookup(name) {
+                Some(Binding::Label { .. }) => Some(name),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(name) = label else {
+            return self.computed_goto(target);
+        };
         match self.lookup(name) {
             Some(Binding::Label { id, owner: o }) if o == owner => {
                 let context = self.f().context;
@@ -792,6 +862,33 @@ impl<'a> Sema<'a> {
                 format!("`{name}` is not a label"),
             )),
         }
+    }
+
+    /// `GOTO e` for a value `e` (a label's value kept in a variable): compared with the
+    /// value of each label of the function, the first equal one jumped to, none a run-time
+    /// error. Every label of the function must then be in the same VALOF as the GOTO
+    /// (checked when the function is done).
+    fn computed_goto(&mut self, target: &'a ast::Expr) -> R<Stmt> {
+        let line = target.pos.line;
+        let value = self.expr(target)?;
+        let slot = self.new_slot();
+        let owner = self.f().index;
+        let context = self.f().context;
+        self.f().computed_gotos.push((context, target.pos));
+        let mut out = vec![Stmt::Set(slot, value)];
+        for id in 0..self.f().labels.len() {
+            out.push(Stmt::If {
+                cond: Expr::Compare(
+                    Box::new(Expr::Local(slot)),
+                    vec![(RelOp::Eq, Expr::Num(memory::label_value(owner, id)))],
+                ),
+                run_when: true,
+                then: Box::new(Stmt::Goto(id)),
+                otherwise: None,
+            });
+        }
+        out.push(Stmt::BadGoto(Expr::Local(slot), line));
+        Ok(Stmt::Block(out))
     }
 
     /// A command whose declarations end with it (the arm of an IF, say).
@@ -915,12 +1012,7 @@ impl<'a> Sema<'a> {
                 Some(Binding::Cell(a) | Binding::Func(_, Some(a))) => Expr::Cell(a),
                 Some(Binding::Manifest(v)) => Expr::Num(v),
                 Some(Binding::Func(i, None)) => Expr::Num(FN_BASE + i as i64),
-                Some(Binding::Label { .. }) => {
-                    return Err(SourceError::new(
-                        e.pos,
-                        format!("not supported: the label `{n}` used as a value"),
-                    ))
-                }
+                Some(Binding::Label { id, owner }) => Expr::Num(memory::label_value(owner, id)),
                 _ => return Err(self.not_a_variable(n, e.pos)),
             },
             ExprKind::Call(f, args) => self.call(f, args, line)?,
@@ -947,6 +1039,12 @@ impl<'a> Sema<'a> {
                 Expr::Load(Box::new(addr), line)
             }
             ExprKind::Byte(v, i) => Expr::LoadByte(self.boxed(v)?, self.boxed(i)?, line),
+            ExprKind::Slct(_) => Expr::Num(self.constant(e)?),
+            ExprKind::Of(f, p) => {
+                let field = self.field(f)?;
+                let word = Expr::Load(Box::new(self.field_address(p, field.offset)?), line);
+                field.extract(word, line)
+            }
             ExprKind::Binary(op, l, r) => {
                 let (l, r) = (self.boxed(l)?, self.boxed(r)?);
                 match op {
@@ -1028,6 +1126,73 @@ impl<'a> Sema<'a> {
             at,
             line,
         })
+    }
+
+    /// The selector `f` of `f OF p`, which must be a constant.
+    fn field(&mut self, f: &'a ast::Expr) -> R<Field> {
+        let s = self.constant(f)?;
+        let field = Field {
+            len: (s >> 24) & 0xFF,
+            shift: (s >> 16) & 0xFF,
+            offset: s & 0xFFFF,
+        };
+        if field.len + field.shift > 64 || s >> 32 != 0 {
+            return Err(SourceError::new(
+                f.pos,
+                format!(
+                    "field selector {s:#x} (length {}, shift {}) does not fit in a 64-bit word",
+                    field.len, field.shift
+                ),
+            ));
+        }
+        Ok(field)
+    }
+
+    /// `p + offset`: the address of the word a field is in.
+    fn field_address(&mut self, p: &'a ast::Expr, offset: i64) -> R<Expr> {
+        let p = self.expr(p)?;
+        Ok(if offset == 0 {
+            p
+        } else {
+            Expr::Binary(BinOp::Add, Box::new(p), Box::new(Expr::Num(offset)), 0)
+        })
+    }
+
+    /// `f OF p := value`: the field's bits of the word replaced by the low bits of `value`,
+    /// the others kept; the address is computed once, into a slot of its own.
+    fn store_field(
+        &mut self,
+        f: &'a ast::Expr,
+        p: &'a ast::Expr,
+        value: Expr,
+        line: u32,
+    ) -> R<Stmt> {
+        let field = self.field(f)?;
+        let addr = self.field_address(p, field.offset)?;
+        if field.whole_word() {
+            return Ok(Stmt::Store(addr, value, line));
+        }
+        let slot = self.new_slot();
+        let at = || Box::new(Expr::Local(slot));
+        let mask = field.mask();
+        let num = |n: i64| Box::new(Expr::Num(n));
+        let kept = Expr::Binary(
+            BinOp::And,
+            Box::new(Expr::Load(at(), line)),
+            num(!(mask << field.shift)),
+            line,
+        );
+        let bits = Expr::Binary(
+            BinOp::Shl,
+            Box::new(Expr::Binary(BinOp::And, Box::new(value), num(mask), line)),
+            num(field.shift),
+            line,
+        );
+        let merged = Expr::Binary(BinOp::Or, Box::new(kept), Box::new(bits), line);
+        Ok(Stmt::Block(vec![
+            Stmt::Set(slot, addr),
+            Stmt::Store(Expr::Local(slot), merged, line),
+        ]))
     }
 
     /// `@x`: the address of a variable or a cell.
@@ -1148,6 +1313,27 @@ impl<'a> Sema<'a> {
         Ok(match &e.kind {
             ExprKind::Num(n) => *n,
             ExprKind::Fnum(x) => *x,
+            ExprKind::Slct(parts) => {
+                let mut v = [0i64; 3];
+                let skip = 3 - parts.len().min(3);
+                for (k, x) in parts.iter().enumerate() {
+                    v[skip + k] = self.constant(x)?;
+                }
+                let [len, shift, offset] = v;
+                if !(0..=64).contains(&len)
+                    || !(0..=63).contains(&shift)
+                    || !(0..=0xFFFF).contains(&offset)
+                {
+                    return Err(SourceError::new(
+                        e.pos,
+                        format!(
+                            "SLCT {len}:{shift}:{offset} is out of range: length 0 to 64, \
+                             shift 0 to 63, offset 0 to 65535"
+                        ),
+                    ));
+                }
+                len << 24 | shift << 16 | offset
+            }
             ExprKind::Flt(op, xs) => {
                 let mut vals = Vec::with_capacity(xs.len());
                 for x in xs {
@@ -1271,7 +1457,7 @@ mod tests {
                 (1, 16),
                 "outside a SWITCHON",
             ),
-            ("LET start() BE GOTO nowhere", (1, 21), "not a label"),
+            ("LET start() BE GOTO nowhere", (1, 21), "unknown name"),
             (
                 "LET start() BE { LET FLT x = 1.0; writen(0 < x < 2) }",
                 (1, 42),
