@@ -310,9 +310,10 @@ fn utf8(code: u32, out: &mut Vec<u8>) {
 /// Reserved words are recognised in either case, but programs written for Cintcode (which
 /// reserves only upper-case words unless its `EQCASES` option is on) may use a lower-case
 /// reserved word as a name: `LET test = ...`, `GLOBAL { by: 200 }`. A lower-case reserved word
-/// that the program declares (after `LET` or `AND`, among a definition's parameters or
-/// `LET` names, in a `GLOBAL`, `STATIC` or `MANIFEST` list) or assigns to (`by := 2`) is a
-/// name throughout the file; the upper-case spelling stays reserved.
+/// (or a [`LEGACY`] word in either case) that the program declares (after `LET` or `AND`,
+/// among a definition's parameters or `LET` names, in a `GLOBAL`, `STATIC` or `MANIFEST`
+/// list) or assigns to (`by := 2`) is a name throughout the file; the upper-case spelling of
+/// the other reserved words stays reserved.
 fn declared_lower_keywords_are_names(tokens: &mut [Token], lower: &[(usize, String)]) {
     if lower.is_empty() {
         return;
@@ -397,6 +398,27 @@ fn declaring_names(tokens: &[Token], at: usize) -> bool {
     }
 }
 
+/// The system words of BCPL before 2018 (Richards' compiler dropped them then; older
+/// published programs still use them), as the symbols they stand for: `LV x` is `@x`, `a LS b`
+/// is `a < b`, `TEST c IFSO a IFNOT b` is `TEST c THEN a ELSE b`. A program that declares one
+/// of them as a name, in either case, keeps it as a name.
+const LEGACY: &[(&str, Tok)] = &[
+    ("LV", Tok::Sym(Sym::At)),
+    ("RV", Tok::Sym(Sym::Bang)),
+    ("EQ", Tok::Sym(Sym::Eq)),
+    ("NE", Tok::Sym(Sym::Ne)),
+    ("LS", Tok::Sym(Sym::Lt)),
+    ("GR", Tok::Sym(Sym::Gt)),
+    ("LE", Tok::Sym(Sym::Le)),
+    ("GE", Tok::Sym(Sym::Ge)),
+    ("LOGOR", Tok::Sym(Sym::Bar)),
+    ("LOGAND", Tok::Sym(Sym::Amp)),
+    ("LSHIFT", Tok::Sym(Sym::Shl)),
+    ("RSHIFT", Tok::Sym(Sym::Shr)),
+    ("IFSO", Tok::Kw(Kw::Then)),
+    ("IFNOT", Tok::Kw(Kw::Else)),
+];
+
 /// Most errors one run reports; the rest are dropped.
 pub const MAX_ERRORS: usize = 20;
 
@@ -430,7 +452,8 @@ struct Lexer<'s> {
     tags: Vec<String>,
     /// While tokens are skipped: the tag whose `$>tag` ends the skipping.
     skipping: Option<String>,
-    /// The reserved words written in lower case: each token's index and spelling.
+    /// The reserved words a declaration turns into names (written in lower case, or one of
+    /// the [`LEGACY`] words): each token's index and spelling.
     lower_keywords: Vec<(usize, String)>,
     /// Whether `*#` escapes of the current string or character constant are GB2312 codes.
     gb2312: bool,
@@ -488,7 +511,14 @@ impl Lexer<'_> {
             let start = self.i;
             let mut tag = String::new();
             let tok = match b {
-                b'a'..=b'z' | b'A'..=b'Z' => Ok(self.word()),
+                b'a'..=b'z' | b'A'..=b'Z' => {
+                    let (tok, overridable) = self.word();
+                    if overridable {
+                        let spelling = String::from_utf8_lossy(&self.src[start..self.i]);
+                        self.lower_keywords.push((out.len(), spelling.into_owned()));
+                    }
+                    Ok(tok)
+                }
                 b'0'..=b'9' => self.decimal(pos),
                 b'#' => self.based(pos),
                 b'\'' => self.character(pos),
@@ -503,12 +533,6 @@ impl Lexer<'_> {
                 }
                 self.newline |= newline_before;
                 continue;
-            }
-            if let Ok(Tok::Kw(_)) = tok {
-                if self.src[start].is_ascii_lowercase() {
-                    let spelling = String::from_utf8_lossy(&self.src[start..self.i]);
-                    self.lower_keywords.push((out.len(), spelling.into_owned()));
-                }
             }
             match tok {
                 Ok(tok) => out.push(Token {
@@ -608,7 +632,9 @@ impl Lexer<'_> {
         }
     }
 
-    fn word(&mut self) -> Tok {
+    /// A name or reserved word, and whether a declaration of it as a name would make it one
+    /// (see [`declared_lower_keywords_are_names`]).
+    fn word(&mut self) -> (Tok, bool) {
         let start = self.i;
         while matches!(
             self.peek(0),
@@ -620,14 +646,21 @@ impl Lexer<'_> {
         // Reserved words are all upper case or all lower case; `Let` is a name.
         let upper = word.to_ascii_uppercase();
         let one_case = word == upper.as_slice() || word == word.to_ascii_lowercase().as_slice();
-        match KEYWORDS
+        let lower = word[0].is_ascii_lowercase();
+        if let Some(&(_, kw)) = KEYWORDS
             .iter()
             .find(|(k, _)| one_case && k.as_bytes() == upper.as_slice())
         {
-            Some(&(_, kw)) => Tok::Kw(kw),
-            // The bytes are ASCII letters, digits, `_` and `.` only.
-            None => Tok::Name(String::from_utf8_lossy(word).into_owned()),
+            return (Tok::Kw(kw), lower);
         }
+        if let Some((_, tok)) = LEGACY
+            .iter()
+            .find(|(k, _)| one_case && k.as_bytes() == upper.as_slice())
+        {
+            return (tok.clone(), true);
+        }
+        // The bytes are ASCII letters, digits, `_` and `.` only.
+        (Tok::Name(String::from_utf8_lossy(word).into_owned()), false)
     }
 
     /// Digits in `radix` (with `_` separators anywhere, `#x_FF` too), wrapping modulo 2^64 as BCPL's
