@@ -46,8 +46,10 @@ pub fn run(prog: &Program, rt: &mut Runtime) -> Result<(), Stop> {
         vec_base: 0,
         call_base: 0,
         limit: MEM_WORDS,
+        stopped: None,
     };
     let r = m.call(prog.start, STACK_BASE);
+    let r = m.finish(r);
     coroutine::finish(rt);
     match r {
         Ok(_) | Err(Stop::Exit(0) | Stop::Unwind) => Ok(()),
@@ -85,8 +87,10 @@ impl Body for Coroutine {
             vec_base: 0,
             call_base: 0,
             limit: end,
+            stopped: None,
         };
-        m.call_value(f, frame, line)
+        let r = m.call_value(f, frame, line);
+        m.finish(r)
     }
 }
 
@@ -100,14 +104,42 @@ struct Machine<'p, 'r> {
     call_base: usize,
     /// One past the last word frames may use: the end of memory, or of a coroutine's stack.
     limit: usize,
+    /// Why the run stopped, once it has: the interpreter's functions return only [`Halt`],
+    /// one bit, so that their results fit in two registers.
+    stopped: Option<Stop>,
+}
+
+/// A run stopped; the reason is in [`Machine::stopped`].
+struct Halt;
+
+type R<T> = Result<T, Halt>;
+
+/// `r`'s value, or its stop kept in `stopped`.
+fn lift<T>(stopped: &mut Option<Stop>, r: Result<T, Stop>) -> R<T> {
+    r.map_err(|e| {
+        *stopped = Some(e);
+        Halt
+    })
 }
 
 impl Machine<'_, '_> {
-    fn call(&mut self, index: usize, frame: usize) -> Result<i64, Stop> {
+    /// Stops the run with `s`.
+    #[cold]
+    fn halt<T>(&mut self, s: Stop) -> R<T> {
+        self.stopped = Some(s);
+        Err(Halt)
+    }
+
+    /// The outcome of `r` as a [`Stop`].
+    fn finish<T>(&mut self, r: R<T>) -> Result<T, Stop> {
+        r.map_err(|Halt| self.stopped.take().unwrap_or(Stop::Unwind))
+    }
+
+    fn call(&mut self, index: usize, frame: usize) -> R<i64> {
         let prog = self.prog;
         let f = &prog.funcs[index];
         if frame + f.frame_words() > self.limit {
-            return Err(Stop::Fault(f.line, Fault::StackOverflow));
+            return self.halt(Stop::Fault(f.line, Fault::StackOverflow));
         }
         let saved = (self.fp, self.vec_base, self.call_base);
         self.fp = frame;
@@ -116,14 +148,20 @@ impl Machine<'_, '_> {
         let r = self.root(&f.body);
         (self.fp, self.vec_base, self.call_base) = saved;
         match r {
-            Ok(Flow::Return(v)) | Err(Stop::Return(v)) => Ok(v),
+            Ok(Flow::Return(v)) => Ok(v),
             Ok(_) => Ok(0),
-            Err(e) => Err(e),
+            Err(Halt) => match self.stopped.take() {
+                Some(Stop::Return(v)) => Ok(v),
+                other => {
+                    self.stopped = other;
+                    Err(Halt)
+                }
+            },
         }
     }
 
     /// Runs a function body or a VALOF body: the place a GOTO is resolved.
-    fn root(&mut self, body: &Stmt) -> Result<Flow, Stop> {
+    fn root(&mut self, body: &Stmt) -> R<Flow> {
         let mut flow = self.exec(body)?;
         while let Flow::Goto(label) = flow {
             flow = self.enter(body, label)?.unwrap_or(Flow::Normal);
@@ -132,7 +170,7 @@ impl Machine<'_, '_> {
     }
 
     /// Runs `s` from label `label` inside it; `None` when the label is not there.
-    fn enter(&mut self, s: &Stmt, label: usize) -> Result<Option<Flow>, Stop> {
+    fn enter(&mut self, s: &Stmt, label: usize) -> R<Option<Flow>> {
         if !s.has_label(label) {
             return Ok(None);
         }
@@ -172,7 +210,7 @@ impl Machine<'_, '_> {
         }))
     }
 
-    fn block(&mut self, body: &[Stmt]) -> Result<Flow, Stop> {
+    fn block(&mut self, body: &[Stmt]) -> R<Flow> {
         for c in body {
             match self.exec(c)? {
                 Flow::Normal => {}
@@ -188,10 +226,10 @@ impl Machine<'_, '_> {
 
     /// Executes `s`; like [`eval`](Self::eval), only the commands every call passes through
     /// are handled here, the rest out of line.
-    fn exec(&mut self, s: &Stmt) -> Result<Flow, Stop> {
+    fn exec(&mut self, s: &Stmt) -> R<Flow> {
         match s {
             Stmt::Set(slot, e) => {
-                let v = self.eval(e)?;
+                let v = self.operand(e)?;
                 let a = self.slot(*slot);
                 self.rt.mem[a] = v;
             }
@@ -224,7 +262,7 @@ impl Machine<'_, '_> {
     }
 
     #[inline(never)]
-    fn exec_other(&mut self, s: &Stmt) -> Result<Flow, Stop> {
+    fn exec_other(&mut self, s: &Stmt) -> R<Flow> {
         match s {
             Stmt::Set(..) | Stmt::If { .. } | Stmt::Return(_) | Stmt::Call(_) | Stmt::Block(_) => {
                 return self.exec(s)
@@ -234,15 +272,15 @@ impl Machine<'_, '_> {
                 self.rt.mem[*a] = v;
             }
             Stmt::Store(addr, value, line) => {
-                let v = self.eval(value)?;
-                let a = self.eval(addr)?;
-                self.rt.store(a, v, *line)?;
+                let v = self.operand(value)?;
+                let a = self.operand(addr)?;
+                lift(&mut self.stopped, self.rt.store(a, v, *line))?;
             }
             Stmt::StoreByte(s, i, value, line) => {
                 let v = self.eval(value)?;
                 let s = self.eval(s)?;
                 let i = self.eval(i)?;
-                self.rt.store_byte(s, i, v, *line)?;
+                lift(&mut self.stopped, self.rt.store_byte(s, i, v, *line))?;
             }
             Stmt::VecInit {
                 slot,
@@ -277,9 +315,10 @@ impl Machine<'_, '_> {
             Stmt::Resultis(e) => return Ok(Flow::Resultis(self.eval(e)?)),
             Stmt::Break => return Ok(Flow::Break),
             Stmt::Continue => return Ok(Flow::Continue),
-            Stmt::Finish => return Err(Stop::Exit(0)),
+            Stmt::Finish => return self.halt(Stop::Exit(0)),
             Stmt::BadGoto(e, line) => {
-                return Err(Stop::Fault(*line, Fault::BadGoto(self.eval(e)?)))
+                let v = self.eval(e)?;
+                return self.halt(Stop::Fault(*line, Fault::BadGoto(v)));
             }
         }
         Ok(Flow::Normal)
@@ -291,7 +330,7 @@ impl Machine<'_, '_> {
         test: &LoopTest,
         body: &Stmt,
         first: Option<Flow>,
-    ) -> Result<Flow, Stop> {
+    ) -> R<Flow> {
         let mut pending = first;
         loop {
             let flow = match pending.take() {
@@ -319,7 +358,7 @@ impl Machine<'_, '_> {
         Ok(Flow::Normal)
     }
 
-    fn for_loop(&mut self, f: &ForLoop, first: Option<Flow>) -> Result<Flow, Stop> {
+    fn for_loop(&mut self, f: &ForLoop, first: Option<Flow>) -> R<Flow> {
         let (var, limit) = (self.slot(f.var), self.slot(f.limit));
         let mut pending = first;
         if pending.is_none() {
@@ -350,10 +389,21 @@ impl Machine<'_, '_> {
         Ok(Flow::Normal)
     }
 
+    /// Evaluates an operand: a constant or a local without a call, anything else by
+    /// [`eval`](Self::eval).
+    #[inline(always)]
+    fn operand(&mut self, e: &Expr) -> R<i64> {
+        match e {
+            Expr::Num(n) => Ok(*n),
+            Expr::Local(s) => Ok(self.rt.mem[self.fp + s]),
+            _ => self.eval(e),
+        }
+    }
+
     /// Evaluates `e`. The common leaves are handled here; everything else is out of line, so
     /// that this function's frame, which every level of BCPL recursion passes through several
     /// times, stays small.
-    fn eval(&mut self, e: &Expr) -> Result<i64, Stop> {
+    fn eval(&mut self, e: &Expr) -> R<i64> {
         match e {
             Expr::Num(n) => Ok(*n),
             Expr::Local(s) => Ok(self.rt.mem[self.fp + s]),
@@ -373,14 +423,17 @@ impl Machine<'_, '_> {
     }
 
     #[inline(never)]
-    fn eval_binary(&mut self, op: BinOp, l: &Expr, r: &Expr, line: u32) -> Result<i64, Stop> {
-        let a = self.eval(l)?;
-        let b = self.eval(r)?;
-        arith::binary(op, a, b).ok_or(Stop::Fault(line, Fault::DivZero))
+    fn eval_binary(&mut self, op: BinOp, l: &Expr, r: &Expr, line: u32) -> R<i64> {
+        let a = self.operand(l)?;
+        let b = self.operand(r)?;
+        match arith::binary(op, a, b) {
+            Some(v) => Ok(v),
+            None => self.halt(Stop::Fault(line, Fault::DivZero)),
+        }
     }
 
     #[inline(never)]
-    fn eval_other(&mut self, e: &Expr) -> Result<i64, Stop> {
+    fn eval_other(&mut self, e: &Expr) -> R<i64> {
         Ok(match e {
             Expr::Num(_)
             | Expr::Local(_)
@@ -391,20 +444,20 @@ impl Machine<'_, '_> {
             Expr::LocalAddr(s) => (self.fp + s) as i64,
             Expr::Valof(body, line) => match self.root(body)? {
                 Flow::Resultis(v) => v,
-                Flow::Return(v) => return Err(Stop::Return(v)),
-                _ => return Err(Stop::Fault(*line, Fault::NoResult)),
+                Flow::Return(v) => return self.halt(Stop::Return(v)),
+                _ => return self.halt(Stop::Fault(*line, Fault::NoResult)),
             },
             Expr::Neg(x) => self.eval(x)?.wrapping_neg(),
             Expr::Abs(x) => self.eval(x)?.wrapping_abs(),
             Expr::Not(x) => !self.eval(x)?,
             Expr::Load(a, line) => {
-                let a = self.eval(a)?;
-                self.rt.load(a, *line)?
+                let a = self.operand(a)?;
+                lift(&mut self.stopped, self.rt.load(a, *line))?
             }
             Expr::LoadByte(s, i, line) => {
                 let s = self.eval(s)?;
                 let i = self.eval(i)?;
-                self.rt.load_byte(s, i, *line)?
+                lift(&mut self.stopped, self.rt.load_byte(s, i, *line))?
             }
             Expr::AndThen(l, r) => match self.eval(l)? {
                 0 => 0,
@@ -415,9 +468,9 @@ impl Machine<'_, '_> {
                 v => v,
             },
             Expr::Compare(first, rest) => {
-                let mut prev = self.eval(first)?;
+                let mut prev = self.operand(first)?;
                 for (op, x) in rest {
-                    let v = self.eval(x)?;
+                    let v = self.operand(x)?;
                     if !op.holds(prev, v) {
                         return Ok(0);
                     }
@@ -435,10 +488,10 @@ impl Machine<'_, '_> {
         args: &[Expr],
         at: usize,
         line: u32,
-    ) -> Result<i64, Stop> {
+    ) -> R<i64> {
         let base = self.fp + self.call_base + at;
         for (k, a) in args.iter().enumerate() {
-            let v = self.eval(a)?;
+            let v = self.operand(a)?;
             self.rt.mem[base + k] = v;
         }
         match callee {
@@ -452,13 +505,16 @@ impl Machine<'_, '_> {
 
     /// A call of function value `v` (a program function or a library routine) with its
     /// frame at `base`.
-    fn call_value(&mut self, v: i64, base: usize, line: u32) -> Result<i64, Stop> {
-        let index = self.rt.callable(v, line)?;
+    fn call_value(&mut self, v: i64, base: usize, line: u32) -> R<i64> {
+        let index = lift(&mut self.stopped, self.rt.callable(v, line))?;
         let funcs = self.prog.funcs.len();
         if index < funcs {
             self.call(index, base)
         } else {
-            library::call(self.rt, index - funcs, base, line)
+            lift(
+                &mut self.stopped,
+                library::call(self.rt, index - funcs, base, line),
+            )
         }
     }
 }
