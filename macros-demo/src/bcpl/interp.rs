@@ -46,10 +46,8 @@ pub fn run(prog: &Program, rt: &mut Runtime) -> Result<(), Stop> {
         vec_base: 0,
         call_base: 0,
         limit: MEM_WORDS,
-        stopped: None,
     };
     let r = m.call(prog.start, STACK_BASE);
-    let r = m.finish(r);
     coroutine::finish(rt);
     match r {
         Ok(_) | Err(Stop::Exit(0) | Stop::Unwind) => Ok(()),
@@ -87,10 +85,8 @@ impl Body for Coroutine {
             vec_base: 0,
             call_base: 0,
             limit: end,
-            stopped: None,
         };
-        let r = m.call_value(f, frame, line);
-        m.finish(r)
+        m.call_value(f, frame, line)
     }
 }
 
@@ -104,42 +100,14 @@ struct Machine<'p, 'r> {
     call_base: usize,
     /// One past the last word frames may use: the end of memory, or of a coroutine's stack.
     limit: usize,
-    /// Why the run stopped, once it has: the interpreter's functions return only [`Halt`],
-    /// one bit, so that their results fit in two registers.
-    stopped: Option<Stop>,
-}
-
-/// A run stopped; the reason is in [`Machine::stopped`].
-struct Halt;
-
-type R<T> = Result<T, Halt>;
-
-/// `r`'s value, or its stop kept in `stopped`.
-fn lift<T>(stopped: &mut Option<Stop>, r: Result<T, Stop>) -> R<T> {
-    r.map_err(|e| {
-        *stopped = Some(e);
-        Halt
-    })
 }
 
 impl Machine<'_, '_> {
-    /// Stops the run with `s`.
-    #[cold]
-    fn halt<T>(&mut self, s: Stop) -> R<T> {
-        self.stopped = Some(s);
-        Err(Halt)
-    }
-
-    /// The outcome of `r` as a [`Stop`].
-    fn finish<T>(&mut self, r: R<T>) -> Result<T, Stop> {
-        r.map_err(|Halt| self.stopped.take().unwrap_or(Stop::Unwind))
-    }
-
-    fn call(&mut self, index: usize, frame: usize) -> R<i64> {
+    fn call(&mut self, index: usize, frame: usize) -> Result<i64, Stop> {
         let prog = self.prog;
         let f = &prog.funcs[index];
         if frame + f.frame_words() > self.limit {
-            return self.halt(Stop::Fault(f.line, Fault::StackOverflow));
+            return Err(Stop::Fault(f.line, Fault::StackOverflow));
         }
         let saved = (self.fp, self.vec_base, self.call_base);
         self.fp = frame;
@@ -148,20 +116,14 @@ impl Machine<'_, '_> {
         let r = self.root(&f.body);
         (self.fp, self.vec_base, self.call_base) = saved;
         match r {
-            Ok(Flow::Return(v)) => Ok(v),
+            Ok(Flow::Return(v)) | Err(Stop::Return(v)) => Ok(v),
             Ok(_) => Ok(0),
-            Err(Halt) => match self.stopped.take() {
-                Some(Stop::Return(v)) => Ok(v),
-                other => {
-                    self.stopped = other;
-                    Err(Halt)
-                }
-            },
+            Err(e) => Err(e),
         }
     }
 
     /// Runs a function body or a VALOF body: the place a GOTO is resolved.
-    fn root(&mut self, body: &Stmt) -> R<Flow> {
+    fn root(&mut self, body: &Stmt) -> Result<Flow, Stop> {
         let mut flow = self.exec(body)?;
         while let Flow::Goto(label) = flow {
             flow = self.enter(body, label)?.unwrap_or(Flow::Normal);
@@ -170,7 +132,7 @@ impl Machine<'_, '_> {
     }
 
     /// Runs `s` from label `label` inside it; `None` when the label is not there.
-    fn enter(&mut self, s: &Stmt, label: usize) -> R<Option<Flow>> {
+    fn enter(&mut self, s: &Stmt, label: usize) -> Result<Option<Flow>, Stop> {
         if !s.has_label(label) {
             return Ok(None);
         }
@@ -210,7 +172,7 @@ impl Machine<'_, '_> {
         }))
     }
 
-    fn block(&mut self, body: &[Stmt]) -> R<Flow> {
+    fn block(&mut self, body: &[Stmt]) -> Result<Flow, Stop> {
         for c in body {
             match self.exec(c)? {
                 Flow::Normal => {}
@@ -226,10 +188,10 @@ impl Machine<'_, '_> {
 
     /// Executes `s`; like [`eval`](Self::eval), only the commands every call passes through
     /// are handled here, the rest out of line.
-    fn exec(&mut self, s: &Stmt) -> R<Flow> {
+    fn exec(&mut self, s: &Stmt) -> Result<Flow, Stop> {
         match s {
             Stmt::Set(slot, e) => {
-                let v = self.operand(e)?;
+                let v = self.eval(e)?;
                 let a = self.slot(*slot);
                 self.rt.mem[a] = v;
             }
@@ -262,7 +224,7 @@ impl Machine<'_, '_> {
     }
 
     #[inline(never)]
-    fn exec_other(&mut self, s: &Stmt) -> R<Flow> {
+    fn exec_other(&mut self, s: &Stmt) -> Result<Flow, Stop> {
         match s {
             Stmt::Set(..) | Stmt::If { .. } | Stmt::Return(_) | Stmt::Call(_) | Stmt::Block(_) => {
                 return self.exec(s)
@@ -272,15 +234,15 @@ impl Machine<'_, '_> {
                 self.rt.mem[*a] = v;
             }
             Stmt::Store(addr, value, line) => {
-                let v = self.operand(value)?;
-                let a = self.operand(addr)?;
-                lift(&mut self.stopped, self.rt.store(a, v, *line))?;
+                let v = self.eval(value)?;
+                let a = self.eval(addr)?;
+                self.rt.store(a, v, *line)?;
             }
             Stmt::StoreByte(s, i, value, line) => {
                 let v = self.eval(value)?;
                 let s = self.eval(s)?;
                 let i = self.eval(i)?;
-                lift(&mut self.stopped, self.rt.store_byte(s, i, v, *line))?;
+                self.rt.store_byte(s, i, v, *line)?;
             }
             Stmt::VecInit {
                 slot,
@@ -315,10 +277,9 @@ impl Machine<'_, '_> {
             Stmt::Resultis(e) => return Ok(Flow::Resultis(self.eval(e)?)),
             Stmt::Break => return Ok(Flow::Break),
             Stmt::Continue => return Ok(Flow::Continue),
-            Stmt::Finish => return self.halt(Stop::Exit(0)),
+            Stmt::Finish => return Err(Stop::Exit(0)),
             Stmt::BadGoto(e, line) => {
-                let v = self.eval(e)?;
-                return self.halt(Stop::Fault(*line, Fault::BadGoto(v)));
+                return Err(Stop::Fault(*line, Fault::BadGoto(self.eval(e)?)))
             }
         }
         Ok(Flow::Normal)
@@ -330,7 +291,7 @@ impl Machine<'_, '_> {
         test: &LoopTest,
         body: &Stmt,
         first: Option<Flow>,
-    ) -> R<Flow> {
+    ) -> Result<Flow, Stop> {
         let mut pending = first;
         loop {
             let flow = match pending.take() {
@@ -358,7 +319,7 @@ impl Machine<'_, '_> {
         Ok(Flow::Normal)
     }
 
-    fn for_loop(&mut self, f: &ForLoop, first: Option<Flow>) -> R<Flow> {
+    fn for_loop(&mut self, f: &ForLoop, first: Option<Flow>) -> Result<Flow, Stop> {
         let (var, limit) = (self.slot(f.var), self.slot(f.limit));
         let mut pending = first;
         if pending.is_none() {
@@ -389,21 +350,10 @@ impl Machine<'_, '_> {
         Ok(Flow::Normal)
     }
 
-    /// Evaluates an operand: a constant or a local without a call, anything else by
-    /// [`eval`](Self::eval).
-    #[inline(always)]
-    fn operand(&mut self, e: &Expr) -> R<i64> {
-        match e {
-            Expr::Num(n) => Ok(*n),
-            Expr::Local(s) => Ok(self.rt.mem[self.fp + s]),
-            _ => self.eval(e),
-        }
-    }
-
     /// Evaluates `e`. The common leaves are handled here; everything else is out of line, so
     /// that this function's frame, which every level of BCPL recursion passes through several
     /// times, stays small.
-    fn eval(&mut self, e: &Expr) -> R<i64> {
+    fn eval(&mut self, e: &Expr) -> Result<i64, Stop> {
         match e {
             Expr::Num(n) => Ok(*n),
             Expr::Local(s) => Ok(self.rt.mem[self.fp + s]),
@@ -423,17 +373,14 @@ impl Machine<'_, '_> {
     }
 
     #[inline(never)]
-    fn eval_binary(&mut self, op: BinOp, l: &Expr, r: &Expr, line: u32) -> R<i64> {
-        let a = self.operand(l)?;
-        let b = self.operand(r)?;
-        match arith::binary(op, a, b) {
-            Some(v) => Ok(v),
-            None => self.halt(Stop::Fault(line, Fault::DivZero)),
-        }
+    fn eval_binary(&mut self, op: BinOp, l: &Expr, r: &Expr, line: u32) -> Result<i64, Stop> {
+        let a = self.eval(l)?;
+        let b = self.eval(r)?;
+        arith::binary(op, a, b).ok_or(Stop::Fault(line, Fault::DivZero))
     }
 
     #[inline(never)]
-    fn eval_other(&mut self, e: &Expr) -> R<i64> {
+    fn eval_other(&mut self, e: &Expr) -> Result<i64, Stop> {
         Ok(match e {
             Expr::Num(_)
             | Expr::Local(_)
@@ -444,20 +391,20 @@ impl Machine<'_, '_> {
             Expr::LocalAddr(s) => (self.fp + s) as i64,
             Expr::Valof(body, line) => match self.root(body)? {
                 Flow::Resultis(v) => v,
-                Flow::Return(v) => return self.halt(Stop::Return(v)),
-                _ => return self.halt(Stop::Fault(*line, Fault::NoResult)),
+                Flow::Return(v) => return Err(Stop::Return(v)),
+                _ => return Err(Stop::Fault(*line, Fault::NoResult)),
             },
             Expr::Neg(x) => self.eval(x)?.wrapping_neg(),
             Expr::Abs(x) => self.eval(x)?.wrapping_abs(),
             Expr::Not(x) => !self.eval(x)?,
             Expr::Load(a, line) => {
-                let a = self.operand(a)?;
-                lift(&mut self.stopped, self.rt.load(a, *line))?
+                let a = self.eval(a)?;
+                self.rt.load(a, *line)?
             }
             Expr::LoadByte(s, i, line) => {
                 let s = self.eval(s)?;
                 let i = self.eval(i)?;
-                lift(&mut self.stopped, self.rt.load_byte(s, i, *line))?
+                self.rt.load_byte(s, i, *line)?
             }
             Expr::AndThen(l, r) => match self.eval(l)? {
                 0 => 0,
@@ -468,9 +415,9 @@ impl Machine<'_, '_> {
                 v => v,
             },
             Expr::Compare(first, rest) => {
-                let mut prev = self.operand(first)?;
+                let mut prev = self.eval(first)?;
                 for (op, x) in rest {
-                    let v = self.operand(x)?;
+                    let v = self.eval(x)?;
                     if !op.holds(prev, v) {
                         return Ok(0);
                     }
@@ -488,10 +435,10 @@ impl Machine<'_, '_> {
         args: &[Expr],
         at: usize,
         line: u32,
-    ) -> R<i64> {
+    ) -> Result<i64, Stop> {
         let base = self.fp + self.call_base + at;
         for (k, a) in args.iter().enumerate() {
-            let v = self.operand(a)?;
+            let v = self.eval(a)?;
             self.rt.mem[base + k] = v;
         }
         match callee {
@@ -505,16 +452,13 @@ impl Machine<'_, '_> {
 
     /// A call of function value `v` (a program function or a library routine) with its
     /// frame at `base`.
-    fn call_value(&mut self, v: i64, base: usize, line: u32) -> R<i64> {
-        let index = lift(&mut self.stopped, self.rt.callable(v, line))?;
+    fn call_value(&mut self, v: i64, base: usize, line: u32) -> Result<i64, Stop> {
+        let index = self.rt.callable(v, line)?;
         let funcs = self.prog.funcs.len();
         if index < funcs {
             self.call(index, base)
         } else {
-            lift(
-                &mut self.stopped,
-                library::call(self.rt, index - funcs, base, line),
-            )
+            library::call(self.rt, index - funcs, base, line)
         }
     }
 }
