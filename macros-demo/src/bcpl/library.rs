@@ -151,7 +151,6 @@ pub fn lookup(name: &str) -> Option<usize> {
 
 /// Routines of `libhdr` this library does not provide, for a message that names them.
 pub const MISSING: &[&str] = &[
-    "mkobj",
     "changeco",
     "instrcount",
     "loadseg",
@@ -179,9 +178,6 @@ pub const MISSING: &[&str] = &[
     "getword",
     "putword",
     "get_text",
-    "splitname",
-    "setbit",
-    "testbit",
     "copy_bytes",
     "readflt",
     "sawritef_",

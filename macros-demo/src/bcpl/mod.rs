@@ -19,7 +19,7 @@
 //!   - [`backend_x64`] with [`codegen_x64`]: x86-64 through [`jitkit::x64::Assembler`],
 //!     the System V ABI.
 //! - [`memory`], [`library`]: the words both back ends run on and `libhdr`'s routines,
-//!   written once for all.
+//!   written once for all; [`prelude`]: the few that are BCPL, compiled with the program.
 //! - [`runtime`]: output, error reports, and the exits JIT code calls.
 //! - [`arith`]: what the operators mean, shared by the interpreter and constant folding;
 //!   [`float`] likewise for floating point, which both back ends reach through `sys`.
@@ -39,8 +39,8 @@
 //! machine both back ends share.
 //!
 //! Not supported, each reported by name: GOTO into or out of a VALOF, a chain of relations
-//! over floating-point values, and files, `changeco`, `instrcount`, `level`/`longjump` and
-//! `mkobj` in the library.
+//! over floating-point values, and files, `changeco`, `instrcount` and `level`/`longjump` in the
+//! library.
 //! Coroutines ([`coroutine`]) run on a thread each.
 
 pub mod arith;
@@ -60,6 +60,7 @@ pub mod lexer;
 pub mod library;
 pub mod memory;
 pub mod parser;
+pub mod prelude;
 pub mod runtime;
 pub mod sema;
 
@@ -70,7 +71,10 @@ pub use driver::main;
 pub fn front_end(src: &[u8]) -> Result<ir::Program, Vec<diag::SourceError>> {
     let (tokens, mut errors) = lexer::lex(src);
     match parser::parse(&tokens) {
-        Ok(ast) if errors.is_empty() => sema::check(&ast),
+        Ok(mut ast) if errors.is_empty() => {
+            prelude::add_used(&tokens, &mut ast);
+            sema::check(&ast)
+        }
         Ok(_) => Err(errors),
         Err(more) => {
             errors.extend(more);

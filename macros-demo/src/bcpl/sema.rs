@@ -960,7 +960,7 @@ impl<'a> Sema<'a> {
                 "`{name}` is a local of an enclosing function: BCPL functions cannot use those (declare it STATIC or GLOBAL)"
             ),
             _ if library::MISSING.contains(&name.replace('.', "_").as_str()) => format!(
-                "not supported: the library routine `{name}` (files, segments, `instrcount`, `level`, `longjump`, `changeco` and `mkobj` are not provided)"
+                "not supported: the library routine `{name}` (files, segments, `instrcount`, `level`, `longjump` and `changeco` are not provided)"
             ),
             _ => format!("unknown name `{name}`"),
         };

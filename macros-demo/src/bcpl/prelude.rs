@@ -1,0 +1,109 @@
+//! `libhdr` routines written in BCPL, compiled with a program that uses them.
+//!
+//! Most of the library is Rust ([`super::library`]), which both back ends call. A routine that
+//! must call back into the program (`mkobj` sends its new object the `InitObj` message), or
+//! is plainly BCPL over memory, is easier and more faithful as BCPL: [`add_used`] appends the
+//! definition of each such routine the program names and does not define itself, so the
+//! interpreter and the JIT run the same code for it as for the program's own functions.
+
+use super::ast::{Decl, LetItem, Program};
+use super::lexer::{lex, Tok, Token};
+use super::parser::parse;
+
+/// Each routine's name and its definition.
+const ROUTINES: &[(&str, &str)] = &[
+    (
+        "mkobj",
+        // A new object of `upb + 1` words whose word 0 is its methods vector `fns`, sent
+        // `InitObj` with the address of the arguments after `fns`; 0 when out of memory.
+        "LET mkobj(upb, fns, a, b, c, d, e, f, g, h, i, j, k) = VALOF
+         { LET obj = getvec(upb)
+           IF obj = 0 RESULTIS 0
+           !obj := fns
+           InitObj#(obj, @a)
+           RESULTIS obj
+         }",
+    ),
+    (
+        "testbit",
+        // Bit `n` of the bit vector `v` (bit 0 is the least significant of `v!0`): nonzero
+        // when it is set.
+        "LET testbit(n, v) = v!(n / bitsperword) & 1 << n MOD bitsperword",
+    ),
+    (
+        "setbit",
+        // Sets bit `n` of `v` to `state`; the bit's previous value as `testbit` gives it.
+        "LET setbit(n, v, state) = VALOF
+         { LET w, mask = n / bitsperword, 1 << n MOD bitsperword
+           LET old = v!w & mask
+           v!w := state -> v!w | mask, v!w & ~mask
+           RESULTIS old
+         }",
+    ),
+    (
+        "splitname",
+        // Copies the characters of `s` from position `p` up to the next `ch` into the string
+        // `prefix`; the position after that `ch`, or 0 when `s` ends first.
+        "LET splitname(prefix, ch, s, p) = VALOF
+         { LET n = 0
+           WHILE p <= s%0 DO
+           { LET c = s%p
+             p := p + 1
+             IF c = ch DO { prefix%0 := n; RESULTIS p }
+             n := n + 1
+             prefix%n := c
+           }
+           prefix%0 := n
+           RESULTIS 0
+         }",
+    ),
+];
+
+/// Whether `name` is one of the routines here.
+pub fn provides(name: &str) -> bool {
+    ROUTINES.iter().any(|(n, _)| *n == name)
+}
+
+/// Appends to `prog` the routines that `tokens` (the program's) name but no top-level `LET`
+/// of the program defines.
+pub fn add_used(tokens: &[Token], prog: &mut Program) {
+    for (name, source) in ROUTINES {
+        let named = tokens
+            .iter()
+            .any(|t| matches!(&t.tok, Tok::Name(n) if n == name));
+        if !named || defines(prog, name) {
+            continue;
+        }
+        let (tokens, errors) = lex(source.as_bytes());
+        let parsed = parse(&tokens);
+        debug_assert!(errors.is_empty(), "the prelude's {name} lexes: {errors:?}");
+        if let (true, Ok(routine)) = (errors.is_empty(), parsed) {
+            prog.decls.extend(routine.decls);
+        }
+    }
+}
+
+/// Whether a top-level `LET` of `prog` defines `name`.
+fn defines(prog: &Program, name: &str) -> bool {
+    prog.decls.iter().any(|d| match d {
+        Decl::Let(items) => items
+            .iter()
+            .any(|i| matches!(i, LetItem::Func(f) if f.name == name)),
+        _ => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_routine_parses_and_defines_its_name() {
+        for (name, source) in ROUTINES {
+            let (tokens, errors) = lex(source.as_bytes());
+            assert!(errors.is_empty(), "{name}: {errors:?}");
+            let prog = parse(&tokens).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+            assert!(defines(&prog, name), "{name}");
+        }
+    }
+}
