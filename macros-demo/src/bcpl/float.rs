@@ -133,8 +133,10 @@ fn fix(x: f64) -> i64 {
     x.round() as i64
 }
 
-/// `fl_mk`: `mantissa` × 10^`exponent`, by repeated scaling as Cintcode does it.
-fn make(mantissa: i64, mut exponent: i64) -> f64 {
+/// `fl_mk`: `mantissa` × 10^`exponent`, by repeated scaling as Cintcode does it (an exponent
+/// beyond ±400 scales to infinity or 0 just the same, so it is cut there).
+fn make(mantissa: i64, exponent: i64) -> f64 {
+    let mut exponent = exponent.clamp(-400, 400);
     let mut d = mantissa as f64;
     while exponent > 5 {
         d *= 100_000.0;
@@ -263,12 +265,18 @@ pub fn sys_flt(op: i64, a: i64, b: i64, c: i64) -> Option<(i64, Option<i64>)> {
 
 /// `writeflt(x, width, places)` (`%w.pF`), or with `exponent` `writee` (`%w.pE`), as
 /// Cintcode's `blib` lays them out: the 16 significant digits of `fl_unmk` rounded half away
-/// from zero to `places` (at least 1) digits after the point; a sign position that holds
+/// from zero to `places` (1 to 1,000) digits after the point; a sign position that holds
 /// `-` or a space; right-aligned in `width` characters (at least 4, or 8 with the exponent,
-/// which is written `e+dd`/`e-dd`). Two cases where the 2019 `blib` slips are written as it
+/// which is written `e+dd`/`e-dd`; at most 2^40). Two cases where the 2019 `blib` slips are written as it
 /// intends: a negative number with trailing zeros before the point keeps its sign (`-10.00`),
 /// and a rounding carry in the exponent form renormalises (`1.0e+01`, not `10.0e+00`).
+/// Infinities and NaN are written `inf`, `-inf` and `NaN`.
 pub fn format(x: i64, width: i64, places: i64, exponent: bool) -> String {
+    if !f(x).is_finite() {
+        let text = format!("{}", f(x));
+        let pad = usize::try_from(width.min(1 << 20)).unwrap_or(0);
+        return format!("{text:>pad$}");
+    }
     let (val, mut e) = unmake(f(x));
     let mut neg = val < 0;
     let mut val = val.unsigned_abs();
@@ -282,7 +290,8 @@ pub fn format(x: i64, width: i64, places: i64, exponent: bool) -> String {
         }
     }
     let mut n = digits.len() as i64 - 1;
-    let p = places.max(1);
+    let p = places.clamp(1, 1000);
+    let width = width.min(1 << 40);
     let (w, mut q) = if exponent {
         e += n;
         (width.max(8), n)
@@ -408,6 +417,8 @@ mod tests {
         assert_eq!(fmt(-10.0, 7, 2, false), " -10.00");
         assert_eq!(fmt(-2e5, 3, 0, false), "-200000.0");
         assert_eq!(fmt(99.96, 6, 1, false), " 100.0");
+        assert_eq!(fmt(f64::NEG_INFINITY, 6, 1, false), "  -inf");
+        assert_eq!(fmt(1.5, i64::MIN, i64::MAX, false).len(), 1003);
     }
 
     #[test]

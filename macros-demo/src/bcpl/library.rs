@@ -556,8 +556,10 @@ fn write_digits(n: i64, d: i64, bits: u32) {
 
 /// The format items of `writef`: `%` then an optional decimal width (`%5d`, `%8.2d`) and a
 /// letter, which for `i d x o b u z t` may instead take its width from the next character
-/// (`%i5`, `%xA` for ten). `next` is the frame word of the next argument.
+/// (`%i5`, `%xA` for ten); a written width or precision is cut at 2^20. `next` is the frame
+/// word of the next argument.
 fn write_format(a: &mut Args, format: i64, next: &mut usize) -> Result<(), Stop> {
+    const MAX_FIELD: i64 = 1 << 20;
     let fmt = a.string(format)?;
     let mut p = 0;
     while p < fmt.len() {
@@ -570,7 +572,7 @@ fn write_format(a: &mut Args, format: i64, next: &mut usize) -> Result<(), Stop>
         let mut ty = fmt.get(p).copied().unwrap_or(0);
         let (mut n, mut m, mut width_given) = (0i64, 0i64, false);
         while ty.is_ascii_digit() {
-            n = n * 10 + i64::from(ty - b'0');
+            n = (n * 10 + i64::from(ty - b'0')).min(MAX_FIELD);
             p += 1;
             ty = fmt.get(p).copied().unwrap_or(0);
             width_given = true;
@@ -579,7 +581,7 @@ fn write_format(a: &mut Args, format: i64, next: &mut usize) -> Result<(), Stop>
             p += 1;
             ty = fmt.get(p).copied().unwrap_or(0);
             while ty.is_ascii_digit() {
-                m = m * 10 + i64::from(ty - b'0');
+                m = (m * 10 + i64::from(ty - b'0')).min(MAX_FIELD);
                 p += 1;
                 ty = fmt.get(p).copied().unwrap_or(0);
             }
