@@ -22,7 +22,8 @@
 //!   written once for all; [`prelude`]: the few that are BCPL, compiled with the program.
 //! - [`runtime`]: output, error reports, and the exits JIT code calls.
 //! - [`arith`]: what the operators mean, shared by the interpreter and constant folding;
-//!   [`float`] likewise for floating point, which both back ends reach through `sys`.
+//!   [`float`] likewise for floating point, which both back ends reach through `sys`;
+//!   [`field`]: `SLCT` field selectors, which [`sema`] lowers to shifts and masks.
 //! - [`driver`]: the command line (`--target` picks the instruction set; the host's by default).
 //!
 //! ## The dialect
@@ -52,6 +53,7 @@ pub mod codegen_x64;
 pub mod coroutine;
 pub mod diag;
 pub mod driver;
+pub mod field;
 pub mod float;
 pub mod interp;
 pub mod ir;

@@ -21,6 +21,7 @@
 
 use super::ast::{self, BinOp, Body, Decl, ExprKind, FnDef, Init, LetItem, RelOp, StmtKind};
 use super::diag::{Pos, SourceError};
+use super::field::Field;
 use super::float::{self, FltOp};
 use super::ir::{self, Callee, Expr, LoopTest, Stmt};
 use super::lexer::MAX_ERRORS;
@@ -111,58 +112,6 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
         start: start.unwrap_or(0),
         image: s.image,
     })
-}
-
-/// A field of a word, from `SLCT len:shift:offset`.
-#[derive(Debug, Clone, Copy)]
-struct Field {
-    /// The number of bits; 0 means all the bits from `shift` up.
-    len: i64,
-    shift: i64,
-    /// The word's offset from the pointer.
-    offset: i64,
-}
-
-impl Field {
-    fn whole_word(&self) -> bool {
-        self.shift == 0 && (self.len == 0 || self.len == 64)
-    }
-
-    /// The field's bits, at the bottom of a word.
-    fn mask(&self) -> i64 {
-        if self.len == 0 || self.len + self.shift == 64 {
-            (u64::MAX >> self.shift) as i64
-        } else {
-            (1i64 << self.len) - 1
-        }
-    }
-
-    /// The field of `word`, shifted down (logically) and masked.
-    fn extract(&self, word: Expr, line: u32) -> Expr {
-        if self.whole_word() {
-            return word;
-        }
-        let shifted = if self.shift == 0 {
-            word
-        } else {
-            Expr::Binary(
-                BinOp::Shr,
-                Box::new(word),
-                Box::new(Expr::Num(self.shift)),
-                line,
-            )
-        };
-        if self.len == 0 || self.len + self.shift == 64 {
-            shifted
-        } else {
-            Expr::Binary(
-                BinOp::And,
-                Box::new(shifted),
-                Box::new(Expr::Num(self.mask())),
-                line,
-            )
-        }
-    }
 }
 
 /// The floating-point version of a relation.
@@ -1131,21 +1080,12 @@ impl<'a> Sema<'a> {
     /// The selector `f` of `f OF p`, which must be a constant.
     fn field(&mut self, f: &'a ast::Expr) -> R<Field> {
         let s = self.constant(f)?;
-        let field = Field {
-            len: (s >> 24) & 0xFF,
-            shift: (s >> 16) & 0xFF,
-            offset: s & 0xFFFF,
-        };
-        if field.len + field.shift > 64 || s >> 32 != 0 {
-            return Err(SourceError::new(
+        Field::decode(s).ok_or_else(|| {
+            SourceError::new(
                 f.pos,
-                format!(
-                    "field selector {s:#x} (length {}, shift {}) does not fit in a 64-bit word",
-                    field.len, field.shift
-                ),
-            ));
-        }
-        Ok(field)
+                format!("field selector {s:#x} does not fit in a 64-bit word"),
+            )
+        })
     }
 
     /// `p + offset`: the address of the word a field is in.
