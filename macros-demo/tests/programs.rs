@@ -330,6 +330,7 @@ const MALFORMED: &[(&str, &str, &str)] = &[
     ),
     ("float", "LET start() BE writen(1.5e999)", "1:23:"),
     ("slct", "LET start() BE writen(SLCT 99:0:0)", "1:23:"),
+    ("header", "GET \"mc.h\"\nLET start() BE newline()", "1:5:"),
     ("empty", "", "1:1:"),
     ("not_utf8", "LET start() BE \u{0}\n", "1:16:"),
     (

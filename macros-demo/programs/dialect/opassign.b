@@ -1,4 +1,12 @@
 GET "libhdr"
+STATIC { calls = 0 }
+
+// A subscript with an effect: an op:= target holding it is evaluated once.
+LET idx(i) = VALOF
+{ calls := calls + 1
+  RESULTIS i
+}
+
 LET start() = VALOF
 { LET a, v = 10, VEC 3
   LET s = "abc"
@@ -18,5 +26,10 @@ LET start() = VALOF
   FOR i = 0 TO 2 DO v!i *:= 2
   writef("%n %n %n*n", v!0, v!1, v!2)
   s%1 +:= 1; writef("%s*n", s)
+  v!idx(2) +:= 10
+  !(v + idx(0)) -:= 1
+  s%idx(2) +:= 2
+  (SLCT 8:8:0) OF (v + idx(1)) +:= 1
+  writef("%n %n %n %s calls=%n*n", v!0, v!1, v!2, s, calls)
   RESULTIS 0
 }

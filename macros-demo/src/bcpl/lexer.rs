@@ -691,26 +691,9 @@ impl Lexer<'_> {
         Ok(value)
     }
 
-    /// After a number: a letter or digit there is an error (`12ab`, `#x1G`).
-    fn end_of_number(&mut self) -> Result<(), SourceError> {
-        if let Some(b) = self.peek(0).filter(u8::is_ascii_alphanumeric) {
-            let at = self.pos();
-            while self
-                .peek(0)
-                .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_')
-            {
-                self.bump();
-            }
-            return Err(SourceError::new(
-                at,
-                format!("unexpected `{}` in a number", b as char),
-            ));
-        }
-        Ok(())
-    }
-
     /// A decimal integer, or a floating-point constant when a `.` and a digit or an exponent
-    /// (`e`, `E`, with an optional sign) follow the digits.
+    /// (`e`, `E`, with an optional sign) follow the digits. A number ends at the first byte
+    /// that cannot continue it, as in Cintcode's lexer: `0to 8wrch` is `0 to 8 wrch`.
     fn decimal(&mut self, pos: Pos) -> Result<Tok, SourceError> {
         let start = self.i;
         let int = self.digits(pos, 10)?;
@@ -722,7 +705,6 @@ impl Lexer<'_> {
                     || (matches!(l.peek(k + 1), Some(b'+' | b'-')) && digit_at(l, k + 2)))
         };
         if !fraction && !exponent_at(self, 0) {
-            self.end_of_number()?;
             return Ok(Tok::Num(int as i64));
         }
         if fraction {
@@ -736,7 +718,6 @@ impl Lexer<'_> {
             }
             self.digits(pos, 10)?;
         }
-        self.end_of_number()?;
         let text: String = self.src[start..self.i]
             .iter()
             .filter(|&&b| b != b'_')
@@ -779,7 +760,6 @@ impl Lexer<'_> {
             self.bump();
         }
         let v = self.digits(pos, radix)?;
-        self.end_of_number()?;
         Ok(Tok::Num(v as i64))
     }
 
@@ -1136,9 +1116,22 @@ mod tests {
         );
         // A name may hold `.`; a number followed by `.` and no digit is not a float.
         assert_eq!(toks("a.b")[0], Tok::Name("a.b".into()));
-        for bad in ["2e", "1e999", "#y", "12ab"] {
+        for bad in ["1e999", "#y"] {
             assert!(!lex(bad.as_bytes()).1.is_empty(), "{bad}");
         }
+        // A number ends where its digits do.
+        assert_eq!(
+            toks("0to 8wrch #x1Fg 2e")[..7],
+            [
+                Tok::Num(0),
+                Tok::Kw(Kw::To),
+                Tok::Num(8),
+                Tok::Name("wrch".into()),
+                Tok::Num(31),
+                Tok::Name("g".into()),
+                Tok::Num(2),
+            ]
+        );
     }
 
     #[test]

@@ -180,6 +180,14 @@ fn assign_op(t: &Tok) -> Option<Op> {
     }
 }
 
+/// Whether a `GET` names the standard header: `libhdr`, in any case, with or without `.h`
+/// and a directory.
+fn is_libhdr(name: &[u8]) -> bool {
+    let name = String::from_utf8_lossy(name).to_ascii_lowercase();
+    let file = name.rsplit(['/', '\\', ':']).next().unwrap_or(&name);
+    matches!(file, "libhdr" | "libhdr.h")
+}
+
 /// An error unless `target` is something `:=` can assign to.
 fn assignable(target: &Expr) -> R<()> {
     match target.kind {
@@ -391,9 +399,20 @@ impl<'t> Parser<'t> {
                     self.advance();
                     continue;
                 }
-                Tok::Kw(Kw::Get | Kw::Section | Kw::Needs) => {
+                Tok::Kw(kw @ (Kw::Get | Kw::Section | Kw::Needs)) => {
+                    let kw = *kw;
                     self.advance();
                     match self.peek() {
+                        Tok::Str(name) if kw == Kw::Get && !is_libhdr(name) => {
+                            Err(SourceError::new(
+                                self.pos(),
+                                format!(
+                                    "not supported: GET \"{}\" (only libhdr is built in, and \
+                                     other headers are not read)",
+                                    String::from_utf8_lossy(name)
+                                ),
+                            ))
+                        }
                         Tok::Str(_) => {
                             self.advance();
                             Ok(())
@@ -856,24 +875,71 @@ impl<'t> Parser<'t> {
 
     /// `target op:= e`, which is `target := target op e` with the target evaluated once. The
     /// target is evaluated twice here, so it must be [`repeatable`].
+    /// `target op:= value` is `target := target op value`. A target that a second evaluation
+    /// could change (a call, VALOF or TABLE in it) has its parts evaluated once, into locals
+    /// no program can name: `v!f(x) +:= 1` is `{ LET #a = @v!f(x); !#a := !#a + 1 }`.
     fn op_assign(&mut self, target: Expr, op: Op) -> R<StmtKind> {
         let pos = self.pos();
         self.advance();
         self.advance();
         assignable(&target)?;
-        if !repeatable(&target) {
-            return Err(SourceError::new(
-                target.pos,
-                "not supported: an `op:=` whose target contains a call, VALOF or TABLE \
-                 (write `t := t op e` with the address in a variable)",
-            ));
-        }
         let value = self.expr()?;
-        let combined = Expr {
-            pos,
-            kind: op.build(target.clone(), value),
+        let assign = |target: Expr, value: Expr| {
+            let combined = Expr {
+                pos,
+                kind: op.build(target.clone(), value),
+            };
+            StmtKind::Assign(vec![(target, combined)])
         };
-        Ok(StmtKind::Assign(vec![(target, combined)]))
+        if repeatable(&target) {
+            return Ok(assign(target, value));
+        }
+        let at = target.pos;
+        let name = |n: &str| Expr {
+            pos: at,
+            kind: ExprKind::Name(n.to_string()),
+        };
+        let (temps, target) = match target.kind {
+            ExprKind::Index(..) => {
+                let addr = Expr {
+                    pos: at,
+                    kind: ExprKind::Addr(Box::new(target)),
+                };
+                (vec![("#a", addr)], ExprKind::Deref(Box::new(name("#a"))))
+            }
+            ExprKind::Deref(p) => (vec![("#a", *p)], ExprKind::Deref(Box::new(name("#a")))),
+            ExprKind::Byte(s, i) => (
+                vec![("#a", *s), ("#b", *i)],
+                ExprKind::Byte(Box::new(name("#a")), Box::new(name("#b"))),
+            ),
+            ExprKind::Of(f, p) if repeatable(&f) => {
+                (vec![("#a", *p)], ExprKind::Of(f, Box::new(name("#a"))))
+            }
+            _ => {
+                return Err(SourceError::new(
+                    at,
+                    "not supported: an `op:=` whose field selector contains a call, VALOF or \
+                     TABLE",
+                ))
+            }
+        };
+        let vars = temps
+            .into_iter()
+            .map(|(n, e)| (n.to_string(), Init::Value(e), false))
+            .collect();
+        let decl = Stmt {
+            pos: at,
+            kind: StmtKind::Decl(Decl::Let(vec![LetItem::Vars(vars, at)])),
+        };
+        let target = Expr {
+            pos: at,
+            kind: target,
+        };
+        let update = Stmt {
+            pos,
+            kind: assign(target, value),
+        };
+        Ok(StmtKind::Block(vec![decl, update]))
     }
 
     /// Refuses `a #< b < c` and `a < b #< c`: a chain of relations with a floating-point
@@ -1263,7 +1329,11 @@ mod tests {
         );
         // `x +` on one line and `:= 1` on the next is no `op:=`.
         assert!(parse_src("LET s() BE { y := x +\n:= 1 }").is_err());
-        let e = parse_src("LET s() BE f()!0 +:= 1").unwrap_err();
+        // A target with a call is evaluated once, through a local no program can name.
+        let p = parse_src("LET s() BE f()!0 +:= 1").unwrap();
+        let text = format!("{:?}", p.decls[0]);
+        assert!(text.contains("Name(\"#a\")") && text.contains("Addr("), "{text}");
+        let e = parse_src("LET s() BE (SLCT f()) OF p +:= 1").unwrap_err();
         assert!(
             e[0].message.contains("not supported: an `op:=`"),
             "{}",
