@@ -12,6 +12,13 @@ use super::float::FltOp;
 pub struct Program {
     /// The top-level declarations (`LET`, `GLOBAL`, `STATIC`, `MANIFEST`), in source order.
     pub decls: Vec<Decl>,
+    /// Where each section after the first starts in `decls`: a file may hold several
+    /// sections, each ended by `.`, and each sees only its own declarations (they share
+    /// globals, which each declares for itself).
+    pub sections: Vec<usize>,
+    /// How many of the first `decls` are library routines written in BCPL
+    /// ([`super::prelude`]), which every section sees.
+    pub prelude: usize,
     /// Whether the file uses floating point at all (a constant, an operator or an `FLT`
     /// tag); when it does not, [`super::sema`] skips deciding which operators are floating.
     pub floats: bool,

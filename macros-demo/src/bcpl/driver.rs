@@ -28,7 +28,7 @@ use super::interp;
 use super::jit::{self, Backend, Jit};
 use super::memory::{Runtime, Stop};
 use super::runtime::{self, Output};
-use super::{front_end, ir};
+use super::{front_end_at, ir};
 
 /// Stack sizes to try, largest first, for the thread that compiles and runs the program: a
 /// system that limits address space may refuse the largest.
@@ -222,7 +222,8 @@ fn run_on_big_stack(opts: Options, src: Vec<u8>) -> ExitCode {
 
 fn run(opts: &Options, src: &[u8]) -> u8 {
     let started = Instant::now();
-    let prog = match front_end(src) {
+    let dir = std::path::Path::new(&opts.file).parent();
+    let prog = match front_end_at(src, dir) {
         Ok(p) => p,
         Err(errors) => return source_errors(opts, src, &errors),
     };

@@ -208,6 +208,9 @@ pub enum Sym {
     Seq,
     /// `::`, the same as `OF`.
     Of,
+    /// `.` on its own: the end of a section; the next starts afresh (see
+    /// [`super::ast::Program::sections`]).
+    Dot,
 }
 
 /// A token with where it starts and whether a line break precedes it.
@@ -1017,6 +1020,7 @@ impl Lexer<'_> {
             (b';', _) => (Sym::Semi, 1),
             (b':', Some(b'=')) => (Sym::Assign, 2),
             (b':', Some(b':')) => (Sym::Of, 2),
+            (b'.', _) => (Sym::Dot, 1),
             (b':', _) => (Sym::Colon, 1),
             (b'+', _) => (Sym::Plus, 1),
             (b'-', Some(b'>')) => (Sym::Arrow, 2),

@@ -87,6 +87,8 @@ pub const ROUTINES: &[(&str, usize)] = &[
     ("sys", SYS_GLOBAL),
     ("writeflt", 73),
     ("writee", 180),
+    ("level", 15),
+    ("longjump", 16),
 ];
 
 /// How many library routines there are.
@@ -156,8 +158,6 @@ pub const MISSING: &[&str] = &[
     "loadseg",
     "unloadseg",
     "callseg",
-    "level",
-    "longjump",
     "findinoutput",
     "findupdate",
     "findappend",
@@ -440,6 +440,11 @@ pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64,
             (p / i128::from(z)) as i64
         }
         "sys" => sys(&mut a)?,
+        // A value that identifies the calling activation (its call area, where this call's
+        // frame is): the same in every back end. `longjump` to it is not provided, so a
+        // program that keeps `level()` for error recovery runs until it would jump.
+        "level" => frame as i64,
+        "longjump" => return Err(Stop::Fault(line, Fault::LongJump(arg(&a, 1)?))),
         "writeflt" | "writee" => {
             let (x, width, places) = (arg(&a, 0)?, arg(&a, 1)?, arg(&a, 2)?);
             write_float(x, width, places, name == "writee");

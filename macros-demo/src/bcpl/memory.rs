@@ -66,6 +66,8 @@ pub enum Fault {
     NoFlt(i64),
     /// A computed `GOTO` of a value that is no label of its function (and VALOF).
     BadGoto(i64),
+    /// `longjump(p, l)`: a jump out of nested calls, which is not provided.
+    LongJump(i64),
 }
 
 impl Fault {
@@ -86,6 +88,7 @@ impl Fault {
             Fault::NoSys(op) => (11, op),
             Fault::NoFlt(op) => (12, op),
             Fault::BadGoto(v) => (13, v),
+            Fault::LongJump(l) => (14, l),
         }
     }
 
@@ -105,6 +108,7 @@ impl Fault {
             11 => Fault::NoSys(value),
             12 => Fault::NoFlt(value),
             13 => Fault::BadGoto(value),
+            14 => Fault::LongJump(value),
             _ => Fault::BadFree(value),
         }
     }
@@ -131,6 +135,9 @@ impl Fault {
             ),
             Fault::NoFlt(op) => format!("sys(Sys_flt, {op}): no such floating-point operation"),
             Fault::BadGoto(v) => format!("GOTO {v}, which is not a label of this function"),
+            Fault::LongJump(_) => {
+                "not supported: longjump (a jump out of nested calls; level() is provided)".into()
+            }
         }
     }
 }

@@ -28,7 +28,8 @@
 //!
 //! ## The dialect
 //! BCPL as Martin Richards' Cintcode system defines it, with 64-bit words: `GET "libhdr"`
-//! (built in), `SECTION`, `NEEDS`; `LET`/`AND` functions and routines (also nested in
+//! (built in; other headers from beside the source, [`headers`]), `SECTION`, `NEEDS`, sections
+//! ended by `.`; `LET`/`AND` functions and routines (also nested in
 //! blocks), `GLOBAL`, `STATIC` and `MANIFEST` declarations; simultaneous `LET a, b = 1, 2`;
 //! `$( $)` (with section tags) and `{ }`; reserved words in upper or lower case; `@`, `!`,
 //! `%`, `TABLE`, `?`; `SWITCHON`/`CASE`/`DEFAULT`/`ENDCASE`; `GOTO` and labels (also as
@@ -55,6 +56,7 @@ pub mod diag;
 pub mod driver;
 pub mod field;
 pub mod float;
+pub mod headers;
 pub mod interp;
 pub mod ir;
 pub mod jit;
@@ -69,9 +71,26 @@ pub mod sema;
 pub use driver::main;
 
 /// Source bytes to a checked program: lex, parse, check. Every error found (up to
-/// [`lexer::MAX_ERRORS`]), in source order.
+/// [`lexer::MAX_ERRORS`]), in source order. No header but `libhdr` is read.
 pub fn front_end(src: &[u8]) -> Result<ir::Program, Vec<diag::SourceError>> {
+    front_end_at(src, None)
+}
+
+/// [`front_end`] for a source file in `dir`, whose `GET`s of other headers read them from
+/// there ([`headers`]).
+pub fn front_end_at(
+    src: &[u8],
+    dir: Option<&std::path::Path>,
+) -> Result<ir::Program, Vec<diag::SourceError>> {
     let (tokens, mut errors) = lexer::lex(src);
+    let tokens = match dir {
+        Some(dir) => {
+            let (tokens, more) = headers::include(tokens, dir);
+            errors.extend(more);
+            tokens
+        }
+        None => tokens,
+    };
     match parser::parse(&tokens) {
         Ok(mut ast) if errors.is_empty() => {
             prelude::add_used(&tokens, &mut ast);

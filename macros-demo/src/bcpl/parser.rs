@@ -19,6 +19,7 @@
 use super::ast::*;
 use super::diag::{Pos, SourceError};
 use super::float::FltOp;
+use super::headers;
 use super::lexer::{Kw, Sym, Tok, Token, MAX_ERRORS};
 
 /// How deeply expressions and commands may nest (operands of one operator chain count too).
@@ -109,6 +110,7 @@ fn sym_text(s: Sym) -> &'static str {
         Sym::RBracket => "]",
         Sym::Seq => "<>",
         Sym::Of => "::",
+        Sym::Dot => ".",
     }
 }
 
@@ -178,14 +180,6 @@ fn assign_op(t: &Tok) -> Option<Op> {
         Tok::Sym(Sym::Shr) => Some(Op::Int(BinOp::Shr)),
         _ => infix(t).map(|(_, op)| op),
     }
-}
-
-/// Whether a `GET` names the standard header: `libhdr`, in any case, with or without `.h`
-/// and a directory.
-fn is_libhdr(name: &[u8]) -> bool {
-    let name = String::from_utf8_lossy(name).to_ascii_lowercase();
-    let file = name.rsplit(['/', '\\', ':']).next().unwrap_or(&name);
-    matches!(file, "libhdr" | "libhdr.h")
 }
 
 /// An error unless `target` is something `:=` can assign to.
@@ -387,28 +381,38 @@ impl<'t> Parser<'t> {
 
     fn program(&mut self) -> Program {
         let mut decls = Vec::new();
+        let mut sections = Vec::new();
         loop {
             let r = match self.peek() {
                 Tok::Eof => {
                     return Program {
                         decls,
                         floats: self.floats,
+                        sections,
+                        prelude: 0,
                     }
                 }
                 Tok::Sym(Sym::Semi) => {
                     self.advance();
                     continue;
                 }
+                Tok::Sym(Sym::Dot) => {
+                    self.advance();
+                    if sections.last() != Some(&decls.len()) && !decls.is_empty() {
+                        sections.push(decls.len());
+                    }
+                    continue;
+                }
                 Tok::Kw(kw @ (Kw::Get | Kw::Section | Kw::Needs)) => {
                     let kw = *kw;
                     self.advance();
                     match self.peek() {
-                        Tok::Str(name) if kw == Kw::Get && !is_libhdr(name) => {
+                        Tok::Str(name) if kw == Kw::Get && !headers::is_libhdr(name) => {
                             Err(SourceError::new(
                                 self.pos(),
                                 format!(
-                                    "not supported: GET \"{}\" (only libhdr is built in, and \
-                                     other headers are not read)",
+                                    "not supported: GET \"{}\": no such header beside the \
+                                     source file (libhdr is built in)",
                                     String::from_utf8_lossy(name)
                                 ),
                             ))
@@ -430,6 +434,8 @@ impl<'t> Parser<'t> {
                     return Program {
                         decls,
                         floats: self.floats,
+                        sections,
+                        prelude: 0,
                     };
                 }
                 self.skip_decl();
@@ -1332,7 +1338,10 @@ mod tests {
         // A target with a call is evaluated once, through a local no program can name.
         let p = parse_src("LET s() BE f()!0 +:= 1").unwrap();
         let text = format!("{:?}", p.decls[0]);
-        assert!(text.contains("Name(\"#a\")") && text.contains("Addr("), "{text}");
+        assert!(
+            text.contains("Name(\"#a\")") && text.contains("Addr("),
+            "{text}"
+        );
         let e = parse_src("LET s() BE (SLCT f()) OF p +:= 1").unwrap_err();
         assert!(
             e[0].message.contains("not supported: an `op:=`"),

@@ -2,7 +2,7 @@
 //!
 //! Most of the library is Rust ([`super::library`]), which both back ends call. A routine that
 //! must call back into the program (`mkobj` sends its new object the `InitObj` message), or
-//! is plainly BCPL over memory, is easier and more faithful as BCPL: [`add_used`] appends the
+//! is plainly BCPL over memory, is easier and more faithful as BCPL: [`add_used`] adds the
 //! definition of each such routine the program names and does not define itself, so the
 //! interpreter and the JIT run the same code for it as for the program's own functions.
 
@@ -64,9 +64,10 @@ pub fn provides(name: &str) -> bool {
     ROUTINES.iter().any(|(n, _)| *n == name)
 }
 
-/// Appends to `prog` the routines that `tokens` (the program's) name but no top-level `LET`
-/// of the program defines.
+/// Puts in front of `prog`'s declarations the routines that `tokens` (the program's) name but
+/// no top-level `LET` of the program defines (see [`Program::prelude`]).
 pub fn add_used(tokens: &[Token], prog: &mut Program) {
+    let mut used = Vec::new();
     for (name, source) in ROUTINES {
         let named = tokens
             .iter()
@@ -78,8 +79,14 @@ pub fn add_used(tokens: &[Token], prog: &mut Program) {
         let parsed = parse(&tokens);
         debug_assert!(errors.is_empty(), "the prelude's {name} lexes: {errors:?}");
         if let (true, Ok(routine)) = (errors.is_empty(), parsed) {
-            prog.decls.extend(routine.decls);
+            used.extend(routine.decls);
         }
+    }
+    let n = used.len();
+    prog.decls.splice(0..0, used);
+    prog.prelude += n;
+    for start in &mut prog.sections {
+        *start += n;
     }
 }
 

@@ -68,16 +68,33 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
         flt_marks: Vec::new(),
     };
     s.image[0] = GLOBALS as i64;
-    for d in &prog.decls {
-        if let Err(e) = s.declare(d, true) {
-            s.errors.push(e);
+    let mut start = None;
+    // The prelude first, seen by every section; then each section, seeing its own names.
+    let ends = [prog.prelude]
+        .into_iter()
+        .chain(prog.sections.iter().copied())
+        .chain([prog.decls.len()]);
+    let mut from = 0;
+    for (k, end) in ends.enumerate() {
+        let mark = s.scope.len();
+        for d in &prog.decls[from..end] {
+            if let Err(e) = s.declare(d, true) {
+                s.errors.push(e);
+            }
         }
-    }
-    let todo = std::mem::take(&mut s.todo);
-    for (index, def) in todo {
-        if let Err(e) = s.function(index, def) {
-            s.errors.push(e);
+        let todo = std::mem::take(&mut s.todo);
+        for (index, def) in todo {
+            if let Err(e) = s.function(index, def) {
+                s.errors.push(e);
+            }
         }
+        if let Some(Binding::Func(i, _)) = s.lookup("start") {
+            start = Some(i);
+        }
+        if k > 0 && end < prog.decls.len() {
+            s.scope.truncate(mark);
+        }
+        from = end;
     }
     // Library routines' values follow the program's functions (nested ones included) in the call table; a global
     // the program gave a function of its own keeps it.
@@ -87,10 +104,6 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
             s.image[*g] = library::value(funcs, k);
         }
     }
-    let start = match s.lookup("start") {
-        Some(Binding::Func(i, _)) => Some(i),
-        _ => None,
-    };
     if start.is_none() && s.errors.is_empty() {
         s.errors.push(SourceError::new(
             Pos { line: 1, col: 1 },
@@ -909,7 +922,7 @@ impl<'a> Sema<'a> {
                 "`{name}` is a local of an enclosing function: BCPL functions cannot use those (declare it STATIC or GLOBAL)"
             ),
             _ if library::MISSING.contains(&name.replace('.', "_").as_str()) => format!(
-                "not supported: the library routine `{name}` (files, segments, `instrcount`, `level`, `longjump` and `changeco` are not provided)"
+                "not supported: the library routine `{name}` (files, segments, `instrcount` and `changeco` are not provided)"
             ),
             _ => format!("unknown name `{name}`"),
         };

@@ -1,0 +1,3 @@
+// The globals the sections of sections.b share.
+GLOBAL { helper: 200 }
+MANIFEST { shared = 7 }
