@@ -64,6 +64,7 @@ pub const ROUTINES: &[(&str, usize)] = &[
     ("selectinput", 56),
     ("selectoutput", 57),
     ("endread", 60),
+    ("endstream", 62),
     ("endwrite", 61),
     ("findinput", 48),
     ("findoutput", 49),
@@ -94,9 +95,21 @@ pub const ROUTINES: &[(&str, usize)] = &[
 /// How many library routines there are.
 pub const COUNT: usize = ROUTINES.len();
 
+/// The stream values of standard input and output, which `input()` and `output()` give and
+/// the globals `cis` and `cos` (the current input and output streams) start with.
+pub const INPUT: i64 = 1;
+/// See [`INPUT`].
+pub const OUTPUT: i64 = 2;
+/// `cis` and `cos`: the current input and output streams.
+pub const CIS: usize = 12;
+/// See [`CIS`].
+pub const COS: usize = 13;
+
 /// Named cells of `libhdr` that programs use as variables.
 pub const CELLS: &[(&str, usize)] = &[
     ("result2", RESULT2),
+    ("cis", CIS),
+    ("cos", COS),
     ("randseed", RANDSEED),
     ("globsize", 0),
     ("currco", coroutine::CURRCO),
@@ -452,10 +465,10 @@ pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64,
         }
         // No interrupt ever reaches a program here.
         "intflag" => 0,
-        "input" => 1,
-        "output" => 2,
+        "input" => INPUT,
+        "output" => OUTPUT,
         "findinput" | "findoutput" => 0,
-        "selectinput" | "selectoutput" | "endread" | "endwrite" | "deplete" => 0,
+        "selectinput" | "selectoutput" | "endread" | "endwrite" | "endstream" | "deplete" => 0,
         "copystring" => {
             let s = a.string(arg(&a, 0)?)?;
             put_string(a.rt, arg(&a, 1)?, &s, line)?;
