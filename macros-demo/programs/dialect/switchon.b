@@ -26,5 +26,17 @@ LET start() BE
   }
   newline()
   SWITCHON 9 INTO { CASE 1: writes("no*n") }   // no case, no default
+  // REPEAT after a SWITCHON repeats the whole SWITCHON, which switches on the new value
+  // each time: LOOP and BREAK in its cases go on with or leave that loop.
+  { LET s, i = "  ab=", 0
+    LET ch = ?
+    ch := s%1
+    SWITCHON ch INTO
+    { CASE ' ': i := i + 1; ch := s%(i+1); LOOP
+      CASE '=': BREAK
+      DEFAULT:  wrch(ch); i := i + 1; ch := s%(i+1); LOOP
+    } REPEAT
+    writef(" stopped at %n*n", i)
+  }
   writes("end*n")
 }

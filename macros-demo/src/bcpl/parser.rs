@@ -778,9 +778,11 @@ impl<'t> Parser<'t> {
                 if !self.eat_kw(Kw::Into) {
                     return self.error("`INTO` in a SWITCHON command");
                 }
+                // The body is a section, not a command: `SWITCHON c INTO { ... } REPEAT`
+                // repeats the whole SWITCHON (Cintcode reads the body with `rdsect`).
                 StmtKind::Switchon {
                     value,
-                    body: self.arm()?,
+                    body: Box::new(self.block()?),
                 }
             }
             Tok::Kw(Kw::Goto) => {
