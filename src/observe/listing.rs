@@ -19,6 +19,8 @@
 //! (`yaxpeax-arm`, `disarm64`), the one whose output llvm-mc re-assembles most often (98% against
 //! 57% of random valid words; `capstone` was not taken because it builds a C library). A word it
 //! cannot decode, and every word in a build without the feature, is listed as `.inst 0x<word>`.
+//! A few encoding classes that disarm64 lists as another instruction are written from their
+//! fields instead (`disarm_fixes.rs`).
 
 use std::fmt::Write;
 
@@ -87,6 +89,9 @@ pub(crate) fn line_text(insn: Instruction, addr: usize) -> String {
 /// `mnemonic operands` for `word`, or `None` where the decoder has no text for it.
 #[cfg(feature = "listing")]
 fn decode(word: u32) -> Option<String> {
+    if let Some(text) = super::disarm_fixes::correct(word) {
+        return text;
+    }
     let insn = disarm64::decoder::decode(word)?;
     let text = insn.to_string();
     if text.contains('<') {

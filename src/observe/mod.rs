@@ -30,6 +30,8 @@
 //! symbol, a drop the same (see `symbols.rs` and the `commit/64B` benchmark). The other tools are
 //! called only once one of them is enabled.
 
+#[cfg(feature = "listing")]
+mod disarm_fixes;
 #[cfg(feature = "gdb")]
 mod gdb;
 // perf is Linux's profiler; its jitdump format is defined in terms of Linux's clock, thread
