@@ -622,8 +622,13 @@ impl Gen<'_> {
                 self.valofs.push(end);
                 self.stmt(body)?;
                 self.valofs.pop();
-                let none = self.cold(*line, Fault::NoResult, 0);
-                dynasm!(self.asm ; .arch aarch64 ; b =>none ; =>end);
+                match line {
+                    Some(line) => {
+                        let none = self.cold(*line, Fault::NoResult, 0);
+                        dynasm!(self.asm ; .arch aarch64 ; b =>none ; =>end);
+                    }
+                    None => dynasm!(self.asm ; .arch aarch64 ; mov x0, xzr ; =>end),
+                }
             }
             Expr::Neg(x) => {
                 self.expr(x)?;

@@ -751,8 +751,13 @@ impl Gen<'_> {
                 self.valofs.push(end);
                 self.stmt(body)?;
                 self.valofs.pop();
-                let none = self.cold(*line, Fault::NoResult, RAX);
-                dynasm!(self.asm ; .arch x64 ; jmp =>none ; =>end);
+                match line {
+                    Some(line) => {
+                        let none = self.cold(*line, Fault::NoResult, RAX);
+                        dynasm!(self.asm ; .arch x64 ; jmp =>none ; =>end);
+                    }
+                    None => dynasm!(self.asm ; .arch x64 ; xor eax, eax ; =>end),
+                }
             }
             Expr::Neg(x) => {
                 self.expr(x)?;

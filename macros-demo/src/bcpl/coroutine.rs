@@ -222,10 +222,16 @@ fn switch(rt: &mut Runtime, to: usize, a: i64, line: u32) -> Result<i64, Stop> {
     }
 }
 
+/// The most coroutines alive at once. Each is a thread, and a thread costs the process
+/// several mappings (stack, guard page, signal stack): far more threads would reach the
+/// kernel's limit on mappings (`vm.max_map_count`, 65530 by default), where a new thread can
+/// only abort the process. Beyond this, `createco` returns 0 as when the heap is full.
+pub const MAX_COROUTINES: usize = 4096;
+
 /// `createco(f, size)`: a new coroutine, suspended without a parent, or 0 when there is no
-/// room for it (or no thread for it).
+/// room for it (or no thread for it, or [`MAX_COROUTINES`] are alive).
 pub fn createco(rt: &mut Runtime, f: i64, size: i64, line: u32) -> Result<i64, Stop> {
-    if rt.coroutines.body.is_none() {
+    if rt.coroutines.body.is_none() || rt.coroutines.live.len() >= MAX_COROUTINES {
         return Ok(0);
     }
     if rt.coroutines.root == 0 {

@@ -389,10 +389,11 @@ impl Machine<'_, '_> {
             | Expr::Cond(..) => return self.eval(e),
             Expr::Cell(a) => self.rt.mem[*a],
             Expr::LocalAddr(s) => (self.fp + s) as i64,
-            Expr::Valof(body, line) => match self.root(body)? {
-                Flow::Resultis(v) => v,
-                Flow::Return(v) => return Err(Stop::Return(v)),
-                _ => return Err(Stop::Fault(*line, Fault::NoResult)),
+            Expr::Valof(body, line) => match (self.root(body)?, line) {
+                (Flow::Resultis(v), _) => v,
+                (Flow::Return(v), _) => return Err(Stop::Return(v)),
+                (_, None) => 0,
+                (_, Some(line)) => return Err(Stop::Fault(*line, Fault::NoResult)),
             },
             Expr::Neg(x) => self.eval(x)?.wrapping_neg(),
             Expr::Abs(x) => self.eval(x)?.wrapping_abs(),

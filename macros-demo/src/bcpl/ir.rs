@@ -98,8 +98,9 @@ pub enum Expr {
         /// The line of the call, where a call of a non-function is reported.
         line: u32,
     },
-    /// A `VALOF`; the line locates a body that ends without `RESULTIS`.
-    Valof(Box<Stmt>, u32),
+    /// A `VALOF`, and the line where ending without `RESULTIS` is reported; `None` where
+    /// its value is never observed and it ends quietly (see `sema::quiet_valofs`).
+    Valof(Box<Stmt>, Option<u32>),
     /// `-e`, wrapping.
     Neg(Box<Expr>),
     /// `ABS e`, wrapping.

@@ -10,7 +10,9 @@
 //!   `RESULTIS` only inside `VALOF`, `GOTO` only to a label of the same function and VALOF;
 //! - `VEC` sizes, `FOR ... BY` steps, `CASE` labels, MANIFEST, STATIC, GLOBAL and TABLE
 //!   values are constant expressions (folded here);
-//! - `start` exists.
+//! - `start` exists;
+//! - a `VALOF` that ends without `RESULTIS` is a run-time error where its value can be
+//!   observed ([`quiet_valofs`] says where it cannot).
 //!
 //! It also assigns every local its own frame slot, every vector its own range of the
 //! function's vector area, every call its place in the call area, and every global, static,
@@ -18,6 +20,8 @@
 //!
 //! Errors: each function is checked on its own, so one run reports the first error of every
 //! function (up to [`MAX_ERRORS`]).
+
+use std::collections::HashSet;
 
 use super::ast::{self, BinOp, Body, Decl, ExprKind, FnDef, Init, LetItem, RelOp, StmtKind};
 use super::diag::{Pos, SourceError};
@@ -66,6 +70,7 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
         todo: Vec::new(),
         floats: prog.floats,
         flt_marks: Vec::new(),
+        observed: HashSet::new(),
     };
     s.image[0] = GLOBALS as i64;
     s.image[library::CIS] = library::INPUT;
@@ -117,16 +122,33 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
         s.errors.truncate(MAX_ERRORS);
         return Err(s.errors);
     }
-    let funcs = s
+    let mut funcs: Vec<ir::Func> = s
         .funcs
         .into_iter()
         .map(|f| f.expect("every declared function is lowered"))
         .collect();
+    quiet_valofs(&mut funcs, &s.observed);
     Ok(ir::Program {
         funcs,
         start: start.unwrap_or(0),
         image: s.image,
     })
+}
+
+/// A function whose body is a `VALOF` (`LET f() = VALOF ...`) and whose result the program
+/// never observes (`start`, whose result the run ignores, and functions only called as
+/// commands, never named as a value) may end that `VALOF` without `RESULTIS`: Richards' own
+/// programs do (`LET start() = VALOF { ... }`), and Cintcode returns an unseen value. Its
+/// `VALOF` then ends quietly; every other one that ends without `RESULTIS` is a located error.
+fn quiet_valofs(funcs: &mut [ir::Func], observed: &HashSet<usize>) {
+    for (i, f) in funcs.iter_mut().enumerate() {
+        if observed.contains(&i) {
+            continue;
+        }
+        if let Stmt::Return(Some(Expr::Valof(_, line))) = &mut f.body {
+            *line = None;
+        }
+    }
 }
 
 /// The floating-point version of a relation.
@@ -155,6 +177,9 @@ struct Sema<'a> {
     floats: bool,
     /// The indices in `scope` of the names declared with the `FLT` tag.
     flt_marks: Vec<usize>,
+    /// The functions whose result the program may observe: called where the value is used, or
+    /// named as a value (see [`quiet_valofs`]).
+    observed: HashSet<usize>,
 }
 
 /// A SWITCHON being lowered: its cases (value, label), its default, and the VALOF it is in.
@@ -583,7 +608,11 @@ impl<'a> Sema<'a> {
             StmtKind::Break => self.loop_exit(Stmt::Break, "BREAK", s.pos),
             StmtKind::Loop => self.loop_exit(Stmt::Continue, "LOOP", s.pos),
             StmtKind::Finish => Ok(Stmt::Finish),
-            StmtKind::Call(e) => Ok(Stmt::Call(self.expr(e)?)),
+            StmtKind::Call(e) => Ok(Stmt::Call(match &e.kind {
+                // A call as a command: its result is dropped.
+                ExprKind::Call(f, args) => self.call(f, args, e.pos.line, true)?,
+                _ => self.expr(e)?,
+            })),
             StmtKind::Block(body) => self.block(body),
         }
     }
@@ -973,13 +1002,19 @@ impl<'a> Sema<'a> {
                 Some(Binding::Local { slot, owner }) if owner == self.f().index => {
                     Expr::Local(slot)
                 }
-                Some(Binding::Cell(a) | Binding::Func(_, Some(a))) => Expr::Cell(a),
+                Some(Binding::Func(i, global)) => {
+                    self.observed.insert(i);
+                    match global {
+                        Some(a) => Expr::Cell(a),
+                        None => Expr::Num(FN_BASE + i as i64),
+                    }
+                }
+                Some(Binding::Cell(a)) => Expr::Cell(a),
                 Some(Binding::Manifest(v)) => Expr::Num(v),
-                Some(Binding::Func(i, None)) => Expr::Num(FN_BASE + i as i64),
                 Some(Binding::Label { id, owner }) => Expr::Num(memory::label_value(owner, id)),
                 _ => return Err(self.not_a_variable(n, e.pos)),
             },
-            ExprKind::Call(f, args) => self.call(f, args, line)?,
+            ExprKind::Call(f, args) => self.call(f, args, line, false)?,
             ExprKind::Valof(body) => {
                 let f = self.f();
                 let loops = std::mem::take(&mut f.loops);
@@ -991,7 +1026,7 @@ impl<'a> Sema<'a> {
                 f.valofs -= 1;
                 f.loops = loops;
                 f.context = outer;
-                Expr::Valof(Box::new(r?), line)
+                Expr::Valof(Box::new(r?), Some(line))
             }
             ExprKind::Neg(x) => Expr::Neg(self.boxed(x)?),
             ExprKind::Abs(x) => Expr::Abs(self.boxed(x)?),
@@ -1158,7 +1193,11 @@ impl<'a> Sema<'a> {
                 Some(Binding::Local { slot, owner }) if owner == self.f().index => {
                     Expr::LocalAddr(slot)
                 }
-                Some(Binding::Cell(a) | Binding::Func(_, Some(a))) => Expr::Num(a as i64),
+                Some(Binding::Cell(a)) => Expr::Num(a as i64),
+                Some(Binding::Func(i, Some(a))) => {
+                    self.observed.insert(i);
+                    Expr::Num(a as i64)
+                }
                 _ => {
                     return Err(SourceError::new(
                         x.pos,
@@ -1179,7 +1218,14 @@ impl<'a> Sema<'a> {
 
     /// A call: arguments go to the call area from the current top, the callee expression
     /// after them.
-    fn call(&mut self, f: &'a ast::Expr, args: &'a [ast::Expr], line: u32) -> R<Expr> {
+    /// A call; `dropped` when it is a command, so its result is not observed.
+    fn call(
+        &mut self,
+        f: &'a ast::Expr,
+        args: &'a [ast::Expr],
+        line: u32,
+        dropped: bool,
+    ) -> R<Expr> {
         let at = self.f().top;
         let mut lowered = Vec::with_capacity(args.len());
         for (k, a) in args.iter().enumerate() {
@@ -1189,7 +1235,12 @@ impl<'a> Sema<'a> {
         self.f().top = at + args.len();
         let callee = match &f.kind {
             ExprKind::Name(n) => match self.lookup(n) {
-                Some(Binding::Func(i, _)) => Callee::Func(i),
+                Some(Binding::Func(i, _)) => {
+                    if !dropped {
+                        self.observed.insert(i);
+                    }
+                    Callee::Func(i)
+                }
                 _ => Callee::Value(self.boxed(f)?),
             },
             _ => Callee::Value(self.boxed(f)?),
@@ -1314,7 +1365,10 @@ impl<'a> Sema<'a> {
             ExprKind::Table(items) => self.table(items)?,
             ExprKind::Name(n) => match self.lookup(n) {
                 Some(Binding::Manifest(v)) => v,
-                Some(Binding::Func(i, _)) => FN_BASE + i as i64,
+                Some(Binding::Func(i, _)) => {
+                    self.observed.insert(i);
+                    FN_BASE + i as i64
+                }
                 _ => return Err(not_const(&format!("`{n}`"))),
             },
             ExprKind::Neg(x) => self.constant(x)?.wrapping_neg(),
