@@ -995,6 +995,9 @@ impl Lexer<'_> {
                 Quoted::Gb2312(c) => bytes.push(c as u8),
             }
         }
+        // Line breaks inside the quotes (a `*` newline ... `*` continuation) do not separate
+        // the string from what follows it: `"ab*<newline>  *cd"%i` is one expression.
+        self.newline = false;
         if bytes.len() > 255 {
             return Err(SourceError::new(
                 pos,
@@ -1158,6 +1161,15 @@ mod tests {
             toks(r#""2 * 3 *q* .""#)[0],
             Tok::Str(b"2 * 3 *q* .".to_vec())
         );
+    }
+
+    #[test]
+    fn a_continued_string_is_not_followed_by_a_line_break() {
+        let t = lex(b"x := \"ab*\n    *cd\"%1\ny").0;
+        assert_eq!(t[2].tok, Tok::Str(b"abcd".to_vec()));
+        assert_eq!(t[3].tok, Tok::Sym(Sym::Percent));
+        assert!(!t[3].newline_before);
+        assert!(t[5].newline_before);
     }
 
     #[test]
