@@ -12,7 +12,7 @@
 //!   values are constant expressions (folded here);
 //! - `start` exists;
 //! - a `VALOF` that ends without `RESULTIS` is a run-time error where its value can be
-//!   observed ([`quiet_valofs`] says where it cannot).
+//!   observed (`quiet_valofs` says where it cannot).
 //!
 //! It also assigns every local its own frame slot, every vector its own range of the
 //! function's vector area, every call its place in the call area, and every global, static,
