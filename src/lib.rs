@@ -114,6 +114,7 @@ pub mod aarch64;
 mod assemble;
 mod buffer;
 mod code;
+mod env;
 mod error;
 mod instruction;
 mod isa;

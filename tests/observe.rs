@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use jitkit::{Assembler, CodeBuffer, CodePool, Instruction};
+use jitkit::{Assembler, CodeBuffer, CodePool, Instruction, Strategy};
 
 /// `n` instructions: `add x0, x0, #1` repeated, then `ret`.
 fn code(n: usize) -> Vec<Instruction> {
@@ -165,6 +165,9 @@ fn child_commits_with_tools_on() {
         return;
     }
     let pool = CodePool::new().unwrap();
+    // perf looks perf-map names up in anonymous memory only: with the switch on, a default
+    // pool's code is there rather than in a memory file.
+    assert_eq!(pool.strategy(), Strategy::PerBuffer);
     // The harness has printed `test NAME ... ` without a line break.
     println!("\npid {}", std::process::id());
     let mut keep = Vec::new();
@@ -173,6 +176,15 @@ fn child_commits_with_tools_on() {
         let e = buf.commit(&code(*n)).unwrap();
         let hex: String = e.bytes().iter().map(|b| format!("{b:02x}")).collect();
         println!("commit tool_fn{i} {:x} {hex}", e.as_ptr() as usize);
+        let at = e.as_ptr() as usize;
+        let region = common::maps()
+            .into_iter()
+            .find(|r| (r.start..r.end).contains(&at))
+            .expect("committed code is mapped");
+        assert!(
+            region.name.is_empty(),
+            "tool_fn{i} is in {region:?}, not in anonymous memory"
+        );
         keep.push(buf);
     }
     // The same size again and again: the pool may hand back the same address.

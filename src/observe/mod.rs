@@ -8,7 +8,7 @@
 //! | observer | switch | what it does |
 //! |---|---|---|
 //! | symbol registry | always on | [`symbolize`]: address → [`Symbol`] |
-//! | perf map | `JITKIT_PERF_MAP=1` or [`enable`]`(`[`Tool::PerfMap`]`)` | `/tmp/perf-<pid>.map` lines for perf and samply |
+//! | perf map | `JITKIT_PERF_MAP=1` or [`enable`]`(`[`Tool::PerfMap`]`)` | `/tmp/perf-<pid>.map` lines for perf and samply (perf reads them for anonymous memory only: see [`CodePool::new`](crate::CodePool::new)) |
 //! | jitdump | `JITKIT_JITDUMP=1` or [`Tool::JitDump`] | `jit-<pid>.dump` for `perf inject --jit` |
 //! | GDB | `JITKIT_GDB=1` or [`Tool::Gdb`] | an in-memory ELF per commit through GDB's JIT interface |
 //! | yours | [`add_observer`] | anything that implements [`Observer`] |
@@ -152,7 +152,7 @@ impl Tool {
 
     fn env_var(self) -> &'static str {
         match self {
-            Tool::PerfMap => "JITKIT_PERF_MAP",
+            Tool::PerfMap => crate::env::PERF_MAP,
             Tool::JitDump => "JITKIT_JITDUMP",
             Tool::Gdb => "JITKIT_GDB",
         }
@@ -246,8 +246,7 @@ fn read_env() {
     static ENV: Once = Once::new();
     ENV.call_once(|| {
         for tool in Tool::ALL {
-            let on = std::env::var_os(tool.env_var()).is_some_and(|v| !v.is_empty() && v != "0");
-            if on {
+            if crate::env::switch_on(tool.env_var()) {
                 if let Err(e) = enable_now(tool) {
                     eprintln!("jitkit: {}=1 ignored: {e}", tool.env_var());
                 }

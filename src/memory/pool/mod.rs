@@ -224,6 +224,7 @@ impl PoolBuilder {
     }
 
     /// Creates the pool. It maps nothing and reserves no address space until the first commit.
+    /// Without a forced strategy it chooses as [`CodePool::new`] does.
     ///
     /// Errors: [`Error::MemoryFile`] if [`Strategy::DualMapped`] was forced and no memory file
     /// can be created (or it is not available on this system); [`Error::TooLarge`] if the chunk
@@ -240,6 +241,13 @@ impl PoolBuilder {
         let chunk_size = round_to_pages(self.chunk_size.max(1));
         let backend = match self.strategy {
             Some(Strategy::PerBuffer) => Backend::PerBuffer(PerBufferStats::default()),
+            // perf looks perf-map names up only in anonymous executable mappings (its
+            // `map__new` in tools/perf/util/map.c treats any other as a file to read symbols
+            // from), and a dual-mapped pool's code is in a memory file.
+            #[cfg(target_os = "linux")]
+            None if crate::env::switch_on(crate::env::PERF_MAP) => {
+                Backend::PerBuffer(PerBufferStats::default())
+            }
             #[cfg(target_os = "macos")]
             Some(Strategy::MapJit) | None => map_jit(chunk_size)?,
             want => match dual_mapped(chunk_size) {
@@ -297,6 +305,11 @@ fn dual_mapped(_chunk_size: usize) -> Result<Backend, Error> {
 impl CodePool {
     /// A pool with 1 MiB chunks, dual-mapped where the system allows it, `MAP_JIT` on macOS,
     /// else per-buffer.
+    ///
+    /// With `JITKIT_PERF_MAP=1` in the environment, a Linux pool is per-buffer instead: perf
+    /// names code from `/tmp/perf-<pid>.map` only in anonymous memory, and a dual-mapped
+    /// pool's code lies in a memory file. [`with_strategy`](Self::with_strategy) keeps the
+    /// strategy asked for; profile dual-mapped code with jitdump (`JITKIT_JITDUMP=1`).
     ///
     /// Errors: [`Error::OutOfMemory`] if the pool's bookkeeping cannot be allocated.
     pub fn new() -> Result<CodePool, Error> {
