@@ -1217,8 +1217,7 @@ impl<'a> Sema<'a> {
     }
 
     /// A call: arguments go to the call area from the current top, the callee expression
-    /// after them.
-    /// A call; `dropped` when it is a command, so its result is not observed.
+    /// after them. `dropped` when the call is a command, whose result is not observed.
     fn call(
         &mut self,
         f: &'a ast::Expr,
