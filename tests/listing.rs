@@ -7,8 +7,7 @@
 //! At least 98% of the words of each must come back. The rest are printed; none may come back
 //! as a different word (a listing line that names another instruction than the word holds).
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
 use jitkit::{a64, CodeBuffer, Instruction};
 
@@ -67,33 +66,16 @@ fn words() -> Vec<Instruction> {
     code
 }
 
-fn llvm_mc() -> String {
-    if let Ok(p) = std::env::var("LLVM_MC") {
-        return p;
-    }
-    "llvm-mc".to_owned()
-}
-
 /// The words each `fN:`-labelled block of `source` assembles to (empty where llvm-mc refused
 /// it).
 fn assemble(source: &str, count: usize) -> Vec<Vec<u32>> {
-    let mut child = Command::new(llvm_mc())
-        .args(["-triple=aarch64", "-mattr=+lse", "-show-encoding"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("llvm-mc is required (cargo xtask setup installs it; LLVM_MC names it)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(source.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let (stdout, _) = common::llvm_mc_output(
+        &["-triple=aarch64", "-mattr=+lse", "-show-encoding"],
+        source,
+    );
     let mut words = vec![Vec::new(); count];
     let mut current = None;
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
+    for line in stdout.lines() {
         let line = line.trim();
         if let Some(n) = line.strip_prefix('f').and_then(|l| l.strip_suffix(':')) {
             current = n.parse::<usize>().ok();

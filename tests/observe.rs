@@ -175,12 +175,9 @@ fn child_commits_with_tools_on() {
         let buf = CodeBuffer::in_pool(&pool).named(format!("tool_fn{i}"));
         let e = buf.commit(&code(*n)).unwrap();
         let hex: String = e.bytes().iter().map(|b| format!("{b:02x}")).collect();
-        println!("commit tool_fn{i} {:x} {hex}", e.as_ptr() as usize);
         let at = e.as_ptr() as usize;
-        let region = common::maps()
-            .into_iter()
-            .find(|r| (r.start..r.end).contains(&at))
-            .expect("committed code is mapped");
+        println!("commit tool_fn{i} {at:x} {hex}");
+        let region = common::region_of(at).expect("committed code is mapped");
         assert!(
             region.name.is_empty(),
             "tool_fn{i} is in {region:?}, not in anonymous memory"
