@@ -23,6 +23,17 @@ fn base(n: u32) -> String {
     }
 }
 
+/// General-purpose register `n` where 31 is the zero register: `xN`/`xzr` when `wide`,
+/// else `wN`/`wzr`.
+fn gpr(n: u32, wide: bool) -> String {
+    let letter = if wide { 'x' } else { 'w' };
+    if n == 31 {
+        format!("{letter}zr")
+    } else {
+        format!("{letter}{n}")
+    }
+}
+
 /// A vector arrangement from `size` and `Q`: `8b`, `16b`, `4h`, `8h`, `2s`, `4s`, `1d`, `2d`.
 fn arrangement(size: u32, q: u32) -> &'static str {
     ["8b", "16b", "4h", "8h", "2s", "4s", "1d", "2d"][(size * 2 + q) as usize]
@@ -143,18 +154,13 @@ fn flag_setting_extended(w: u32) -> Option<Option<String>> {
     if amount > 4 {
         return Some(None);
     }
-    let (zr, rn) = if sf == 1 {
-        ("xzr", format!("x{rn}"))
-    } else {
-        ("wzr", format!("w{rn}"))
-    };
-    // Rm is an X register only for the 64-bit extends UXTX and SXTX.
-    let rm = match (rm, sf == 1 && option & 0b011 == 0b011) {
-        (31, true) => "xzr".to_owned(),
-        (31, false) => "wzr".to_owned(),
-        (n, true) => format!("x{n}"),
-        (n, false) => format!("w{n}"),
-    };
+    // Rd is the zero register and Rn is not 31 here; Rm is an X register only for the
+    // 64-bit extends UXTX and SXTX.
+    let (zr, rn, rm) = (
+        gpr(31, sf == 1),
+        gpr(rn, sf == 1),
+        gpr(rm, sf == 1 && option & 0b011 == 0b011),
+    );
     let extend = [
         "uxtb", "uxth", "uxtw", "uxtx", "sxtb", "sxth", "sxtw", "sxtx",
     ][option as usize];
@@ -216,17 +222,11 @@ fn ins_general(w: u32) -> Option<Option<String>> {
     let Some((size, index)) = element(field(w, 20, 16)) else {
         return Some(None);
     };
-    let rn = field(w, 9, 5);
-    let gpr = match (size == 3, rn) {
-        (true, 31) => "xzr".to_owned(),
-        (false, 31) => "wzr".to_owned(),
-        (true, n) => format!("x{n}"),
-        (false, n) => format!("w{n}"),
-    };
     Some(Some(format!(
-        "ins v{}.{}[{index}], {gpr}",
+        "ins v{}.{}[{index}], {}",
         field(w, 4, 0),
-        ELEMENT_LETTER[size as usize]
+        ELEMENT_LETTER[size as usize],
+        gpr(field(w, 9, 5), size == 3)
     )))
 }
 
