@@ -151,6 +151,18 @@ fn quiet_valofs(funcs: &mut [ir::Func], observed: &HashSet<usize>) {
     }
 }
 
+/// The floating-point version of an arithmetic operator, for the ones that have one.
+fn float_binary(op: BinOp) -> Option<FltOp> {
+    match op {
+        BinOp::Add => Some(FltOp::Add),
+        BinOp::Sub => Some(FltOp::Sub),
+        BinOp::Mul => Some(FltOp::Mul),
+        BinOp::Div => Some(FltOp::Div),
+        BinOp::Mod => Some(FltOp::Mod),
+        _ => None,
+    }
+}
+
 /// The floating-point version of a relation.
 fn float_relation(op: RelOp) -> FltOp {
     match op {
@@ -287,12 +299,10 @@ impl<'a> Sema<'a> {
             ExprKind::Flt(op, _) => op.float_result(),
             ExprKind::Name(n) => self.flt_name(n),
             ExprKind::Neg(x) | ExprKind::Abs(x) => self.is_flt(x),
-            ExprKind::Binary(
-                BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod,
-                a,
-                b,
-            )
-            | ExprKind::Cond(_, a, b) => self.is_flt(a) || self.is_flt(b),
+            ExprKind::Binary(op, a, b) if float_binary(*op).is_some() => {
+                self.is_flt(a) || self.is_flt(b)
+            }
+            ExprKind::Cond(_, a, b) => self.is_flt(a) || self.is_flt(b),
             _ => false,
         }
     }
@@ -1084,17 +1094,10 @@ impl<'a> Sema<'a> {
             ExprKind::Num(n) => Expr::Num((*n as f64).to_bits() as i64),
             ExprKind::Neg(x) => self.flt_call(FltOp::Neg, &[x], line)?,
             ExprKind::Abs(x) => self.flt_call(FltOp::Abs, &[x], line)?,
-            ExprKind::Binary(op, a, b) => {
-                let op = match op {
-                    BinOp::Add => FltOp::Add,
-                    BinOp::Sub => FltOp::Sub,
-                    BinOp::Mul => FltOp::Mul,
-                    BinOp::Div => FltOp::Div,
-                    BinOp::Mod => FltOp::Mod,
-                    _ => return Ok(None),
-                };
-                self.flt_call(op, &[a, b], line)?
-            }
+            ExprKind::Binary(op, a, b) => match float_binary(*op) {
+                Some(op) => self.flt_call(op, &[a, b], line)?,
+                None => return Ok(None),
+            },
             ExprKind::Cond(c, a, b) => Expr::Cond(
                 self.boxed(c)?,
                 Box::new(self.expr_ff(a, true)?),
@@ -1273,33 +1276,26 @@ impl<'a> Sema<'a> {
         self.constant_ff(e, false)
     }
 
+    /// The constant value of the floating-point operation `op` over constant operands.
+    fn fold_flt(&mut self, op: FltOp, xs: impl IntoIterator<Item = &'a ast::Expr>) -> R<i64> {
+        let mut vals = Vec::new();
+        for x in xs {
+            vals.push(self.constant_ff(x, op.float_operands())?);
+        }
+        Ok(float::fold(op, &vals))
+    }
+
     /// The value of a constant expression, in a floating-point context when `ff` (see
     /// [`Sema::expr_ff`]).
     fn constant_ff(&mut self, e: &'a ast::Expr, ff: bool) -> R<i64> {
         if ff || self.is_flt(e) {
-            let float = |x: f64| x.to_bits() as i64;
-            let fold = |s: &mut Self, op: FltOp, xs: &[&'a ast::Expr]| -> R<i64> {
-                let mut vals = Vec::with_capacity(xs.len());
-                for x in xs {
-                    vals.push(s.constant_ff(x, op.float_operands())?);
-                }
-                Ok(float::fold(op, &vals))
-            };
             match &e.kind {
-                ExprKind::Num(n) => return Ok(float(*n as f64)),
-                ExprKind::Neg(x) => return fold(self, FltOp::Neg, &[x]),
-                ExprKind::Abs(x) => return fold(self, FltOp::Abs, &[x]),
+                ExprKind::Num(n) => return Ok((*n as f64).to_bits() as i64),
+                ExprKind::Neg(x) => return self.fold_flt(FltOp::Neg, [&**x]),
+                ExprKind::Abs(x) => return self.fold_flt(FltOp::Abs, [&**x]),
                 ExprKind::Binary(op, a, b) => {
-                    let op = match op {
-                        BinOp::Add => Some(FltOp::Add),
-                        BinOp::Sub => Some(FltOp::Sub),
-                        BinOp::Mul => Some(FltOp::Mul),
-                        BinOp::Div => Some(FltOp::Div),
-                        BinOp::Mod => Some(FltOp::Mod),
-                        _ => None,
-                    };
-                    if let Some(op) = op {
-                        return fold(self, op, &[a, b]);
+                    if let Some(op) = float_binary(*op) {
+                        return self.fold_flt(op, [&**a, &**b]);
                     }
                 }
                 ExprKind::Cond(c, a, b) => {
@@ -1339,13 +1335,7 @@ impl<'a> Sema<'a> {
                 }
                 len << 24 | shift << 16 | offset
             }
-            ExprKind::Flt(op, xs) => {
-                let mut vals = Vec::with_capacity(xs.len());
-                for x in xs {
-                    vals.push(self.constant_ff(x, op.float_operands())?);
-                }
-                float::fold(*op, &vals)
-            }
+            ExprKind::Flt(op, xs) => self.fold_flt(*op, xs)?,
             ExprKind::Compare(first, rest)
                 if self.is_flt(first) || rest.iter().any(|(_, x)| self.is_flt(x)) =>
             {
