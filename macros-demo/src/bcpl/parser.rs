@@ -382,16 +382,10 @@ impl<'t> Parser<'t> {
     fn program(&mut self) -> Program {
         let mut decls = Vec::new();
         let mut sections = Vec::new();
+        // Declarations until the end of the file, or until there are too many errors.
         loop {
             let r = match self.peek() {
-                Tok::Eof => {
-                    return Program {
-                        decls,
-                        floats: self.floats,
-                        sections,
-                        prelude: 0,
-                    }
-                }
+                Tok::Eof => break,
                 Tok::Sym(Sym::Semi) => {
                     self.advance();
                     continue;
@@ -431,15 +425,16 @@ impl<'t> Parser<'t> {
             };
             if let Err(e) = r {
                 if !self.record(e) {
-                    return Program {
-                        decls,
-                        floats: self.floats,
-                        sections,
-                        prelude: 0,
-                    };
+                    break;
                 }
                 self.skip_decl();
             }
+        }
+        Program {
+            decls,
+            floats: self.floats,
+            sections,
+            prelude: 0,
         }
     }
 
@@ -881,8 +876,6 @@ impl<'t> Parser<'t> {
         })
     }
 
-    /// `target op:= e`, which is `target := target op e` with the target evaluated once. The
-    /// target is evaluated twice here, so it must be [`repeatable`].
     /// `target op:= value` is `target := target op value`. A target that a second evaluation
     /// could change (a call, VALOF or TABLE in it) has its parts evaluated once, into locals
     /// no program can name: `v!f(x) +:= 1` is `{ LET #a = @v!f(x); !#a := !#a + 1 }`.
