@@ -47,14 +47,6 @@ pub enum FltOp {
 }
 
 impl FltOp {
-    /// How many operands the operation takes.
-    pub fn arity(self) -> usize {
-        match self {
-            FltOp::Float | FltOp::Fix | FltOp::Abs | FltOp::Pos | FltOp::Neg => 1,
-            _ => 2,
-        }
-    }
-
     /// Whether the operation's operands are floating point (`FLOAT`'s is an integer).
     pub fn float_operands(self) -> bool {
         self != FltOp::Float
@@ -398,10 +390,7 @@ mod tests {
 
     #[test]
     fn formats_follow_cintcode_blib() {
-        let fmt = |x: f64, w, p, e| format(w_(x), w, p, e);
-        fn w_(x: f64) -> i64 {
-            x.to_bits() as i64
-        }
+        let fmt = |x: f64, width, places, e| format(w(x), width, places, e);
         assert_eq!(fmt(1.5, 8, 3, false), "   1.500");
         assert_eq!(fmt(7.0, 5, 2, false), " 7.00");
         // Width too small: the sign position is still written.
