@@ -134,15 +134,15 @@ pub const MANIFESTS: &[(&str, i64)] = &[
     ("InitObj", 0),
     ("CloseObj", 1),
     // The `sys` operations provided (see `sys` in [`call`]).
-    ("Sys_quit", 0),
-    ("Sys_sardch", 10),
-    ("Sys_sawrch", 11),
-    ("Sys_getvec", 21),
-    ("Sys_freevec", 22),
-    ("Sys_muldiv", 26),
-    ("Sys_intflag", 28),
-    ("Sys_cputime", 30),
-    ("Sys_getpid", 51),
+    ("Sys_quit", SYS_QUIT),
+    ("Sys_sardch", SYS_SARDCH),
+    ("Sys_sawrch", SYS_SAWRCH),
+    ("Sys_getvec", SYS_GETVEC),
+    ("Sys_freevec", SYS_FREEVEC),
+    ("Sys_muldiv", SYS_MULDIV),
+    ("Sys_intflag", SYS_INTFLAG),
+    ("Sys_cputime", SYS_CPUTIME),
+    ("Sys_getpid", SYS_GETPID),
     ("Sys_flt", SYS_FLT),
 ];
 
@@ -151,6 +151,17 @@ pub const SYS_GLOBAL: usize = 3;
 
 /// `Sys_flt`: the `sys` operation number of floating point (see [`super::float`]).
 pub const SYS_FLT: i64 = 63;
+
+// The other `sys` operations provided, by their `libhdr` numbers.
+const SYS_QUIT: i64 = 0;
+const SYS_SARDCH: i64 = 10;
+const SYS_SAWRCH: i64 = 11;
+const SYS_GETVEC: i64 = 21;
+const SYS_FREEVEC: i64 = 22;
+const SYS_MULDIV: i64 = 26;
+const SYS_INTFLAG: i64 = 28;
+const SYS_CPUTIME: i64 = 30;
+const SYS_GETPID: i64 = 51;
 
 /// The manifest constants of `libhdr`: [`MANIFESTS`] and floating point's `fl_` numbers.
 pub fn manifests() -> impl Iterator<Item = &'static (&'static str, i64)> {
@@ -697,15 +708,15 @@ fn sys(a: &mut Args) -> Result<i64, Stop> {
         call(a.rt, id, a.frame + 1, line)
     };
     Ok(match op {
-        0 => return Err(Stop::Exit(a.get(1)?)),
-        10 => shifted(a, "rdch")?,
-        11 => shifted(a, "wrch")?,
-        21 => shifted(a, "getvec")?,
-        22 => shifted(a, "freevec")?,
-        26 => shifted(a, "muldiv")?,
-        28 => 0,
-        30 => i64::try_from(a.rt.started.elapsed().as_millis()).unwrap_or(i64::MAX),
-        51 => i64::from(std::process::id()),
+        SYS_QUIT => return Err(Stop::Exit(a.get(1)?)),
+        SYS_SARDCH => shifted(a, "rdch")?,
+        SYS_SAWRCH => shifted(a, "wrch")?,
+        SYS_GETVEC => shifted(a, "getvec")?,
+        SYS_FREEVEC => shifted(a, "freevec")?,
+        SYS_MULDIV => shifted(a, "muldiv")?,
+        SYS_INTFLAG => 0,
+        SYS_CPUTIME => i64::try_from(a.rt.started.elapsed().as_millis()).unwrap_or(i64::MAX),
+        SYS_GETPID => i64::from(std::process::id()),
         SYS_FLT => {
             let (fl, x, y, z) = (a.get(1)?, a.get(2)?, a.get(3)?, a.get(4)?);
             let Some((value, result2)) = float::sys_flt(fl, x, y, z) else {
