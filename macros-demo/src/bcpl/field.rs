@@ -34,9 +34,14 @@ impl Field {
         self.shift == 0 && (self.len == 0 || self.len == 64)
     }
 
+    /// Whether the field runs to the top bit of the word.
+    fn reaches_top(&self) -> bool {
+        self.len == 0 || self.len + self.shift == 64
+    }
+
     /// The field's bits, at the bottom of a word.
     pub fn mask(&self) -> i64 {
-        if self.len == 0 || self.len + self.shift == 64 {
+        if self.reaches_top() {
             (u64::MAX >> self.shift) as i64
         } else {
             (1i64 << self.len) - 1
@@ -58,7 +63,7 @@ impl Field {
                 line,
             )
         };
-        if self.len == 0 || self.len + self.shift == 64 {
+        if self.reaches_top() {
             shifted
         } else {
             Expr::Binary(

@@ -41,7 +41,7 @@
 //! machine both back ends share.
 //!
 //! Not supported, each reported by name: GOTO into or out of a VALOF, a chain of relations
-//! over floating-point values, and files, `changeco`, `instrcount` and `level`/`longjump` in the
+//! over floating-point values, and files, `changeco`, `instrcount` and `longjump` in the
 //! library.
 //! Coroutines ([`coroutine`]) run on a thread each.
 
