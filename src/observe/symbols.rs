@@ -28,7 +28,6 @@
 
 use std::fmt;
 use std::sync::atomic::{fence, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
 
 /// The function (or named entry) that holds an address in committed code, as [`symbolize`]
 /// found it.
@@ -271,8 +270,6 @@ static SEGMENT: [AtomicPtr<Slot>; SEGMENTS] =
 static HIGH: AtomicU32 = AtomicU32::new(0);
 /// The free list's head: `tag << 32 | (index + 1)`, 0 in the low half for empty.
 static FREE: AtomicU64 = AtomicU64::new(0);
-/// Serialises only the allocation of a new segment.
-static GROW: Mutex<()> = Mutex::new(());
 
 /// Segment number and position in it of slot `index`.
 fn locate(index: u32) -> (usize, usize) {
@@ -285,24 +282,37 @@ fn locate(index: u32) -> (usize, usize) {
 fn slot(index: u32) -> Option<&'static Slot> {
     let (k, i) = locate(index);
     let seg = SEGMENT.get(k)?.load(Ordering::Acquire);
-    // SAFETY: a non-null segment pointer is a leaked `[Slot; FIRST << k]` that is never freed
-    // (`grow`), and `i < FIRST << k` by `locate`.
+    // SAFETY: a non-null segment pointer is an installed `[Slot; FIRST << k]` that is never freed
+    // (`slot_or_grow`), and `i < FIRST << k` by `locate`.
     (!seg.is_null()).then(|| unsafe { &*seg.add(i) })
 }
 
 /// Slot `index`, allocating its segment if needed. `None` when memory for it is refused.
+///
+/// Threads that need the same new segment each allocate one and race to install it with a
+/// compare-and-swap; the losers free theirs. No lock is taken, so a `fork` that happens while
+/// another thread grows the registry leaves the child nothing held.
 fn slot_or_grow(index: u32) -> Option<&'static Slot> {
     if let Some(s) = slot(index) {
         return Some(s);
     }
     let (k, _) = locate(index);
-    let _guard = GROW.lock().unwrap_or_else(PoisonError::into_inner);
-    if SEGMENT[k].load(Ordering::Acquire).is_null() {
-        let mut segment = Vec::new();
-        segment.try_reserve_exact(FIRST << k).ok()?;
-        segment.extend((0..FIRST << k).map(|_| Slot::new()));
-        let leaked: &'static mut [Slot] = segment.leak();
-        SEGMENT[k].store(leaked.as_mut_ptr(), Ordering::Release);
+    let mut segment = Vec::new();
+    segment.try_reserve_exact(FIRST << k).ok()?;
+    segment.extend((0..FIRST << k).map(|_| Slot::new()));
+    let fresh = Box::into_raw(segment.into_boxed_slice()).cast::<Slot>();
+    if SEGMENT[k]
+        .compare_exchange(
+            std::ptr::null_mut(),
+            fresh,
+            Ordering::AcqRel,
+            Ordering::Acquire,
+        )
+        .is_err()
+    {
+        // SAFETY: `fresh` came from `Box::into_raw` of a `[Slot]` of `FIRST << k` elements
+        // just above, and losing the exchange means no other thread ever saw it.
+        drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(fresh, FIRST << k)) });
     }
     slot(index)
 }
