@@ -97,11 +97,28 @@ fn fork_child(child: impl FnOnce() -> bool) -> libc::pid_t {
     pid
 }
 
-/// Waits for `pid` and describes how it ended.
+/// Waits for `pid` and describes how it ended. A child still running after 60 s is killed
+/// and reported as hung: its own alarm does not always end it under qemu-user.
 fn ended(pid: libc::pid_t) -> Result<(), String> {
     let mut status = 0;
-    // SAFETY: waiting for our own child; `status` is written.
-    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        // SAFETY: waiting for our own child without blocking; `status` is written.
+        let got = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+        assert!(got == 0 || got == pid, "waitpid: {got}");
+        if got == pid {
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            // SAFETY: killing and reaping our own child.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+                libc::waitpid(pid, &mut status, 0);
+            }
+            return Err("child hung: still running after 60 s, killed".to_string());
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     if libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0 {
         Ok(())
     } else if libc::WIFSIGNALED(status) {
