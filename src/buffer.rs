@@ -77,6 +77,7 @@ struct Held {
 
 impl Held {
     /// `entries` is `image`'s, copied (`Image::entries_owned`) before the memory was taken.
+    #[inline]
     fn new(committed: Committed, image: &Image<'_>, entries: Vec<(String, usize)>) -> Held {
         Held {
             committed,
@@ -86,6 +87,7 @@ impl Held {
         }
     }
 
+    #[inline]
     fn entry(&self, offset: usize, end: usize) -> ExecPtr<'_> {
         ExecPtr {
             code: &self.committed.code()[offset..end],
@@ -137,7 +139,8 @@ impl CodeBuffer {
     ) -> Self {
         let observed = Observed::new();
         let held = Held::new(committed, image, entries);
-        observed.committed(held.committed.code(), &held.entries, held.isa);
+        let ticket = Observed::ticket(held.entries.len());
+        observed.committed(ticket, held.committed.code(), &held.entries, held.isa);
         CodeBuffer {
             state: AtomicU8::new(DONE),
             pool: Some(pool.clone()),
@@ -200,6 +203,7 @@ impl CodeBuffer {
                 Err(_) => std::thread::yield_now(),
             }
         }
+        let ticket = Observed::ticket(image.entries_len());
         // The entries are copied first: nothing is left to undo if that fails.
         let committed = image.entries_owned().and_then(|entries| {
             let len = image.len()?;
@@ -217,7 +221,7 @@ impl CodeBuffer {
                     unsafe { (*self.code.get()).write(Held::new(committed, image, entries)) };
                 self.state.store(DONE, Ordering::Release);
                 self.observed
-                    .committed(held.committed.code(), &held.entries, held.isa);
+                    .committed(ticket, held.committed.code(), &held.entries, held.isa);
                 Ok(held.entry(0, held.committed.code().len()))
             }
             Err(e) => {

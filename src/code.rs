@@ -53,6 +53,7 @@ enum Body<'a> {
 
 impl<'a> Image<'a> {
     /// The instruction set.
+    #[inline]
     pub(crate) fn isa(&self) -> Isa {
         match self.body {
             Body::A64 { .. } => Isa::A64,
@@ -60,11 +61,26 @@ impl<'a> Image<'a> {
         }
     }
 
+    /// How many named entry points the code has.
+    #[inline]
+    pub(crate) fn entries_len(&self) -> usize {
+        self.entries.len()
+    }
+
     /// A copy of the named entry points, (name, byte offset), for the buffer to keep.
     ///
     /// Errors: [`Error::OutOfMemory`] instead of the abort an infallible copy makes when the
     /// heap is exhausted.
+    #[inline]
     pub(crate) fn entries_owned(&self) -> Result<Vec<(String, usize)>, Error> {
+        if self.entries.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.copy_entries()
+    }
+
+    #[cold]
+    fn copy_entries(&self) -> Result<Vec<(String, usize)>, Error> {
         let oom = |bytes| Error::OutOfMemory {
             what: "the entry points of a commit",
             bytes,
@@ -83,6 +99,7 @@ impl<'a> Image<'a> {
     }
 
     /// Bytes of the code as written, before any veneers.
+    #[inline]
     pub(crate) fn code_len(&self) -> usize {
         match self.body {
             Body::A64 { code, .. } => code.len() * 4,
@@ -93,7 +110,22 @@ impl<'a> Image<'a> {
     /// Bytes the commit places (the code and room for veneers), checked against the limits of
     /// one commit: [`Error::Empty`], [`Error::TooLarge`] ([`Error::OutOfMemory`] if the
     /// veneers cannot be counted).
+    #[inline]
     pub(crate) fn len(&self) -> Result<usize, Error> {
+        // Plain A64 code, the common case, has no veneers: its size is its words'.
+        if let Body::A64 {
+            code,
+            relocations: [],
+        } = self.body
+        {
+            if !code.is_empty() && code.len() <= MAX_CODE_BYTES / 4 {
+                return Ok(code.len() * 4);
+            }
+        }
+        self.checked_len()
+    }
+
+    fn checked_len(&self) -> Result<usize, Error> {
         let (count, bytes) = match self.body {
             Body::A64 { code, .. } => (code.len(), code.len() as u128 * 4),
             Body::X64 { code, .. } => (code.len(), code.len() as u128),

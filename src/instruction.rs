@@ -66,6 +66,7 @@ impl Instruction {
 
     /// Writes `code` into `dst` (exactly `4 * code.len()` bytes) in A64's instruction byte
     /// order, little-endian on every host (see `code.rs`, "Byte order").
+    #[inline]
     pub(crate) fn write_le(code: &[Instruction], dst: &mut [u8]) {
         #[cfg(target_endian = "little")]
         dst.copy_from_slice(Instruction::slice_as_bytes(code));

@@ -26,11 +26,13 @@ pub(crate) mod sys;
 pub(crate) const MAX_CODE_BYTES: usize = 1 << 30;
 
 /// The size of the pages code is mapped in (see [`sys`]).
+#[inline]
 pub(crate) fn page_size() -> usize {
     sys::page_size()
 }
 
 /// `len` rounded up to whole pages. `len` is at most [`MAX_CODE_BYTES`], so this cannot overflow.
+#[inline]
 pub(crate) fn round_to_pages(len: usize) -> usize {
     let page = page_size();
     len.div_ceil(page) * page

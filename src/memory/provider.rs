@@ -45,12 +45,15 @@ pub(crate) enum Receipt {
     /// A share of pages committed together (`CodePool::commit_batch`), unmapped with the last.
     Batch(std::sync::Arc<SharedPages>),
     /// A slot of a dual-mapped (Linux) or `MAP_JIT` (macOS) pool: chunk index, offset in the
-    /// chunk, bytes reserved.
+    /// chunk, bytes reserved. Word-sized fields: a receipt built from narrower ones is read
+    /// back a word at a time, and that load waits for the narrow stores to reach the cache
+    /// (a store-forwarding stall behind the code just written), which cost a pooled commit
+    /// about a tenth of its time.
     #[cfg(any(target_os = "linux", target_os = "macos"))]
     Slot {
-        chunk: u32,
-        offset: u32,
-        reserved: u32,
+        chunk: usize,
+        offset: usize,
+        reserved: usize,
     },
 }
 
@@ -73,11 +76,13 @@ impl Committed {
     /// # Safety
     /// `len` bytes at `code` are readable and executable and never change until the provider
     /// that made them is given this value back through [`Provider::release`].
+    #[inline]
     pub(crate) unsafe fn new(code: NonNull<u8>, len: usize, receipt: Receipt) -> Self {
         Committed { code, len, receipt }
     }
 
     /// The committed code.
+    #[inline]
     pub(crate) fn code(&self) -> &[u8] {
         // SAFETY: by the contract of `new`, `len` readable bytes that do not change while
         // `self` lives (release consumes it).
@@ -90,6 +95,7 @@ impl Committed {
     }
 
     /// How its provider finds the memory again.
+    #[inline]
     pub(crate) fn receipt(&self) -> &Receipt {
         &self.receipt
     }

@@ -242,8 +242,12 @@ static OBSERVERS: RwLock<Vec<Arc<dyn Observer>>> = RwLock::new(Vec::new());
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
 /// Starts the tools the environment asks for, once.
+#[inline]
 fn read_env() {
     static ENV: Once = Once::new();
+    if ENV.is_completed() {
+        return;
+    }
     ENV.call_once(|| {
         for tool in Tool::ALL {
             if crate::env::switch_on(tool.env_var()) {
@@ -254,6 +258,10 @@ fn read_env() {
         }
     });
 }
+
+/// A registry slot taken for a commit before its code is written (see [`Observed::ticket`]);
+/// given back if the commit fails.
+pub(crate) struct Ticket(Option<symbols::Reserved>);
 
 /// A buffer's observable state: its name and, once committed, its place in the registry.
 /// Owned by [`CodeBuffer`](crate::CodeBuffer); the one thing the buffer knows of observers.
@@ -274,16 +282,36 @@ impl Observed {
         self.name = Some(names::intern(name));
     }
 
-    /// Reports a successful commit of `code` with named `entries` (name, byte offset).
-    pub(crate) fn committed(&self, code: &[u8], entries: &[(String, usize)], isa: Isa) {
+    /// What a commit with `entries` named entry points takes from the registry before it
+    /// writes its code, to hand to [`committed`](Self::committed). Taking the registry's slot
+    /// first keeps its atomic exchange clear of the code's stores, which it would otherwise
+    /// wait for.
+    #[inline]
+    pub(crate) fn ticket(entries: usize) -> Ticket {
         read_env();
-        let start = code.as_ptr() as usize;
-        let handle = if !REGISTRY.load(Ordering::Relaxed) {
-            Handle::NONE
-        } else if entries.is_empty() {
-            symbols::insert(start, std::iter::once((0, code.len(), self.name)))
+        Ticket(if REGISTRY.load(Ordering::Relaxed) && entries == 0 {
+            symbols::Reserved::take()
         } else {
-            symbols::insert(start, layout(self.name, code.len(), entries).into_iter())
+            None
+        })
+    }
+
+    /// Reports a successful commit of `code` with named `entries` (name, byte offset); `ticket`
+    /// is what [`ticket`](Self::ticket) gave before the commit.
+    #[inline]
+    pub(crate) fn committed(
+        &self,
+        ticket: Ticket,
+        code: &[u8],
+        entries: &[(String, usize)],
+        isa: Isa,
+    ) {
+        let handle = if let Some(reserved) = ticket.0 {
+            reserved.insert(code.as_ptr() as usize, code.len(), self.name)
+        } else if REGISTRY.load(Ordering::Relaxed) {
+            self.insert_entries(code, entries)
+        } else {
+            Handle::NONE
         };
         self.handle.store(handle.raw(), Ordering::Release);
         if ACTIVE.load(Ordering::Acquire) {
@@ -291,7 +319,19 @@ impl Observed {
         }
     }
 
+    /// Registers a commit without a slot taken ahead: one with named entries, or one whose
+    /// ticket found the registry full (it is tried again).
+    #[cold]
+    fn insert_entries(&self, code: &[u8], entries: &[(String, usize)]) -> Handle {
+        let start = code.as_ptr() as usize;
+        if entries.is_empty() {
+            return symbols::insert(start, std::iter::once((0, code.len(), self.name)));
+        }
+        symbols::insert(start, layout(self.name, code.len(), entries).into_iter())
+    }
+
     /// Reports that `code` is about to be released, and forgets its symbols.
+    #[inline]
     pub(crate) fn released(&mut self, code: &[u8], isa: Isa) {
         let handle = Handle::from_raw(*self.handle.get_mut());
         if ACTIVE.load(Ordering::Acquire) {
@@ -300,6 +340,8 @@ impl Observed {
         symbols::remove(handle);
     }
 
+    #[cold]
+    #[inline(never)]
     fn dispatch(
         &self,
         code: &[u8],

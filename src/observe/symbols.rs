@@ -4,11 +4,13 @@
 //! Each symbol (a whole commit, or one named entry of it) lives in a *slot*: start, length and
 //! name, guarded by a sequence counter (a seqlock). Slots sit in segments that are allocated on
 //! demand (64, 128, 256, ... slots) and never freed, so a reader may look at any slot at any
-//! time; a freed slot goes on a lock-free free list (a Treiber stack whose head carries a tag
-//! against ABA) and is reused by a later commit.
+//! time; a freed slot goes on the freeing thread's own free list, or when that is full on a
+//! shared lock-free one (a Treiber stack whose head carries a tag against ABA), and is reused by
+//! a later commit (see `local` below).
 //!
-//! - **Commit** pops a slot (one compare-and-swap), writes it under the seqlock and, for a commit
-//!   with several entries, links its slots in a chain. No lock, no allocation, no system call.
+//! - **Commit** takes a slot (from its thread's list with no atomic read-modify-write; else one
+//!   compare-and-swap on the shared list), writes it under the seqlock and, for a commit with
+//!   several entries, links its slots in a chain. No lock, no allocation, no system call.
 //! - **Drop** clears each slot of the chain (start and length zero, under the seqlock) *before*
 //!   the memory layer gets the code back, then pushes it on the free list. A reader therefore
 //!   never sees a range whose code is gone, and a reused slot shows its new owner's name, never
@@ -189,6 +191,7 @@ impl Slot {
     }
 
     /// Writes the slot; only its owner (the commit that popped it) calls this.
+    #[inline]
     fn write(&self, start: usize, len: usize, name: Option<&'static str>) {
         let seq = self.seq.load(Ordering::Relaxed);
         self.seq.store(seq.wrapping_add(1), Ordering::Relaxed);
@@ -272,6 +275,7 @@ static HIGH: AtomicU32 = AtomicU32::new(0);
 static FREE: AtomicU64 = AtomicU64::new(0);
 
 /// Segment number and position in it of slot `index`.
+#[inline]
 fn locate(index: u32) -> (usize, usize) {
     let n = index as usize + FIRST;
     let k = (usize::BITS - 1 - n.leading_zeros()) as usize - FIRST.trailing_zeros() as usize;
@@ -279,6 +283,7 @@ fn locate(index: u32) -> (usize, usize) {
 }
 
 /// Slot `index`, if its segment exists.
+#[inline]
 fn slot(index: u32) -> Option<&'static Slot> {
     let (k, i) = locate(index);
     let seg = SEGMENT.get(k)?.load(Ordering::Acquire);
@@ -317,13 +322,20 @@ fn slot_or_grow(index: u32) -> Option<&'static Slot> {
     slot(index)
 }
 
-/// A free slot's index, from the free list or never used before.
+/// A free slot's index: from this thread's free list, the shared one, or never used before.
+#[inline]
 fn pop() -> Option<u32> {
+    if let Some(index) = local::pop() {
+        return Some(index);
+    }
+    if let Some(index) = local::refill() {
+        return Some(index);
+    }
     let mut head = FREE.load(Ordering::Acquire);
     loop {
         let top = head as u32;
         if top == 0 {
-            break;
+            return pop_unused();
         }
         let next = slot(top - 1)?.next_free.load(Ordering::Relaxed);
         let new = ((head >> 32).wrapping_add(1) << 32) | u64::from(next);
@@ -332,6 +344,11 @@ fn pop() -> Option<u32> {
             Err(h) => head = h,
         }
     }
+}
+
+/// A slot never used before, its segment allocated if needed.
+#[cold]
+fn pop_unused() -> Option<u32> {
     let index = HIGH.fetch_add(1, Ordering::AcqRel);
     if index >= MAX_SLOTS {
         HIGH.fetch_sub(1, Ordering::AcqRel);
@@ -347,7 +364,47 @@ fn pop() -> Option<u32> {
     }
 }
 
+/// Frees slot `index`: onto this thread's free list while it has room, else the shared one.
+#[inline]
 fn push(index: u32) {
+    if !local::push(index) {
+        push_shared(index);
+    }
+}
+
+/// Takes up to `want` slots off the shared list in one exchange: the first one's index and how
+/// many, linked through `next_free`, the last one's link cleared.
+///
+/// Safe against a concurrent change of the list because the head carries a tag: if the head is
+/// unchanged, nothing was taken off or put on, so the chain walked below it is still the list's.
+#[cfg(unix)]
+fn pop_shared_chain(want: u32) -> Option<(u32, u32)> {
+    let mut head = FREE.load(Ordering::Acquire);
+    loop {
+        let first = (head as u32).checked_sub(1)?;
+        let mut last = slot(first)?;
+        let mut taken = 1;
+        let mut next = last.next_free.load(Ordering::Relaxed);
+        while taken < want {
+            let Some(s) = next.checked_sub(1).and_then(slot) else {
+                break;
+            };
+            last = s;
+            next = s.next_free.load(Ordering::Relaxed);
+            taken += 1;
+        }
+        let new = ((head >> 32).wrapping_add(1) << 32) | u64::from(next);
+        match FREE.compare_exchange_weak(head, new, Ordering::Acquire, Ordering::Acquire) {
+            Ok(_) => {
+                last.next_free.store(0, Ordering::Relaxed);
+                return Some((first, taken));
+            }
+            Err(h) => head = h,
+        }
+    }
+}
+
+fn push_shared(index: u32) {
     let Some(s) = slot(index) else { return };
     let mut head = FREE.load(Ordering::Relaxed);
     loop {
@@ -392,14 +449,9 @@ pub(crate) fn insert(
     let mut head = Handle::NONE;
     let mut last: Option<&'static Slot> = None;
     for (offset, len, name) in symbols {
-        let Some(index) = pop() else { break };
-        let Some(s) = slot(index) else { break };
-        s.next_in_commit.store(0, Ordering::Relaxed);
-        // Only the slot's owner writes its generation: no read-modify-write needed.
-        let generation = s.generation.load(Ordering::Relaxed);
-        s.generation
-            .store(generation.wrapping_add(1), Ordering::Relaxed);
-        s.write(start + offset, len, name);
+        let Some((index, s)) = take(start + offset, len, name) else {
+            break;
+        };
         match last {
             None => head = Handle(index),
             Some(prev) => prev.next_in_commit.store(index + 1, Ordering::Relaxed),
@@ -407,6 +459,193 @@ pub(crate) fn insert(
         last = Some(s);
     }
     head
+}
+
+/// Each thread keeps up to `LOCAL_MAX` free slots on a list of its own: the slots it freed, and
+/// a few dozen taken off the shared list in one exchange when its own list is empty. So a
+/// thread that keeps replacing functions takes and frees slots with no atomic
+/// read-modify-write per commit (the shared list's compare-and-swap was a tenth of a pooled
+/// commit). A slot is on one list at a time, linked through `next_free` as on the shared list.
+///
+/// A thread's list goes back to the shared one when the thread exits, through a POSIX
+/// thread-specific key's destructor (`pthread_key_create(3)`), not a thread-local destructor:
+/// registering one of those can abort the process under memory pressure. A thread that cannot
+/// set the key, and every thread elsewhere than Unix, uses the shared list only. A forked child
+/// keeps the list of the thread that forked; the lists of the parent's other threads, like the
+/// threads, are not in the child.
+mod local {
+    /// Slots one thread keeps before it frees to the shared list.
+    #[cfg(unix)]
+    const LOCAL_MAX: u32 = 128;
+    /// Slots a thread takes off the shared list at once when its own list is empty.
+    #[cfg(unix)]
+    const REFILL: u32 = 32;
+
+    #[cfg(unix)]
+    mod imp {
+        use super::{LOCAL_MAX, REFILL};
+        use crate::observe::symbols::{pop_shared_chain, push_shared, slot};
+        use std::cell::Cell;
+        use std::sync::atomic::Ordering;
+        use std::sync::OnceLock;
+
+        /// This thread's list: no key yet, the key set (the list is returned at exit), or no list.
+        const UNSET: u8 = 0;
+        const SET: u8 = 1;
+        const NONE: u8 = 2;
+
+        thread_local! {
+            /// The first slot of the list (index + 1, 0 for none).
+            static HEAD: Cell<u32> = const { Cell::new(0) };
+            static COUNT: Cell<u32> = const { Cell::new(0) };
+            static KEYED: Cell<u8> = const { Cell::new(UNSET) };
+        }
+
+        fn key() -> Option<libc::pthread_key_t> {
+            static KEY: OnceLock<Option<libc::pthread_key_t>> = OnceLock::new();
+            *KEY.get_or_init(|| {
+                let mut key: libc::pthread_key_t = 0;
+                // SAFETY: `key` is written by the call; `at_exit` has the destructor's signature.
+                (unsafe { libc::pthread_key_create(&mut key, Some(at_exit)) } == 0).then_some(key)
+            })
+        }
+
+        /// The key's destructor: hands the exiting thread's list to the shared one. Frees after
+        /// this (a later destructor dropping a buffer) go to the shared list.
+        unsafe extern "C" fn at_exit(_: *mut libc::c_void) {
+            KEYED.with(|k| k.set(NONE));
+            while let Some(index) = pop() {
+                push_shared(index);
+            }
+        }
+
+        #[inline]
+        pub(in crate::observe::symbols) fn pop() -> Option<u32> {
+            let head = HEAD.with(Cell::get);
+            let index = head.checked_sub(1)?;
+            let next = slot(index)?.next_free.load(Ordering::Relaxed);
+            HEAD.with(|h| h.set(next));
+            COUNT.with(|c| c.set(c.get() - 1));
+            Some(index)
+        }
+
+        #[inline]
+        pub(in crate::observe::symbols) fn push(index: u32) -> bool {
+            let count = COUNT.with(Cell::get);
+            if count >= LOCAL_MAX || (KEYED.with(Cell::get) != SET && !keyed()) {
+                return false;
+            }
+            let Some(s) = slot(index) else { return false };
+            s.next_free.store(HEAD.with(Cell::get), Ordering::Relaxed);
+            HEAD.with(|h| h.set(index + 1));
+            COUNT.with(|c| c.set(count + 1));
+            true
+        }
+
+        /// Moves a few slots of the shared list to this thread's (empty) list and takes one.
+        #[cold]
+        pub(in crate::observe::symbols) fn refill() -> Option<u32> {
+            if KEYED.with(Cell::get) != SET && !keyed() {
+                return None;
+            }
+            let (first, taken) = pop_shared_chain(REFILL)?;
+            HEAD.with(|h| h.set(first + 1));
+            COUNT.with(|c| c.set(taken));
+            pop()
+        }
+
+        /// Sets the key for this thread, so its list is returned at exit; whether it could.
+        #[cold]
+        fn keyed() -> bool {
+            if KEYED.with(Cell::get) != UNSET {
+                return false;
+            }
+            // Any non-null value makes the destructor run; the list itself is in HEAD.
+            let set = key().is_some_and(|key| {
+                // SAFETY: `key` was made by pthread_key_create; the value is never dereferenced.
+                unsafe {
+                    libc::pthread_setspecific(
+                        key,
+                        std::ptr::NonNull::<u8>::dangling().as_ptr().cast(),
+                    ) == 0
+                }
+            });
+            KEYED.with(|k| k.set(if set { SET } else { NONE }));
+            set
+        }
+    }
+
+    #[cfg(not(unix))]
+    mod imp {
+        #[inline]
+        pub(in crate::observe::symbols) fn pop() -> Option<u32> {
+            None
+        }
+
+        #[inline]
+        pub(in crate::observe::symbols) fn refill() -> Option<u32> {
+            None
+        }
+
+        #[inline]
+        pub(in crate::observe::symbols) fn push(_index: u32) -> bool {
+            false
+        }
+    }
+
+    pub(super) use imp::{pop, push, refill};
+}
+
+/// A free slot taken for one symbol that is not written yet; given back when dropped unused.
+pub(crate) struct Reserved(u32);
+
+impl Reserved {
+    /// A free slot, or `None` when the registry has no room.
+    #[inline]
+    pub(crate) fn take() -> Option<Reserved> {
+        pop().map(Reserved)
+    }
+
+    /// Registers one symbol in the slot: `len` bytes at `start`, named `name` (generated for
+    /// `None`).
+    #[inline]
+    pub(crate) fn insert(self, start: usize, len: usize, name: Option<&'static str>) -> Handle {
+        let index = self.0;
+        std::mem::forget(self);
+        match slot(index) {
+            Some(s) => {
+                fill(s, start, len, name);
+                Handle(index)
+            }
+            None => Handle::NONE,
+        }
+    }
+}
+
+impl Drop for Reserved {
+    fn drop(&mut self) {
+        push(self.0);
+    }
+}
+
+/// A free slot, written with one symbol and the end of its commit's chain.
+#[inline]
+fn take(start: usize, len: usize, name: Option<&'static str>) -> Option<(u32, &'static Slot)> {
+    let index = pop()?;
+    let s = slot(index)?;
+    fill(s, start, len, name);
+    Some((index, s))
+}
+
+/// Writes a slot its owner just took: one symbol, a new use, the end of its commit's chain.
+#[inline]
+fn fill(s: &Slot, start: usize, len: usize, name: Option<&'static str>) {
+    s.next_in_commit.store(0, Ordering::Relaxed);
+    // Only the slot's owner writes its generation: no read-modify-write needed.
+    let generation = s.generation.load(Ordering::Relaxed);
+    s.generation
+        .store(generation.wrapping_add(1), Ordering::Relaxed);
+    s.write(start, len, name);
 }
 
 /// The symbols registered under `handle`, in order.
@@ -425,6 +664,7 @@ fn chain(handle: Handle) -> impl Iterator<Item = (u32, &'static Slot)> {
 }
 
 /// Forgets the symbols registered under `handle` and frees their slots.
+#[inline]
 pub(crate) fn remove(handle: Handle) {
     let mut next = (handle != Handle::NONE).then_some(handle.0);
     while let Some(index) = next {
@@ -457,6 +697,76 @@ mod tests {
         assert_eq!(locate(191), (1, 127));
         assert_eq!(locate(192), (2, 0));
         assert_eq!(locate(MAX_SLOTS - 1).0, SEGMENTS - 1);
+    }
+
+    /// Runs `check` in a forked child, where no other test thread touches the registry, so its
+    /// lists can be read exactly; whether it returned `true`.
+    #[cfg(unix)]
+    fn alone_in_a_child(check: fn() -> bool) -> bool {
+        // SAFETY: the child only runs `check` and `_exit`s; the parent waits for it.
+        let pid = unsafe { libc::fork() };
+        if pid == 0 {
+            let ok = std::panic::catch_unwind(check).unwrap_or(false);
+            // SAFETY: ends the child without running the parent's exit handlers.
+            unsafe { libc::_exit(i32::from(!ok)) };
+        }
+        let mut status = 0;
+        // SAFETY: `pid` is our child; `status` is written by the call.
+        unsafe { libc::waitpid(pid, &mut status, 0) };
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0
+    }
+
+    /// Whether slot `index` is on the shared free list.
+    #[cfg(unix)]
+    fn shared(index: u32) -> bool {
+        let mut next = FREE.load(Ordering::Acquire) as u32;
+        while let Some(i) = next.checked_sub(1) {
+            if i == index {
+                return true;
+            }
+            next = slot(i).map_or(0, |s| s.next_free.load(Ordering::Relaxed));
+        }
+        false
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_exiting_thread_hands_its_free_slots_to_the_shared_list() {
+        assert!(alone_in_a_child(|| {
+            let freed = std::thread::spawn(|| {
+                let taken: Vec<u32> = (0..5).map(|_| pop().unwrap()).collect();
+                taken.iter().for_each(|&i| push(i));
+                // Freed onto the thread's own list, not the shared one.
+                assert!(!taken.iter().any(|&i| shared(i)));
+                taken
+            })
+            .join()
+            .unwrap();
+            freed.iter().all(|&i| shared(i))
+        }));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_chain_taken_off_the_shared_list_ends_where_it_says() {
+        assert!(alone_in_a_child(|| {
+            let fresh: Vec<u32> = (0..10).map(|_| pop_unused().unwrap()).collect();
+            fresh.iter().for_each(|&i| push_shared(i));
+            let (first, taken) = pop_shared_chain(4).unwrap();
+            let mut chain = vec![first];
+            while let Some(next) = slot(*chain.last().unwrap())
+                .unwrap()
+                .next_free
+                .load(Ordering::Relaxed)
+                .checked_sub(1)
+            {
+                chain.push(next);
+            }
+            // The last four pushed, in stack order; the other six still shared.
+            let mut expect: Vec<u32> = fresh[6..].to_vec();
+            expect.reverse();
+            taken == 4 && chain == expect && fresh[..6].iter().all(|&i| shared(i))
+        }));
     }
 
     #[test]

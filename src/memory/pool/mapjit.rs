@@ -218,9 +218,9 @@ impl Provider for JitPool {
         // SAFETY: as above; readable, and no longer written.
         icache::sync_written(unsafe { std::slice::from_raw_parts(start.as_ptr(), len) });
         let receipt = Receipt::Slot {
-            chunk,
-            offset: place.offset as u32,
-            reserved: place.reserved as u32,
+            chunk: chunk as usize,
+            offset: place.offset,
+            reserved: place.reserved,
         };
         // SAFETY: the code is in and synchronised; the slot is handed out again only after
         // `release` gives this back.
@@ -243,11 +243,8 @@ impl Provider for JitPool {
                 reserved,
             } => {
                 let mut state = self.state();
-                if let Some(c) = state.chunks.get_mut(chunk as usize) {
-                    c.slots.release(Place {
-                        offset: offset as usize,
-                        reserved: reserved as usize,
-                    });
+                if let Some(c) = state.chunks.get_mut(chunk) {
+                    c.slots.release(Place { offset, reserved });
                 }
                 state.stats.committed_bytes -= len;
                 state.stats.live_functions -= 1;

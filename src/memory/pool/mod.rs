@@ -514,10 +514,7 @@ impl Provider for CodePool {
                     offset,
                     reserved,
                 } => {
-                    let place = slots::Place {
-                        offset: offset as usize,
-                        reserved: reserved as usize,
-                    };
+                    let place = slots::Place { offset, reserved };
                     d.state.lock().release(chunk, place, len);
                 }
                 Receipt::Pages { .. } | Receipt::Batch(_) => {

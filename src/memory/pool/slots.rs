@@ -199,6 +199,7 @@ impl ChunkSlots {
     }
 
     /// The slot size for `len` bytes of code in granules, or `None` if it takes whole pages.
+    #[inline]
     pub(super) fn slab_class(len: usize, page_size: usize) -> Option<u16> {
         let class = len.div_ceil(GRANULE);
         (class * GRANULE <= page_size / 2).then_some(class as u16)

@@ -144,14 +144,14 @@ impl PoolState {
             };
             let need = want - out.len();
             let got = slots.take_slots(p as usize, class, need, |place| {
-                out.push(ReservedSlot {
+                out.push(ReservedSlot::new(
                     // SAFETY: the bookkeeping hands out places inside its chunk.
-                    rx: unsafe { chunk.executable(place.offset) },
+                    unsafe { chunk.executable(place.offset) },
                     // SAFETY: as above.
-                    rw: unsafe { chunk.writable(place.offset) },
-                    chunk: c,
+                    unsafe { chunk.writable(place.offset) },
+                    c as usize,
                     place,
-                })
+                ))
             });
             if got < need {
                 self.partial.of(class).pop();
@@ -165,12 +165,12 @@ impl PoolState {
         for r in reserved {
             let Some(ChunkRecord {
                 slots: Some(slots), ..
-            }) = self.chunks.get_mut(r.chunk as usize)
+            }) = self.chunks.get_mut(r.chunk())
             else {
                 continue;
             };
-            if let Some((page, class)) = slots.unreserve(r.place) {
-                self.partial.push(class, r.chunk, page as u32);
+            if let Some((page, class)) = slots.unreserve(r.place()) {
+                self.partial.push(class, r.chunk() as u32, page as u32);
             }
         }
     }
@@ -198,14 +198,14 @@ impl PoolState {
 
     fn reserved(&self, chunk: usize, place: Place) -> ReservedSlot {
         let c = &self.chunks[chunk].chunk;
-        ReservedSlot {
+        ReservedSlot::new(
             // SAFETY: the bookkeeping hands out places inside its chunk.
-            rx: unsafe { c.executable(place.offset) },
+            unsafe { c.executable(place.offset) },
             // SAFETY: as above.
-            rw: unsafe { c.writable(place.offset) },
-            chunk: chunk as u32,
+            unsafe { c.writable(place.offset) },
+            chunk,
             place,
-        }
+        )
     }
 
     /// Finds space for `len` (at most a chunk), populated: clean space first, then recycled
@@ -348,10 +348,10 @@ impl PoolState {
 
     /// Marks the space of a commit of `len` bytes at `place` in `chunk` freed. A slot of a
     /// frozen chunk (inherited across `fork`) is left as it is.
-    pub(super) fn release(&mut self, chunk: u32, place: Place, len: usize) {
+    pub(super) fn release(&mut self, chunk: usize, place: Place, len: usize) {
         let Some(ChunkRecord {
             slots: Some(slots), ..
-        }) = self.chunks.get_mut(chunk as usize)
+        }) = self.chunks.get_mut(chunk)
         else {
             return;
         };

@@ -43,6 +43,7 @@ pub(super) struct ThreadCounters {
 #[cfg(target_os = "linux")]
 impl ThreadCounters {
     /// Counts one commit of `bytes`. Only the owning thread calls this.
+    #[inline]
     pub(super) fn add(&self, bytes: usize) {
         // Only the owning thread writes, so load + store loses nothing.
         let f = self.functions.load(Ordering::Relaxed);

@@ -16,6 +16,7 @@ use std::ptr::NonNull;
 use crate::Error;
 
 /// The system page size (16 KiB on Apple Silicon), read once.
+#[inline]
 pub(crate) fn page_size() -> usize {
     use std::sync::OnceLock;
     static PAGE: OnceLock<usize> = OnceLock::new();

@@ -15,6 +15,7 @@ use crate::Error;
 
 /// The page size, read once: `VirtualAlloc` commits memory in pages. (It reserves address
 /// space in 64 KiB granules; the rest of a granule stays unused address space, not memory.)
+#[inline]
 pub(crate) fn page_size() -> usize {
     use std::sync::OnceLock;
     static PAGE: OnceLock<usize> = OnceLock::new();
