@@ -1,6 +1,7 @@
 //! `fork` with pools in use: both processes keep every function they hold, callable and
 //! unchanged, whatever the other commits, frees and recycles; a fork while another thread uses
-//! the pool does not hang the child; the child does not inherit the pool's writable views.
+//! the pool, or names buffers and reports them to observers, does not hang the child; the child
+//! does not inherit the pool's writable views.
 //!
 //! Each test forks from a fresh process (the test re-runs itself, see `common::run_child`), so
 //! no other test's threads are caught in the fork. Children report through their exit status
@@ -274,4 +275,48 @@ fn writable_views() {
     });
     ended(pid).expect("the child saw no writable pool view and its code held");
     assert!(all_hold(&bufs));
+}
+
+#[test]
+fn a_fork_while_other_threads_name_buffers_and_report_them_does_not_hang_the_child() {
+    in_fresh_process(
+        "a_fork_while_other_threads_name_buffers_and_report_them_does_not_hang_the_child",
+        fork_while_observed,
+    );
+}
+
+/// Threads name every buffer anew and report each commit and drop to GDB's JIT interface, so
+/// the name table's and the GDB observer's locks are taken all the time; each child names,
+/// commits and drops a buffer of its own.
+fn fork_while_observed() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    jitkit::observe::enable(jitkit::observe::Tool::Gdb).expect("the GDB JIT interface");
+    let pool = small_pool();
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for t in 0..2u32 {
+            let (pool, stop) = (&pool, &stop);
+            s.spawn(move || {
+                let mut n = 0u32;
+                while !stop.load(Ordering::Relaxed) {
+                    let buf = CodeBuffer::in_pool(pool).named(format!("f{t}_{n}"));
+                    buf.commit(&returning(n % 1000)).expect("commit");
+                    assert!(holds(&buf, n % 1000));
+                    n += 1;
+                }
+            });
+        }
+        for round in 0..30 {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            let pid = fork_child(|| {
+                let buf = CodeBuffer::in_pool(&pool).named(format!("child_{round}"));
+                buf.commit(&returning(7)).is_ok() && holds(&buf, 7)
+            });
+            if let Err(e) = ended(pid) {
+                stop.store(true, Ordering::Relaxed);
+                panic!("fork {round}: {e}");
+            }
+        }
+        stop.store(true, Ordering::Relaxed);
+    });
 }

@@ -1,15 +1,16 @@
 //! A mutex that can be held across `fork`.
 //!
 //! `fork(2)` copies only the calling thread. A lock that another thread holds at that moment
-//! stays locked in the child for ever, and the data behind it may be half updated. The pool's
-//! fork handlers (`pool/fork.rs`, registered with `pthread_atfork(3)`) therefore take every
-//! pool's lock before `fork` and release it on both sides afterwards. That needs a lock that can
+//! stays locked in the child for ever, and the data behind it may be half updated. The fork
+//! handlers (the pools' in `pool/fork.rs`, the observers' in `observe/fork.rs`, registered with
+//! `pthread_atfork(3)`) therefore take every such lock before `fork` and release it on both
+//! sides afterwards. That needs a lock that can
 //! be taken and released without a guard object living on the stack between the handlers, and
 //! re-initialised in the child, which `std::sync::Mutex` does not offer; a POSIX mutex does.
 //!
 //! Outside the fork handlers the lock is used through [`Lock::lock`] and its guard, like a
-//! `std::sync::Mutex` without poisoning: every update under a pool's lock is completed before
-//! any call that could panic.
+//! `std::sync::Mutex` without poisoning: every update under one is completed before any call
+//! that could panic. Elsewhere than Unix (no `fork`) it is a `std::sync::Mutex`.
 
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};

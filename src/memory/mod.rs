@@ -11,10 +11,10 @@
 //! - [`sys`]: what each operating system needs to map, seal and unmap code pages;
 //! - [`icache`]: the cache and pipeline synchronisation that makes freshly written code visible
 //!   to instruction fetch on AArch64;
-//! - [`lock`]: the mutex the pools use, which their fork handlers can hold across `fork`.
+//! - [`lock`]: the mutex the pools and the observers use, which their fork handlers can hold
+//!   across `fork`.
 
 pub(crate) mod icache;
-#[cfg(any(target_os = "linux", target_os = "macos"))]
 pub(crate) mod lock;
 pub(crate) mod pages;
 pub(crate) mod pool;

@@ -28,9 +28,9 @@
 //! time rather than confusing GDB.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
 
 use super::{CodeInfo, Observer};
+use crate::memory::lock::Lock;
 
 #[repr(C)]
 struct JitCodeEntry {
@@ -73,25 +73,21 @@ pub extern "C" fn __jit_debug_register_code() {
 }
 
 /// The entries jitkit has registered, by commit id; the lock also serialises every change to
-/// the descriptor.
-struct Entries(HashMap<u64, Box<(JitCodeEntry, Vec<u8>)>>);
+/// the descriptor. A [`Lock`] so that the fork handlers can hold it (`fork.rs`).
+pub(super) static ENTRIES: Lock<Entries> = Lock::new(Entries(None));
+
+/// [`ENTRIES`]' map, made at the first commit.
+pub(super) struct Entries(Option<HashMap<u64, Entry>>);
+
+/// One registered commit: GDB's list node and the ELF object it points to.
+type Entry = Box<(JitCodeEntry, Vec<u8>)>;
 
 // SAFETY: the raw pointers in the entries point into the entries themselves and the
 // descriptor, which are only touched with the `Gdb` lock held.
 unsafe impl Send for Entries {}
 
-/// Registers each commit with GDB and unregisters it on drop.
-pub(crate) struct Gdb {
-    entries: Mutex<Entries>,
-}
-
-impl Gdb {
-    pub(crate) fn new() -> Gdb {
-        Gdb {
-            entries: Mutex::new(Entries(HashMap::new())),
-        }
-    }
-}
+/// Registers each commit with GDB and unregisters it on drop ([`ENTRIES`]).
+pub(crate) struct Gdb;
 
 impl Observer for Gdb {
     fn committed(&self, code: &CodeInfo<'_>) {
@@ -102,7 +98,7 @@ impl Observer for Gdb {
             );
             return;
         };
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut entries = ENTRIES.lock();
         let mut entry = Box::new((
             JitCodeEntry {
                 next_entry: std::ptr::null_mut(),
@@ -128,12 +124,15 @@ impl Observer for Gdb {
             __jit_debug_register_code();
             (*desc).action_flag = JIT_NOACTION;
         }
-        entries.0.insert(code.id(), entry);
+        entries
+            .0
+            .get_or_insert_with(HashMap::new)
+            .insert(code.id(), entry);
     }
 
     fn released(&self, code: &CodeInfo<'_>) {
-        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        let Some(mut entry) = entries.0.remove(&code.id()) else {
+        let mut entries = ENTRIES.lock();
+        let Some(mut entry) = entries.0.as_mut().and_then(|e| e.remove(&code.id())) else {
             return;
         };
         let ptr: *mut JitCodeEntry = &mut entry.0;

@@ -22,9 +22,9 @@ use std::fs::File;
 use std::io::Write;
 use std::os::fd::AsRawFd;
 use std::path::PathBuf;
-use std::sync::{Mutex, PoisonError};
 
 use super::{CodeInfo, Observer};
+use crate::memory::lock::Lock;
 use crate::Error;
 
 const MAGIC: u32 = 0x4A69_5444;
@@ -40,12 +40,14 @@ const JIT_CODE_LOAD: u32 = 0;
 /// Record header (16) + pid, tid (8) + vma, code_addr, code_size, code_index (32).
 const LOAD_FIXED: usize = 56;
 
-/// Writes a `JIT_CODE_LOAD` record per symbol of each commit.
-pub(crate) struct JitDump {
-    state: Mutex<State>,
-}
+/// The dump file and its next record's index, once open; a [`Lock`] so that the fork
+/// handlers can hold it (`fork.rs`).
+pub(super) static STATE: Lock<Option<State>> = Lock::new(None);
 
-struct State {
+/// Writes a `JIT_CODE_LOAD` record per symbol of each commit ([`STATE`]).
+pub(crate) struct JitDump;
+
+pub(super) struct State {
     file: File,
     next_index: u64,
 }
@@ -115,12 +117,11 @@ impl JitDump {
         if marker == libc::MAP_FAILED {
             return Err(error(&path, std::io::Error::last_os_error()));
         }
-        Ok(JitDump {
-            state: Mutex::new(State {
-                file,
-                next_index: 0,
-            }),
-        })
+        *STATE.lock() = Some(State {
+            file,
+            next_index: 0,
+        });
+        Ok(JitDump)
     }
 }
 
@@ -128,7 +129,8 @@ impl Observer for JitDump {
     fn committed(&self, code: &CodeInfo<'_>) {
         let pid = std::process::id();
         let tid = thread_id();
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut state = STATE.lock();
+        let Some(state) = state.as_mut() else { return };
         let mut out = Vec::new();
         for sym in code.symbols() {
             let offset = sym.start() - code.start();

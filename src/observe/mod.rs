@@ -36,18 +36,26 @@ mod disarm_fixes;
 mod gdb;
 // perf is Linux's profiler; its jitdump format is defined in terms of Linux's clock, thread
 // ids and mappings.
+#[cfg(unix)]
+mod fork;
 #[cfg(target_os = "linux")]
 mod jitdump;
 pub(crate) mod listing;
 #[doc(hidden)]
 pub mod listing_x64;
+#[cfg(not(unix))]
+mod fork {
+    /// No `fork` here: nothing to install.
+    pub(super) fn install() {}
+}
 mod names;
 mod perf_map;
 pub(crate) mod symbols;
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, Once, PoisonError, RwLock};
+use std::sync::{Arc, Once};
 
+use crate::memory::lock::Lock;
 use crate::{Error, Isa};
 use symbols::Handle;
 pub use symbols::{symbolize, Symbol};
@@ -183,7 +191,7 @@ impl Tool {
                 })
             }
             #[cfg(feature = "gdb")]
-            Tool::Gdb => Arc::new(gdb::Gdb::new()),
+            Tool::Gdb => Arc::new(gdb::Gdb),
             #[cfg(not(feature = "gdb"))]
             Tool::Gdb => {
                 return Err(Error::Observer {
@@ -209,9 +217,13 @@ pub fn enable(tool: Tool) -> Result<(), Error> {
     enable_now(tool)
 }
 
+/// Which tools are on, by their place in [`Tool::ALL`]. Held while a tool starts, so it starts
+/// once; a [`Lock`] so that the fork handlers can hold it (`fork.rs`).
+static ON: Lock<[bool; 3]> = Lock::new([false; 3]);
+
 fn enable_now(tool: Tool) -> Result<(), Error> {
-    static ON: Mutex<[bool; 3]> = Mutex::new([false; 3]);
-    let mut on = ON.lock().unwrap_or_else(PoisonError::into_inner);
+    fork::install();
+    let mut on = ON.lock();
     let i = Tool::ALL.iter().position(|&t| t == tool).unwrap_or(0);
     if !on[i] {
         add_observer(tool.start()?);
@@ -222,7 +234,8 @@ fn enable_now(tool: Tool) -> Result<(), Error> {
 
 /// Adds `observer` for every commit and drop from now on. Observers cannot be removed.
 pub fn add_observer(observer: Arc<dyn Observer>) {
-    let mut list = OBSERVERS.write().unwrap_or_else(PoisonError::into_inner);
+    fork::install();
+    let mut list = OBSERVERS.lock();
     list.push(observer);
     ACTIVE.store(true, Ordering::Release);
 }
@@ -237,7 +250,9 @@ pub fn __set_registry(on: bool) {
     REGISTRY.store(on, Ordering::Relaxed);
 }
 
-static OBSERVERS: RwLock<Vec<Arc<dyn Observer>>> = RwLock::new(Vec::new());
+/// Every observer added. Commits copy the list out and call the observers without it held; a
+/// [`Lock`] so that the fork handlers can hold it (`fork.rs`).
+static OBSERVERS: Lock<Vec<Arc<dyn Observer>>> = Lock::new(Vec::new());
 /// Whether any observer besides the registry is registered: the commit path's one check.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 
@@ -349,10 +364,7 @@ impl Observed {
         isa: Isa,
         call: impl Fn(&dyn Observer, &CodeInfo<'_>),
     ) {
-        let observers = OBSERVERS
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
+        let observers = OBSERVERS.lock().clone();
         let mut syms: Vec<Symbol> = symbols::symbols(handle).collect();
         if syms.is_empty() {
             // The registry had no room: observers still get the commit, under its generated name.

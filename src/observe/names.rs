@@ -8,13 +8,16 @@
 //! demand (see [`crate::Symbol::name`]).
 
 use std::collections::HashSet;
-use std::sync::{Mutex, PoisonError};
 
-static NAMES: Mutex<Option<HashSet<&'static str>>> = Mutex::new(None);
+use crate::memory::lock::Lock;
+
+/// The stored names; a [`Lock`] so that the fork handlers can hold it (`fork.rs`).
+pub(super) static NAMES: Lock<Option<HashSet<&'static str>>> = Lock::new(None);
 
 /// The one stored copy of `name`, stored now if it is new.
 pub(crate) fn intern(name: &str) -> &'static str {
-    let mut names = NAMES.lock().unwrap_or_else(PoisonError::into_inner);
+    super::fork::install();
+    let mut names = NAMES.lock();
     let names = names.get_or_insert_with(HashSet::new);
     if let Some(&stored) = names.get(name) {
         return stored;

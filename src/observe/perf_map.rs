@@ -9,15 +9,16 @@
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::{Mutex, PoisonError};
 
 use super::{CodeInfo, Observer};
+use crate::memory::lock::Lock;
 use crate::Error;
 
-/// Appends each commit's symbols to `/tmp/perf-<pid>.map`.
-pub(crate) struct PerfMap {
-    file: Mutex<File>,
-}
+/// The map file, once open; a [`Lock`] so that the fork handlers can hold it (`fork.rs`).
+pub(super) static FILE: Lock<Option<File>> = Lock::new(None);
+
+/// Appends each commit's symbols to `/tmp/perf-<pid>.map` ([`FILE`]).
+pub(crate) struct PerfMap;
 
 impl PerfMap {
     /// The map file of this process, created if needed.
@@ -31,9 +32,8 @@ impl PerfMap {
                 tool: "perf map",
                 source: std::io::Error::new(e.kind(), format!("{}: {e}", path.display())),
             })?;
-        Ok(PerfMap {
-            file: Mutex::new(file),
-        })
+        *FILE.lock() = Some(file);
+        Ok(PerfMap)
     }
 }
 
@@ -48,10 +48,10 @@ fn lines(code: &CodeInfo<'_>) -> String {
 impl Observer for PerfMap {
     fn committed(&self, code: &CodeInfo<'_>) {
         let text = lines(code);
-        let mut file = self.file.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut file = FILE.lock();
         // One write per commit, so lines of concurrent commits never interleave. A failed
         // write loses only these names from the profile, so it is reported, not raised.
-        if let Err(e) = file.write_all(text.as_bytes()) {
+        if let Some(Err(e)) = file.as_mut().map(|f| f.write_all(text.as_bytes())) {
             eprintln!("jitkit: perf map: {e}");
         }
     }
