@@ -215,31 +215,47 @@ fn a_fork_while_other_threads_use_the_pool_does_not_hang_the_child() {
 }
 
 fn fork_under_load() {
+    fork_while_busy(
+        20,
+        |pool, t, _| {
+            // Commit and free in rounds, so refills, recycling and growth take the pool's lock
+            // all the time.
+            let bufs = commit_many(pool, t * 10_000..t * 10_000 + 300);
+            assert!(all_hold(&bufs));
+            drop(bufs);
+            let _ = pool.recycle();
+        },
+        |pool, _| {
+            let bufs = commit_many(pool, 40_000..40_200);
+            all_hold(&bufs) && pool.recycle().is_ok()
+        },
+    );
+}
+
+/// Two threads run `work(pool, thread, n)` for n = 0, 1, ... while this one forks `rounds`
+/// times; each child runs `child(pool, round)`, which must return `true` and not hang.
+fn fork_while_busy(
+    rounds: u32,
+    work: impl Fn(&CodePool, u32, u32) + Sync,
+    child: impl Fn(&CodePool, u32) -> bool,
+) {
     use std::sync::atomic::{AtomicBool, Ordering};
     let pool = small_pool();
     let stop = AtomicBool::new(false);
     std::thread::scope(|s| {
         for t in 0..2u32 {
-            let (pool, stop) = (&pool, &stop);
+            let (pool, stop, work) = (&pool, &stop, &work);
             s.spawn(move || {
-                let mut i = 0u32;
+                let mut n = 0u32;
                 while !stop.load(Ordering::Relaxed) {
-                    // Commit and free in rounds, so refills, recycling and growth take the
-                    // pool's lock all the time.
-                    let bufs = commit_many(pool, t * 10_000..t * 10_000 + 300);
-                    assert!(all_hold(&bufs));
-                    drop(bufs);
-                    let _ = pool.recycle();
-                    i += 1;
+                    work(pool, t, n);
+                    n += 1;
                 }
-                i
             });
         }
-        for round in 0..20 {
-            let pid = fork_child(|| {
-                let bufs = commit_many(&pool, 40_000..40_200);
-                all_hold(&bufs) && pool.recycle().is_ok()
-            });
+        for round in 0..rounds {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+            let pid = fork_child(|| child(&pool, round));
             if let Err(e) = ended(pid) {
                 stop.store(true, Ordering::Relaxed);
                 panic!("fork {round}: {e}");
@@ -289,34 +305,17 @@ fn a_fork_while_other_threads_name_buffers_and_report_them_does_not_hang_the_chi
 /// the name table's and the GDB observer's locks are taken all the time; each child names,
 /// commits and drops a buffer of its own.
 fn fork_while_observed() {
-    use std::sync::atomic::{AtomicBool, Ordering};
     jitkit::observe::enable(jitkit::observe::Tool::Gdb).expect("the GDB JIT interface");
-    let pool = small_pool();
-    let stop = AtomicBool::new(false);
-    std::thread::scope(|s| {
-        for t in 0..2u32 {
-            let (pool, stop) = (&pool, &stop);
-            s.spawn(move || {
-                let mut n = 0u32;
-                while !stop.load(Ordering::Relaxed) {
-                    let buf = CodeBuffer::in_pool(pool).named(format!("f{t}_{n}"));
-                    buf.commit(&returning(n % 1000)).expect("commit");
-                    assert!(holds(&buf, n % 1000));
-                    n += 1;
-                }
-            });
-        }
-        for round in 0..30 {
-            std::thread::sleep(std::time::Duration::from_millis(2));
-            let pid = fork_child(|| {
-                let buf = CodeBuffer::in_pool(&pool).named(format!("child_{round}"));
-                buf.commit(&returning(7)).is_ok() && holds(&buf, 7)
-            });
-            if let Err(e) = ended(pid) {
-                stop.store(true, Ordering::Relaxed);
-                panic!("fork {round}: {e}");
-            }
-        }
-        stop.store(true, Ordering::Relaxed);
-    });
+    fork_while_busy(
+        30,
+        |pool, t, n| {
+            let buf = CodeBuffer::in_pool(pool).named(format!("f{t}_{n}"));
+            buf.commit(&returning(n % 1000)).expect("commit");
+            assert!(holds(&buf, n % 1000));
+        },
+        |pool, round| {
+            let buf = CodeBuffer::in_pool(pool).named(format!("child_{round}"));
+            buf.commit(&returning(7)).is_ok() && holds(&buf, 7)
+        },
+    );
 }
