@@ -29,6 +29,12 @@
 //! With only the registry on, a commit pays one lock-free slot allocation and a few stores per
 //! symbol, a drop the same (see `symbols.rs` and the `commit/64B` benchmark). The other tools are
 //! called only once one of them is enabled.
+//!
+//! # fork
+//! A forked child may name buffers and commit with any tool on: the locks behind names, tools
+//! and observers are held across `fork` by handlers of their own (`fork.rs`). A perf map or
+//! jitdump file keeps the name of the process that opened it, so a child's records go to its
+//! parent's file.
 
 #[cfg(feature = "listing")]
 mod disarm_fixes;
