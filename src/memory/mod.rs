@@ -38,6 +38,22 @@ pub(crate) fn round_to_pages(len: usize) -> usize {
     len.div_ceil(page) * page
 }
 
+/// A POSIX thread-specific key whose destructor `at_exit` runs when a thread that set a non-null
+/// value exits (`pthread_key_create(3)`), made once and kept in `cell`; `None` if none could be
+/// made. Per-thread state that must be handed back at thread exit uses one instead of a
+/// thread-local destructor, whose registration aborts the process when memory is short.
+#[cfg(unix)]
+pub(crate) fn exit_key(
+    cell: &'static std::sync::OnceLock<Option<libc::pthread_key_t>>,
+    at_exit: unsafe extern "C" fn(*mut libc::c_void),
+) -> Option<libc::pthread_key_t> {
+    *cell.get_or_init(|| {
+        let mut key: libc::pthread_key_t = 0;
+        // SAFETY: `key` is written by the call; `at_exit` has the destructor's signature.
+        (unsafe { libc::pthread_key_create(&mut key, Some(at_exit)) } == 0).then_some(key)
+    })
+}
+
 #[cfg(target_os = "linux")]
 /// `value` in a new box, or [`Error::OutOfMemory`](crate::Error::OutOfMemory) instead of the
 /// abort `Box::new` makes when the heap is exhausted.

@@ -46,9 +46,8 @@ pub(crate) enum Receipt {
     Batch(std::sync::Arc<SharedPages>),
     /// A slot of a dual-mapped (Linux) or `MAP_JIT` (macOS) pool: chunk index, offset in the
     /// chunk, bytes reserved. Word-sized fields: a receipt built from narrower ones is read
-    /// back a word at a time, and that load waits for the narrow stores to reach the cache
-    /// (a store-forwarding stall behind the code just written), which cost a pooled commit
-    /// about a tenth of its time.
+    /// back a word at a time, and such a load cannot be forwarded from the narrow stores, so
+    /// it waits for them to reach the cache, behind the code just written.
     #[cfg(any(target_os = "linux", target_os = "macos"))]
     Slot {
         chunk: usize,

@@ -266,9 +266,6 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 #[inline]
 fn read_env() {
     static ENV: Once = Once::new();
-    if ENV.is_completed() {
-        return;
-    }
     ENV.call_once(|| {
         for tool in Tool::ALL {
             if crate::env::switch_on(tool.env_var()) {
@@ -330,7 +327,7 @@ impl Observed {
         let handle = if let Some(reserved) = ticket.0 {
             reserved.insert(code.as_ptr() as usize, code.len(), self.name)
         } else if REGISTRY.load(Ordering::Relaxed) {
-            self.insert_entries(code, entries)
+            self.insert(code, entries)
         } else {
             Handle::NONE
         };
@@ -343,12 +340,9 @@ impl Observed {
     /// Registers a commit without a slot taken ahead: one with named entries, or one whose
     /// ticket found the registry full (it is tried again).
     #[cold]
-    fn insert_entries(&self, code: &[u8], entries: &[(String, usize)]) -> Handle {
-        let start = code.as_ptr() as usize;
-        if entries.is_empty() {
-            return symbols::insert(start, std::iter::once((0, code.len(), self.name)));
-        }
-        symbols::insert(start, layout(self.name, code.len(), entries).into_iter())
+    fn insert(&self, code: &[u8], entries: &[(String, usize)]) -> Handle {
+        let symbols = layout(self.name, code.len(), entries);
+        symbols::insert(code.as_ptr() as usize, symbols.into_iter())
     }
 
     /// Reports that `code` is about to be released, and forgets its symbols.

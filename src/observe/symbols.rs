@@ -464,8 +464,8 @@ pub(crate) fn insert(
 /// Each thread keeps up to `LOCAL_MAX` free slots on a list of its own: the slots it freed, and
 /// a few dozen taken off the shared list in one exchange when its own list is empty. So a
 /// thread that keeps replacing functions takes and frees slots with no atomic
-/// read-modify-write per commit (the shared list's compare-and-swap was a tenth of a pooled
-/// commit). A slot is on one list at a time, linked through `next_free` as on the shared list.
+/// read-modify-write per commit (a compare-and-swap on the shared list costs about a tenth of a
+/// pooled commit). A slot is on one list at a time, linked through `next_free` as on the shared list.
 ///
 /// A thread's list goes back to the shared one when the thread exits, through a POSIX
 /// thread-specific key's destructor (`pthread_key_create(3)`), not a thread-local destructor:
@@ -503,11 +503,7 @@ mod local {
 
         fn key() -> Option<libc::pthread_key_t> {
             static KEY: OnceLock<Option<libc::pthread_key_t>> = OnceLock::new();
-            *KEY.get_or_init(|| {
-                let mut key: libc::pthread_key_t = 0;
-                // SAFETY: `key` is written by the call; `at_exit` has the destructor's signature.
-                (unsafe { libc::pthread_key_create(&mut key, Some(at_exit)) } == 0).then_some(key)
-            })
+            crate::memory::exit_key(&KEY, at_exit)
         }
 
         /// The key's destructor: hands the exiting thread's list to the shared one. Frees after
@@ -532,7 +528,7 @@ mod local {
         #[inline]
         pub(in crate::observe::symbols) fn push(index: u32) -> bool {
             let count = COUNT.with(Cell::get);
-            if count >= LOCAL_MAX || (KEYED.with(Cell::get) != SET && !keyed()) {
+            if count >= LOCAL_MAX || !keyed() {
                 return false;
             }
             let Some(s) = slot(index) else { return false };
@@ -545,7 +541,7 @@ mod local {
         /// Moves a few slots of the shared list to this thread's (empty) list and takes one.
         #[cold]
         pub(in crate::observe::symbols) fn refill() -> Option<u32> {
-            if KEYED.with(Cell::get) != SET && !keyed() {
+            if !keyed() {
                 return None;
             }
             let (first, taken) = pop_shared_chain(REFILL)?;
@@ -554,12 +550,20 @@ mod local {
             pop()
         }
 
-        /// Sets the key for this thread, so its list is returned at exit; whether it could.
-        #[cold]
+        /// Whether this thread may keep a list: its key is set, now if not yet, so that the list
+        /// is returned at exit.
+        #[inline]
         fn keyed() -> bool {
-            if KEYED.with(Cell::get) != UNSET {
-                return false;
+            match KEYED.with(Cell::get) {
+                SET => true,
+                UNSET => set_key(),
+                _ => false,
             }
+        }
+
+        /// Sets the key for this thread; whether it could.
+        #[cold]
+        fn set_key() -> bool {
             // Any non-null value makes the destructor run; the list itself is in HEAD.
             let set = key().is_some_and(|key| {
                 // SAFETY: `key` was made by pthread_key_create; the value is never dereferenced.

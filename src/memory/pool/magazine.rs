@@ -80,11 +80,7 @@ thread_local! {
 /// The key whose destructor frees a thread's magazines, or `None` if none could be made.
 fn key() -> Option<libc::pthread_key_t> {
     static KEY: OnceLock<Option<libc::pthread_key_t>> = OnceLock::new();
-    *KEY.get_or_init(|| {
-        let mut key: libc::pthread_key_t = 0;
-        // SAFETY: `key` is written by the call; `destroy` has the destructor's signature.
-        (unsafe { libc::pthread_key_create(&mut key, Some(destroy)) } == 0).then_some(key)
-    })
+    crate::memory::exit_key(&KEY, destroy)
 }
 
 /// The key's destructor: runs at thread exit with the thread's magazines.

@@ -9,8 +9,8 @@ use crate::memory::provider::{Committed, Receipt};
 
 /// A clean slot reserved for one commit or one thread's magazine, with both of its addresses.
 ///
-/// 32 bytes, copied as two aligned halves: with a 40-byte layout the magazine's pop was read
-/// back through a misaligned 16-byte load that no store could forward to.
+/// 32 bytes, so that it is copied as two aligned 16-byte halves: a 40-byte one is read back
+/// after the magazine's pop through a misaligned 16-byte load that no store can forward to.
 #[derive(Clone, Copy)]
 pub(super) struct ReservedSlot {
     rx: NonNull<u8>,
