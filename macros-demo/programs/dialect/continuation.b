@@ -2,6 +2,7 @@ GET "libhdr"
 
 // A string may go on over a line break: `*`, the break and spaces, then `*` again. The
 // continued string is one operand, here subscripted with `%` right after its closing quote.
+// `//` comments may sit in the gap, and the gap need not cross a line.
 LET kind(i) = "?ABC*
               *DEF"%i
 
@@ -10,4 +11,8 @@ LET start() BE
   newline()
   writef("%n*n", "ab*
                   *cd"%0)
+  writes("hello* // a comment in the gap
+                // and another
+         * world*n")
+  writes("same*   *line*n")
 }

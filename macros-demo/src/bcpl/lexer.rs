@@ -871,26 +871,28 @@ impl Lexer<'_> {
                         Some(b'\'') => b'\'',
                         Some(b'x' | b'X') => return self.escape_byte(2, 16, 2),
                         Some(b'0'..=b'7') => return self.escape_byte(1, 8, 3),
-                        // `*`, white space with a line break, `*`: the string goes on after
-                        // the second star.
-                        Some(b' ' | b'\t' | b'\n' | b'\r')
-                            if self.src[self.i + 1..]
-                                .iter()
-                                .take_while(|c| c.is_ascii_whitespace())
-                                .any(|&c| c == b'\n') =>
-                        {
-                            self.bump();
-                            while matches!(self.peek(0), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-                                self.bump();
-                            }
-                            if self.peek(0) == Some(b'*') {
-                                self.bump();
+                        // `*`, then white space and `//` comments, then `*`: the string goes
+                        // on after the second star (Cintcode's `rdstrch`).
+                        Some(b' ' | b'\t' | b'\n' | b'\r' | 12 | b'/') => {
+                            let (resume, broken) = self.string_gap();
+                            if let Some(star) = resume {
+                                while self.i <= star {
+                                    self.bump();
+                                }
                                 continue;
                             }
-                            return Err(SourceError::new(
-                                self.pos(),
-                                "expected `*` to resume the string after the line break",
-                            ));
+                            if broken {
+                                self.bump();
+                                while matches!(self.peek(0), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                                    self.bump();
+                                }
+                                return Err(SourceError::new(
+                                    self.pos(),
+                                    "expected `*` to resume the string after the line break",
+                                ));
+                            }
+                            self.bump();
+                            return Ok(Some(Quoted::Byte(b'*')));
                         }
                         // Not an escape: the star stands for itself ("2 * 3" prints as written).
                         _ => {
@@ -907,6 +909,30 @@ impl Lexer<'_> {
                     return Ok(Some(Quoted::Byte(b)));
                 }
             }
+        }
+    }
+
+    /// At a star inside quotes, followed by white space or `/`: the index of the star that
+    /// resumes the string past white space and `//` comments, if there is one, and whether
+    /// that gap holds a line break. Without a resuming star the first star stands for
+    /// itself, unless the gap crosses a line (an unterminated continuation).
+    fn string_gap(&self) -> (Option<usize>, bool) {
+        let mut j = self.i + 1;
+        let mut broken = false;
+        loop {
+            match self.src.get(j) {
+                Some(b'\n') => broken = true,
+                Some(b' ' | b'\t' | b'\r' | 12) => {}
+                Some(b'/') if self.src.get(j + 1) == Some(&b'/') => {
+                    while !matches!(self.src.get(j), None | Some(b'\n')) {
+                        j += 1;
+                    }
+                    continue;
+                }
+                Some(b'*') => return (Some(j), broken),
+                _ => return (None, broken),
+            }
+            j += 1;
         }
     }
 
@@ -1170,6 +1196,17 @@ mod tests {
         assert_eq!(t[3].tok, Tok::Sym(Sym::Percent));
         assert!(!t[3].newline_before);
         assert!(t[5].newline_before);
+    }
+
+    #[test]
+    fn a_string_resumes_past_comments_and_on_the_same_line() {
+        let t = lex(b"s := \"hello* // a comment\n   // another\n  * world*n\" y").0;
+        assert_eq!(t[2].tok, Tok::Str(b"hello world\n".to_vec()));
+        assert_eq!(t[3].pos.line, 3);
+        assert_eq!(toks("\"a*   *b\"")[0], Tok::Str(b"ab".to_vec()));
+        assert_eq!(toks("\"a */ b\"")[0], Tok::Str(b"a */ b".to_vec()));
+        let (_, e) = lex(b"\"a* // no star\n  b\"");
+        assert!(e[0].message.contains("resume the string"), "{e:?}");
     }
 
     #[test]
