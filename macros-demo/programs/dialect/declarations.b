@@ -26,4 +26,10 @@ LET start() BE
   writef("a=%n b=%n*n", a, b)
   total := @counter - @globsize
   writef("counter is global %n*n", total)
+  // A LET's names are declared before its values are set, in order: `k` below is the new
+  // one, already 7; `b2` is read before it is set, as 0.
+  { LET p, k, v = 5, 7, k
+    LET a = b2 + 1 AND b2 = 3
+    writef("p=%n k=%n v=%n a=%n b2=%n*n", p, k, v, a, b2)
+  }
 }

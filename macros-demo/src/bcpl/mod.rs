@@ -19,7 +19,8 @@
 //!   - [`backend_x64`] with [`codegen_x64`]: x86-64 through [`jitkit::x64::Assembler`],
 //!     the System V ABI.
 //! - [`memory`], [`library`]: the words both back ends run on and `libhdr`'s routines,
-//!   written once for all; [`prelude`]: the few that are BCPL, compiled with the program.
+//!   written once for all; [`prelude`]: the few that are BCPL, compiled with the program;
+//!   [`unprovided`]: the `libhdr` names of Cintcode's operating system, reported by name.
 //! - [`runtime`]: output, error reports, and the exits JIT code calls.
 //! - [`arith`]: what the operators mean, shared by the interpreter and constant folding;
 //!   [`float`] likewise for floating point, which both back ends reach through `sys`;
@@ -30,7 +31,7 @@
 //! BCPL as Martin Richards' Cintcode system defines it, with 64-bit words: `GET "libhdr"`
 //! (built in; other headers from beside the source, [`headers`]), `SECTION`, `NEEDS`, sections
 //! ended by `.`; `LET`/`AND` functions and routines (also nested in
-//! blocks), `GLOBAL`, `STATIC` and `MANIFEST` declarations; simultaneous `LET a, b = 1, 2`;
+//! blocks), `GLOBAL`, `STATIC` and `MANIFEST` declarations; `LET a, b = 1, 2` (names declared first, values set in order);
 //! `$( $)` (with section tags) and `{ }`; reserved words in upper or lower case; `@`, `!`,
 //! `%`, `TABLE`, `?`; `SWITCHON`/`CASE`/`DEFAULT`/`ENDCASE`; `GOTO` and labels (also as
 //! values); `SLCT`, `OF` and `::`; `<>`; `XOR`, `EQV`, `NEQV`, `NOT`, `ABS`, `->`; numbers in
@@ -67,6 +68,7 @@ pub mod parser;
 pub mod prelude;
 pub mod runtime;
 pub mod sema;
+pub mod unprovided;
 
 pub use driver::main;
 

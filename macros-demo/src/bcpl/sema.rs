@@ -31,6 +31,7 @@ use super::ir::{self, Callee, Expr, LoopTest, Stmt};
 use super::lexer::MAX_ERRORS;
 use super::library;
 use super::memory::{self, FN_BASE, GLOBALS};
+use super::unprovided;
 
 /// The largest vector (`VEC n` with n up to this, in words).
 pub const MAX_VEC: i64 = 1 << 20;
@@ -221,6 +222,10 @@ struct FnState {
     gotos: Vec<(usize, usize, Pos)>,
     /// Computed GOTOs: context, position.
     computed_gotos: Vec<(usize, Pos)>,
+    /// Slots of a `LET` whose names are declared but whose values are not yet set.
+    unset: Vec<usize>,
+    /// Those of `unset` read (or taken the address of) by an initialiser so far.
+    touched: Vec<usize>,
 }
 
 impl<'a> Sema<'a> {
@@ -404,7 +409,7 @@ impl<'a> Sema<'a> {
                     for (index, def) in defs {
                         self.function(index, def)?;
                     }
-                    // Simultaneous definitions: every right-hand side before any name.
+                    // Every name first, then the values in order (see `let_vars`).
                     let all: Vec<&(String, Init, bool)> = vars.into_iter().flatten().collect();
                     self.let_vars(&all, &mut out)?;
                 }
@@ -486,6 +491,14 @@ impl<'a> Sema<'a> {
         let owner = self.f().index;
         self.bind_tagged(name, Binding::Local { slot, owner }, flt);
         slot
+    }
+
+    /// Notes a read of `slot` (see [`Self::let_vars`]).
+    fn read_local(&mut self, slot: usize) {
+        let f = self.f();
+        if f.unset.contains(&slot) && !f.touched.contains(&slot) {
+            f.touched.push(slot);
+        }
     }
 
     fn new_slot(&mut self) -> usize {
@@ -912,17 +925,33 @@ impl<'a> Sema<'a> {
     /// Lowers `LET a, b = x, y AND ...` (not functions), leaving the names in scope for the
     /// rest of the enclosing block. All right-hand sides are evaluated before any of the names
     /// is visible.
+    /// `LET` in a block, as Cintcode's translator does it: every name is declared first,
+    /// then the right-hand sides are evaluated and stored in order, so an initialiser sees
+    /// the names set before it (`LET p, k, v = 0, 0, k`). A name read before its value is
+    /// set reads 0, the value of `?` here, in both back ends.
     fn let_vars(&mut self, items: &[&'a (String, Init, bool)], out: &mut Vec<Stmt>) -> R<()> {
-        /// A right-hand side, lowered before the names are declared.
-        enum Lowered {
-            Value(Expr),
-            /// A vector of this many words.
-            Vec(usize),
-        }
-        let mut inits = Vec::with_capacity(items.len());
-        for (_, init, flt) in items.iter().copied() {
-            inits.push(match init {
-                Init::Value(e) => Lowered::Value(self.expr_ff(e, *flt)?),
+        let slots: Vec<usize> = items
+            .iter()
+            .map(|(name, _, flt)| self.declare_local(name, *flt))
+            .collect();
+        let mark = self.f().unset.len();
+        self.f().unset.extend(&slots);
+        let r = self.let_values(items, &slots, out);
+        let f = self.f();
+        f.unset.truncate(mark);
+        f.touched.retain(|t| !slots.contains(t));
+        r
+    }
+
+    fn let_values(
+        &mut self,
+        items: &[&'a (String, Init, bool)],
+        slots: &[usize],
+        out: &mut Vec<Stmt>,
+    ) -> R<()> {
+        for (k, ((_, init, flt), &slot)) in items.iter().copied().zip(slots).enumerate() {
+            let set = match init {
+                Init::Value(e) => Stmt::Set(slot, self.expr_ff(e, *flt)?),
                 Init::Vec(e) => {
                     let n = self.constant(e)?;
                     if !(0..=MAX_VEC).contains(&n) {
@@ -931,15 +960,7 @@ impl<'a> Sema<'a> {
                             format!("VEC size {n} is out of range: 0 to {MAX_VEC}"),
                         ));
                     }
-                    Lowered::Vec(n as usize + 1)
-                }
-            });
-        }
-        for ((name, _, flt), init) in items.iter().copied().zip(inits) {
-            let slot = self.declare_local(name, *flt);
-            out.push(match init {
-                Lowered::Value(value) => Stmt::Set(slot, value),
-                Lowered::Vec(words) => {
+                    let words = n as usize + 1;
                     let f = self.f();
                     let offset = f.vec_words;
                     f.vec_words += words;
@@ -949,7 +970,16 @@ impl<'a> Sema<'a> {
                         words,
                     }
                 }
-            });
+            };
+            let f = self.f();
+            for &early in &slots[k..] {
+                if let Some(at) = f.touched.iter().position(|&t| t == early) {
+                    f.touched.swap_remove(at);
+                    out.push(Stmt::Set(early, Expr::Num(0)));
+                }
+            }
+            f.unset.retain(|&u| u != slot);
+            out.push(set);
         }
         Ok(())
     }
@@ -964,6 +994,9 @@ impl<'a> Sema<'a> {
             ),
             _ if library::MISSING.contains(&name.replace('.', "_").as_str()) => format!(
                 "not supported: the library routine `{name}` (files, segments, `instrcount` and `changeco` are not provided)"
+            ),
+            _ if unprovided::UNPROVIDED.contains(&name.replace('.', "_").as_str()) => format!(
+                "not supported: `{name}`, a `libhdr` name of Cintcode's operating system (streams, tasks, devices and most `sys` operations are not provided)"
             ),
             _ => format!("unknown name `{name}`"),
         };
@@ -1010,6 +1043,7 @@ impl<'a> Sema<'a> {
             ExprKind::Table(items) => Expr::Num(self.table(items)?),
             ExprKind::Name(n) => match self.lookup(n) {
                 Some(Binding::Local { slot, owner }) if owner == self.f().index => {
+                    self.read_local(slot);
                     Expr::Local(slot)
                 }
                 Some(Binding::Func(i, global)) => {
@@ -1194,6 +1228,7 @@ impl<'a> Sema<'a> {
         Ok(match &x.kind {
             ExprKind::Name(n) => match self.lookup(n) {
                 Some(Binding::Local { slot, owner }) if owner == self.f().index => {
+                    self.read_local(slot);
                     Expr::LocalAddr(slot)
                 }
                 Some(Binding::Cell(a)) => Expr::Num(a as i64),
