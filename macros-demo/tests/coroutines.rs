@@ -2,9 +2,9 @@
 //! `start` with coroutines suspended in every state (never called, inside `cowait`, inside
 //! `resumeco`, between calls) runs several times in this process on one reset `Runtime`, as
 //! the benchmark runs programs, with the interpreter and the host's JIT. Each run prints the
-//! same output, and afterwards the process has as many threads as before it.
+//! same output, and afterwards no coroutine stack is left mapped.
 
-use macros_demo::bcpl::{self, interp, jit, memory::Runtime, runtime::Output};
+use macros_demo::bcpl::{self, fiber, interp, jit, memory::Runtime, runtime::Output};
 
 #[cfg(target_arch = "x86_64")]
 type Host = bcpl::backend_x64::X64;
@@ -34,40 +34,18 @@ LET start() = VALOF
 }
 ";
 
-/// The threads of this process, as Linux lists them.
-fn threads() -> usize {
-    std::fs::read_dir("/proc/self/task")
-        .expect("/proc/self/task lists this process's threads")
-        .count()
-}
-
-/// The thread count once it is back to `want`, or what it still is after five seconds: a
-/// joined thread can linger in the list a moment (under qemu-user the host thread behind an
-/// emulated one exits after the guest sees it end), a leaked one stays.
-fn settled_threads(want: usize) -> usize {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    loop {
-        let n = threads();
-        if n == want || std::time::Instant::now() > deadline {
-            return n;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-}
-
 #[test]
 fn suspended_coroutines_end_with_the_run() {
     let prog = bcpl::front_end(SRC).expect("the program compiles");
     let mut rt = Runtime::new(&prog, Vec::new());
-    let before = threads();
     for _ in 0..3 {
         rt.reset(&prog);
         interp::run(&prog, &mut rt).expect("the program runs");
         assert_eq!(Output::take(), b"1 13\n");
         assert_eq!(
-            settled_threads(before),
-            before,
-            "the interpreter's coroutines' threads ended"
+            fiber::mapped(),
+            0,
+            "the interpreter's coroutines' stacks are unmapped"
         );
     }
     let jit = jit::Jit::<Host>::new(&prog, jit::Options::default()).expect("the JIT builds");
@@ -76,9 +54,9 @@ fn suspended_coroutines_end_with_the_run() {
         jit.run_on(&mut rt).expect("the host's back end runs here");
         assert_eq!(Output::take(), b"1 13\n");
         assert_eq!(
-            settled_threads(before),
-            before,
-            "the JIT's coroutines' threads ended"
+            fiber::mapped(),
+            0,
+            "the JIT's coroutines' stacks are unmapped"
         );
     }
 }

@@ -14,27 +14,29 @@
 //! A coroutine's body is in effect `c := fn(cowait(c)) REPEAT`: the first `callco(c, a)`
 //! calls `fn(a)`, and when `fn` returns `v`, `v` goes to the parent as by `cowait(v)`.
 //!
-//! ## Threads
-//! Each coroutine runs its BCPL on a thread of its own (its frames in its stack above), and
-//! exactly one thread runs BCPL at any time: a switch puts a message in the next
-//! coroutine's mailbox and then waits for one in its own. So memory, the heap and the
-//! JIT's tables are touched by one thread at a time, and each hand-over is ordered by the
-//! mailboxes' mutexes. A [`Body`], which the back end installs before a run, runs a
-//! coroutine's function on its thread: the interpreter's machine, or the JIT's trampoline.
+//! ## Stacks
+//! Each coroutine runs its BCPL on a native stack of its own ([`fiber`]), on the thread of
+//! the run: a switch leaves a message for the next coroutine, saves the running one's
+//! registers and resumes the next one's, with no system call. A [`Body`], which the back
+//! end installs before a run, runs a coroutine's function on its stack: the interpreter's
+//! machine, or the JIT's trampoline.
 //!
-//! A suspended coroutine's thread waits in its mailbox. When the coroutine is deleted, or
-//! the run is over ([`finish`]), it is sent `Kill`: the routine it waits in returns
+//! A suspended coroutine waits inside a switch. When it is deleted, or the run is over
+//! ([`finish`]), it is resumed with `Kill`: the routine it waits in returns
 //! [`Stop::Unwind`], which the interpreter propagates like any stop and which the JIT, whose
 //! frames cannot be unwound, turns into a jump back into its entry trampoline (see
-//! [`super::jit`]). The thread then tells its killer it is done and ends; the killer joins
-//! it, so no thread outlives a run. A run-time error or `stop` found by the library on a
-//! coroutine's thread is handed to the root, which reports it (JIT code reports its own
-//! errors and exits from whichever thread it runs on, see [`super::runtime`]).
+//! [`super::jit`]). The coroutine then resumes its killer with `Done` and is never resumed
+//! again; the killer unmaps its stack. A run-time error or `stop` found by the library in a
+//! coroutine is handed to the root, which reports it (JIT code reports its own errors and
+//! exits from whichever stack it runs on, see [`super::runtime`]); a panic is carried to the
+//! root likewise and resumed there.
 
+use std::any::Any;
 use std::collections::HashMap;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::thread::JoinHandle;
+use std::panic::{self, AssertUnwindSafe};
+use std::rc::Rc;
 
+use super::fiber::{self, Stack};
 use super::memory::{Fault, Runtime, Stop, MEM_WORDS};
 
 /// `currco`: the running coroutine.
@@ -49,8 +51,8 @@ const SELF: usize = 5;
 /// Words of a coroutine before its stack.
 const HEADER: usize = 6;
 
-/// A back end's way of running a coroutine's function on the calling thread.
-pub trait Body: Send + Sync {
+/// A back end's way of running a coroutine's function on the running coroutine's stack.
+pub trait Body {
     /// Calls function value `f` with its frame at word `frame` (the argument stored there),
     /// frames allowed up to word `end` (exclusive); `line` locates an error in the call.
     fn call(
@@ -61,67 +63,44 @@ pub trait Body: Send + Sync {
         end: usize,
         line: u32,
     ) -> Result<i64, Stop>;
+
+    /// What the back end keeps for the running coroutine outside the [`Runtime`] (the JIT's
+    /// way out of its trampoline), taken before a switch leaves it.
+    fn leave(&self) -> [usize; 2] {
+        [0; 2]
+    }
+
+    /// Puts back what [`Body::leave`] took, when the switch returns to that coroutine.
+    fn reenter(&self, _kept: [usize; 2]) {}
 }
 
-/// What a switch hands to the coroutine it wakes.
+/// What a switch hands to the coroutine it resumes.
 enum Msg {
-    /// Carry on, with this value returned from `callco`/`cowait`/`resumeco`, and the run's
-    /// [`Runtime`] (see [`Handover`]).
-    Value(i64, Handover),
+    /// Carry on, with this value returned from `callco`/`cowait`/`resumeco`.
+    Value(i64),
     /// For the root: a coroutine stopped the run (an error, `stop`, `FINISH`).
     Stop(Stop),
-    /// End: unwind and report [`Msg::Done`] to [`Coroutines::killer`].
-    Kill(Handover),
-    /// For the killer: the killed thread is done with the memory.
+    /// For the root: a coroutine panicked.
+    Panic(Box<dyn Any + Send>),
+    /// End: unwind and resume [`Coroutines::killer`] with [`Msg::Done`].
+    Kill,
+    /// For the killer: the killed coroutine is over.
     Done,
 }
 
-/// The run's [`Runtime`], passed with control from thread to thread.
-///
-/// Each thread works on the `Runtime` through a `&mut` of its own, one thread at a time (the
-/// module's docs). Sending the pointer in every message that hands over control makes it
-/// escape into the mailbox, so the compiler must assume that waiting for the next message
-/// may change anything behind the sender's `&mut`; a thread that starts a call of its
-/// coroutine's function takes the `Runtime` from the message that started it.
-#[derive(Clone, Copy)]
-struct Handover(*mut Runtime);
-
-// SAFETY: the pointer is only followed by the thread that holds control, while every other
-// thread of the run waits in its mailbox; the mailboxes' mutexes order the accesses.
-unsafe impl Send for Handover {}
-
-/// One coroutine's inbox: the next message, and the condition its thread waits on.
+/// A coroutine's context: where its registers are saved while it is suspended, and the
+/// message left for it by the switch that resumes it.
 #[derive(Default)]
-struct Mailbox {
-    msg: Mutex<Option<Msg>>,
-    ready: Condvar,
+struct Context {
+    sp: usize,
+    inbox: Option<Msg>,
 }
 
-fn lock(m: &Mutex<Option<Msg>>) -> MutexGuard<'_, Option<Msg>> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-impl Mailbox {
-    fn send(&self, msg: Msg) {
-        *lock(&self.msg) = Some(msg);
-        self.ready.notify_one();
-    }
-
-    fn receive(&self) -> Msg {
-        let mut m = lock(&self.msg);
-        loop {
-            if let Some(msg) = m.take() {
-                return msg;
-            }
-            m = self.ready.wait(m).unwrap_or_else(|e| e.into_inner());
-        }
-    }
-}
-
-/// A coroutine that exists: its inbox, its thread, and where its stack ends.
+/// A coroutine that exists: its context and stack, and where its BCPL stack ends.
 struct Live {
-    mailbox: Arc<Mailbox>,
-    thread: Option<JoinHandle<()>>,
+    context: Context,
+    /// Its native stack; unmapped (with the `Live`) only once the coroutine is over.
+    _stack: Stack,
     /// One past its stack's last word.
     end: usize,
     /// The line of the `createco`, for errors of the call of its function.
@@ -131,57 +110,84 @@ struct Live {
 /// The coroutines of a run, part of its [`Runtime`].
 #[derive(Default)]
 pub struct Coroutines {
-    body: Option<Arc<dyn Body>>,
+    body: Option<Rc<dyn Body>>,
     /// The root's descriptor, 0 until the first `createco`.
     root: usize,
-    root_mailbox: Arc<Mailbox>,
+    /// The root's context: it runs on the stack of the thread of the run.
+    root_context: Context,
     live: HashMap<usize, Live>,
-    /// Who a killed thread tells when it is done.
+    /// Who a killed coroutine resumes when it is over.
     killer: usize,
 }
 
 impl Coroutines {
     /// Installs the back end's [`Body`], before a run.
-    pub fn set_body(&mut self, body: Arc<dyn Body>) {
+    pub fn set_body(&mut self, body: Rc<dyn Body>) {
         self.body = Some(body);
     }
 
-    fn mailbox(&self, id: usize) -> Option<Arc<Mailbox>> {
+    fn context(&mut self, id: usize) -> Option<&mut Context> {
         if id == self.root && id != 0 {
-            Some(Arc::clone(&self.root_mailbox))
+            Some(&mut self.root_context)
         } else {
-            self.live.get(&id).map(|l| Arc::clone(&l.mailbox))
+            self.live.get_mut(&id).map(|l| &mut l.context)
         }
+    }
+
+    fn exists(&self, id: usize) -> bool {
+        (id == self.root && id != 0) || self.live.contains_key(&id)
     }
 }
 
-/// Ends every coroutine's thread; the root calls it when the run is over, however it ended.
+/// Leaves `msg` for coroutine `to` and resumes it; the current coroutine `me` waits until
+/// something resumes it, and gets what that left. Both must exist (see `exists`).
+fn transfer(rt: &mut Runtime, me: usize, to: usize, msg: Msg) -> Msg {
+    let body = rt.coroutines.body.clone();
+    let kept = body.as_ref().map(|b| b.leave());
+    let target = rt.coroutines.context(to).expect("the target exists");
+    target.inbox = Some(msg);
+    let to_sp = target.sp;
+    let save: *mut usize = &mut rt.coroutines.context(me).expect("the caller exists").sp;
+    let rt_ptr = rt as *mut Runtime;
+    // SAFETY: `save` points into `me`'s context, which stays in place until the switch has
+    // written it. `to_sp` is the stack pointer of a suspended context: `to` exists and is
+    // not running (only `me` runs), so it was saved by its own last switch, or laid out by
+    // `createco` and never resumed; its stack stays mapped until it is over (`end_coroutine`).
+    // The `Runtime` is passed on as the switch's argument, so the compiler treats it as
+    // touched by the other coroutines before the switch returns.
+    unsafe { fiber::switch(save, to_sp, rt_ptr as usize) };
+    if let (Some(b), Some(k)) = (body, kept) {
+        b.reenter(k);
+    }
+    let inbox = rt.coroutines.context(me).and_then(|c| c.inbox.take());
+    match inbox {
+        Some(Msg::Panic(p)) => panic::resume_unwind(p),
+        Some(m) => m,
+        None => Msg::Kill,
+    }
+}
+
+/// Ends every coroutine; the root calls it when the run is over, however it ended.
 pub fn finish(rt: &mut Runtime) {
     let root = rt.coroutines.root;
     let ids: Vec<usize> = rt.coroutines.live.keys().copied().collect();
     for id in ids {
-        end_thread(rt, id, root);
+        end_coroutine(rt, id, root);
     }
     rt.coroutines.body = None;
 }
 
-/// Sends `Kill` to coroutine `id`, waits until its thread is done and joins it.
-fn end_thread(rt: &mut Runtime, id: usize, me: usize) {
-    let Some(mine) = rt.coroutines.mailbox(me) else {
+/// Resumes coroutine `id` with `Kill`, and when it is over unmaps its stack.
+fn end_coroutine(rt: &mut Runtime, id: usize, me: usize) {
+    if !rt.coroutines.live.contains_key(&id) || !rt.coroutines.exists(me) {
         return;
-    };
-    let Some(mut live) = rt.coroutines.live.remove(&id) else {
-        return;
-    };
-    rt.coroutines.killer = me;
-    live.mailbox.send(Msg::Kill(Handover(rt as *mut Runtime)));
-    while !matches!(mine.receive(), Msg::Done) {}
-    if let Some(t) = live.thread.take() {
-        let _ = t.join();
     }
+    rt.coroutines.killer = me;
+    while !matches!(transfer(rt, me, id, Msg::Kill), Msg::Done) {}
+    rt.coroutines.live.remove(&id);
 }
 
-/// The native stack of a coroutine's thread with a `size`-word BCPL stack: room for the
+/// The native stack of a coroutine with a `size`-word BCPL stack: room for the
 /// interpreter's recursion (about 2 KiB per word of frames, generously) or the JIT's.
 fn native_stack(size: usize) -> usize {
     (256 << 10) + size.min(1 << 19) * 2048
@@ -199,7 +205,7 @@ fn current(rt: &Runtime) -> usize {
 fn known(rt: &Runtime, c: i64, line: u32) -> Result<usize, Stop> {
     usize::try_from(c)
         .ok()
-        .filter(|&c| c != 0 && rt.coroutines.mailbox(c).is_some())
+        .filter(|&c| c != 0 && rt.coroutines.exists(c))
         .ok_or(Stop::Fault(line, Fault::NotCoroutine(c)))
 }
 
@@ -207,29 +213,28 @@ fn known(rt: &Runtime, c: i64, line: u32) -> Result<usize, Stop> {
 /// current one; returns what that passed.
 fn switch(rt: &mut Runtime, to: usize, a: i64, line: u32) -> Result<i64, Stop> {
     let me = current(rt);
-    let (Some(target), Some(mine)) = (rt.coroutines.mailbox(to), rt.coroutines.mailbox(me)) else {
+    if !rt.coroutines.exists(to) || !rt.coroutines.exists(me) {
         return Err(Stop::Fault(line, Fault::NotCoroutine(to as i64)));
-    };
+    }
     rt.mem[CURRCO] = to as i64;
     if to == me {
         return Ok(a);
     }
-    target.send(Msg::Value(a, Handover(rt as *mut Runtime)));
-    match mine.receive() {
-        Msg::Value(v, _) => Ok(v),
+    match transfer(rt, me, to, Msg::Value(a)) {
+        Msg::Value(v) => Ok(v),
         Msg::Stop(s) => Err(s),
-        Msg::Kill(_) | Msg::Done => Err(Stop::Unwind),
+        Msg::Kill | Msg::Done | Msg::Panic(_) => Err(Stop::Unwind),
     }
 }
 
-/// The most coroutines alive at once. Each is a thread, and a thread costs the process
-/// several mappings (stack, guard page, signal stack): far more threads would reach the
-/// kernel's limit on mappings (`vm.max_map_count`, 65530 by default), where a new thread can
-/// only abort the process. Beyond this, `createco` returns 0 as when the heap is full.
+/// The most coroutines alive at once. Each has a stack mapping and its guard page: far
+/// more would reach the kernel's limit on mappings (`vm.max_map_count`, 65530 by default),
+/// which other allocations of the process need too. Beyond this, `createco` returns 0 as
+/// when the heap is full.
 pub const MAX_COROUTINES: usize = 4096;
 
 /// `createco(f, size)`: a new coroutine, suspended without a parent, or 0 when there is no
-/// room for it (or no thread for it, or [`MAX_COROUTINES`] are alive).
+/// room for it (in the heap or for its native stack, or [`MAX_COROUTINES`] are alive).
 pub fn createco(rt: &mut Runtime, f: i64, size: i64, line: u32) -> Result<i64, Stop> {
     if rt.coroutines.body.is_none() || rt.coroutines.live.len() >= MAX_COROUTINES {
         return Ok(0);
@@ -250,6 +255,9 @@ pub fn createco(rt: &mut Runtime, f: i64, size: i64, line: u32) -> Result<i64, S
     else {
         return Ok(0);
     };
+    let Some(stack) = Stack::new(native_stack(words)) else {
+        return Ok(0);
+    };
     let Some(c) = rt.heap.alloc(words) else {
         return Ok(0);
     };
@@ -258,22 +266,13 @@ pub fn createco(rt: &mut Runtime, f: i64, size: i64, line: u32) -> Result<i64, S
     rt.mem[c + FN] = f;
     rt.mem[c + SIZE] = size;
     rt.mem[c + SELF] = c as i64;
-    let mailbox = Arc::new(Mailbox::default());
-    let inbox = Arc::clone(&mailbox);
-    let spawned = std::thread::Builder::new()
-        .name("bcpl-coroutine".to_string())
-        .stack_size(native_stack(words))
-        .spawn(move || coroutine_main(c, &inbox));
-    let Ok(thread) = spawned else {
-        rt.heap.free(c);
-        return Ok(0);
-    };
     rt.mem[COLIST] = c as i64;
+    let sp = stack.prepare(coroutine_main, c);
     rt.coroutines.live.insert(
         c,
         Live {
-            mailbox,
-            thread: Some(thread),
+            context: Context { sp, inbox: None },
+            _stack: stack,
             end: (c + words).min(MEM_WORDS),
             line,
         },
@@ -281,41 +280,42 @@ pub fn createco(rt: &mut Runtime, f: i64, size: i64, line: u32) -> Result<i64, S
     Ok(c as i64)
 }
 
-/// A coroutine's thread: waits to be called, runs its function, passes its result back as
-/// `cowait` does, again and again, until it is killed.
-fn coroutine_main(c: usize, inbox: &Mailbox) {
-    let mut msg = inbox.receive();
-    let mut held = None;
-    while let Msg::Value(a, Handover(ptr)) = msg {
-        // SAFETY: `ptr` is the `Runtime` of the run that created this coroutine, sent by the
-        // thread that just handed control to this one; the run ends only after `finish` has
-        // joined this thread. This thread touches it only between receiving a message and
-        // sending one, when every other thread of the run waits in its own mailbox (see the
-        // module's docs and `Handover`): one thread at a time.
-        let rt = unsafe { &mut *ptr };
-        held = Some(ptr);
+/// A coroutine's first code, on its own stack, started by the first switch to it with that
+/// switch's `Runtime`: runs the coroutine until it is killed, then resumes its killer for
+/// good.
+extern "C" fn coroutine_main(c: usize, rt: usize) -> ! {
+    // SAFETY: `rt` is the `Runtime` of the run, passed by the switch that started this
+    // coroutine (`transfer`); the run ends only after `finish` has ended this coroutine, and
+    // only the running coroutine uses it.
+    let rt = unsafe { &mut *(rt as *mut Runtime) };
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| serve(rt, c)));
+    let (mut to, mut msg) = match outcome {
+        Ok(()) => (rt.coroutines.killer, Msg::Done),
+        Err(p) => (rt.coroutines.root, Msg::Panic(p)),
+    };
+    // Over: whoever resumes it from now on (only `end_coroutine` does, with `Kill`) is told
+    // it is done, and unmaps its stack without switching to it again.
+    loop {
+        rt.mem[CURRCO] = to as i64;
+        transfer(rt, c, to, msg);
+        (to, msg) = (rt.coroutines.killer, Msg::Done);
+    }
+}
+
+/// Waits to be called, runs the function, passes its result back as `cowait` does, again
+/// and again, until the coroutine is killed.
+fn serve(rt: &mut Runtime, c: usize) {
+    let mut msg = rt.coroutines.context(c).and_then(|x| x.inbox.take());
+    while let Some(Msg::Value(a)) = msg {
         msg = match run_once(rt, c, a) {
-            Ok(a) => Msg::Value(a, Handover(ptr)),
-            Err(Stop::Unwind) => break,
+            Ok(a) => Some(Msg::Value(a)),
+            Err(Stop::Unwind) => None,
             Err(stop) => {
                 let root = rt.coroutines.root;
                 rt.mem[CURRCO] = root as i64;
-                let to_root = Arc::clone(&rt.coroutines.root_mailbox);
-                to_root.send(Msg::Stop(stop));
-                inbox.receive()
+                Some(transfer(rt, c, root, Msg::Stop(stop)))
             }
         };
-    }
-    let ptr = match msg {
-        Msg::Kill(Handover(p)) => Some(p),
-        _ => held,
-    };
-    if let Some(ptr) = ptr {
-        // SAFETY: as above; the killer sent `Kill` and waits for `Done`.
-        let rt = unsafe { &*ptr };
-        if let Some(killer) = rt.coroutines.mailbox(rt.coroutines.killer) {
-            killer.send(Msg::Done);
-        }
     }
 }
 
@@ -394,7 +394,7 @@ pub fn deleteco(rt: &mut Runtime, c: i64, line: u32) -> Result<i64, Stop> {
         }
         link = usize::try_from(next.wrapping_add(LIST as i64)).unwrap_or(usize::MAX);
     }
-    end_thread(rt, id, me);
+    end_coroutine(rt, id, me);
     rt.heap.free(id);
     Ok(-1)
 }

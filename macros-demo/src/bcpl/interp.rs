@@ -12,10 +12,10 @@
 //!
 //! Recursion in the program is recursion here. The driver runs the interpreter on a thread
 //! with a large stack; the hot functions keep their frames small for the same reason. A
-//! coroutine runs on a thread of its own, with a machine of its own ([`Body`]) whose frames
-//! are in the coroutine's stack.
+//! coroutine runs on a native stack of its own ([`super::fiber`]), with a machine of its own
+//! ([`Body`]) whose frames are in the coroutine's BCPL stack.
 
-use std::sync::Arc;
+use std::rc::Rc;
 
 use super::arith;
 use super::coroutine::{self, Body};
@@ -36,7 +36,7 @@ enum Flow {
 
 /// Runs `prog` from `start` on `rt`.
 pub fn run(prog: &Program, rt: &mut Runtime) -> Result<(), Stop> {
-    rt.coroutines.set_body(Arc::new(Coroutine {
+    rt.coroutines.set_body(Rc::new(Coroutine {
         prog: prog as *const Program,
     }));
     let mut m = Machine {
@@ -56,16 +56,11 @@ pub fn run(prog: &Program, rt: &mut Runtime) -> Result<(), Stop> {
 }
 
 /// The interpreter as a coroutine's [`Body`]: a machine of its own on the coroutine's
-/// thread, its frames in the coroutine's stack.
+/// native stack, its frames in the coroutine's BCPL stack. The program outlives the run
+/// (`run` ends every coroutine before it returns).
 struct Coroutine {
     prog: *const Program,
 }
-
-// SAFETY: the program is only read, and outlives the run (`run` ends every coroutine's
-// thread before it returns); one thread at a time runs (see `coroutine`).
-unsafe impl Send for Coroutine {}
-// SAFETY: as for `Send`: the pointer is only used to read the program during the run.
-unsafe impl Sync for Coroutine {}
 
 impl Body for Coroutine {
     fn call(

@@ -20,9 +20,9 @@
 //! convention of the back end's instruction set, which saves the callee-saved registers the
 //! generated code keeps its context in, loads them from the [`Entry`] (table, memory base,
 //! memory words, first frame, frames' end), and calls the entry's function (`start`, or a
-//! coroutine's function on its own thread and stack) through the table. The trampoline's
+//! coroutine's function on its own stacks) through the table. The trampoline's
 //! `escape(&mut Entry, value)` returns from that call at once, from anywhere below it: a
-//! coroutine's thread leaves its JIT frames that way when it is ended while suspended (see
+//! coroutine leaves its JIT frames that way when it is ended while suspended (see
 //! [`super::coroutine`]); they own nothing, and the Rust frame it leaves (`lib_call`) has
 //! nothing left to drop.
 //!
@@ -31,7 +31,7 @@
 //! compile benchmark measures.
 
 use std::cell::RefCell;
-use std::sync::Arc;
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use jitkit::{CallTable, CodeBuffer, CodePool, Error};
@@ -174,8 +174,9 @@ thread_local! {
     static RUNNING: std::cell::Cell<*const ()> = const { std::cell::Cell::new(std::ptr::null()) };
     /// The memory and library state of that run, for [`lib_call`].
     static RUNTIME: std::cell::Cell<*mut Runtime> = const { std::cell::Cell::new(std::ptr::null_mut()) };
-    /// On a coroutine's thread: the trampoline's `escape` and the [`Entry`] it entered
-    /// with, for [`lib_call`] to leave the JIT code when the coroutine is ended.
+    /// In a coroutine: the trampoline's `escape` and the [`Entry`] it entered with, for
+    /// [`lib_call`] to leave the JIT code when the coroutine is ended. Each coroutine has
+    /// its own: a switch takes it away and puts it back ([`Body::leave`]).
     static ESCAPE: std::cell::Cell<(usize, *mut Entry)> = const { std::cell::Cell::new((0, std::ptr::null_mut())) };
     /// Whether this thread's JIT code was left through `escape`.
     static ESCAPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -296,7 +297,7 @@ impl<'p, B: Backend> Jit<'p, B> {
             table: self.table.base(),
             _backend: std::marker::PhantomData,
         };
-        rt.coroutines.set_body(Arc::new(body));
+        rt.coroutines.set_body(Rc::new(body));
         let mut first = Entry {
             table: self.table.base(),
             base,
@@ -312,7 +313,7 @@ impl<'p, B: Backend> Jit<'p, B> {
         // fn(&mut Entry) -> word. Everything it reaches stays alive while `self` and `rt` are
         // borrowed: the table, the stubs, the compiled buffers (only ever added) and the
         // memory, which the code only touches within its `words` words (every access is
-        // checked); coroutines' threads end (`finish`) before this returns.
+        // checked); coroutines end (`finish`) before this returns.
         let enter: extern "C" fn(*mut Entry) -> i64 = unsafe { entry.as_fn() };
         let this = (self as *const Self).cast::<()>();
         let previous = RUNNING.with(|r| r.replace(this));
@@ -325,8 +326,9 @@ impl<'p, B: Backend> Jit<'p, B> {
     }
 }
 
-/// The JIT as a coroutine's [`Body`]: the trampoline, entered on the coroutine's thread with
-/// its frames in the coroutine's stack.
+/// The JIT as a coroutine's [`Body`]: the trampoline, entered on the coroutine's native stack
+/// with its frames in the coroutine's BCPL stack. The `Jit` and its code are alive for the
+/// whole run (`run_on` ends every coroutine before it returns).
 struct Coroutine<B> {
     /// The running `Jit<B>`, type-erased as in `RUNNING`.
     jit: *const (),
@@ -335,13 +337,6 @@ struct Coroutine<B> {
     table: usize,
     _backend: std::marker::PhantomData<B>,
 }
-
-// SAFETY: the pointers are to the `Jit` and its code, alive for the whole run (`run_on`
-// ends every coroutine's thread before it returns); one thread at a time runs BCPL (see
-// `coroutine`), so the `Jit`'s cells are never used by two threads at once.
-unsafe impl<B> Send for Coroutine<B> {}
-// SAFETY: as for `Send`.
-unsafe impl<B> Sync for Coroutine<B> {}
 
 impl<B: Backend> Body for Coroutine<B> {
     fn call(
@@ -370,27 +365,36 @@ impl<B: Backend> Body for Coroutine<B> {
         let enter: extern "C" fn(*mut Entry) -> i64 = unsafe { std::mem::transmute(self.enter) };
         RUNNING.with(|r| r.set(self.jit));
         RUNTIME.with(|r| r.set(rt as *mut Runtime));
-        ESCAPE.with(|e| e.set((self.escape, &mut entry as *mut Entry)));
+        let outer = ESCAPE.with(|e| e.replace((self.escape, &mut entry as *mut Entry)));
         let v = enter(&mut entry);
-        ESCAPE.with(|e| e.set((0, std::ptr::null_mut())));
+        ESCAPE.with(|e| e.set(outer));
         if ESCAPED.with(|e| e.replace(false)) {
             Err(Stop::Unwind)
         } else {
             Ok(v)
         }
     }
+
+    fn leave(&self) -> [usize; 2] {
+        let (escape, entry) = ESCAPE.with(|e| e.get());
+        [escape, entry as usize]
+    }
+
+    fn reenter(&self, [escape, entry]: [usize; 2]) {
+        ESCAPE.with(|e| e.set((escape, entry as *mut Entry)));
+    }
 }
 
-/// Leaves this coroutine thread's JIT code through the trampoline's `escape`.
+/// Leaves the running coroutine's JIT code through the trampoline's `escape`.
 fn escape() -> ! {
     let (escape, entry) = ESCAPE.with(|e| e.get());
     if escape == 0 {
-        eprintln!("macros-demo bcpl: a coroutine was ended outside its thread");
+        eprintln!("macros-demo bcpl: a coroutine was ended outside its JIT code");
         std::process::exit(1)
     }
     ESCAPED.with(|e| e.set(true));
     // SAFETY: `escape` is the trampoline's escape routine, `fn(&mut Entry, word) -> !` in
-    // the C convention, and `entry` the Entry this thread's trampoline is running with (set
+    // the C convention, and `entry` the Entry the running coroutine's trampoline runs with (set
     // by `Coroutine::call` around that call, which is below us on this stack). It returns
     // into that call's trampoline; the frames it skips are JIT frames (which own nothing)
     // and `lib_call`'s, which has nothing left to drop when it calls this.

@@ -161,7 +161,7 @@ pub enum Stop {
     /// returns from.
     Return(i64),
     /// Internal to coroutines: the run is over (or the coroutine deleted) while this
-    /// coroutine was suspended; its thread unwinds and ends (see [`super::coroutine`]).
+    /// coroutine was suspended; it unwinds and ends (see [`super::coroutine`]).
     Unwind,
 }
 
@@ -177,7 +177,7 @@ pub struct Runtime {
     pub input: super::library::Input,
     /// The command-line arguments after the file name, for `rdargs`.
     pub args: Vec<String>,
-    /// The coroutines' threads and who runs them.
+    /// The coroutines' stacks and contexts.
     pub coroutines: super::coroutine::Coroutines,
     /// When the run started, for `sys(Sys_cputime)`.
     pub started: std::time::Instant,

@@ -43,8 +43,8 @@
 //!
 //! Not supported, each reported by name: GOTO into or out of a VALOF, a chain of relations
 //! over floating-point values, and files, `changeco`, `instrcount` and `longjump` in the
-//! library.
-//! Coroutines ([`coroutine`]) run on a thread each.
+//! library, and the other operating-system names of `libhdr` ([`unprovided`]).
+//! Coroutines ([`coroutine`]) run on a native stack each ([`fiber`]), all on the run's thread.
 
 pub mod arith;
 pub mod ast;
@@ -55,6 +55,7 @@ pub mod codegen_x64;
 pub mod coroutine;
 pub mod diag;
 pub mod driver;
+pub mod fiber;
 pub mod field;
 pub mod float;
 pub mod headers;
