@@ -319,8 +319,8 @@ const MALFORMED: &[(&str, &str, &str)] = &[
         "2:1:",
     ),
     (
-        "two_commands_one_line",
-        "LET start() BE $( newline() newline() $)",
+        "no_command_after_command",
+        "LET start() BE $( newline() 3 $)",
         "1:29:",
     ),
     (

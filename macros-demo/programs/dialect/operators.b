@@ -22,6 +22,7 @@ LET start() BE
   writef("shift=%n %n %n*n", 1 << 4, 256 >> 4, 1 << 64)
   writef("mod=%n %n rem=%n*n", 7 MOD 3, -7 MOD 3, 7 REM -3)
   writef("%n %n*n", ~0, TRUE & FALSE | TRUE)
+  writef("%n %n %n*n", 12 /\ 10, 12 \/ 3, 5 \= 5)   // old spellings of &, | and ~=
   x := ?
   writef("done*n")
 }

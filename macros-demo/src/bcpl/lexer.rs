@@ -1055,6 +1055,9 @@ impl Lexer<'_> {
             (b'-', Some(b'>')) => (Sym::Arrow, 2),
             (b'-', _) => (Sym::Minus, 1),
             (b'*', _) => (Sym::Star, 1),
+            // `/\` and `\/`: the old spellings of `&` and `|`.
+            (b'/', Some(b'\\')) => (Sym::Amp, 2),
+            (b'\\', Some(b'/')) => (Sym::Bar, 2),
             (b'/', _) => (Sym::Slash, 1),
             (b'!', _) => (Sym::Bang, 1),
             (b'@', _) => (Sym::At, 1),

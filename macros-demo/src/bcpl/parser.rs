@@ -215,6 +215,38 @@ fn repeatable(e: &Expr) -> bool {
     }
 }
 
+/// Whether `t` can only start a command, not carry on the expression before it: a command
+/// keyword, a name, `!` or a block.
+fn starts_command(t: &Tok) -> bool {
+    matches!(
+        t,
+        Tok::Name(_)
+            | Tok::Sym(Sym::Bang | Sym::LBlock)
+            | Tok::Kw(
+                Kw::Let
+                    | Kw::Global
+                    | Kw::Static
+                    | Kw::Manifest
+                    | Kw::If
+                    | Kw::Unless
+                    | Kw::Test
+                    | Kw::While
+                    | Kw::Until
+                    | Kw::For
+                    | Kw::Switchon
+                    | Kw::Goto
+                    | Kw::Resultis
+                    | Kw::Return
+                    | Kw::Break
+                    | Kw::Loop
+                    | Kw::Finish
+                    | Kw::Endcase
+                    | Kw::Case
+                    | Kw::Default
+            )
+    )
+}
+
 impl<'t> Parser<'t> {
     /// The operator of an `op:=` that starts at the current token, if one does: the operator
     /// and `:=` on the same line.
@@ -568,8 +600,11 @@ impl<'t> Parser<'t> {
                 Ok(cmds) => {
                     body.extend(cmds);
                     let t = self.tok();
+                    // Cintcode's `rdseq` reads the next command straight after one, so
+                    // `a := 0  b := 1` is two; a token that cannot start one is an error.
                     if !(matches!(t.tok, Tok::Sym(Sym::Semi | Sym::RBlock) | Tok::Eof)
-                        || t.newline_before)
+                        || t.newline_before
+                        || starts_command(&t.tok))
                     {
                         let e = self
                             .error::<()>("`;` or a line break after the command")
@@ -1294,7 +1329,24 @@ mod tests {
             panic!()
         };
         assert_eq!(b.len(), 4);
-        assert!(parse_src("LET s() BE $( x := 1 y := 2 $)").is_err());
+        // As in Cintcode, a command may follow another on the same line without `;`.
+        let p = parse_src("LET s() BE $( x := 1 y := 2 ENDCASE $)").unwrap();
+        let Decl::Let(items) = &p.decls[0] else {
+            panic!()
+        };
+        let LetItem::Func(def) = &items[0] else {
+            panic!()
+        };
+        let Body::Routine(Stmt {
+            kind: StmtKind::Block(b),
+            ..
+        }) = &def.body
+        else {
+            panic!()
+        };
+        assert_eq!(b.len(), 3);
+        let e = parse_src("LET s() BE $( x := 1 ) y := 2 $)").unwrap_err();
+        assert!(e[0].message.contains("`;` or a line break"), "{e:?}");
     }
 
     #[test]
