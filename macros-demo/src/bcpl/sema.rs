@@ -209,6 +209,8 @@ struct FnState {
     call_words: usize,
     /// Loops enclosing the current command inside the innermost VALOF (or the body).
     loops: usize,
+    /// Loops enclosing that VALOF, which its commands cannot leave to.
+    outer_loops: usize,
     /// SWITCHONs likewise: their cases and default, and the VALOF they are in.
     switches: Vec<Switch>,
     /// VALOFs enclosing the current command.
@@ -718,7 +720,14 @@ impl<'a> Sema<'a> {
 
     /// `BREAK` or `LOOP`, which must be inside a loop.
     fn loop_exit(&mut self, lowered: Stmt, what: &str, pos: Pos) -> R<Stmt> {
-        if self.f().loops == 0 {
+        let f = self.f();
+        if f.loops == 0 && f.outer_loops > 0 {
+            return Err(SourceError::new(
+                pos,
+                format!("not supported: {what} out of a VALOF, to a loop outside it"),
+            ));
+        }
+        if f.loops == 0 {
             return Err(SourceError::new(pos, format!("{what} outside a loop")));
         }
         Ok(lowered)
@@ -1062,12 +1071,14 @@ impl<'a> Sema<'a> {
             ExprKind::Valof(body) => {
                 let f = self.f();
                 let loops = std::mem::take(&mut f.loops);
+                f.outer_loops += loops;
                 f.valofs += 1;
                 f.contexts += 1;
                 let outer = std::mem::replace(&mut f.context, f.contexts);
                 let r = self.scoped(body);
                 let f = self.f();
                 f.valofs -= 1;
+                f.outer_loops -= loops;
                 f.loops = loops;
                 f.context = outer;
                 Expr::Valof(Box::new(r?), Some(line))
@@ -1457,7 +1468,7 @@ mod tests {
             (
                 "LET start() BE WHILE TRUE DO writen(VALOF BREAK)",
                 (1, 43),
-                "outside a loop",
+                "not supported: BREAK out of a VALOF",
             ),
             (
                 "LET start() BE { LET n = 3; LET v = VEC n }",
