@@ -41,9 +41,10 @@
 //! ([`float`]). [`library`] is `libhdr`'s library (`writef` and the rest), [`memory`] the
 //! machine both back ends share.
 //!
-//! Not supported, each reported by name: GOTO into or out of a VALOF (and `BREAK`/`LOOP` out of one), a chain of relations
-//! over floating-point values, and files, `changeco`, `instrcount` and `longjump` in the
-//! library, and the other operating-system names of `libhdr` ([`unprovided`]).
+//! Not supported, each reported by name: GOTO into or out of a VALOF (and `BREAK` or `LOOP`
+//! out of one), a chain of relations over floating-point values, and files, `changeco`,
+//! `instrcount` and `longjump` in the library, and the other operating-system names of
+//! `libhdr` ([`unprovided`]).
 //! Coroutines ([`coroutine`]) run on a native stack each ([`fiber`]), all on the run's thread.
 
 pub mod arith;
