@@ -122,6 +122,8 @@ pub const MANIFESTS: &[(&str, i64)] = &[
     ("bitsperbyte", 8),
     ("bitsperword", 64),
     ("BITSPERBCPLWORD", 64),
+    // log2 of the bytes per word: 1 + BITSPERBCPLWORD/32.
+    ("B2Wsh", 3),
     ("mcaddrinc", 8),
     ("minint", i64::MIN),
     ("maxint", i64::MAX),

@@ -81,7 +81,6 @@ pub const UNPROVIDED: &[&str] = &[
     "set_process_name",
     "peercom",
     "current_language",
-    "B2Wsh",
     "t_hunk",
     "t_reloc",
     "t_end",
