@@ -116,6 +116,7 @@ mod buffer;
 mod code;
 mod env;
 mod error;
+mod fork_once;
 mod instruction;
 mod isa;
 mod jitfn;

@@ -22,9 +22,9 @@
 use std::any::Any;
 use std::cell::Cell;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Once;
 
 use super::ranges::allowed_for;
+use crate::fork_once::ForkOnce;
 use crate::Error;
 
 /// What an error says is allowed when the statement is not known.
@@ -39,11 +39,11 @@ thread_local! {
 }
 
 fn install_hook() {
-    static HOOK: Once = Once::new();
-    if HOOK.is_completed() || std::thread::panicking() {
+    static HOOK: ForkOnce = ForkOnce::new();
+    if HOOK.is_done() || std::thread::panicking() {
         return;
     }
-    HOOK.call_once(|| {
+    HOOK.run(|| {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
             let silent = GUARDED.with(Cell::get) && immediate_of(info.payload()).is_some();
@@ -51,6 +51,7 @@ fn install_hook() {
                 previous(info);
             }
         }));
+        true
     });
 }
 

@@ -38,20 +38,44 @@ pub(crate) fn round_to_pages(len: usize) -> usize {
     len.div_ceil(page) * page
 }
 
-/// A POSIX thread-specific key whose destructor `at_exit` runs when a thread that set a non-null
-/// value exits (`pthread_key_create(3)`), made once and kept in `cell`; `None` if none could be
-/// made. Per-thread state that must be handed back at thread exit uses one instead of a
-/// thread-local destructor, whose registration aborts the process when memory is short.
+/// A POSIX thread-specific key whose destructor runs when a thread that set a non-null value
+/// exits (`pthread_key_create(3)`), made at first use. Per-thread state that must be handed
+/// back at thread exit uses one instead of a thread-local destructor, whose registration aborts
+/// the process when memory is short. Made through a [`ForkOnce`](crate::fork_once::ForkOnce),
+/// so that a fork while another thread makes it cannot leave the child waiting.
 #[cfg(unix)]
-pub(crate) fn exit_key(
-    cell: &'static std::sync::OnceLock<Option<libc::pthread_key_t>>,
-    at_exit: unsafe extern "C" fn(*mut libc::c_void),
-) -> Option<libc::pthread_key_t> {
-    *cell.get_or_init(|| {
-        let mut key: libc::pthread_key_t = 0;
-        // SAFETY: `key` is written by the call; `at_exit` has the destructor's signature.
-        (unsafe { libc::pthread_key_create(&mut key, Some(at_exit)) } == 0).then_some(key)
-    })
+pub(crate) struct ExitKey {
+    made: crate::fork_once::ForkOnce,
+    key: std::sync::atomic::AtomicUsize,
+}
+
+#[cfg(unix)]
+impl ExitKey {
+    pub(crate) const fn new() -> Self {
+        ExitKey {
+            made: crate::fork_once::ForkOnce::new(),
+            key: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// The key, with destructor `at_exit` (the same at every call); `None` if the system has
+    /// no key to give (a later call tries again).
+    pub(crate) fn get(
+        &self,
+        at_exit: unsafe extern "C" fn(*mut libc::c_void),
+    ) -> Option<libc::pthread_key_t> {
+        use std::sync::atomic::Ordering;
+        let made = self.made.run(|| {
+            let mut key: libc::pthread_key_t = 0;
+            // SAFETY: `key` is written by the call; `at_exit` has the destructor's signature.
+            let ok = unsafe { libc::pthread_key_create(&mut key, Some(at_exit)) } == 0;
+            if ok {
+                self.key.store(key as usize, Ordering::Relaxed);
+            }
+            ok
+        });
+        made.then(|| self.key.load(Ordering::Relaxed) as libc::pthread_key_t)
+    }
 }
 
 #[cfg(target_os = "linux")]

@@ -15,30 +15,23 @@
 //! A perf map or jitdump file is named after the process that opened it; the child keeps
 //! writing its records to the parent's file.
 
-use std::sync::atomic::{AtomicU8, Ordering};
+use crate::fork_once::ForkOnce;
+
+/// The handlers' registration (see [`crate::fork_once`] for why not a `Once`).
+static INSTALL: ForkOnce = ForkOnce::new();
 
 /// Registers the handlers, once. If `pthread_atfork` refuses (out of memory), the locks stay
-/// without fork handling: nothing else changes.
-///
-/// Not a `Once`: a thread forking while another registers would leave the child's `Once`
-/// running for ever, and the child's first use would wait on it. Here such a child skips.
+/// without fork handling, nothing else changes, and a later call tries again.
 pub(super) fn install() {
-    const NOT: u8 = 0;
-    const BUSY: u8 = 1;
-    const DONE: u8 = 2;
-    static STATE: AtomicU8 = AtomicU8::new(NOT);
-    if STATE.load(Ordering::Acquire) == DONE
-        || STATE
-            .compare_exchange(NOT, BUSY, Ordering::Acquire, Ordering::Acquire)
-            .is_err()
-    {
+    if INSTALL.is_done() {
         return;
     }
-    // SAFETY: the three handlers are `extern "C" fn()` that only take, release and re-initialise
-    // this module's locks, as pthread_atfork(3) allows; registering them has no other
-    // precondition.
-    let ok = unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) } == 0;
-    STATE.store(if ok { DONE } else { NOT }, Ordering::Release);
+    INSTALL.run(|| {
+        // SAFETY: the three handlers are `extern "C" fn()` that only take, release and
+        // re-initialise this module's locks, as pthread_atfork(3) allows; registering them has
+        // no other precondition.
+        unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) == 0 }
+    });
 }
 
 /// Calls `f` on each lock, in the order of the module docs.
@@ -95,6 +88,7 @@ extern "C" fn parent() {
 }
 
 extern "C" fn child() {
+    INSTALL.mark_done();
     // SAFETY: in the child, which has one thread; `prepare` took every lock before the fork and
     // no reference to their data is used.
     each(|l| unsafe { l.reinit_in_child() });

@@ -59,8 +59,9 @@ mod perf_map;
 pub(crate) mod symbols;
 
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 
+use crate::fork_once::ForkOnce;
 use crate::memory::lock::Lock;
 use crate::{Error, Isa};
 use symbols::Handle;
@@ -265,8 +266,11 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// Starts the tools the environment asks for, once.
 #[inline]
 fn read_env() {
-    static ENV: Once = Once::new();
-    ENV.call_once(|| {
+    static ENV: ForkOnce = ForkOnce::new();
+    if ENV.is_done() {
+        return;
+    }
+    ENV.run(|| {
         for tool in Tool::ALL {
             if crate::env::switch_on(tool.env_var()) {
                 if let Err(e) = enable_now(tool) {
@@ -274,6 +278,7 @@ fn read_env() {
                 }
             }
         }
+        true
     });
 }
 

@@ -487,7 +487,6 @@ mod local {
         use crate::observe::symbols::{pop_shared_chain, push_shared, slot};
         use std::cell::Cell;
         use std::sync::atomic::Ordering;
-        use std::sync::OnceLock;
 
         /// This thread's list: no key yet, the key set (the list is returned at exit), or no list.
         const UNSET: u8 = 0;
@@ -502,8 +501,8 @@ mod local {
         }
 
         fn key() -> Option<libc::pthread_key_t> {
-            static KEY: OnceLock<Option<libc::pthread_key_t>> = OnceLock::new();
-            crate::memory::exit_key(&KEY, at_exit)
+            static KEY: crate::memory::ExitKey = crate::memory::ExitKey::new();
+            KEY.get(at_exit)
         }
 
         /// The key's destructor: hands the exiting thread's list to the shared one. Frees after

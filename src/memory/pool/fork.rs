@@ -28,9 +28,9 @@
 //!
 //! Pools register here when they are made ([`register`]); the registry holds them weakly.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Once, Weak};
+use std::sync::{Arc, Weak};
 
+use crate::fork_once::ForkOnce;
 #[cfg(target_os = "linux")]
 use crate::memory::icache;
 use crate::memory::lock::Lock;
@@ -54,20 +54,21 @@ struct Entry {
 
 static REGISTRY: Lock<Vec<Entry>> = Lock::new(Vec::new());
 
+/// The handlers' registration: a [`ForkOnce`], so that a fork during it cannot leave the
+/// child's first pool waiting for ever.
+static INSTALL: ForkOnce = ForkOnce::new();
+
 /// Registers a pool for the fork handlers (installing them at first use).
 ///
 /// Errors: [`Error::OutOfMemory`] if the registry or the handlers cannot be made; the pool
 /// must then not use shared memory.
 pub(super) fn register(pool: Weak<dyn ForkAware>) -> Result<(), Error> {
-    static INSTALL: Once = Once::new();
-    static INSTALLED: AtomicBool = AtomicBool::new(false);
-    INSTALL.call_once(|| {
+    let installed = INSTALL.run(|| {
         // SAFETY: the three handlers are `extern "C" fn()` that do what pthread_atfork(3)
         // allows; registering them has no other precondition.
-        let ok = unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) } == 0;
-        INSTALLED.store(ok, Ordering::Relaxed);
+        unsafe { libc::pthread_atfork(Some(prepare), Some(parent), Some(child)) == 0 }
     });
-    if !INSTALLED.load(Ordering::Relaxed) {
+    if !installed {
         return Err(Error::OutOfMemory {
             what: "the fork handlers",
             bytes: 0,
@@ -112,6 +113,7 @@ extern "C" fn parent() {
 }
 
 extern "C" fn child() {
+    INSTALL.mark_done();
     // SAFETY: the child has one thread, and `prepare` took the lock before the fork.
     let pools = unsafe { REGISTRY.held_data() };
     for e in pools.iter_mut() {

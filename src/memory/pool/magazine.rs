@@ -28,7 +28,7 @@
 use std::cell::Cell;
 use std::ptr::{self, NonNull};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, Weak};
+use std::sync::{Arc, Weak};
 
 use super::slot::{ClaimedSlot, ReservedSlot};
 use super::state::SharedPool;
@@ -79,8 +79,8 @@ thread_local! {
 
 /// The key whose destructor frees a thread's magazines, or `None` if none could be made.
 fn key() -> Option<libc::pthread_key_t> {
-    static KEY: OnceLock<Option<libc::pthread_key_t>> = OnceLock::new();
-    crate::memory::exit_key(&KEY, destroy)
+    static KEY: crate::memory::ExitKey = crate::memory::ExitKey::new();
+    KEY.get(destroy)
 }
 
 /// The key's destructor: runs at thread exit with the thread's magazines.
