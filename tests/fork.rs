@@ -1,7 +1,7 @@
 //! `fork` with pools in use: both processes keep every function they hold, callable and
 //! unchanged, whatever the other commits, frees and recycles; a fork while another thread uses
 //! the pool, or names buffers and reports them to observers, does not hang the child; the child
-//! does not inherit the pool's writable views.
+//! does not inherit the pool's writable views; a child's perf map and jitdump are its own.
 //!
 //! Each test forks from a fresh process (the test re-runs itself, see `common::run_child`), so
 //! no other test's threads are caught in the fork. Children report through their exit status
@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{child_role, maps, run_child};
+use common::{child_role, maps, run_child, run_child_with_env};
 use jitkit::{CodeBuffer, CodePool, Instruction, Strategy};
 
 const RET: Instruction = Instruction::new(0xD65F_03C0);
@@ -318,4 +318,81 @@ fn fork_while_observed() {
             buf.commit(&returning(7)).is_ok() && holds(&buf, 7)
         },
     );
+}
+
+#[test]
+fn a_forked_child_reports_its_code_to_files_of_its_own() {
+    const TEST: &str = "a_forked_child_reports_its_code_to_files_of_its_own";
+    if child_role().as_deref() == Some(TEST) {
+        return tools_across_fork();
+    }
+    if child_role().is_some() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("jitkit-fork-dump-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = run_child_with_env(
+        TEST,
+        TEST,
+        &[
+            ("JITKIT_PERF_MAP", "1"),
+            ("JITKIT_JITDUMP", "1"),
+            ("JITKIT_JITDUMP_DIR", dir.to_str().unwrap()),
+        ],
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// With the perf map and jitdump on (from the environment): the parent commits, a child
+/// commits, then the parent again. Each process's files name its own commits; the child's
+/// perf map also names the code it inherited.
+fn tools_across_fork() {
+    let dir = std::path::PathBuf::from(std::env::var_os("JITKIT_JITDUMP_DIR").unwrap());
+    let pool = CodePool::new().expect("pool");
+    let before = CodeBuffer::in_pool(&pool).named("fork_parent_before");
+    before.commit(&returning(1)).expect("commit");
+    let pid = fork_child(|| {
+        let own = CodeBuffer::in_pool(&pool).named("fork_child_own");
+        own.commit(&returning(2)).is_ok() && holds(&own, 2) && holds(&before, 1)
+    });
+    ended(pid).expect("the child committed");
+    let after = CodeBuffer::in_pool(&pool).named("fork_parent_after");
+    after.commit(&returning(3)).expect("commit");
+
+    let parent = std::process::id();
+    let map = |p: u32| std::fs::read_to_string(format!("/tmp/perf-{p}.map")).unwrap_or_default();
+    let dump = |p: u32| std::fs::read(dir.join(format!("jit-{p}.dump"))).unwrap_or_default();
+    let has = |data: &[u8], name: &str| {
+        let mut key = name.as_bytes().to_vec();
+        key.push(0);
+        data.windows(key.len()).any(|w| w == key)
+    };
+    let (parent_map, child_map) = (map(parent), map(pid as u32));
+    let (parent_dump, child_dump) = (dump(parent), dump(pid as u32));
+    for p in [parent, pid as u32] {
+        let _ = std::fs::remove_file(format!("/tmp/perf-{p}.map"));
+    }
+    assert!(
+        parent_map.contains(" fork_parent_before\n") && parent_map.contains(" fork_parent_after\n")
+    );
+    assert!(!parent_map.contains("fork_child_own"), "{parent_map}");
+    assert!(
+        child_map.contains(" fork_parent_before\n") && child_map.contains(" fork_child_own\n"),
+        "the child's map holds the inherited and its own names: {child_map:?}"
+    );
+    assert!(!child_map.contains("fork_parent_after"), "{child_map}");
+    assert!(has(&parent_dump, "fork_parent_before") && has(&parent_dump, "fork_parent_after"));
+    assert!(!has(&parent_dump, "fork_child_own"));
+    assert!(child_dump.len() >= 40, "the child has a dump of its own");
+    assert_eq!(
+        u32::from_ne_bytes(child_dump[20..24].try_into().unwrap()),
+        pid as u32
+    );
+    assert!(has(&child_dump, "fork_child_own") && !has(&child_dump, "fork_parent_after"));
 }

@@ -12,8 +12,8 @@
 //! tools' own locks. Only the tool switch is ever held while another of them is taken (turning
 //! a tool on adds an observer), so this order cannot deadlock with a running thread.
 //!
-//! A perf map or jitdump file is named after the process that opened it; the child keeps
-//! writing its records to the parent's file.
+//! A perf map or jitdump file is named after its process: a child's first commit opens its
+//! own (see `perf_map.rs` and `jitdump.rs`).
 
 use crate::fork_once::ForkOnce;
 

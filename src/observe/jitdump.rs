@@ -17,6 +17,10 @@
 //! `jit-<pid>.dump` through that mmap event in `perf.data`. [`JitDump::open`] therefore maps the
 //! file's first page read+execute (a *marker*; nothing runs from it) and keeps the mapping for
 //! the life of the process.
+//!
+//! A forked child's first commit starts the child's own `jit-<pid>.dump`, with its own header
+//! and marker. It holds the child's commits only: the code the child inherited is described in
+//! the parent's dump.
 
 use std::fs::File;
 use std::io::Write;
@@ -48,15 +52,14 @@ pub(super) static STATE: Lock<Option<State>> = Lock::new(None);
 pub(crate) struct JitDump;
 
 pub(super) struct State {
+    /// The process the file is named after.
+    pid: u32,
     file: File,
     next_index: u64,
 }
 
 fn error(path: &std::path::Path, e: std::io::Error) -> Error {
-    Error::Observer {
-        tool: "jitdump",
-        source: std::io::Error::new(e.kind(), format!("{}: {e}", path.display())),
-    }
+    super::file_error("jitdump", path, e)
 }
 
 /// `CLOCK_MONOTONIC` in nanoseconds.
@@ -81,9 +84,16 @@ impl JitDump {
     /// Creates `jit-<pid>.dump` in `$JITKIT_JITDUMP_DIR` (or the current directory), writes its
     /// header and maps its marker page.
     pub(crate) fn open() -> Result<JitDump, Error> {
+        *STATE.lock() = Some(State::create(std::process::id())?);
+        Ok(JitDump)
+    }
+}
+
+impl State {
+    /// `jit-<pid>.dump` for process `pid`, its header written and its marker mapped.
+    fn create(pid: u32) -> Result<State, Error> {
         let dir = std::env::var_os("JITKIT_JITDUMP_DIR")
             .map_or_else(|| PathBuf::from("."), PathBuf::from);
-        let pid = std::process::id();
         let path = dir.join(format!("jit-{pid}.dump"));
         let mut file = std::fs::OpenOptions::new()
             .read(true)
@@ -117,11 +127,11 @@ impl JitDump {
         if marker == libc::MAP_FAILED {
             return Err(error(&path, std::io::Error::last_os_error()));
         }
-        *STATE.lock() = Some(State {
+        Ok(State {
+            pid,
             file,
             next_index: 0,
-        });
-        Ok(JitDump)
+        })
     }
 }
 
@@ -129,8 +139,18 @@ impl Observer for JitDump {
     fn committed(&self, code: &CodeInfo<'_>) {
         let pid = std::process::id();
         let tid = thread_id();
-        let mut state = STATE.lock();
-        let Some(state) = state.as_mut() else { return };
+        let mut open = STATE.lock();
+        let Some(state) = open.as_mut() else { return };
+        if state.pid != pid {
+            match State::create(pid) {
+                Ok(fresh) => *state = fresh,
+                Err(e) => {
+                    eprintln!("jitkit: {e}");
+                    *open = None;
+                    return;
+                }
+            }
+        }
         let mut out = Vec::new();
         for sym in code.symbols() {
             let offset = sym.start() - code.start();

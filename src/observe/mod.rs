@@ -32,9 +32,10 @@
 //!
 //! # fork
 //! A forked child may name buffers and commit with any tool on: the locks behind names, tools
-//! and observers are held across `fork` by handlers of their own (`fork.rs`). A perf map or
-//! jitdump file keeps the name of the process that opened it, so a child's records go to its
-//! parent's file.
+//! and observers are held across `fork` by handlers of their own (`fork.rs`). A child's first
+//! commit opens a perf map and a jitdump file named after the child: its perf map starts with
+//! the parent's lines, so the code it inherited keeps its names; its jitdump holds its own
+//! commits.
 
 #[cfg(feature = "listing")]
 mod disarm_fixes;
@@ -262,6 +263,14 @@ pub fn __set_registry(on: bool) {
 static OBSERVERS: Lock<Vec<Arc<dyn Observer>>> = Lock::new(Vec::new());
 /// Whether any observer besides the registry is registered: the commit path's one check.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// The error of a tool (`"perf map"`, `"jitdump"`) whose file `path` failed with `e`.
+fn file_error(tool: &'static str, path: &std::path::Path, e: std::io::Error) -> Error {
+    Error::Observer {
+        tool,
+        source: std::io::Error::new(e.kind(), format!("{}: {e}", path.display())),
+    }
+}
 
 /// Starts the tools the environment asks for, once.
 #[inline]

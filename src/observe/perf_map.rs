@@ -5,6 +5,9 @@
 //! perf's `tools/perf/Documentation/jit-interface.txt` specifies. Lines are only appended: a
 //! profiler reads the file after the run, so a symbol whose code was dropped stays listed and
 //! a later symbol at the same address is listed after it (perf takes the later line).
+//!
+//! A forked child's first commit opens the child's own file, which starts with a copy of the
+//! parent's lines: the code the child inherited keeps its names in the child's profile.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -15,7 +18,37 @@ use crate::memory::lock::Lock;
 use crate::Error;
 
 /// The map file, once open; a [`Lock`] so that the fork handlers can hold it (`fork.rs`).
-pub(super) static FILE: Lock<Option<File>> = Lock::new(None);
+pub(super) static FILE: Lock<Option<MapFile>> = Lock::new(None);
+
+/// An open map file and the process it is named after.
+pub(super) struct MapFile {
+    pid: u32,
+    file: File,
+}
+
+fn path(pid: u32) -> PathBuf {
+    PathBuf::from(format!("/tmp/perf-{pid}.map"))
+}
+
+fn error(path: &std::path::Path, e: std::io::Error) -> Error {
+    super::file_error("perf map", path, e)
+}
+
+/// The map file of forked child `pid`, holding the lines of its parent's (`parent`) so far.
+fn open_in_child(parent: u32, pid: u32) -> Result<File, Error> {
+    let path = path(pid);
+    let mut file = OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .open(&path)
+        .map_err(|e| error(&path, e))?;
+    // The parent's file may be gone (a profiler cleaned it up): then the child starts empty.
+    if let Ok(lines) = std::fs::read(self::path(parent)) {
+        file.write_all(&lines).map_err(|e| error(&path, e))?;
+    }
+    Ok(file)
+}
 
 /// Appends each commit's symbols to `/tmp/perf-<pid>.map` ([`FILE`]).
 pub(crate) struct PerfMap;
@@ -23,16 +56,14 @@ pub(crate) struct PerfMap;
 impl PerfMap {
     /// The map file of this process, created if needed.
     pub(crate) fn open() -> Result<PerfMap, Error> {
-        let path = PathBuf::from(format!("/tmp/perf-{}.map", std::process::id()));
+        let pid = std::process::id();
+        let path = path(pid);
         let file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(&path)
-            .map_err(|e| Error::Observer {
-                tool: "perf map",
-                source: std::io::Error::new(e.kind(), format!("{}: {e}", path.display())),
-            })?;
-        *FILE.lock() = Some(file);
+            .map_err(|e| error(&path, e))?;
+        *FILE.lock() = Some(MapFile { pid, file });
         Ok(PerfMap)
     }
 }
@@ -48,10 +79,22 @@ fn lines(code: &CodeInfo<'_>) -> String {
 impl Observer for PerfMap {
     fn committed(&self, code: &CodeInfo<'_>) {
         let text = lines(code);
-        let mut file = FILE.lock();
+        let pid = std::process::id();
+        let mut open = FILE.lock();
+        let Some(map) = open.as_mut() else { return };
+        if map.pid != pid {
+            match open_in_child(map.pid, pid) {
+                Ok(file) => *map = MapFile { pid, file },
+                Err(e) => {
+                    eprintln!("jitkit: {e}");
+                    *open = None;
+                    return;
+                }
+            }
+        }
         // One write per commit, so lines of concurrent commits never interleave. A failed
         // write loses only these names from the profile, so it is reported, not raised.
-        if let Some(Err(e)) = file.as_mut().map(|f| f.write_all(text.as_bytes())) {
+        if let Err(e) = map.file.write_all(text.as_bytes()) {
             eprintln!("jitkit: perf map: {e}");
         }
     }
