@@ -1314,37 +1314,30 @@ mod tests {
 
     #[test]
     fn newlines_separate_commands() {
-        let p = parse_src("LET s() BE\n$( x := 1\n   !p := 2\n   f(x); g()\n$)").unwrap();
-        let Decl::Let(items) = &p.decls[0] else {
-            panic!()
-        };
-        let LetItem::Func(def) = &items[0] else {
-            panic!()
-        };
-        let Body::Routine(Stmt {
-            kind: StmtKind::Block(b),
-            ..
-        }) = &def.body
-        else {
-            panic!()
-        };
-        assert_eq!(b.len(), 4);
+        /// The number of commands in the block of the first routine of `src`.
+        fn commands(src: &str) -> usize {
+            let p = parse_src(src).unwrap();
+            let Decl::Let(items) = &p.decls[0] else {
+                panic!()
+            };
+            let LetItem::Func(def) = &items[0] else {
+                panic!()
+            };
+            let Body::Routine(Stmt {
+                kind: StmtKind::Block(b),
+                ..
+            }) = &def.body
+            else {
+                panic!()
+            };
+            b.len()
+        }
+        assert_eq!(
+            commands("LET s() BE\n$( x := 1\n   !p := 2\n   f(x); g()\n$)"),
+            4
+        );
         // As in Cintcode, a command may follow another on the same line without `;`.
-        let p = parse_src("LET s() BE $( x := 1 y := 2 ENDCASE $)").unwrap();
-        let Decl::Let(items) = &p.decls[0] else {
-            panic!()
-        };
-        let LetItem::Func(def) = &items[0] else {
-            panic!()
-        };
-        let Body::Routine(Stmt {
-            kind: StmtKind::Block(b),
-            ..
-        }) = &def.body
-        else {
-            panic!()
-        };
-        assert_eq!(b.len(), 3);
+        assert_eq!(commands("LET s() BE $( x := 1 y := 2 ENDCASE $)"), 3);
         let e = parse_src("LET s() BE $( x := 1 ) y := 2 $)").unwrap_err();
         assert!(e[0].message.contains("`;` or a line break"), "{e:?}");
     }

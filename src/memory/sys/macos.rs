@@ -18,19 +18,7 @@ use crate::Error;
 /// The system page size (16 KiB on Apple Silicon), read at first use and cached.
 #[inline]
 pub(crate) fn page_size() -> usize {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    // A plain cache, not a `OnceLock`: reading the constant twice is harmless, and a fork
-    // cannot leave it half initialised (see `crate::fork_once`).
-    static PAGE: AtomicUsize = AtomicUsize::new(0);
-    let cached = PAGE.load(Ordering::Relaxed);
-    if cached != 0 {
-        return cached;
-    }
-    // SAFETY: sysconf has no preconditions; it only reads a system constant.
-    let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    let page = if n > 0 { n as usize } else { 16384 };
-    PAGE.store(page, Ordering::Relaxed);
-    page
+    super::cached_page_size(|| super::sysconf_page_size(16384))
 }
 
 /// Maps `size` bytes (whole pages) with `MAP_JIT`, lets `fill` write them with this thread's

@@ -28,6 +28,34 @@ pub(crate) use unix::{map_code, page_size, unmap};
 #[cfg(windows)]
 pub(crate) use windows::{map_code, page_size, unmap};
 
+/// The page size `read` returns, read at first use and cached. A plain atomic rather than a
+/// `OnceLock`: reading the constant twice is harmless, and a fork cannot leave it half
+/// initialised (see `crate::fork_once`).
+#[inline]
+fn cached_page_size(read: fn() -> usize) -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static PAGE: AtomicUsize = AtomicUsize::new(0);
+    match PAGE.load(Ordering::Relaxed) {
+        0 => {
+            let page = read();
+            PAGE.store(page, Ordering::Relaxed);
+            page
+        }
+        page => page,
+    }
+}
+
+/// `sysconf(_SC_PAGESIZE)`, or `default` if it fails.
+#[cfg(unix)]
+fn sysconf_page_size(default: usize) -> usize {
+    // SAFETY: sysconf has no preconditions; it only reads a system constant.
+    let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    usize::try_from(n)
+        .ok()
+        .filter(|&n| n > 0)
+        .unwrap_or(default)
+}
+
 /// Reports a failed unmap instead of hiding it: the pages leak, which is printed always and is
 /// a failed assertion in debug builds.
 fn report_unmap_failure(addr: *const u8, size: usize, err: std::io::Error) {

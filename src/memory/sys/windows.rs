@@ -13,13 +13,11 @@ use windows_sys::Win32::System::SystemInformation::{GetSystemInfo, SYSTEM_INFO};
 
 use crate::Error;
 
-/// The page size, read once: `VirtualAlloc` commits memory in pages. (It reserves address
+/// The page size, read at first use: `VirtualAlloc` commits memory in pages. (It reserves address
 /// space in 64 KiB granules; the rest of a granule stays unused address space, not memory.)
 #[inline]
 pub(crate) fn page_size() -> usize {
-    use std::sync::OnceLock;
-    static PAGE: OnceLock<usize> = OnceLock::new();
-    *PAGE.get_or_init(|| {
+    super::cached_page_size(|| {
         // SAFETY: SYSTEM_INFO is plain data; GetSystemInfo fills it in and cannot fail.
         let info = unsafe {
             let mut info: SYSTEM_INFO = std::mem::zeroed();
