@@ -23,6 +23,10 @@ LET start() BE
   TEST rdargs("FROM/A,TO/K,N/N,V/S", argv, 40) = 0
   THEN writes("rdargs failed*n")
   ELSE writef("rdargs: %s %s %n %n*n", argv!0, argv!1, !(argv!2), argv!3)
+  { LET d = VEC 2   // days since 1970, msecs since midnight, -1
+    datstamp(d)
+    writef("datstamp: %n %n %n*n", d!0 > 20000, 0 <= d!1 < 86_400_000, d!2)
+  }
   stop(3)
   writes("not reached*n")
 }

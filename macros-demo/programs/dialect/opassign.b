@@ -31,5 +31,9 @@ LET start() = VALOF
   s%idx(2) +:= 2
   (SLCT 8:8:0) OF (v + idx(1)) +:= 1
   writef("%n %n %n %s calls=%n*n", v!0, v!1, v!2, s, calls)
+  { LET p = TABLE 5, 6, 7
+    p !:= 2                          // p := p!2
+    writef("!:= %n*n", p)
+  }
   RESULTIS 0
 }

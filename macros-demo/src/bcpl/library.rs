@@ -49,6 +49,7 @@ pub const ROUTINES: &[(&str, usize)] = &[
     ("freevec", 27),
     ("randno", 34),
     ("setseed", 35),
+    ("datstamp", 109),
     ("stop", 2),
     ("abort", 28),
     ("rdargs", 102),
@@ -196,7 +197,6 @@ pub const MISSING: &[&str] = &[
     "point",
     "rewindstream",
     "datstring",
-    "datstamp",
     "delay",
     "rditem",
     "findarg",
@@ -409,6 +409,19 @@ pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64,
             let old = a.rt.mem[RANDSEED];
             a.rt.mem[RANDSEED] = arg(&a, 0)?;
             old
+        }
+        "datstamp" => {
+            // Cintcode's format: days since 1 January 1970, milliseconds since midnight (UTC
+            // here), and -1 marking that format.
+            let v = arg(&a, 0)?;
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_millis());
+            let (days, msecs) = (now / 86_400_000, now % 86_400_000);
+            a.rt.store(v, i64::try_from(days).unwrap_or(0), line)?;
+            a.rt.store(v.wrapping_add(1), msecs as i64, line)?;
+            a.rt.store(v.wrapping_add(2), -1, line)?;
+            v
         }
         "stop" => return Err(Stop::Exit(arg(&a, 0)?)),
         "abort" => return Err(Stop::Fault(line, Fault::Abort(arg(&a, 0)?))),

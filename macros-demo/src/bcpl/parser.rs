@@ -134,6 +134,8 @@ type Infix = fn(Box<Expr>, Box<Expr>) -> ExprKind;
 enum Op {
     Int(BinOp),
     Flt(FltOp),
+    /// `!` in `p !:= i`: `p := p!i`.
+    Index,
 }
 
 impl Op {
@@ -141,6 +143,7 @@ impl Op {
         match self {
             Op::Int(op) => ExprKind::Binary(op, Box::new(a), Box::new(b)),
             Op::Flt(op) => ExprKind::Flt(op, vec![a, b]),
+            Op::Index => ExprKind::Index(Box::new(a), Box::new(b)),
         }
     }
 }
@@ -178,6 +181,7 @@ fn assign_op(t: &Tok) -> Option<Op> {
     match t {
         Tok::Sym(Sym::Shl) => Some(Op::Int(BinOp::Shl)),
         Tok::Sym(Sym::Shr) => Some(Op::Int(BinOp::Shr)),
+        Tok::Sym(Sym::Bang) => Some(Op::Index),
         _ => infix(t).map(|(_, op)| op),
     }
 }
