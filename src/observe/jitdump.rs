@@ -140,17 +140,10 @@ impl Observer for JitDump {
         let pid = std::process::id();
         let tid = thread_id();
         let mut open = STATE.lock();
-        let Some(state) = open.as_mut() else { return };
-        if state.pid != pid {
-            match State::create(pid) {
-                Ok(fresh) => *state = fresh,
-                Err(e) => {
-                    eprintln!("jitkit: {e}");
-                    *open = None;
-                    return;
-                }
-            }
-        }
+        let Some(state) = super::own_file(&mut open, pid, |s| s.pid, |_, pid| State::create(pid))
+        else {
+            return;
+        };
         let mut out = Vec::new();
         for sym in code.symbols() {
             let offset = sym.start() - code.start();

@@ -272,6 +272,28 @@ fn file_error(tool: &'static str, path: &std::path::Path, e: std::io::Error) -> 
     }
 }
 
+/// A tool's open file, made this process's own: in a forked child (`pid_of` the file is not
+/// `pid`), `reopen(parent, pid)` makes the child's. If that fails, the failure is reported and
+/// the tool's file is closed. `None` once closed.
+fn own_file<T>(
+    open: &mut Option<T>,
+    pid: u32,
+    pid_of: fn(&T) -> u32,
+    reopen: impl FnOnce(u32, u32) -> Result<T, Error>,
+) -> Option<&mut T> {
+    let parent = pid_of(open.as_ref()?);
+    if parent != pid {
+        match reopen(parent, pid) {
+            Ok(fresh) => *open = Some(fresh),
+            Err(e) => {
+                eprintln!("jitkit: {e}");
+                *open = None;
+            }
+        }
+    }
+    open.as_mut()
+}
+
 /// Starts the tools the environment asks for, once.
 #[inline]
 fn read_env() {

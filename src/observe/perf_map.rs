@@ -81,17 +81,14 @@ impl Observer for PerfMap {
         let text = lines(code);
         let pid = std::process::id();
         let mut open = FILE.lock();
-        let Some(map) = open.as_mut() else { return };
-        if map.pid != pid {
-            match open_in_child(map.pid, pid) {
-                Ok(file) => *map = MapFile { pid, file },
-                Err(e) => {
-                    eprintln!("jitkit: {e}");
-                    *open = None;
-                    return;
-                }
-            }
-        }
+        let Some(map) = super::own_file(
+            &mut open,
+            pid,
+            |m| m.pid,
+            |parent, pid| open_in_child(parent, pid).map(|file| MapFile { pid, file }),
+        ) else {
+            return;
+        };
         // One write per commit, so lines of concurrent commits never interleave. A failed
         // write loses only these names from the profile, so it is reported, not raised.
         if let Err(e) = map.file.write_all(text.as_bytes()) {
