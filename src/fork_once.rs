@@ -34,7 +34,17 @@ impl ForkOnce {
     /// Runs `init` unless a run has succeeded already; returns whether one has. A failed run
     /// (`init` returned false) leaves it to be tried again by a later call. A call while
     /// another thread of this process runs `init` waits for it.
+    #[inline]
     pub(crate) fn run(&self, init: impl FnOnce() -> bool) -> bool {
+        // Done: no `getpid` system call on this path, which commits may take.
+        if self.is_done() {
+            return true;
+        }
+        self.run_slow(init)
+    }
+
+    #[cold]
+    fn run_slow(&self, init: impl FnOnce() -> bool) -> bool {
         let mine = BUSY + u64::from(std::process::id());
         loop {
             match self.0.load(Ordering::Acquire) {

@@ -23,9 +23,6 @@ static INSTALL: ForkOnce = ForkOnce::new();
 /// Registers the handlers, once. If `pthread_atfork` refuses (out of memory), the locks stay
 /// without fork handling, nothing else changes, and a later call tries again.
 pub(super) fn install() {
-    if INSTALL.is_done() {
-        return;
-    }
     INSTALL.run(|| {
         // SAFETY: the three handlers are `extern "C" fn()` that only take, release and
         // re-initialise this module's locks, as pthread_atfork(3) allows; registering them has

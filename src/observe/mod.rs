@@ -298,9 +298,6 @@ fn own_file<T>(
 #[inline]
 fn read_env() {
     static ENV: ForkOnce = ForkOnce::new();
-    if ENV.is_done() {
-        return;
-    }
     ENV.run(|| {
         for tool in Tool::ALL {
             if crate::env::switch_on(tool.env_var()) {
