@@ -305,15 +305,20 @@ extern "C" fn coroutine_main(c: usize, rt: usize) -> ! {
 /// Waits to be called, runs the function, passes its result back as `cowait` does, again
 /// and again, until the coroutine is killed.
 fn serve(rt: &mut Runtime, c: usize) {
-    let mut msg = rt.coroutines.context(c).and_then(|x| x.inbox.take());
-    while let Some(Msg::Value(a)) = msg {
-        msg = match run_once(rt, c, a) {
-            Ok(a) => Some(Msg::Value(a)),
-            Err(Stop::Unwind) => None,
+    let Some(Msg::Value(mut a)) = rt.coroutines.context(c).and_then(|x| x.inbox.take()) else {
+        return;
+    };
+    loop {
+        a = match run_once(rt, c, a) {
+            Ok(a) => a,
+            Err(Stop::Unwind) => return,
             Err(stop) => {
                 let root = rt.coroutines.root;
                 rt.mem[CURRCO] = root as i64;
-                Some(transfer(rt, c, root, Msg::Stop(stop)))
+                match transfer(rt, c, root, Msg::Stop(stop)) {
+                    Msg::Value(a) => a,
+                    _ => return,
+                }
             }
         };
     }

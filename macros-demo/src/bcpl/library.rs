@@ -171,10 +171,15 @@ pub fn manifests() -> impl Iterator<Item = &'static (&'static str, i64)> {
     MANIFESTS.iter().chain(float::MANIFESTS)
 }
 
-/// The routine called `name` (old programs write `string.to.number` for `string_to_number`):
-/// its index in [`ROUTINES`].
+/// `name` as `libhdr` spells it: old programs write `string.to.number` for
+/// `string_to_number`.
+pub fn libhdr_spelling(name: &str) -> String {
+    name.replace('.', "_")
+}
+
+/// The routine called `name` (in any [`libhdr_spelling`]): its index in [`ROUTINES`].
 pub fn lookup(name: &str) -> Option<usize> {
-    let name = name.replace('.', "_");
+    let name = libhdr_spelling(name);
     ROUTINES.iter().position(|(n, _)| *n == name)
 }
 

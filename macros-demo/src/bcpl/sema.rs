@@ -721,14 +721,13 @@ impl<'a> Sema<'a> {
     /// `BREAK` or `LOOP`, which must be inside a loop.
     fn loop_exit(&mut self, lowered: Stmt, what: &str, pos: Pos) -> R<Stmt> {
         let f = self.f();
-        if f.loops == 0 && f.outer_loops > 0 {
-            return Err(SourceError::new(
-                pos,
-                format!("not supported: {what} out of a VALOF, to a loop outside it"),
-            ));
-        }
         if f.loops == 0 {
-            return Err(SourceError::new(pos, format!("{what} outside a loop")));
+            let msg = if f.outer_loops > 0 {
+                format!("not supported: {what} out of a VALOF, to a loop outside it")
+            } else {
+                format!("{what} outside a loop")
+            };
+            return Err(SourceError::new(pos, msg));
         }
         Ok(lowered)
     }
@@ -932,9 +931,7 @@ impl<'a> Sema<'a> {
     }
 
     /// Lowers `LET a, b = x, y AND ...` (not functions), leaving the names in scope for the
-    /// rest of the enclosing block. All right-hand sides are evaluated before any of the names
-    /// is visible.
-    /// `LET` in a block, as Cintcode's translator does it: every name is declared first,
+    /// rest of the enclosing block. `LET` in a block, as Cintcode's translator does it: every name is declared first,
     /// then the right-hand sides are evaluated and stored in order, so an initialiser sees
     /// the names set before it (`LET p, k, v = 0, 0, k`). A name read before its value is
     /// set reads 0, the value of `?` here, in both back ends.
@@ -994,6 +991,7 @@ impl<'a> Sema<'a> {
     }
 
     fn not_a_variable(&self, name: &str, pos: Pos) -> SourceError {
+        let libhdr_name = library::libhdr_spelling(name);
         let msg = match self.lookup(name) {
             Some(Binding::Func(..)) => format!("`{name}` is a function, not a variable"),
             Some(Binding::Manifest(_)) => format!("`{name}` is a MANIFEST constant, not a variable"),
@@ -1001,10 +999,10 @@ impl<'a> Sema<'a> {
             Some(Binding::Local { .. }) => format!(
                 "`{name}` is a local of an enclosing function: BCPL functions cannot use those (declare it STATIC or GLOBAL)"
             ),
-            _ if library::MISSING.contains(&name.replace('.', "_").as_str()) => format!(
+            _ if library::MISSING.contains(&libhdr_name.as_str()) => format!(
                 "not supported: the library routine `{name}` (files, segments, `instrcount` and `changeco` are not provided)"
             ),
-            _ if unprovided::UNPROVIDED.contains(&name.replace('.', "_").as_str()) => format!(
+            _ if unprovided::UNPROVIDED.contains(&libhdr_name.as_str()) => format!(
                 "not supported: `{name}`, a `libhdr` name of Cintcode's operating system (streams, tasks, devices and most `sys` operations are not provided)"
             ),
             _ => format!("unknown name `{name}`"),
