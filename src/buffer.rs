@@ -219,10 +219,14 @@ impl CodeBuffer {
                 // publishes DONE below; `code` is uninitialised (state was EMPTY).
                 let held: &Held =
                     unsafe { (*self.code.get()).write(Held::new(committed, image, entries)) };
+                // Made before the observers' call, from the values just written: read back
+                // after it, the two halves of the slice would come from memory in one wide
+                // load that store forwarding cannot serve.
+                let entry = held.entry(0, held.committed.code().len());
                 self.state.store(DONE, Ordering::Release);
                 self.observed
                     .committed(ticket, held.committed.code(), &held.entries, held.isa);
-                Ok(held.entry(0, held.committed.code().len()))
+                Ok(entry)
             }
             Err(e) => {
                 self.state.store(EMPTY, Ordering::Release);
