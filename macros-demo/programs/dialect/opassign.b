@@ -35,5 +35,10 @@ LET start() = VALOF
     p !:= 2                          // p := p!2
     writef("!:= %n*n", p)
   }
+  { LET x, y = 10, 20
+    x, y +:= 1, 2                    // x +:= 1; y +:= 2
+    x, y *:= y, x                    // in order: x := 11*22, then y := 22*242
+    writef("multi %n %n*n", x, y)
+  }
   RESULTIS 0
 }

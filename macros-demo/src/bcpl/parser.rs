@@ -874,6 +874,9 @@ impl<'t> Parser<'t> {
         while self.eat_sym(Sym::Comma) {
             targets.push(self.expr()?);
         }
+        if let Some(op) = self.op_assign_ahead() {
+            return self.op_assign_list(targets, op);
+        }
         self.expect_sym(Sym::Assign)?;
         let mut pairs = Vec::with_capacity(targets.len());
         for (k, target) in targets.into_iter().enumerate() {
@@ -924,6 +927,32 @@ impl<'t> Parser<'t> {
         self.advance();
         assignable(&target)?;
         let value = self.expr()?;
+        Self::op_assign_one(target, op, value, pos)
+    }
+
+    /// `t1, t2 op:= e1, e2` is `t1 op:= e1; t2 op:= e2`, in that order, as Cintcode's
+    /// translator does a multiple assignment.
+    fn op_assign_list(&mut self, targets: Vec<Expr>, op: Op) -> R<StmtKind> {
+        let pos = self.pos();
+        self.advance();
+        self.advance();
+        let mut updates = Vec::with_capacity(targets.len());
+        for (k, target) in targets.into_iter().enumerate() {
+            if k > 0 {
+                self.expect_sym(Sym::Comma)?;
+            }
+            assignable(&target)?;
+            let value = self.expr()?;
+            updates.push(Stmt {
+                pos: target.pos,
+                kind: Self::op_assign_one(target, op, value, pos)?,
+            });
+        }
+        Ok(StmtKind::Block(updates))
+    }
+
+    /// `target op:= value`, the operator at `pos` (see [`Parser::op_assign`]).
+    fn op_assign_one(target: Expr, op: Op, value: Expr, pos: Pos) -> R<StmtKind> {
         let assign = |target: Expr, value: Expr| {
             let combined = Expr {
                 pos,
