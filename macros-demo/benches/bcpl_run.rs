@@ -143,7 +143,7 @@ fn temp_dir() -> PathBuf {
 fn bench(c: &mut Criterion) {
     let dir = temp_dir();
     let empty = bcpl::front_end(b"LET start() BE RETURN\n").expect("valid");
-    let mut rt = Runtime::new(&empty, Vec::new());
+    let mut rt = Runtime::new(&empty, Vec::new()).expect("memory for the machine");
     let jit = Jit::new(&empty, jit::Options::default()).expect("the JIT builds");
     jit.compile_all().expect("compiles");
     let mut g = c.benchmark_group("bcpl_run/setup");
@@ -152,7 +152,7 @@ fn bench(c: &mut Criterion) {
 
     for bench in BENCHES {
         let prog = bcpl::front_end(bench.bcpl.as_bytes()).expect("the benchmark is valid BCPL");
-        let mut rt = Runtime::new(&prog, Vec::new());
+        let mut rt = Runtime::new(&prog, Vec::new()).expect("memory for the machine");
         let expected = interpret(&prog, &mut rt);
         let jit = Jit::new(&prog, jit::Options::default()).expect("the JIT builds");
         jit.compile_all().expect("every function compiles");

@@ -37,7 +37,7 @@ LET start() = VALOF
 #[test]
 fn suspended_coroutines_end_with_the_run() {
     let prog = bcpl::front_end(SRC).expect("the program compiles");
-    let mut rt = Runtime::new(&prog, Vec::new());
+    let mut rt = Runtime::new(&prog, Vec::new()).expect("memory for the machine");
     for _ in 0..3 {
         rt.reset(&prog);
         interp::run(&prog, &mut rt).expect("the program runs");

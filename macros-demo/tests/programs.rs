@@ -20,7 +20,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 
-use common::{command, foreign_target, modes, native_target};
+use common::{command, emulated, foreign_target, modes, native_target};
 
 fn programs_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("programs")
@@ -426,4 +426,42 @@ fn one_run_reports_every_error_and_names_what_is_unsupported() {
         "{err}"
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Under an address-space limit that leaves no room for the machine's memory (or for the
+/// program thread's stack), a run ends with status 1 and says why: never an abort. Natively
+/// only: qemu-user ignores a guest's `RLIMIT_AS`.
+#[test]
+fn a_run_without_the_memory_it_needs_says_so_and_exits_1() {
+    use std::os::unix::process::CommandExt;
+    if emulated() {
+        return;
+    }
+    for mode in [&["fib.b"][..], &["--interp", "fib.b"]] {
+        let mut c = command();
+        c.current_dir(programs_dir()).arg("bcpl").args(mode);
+        // SAFETY: the closure runs in the child between fork and exec and calls only
+        // setrlimit, which is async-signal-safe, on a local struct.
+        unsafe {
+            c.pre_exec(|| {
+                let limit = libc::rlimit {
+                    rlim_cur: 400 << 20,
+                    rlim_max: 400 << 20,
+                };
+                if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            })
+        };
+        let out = c.output().expect("the macros-demo binary starts");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{mode:?}: {stderr}");
+        assert!(
+            stderr.starts_with("macros-demo bcpl: not enough memory to run")
+                || stderr.starts_with("macros-demo bcpl: cannot start the program thread"),
+            "{mode:?}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{mode:?}");
+    }
 }

@@ -237,7 +237,13 @@ fn run(opts: &Options, src: &[u8]) -> u8 {
 
 fn run_interp(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
     let started = Instant::now();
-    let mut rt = Runtime::new(prog, opts.args.clone());
+    let mut rt = match Runtime::new(prog, opts.args.clone()) {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("macros-demo bcpl: {e}");
+            return 1;
+        }
+    };
     let r = interp::run(prog, &mut rt);
     let ran = started.elapsed();
     Output::flush();
@@ -322,7 +328,11 @@ fn jit_with<B: Backend>(opts: &Options, prog: &ir::Program, front: Duration) -> 
     }
     match ran {
         Ok(()) => 0,
-        Err(not_native) => {
+        Err(jit::NotRun::NoMemory(e)) => {
+            eprintln!("macros-demo bcpl: {e}");
+            1
+        }
+        Err(jit::NotRun::NotNative(not_native)) => {
             eprintln!(
                 "macros-demo bcpl: compiled and committed, not run: {not_native} \
                  (an {arch} build runs it, e.g. `cargo xtask demo bcpl FILE.b` under qemu; \

@@ -40,7 +40,7 @@ use super::codegen::Context;
 use super::coroutine::{self, Body};
 use super::ir::{Func, Program};
 use super::library;
-use super::memory::{Runtime, Stop};
+use super::memory::{NoMemory, Runtime, Stop};
 use super::runtime;
 
 /// The addresses of the Rust routines the stubs call.
@@ -133,7 +133,7 @@ pub struct FuncStats {
     pub bytes: usize,
 }
 
-/// Why [`Jit::run`] did not run the program.
+/// Why [`Jit::run_on`] did not run the program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotNative {
     /// The instruction set of the code.
@@ -148,6 +148,24 @@ impl std::fmt::Display for NotNative {
             self.code,
             std::env::consts::ARCH
         )
+    }
+}
+
+/// Why [`Jit::run`] did not run the program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotRun {
+    /// The code is for another instruction set than this process's.
+    NotNative(NotNative),
+    /// The machine's memory could not be allocated.
+    NoMemory(NoMemory),
+}
+
+impl std::fmt::Display for NotRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NotRun::NotNative(e) => e.fmt(f),
+            NotRun::NoMemory(e) => e.fmt(f),
+        }
     }
 }
 
@@ -271,12 +289,12 @@ impl<'p, B: Backend> Jit<'p, B> {
     /// Runs the program from `start` with `args` for `rdargs`, if this process can run the
     /// back end's code. A run-time error or `stop` ends the process from inside the JIT code
     /// (see [`runtime`]); returning `Ok` means `start` returned.
-    pub fn run(&self, args: Vec<String>) -> Result<(), NotNative> {
+    pub fn run(&self, args: Vec<String>) -> Result<(), NotRun> {
         if !B::NATIVE {
-            return Err(NotNative { code: B::ARCH });
+            return Err(NotRun::NotNative(NotNative { code: B::ARCH }));
         }
-        let mut rt = Box::new(Runtime::new(self.prog, args));
-        self.run_on(&mut rt)
+        let mut rt = Box::new(Runtime::new(self.prog, args).map_err(NotRun::NoMemory)?);
+        self.run_on(&mut rt).map_err(NotRun::NotNative)
     }
 
     /// [`run`](Self::run) on memory and library state the caller made for this program

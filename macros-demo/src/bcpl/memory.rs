@@ -165,6 +165,38 @@ pub enum Stop {
     Unwind,
 }
 
+/// The machine's [`MEM_WORDS`] words could not be allocated (under `ulimit -v`, say).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoMemory;
+
+impl std::fmt::Display for NoMemory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "not enough memory to run: the BCPL machine's {} MiB of words could not be allocated",
+            (MEM_WORDS * 8) >> 20
+        )
+    }
+}
+
+/// `n` zero words, or [`NoMemory`]. The zeroed allocation leaves untouched pages to the
+/// system's zero pages, so a run pays only for the memory it uses.
+fn zeroed_words(n: usize) -> Result<Vec<i64>, NoMemory> {
+    let layout = std::alloc::Layout::array::<i64>(n).map_err(|_| NoMemory)?;
+    if layout.size() == 0 {
+        return Ok(Vec::new());
+    }
+    // SAFETY: `layout` has a non-zero size (checked above).
+    let p = unsafe { std::alloc::alloc_zeroed(layout) };
+    if p.is_null() {
+        return Err(NoMemory);
+    }
+    // SAFETY: `p` was allocated by the global allocator with the layout of `n` i64s, which
+    // is the layout a Vec<i64> of capacity `n` has; all-zero bytes are valid i64s, so all `n`
+    // elements are initialised.
+    Ok(unsafe { Vec::from_raw_parts(p.cast::<i64>(), n, n) })
+}
+
 /// Memory and the library's state, shared by both back ends.
 pub struct Runtime {
     /// All of memory, [`MEM_WORDS`] words, indexed by word address.
@@ -184,12 +216,13 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    /// Memory holding `prog`'s image, an empty heap and stack.
-    pub fn new(prog: &ir::Program, args: Vec<String>) -> Runtime {
-        let mut mem = vec![0i64; MEM_WORDS];
+    /// Memory holding `prog`'s image, an empty heap and stack; [`NoMemory`] if the system
+    /// refuses the memory.
+    pub fn new(prog: &ir::Program, args: Vec<String>) -> Result<Runtime, NoMemory> {
+        let mut mem = zeroed_words(MEM_WORDS)?;
         mem[..prog.image.len()].copy_from_slice(&prog.image);
         let heap_start = prog.image.len().next_multiple_of(8);
-        Runtime {
+        Ok(Runtime {
             mem,
             callables: prog.funcs.len() + super::library::COUNT,
             heap: Heap::new(heap_start, STACK_BASE),
@@ -197,7 +230,7 @@ impl Runtime {
             args,
             coroutines: super::coroutine::Coroutines::default(),
             started: std::time::Instant::now(),
-        }
+        })
     }
 
     /// Makes `self` ready for another run of `prog`, without allocating memory again: the

@@ -51,6 +51,12 @@ pub fn command() -> Command {
     }
 }
 
+/// Whether the tests run under an emulator (the target's runner, qemu-user), which keeps some
+/// of the system's rules for itself: it ignores a guest's `RLIMIT_AS`, for one.
+pub fn emulated() -> bool {
+    !runner::runner().is_empty()
+}
+
 /// The `--target` whose JIT code this process can run (the instruction set the tests were
 /// built for, natively or under qemu), or `None` on a host that runs neither back end's code.
 pub fn native_target() -> Option<&'static str> {
