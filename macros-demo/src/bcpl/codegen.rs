@@ -100,6 +100,7 @@ pub fn compile(f: &Func, index: usize, ctx: &Context) -> Result<Assembled, Error
         labels,
         cold: Vec::new(),
         ret,
+        depth: 0,
     };
     g.function(f)?;
     g.asm.finish()
@@ -108,6 +109,8 @@ pub fn compile(f: &Func, index: usize, ctx: &Context) -> Result<Assembled, Error
 struct LoopLabels {
     cont: DynamicLabel,
     exit: DynamicLabel,
+    /// [`Gen::depth`] in the loop's body.
+    depth: usize,
 }
 
 struct Gen<'c> {
@@ -120,11 +123,15 @@ struct Gen<'c> {
     call_base: usize,
     loops: Vec<LoopLabels>,
     valofs: Vec<DynamicLabel>,
-    switches: Vec<DynamicLabel>,
+    /// Each SWITCHON's end, and [`Gen::depth`] in its body.
+    switches: Vec<(DynamicLabel, usize)>,
     labels: Vec<DynamicLabel>,
     /// Cold blocks: label, line, fault, and the register holding the fault's value.
     cold: Vec<(DynamicLabel, u32, Fault, u8)>,
     ret: DynamicLabel,
+    /// Temporaries pushed at this point of the code: more than the loop's or SWITCHON's
+    /// only in a VALOF inside an expression, which `BREAK`, `LOOP` and `ENDCASE` may leave.
+    depth: usize,
 }
 
 type R = Result<(), Error>;
@@ -211,10 +218,22 @@ impl Gen<'_> {
 
     fn push(&mut self) {
         dynasm!(self.asm ; .arch aarch64 ; str x0, [sp, #-16]!);
+        self.depth += 1;
     }
 
     fn pop(&mut self, reg: u8) {
         dynasm!(self.asm ; .arch aarch64 ; ldr X(reg), [sp], #16);
+        self.depth -= 1;
+    }
+
+    /// Jumps to `target`, where `depth` temporaries are pushed, dropping the ones above them.
+    fn leave_to(&mut self, target: DynamicLabel, depth: usize) -> R {
+        let extra = self.depth - depth;
+        if extra > 0 {
+            self.asm.add_offset(RXSP::SP, RXSP::SP, 16 * extra as i64)?;
+        }
+        self.jump(target);
+        Ok(())
     }
 
     /// Loads a leaf (see [`is_leaf`]) into `reg`.
@@ -312,11 +331,11 @@ impl Gen<'_> {
             }
             Stmt::Goto(id) => self.jump(self.labels[*id]),
             Stmt::EndCase => {
-                let end = *self
+                let (end, depth) = *self
                     .switches
                     .last()
                     .expect("sema puts ENDCASE inside SWITCHON");
-                self.jump(end);
+                self.leave_to(end, depth)?;
             }
             Stmt::Resultis(e) => {
                 self.expr(e)?;
@@ -334,7 +353,8 @@ impl Gen<'_> {
                 } else {
                     l.cont
                 };
-                self.jump(target);
+                let depth = l.depth;
+                self.leave_to(target, depth)?;
             }
             Stmt::Finish => {
                 dynasm!(self.asm ; .arch aarch64 ; mov x0, xzr);
@@ -440,7 +460,11 @@ impl Gen<'_> {
             .store_word(RX::X0, RXSP::X22, slot_offset(f.limit))?;
         let (top, cont, test, exit) = (self.label(), self.label(), self.label(), self.label());
         dynasm!(self.asm ; .arch aarch64 ; b =>test ; =>top);
-        self.loops.push(LoopLabels { cont, exit });
+        self.loops.push(LoopLabels {
+            cont,
+            exit,
+            depth: self.depth,
+        });
         self.stmt(&f.body)?;
         self.loops.pop();
         dynasm!(self.asm ; .arch aarch64 ; =>cont);
@@ -494,7 +518,7 @@ impl Gen<'_> {
         let end = self.label();
         let otherwise = default.map_or(end, |id| self.labels[id]);
         dynasm!(self.asm ; .arch aarch64 ; b =>otherwise);
-        self.switches.push(end);
+        self.switches.push((end, self.depth));
         self.stmt(body)?;
         self.switches.pop();
         dynasm!(self.asm ; .arch aarch64 ; =>end);
@@ -507,7 +531,11 @@ impl Gen<'_> {
             dynasm!(self.asm ; .arch aarch64 ; b =>cont);
         }
         dynasm!(self.asm ; .arch aarch64 ; =>top);
-        self.loops.push(LoopLabels { cont, exit });
+        self.loops.push(LoopLabels {
+            cont,
+            exit,
+            depth: self.depth,
+        });
         self.stmt(body)?;
         self.loops.pop();
         dynasm!(self.asm ; .arch aarch64 ; =>cont);

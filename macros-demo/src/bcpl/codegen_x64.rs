@@ -82,6 +82,8 @@ pub fn compile(f: &Func, index: usize, ctx: &Context) -> Result<Code, Error> {
 struct LoopLabels {
     cont: DynamicLabel,
     exit: DynamicLabel,
+    /// [`Gen::depth`] in the loop's body.
+    depth: usize,
 }
 
 struct Gen<'c> {
@@ -96,7 +98,8 @@ struct Gen<'c> {
     call_base: usize,
     loops: Vec<LoopLabels>,
     valofs: Vec<DynamicLabel>,
-    switches: Vec<DynamicLabel>,
+    /// Each SWITCHON's end, and [`Gen::depth`] in its body.
+    switches: Vec<(DynamicLabel, usize)>,
     labels: Vec<DynamicLabel>,
     /// Cold blocks: label, line, fault, and the register holding the fault's value.
     cold: Vec<(DynamicLabel, u32, Fault, u8)>,
@@ -384,11 +387,11 @@ impl Gen<'_> {
             }
             Stmt::Goto(id) => self.jump(self.labels[*id]),
             Stmt::EndCase => {
-                let end = *self
+                let (end, depth) = *self
                     .switches
                     .last()
                     .expect("sema puts ENDCASE inside SWITCHON");
-                self.jump(end);
+                self.leave_to(end, depth);
             }
             Stmt::Resultis(e) => {
                 self.expr(e)?;
@@ -410,7 +413,8 @@ impl Gen<'_> {
                 } else {
                     l.cont
                 };
-                self.jump(target);
+                let depth = l.depth;
+                self.leave_to(target, depth);
             }
             Stmt::Finish => {
                 dynasm!(self.asm ; .arch x64 ; xor edi, edi ; and rsp, -16);
@@ -494,6 +498,17 @@ impl Gen<'_> {
         dynasm!(self.asm ; .arch x64 ; jmp =>target);
     }
 
+    /// Jumps to `target`, where `depth` temporaries are pushed, dropping the ones above them
+    /// (`BREAK`, `LOOP` or `ENDCASE` out of a VALOF inside an expression).
+    fn leave_to(&mut self, target: DynamicLabel, depth: usize) {
+        let extra = self.depth - depth;
+        if extra > 0 {
+            let bytes = 8 * extra as i32;
+            dynasm!(self.asm ; .arch x64 ; add rsp, DWORD bytes);
+        }
+        self.jump(target);
+    }
+
     fn store_word(&mut self, addr: &Expr, value: &Expr, line: u32) -> R {
         if let Some(Operand::Imm(k)) = direct(value) {
             self.expr(addr)?;
@@ -567,7 +582,11 @@ impl Gen<'_> {
         self.store(RAX, FRAME, slot_offset(f.limit));
         let (top, cont, test, exit) = (self.label(), self.label(), self.label(), self.label());
         dynasm!(self.asm ; .arch x64 ; jmp =>test ; =>top);
-        self.loops.push(LoopLabels { cont, exit });
+        self.loops.push(LoopLabels {
+            cont,
+            exit,
+            depth: self.depth,
+        });
         self.stmt(&f.body)?;
         self.loops.pop();
         dynasm!(self.asm ; .arch x64 ; =>cont);
@@ -620,7 +639,7 @@ impl Gen<'_> {
         let end = self.label();
         let otherwise = default.map_or(end, |id| self.labels[id]);
         dynasm!(self.asm ; .arch x64 ; jmp =>otherwise);
-        self.switches.push(end);
+        self.switches.push((end, self.depth));
         self.stmt(body)?;
         self.switches.pop();
         dynasm!(self.asm ; .arch x64 ; =>end);
@@ -633,7 +652,11 @@ impl Gen<'_> {
             dynasm!(self.asm ; .arch x64 ; jmp =>cont);
         }
         dynasm!(self.asm ; .arch x64 ; =>top);
-        self.loops.push(LoopLabels { cont, exit });
+        self.loops.push(LoopLabels {
+            cont,
+            exit,
+            depth: self.depth,
+        });
         self.stmt(body)?;
         self.loops.pop();
         dynasm!(self.asm ; .arch x64 ; =>cont);

@@ -257,6 +257,7 @@ fn run_interp(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
     match r {
         Ok(()) | Err(Stop::Unwind) => 0,
         Err(Stop::Exit(code) | Stop::Return(code)) => runtime::exit_status(code) as u8,
+        Err(Stop::Escape(e)) => unreachable!("sema keeps {e:?} inside its function"),
         Err(Stop::Fault(line, fault)) => {
             runtime::report_runtime_error(line, &fault.message());
             1

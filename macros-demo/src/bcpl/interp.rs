@@ -21,7 +21,7 @@ use super::arith;
 use super::coroutine::{self, Body};
 use super::ir::{BinOp, Callee, Expr, ForLoop, LoopTest, Program, Stmt};
 use super::library;
-use super::memory::{Fault, Runtime, Stop, MEM_WORDS, STACK_BASE};
+use super::memory::{Escape, Fault, Runtime, Stop, MEM_WORDS, STACK_BASE};
 
 /// How a command ended.
 enum Flow {
@@ -32,6 +32,24 @@ enum Flow {
     Goto(usize),
     Resultis(i64),
     Return(i64),
+}
+
+/// A pass of a loop's body: a `BREAK` or `LOOP` in a VALOF in it arrives as a
+/// [`Stop::Escape`], and is the flow it stands for here.
+fn in_loop(r: Result<Flow, Stop>) -> Result<Flow, Stop> {
+    match r {
+        Err(Stop::Escape(Escape::Break)) => Ok(Flow::Break),
+        Err(Stop::Escape(Escape::Loop)) => Ok(Flow::Continue),
+        other => other,
+    }
+}
+
+/// A SWITCHON's body: an `ENDCASE` in a VALOF in it arrives as a [`Stop::Escape`].
+fn in_switch(r: Result<Flow, Stop>) -> Result<Flow, Stop> {
+    match r {
+        Err(Stop::Escape(Escape::EndCase)) => Ok(Flow::EndCase),
+        other => other,
+    }
 }
 
 /// Runs `prog` from `start` on `rt`.
@@ -152,17 +170,22 @@ impl Machine<'_, '_> {
                 },
             },
             Stmt::Loop { test, body } => {
-                let first = self.enter(body, label)?.unwrap_or(Flow::Normal);
+                let first = in_loop(self.enter(body, label).map(|f| f.unwrap_or(Flow::Normal)))?;
                 self.run_loop(test, body, Some(first))?
             }
             Stmt::For(f) => {
-                let first = self.enter(&f.body, label)?.unwrap_or(Flow::Normal);
+                let first = in_loop(
+                    self.enter(&f.body, label)
+                        .map(|f| f.unwrap_or(Flow::Normal)),
+                )?;
                 self.for_loop(f, Some(first))?
             }
-            Stmt::Switch { body, .. } => match self.enter(body, label)?.unwrap_or(Flow::Normal) {
-                Flow::EndCase => Flow::Normal,
-                other => other,
-            },
+            Stmt::Switch { body, .. } => {
+                match in_switch(self.enter(body, label).map(|f| f.unwrap_or(Flow::Normal)))? {
+                    Flow::EndCase => Flow::Normal,
+                    other => other,
+                }
+            }
             _ => Flow::Normal,
         }))
     }
@@ -260,7 +283,8 @@ impl Machine<'_, '_> {
                 let v = self.eval(value)?;
                 let target = cases.iter().find(|c| c.0 == v).map(|c| c.1).or(*default);
                 if let Some(label) = target {
-                    return Ok(match self.enter(body, label)?.unwrap_or(Flow::Normal) {
+                    let flow = self.enter(body, label).map(|f| f.unwrap_or(Flow::Normal));
+                    return Ok(match in_switch(flow)? {
                         Flow::EndCase => Flow::Normal,
                         other => other,
                     });
@@ -297,7 +321,7 @@ impl Machine<'_, '_> {
                             break;
                         }
                     }
-                    self.exec(body)?
+                    in_loop(self.exec(body))?
                 }
             };
             match flow {
@@ -332,7 +356,7 @@ impl Machine<'_, '_> {
                     if !go {
                         break;
                     }
-                    self.exec(&f.body)?
+                    in_loop(self.exec(&f.body))?
                 }
             };
             match flow {
@@ -387,6 +411,9 @@ impl Machine<'_, '_> {
             Expr::Valof(body, line) => match (self.root(body)?, line) {
                 (Flow::Resultis(v), _) => v,
                 (Flow::Return(v), _) => return Err(Stop::Return(v)),
+                (Flow::Break, _) => return Err(Stop::Escape(Escape::Break)),
+                (Flow::Continue, _) => return Err(Stop::Escape(Escape::Loop)),
+                (Flow::EndCase, _) => return Err(Stop::Escape(Escape::EndCase)),
                 (_, None) => 0,
                 (_, Some(line)) => return Err(Stop::Fault(*line, Fault::NoResult)),
             },

@@ -439,6 +439,7 @@ extern "C" fn lib_call(id: u64, frame: u64, line: u64) -> i64 {
         }
         Err(Stop::Exit(code) | Stop::Return(code)) => runtime::rt_exit(code),
         Err(Stop::Unwind) => escape(),
+        Err(Stop::Escape(e)) => unreachable!("only the interpreter unwinds {e:?}"),
     }
 }
 

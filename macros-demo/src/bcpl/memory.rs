@@ -160,6 +160,9 @@ pub enum Stop {
     /// Internal to the interpreter: `RETURN` inside a `VALOF`, unwinding to the call it
     /// returns from.
     Return(i64),
+    /// Internal to the interpreter: `BREAK`, `LOOP` or `ENDCASE` inside a `VALOF`, unwinding
+    /// through the expression to the loop or SWITCHON around it (in the same function).
+    Escape(Escape),
     /// Internal to coroutines: the run is over (or the coroutine deleted) while this
     /// coroutine was suspended; it unwinds and ends (see [`super::coroutine`]).
     Unwind,
@@ -195,6 +198,17 @@ fn zeroed_words(n: usize) -> Result<Vec<i64>, NoMemory> {
     // is the layout a Vec<i64> of capacity `n` has; all-zero bytes are valid i64s, so all `n`
     // elements are initialised.
     Ok(unsafe { Vec::from_raw_parts(p.cast::<i64>(), n, n) })
+}
+
+/// What a [`Stop::Escape`] leaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escape {
+    /// `BREAK`: the loop.
+    Break,
+    /// `LOOP`: the loop's pass, on to the next.
+    Loop,
+    /// `ENDCASE`: the SWITCHON.
+    EndCase,
 }
 
 /// Memory and the library's state, shared by both back ends.

@@ -41,8 +41,9 @@
 //! ([`float`]). [`library`] is `libhdr`'s library (`writef` and the rest), [`memory`] the
 //! machine both back ends share.
 //!
-//! Not supported, each reported by name: GOTO into or out of a VALOF (and `BREAK` or `LOOP`
-//! out of one), a chain of relations over floating-point values, and files, `changeco`,
+//! `BREAK`, `LOOP` and `ENDCASE` may leave a VALOF for the loop or SWITCHON around it.
+//!
+//! Not supported, each reported by name: GOTO into or out of a VALOF, a chain of relations over floating-point values, and files, `changeco`,
 //! `instrcount` and `longjump` in the library, and the other operating-system names of
 //! `libhdr` ([`unprovided`]).
 //! Coroutines ([`coroutine`]) run on a native stack each ([`fiber`]), all on the run's thread.

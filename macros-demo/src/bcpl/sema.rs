@@ -207,10 +207,8 @@ struct FnState {
     /// The first free word of the call area, and the most used.
     top: usize,
     call_words: usize,
-    /// Loops enclosing the current command inside the innermost VALOF (or the body).
+    /// Loops enclosing the current command, VALOFs or not in between.
     loops: usize,
-    /// Loops enclosing that VALOF, which its commands cannot leave to.
-    outer_loops: usize,
     /// SWITCHONs likewise: their cases and default, and the VALOF they are in.
     switches: Vec<Switch>,
     /// VALOFs enclosing the current command.
@@ -703,11 +701,11 @@ impl<'a> Sema<'a> {
         }
     }
 
+    /// `ENDCASE`, which ends the innermost SWITCHON around it, from inside a VALOF in it too.
     fn endcase(&mut self, pos: Pos) -> R<Stmt> {
-        let context = self.f().context;
         match self.f().switches.last() {
-            Some(sw) if sw.2 == context => Ok(Stmt::EndCase),
-            _ => Err(SourceError::new(pos, "ENDCASE outside a SWITCHON")),
+            Some(_) => Ok(Stmt::EndCase),
+            None => Err(SourceError::new(pos, "ENDCASE outside a SWITCHON")),
         }
     }
 
@@ -718,16 +716,12 @@ impl<'a> Sema<'a> {
         Ok(Stmt::Resultis(self.expr(e)?))
     }
 
-    /// `BREAK` or `LOOP`, which must be inside a loop.
+    /// `BREAK` or `LOOP`, which must be inside a loop: the innermost one around it, also
+    /// from inside a VALOF in its body (Cintcode's translator allows that too).
     fn loop_exit(&mut self, lowered: Stmt, what: &str, pos: Pos) -> R<Stmt> {
         let f = self.f();
         if f.loops == 0 {
-            let msg = if f.outer_loops > 0 {
-                format!("not supported: {what} out of a VALOF, to a loop outside it")
-            } else {
-                format!("{what} outside a loop")
-            };
-            return Err(SourceError::new(pos, msg));
+            return Err(SourceError::new(pos, format!("{what} outside a loop")));
         }
         Ok(lowered)
     }
@@ -1068,16 +1062,12 @@ impl<'a> Sema<'a> {
             ExprKind::Call(f, args) => self.call(f, args, line, false)?,
             ExprKind::Valof(body) => {
                 let f = self.f();
-                let loops = std::mem::take(&mut f.loops);
-                f.outer_loops += loops;
                 f.valofs += 1;
                 f.contexts += 1;
                 let outer = std::mem::replace(&mut f.context, f.contexts);
                 let r = self.scoped(body);
                 let f = self.f();
                 f.valofs -= 1;
-                f.outer_loops -= loops;
-                f.loops = loops;
                 f.context = outer;
                 Expr::Valof(Box::new(r?), Some(line))
             }
@@ -1464,9 +1454,14 @@ mod tests {
             ("LET start() BE BREAK", (1, 16), "outside a loop"),
             ("LET start() BE RESULTIS 1", (1, 16), "outside a VALOF"),
             (
-                "LET start() BE WHILE TRUE DO writen(VALOF BREAK)",
-                (1, 43),
-                "not supported: BREAK out of a VALOF",
+                "LET start() BE writen(VALOF { LOOP })",
+                (1, 31),
+                "LOOP outside a loop",
+            ),
+            (
+                "LET start() BE writen(VALOF ENDCASE)",
+                (1, 29),
+                "ENDCASE outside a SWITCHON",
             ),
             (
                 "LET start() BE { LET n = 3; LET v = VEC n }",
