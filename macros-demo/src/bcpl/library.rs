@@ -1,6 +1,8 @@
 //! The library of `libhdr`: written once, run by both back ends.
 //!
-//! Each routine is a Rust function over the [`Runtime`] (memory, heap, input). The
+//! Each routine is a Rust function over the [`Runtime`] (memory, heap) and the run's
+//! [`streams`] (the console and files; what is written to the console is buffered by
+//! [`Output`], what goes to a file is taken from there by [`call`]). The
 //! interpreter calls [`call`] directly; JIT code reaches it through a small stub per routine
 //! that [`super::jit`] builds, so both print and read exactly the same bytes. A call's
 //! arguments are the words of the callee's frame (`frame`, `frame + 1`, ...), as for a BCPL
@@ -14,12 +16,11 @@
 //! follow Richards' `blib` (read for its behaviour, not copied): `writed` pads on the left,
 //! `writehex(n, d)` writes exactly `d` digits, `randno` is his linear congruential generator.
 
-use std::io::Read;
-
 use super::coroutine;
 use super::float;
 use super::memory::{Fault, Runtime, Stop, FN_BASE};
 use super::runtime::Output;
+use super::streams;
 
 /// `result2`: the global that holds the second result of library routines (`string_to_number`'s value, `muldiv`'s remainder).
 pub const RESULT2: usize = 10;
@@ -69,6 +70,11 @@ pub const ROUTINES: &[(&str, usize)] = &[
     ("endwrite", 61),
     ("findinput", 48),
     ("findoutput", 49),
+    ("findappend", 130),
+    ("pathfindinput", 53),
+    ("binrdch", 39),
+    ("deletefile", 76),
+    ("renamefile", 77),
     ("copystring", 99),
     ("string_to_number", 100),
     ("copy_words", 114),
@@ -96,11 +102,10 @@ pub const ROUTINES: &[(&str, usize)] = &[
 /// How many library routines there are.
 pub const COUNT: usize = ROUTINES.len();
 
-/// The stream values of standard input and output, which `input()` and `output()` give and
-/// the globals `cis` and `cos` (the current input and output streams) start with.
-pub const INPUT: i64 = 1;
-/// See [`INPUT`].
-pub const OUTPUT: i64 = 2;
+/// The console's input stream, which `cis` (the selected input stream) starts with.
+pub const INPUT: i64 = streams::CONSOLE_IN;
+/// The console's output stream, which `cos` (the selected output stream) starts with.
+pub const OUTPUT: i64 = streams::CONSOLE_OUT;
 /// `cis` and `cos`: the current input and output streams.
 pub const CIS: usize = 12;
 /// See [`CIS`].
@@ -192,11 +197,8 @@ pub const MISSING: &[&str] = &[
     "callseg",
     "findinoutput",
     "findupdate",
-    "findappend",
-    "pathfindinput",
     "readwords",
     "writewords",
-    "binrdch",
     "binwrch",
     "note",
     "point",
@@ -216,41 +218,10 @@ pub const MISSING: &[&str] = &[
     "stackfree",
     "memoryfree",
     "settimeout",
-    "deletefile",
-    "renamefile",
     "createtask",
     "qpkt",
     "taskwait",
 ];
-
-/// stdin as `rdch` sees it, with one character of `unrdch`.
-#[derive(Debug, Default)]
-pub struct Input {
-    last: Option<i64>,
-    pushed_back: bool,
-}
-
-impl Input {
-    fn rdch(&mut self) -> i64 {
-        if self.pushed_back {
-            self.pushed_back = false;
-            return self.last.unwrap_or(-1);
-        }
-        let mut b = [0u8; 1];
-        let c = match std::io::stdin().lock().read(&mut b) {
-            Ok(1) => i64::from(b[0]),
-            _ => -1,
-        };
-        self.last = Some(c);
-        c
-    }
-
-    fn unrdch(&mut self) {
-        if self.last.is_some() {
-            self.pushed_back = true;
-        }
-    }
-}
 
 /// The arguments of one call: word `k` of the callee's frame.
 struct Args<'r> {
@@ -292,10 +263,64 @@ fn put_string(rt: &mut Runtime, at: i64, bytes: &[u8], line: u32) -> Result<usiz
     Ok(words)
 }
 
+/// The routines that write to the selected output stream, `cos`.
+const WRITERS: &[&str] = &[
+    "wrch", "codewrch", "newline", "newpage", "writes", "writet", "writen", "writed", "writez",
+    "writeu", "writehex", "writeoct", "writebin", "writef", "writeflt", "writee",
+];
+
 /// Calls library routine `id` with the frame at `frame`, from a call at `line`.
 pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64, Stop> {
-    let mut a = Args { rt, frame, line };
     let name = ROUTINES.get(id).map_or("", |r| r.0);
+    let cos = rt.mem[COS];
+    if cos == OUTPUT || !WRITERS.contains(&name) {
+        return dispatch(rt, name, frame, line);
+    }
+    // Writing to a file: what the routine writes is taken from the console's buffer.
+    if !streams::is_output(cos) {
+        return Err(Stop::Fault(line, Fault::NoOutput(cos)));
+    }
+    Output::divert();
+    let result = dispatch(rt, name, frame, line);
+    streams::write(cos, &Output::undivert());
+    result
+}
+
+/// The input stream `cis`, or the error at `line` if it is no open input stream.
+fn selected_input(rt: &Runtime, line: u32) -> Result<i64, Stop> {
+    let cis = rt.mem[CIS];
+    if streams::is_input(cis) {
+        Ok(cis)
+    } else {
+        Err(Stop::Fault(line, Fault::NoInput(cis)))
+    }
+}
+
+/// `rdch()`: the next character of `cis`.
+fn rdch(rt: &Runtime, line: u32) -> Result<i64, Stop> {
+    let cis = rt.mem[CIS];
+    streams::rdch(cis).ok_or(Stop::Fault(line, Fault::NoInput(cis)))
+}
+
+/// `unrdch()`: steps `cis` back one character.
+fn unrdch(rt: &Runtime, line: u32) -> Result<bool, Stop> {
+    let cis = rt.mem[CIS];
+    streams::unrdch(cis).ok_or(Stop::Fault(line, Fault::NoInput(cis)))
+}
+
+/// `endstream(s)`: closes `s`, which is then selected no more.
+fn end_stream(rt: &mut Runtime, s: i64) {
+    streams::end(s);
+    for selected in [CIS, COS] {
+        if rt.mem[selected] == s {
+            rt.mem[selected] = 0;
+        }
+    }
+}
+
+/// The routine `name` with the frame at `frame`, from a call at `line`.
+fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64, Stop> {
+    let mut a = Args { rt, frame, line };
     let arg = |a: &Args, k| a.get(k);
     Ok(match name {
         "wrch" | "sawrch" | "codewrch" => {
@@ -308,11 +333,9 @@ pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64,
             }
             0
         }
-        "rdch" | "sardch" => a.rt.input.rdch(),
-        "unrdch" => {
-            a.rt.input.unrdch();
-            0
-        }
+        "rdch" | "binrdch" => rdch(a.rt, line)?,
+        "sardch" => streams::rdch(INPUT).unwrap_or(-1),
+        "unrdch" => truth(unrdch(a.rt, line)?),
         "newline" => {
             Output::char(10);
             0
@@ -496,10 +519,60 @@ pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64,
         }
         // No interrupt ever reaches a program here.
         "intflag" => 0,
-        "input" => INPUT,
-        "output" => OUTPUT,
-        "findinput" | "findoutput" => 0,
-        "selectinput" | "selectoutput" | "endread" | "endwrite" | "endstream" | "deplete" => 0,
+        "input" => a.rt.mem[CIS],
+        "output" => a.rt.mem[COS],
+        "findinput" => streams::find_input(&a.string(arg(&a, 0)?)?, &[]),
+        "pathfindinput" => {
+            let name = a.string(arg(&a, 0)?)?;
+            let var = arg(&a, 1)?;
+            let dirs = if var == 0 {
+                Vec::new()
+            } else {
+                search_path(&a.string(var)?)
+            };
+            streams::find_input(&name, &dirs)
+        }
+        "findoutput" | "findappend" => {
+            streams::find_output(&a.string(arg(&a, 0)?)?, name == "findappend")
+        }
+        "selectinput" | "selectoutput" => {
+            let s = arg(&a, 0)?;
+            let (selected, fits, fault) = if name == "selectinput" {
+                (CIS, streams::is_input(s), Fault::NoInput(s))
+            } else {
+                (COS, streams::is_output(s), Fault::NoOutput(s))
+            };
+            if s != 0 && !fits {
+                return Err(Stop::Fault(line, fault));
+            }
+            a.rt.mem[selected] = s;
+            0
+        }
+        "endread" | "endwrite" | "endstream" => {
+            let s = match name {
+                "endread" => a.rt.mem[CIS],
+                "endwrite" => a.rt.mem[COS],
+                _ => arg(&a, 0)?,
+            };
+            end_stream(a.rt, s);
+            0
+        }
+        "deletefile" => {
+            let name = a.string(arg(&a, 0)?)?;
+            truth(file_name(&name).is_some_and(|n| std::fs::remove_file(n).is_ok()))
+        }
+        "renamefile" => {
+            let (from, to) = (a.string(arg(&a, 0)?)?, a.string(arg(&a, 1)?)?);
+            let renamed = match (file_name(&from), file_name(&to)) {
+                (Some(from), Some(to)) => std::fs::rename(from, to).is_ok(),
+                _ => false,
+            };
+            truth(renamed)
+        }
+        "deplete" => {
+            streams::deplete(arg(&a, 0)?);
+            -1
+        }
         "copystring" => {
             let s = a.string(arg(&a, 0)?)?;
             put_string(a.rt, arg(&a, 1)?, &s, line)?;
@@ -723,14 +796,11 @@ fn sys(a: &mut Args) -> Result<i64, Stop> {
     let op = a.get(0)?;
     let line = a.line;
     // The routine `sys(op, x, ...)` hands on to takes its arguments from `x`.
-    let shifted = |a: &mut Args, routine: &str| {
-        let id = lookup(routine).unwrap_or(0);
-        call(a.rt, id, a.frame + 1, line)
-    };
+    let shifted = |a: &mut Args, routine: &str| dispatch(a.rt, routine, a.frame + 1, line);
     Ok(match op {
         SYS_QUIT => return Err(Stop::Exit(a.get(1)?)),
-        SYS_SARDCH => shifted(a, "rdch")?,
-        SYS_SAWRCH => shifted(a, "wrch")?,
+        SYS_SARDCH => shifted(a, "sardch")?,
+        SYS_SAWRCH => shifted(a, "sawrch")?,
         SYS_GETVEC => shifted(a, "getvec")?,
         SYS_FREEVEC => shifted(a, "freevec")?,
         SYS_MULDIV => shifted(a, "muldiv")?,
@@ -753,21 +823,24 @@ fn sys(a: &mut Args) -> Result<i64, Stop> {
 
 /// `readn()`: skips spaces, tabs and newlines, reads an optionally signed decimal number;
 /// `result2` is 0, or -1 (and the result 0) when no number starts there.
-fn readn(rt: &mut Runtime, _line: u32) -> Result<i64, Stop> {
+fn readn(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
+    let cis = selected_input(rt, line)?;
+    let rdch = || streams::rdch(cis).unwrap_or(-1);
+    let unrdch = || streams::unrdch(cis);
     let mut ch;
     let mut neg = false;
     loop {
-        ch = rt.input.rdch();
+        ch = rdch();
         match ch {
             c if (i64::from(b'0')..=i64::from(b'9')).contains(&c) => break,
             32 | 9 | 10 => continue,
             45 | 43 => {
                 neg = ch == 45;
-                ch = rt.input.rdch();
+                ch = rdch();
                 break;
             }
             _ => {
-                rt.input.unrdch();
+                unrdch();
                 rt.mem[RESULT2] = -1;
                 return Ok(0);
             }
@@ -776,11 +849,35 @@ fn readn(rt: &mut Runtime, _line: u32) -> Result<i64, Stop> {
     let mut sum: i64 = 0;
     while (i64::from(b'0')..=i64::from(b'9')).contains(&ch) {
         sum = sum.wrapping_mul(10).wrapping_add(ch - i64::from(b'0'));
-        ch = rt.input.rdch();
+        ch = rdch();
     }
-    rt.input.unrdch();
+    unrdch();
     rt.mem[RESULT2] = 0;
     Ok(if neg { sum.wrapping_neg() } else { sum })
+}
+
+/// BCPL's truth values: `TRUE` is -1, `FALSE` 0.
+fn truth(b: bool) -> i64 {
+    -i64::from(b)
+}
+
+/// A BCPL string as a file name, if it is UTF-8.
+fn file_name(s: &[u8]) -> Option<&str> {
+    std::str::from_utf8(s).ok()
+}
+
+/// The directories of `pathfindinput`'s path: the environment variable named `var`, split
+/// at `:` or `;` (Cintcode's separators).
+fn search_path(var: &[u8]) -> Vec<String> {
+    let value = std::str::from_utf8(var)
+        .ok()
+        .and_then(|v| std::env::var(v).ok())
+        .unwrap_or_default();
+    value
+        .split([':', ';'])
+        .filter(|d| !d.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// A decimal number, or `#x`/`#o`/`#b` based, optionally signed.

@@ -68,6 +68,10 @@ pub enum Fault {
     BadGoto(i64),
     /// `longjump(p, l)`: a jump out of nested calls, which is not provided.
     LongJump(i64),
+    /// Reading from, or selecting for input, a value that is no open input stream.
+    NoInput(i64),
+    /// Writing to, or selecting for output, a value that is no open output stream.
+    NoOutput(i64),
 }
 
 impl Fault {
@@ -89,6 +93,8 @@ impl Fault {
             Fault::NoFlt(op) => (12, op),
             Fault::BadGoto(v) => (13, v),
             Fault::LongJump(l) => (14, l),
+            Fault::NoInput(s) => (15, s),
+            Fault::NoOutput(s) => (16, s),
         }
     }
 
@@ -109,6 +115,8 @@ impl Fault {
             12 => Fault::NoFlt(value),
             13 => Fault::BadGoto(value),
             14 => Fault::LongJump(value),
+            15 => Fault::NoInput(value),
+            16 => Fault::NoOutput(value),
             _ => Fault::BadFree(value),
         }
     }
@@ -138,6 +146,10 @@ impl Fault {
             Fault::LongJump(_) => {
                 "not supported: longjump (a jump out of nested calls; level() is provided)".into()
             }
+            Fault::NoInput(0) => "no input stream is selected (it was closed)".into(),
+            Fault::NoInput(s) => format!("{s} is not an open input stream"),
+            Fault::NoOutput(0) => "no output stream is selected (it was closed)".into(),
+            Fault::NoOutput(s) => format!("{s} is not an open output stream"),
         }
     }
 }
@@ -219,8 +231,6 @@ pub struct Runtime {
     pub callables: usize,
     /// The getvec/freevec allocator over the words between the image and [`STACK_BASE`].
     pub heap: Heap,
-    /// The state of `rdch` and `unrdch`: the last character read from standard input, and whether it was put back.
-    pub input: super::library::Input,
     /// The command-line arguments after the file name, for `rdargs`.
     pub args: Vec<String>,
     /// The coroutines' stacks and contexts.
@@ -236,11 +246,11 @@ impl Runtime {
         let mut mem = zeroed_words(MEM_WORDS)?;
         mem[..prog.image.len()].copy_from_slice(&prog.image);
         let heap_start = prog.image.len().next_multiple_of(8);
+        super::streams::reset();
         Ok(Runtime {
             mem,
             callables: prog.funcs.len() + super::library::COUNT,
             heap: Heap::new(heap_start, STACK_BASE),
-            input: super::library::Input::default(),
             args,
             coroutines: super::coroutine::Coroutines::default(),
             started: std::time::Instant::now(),
@@ -255,7 +265,7 @@ impl Runtime {
         self.mem[..prog.image.len()].copy_from_slice(&prog.image);
         let heap_start = prog.image.len().next_multiple_of(8);
         self.heap = Heap::new(heap_start, STACK_BASE);
-        self.input = super::library::Input::default();
+        super::streams::reset();
         self.coroutines = super::coroutine::Coroutines::default();
         self.started = std::time::Instant::now();
     }

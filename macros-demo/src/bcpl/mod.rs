@@ -21,7 +21,8 @@
 //! - [`memory`], [`library`]: the words both back ends run on and `libhdr`'s routines,
 //!   written once for all; [`prelude`]: the few that are BCPL, compiled with the program;
 //!   [`unprovided`]: the `libhdr` names of Cintcode's operating system, reported by name.
-//! - [`runtime`]: output, error reports, and the exits JIT code calls.
+//! - [`runtime`]: output, error reports, and the exits JIT code calls; [`streams`]: the
+//!   console and files that `rdch`, `wrch` and the rest read and write.
 //! - [`arith`]: what the operators mean, shared by the interpreter and constant folding;
 //!   [`float`] likewise for floating point, which both back ends reach through `sys`;
 //!   [`field`]: `SLCT` field selectors, which [`sema`] lowers to shifts and masks.
@@ -43,7 +44,7 @@
 //!
 //! `BREAK`, `LOOP` and `ENDCASE` may leave a VALOF for the loop or SWITCHON around it.
 //!
-//! Not supported, each reported by name: GOTO into or out of a VALOF, a chain of relations over floating-point values, and files, `changeco`,
+//! Not supported, each reported by name: GOTO into or out of a VALOF, a chain of relations over floating-point values, and `changeco`,
 //! `instrcount` and `longjump` in the library, and the other operating-system names of
 //! `libhdr` ([`unprovided`]).
 //! Coroutines ([`coroutine`]) run on a native stack each ([`fiber`]), all on the run's thread.
@@ -71,6 +72,7 @@ pub mod parser;
 pub mod prelude;
 pub mod runtime;
 pub mod sema;
+pub mod streams;
 pub mod unprovided;
 
 pub use driver::main;

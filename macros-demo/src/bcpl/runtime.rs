@@ -17,11 +17,22 @@ use std::sync::Mutex;
 
 use super::diag::runtime_message;
 use super::memory::Fault;
+use super::streams;
 
 /// Bytes buffered before a flush.
 const BUFFER: usize = 1 << 16;
 
-static OUT: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+static OUT: Mutex<Buffers> = Mutex::new(Buffers {
+    console: Vec::new(),
+    diverted: None,
+});
+
+/// The console's buffered output, and what is being written to a file instead
+/// ([`Output::divert`]).
+struct Buffers {
+    console: Vec<u8>,
+    diverted: Option<Vec<u8>>,
+}
 static FILE: Mutex<String> = Mutex::new(String::new());
 
 /// The program's standard output, buffered.
@@ -29,12 +40,27 @@ pub struct Output;
 
 impl Output {
     fn with<T>(f: impl FnOnce(&mut Vec<u8>) -> T) -> T {
-        let mut buf = OUT.lock().unwrap_or_else(|e| e.into_inner());
-        let r = f(&mut buf);
-        if buf.len() >= BUFFER {
-            write_out(&mut buf);
+        let mut bufs = OUT.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(diverted) = &mut bufs.diverted {
+            return f(diverted);
+        }
+        let r = f(&mut bufs.console);
+        if bufs.console.len() >= BUFFER {
+            write_out(&mut bufs.console);
         }
         r
+    }
+
+    /// Collects what is written from now on, until [`Output::undivert`], instead of
+    /// printing it: for the library, writing to a file stream ([`super::streams`]).
+    pub fn divert() {
+        OUT.lock().unwrap_or_else(|e| e.into_inner()).diverted = Some(Vec::new());
+    }
+
+    /// What was written since [`Output::divert`]; output goes to the console again.
+    pub fn undivert() -> Vec<u8> {
+        let mut bufs = OUT.lock().unwrap_or_else(|e| e.into_inner());
+        bufs.diverted.take().unwrap_or_default()
     }
 
     /// Appends `b` to the output.
@@ -58,14 +84,16 @@ impl Output {
     /// Takes everything buffered, instead of writing it: for a caller that runs programs
     /// in-process and checks their output (the benchmarks).
     pub fn take() -> Vec<u8> {
-        let mut buf = OUT.lock().unwrap_or_else(|e| e.into_inner());
-        std::mem::take(&mut *buf)
+        let mut bufs = OUT.lock().unwrap_or_else(|e| e.into_inner());
+        std::mem::take(&mut bufs.console)
     }
 
-    /// Writes everything buffered to stdout.
+    /// Writes everything buffered to stdout, and what this thread's run has buffered for its
+    /// files ([`streams::flush_all`]).
     pub fn flush() {
-        let mut buf = OUT.lock().unwrap_or_else(|e| e.into_inner());
-        write_out(&mut buf);
+        streams::flush_all();
+        let mut bufs = OUT.lock().unwrap_or_else(|e| e.into_inner());
+        write_out(&mut bufs.console);
     }
 }
 

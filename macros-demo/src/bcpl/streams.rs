@@ -1,0 +1,320 @@
+//! The streams of `libhdr`: the console and files opened by name.
+//!
+//! A stream is a small positive number: the console's input is [`CONSOLE_IN`] and its output
+//! [`CONSOLE_OUT`] (what `input()` and `output()` give at the start of a run), files opened by
+//! `findinput`, `findoutput` or `findappend` get 3, 4, ... Cintcode's streams are control
+//! blocks in BCPL memory; here they live outside it, so the library, not the program, reads
+//! and writes them, and both back ends see the same streams.
+//!
+//! What the routines do follows Cintcode's `blib` (`sysb/blib.b` of Richards' distribution):
+//! - `rdch` skips carriage returns and gives `endstreamch` (-1) at the end of a stream;
+//!   `unrdch` steps back over the character just read.
+//! - `findinput("**")` and `findoutput("**")` give the console; other names are files,
+//!   relative to the current directory. A name that cannot be opened gives 0.
+//! - `endstream(s)` closes `s` (`endread()` is `endstream(cis)`, `endwrite()` is
+//!   `endstream(cos)`); if `s` was selected, no stream is selected afterwards, and reading or
+//!   writing without one is an error (Cintcode aborts with 186 or 187).
+//!
+//! The table is per thread, as a run is (coroutines included): so the exit routines, which
+//! have no runtime at hand, can still flush what a run wrote to its files ([`flush_all`]).
+//! Output to files is buffered; it is written when the stream is closed or depleted, and at
+//! every exit, through [`super::runtime::Output::flush`].
+
+use std::cell::RefCell;
+use std::fs::{File, OpenOptions};
+use std::io::{BufReader, BufWriter, Read, Write};
+
+/// The console's input stream.
+pub const CONSOLE_IN: i64 = 1;
+/// The console's output stream.
+pub const CONSOLE_OUT: i64 = 2;
+
+/// `endstreamch`.
+const END: i64 = -1;
+
+/// Where an input stream's bytes come from.
+enum Source {
+    Console,
+    File(BufReader<File>),
+}
+
+/// An input stream, with one character of `unrdch`.
+struct Reader {
+    source: Source,
+    last: Option<i64>,
+    pushed_back: bool,
+}
+
+impl Reader {
+    fn new(source: Source) -> Reader {
+        Reader {
+            source,
+            last: None,
+            pushed_back: false,
+        }
+    }
+
+    fn byte(&mut self) -> i64 {
+        let mut b = [0u8; 1];
+        let got = match &mut self.source {
+            Source::Console => std::io::stdin().lock().read(&mut b),
+            Source::File(f) => f.read(&mut b),
+        };
+        match got {
+            Ok(1) => i64::from(b[0]),
+            _ => END,
+        }
+    }
+
+    fn rdch(&mut self) -> i64 {
+        if self.pushed_back {
+            self.pushed_back = false;
+            return self.last.unwrap_or(END);
+        }
+        let mut c = self.byte();
+        while c == i64::from(b'\r') {
+            c = self.byte();
+        }
+        self.last = Some(c);
+        c
+    }
+
+    fn unrdch(&mut self) -> bool {
+        let can = self.last.is_some() && !self.pushed_back;
+        self.pushed_back |= can;
+        can
+    }
+}
+
+enum Stream {
+    In(Reader),
+    Out(BufWriter<File>),
+}
+
+/// The open streams: index `s` holds stream `s`; 0 is never a stream.
+struct Table {
+    streams: Vec<Option<Stream>>,
+}
+
+impl Table {
+    fn fresh() -> Table {
+        Table {
+            streams: vec![None, Some(Stream::In(Reader::new(Source::Console))), None],
+        }
+    }
+
+    fn slot(&mut self, s: i64) -> Option<&mut Stream> {
+        usize::try_from(s)
+            .ok()
+            .and_then(|s| self.streams.get_mut(s))
+            .and_then(Option::as_mut)
+    }
+
+    fn add(&mut self, stream: Stream) -> i64 {
+        let free = (3..self.streams.len()).find(|&i| self.streams[i].is_none());
+        let at = free.unwrap_or(self.streams.len());
+        if at == self.streams.len() {
+            self.streams.push(None);
+        }
+        self.streams[at] = Some(stream);
+        at as i64
+    }
+}
+
+thread_local! {
+    static TABLE: RefCell<Table> = RefCell::new(Table::fresh());
+}
+
+fn with<T>(f: impl FnOnce(&mut Table) -> T) -> T {
+    TABLE.with(|t| f(&mut t.borrow_mut()))
+}
+
+/// Closes every file stream (writing what is buffered) and starts the console afresh: the
+/// streams of a new run.
+pub fn reset() {
+    flush_all();
+    with(|t| *t = Table::fresh());
+}
+
+/// Whether `s` is an open input stream.
+pub fn is_input(s: i64) -> bool {
+    with(|t| matches!(t.slot(s), Some(Stream::In(_))))
+}
+
+/// Whether `s` is an open output stream.
+pub fn is_output(s: i64) -> bool {
+    s == CONSOLE_OUT || with(|t| matches!(t.slot(s), Some(Stream::Out(_))))
+}
+
+/// The next character of input stream `s`, or `None` if `s` is not one.
+pub fn rdch(s: i64) -> Option<i64> {
+    with(|t| match t.slot(s) {
+        Some(Stream::In(r)) => Some(r.rdch()),
+        _ => None,
+    })
+}
+
+/// Steps input stream `s` back one character: whether it could, or `None` if `s` is not one.
+pub fn unrdch(s: i64) -> Option<bool> {
+    with(|t| match t.slot(s) {
+        Some(Stream::In(r)) => Some(r.unrdch()),
+        _ => None,
+    })
+}
+
+/// Appends `bytes` to output file stream `s`: false if `s` is not one. A write that fails
+/// (a full disk) loses the bytes, as Cintcode's `wrch` returns FALSE and goes on.
+pub fn write(s: i64, bytes: &[u8]) -> bool {
+    with(|t| match t.slot(s) {
+        Some(Stream::Out(w)) => {
+            let _ = w.write_all(bytes);
+            true
+        }
+        _ => false,
+    })
+}
+
+/// `findinput(name)`: the console for `*`, else the file `name` (the first found of `name`
+/// and `dir/name` for each directory in `path`); 0 if there is none.
+pub fn find_input(name: &[u8], path: &[String]) -> i64 {
+    if name == b"*" {
+        return CONSOLE_IN;
+    }
+    let Ok(name) = std::str::from_utf8(name) else {
+        return 0;
+    };
+    let candidates =
+        std::iter::once(name.to_string()).chain(path.iter().map(|dir| format!("{dir}/{name}")));
+    for candidate in candidates {
+        if let Ok(file) = File::open(&candidate) {
+            if file.metadata().is_ok_and(|m| m.is_file()) {
+                let reader = Reader::new(Source::File(BufReader::new(file)));
+                return with(|t| t.add(Stream::In(reader)));
+            }
+        }
+    }
+    0
+}
+
+/// `findoutput(name)` (`append` false: the file is created or emptied) or `findappend(name)`:
+/// the console for `*`, else the file `name`; 0 if it cannot be opened.
+pub fn find_output(name: &[u8], append: bool) -> i64 {
+    if name == b"*" {
+        return CONSOLE_OUT;
+    }
+    let Ok(name) = std::str::from_utf8(name) else {
+        return 0;
+    };
+    let mut options = OpenOptions::new();
+    options.create(true);
+    if append {
+        options.append(true);
+    } else {
+        options.write(true).truncate(true);
+    }
+    match options.open(name) {
+        Ok(file) => with(|t| t.add(Stream::Out(BufWriter::new(file)))),
+        Err(_) => 0,
+    }
+}
+
+/// `endstream(s)`: closes file stream `s`, writing what is buffered. The console's streams
+/// stay open.
+pub fn end(s: i64) {
+    with(|t| {
+        if s > CONSOLE_OUT {
+            if let Some(slot) = usize::try_from(s).ok().and_then(|s| t.streams.get_mut(s)) {
+                if let Some(Stream::Out(mut w)) = slot.take() {
+                    let _ = w.flush();
+                }
+            }
+        }
+    });
+}
+
+/// `deplete(s)`: writes what output file stream `s` has buffered.
+pub fn deplete(s: i64) {
+    with(|t| {
+        if let Some(Stream::Out(w)) = t.slot(s) {
+            let _ = w.flush();
+        }
+    });
+}
+
+/// Writes what every output file stream has buffered: at every exit of a run.
+pub fn flush_all() {
+    // At thread exit the table may be gone; then its files were dropped, and flushed, already.
+    let _ = TABLE.try_with(|t| {
+        if let Ok(mut t) = t.try_borrow_mut() {
+            for stream in t.streams.iter_mut().flatten() {
+                if let Stream::Out(w) = stream {
+                    let _ = w.flush();
+                }
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp(name: &str) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!("bcpl-streams-{}-{name}", std::process::id()))
+    }
+
+    #[test]
+    fn a_file_written_is_read_back_without_carriage_returns() {
+        reset();
+        let path = temp("rw");
+        let name = path.to_str().unwrap().as_bytes();
+        let out = find_output(name, false);
+        assert!(out > CONSOLE_OUT && is_output(out) && !is_input(out));
+        assert!(write(out, b"a\r\nb"));
+        end(out);
+        assert!(!is_output(out));
+        let input = find_input(name, &[]);
+        assert!(is_input(input));
+        let read: Vec<i64> = (0..4).map(|_| rdch(input).unwrap()).collect();
+        assert_eq!(read, [97, 10, 98, END]);
+        assert_eq!(unrdch(input), Some(true));
+        assert_eq!(unrdch(input), Some(false));
+        assert_eq!(rdch(input), Some(END));
+        end(input);
+        assert_eq!(rdch(input), None);
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn missing_files_give_zero_and_path_directories_are_searched() {
+        reset();
+        assert_eq!(find_input(b"no such file here", &[]), 0);
+        let path = temp("in-path");
+        std::fs::write(&path, "x").unwrap();
+        let dir = path.parent().unwrap().to_str().unwrap().to_string();
+        let base = path.file_name().unwrap().to_str().unwrap().as_bytes();
+        let s = find_input(base, &[dir]);
+        assert_eq!(rdch(s), Some(i64::from(b'x')));
+        end(s);
+        assert_eq!(find_input(b"*", &[]), CONSOLE_IN);
+        assert_eq!(find_output(b"*", false), CONSOLE_OUT);
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn append_keeps_what_was_there_and_streams_are_reused() {
+        reset();
+        let path = temp("append");
+        let name = path.to_str().unwrap().as_bytes();
+        let first = find_output(name, false);
+        write(first, b"one ");
+        end(first);
+        let second = find_output(name, true);
+        assert_eq!(second, first, "a closed stream's number is used again");
+        write(second, b"two");
+        flush_all();
+        assert_eq!(std::fs::read(&path).unwrap(), b"one two");
+        end(second);
+        std::fs::remove_file(path).unwrap();
+    }
+}
