@@ -73,6 +73,7 @@ pub const ROUTINES: &[(&str, usize)] = &[
     ("findappend", 130),
     ("pathfindinput", 53),
     ("binrdch", 39),
+    ("binwrch", 42),
     ("deletefile", 76),
     ("renamefile", 77),
     ("copystring", 99),
@@ -199,7 +200,6 @@ pub const MISSING: &[&str] = &[
     "findupdate",
     "readwords",
     "writewords",
-    "binwrch",
     "note",
     "point",
     "rewindstream",
@@ -265,8 +265,8 @@ fn put_string(rt: &mut Runtime, at: i64, bytes: &[u8], line: u32) -> Result<usiz
 
 /// The routines that write to the selected output stream, `cos`.
 const WRITERS: &[&str] = &[
-    "wrch", "codewrch", "newline", "newpage", "writes", "writet", "writen", "writed", "writez",
-    "writeu", "writehex", "writeoct", "writebin", "writef", "writeflt", "writee",
+    "wrch", "binwrch", "codewrch", "newline", "newpage", "writes", "writet", "writen", "writed",
+    "writez", "writeu", "writehex", "writeoct", "writebin", "writef", "writeflt", "writee",
 ];
 
 /// Calls library routine `id` with the frame at `frame`, from a call at `line`.
@@ -323,7 +323,7 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
     let mut a = Args { rt, frame, line };
     let arg = |a: &Args, k| a.get(k);
     Ok(match name {
-        "wrch" | "sawrch" | "codewrch" => {
+        "wrch" | "binwrch" | "sawrch" | "codewrch" => {
             let c = arg(&a, 0)?;
             if name == "codewrch" && c > 127 {
                 let ch = char::from_u32(c as u32).unwrap_or('?');
@@ -333,7 +333,11 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             }
             0
         }
-        "rdch" | "binrdch" => rdch(a.rt, line)?,
+        "rdch" => rdch(a.rt, line)?,
+        "binrdch" => {
+            let cis = selected_input(a.rt, line)?;
+            streams::binrdch(cis).unwrap_or(-1)
+        }
         "sardch" => streams::rdch(INPUT).unwrap_or(-1),
         "unrdch" => truth(unrdch(a.rt, line)?),
         "newline" => {

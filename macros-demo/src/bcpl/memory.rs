@@ -146,9 +146,9 @@ impl Fault {
             Fault::LongJump(_) => {
                 "not supported: longjump (a jump out of nested calls; level() is provided)".into()
             }
-            Fault::NoInput(0) => "no input stream is selected (it was closed)".into(),
+            Fault::NoInput(0) => "no input stream is selected".into(),
             Fault::NoInput(s) => format!("{s} is not an open input stream"),
-            Fault::NoOutput(0) => "no output stream is selected (it was closed)".into(),
+            Fault::NoOutput(0) => "no output stream is selected".into(),
             Fault::NoOutput(s) => format!("{s} is not an open output stream"),
         }
     }

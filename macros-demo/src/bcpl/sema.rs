@@ -994,10 +994,10 @@ impl<'a> Sema<'a> {
                 "`{name}` is a local of an enclosing function: BCPL functions cannot use those (declare it STATIC or GLOBAL)"
             ),
             _ if library::MISSING.contains(&libhdr_name.as_str()) => format!(
-                "not supported: the library routine `{name}` (files, segments, `instrcount` and `changeco` are not provided)"
+                "not supported: the library routine `{name}` (segments, `instrcount`, `changeco`, read-write and random-access files and a few others are not provided)"
             ),
             _ if unprovided::UNPROVIDED.contains(&libhdr_name.as_str()) => format!(
-                "not supported: `{name}`, a `libhdr` name of Cintcode's operating system (streams, tasks, devices and most `sys` operations are not provided)"
+                "not supported: `{name}`, a `libhdr` name of Cintcode's operating system (stream control blocks, tasks, devices and most `sys` operations are not provided)"
             ),
             _ => format!("unknown name `{name}`"),
         };

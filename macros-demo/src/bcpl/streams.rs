@@ -66,13 +66,13 @@ impl Reader {
         }
     }
 
-    fn rdch(&mut self) -> i64 {
+    fn rdch(&mut self, binary: bool) -> i64 {
         if self.pushed_back {
             self.pushed_back = false;
             return self.last.unwrap_or(END);
         }
         let mut c = self.byte();
-        while c == i64::from(b'\r') {
+        while c == i64::from(b'\r') && !binary {
             c = self.byte();
         }
         self.last = Some(c);
@@ -146,10 +146,20 @@ pub fn is_output(s: i64) -> bool {
     s == CONSOLE_OUT || with(|t| matches!(t.slot(s), Some(Stream::Out(_))))
 }
 
-/// The next character of input stream `s`, or `None` if `s` is not one.
+/// The next character of input stream `s`, past carriage returns, or `None` if `s` is not
+/// one.
 pub fn rdch(s: i64) -> Option<i64> {
+    read(s, false)
+}
+
+/// `binrdch`: the next byte of input stream `s`, carriage returns included.
+pub fn binrdch(s: i64) -> Option<i64> {
+    read(s, true)
+}
+
+fn read(s: i64, binary: bool) -> Option<i64> {
     with(|t| match t.slot(s) {
-        Some(Stream::In(r)) => Some(r.rdch()),
+        Some(Stream::In(r)) => Some(r.rdch(binary)),
         _ => None,
     })
 }
@@ -277,9 +287,13 @@ mod tests {
         assert!(is_input(input));
         let read: Vec<i64> = (0..4).map(|_| rdch(input).unwrap()).collect();
         assert_eq!(read, [97, 10, 98, END]);
+        end(input);
+        let input = find_input(name, &[]);
+        assert_eq!(binrdch(input), Some(97));
+        assert_eq!(binrdch(input), Some(13));
         assert_eq!(unrdch(input), Some(true));
         assert_eq!(unrdch(input), Some(false));
-        assert_eq!(rdch(input), Some(END));
+        assert_eq!(binrdch(input), Some(13));
         end(input);
         assert_eq!(rdch(input), None);
         std::fs::remove_file(path).unwrap();
