@@ -1,5 +1,5 @@
 // The system words of BCPL before 2018: LV RV EQ NE LS GR LE GE LOGOR LOGAND LSHIFT RSHIFT,
-// and TEST ... IFSO ... IFNOT. A program that declares one as a name keeps it a name.
+// TEST ... IFSO ... IFNOT, and FABS for #ABS. A program that declares one as a name keeps it a name.
 GET "libhdr"
 
 LET start() = VALOF
@@ -11,5 +11,6 @@ $( LET x, y = 5, 7
    IF x LS y & y GR x DO writes("ls gr*n")
    IF x GE 6 LOGOR FALSE DO writes("ge*n")
    writef("%n %n %n*n", 1 LSHIFT 4, 256 RSHIFT 4, le + 1)
+   writef("%n*n", FIX FABS -2.5 #* 2.0)
    RESULTIS 0
 $)

@@ -403,9 +403,10 @@ fn declaring_names(tokens: &[Token], at: usize) -> bool {
 
 /// The system words of BCPL before 2018 (Richards' compiler dropped them then; older
 /// published programs still use them), as the symbols they stand for: `LV x` is `@x`, `a LS b`
-/// is `a < b`, `TEST c IFSO a IFNOT b` is `TEST c THEN a ELSE b`. A program that declares one
-/// of them as a name, in either case, keeps it as a name.
+/// is `a < b`, `TEST c IFSO a IFNOT b` is `TEST c THEN a ELSE b`, `FABS x` is `#ABS x`. A
+/// program that declares one of them as a name, in either case, keeps it as a name.
 const LEGACY: &[(&str, Tok)] = &[
+    ("FABS", Tok::FltOp(FltOp::Abs)),
     ("LV", Tok::Sym(Sym::At)),
     ("RV", Tok::Sym(Sym::Bang)),
     ("EQ", Tok::Sym(Sym::Eq)),
