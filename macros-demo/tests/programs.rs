@@ -465,3 +465,51 @@ fn a_run_without_the_memory_it_needs_says_so_and_exits_1() {
         assert!(out.stdout.is_empty(), "{mode:?}");
     }
 }
+
+/// A program writing past `RLIMIT_FSIZE` loses the bytes beyond it, as on a full disk, and
+/// runs on: no `SIGXFSZ`. The file ends exactly at the limit.
+#[test]
+fn writing_past_the_file_size_limit_loses_bytes_but_does_not_kill_the_run() {
+    use std::os::unix::process::CommandExt;
+    const LIMIT: u64 = 2 << 20;
+    let dir = std::env::temp_dir().join(format!("bcpl-fsize-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("big.b"),
+        "GET \"libhdr\"\nLET start() = VALOF\n{ selectoutput(findoutput(\"big.txt\"))\n  \
+         FOR i = 1 TO 300000 DO writes(\"0123456789*n\")\n  endwrite()\n  \
+         selectoutput(findoutput(\"**\"))\n  writes(\"done*n\")\n  RESULTIS 0\n}\n",
+    )
+    .unwrap();
+    for mode in modes() {
+        let _ = std::fs::remove_file(dir.join("big.txt"));
+        let mut c = command();
+        c.current_dir(&dir).arg("bcpl").args(&mode).arg("big.b");
+        // SAFETY: the closure runs in the child between fork and exec and calls only
+        // setrlimit, which is async-signal-safe, on a local struct.
+        unsafe {
+            c.pre_exec(|| {
+                let limit = libc::rlimit {
+                    rlim_cur: LIMIT,
+                    rlim_max: LIMIT,
+                };
+                if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            })
+        };
+        let out = c.output().expect("the macros-demo binary starts");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{mode:?}: {:?} {stderr}",
+            out.status
+        );
+        assert_eq!(out.stdout, b"done\n", "{mode:?}");
+        let len = std::fs::metadata(dir.join("big.txt")).unwrap().len();
+        assert_eq!(len, LIMIT, "{mode:?}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

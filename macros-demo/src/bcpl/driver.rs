@@ -148,6 +148,8 @@ pub fn main(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    #[cfg(unix)]
+    ignore_file_size_signal();
     let src = match std::fs::read(&opts.file) {
         Ok(s) => s,
         Err(e) => {
@@ -156,6 +158,17 @@ pub fn main(args: &[String]) -> ExitCode {
         }
     };
     run_on_big_stack(opts, src)
+}
+
+/// A write past `RLIMIT_FSIZE` (to a file the program opened, or to stdout redirected to a
+/// file) then fails with `EFBIG` instead of ending the process with `SIGXFSZ`, whose default
+/// action is to terminate (setrlimit(2)). The bytes are lost, as on a full disk
+/// ([`super::streams::write`]).
+#[cfg(unix)]
+fn ignore_file_size_signal() {
+    // SAFETY: setting a signal's disposition to SIG_IGN touches no memory of this process;
+    // nothing in it relies on receiving SIGXFSZ.
+    unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
 }
 
 /// The BCPL part of the `macros-demo` showcase: the N-queens example (recursion, vectors,
