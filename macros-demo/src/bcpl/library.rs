@@ -286,26 +286,11 @@ pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64,
     result
 }
 
-/// The input stream `cis`, or the error at `line` if it is no open input stream.
-fn selected_input(rt: &Runtime, line: u32) -> Result<i64, Stop> {
+/// `op` on the selected input stream `cis`, or the error at `line` if `cis` is no open input
+/// stream (`op` gives `None`).
+fn on_input<T>(rt: &Runtime, line: u32, op: impl FnOnce(i64) -> Option<T>) -> Result<T, Stop> {
     let cis = rt.mem[CIS];
-    if streams::is_input(cis) {
-        Ok(cis)
-    } else {
-        Err(Stop::Fault(line, Fault::NoInput(cis)))
-    }
-}
-
-/// `rdch()`: the next character of `cis`.
-fn rdch(rt: &Runtime, line: u32) -> Result<i64, Stop> {
-    let cis = rt.mem[CIS];
-    streams::rdch(cis).ok_or(Stop::Fault(line, Fault::NoInput(cis)))
-}
-
-/// `unrdch()`: steps `cis` back one character.
-fn unrdch(rt: &Runtime, line: u32) -> Result<bool, Stop> {
-    let cis = rt.mem[CIS];
-    streams::unrdch(cis).ok_or(Stop::Fault(line, Fault::NoInput(cis)))
+    op(cis).ok_or(Stop::Fault(line, Fault::NoInput(cis)))
 }
 
 /// `endstream(s)`: closes `s`, which is then selected no more.
@@ -333,13 +318,10 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             }
             0
         }
-        "rdch" => rdch(a.rt, line)?,
-        "binrdch" => {
-            let cis = selected_input(a.rt, line)?;
-            streams::binrdch(cis).unwrap_or(-1)
-        }
+        "rdch" => on_input(a.rt, line, streams::rdch)?,
+        "binrdch" => on_input(a.rt, line, streams::binrdch)?,
         "sardch" => streams::rdch(INPUT).unwrap_or(-1),
-        "unrdch" => truth(unrdch(a.rt, line)?),
+        "unrdch" => truth(on_input(a.rt, line, streams::unrdch)?),
         "newline" => {
             Output::char(10);
             0
@@ -561,17 +543,10 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             end_stream(a.rt, s);
             0
         }
-        "deletefile" => {
-            let name = a.string(arg(&a, 0)?)?;
-            truth(file_name(&name).is_some_and(|n| std::fs::remove_file(n).is_ok()))
-        }
+        "deletefile" => truth(streams::delete_file(&a.string(arg(&a, 0)?)?)),
         "renamefile" => {
             let (from, to) = (a.string(arg(&a, 0)?)?, a.string(arg(&a, 1)?)?);
-            let renamed = match (file_name(&from), file_name(&to)) {
-                (Some(from), Some(to)) => std::fs::rename(from, to).is_ok(),
-                _ => false,
-            };
-            truth(renamed)
+            truth(streams::rename_file(&from, &to))
         }
         "deplete" => {
             streams::deplete(arg(&a, 0)?);
@@ -828,7 +803,7 @@ fn sys(a: &mut Args) -> Result<i64, Stop> {
 /// `readn()`: skips spaces, tabs and newlines, reads an optionally signed decimal number;
 /// `result2` is 0, or -1 (and the result 0) when no number starts there.
 fn readn(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
-    let cis = selected_input(rt, line)?;
+    let cis = on_input(rt, line, |cis| streams::is_input(cis).then_some(cis))?;
     let rdch = || streams::rdch(cis).unwrap_or(-1);
     let unrdch = || streams::unrdch(cis);
     let mut ch;
@@ -863,11 +838,6 @@ fn readn(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
 /// BCPL's truth values: `TRUE` is -1, `FALSE` 0.
 fn truth(b: bool) -> i64 {
     -i64::from(b)
-}
-
-/// A BCPL string as a file name, if it is UTF-8.
-fn file_name(s: &[u8]) -> Option<&str> {
-    std::str::from_utf8(s).ok()
 }
 
 /// The directories of `pathfindinput`'s path: the environment variable named `var`, split

@@ -190,7 +190,7 @@ pub fn find_input(name: &[u8], path: &[String]) -> i64 {
     if name == b"*" {
         return CONSOLE_IN;
     }
-    let Ok(name) = std::str::from_utf8(name) else {
+    let Some(name) = file_name(name) else {
         return 0;
     };
     let candidates =
@@ -212,7 +212,7 @@ pub fn find_output(name: &[u8], append: bool) -> i64 {
     if name == b"*" {
         return CONSOLE_OUT;
     }
-    let Ok(name) = std::str::from_utf8(name) else {
+    let Some(name) = file_name(name) else {
         return 0;
     };
     let mut options = OpenOptions::new();
@@ -226,6 +226,24 @@ pub fn find_output(name: &[u8], append: bool) -> i64 {
         Ok(file) => with(|t| t.add(Stream::Out(BufWriter::new(file)))),
         Err(_) => 0,
     }
+}
+
+/// `deletefile(name)`: whether the file `name` was there and is deleted.
+pub fn delete_file(name: &[u8]) -> bool {
+    file_name(name).is_some_and(|n| std::fs::remove_file(n).is_ok())
+}
+
+/// `renamefile(from, to)`: whether the file `from` is now called `to`.
+pub fn rename_file(from: &[u8], to: &[u8]) -> bool {
+    match (file_name(from), file_name(to)) {
+        (Some(from), Some(to)) => std::fs::rename(from, to).is_ok(),
+        _ => false,
+    }
+}
+
+/// A BCPL string as a file name: `None` unless it is UTF-8.
+fn file_name(name: &[u8]) -> Option<&str> {
+    std::str::from_utf8(name).ok()
 }
 
 /// `endstream(s)`: closes file stream `s`, writing what is buffered. The console's streams
