@@ -4,17 +4,18 @@
 //! A function's lazy-compilation stub is `x17 := index ; b common`; `common` saves the
 //! argument registers, calls `lazy_compile`, restores them and jumps to the address it
 //! returned. A library stub passes the routine's number, the callee frame (`x22`, as a word
-//! address) and the line (`x10`) to `lib_call`. The trampoline saves `x19`..`x23` and loads
-//! them from a [`super::jit::Entry`]: the table, the memory's base, size and end, and the
-//! first frame (see [`codegen`]'s register conventions); its `escape` returns from the call
-//! early (coroutines).
+//! address) and the line (`x10`) to `lib_call`. The trampoline saves the callee-saved
+//! registers and loads `x19`..`x23` from a [`super::jit::Entry`]: the table, the memory's
+//! base, size and end, and the first frame (see [`codegen`]'s register conventions); its
+//! `escape` returns from the call early (coroutines), its `resume` goes back into a
+//! function at a label (`longjump`).
 
 use jitkit::aarch64::RX;
 use jitkit::{dynasm, Assembled, Assembler, DynasmApi, Error};
 
 use super::codegen::{self, Context};
 use super::ir::Func;
-use super::jit::{self, Backend, Hooks};
+use super::jit::{self, Backend, Exits, Hooks};
 use super::library;
 
 /// AArch64, the first back end.
@@ -34,7 +35,7 @@ impl Backend for A64 {
         stub_code(functions, hooks)
     }
 
-    fn trampoline() -> Result<(Assembled, usize), Error> {
+    fn trampoline() -> Result<(Assembled, Exits), Error> {
         trampoline_code()
     }
 }
@@ -89,10 +90,11 @@ fn stub_code(n: usize, hooks: Hooks) -> Result<(Assembled, Vec<usize>), Error> {
 
 /// `fn(entry: &mut Entry) -> word` (x0): save x19..x23, load them and the line (x10, for
 /// a library routine) from `entry`, store sp in `entry.saved_sp`, call table entry
-/// `entry.index`, restore. Then, at the returned offset, `escape(entry, value)`: back to
-/// the point after that call with the stack pointer saved there, as if the call had
-/// returned `value`.
-fn trampoline_code() -> Result<(Assembled, usize), Error> {
+/// `entry.index`, restore. Then the [`Exits`]: `escape(entry, value)`, back to the point
+/// after that call with the stack pointer saved there, as if the call had returned `value`;
+/// and `resume(entry, sp, frame, code)`, into a JIT function at a label with sp and x29 at
+/// its frame record.
+fn trampoline_code() -> Result<(Assembled, Exits), Error> {
     const TABLE: u32 = jit::ENTRY_TABLE as u32;
     const BASE: u32 = jit::ENTRY_BASE as u32;
     const WORDS: u32 = jit::ENTRY_WORDS as u32;
@@ -106,12 +108,21 @@ fn trampoline_code() -> Result<(Assembled, usize), Error> {
     // The frame is written out rather than built with `prologue`/`epilogue`: `epilogue`
     // restores sp from x29, and `escape` arrives with the x29 of whatever JIT frame it left.
     // Here everything after the call is relative to sp, which `escape` restores.
+    // Every callee-saved register is saved, not only the five the code uses: `escape` and
+    // `resume` leave Rust frames (`lib_call`'s) that may hold values of the caller's in
+    // x24..x28 and d8..d15 and never restore them (AAPCS64 6.1.1 and 6.1.2).
     dynasm!(asm ; .arch aarch64
-        ; stp x29, x30, [sp, #-64]!
+        ; stp x29, x30, [sp, #-160]!
         ; mov x29, sp
         ; stp x19, x20, [sp, #16]
         ; stp x21, x22, [sp, #32]
-        ; str x23, [sp, #48]
+        ; stp x23, x24, [sp, #48]
+        ; stp x25, x26, [sp, #64]
+        ; stp x27, x28, [sp, #80]
+        ; stp d8, d9, [sp, #96]
+        ; stp d10, d11, [sp, #112]
+        ; stp d12, d13, [sp, #128]
+        ; stp d14, d15, [sp, #144]
         ; ldr x19, [x0, #TABLE]
         ; ldr x20, [x0, #BASE]
         ; ldr x21, [x0, #WORDS]
@@ -126,8 +137,14 @@ fn trampoline_code() -> Result<(Assembled, usize), Error> {
         ; =>after
         ; ldp x19, x20, [sp, #16]
         ; ldp x21, x22, [sp, #32]
-        ; ldr x23, [sp, #48]
-        ; ldp x29, x30, [sp], #64
+        ; ldp x23, x24, [sp, #48]
+        ; ldp x25, x26, [sp, #64]
+        ; ldp x27, x28, [sp, #80]
+        ; ldp d8, d9, [sp, #96]
+        ; ldp d10, d11, [sp, #112]
+        ; ldp d12, d13, [sp, #128]
+        ; ldp d14, d15, [sp, #144]
+        ; ldp x29, x30, [sp], #160
         ; ret
     );
     let escape = asm.offset().0;
@@ -137,5 +154,16 @@ fn trampoline_code() -> Result<(Assembled, usize), Error> {
         ; mov x0, x1
         ; b =>after
     );
-    Ok((asm.finish()?, escape))
+    let resume = asm.offset().0;
+    dynasm!(asm ; .arch aarch64
+        ; ldr x19, [x0, #TABLE]
+        ; ldr x20, [x0, #BASE]
+        ; ldr x21, [x0, #WORDS]
+        ; ldr x23, [x0, #END]
+        ; mov sp, x1
+        ; mov x29, x1
+        ; mov x22, x2
+        ; br x3
+    );
+    Ok((asm.finish()?, Exits { escape, resume }))
 }

@@ -13,7 +13,8 @@
 //!   line from `rdx`, where a call of a function value leaves it.
 //! - The trampoline saves `rbx` and `r12`..`r15`, loads them from a [`super::jit::Entry`]
 //!   (the frame, the table and the memory's base, size and end), and calls the entry's
-//!   function through the table; its `escape` returns from it early (coroutines).
+//!   function through the table; its `escape` returns from it early (coroutines), its
+//!   `resume` goes back into a function at a label (`longjump`).
 
 use jitkit::x64::{Assembler, Code};
 use jitkit::{dynasm, DynasmApi, Error};
@@ -22,7 +23,7 @@ use super::codegen::Context;
 use super::codegen_x64;
 use super::ir::Func;
 use super::jit::{
-    Backend, Hooks, ENTRY_BASE, ENTRY_END, ENTRY_FRAME, ENTRY_INDEX, ENTRY_LINE, ENTRY_SP,
+    Backend, Exits, Hooks, ENTRY_BASE, ENTRY_END, ENTRY_FRAME, ENTRY_INDEX, ENTRY_LINE, ENTRY_SP,
     ENTRY_TABLE, ENTRY_WORDS,
 };
 use super::library;
@@ -44,7 +45,7 @@ impl Backend for X64 {
         stub_code(functions, hooks)
     }
 
-    fn trampoline() -> Result<(Code, usize), Error> {
+    fn trampoline() -> Result<(Code, Exits), Error> {
         trampoline_code()
     }
 }
@@ -101,10 +102,10 @@ fn stub_code(n: usize, hooks: Hooks) -> Result<(Code, Vec<usize>), Error> {
 
 /// `fn(entry: &mut Entry) -> word` (rdi): save rbx and r12..r15, load them and the line
 /// (rdx, for a library routine) from `entry`, store rsp in `entry.saved_sp`, call table
-/// entry `entry.index`, restore. Then, at the returned offset, `escape(entry, value)`:
-/// back to the point after that call with the stack pointer saved there, as if the call
-/// had returned `value`.
-fn trampoline_code() -> Result<(Code, usize), Error> {
+/// entry `entry.index`, restore. Then the [`Exits`]: `escape(entry, value)`, back to the
+/// point after that call with the stack pointer saved there, as if the call had returned
+/// `value`; and `resume(entry, rsp, frame, code)`, into a JIT function at a label.
+fn trampoline_code() -> Result<(Code, Exits), Error> {
     let mut asm = Assembler::new();
     let after = asm.new_dynamic_label();
     dynasm!(asm ; .arch x64
@@ -142,5 +143,15 @@ fn trampoline_code() -> Result<(Code, usize), Error> {
         ; mov rax, rsi
         ; jmp =>after
     );
-    Ok((asm.finish()?, escape))
+    let resume = asm.offset().0;
+    dynasm!(asm ; .arch x64
+        ; mov r12, [rdi + ENTRY_TABLE]
+        ; mov r13, [rdi + ENTRY_BASE]
+        ; mov r14, [rdi + ENTRY_WORDS]
+        ; mov r15, [rdi + ENTRY_END]
+        ; mov rsp, rsi
+        ; mov rbx, rdx
+        ; jmp rcx
+    );
+    Ok((asm.finish()?, Exits { escape, resume }))
 }

@@ -31,7 +31,7 @@
 use jitkit::aarch64::{as_rxsp, RX, RXSP};
 use jitkit::{dynasm, Assembled, Assembler, DynamicLabel, Error};
 
-use super::ir::{BinOp, Callee, Expr, ForLoop, Func, LoopTest, RelOp, Stmt};
+use super::ir::{BinOp, Callee, Expr, ForLoop, Func, LoopTest, RelOp, Stmt, JUMP_TAG};
 use super::memory::{Fault, FN_BASE};
 use super::runtime;
 
@@ -99,8 +99,10 @@ pub fn compile(f: &Func, index: usize, ctx: &Context) -> Result<Assembled, Error
         switches: Vec::new(),
         labels,
         cold: Vec::new(),
+        top_valof: matches!(f.body, Stmt::Return(Some(Expr::Valof(..)))),
         ret,
         depth: 0,
+        jump_target: f.jump_target,
     };
     g.function(f)?;
     g.asm.finish()
@@ -128,10 +130,14 @@ struct Gen<'c> {
     labels: Vec<DynamicLabel>,
     /// Cold blocks: label, line, fault, and the register holding the fault's value.
     cold: Vec<(DynamicLabel, u32, Fault, u8)>,
+    /// Whether the body is a VALOF (`LET f() = VALOF ...`).
+    top_valof: bool,
     ret: DynamicLabel,
     /// Temporaries pushed at this point of the code: more than the loop's or SWITCHON's
     /// only in a VALOF inside an expression, which `BREAK`, `LOOP` and `ENDCASE` may leave.
     depth: usize,
+    /// Whether `longjump` may resume the function ([`Func::jump_target`]).
+    jump_target: bool,
 }
 
 type R = Result<(), Error>;
@@ -190,9 +196,22 @@ impl Gen<'_> {
         self.asm
             .add_offset(RXSP::X16, RXSP::X22, 8 * f.frame_words() as i64)?;
         dynasm!(self.asm ; .arch aarch64 ; cmp x16, x23 ; b.hi =>overflow);
+        let link = 8 * f.link_base() as i64;
+        if f.jump_target {
+            // Where `longjump` finds this activation: sp (= x29) and the tag (see
+            // `Func::link_base`).
+            self.asm.add_offset(RXSP::X16, RXSP::X22, link)?;
+            self.asm
+                .load_imm64(RX::X17, (JUMP_TAG ^ self.index as i64) as u64);
+            dynasm!(self.asm ; .arch aarch64 ; mov x9, sp ; stp x9, x17, [x16]);
+        }
         self.stmt(&f.body)?;
         let ret = self.ret;
         dynasm!(self.asm ; .arch aarch64 ; mov x0, xzr ; =>ret);
+        if f.jump_target {
+            self.asm.add_offset(RXSP::X16, RXSP::X22, link)?;
+            dynasm!(self.asm ; .arch aarch64 ; str xzr, [x16]);
+        }
         self.asm.epilogue(frame);
         for (label, line, fault, reg) in std::mem::take(&mut self.cold) {
             let (kind, _) = fault.code();
@@ -203,6 +222,13 @@ impl Gen<'_> {
                 .call_abs(runtime::rt_fault as extern "C" fn(i64, i64, i64) -> ! as usize);
         }
         Ok(())
+    }
+
+    /// Whether a label here is one `longjump` may resume at: in a [`Func::jump_target`],
+    /// with no temporaries pushed, outside every VALOF but the one that is the whole body
+    /// (what the interpreter's `resume` reaches).
+    fn resumable_label(&self) -> bool {
+        self.jump_target && self.depth == 0 && self.valofs.len() == usize::from(self.top_valof)
     }
 
     fn label(&mut self) -> DynamicLabel {
@@ -328,6 +354,9 @@ impl Gen<'_> {
             Stmt::Label(id) => {
                 let l = self.labels[*id];
                 dynasm!(self.asm ; .arch aarch64 ; =>l);
+                if self.resumable_label() {
+                    self.asm.entry_point(Func::label_entry(*id))?;
+                }
             }
             Stmt::Goto(id) => self.jump(self.labels[*id]),
             Stmt::EndCase => {

@@ -37,7 +37,7 @@ use jitkit::x64::{Assembler, Code};
 use jitkit::{dynasm, DynamicLabel, Error};
 
 use super::codegen::Context;
-use super::ir::{BinOp, Callee, Expr, ForLoop, Func, LoopTest, RelOp, Stmt};
+use super::ir::{BinOp, Callee, Expr, ForLoop, Func, LoopTest, RelOp, Stmt, JUMP_TAG};
 use super::memory::{Fault, FN_BASE};
 use super::runtime;
 
@@ -74,6 +74,8 @@ pub fn compile(f: &Func, index: usize, ctx: &Context) -> Result<Code, Error> {
         switches: Vec::new(),
         labels,
         cold: Vec::new(),
+        top_valof: matches!(f.body, Stmt::Return(Some(Expr::Valof(..)))),
+        link: f.jump_target.then(|| 8 * f.link_base() as i64),
     };
     g.function(f)?;
     g.asm.finish()
@@ -103,6 +105,10 @@ struct Gen<'c> {
     labels: Vec<DynamicLabel>,
     /// Cold blocks: label, line, fault, and the register holding the fault's value.
     cold: Vec<(DynamicLabel, u32, Fault, u8)>,
+    /// Whether the body is a VALOF (`LET f() = VALOF ...`).
+    top_valof: bool,
+    /// For a [`Func::jump_target`], the byte offset of its link words in the frame.
+    link: Option<i64>,
 }
 
 type R = Result<(), Error>;
@@ -172,6 +178,13 @@ impl Gen<'_> {
         let overflow = self.cold(f.line, Fault::StackOverflow, RAX);
         self.lea(RAX, FRAME, 8 * f.frame_words() as i64);
         dynasm!(self.asm ; .arch x64 ; cmp rax, r15 ; ja =>overflow);
+        if let Some(link) = self.link {
+            // Where `longjump` finds this activation: rsp and the tag (see
+            // `Func::link_base`).
+            self.lea(RAX, FRAME, link);
+            self.mov_imm(RCX, JUMP_TAG ^ self.index as i64);
+            dynasm!(self.asm ; .arch x64 ; mov [rax], rsp ; mov [rax + 8], rcx);
+        }
         self.stmt(&f.body)?;
         dynasm!(self.asm ; .arch x64 ; xor eax, eax);
         self.epilogue();
@@ -185,6 +198,13 @@ impl Gen<'_> {
                 .call_abs(runtime::rt_fault as extern "C" fn(i64, i64, i64) -> ! as usize);
         }
         Ok(())
+    }
+
+    /// Whether a label here is one `longjump` may resume at: in a [`Func::jump_target`],
+    /// with no temporaries pushed, outside every VALOF but the one that is the whole body
+    /// (what the interpreter's `resume` reaches).
+    fn resumable_label(&self) -> bool {
+        self.link.is_some() && self.depth == 0 && self.valofs.len() == usize::from(self.top_valof)
     }
 
     fn label(&mut self) -> DynamicLabel {
@@ -384,6 +404,9 @@ impl Gen<'_> {
             Stmt::Label(id) => {
                 let l = self.labels[*id];
                 dynasm!(self.asm ; .arch x64 ; =>l);
+                if self.resumable_label() {
+                    self.asm.entry_point(Func::label_entry(*id))?;
+                }
             }
             Stmt::Goto(id) => self.jump(self.labels[*id]),
             Stmt::EndCase => {
@@ -487,6 +510,10 @@ impl Gen<'_> {
     /// The epilogue, in place wherever the function returns: drops the temporaries pushed
     /// at this point (a `RETURN` inside a `VALOF` inside an expression), then `ret`.
     fn epilogue(&mut self) {
+        if let Some(link) = self.link {
+            self.lea(RDI, FRAME, link);
+            dynasm!(self.asm ; .arch x64 ; mov QWORD [rdi], 0);
+        }
         if self.depth > 0 {
             let bytes = 8 * self.depth as i32;
             dynasm!(self.asm ; .arch x64 ; add rsp, DWORD bytes);

@@ -334,7 +334,11 @@ fn run_once(rt: &mut Runtime, c: usize, a: i64) -> Result<i64, Stop> {
     let frame = c + HEADER;
     rt.mem[frame] = a;
     let f = rt.mem[c + FN];
-    let v = body.call(rt, f, frame, end, line)?;
+    // A `longjump` resumes an activation on the coroutine's own stack or none.
+    let v = body.call(rt, f, frame, end, line).map_err(|e| match e {
+        Stop::LongJump(j) => j.fault(),
+        e => e,
+    })?;
     cowait(rt, v, line)
 }
 

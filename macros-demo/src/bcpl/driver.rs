@@ -26,7 +26,7 @@ use super::backend_x64::X64;
 use super::diag::SourceError;
 use super::interp;
 use super::jit::{self, Backend, Jit};
-use super::memory::{Runtime, Stop};
+use super::memory::{Fault, Runtime, Stop};
 use super::runtime::{self, Output};
 use super::{front_end_at, ir};
 
@@ -273,6 +273,10 @@ fn run_interp(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
         Err(Stop::Escape(e)) => unreachable!("sema keeps {e:?} inside its function"),
         Err(Stop::Fault(line, fault)) => {
             runtime::report_runtime_error(line, &fault.message());
+            1
+        }
+        Err(Stop::LongJump(j)) => {
+            runtime::report_runtime_error(j.line, &Fault::LongJump(j.label).message());
             1
         }
     }

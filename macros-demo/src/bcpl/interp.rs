@@ -44,6 +44,20 @@ fn in_loop(r: Result<Flow, Stop>) -> Result<Flow, Stop> {
     }
 }
 
+/// The value of a VALOF whose body ended with `flow`; `line` is where ending without
+/// RESULTIS is reported, `None` where it ends quietly with 0.
+fn valof_result(flow: Flow, line: Option<u32>) -> Result<i64, Stop> {
+    match (flow, line) {
+        (Flow::Resultis(v), _) => Ok(v),
+        (Flow::Return(v), _) => Err(Stop::Return(v)),
+        (Flow::Break, _) => Err(Stop::Escape(Escape::Break)),
+        (Flow::Continue, _) => Err(Stop::Escape(Escape::Loop)),
+        (Flow::EndCase, _) => Err(Stop::Escape(Escape::EndCase)),
+        (_, None) => Ok(0),
+        (_, Some(line)) => Err(Stop::Fault(line, Fault::NoResult)),
+    }
+}
+
 /// A SWITCHON's body: an `ENDCASE` in a VALOF in it arrives as a [`Stop::Escape`].
 fn in_switch(r: Result<Flow, Stop>) -> Result<Flow, Stop> {
     match r {
@@ -126,7 +140,13 @@ impl Machine<'_, '_> {
         self.fp = frame;
         self.vec_base = f.slots;
         self.call_base = f.call_base();
-        let r = self.root(&f.body);
+        let mut r = self.root(&f.body);
+        while let Err(Stop::LongJump(j)) = r {
+            match j.resumes(index, frame, f) {
+                Some(label) => r = self.resume(&f.body, label).and_then(|f| f.ok_or(j.fault())),
+                None => break,
+            }
+        }
         (self.fp, self.vec_base, self.call_base) = saved;
         match r {
             Ok(Flow::Return(v)) | Err(Stop::Return(v)) => Ok(v),
@@ -137,11 +157,37 @@ impl Machine<'_, '_> {
 
     /// Runs a function body or a VALOF body: the place a GOTO is resolved.
     fn root(&mut self, body: &Stmt) -> Result<Flow, Stop> {
-        let mut flow = self.exec(body)?;
+        let flow = self.exec(body)?;
+        self.follow(body, flow)
+    }
+
+    /// Follows `flow` out of `body`: a GOTO runs `body` again from its label.
+    fn follow(&mut self, body: &Stmt, mut flow: Flow) -> Result<Flow, Stop> {
         while let Flow::Goto(label) = flow {
             flow = self.enter(body, label)?.unwrap_or(Flow::Normal);
         }
         Ok(flow)
+    }
+
+    /// Runs a function body from `label` for `longjump`, as [`Machine::root`] runs it from
+    /// the start; `None` when the label is inside a VALOF, other than the one that is the
+    /// whole body (`LET f() = VALOF ...`).
+    fn resume(&mut self, body: &Stmt, label: usize) -> Result<Option<Flow>, Stop> {
+        let Stmt::Return(Some(Expr::Valof(inner, line))) = body else {
+            return self.resume_at(body, label);
+        };
+        match self.resume_at(inner, label)? {
+            Some(flow) => Ok(Some(Flow::Return(valof_result(flow, *line)?))),
+            None => Ok(None),
+        }
+    }
+
+    /// Runs `body` from `label` outside any VALOF in it, then on as [`Machine::root`] does.
+    fn resume_at(&mut self, body: &Stmt, label: usize) -> Result<Option<Flow>, Stop> {
+        match self.enter(body, label)? {
+            Some(flow) => self.follow(body, flow).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// Runs `s` from label `label` inside it; `None` when the label is not there.
@@ -408,15 +454,10 @@ impl Machine<'_, '_> {
             | Expr::Cond(..) => return self.eval(e),
             Expr::Cell(a) => self.rt.mem[*a],
             Expr::LocalAddr(s) => (self.fp + s) as i64,
-            Expr::Valof(body, line) => match (self.root(body)?, line) {
-                (Flow::Resultis(v), _) => v,
-                (Flow::Return(v), _) => return Err(Stop::Return(v)),
-                (Flow::Break, _) => return Err(Stop::Escape(Escape::Break)),
-                (Flow::Continue, _) => return Err(Stop::Escape(Escape::Loop)),
-                (Flow::EndCase, _) => return Err(Stop::Escape(Escape::EndCase)),
-                (_, None) => 0,
-                (_, Some(line)) => return Err(Stop::Fault(*line, Fault::NoResult)),
-            },
+            Expr::Valof(body, line) => {
+                let flow = self.root(body)?;
+                valof_result(flow, *line)?
+            }
             Expr::Neg(x) => self.eval(x)?.wrapping_neg(),
             Expr::Abs(x) => self.eval(x)?.wrapping_abs(),
             Expr::Not(x) => !self.eval(x)?,

@@ -45,6 +45,10 @@ pub struct Func {
     pub body: Stmt,
     /// The line of the definition, where a stack overflow on entry is reported.
     pub line: u32,
+    /// Whether the program takes the value of one of its labels, so that `longjump` may
+    /// resume it ([`super::memory::Jump`]): the JIT's code for it then records its machine
+    /// stack pointer in the frame's link words (see [`Func::link_base`]).
+    pub jump_target: bool,
 }
 
 /// Words every frame reserves between its vectors and its call area, as Cintcode's frames
@@ -53,10 +57,28 @@ pub struct Func {
 /// ends (long before the machine stack or the interpreter's own recursion runs out).
 pub const LINK_WORDS: usize = 3;
 
+/// What a jump target's second link word holds, xor its function's index: with the first,
+/// how the JIT finds the activation a `longjump` resumes.
+pub const JUMP_TAG: i64 = 0x10_4E67_0000_0000;
+
 impl Func {
     /// The words of a frame, from its first slot to the end of its call area.
     pub fn frame_words(&self) -> usize {
         self.call_base() + self.call_words
+    }
+
+    /// Where, from the frame's start, the [`LINK_WORDS`] begin. A [`Func::jump_target`]
+    /// compiled by the JIT keeps its machine stack pointer in the first while it runs (0
+    /// once it returns) and [`JUMP_TAG`] xor its index in the second.
+    pub fn link_base(&self) -> usize {
+        self.slots + self.vec_words
+    }
+
+    /// The name of the entry point a JIT back end gives label `id` of a
+    /// [`Func::jump_target`], when the label is outside every VALOF: where `longjump`
+    /// resumes.
+    pub fn label_entry(id: usize) -> String {
+        format!("label {id}")
     }
 
     /// Where, from the frame's start, the call area begins.

@@ -38,9 +38,9 @@ use jitkit::{CallTable, CodeBuffer, CodePool, Error};
 
 use super::codegen::Context;
 use super::coroutine::{self, Body};
-use super::ir::{Func, Program};
+use super::ir::{Func, Program, JUMP_TAG};
 use super::library;
-use super::memory::{NoMemory, Runtime, Stop};
+use super::memory::{label_of, Jump, NoMemory, Runtime, Stop};
 use super::runtime;
 
 /// The addresses of the Rust routines the stubs call.
@@ -69,8 +69,20 @@ pub trait Backend: 'static {
     /// routines, and each stub's offset, in call-table order.
     fn stubs(functions: usize, hooks: Hooks) -> Result<(Self::Code, Vec<usize>), Error>;
 
-    /// The trampoline that calls an [`Entry`]'s function, and the offset of its `escape`.
-    fn trampoline() -> Result<(Self::Code, usize), Error>;
+    /// The trampoline that calls an [`Entry`]'s function, and the offsets of its [`Exits`].
+    fn trampoline() -> Result<(Self::Code, Exits), Error>;
+}
+
+/// Where the trampoline's two ways back into the code it entered are, as offsets in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exits {
+    /// `escape(&mut Entry, value) -> !`: returns from the entered call at once, with `value`.
+    pub escape: usize,
+    /// `resume(&Entry, sp, frame, code) -> !`: reloads the context registers from the entry,
+    /// sets the stack pointer (and a frame-record register, where the instruction set has
+    /// one) to `sp` and the frame register to `frame` (a byte address), and jumps to `code`:
+    /// how `longjump` goes back into an activation at a label.
+    pub resume: usize,
 }
 
 /// What the trampoline loads, and where it saves its stack pointer for `escape`.
@@ -180,8 +192,7 @@ pub struct Jit<'p, B: Backend> {
     /// The lazy-compilation stubs (kept alive: the table points into them).
     _stubs: CodeBuffer,
     trampoline: CodeBuffer,
-    /// The offset of the trampoline's `escape`.
-    escape: usize,
+    exits: Exits,
     compiled: RefCell<Vec<Option<CodeBuffer>>>,
     stats: RefCell<Vec<FuncStats>>,
     _backend: std::marker::PhantomData<B>,
@@ -192,9 +203,10 @@ thread_local! {
     static RUNNING: std::cell::Cell<*const ()> = const { std::cell::Cell::new(std::ptr::null()) };
     /// The memory and library state of that run, for [`lib_call`].
     static RUNTIME: std::cell::Cell<*mut Runtime> = const { std::cell::Cell::new(std::ptr::null_mut()) };
-    /// In a coroutine: the trampoline's `escape` and the [`Entry`] it entered with, for
-    /// [`lib_call`] to leave the JIT code when the coroutine is ended. Each coroutine has
-    /// its own: a switch takes it away and puts it back ([`Body::leave`]).
+    /// The [`Entry`] the running code was entered with, and in a coroutine the trampoline's
+    /// `escape` (0 outside coroutines), for [`lib_call`] to leave the JIT code when the
+    /// coroutine is ended, and for `longjump`. Each coroutine has its own: a switch takes
+    /// it away and puts it back ([`Body::leave`]).
     static ESCAPE: std::cell::Cell<(usize, *mut Entry)> = const { std::cell::Cell::new((0, std::ptr::null_mut())) };
     /// Whether this thread's JIT code was left through `escape`.
     static ESCAPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -209,7 +221,7 @@ impl<'p, B: Backend> Jit<'p, B> {
         let stubs = CodeBuffer::in_pool(&pool).named("bcpl::lazy_stubs");
         let hooks = Hooks {
             lazy_compile: lazy_compile::<B> as extern "C" fn(u64) -> u64 as usize,
-            lib_call: lib_call as extern "C" fn(u64, u64, u64) -> i64 as usize,
+            lib_call: lib_call::<B> as extern "C" fn(u64, u64, u64) -> i64 as usize,
         };
         let (code, offsets) = B::stubs(n, hooks)?;
         let stub_base = stubs.commit(&code)?.as_ptr() as usize;
@@ -218,7 +230,7 @@ impl<'p, B: Backend> Jit<'p, B> {
             table.set(i, stub_base + off)?;
         }
         let trampoline = CodeBuffer::in_pool(&pool).named("bcpl::enter");
-        let (code, escape) = B::trampoline()?;
+        let (code, exits) = B::trampoline()?;
         trampoline.commit(&code)?;
         Ok(Jit {
             prog,
@@ -228,7 +240,7 @@ impl<'p, B: Backend> Jit<'p, B> {
             table,
             _stubs: stubs,
             trampoline,
-            escape,
+            exits,
             compiled: RefCell::new((0..n).map(|_| None).collect()),
             stats: RefCell::new(Vec::new()),
             _backend: std::marker::PhantomData,
@@ -311,7 +323,7 @@ impl<'p, B: Backend> Jit<'p, B> {
         let body = Coroutine::<B> {
             jit: (self as *const Self).cast::<()>(),
             enter: entry.as_ptr() as usize,
-            escape: entry.as_ptr() as usize + self.escape,
+            escape: entry.as_ptr() as usize + self.exits.escape,
             table: self.table.base(),
             _backend: std::marker::PhantomData,
         };
@@ -336,7 +348,10 @@ impl<'p, B: Backend> Jit<'p, B> {
         let this = (self as *const Self).cast::<()>();
         let previous = RUNNING.with(|r| r.replace(this));
         let previous_rt = RUNTIME.with(|r| r.replace(rt as *mut Runtime));
-        enter(&mut first);
+        let first: *mut Entry = &mut first;
+        let outer = ESCAPE.with(|e| e.replace((0, first)));
+        enter(first);
+        ESCAPE.with(|e| e.set(outer));
         RUNNING.with(|r| r.set(previous));
         RUNTIME.with(|r| r.set(previous_rt));
         coroutine::finish(rt);
@@ -421,8 +436,9 @@ fn escape() -> ! {
 }
 
 /// Called by the library stubs: runs routine `id` with its frame at word `frame`, for a call
-/// at `line`. A run-time error or `stop` ends the process (the JIT code cannot unwind).
-extern "C" fn lib_call(id: u64, frame: u64, line: u64) -> i64 {
+/// at `line`. A run-time error or `stop` ends the process (the JIT code cannot unwind);
+/// `longjump` leaves through the trampoline's `resume`.
+extern "C" fn lib_call<B: Backend>(id: u64, frame: u64, line: u64) -> i64 {
     let rt = RUNTIME.with(|r| r.get());
     // SAFETY: `run` sets RUNTIME to its runtime for the whole time the code runs on this
     // thread, and the stubs are only reached from that code, which does not touch memory
@@ -439,7 +455,73 @@ extern "C" fn lib_call(id: u64, frame: u64, line: u64) -> i64 {
         }
         Err(Stop::Exit(code) | Stop::Return(code)) => runtime::rt_exit(code),
         Err(Stop::Unwind) => escape(),
+        Err(Stop::LongJump(j)) => long_jump::<B>(rt, j),
         Err(Stop::Escape(e)) => unreachable!("only the interpreter unwinds {e:?}"),
+    }
+}
+
+/// Goes back into the activation that `j` resumes ([`Jump`]), in the running coroutine (or
+/// the main stack), or ends the run with [`Jump::fault`] when there is none.
+fn long_jump<B: Backend>(rt: &Runtime, j: Jump) -> ! {
+    let jit = RUNNING.with(|r| r.get()).cast::<Jit<'_, B>>();
+    let (_, entry) = ESCAPE.with(|e| e.get());
+    // SAFETY: RUNNING is the running `Jit<B>` (see `lazy_compile`), and ESCAPE's entry is
+    // the Entry the running code was entered with (`run_on`, `Coroutine::call`), alive in
+    // the Rust frame that called the trampoline, below us on this stack.
+    let target = unsafe { jit.as_ref().zip(entry.as_ref()) }
+        .and_then(|(jit, entry)| Some((jit, entry, jit.resume_point(rt, entry, j)?)));
+    let Some((jit, entry, (sp, frame, code))) = target else {
+        let Stop::Fault(line, fault) = j.fault() else {
+            unreachable!("Jump::fault is a fault")
+        };
+        let (kind, value) = fault.code();
+        runtime::rt_fault(kind, value, i64::from(line))
+    };
+    let resume = jit.trampoline.entry().map_or(0, |e| e.as_ptr() as usize) + jit.exits.resume;
+    // SAFETY: `resume` is the trampoline's resume routine, `fn(&Entry, sp, frame, code) -> !`
+    // in the C convention. `resume_point` found `sp` in the link words of an activation of
+    // the label's function that is still running on this stack (its tag is there, and `sp`
+    // lies between this frame and the trampoline's), and `code` is that function's label
+    // outside every VALOF, where nothing but `sp` and the frame is live. The frames it
+    // leaves are JIT frames (which own nothing) and `lib_call`'s, which has nothing left to
+    // drop.
+    let go: extern "C" fn(*const Entry, usize, usize, usize) -> ! =
+        unsafe { std::mem::transmute(resume) };
+    go(entry, sp, frame, code)
+}
+
+impl<B: Backend> Jit<'_, B> {
+    /// Where `j` goes back to: the stack pointer its activation recorded, the frame's byte
+    /// address and the label's code; `None` when no activation on the stack of `entry` (the
+    /// running coroutine's, or the main one) resumes it. The innermost activation whose call
+    /// area holds the level wins, as in the interpreter.
+    fn resume_point(&self, rt: &Runtime, entry: &Entry, j: Jump) -> Option<(usize, usize, usize)> {
+        let (owner, id) = label_of(j.label)?;
+        let f = self.prog.funcs.get(owner).filter(|f| f.jump_target)?;
+        let code = self
+            .compiled
+            .borrow()
+            .get(owner)?
+            .as_ref()?
+            .entry_named(&Func::label_entry(id))?
+            .as_ptr() as usize;
+        let (first, end) = ((entry.frame - entry.base) / 8, (entry.end - entry.base) / 8);
+        let here = std::ptr::addr_of!(entry) as usize;
+        let level = usize::try_from(j.level).ok()?;
+        (0..f.call_words).find_map(|at| {
+            let fp = level.checked_sub(f.call_base() + at)?;
+            if fp < first || fp + f.frame_words() > end {
+                return None;
+            }
+            let link = fp + f.link_base();
+            let sp = *rt.mem.get(link)? as usize;
+            let tag = *rt.mem.get(link + 1)?;
+            (tag == JUMP_TAG ^ owner as i64 && here < sp && sp < entry.saved_sp).then_some((
+                sp,
+                entry.base + 8 * fp,
+                code,
+            ))
+        })
     }
 }
 

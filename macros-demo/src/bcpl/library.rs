@@ -18,7 +18,7 @@
 
 use super::coroutine;
 use super::float;
-use super::memory::{Fault, Runtime, Stop, FN_BASE};
+use super::memory::{Fault, Jump, Runtime, Stop, FN_BASE};
 use super::runtime::Output;
 use super::streams;
 
@@ -493,11 +493,16 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             (p / i128::from(z)) as i64
         }
         "sys" => sys(&mut a)?,
-        // A value that identifies the calling activation (its call area, where this call's
-        // frame is): the same in every back end. `longjump` to it is not provided, so a
-        // program that keeps `level()` for error recovery runs until it would jump.
+        // A value that identifies the calling activation: this call's frame, in the caller's
+        // call area; the same in every back end. `longjump` goes back to it (see [`Jump`]).
         "level" => frame as i64,
-        "longjump" => return Err(Stop::Fault(line, Fault::LongJump(arg(&a, 1)?))),
+        "longjump" => {
+            return Err(Stop::LongJump(Jump {
+                level: arg(&a, 0)?,
+                label: arg(&a, 1)?,
+                line,
+            }))
+        }
         "writeflt" | "writee" => {
             let (x, width, places) = (arg(&a, 0)?, arg(&a, 1)?, arg(&a, 2)?);
             write_float(x, width, places, name == "writee");

@@ -66,7 +66,8 @@ pub enum Fault {
     NoFlt(i64),
     /// A computed `GOTO` of a value that is no label of its function (and VALOF).
     BadGoto(i64),
-    /// `longjump(p, l)`: a jump out of nested calls, which is not provided.
+    /// `longjump(p, l)` to a label `l` that no running activation at level `p` can resume
+    /// (see [`Jump`]).
     LongJump(i64),
     /// Reading from, or selecting for input, a value that is no open input stream.
     NoInput(i64),
@@ -143,9 +144,13 @@ impl Fault {
             ),
             Fault::NoFlt(op) => format!("sys(Sys_flt, {op}): no such floating-point operation"),
             Fault::BadGoto(v) => format!("GOTO {v}, which is not a label of this function"),
-            Fault::LongJump(_) => {
-                "not supported: longjump (a jump out of nested calls; level() is provided)".into()
+            Fault::LongJump(l) if label_of(*l).is_none() => {
+                format!("longjump to {l}, which is not a label")
             }
+            Fault::LongJump(_) => "longjump to a label of no activation running at that \
+                                   level() (it has returned, or runs on another stack), or \
+                                   inside a VALOF"
+                .into(),
             Fault::NoInput(0) => "no input stream is selected".into(),
             Fault::NoInput(s) => format!("{s} is not an open input stream"),
             Fault::NoOutput(0) => "no output stream is selected".into(),
@@ -162,6 +167,46 @@ pub fn label_value(owner: usize, id: usize) -> i64 {
 
 const LABEL_BASE: i64 = 0x1ABE_1000_0000_0000;
 
+/// The `(owner, id)` that [`label_value`] made `v` from, if it made it.
+pub fn label_of(v: i64) -> Option<(usize, usize)> {
+    let off = v.checked_sub(LABEL_BASE).filter(|&o| o >= 0)?;
+    Some(((off >> 20) as usize, (off & 0xF_FFFF) as usize))
+}
+
+/// `longjump(level, label)` on its way out of nested calls: the activation it resumes is
+/// the innermost one of `label`'s function whose call area holds `level` (the frame of a
+/// call it made, as `level()` returns it), and it goes on at `label`, which must be outside
+/// every VALOF. None running (a level that has returned, a label of another function, a
+/// coroutine's stack left behind) is [`Fault::LongJump`] at `line`, the line of the call.
+/// Cintcode's `longjump` sets its frame pointer to the level and jumps; here the level names
+/// a call area instead of a frame, and the result is the same for `level()` and a label
+/// taken in the same function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Jump {
+    /// The word address `level()` returned.
+    pub level: i64,
+    /// The label's value ([`label_value`]).
+    pub label: i64,
+    /// The line of the `longjump` call.
+    pub line: u32,
+}
+
+impl Jump {
+    /// The error when no activation resumes this jump.
+    pub fn fault(&self) -> Stop {
+        Stop::Fault(self.line, Fault::LongJump(self.label))
+    }
+
+    /// Whether an activation of function `index` with its frame at word `fp` and `func`'s
+    /// layout resumes this jump (its function owns the label and its call area holds the
+    /// level), and the label's number if so.
+    pub fn resumes(&self, index: usize, fp: usize, func: &ir::Func) -> Option<usize> {
+        let (owner, id) = label_of(self.label)?;
+        let level = usize::try_from(self.level).ok()?;
+        let area = fp + func.call_base()..fp + func.frame_words();
+        (owner == index && id < func.labels && area.contains(&level)).then_some(id)
+    }
+}
 /// Why a run stopped before `start` returned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stop {
@@ -175,6 +220,8 @@ pub enum Stop {
     /// Internal to the interpreter: `BREAK`, `LOOP` or `ENDCASE` inside a `VALOF`, unwinding
     /// through the expression to the loop or SWITCHON around it (in the same function).
     Escape(Escape),
+    /// `longjump`, unwinding to the activation it resumes ([`Jump`]).
+    LongJump(Jump),
     /// Internal to coroutines: the run is over (or the coroutine deleted) while this
     /// coroutine was suspended; it unwinds and ends (see [`super::coroutine`]).
     Unwind,

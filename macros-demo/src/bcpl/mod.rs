@@ -43,10 +43,12 @@
 //! machine both back ends share.
 //!
 //! `BREAK`, `LOOP` and `ENDCASE` may leave a VALOF for the loop or SWITCHON around it.
+//! `longjump(level(), label)` leaves nested calls for a label of a running activation
+//! ([`memory::Jump`]).
 //!
-//! Not supported, each reported by name: GOTO into or out of a VALOF, a chain of relations over floating-point values, and `changeco`,
-//! `instrcount` and `longjump` in the library, and the other operating-system names of
-//! `libhdr` ([`unprovided`]).
+//! Not supported, each reported by name: GOTO into or out of a VALOF, a chain of relations
+//! over floating-point values, `changeco` and `instrcount` in the library, and the other
+//! operating-system names of `libhdr` ([`unprovided`]).
 //! Coroutines ([`coroutine`]) run on a native stack each ([`fiber`]), all on the run's thread.
 
 pub mod arith;

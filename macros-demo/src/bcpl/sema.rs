@@ -72,6 +72,7 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
         floats: prog.floats,
         flt_marks: Vec::new(),
         observed: HashSet::new(),
+        label_valued: HashSet::new(),
     };
     s.image[0] = GLOBALS as i64;
     s.image[library::CIS] = library::INPUT;
@@ -129,6 +130,9 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
         .map(|f| f.expect("every declared function is lowered"))
         .collect();
     quiet_valofs(&mut funcs, &s.observed);
+    for &i in &s.label_valued {
+        funcs[i].jump_target = true;
+    }
     Ok(ir::Program {
         funcs,
         start: start.unwrap_or(0),
@@ -193,6 +197,8 @@ struct Sema<'a> {
     /// The functions whose result the program may observe: called where the value is used, or
     /// named as a value (see [`quiet_valofs`]).
     observed: HashSet<usize>,
+    /// Functions whose labels are taken as values: `longjump` may resume them.
+    label_valued: HashSet<usize>,
 }
 
 /// A SWITCHON being lowered: its cases (value, label), its default, and the VALOF it is in.
@@ -460,6 +466,7 @@ impl<'a> Sema<'a> {
             labels: st.labels.len(),
             body,
             line: def.pos.line,
+            jump_target: false,
         });
         Ok(())
     }
@@ -1056,7 +1063,10 @@ impl<'a> Sema<'a> {
                 }
                 Some(Binding::Cell(a)) => Expr::Cell(a),
                 Some(Binding::Manifest(v)) => Expr::Num(v),
-                Some(Binding::Label { id, owner }) => Expr::Num(memory::label_value(owner, id)),
+                Some(Binding::Label { id, owner }) => {
+                    self.label_valued.insert(owner);
+                    Expr::Num(memory::label_value(owner, id))
+                }
                 _ => return Err(self.not_a_variable(n, e.pos)),
             },
             ExprKind::Call(f, args) => self.call(f, args, line, false)?,
