@@ -513,3 +513,51 @@ fn writing_past_the_file_size_limit_loses_bytes_but_does_not_kill_the_run() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn headers_are_found_beside_the_source_then_in_bcplhdrs_then_under_bcplroot() {
+    let dir = std::env::temp_dir().join(format!("bcpl-hdrs-{}", std::process::id()));
+    let (src, hdrs, root) = (dir.join("src"), dir.join("hdrs"), dir.join("root"));
+    for d in [&src, &hdrs, &root.join("g")] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    std::fs::write(
+        src.join("use.b"),
+        "GET \"libhdr\"\nGET \"near\"\nGET \"far.h\"\nGET \"deep\"\n\
+         LET start() BE writef(\"%n %n %n*n\", near, far, deep)\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("near.h"), "MANIFEST { near = 1 }").unwrap();
+    // Beside the source wins over BCPLHDRS.
+    std::fs::write(hdrs.join("near.h"), "MANIFEST { near = 100 }").unwrap();
+    std::fs::write(hdrs.join("far.h"), "MANIFEST { far = 2 }").unwrap();
+    std::fs::write(root.join("g").join("deep.h"), "MANIFEST { deep = 3 }").unwrap();
+    let hdrs_var = format!("/no/such/dir:{}", hdrs.display());
+    for mode in modes() {
+        let out = command()
+            .current_dir(&src)
+            .env("BCPLHDRS", &hdrs_var)
+            .env("BCPLROOT", &root)
+            .arg("bcpl")
+            .args(&mode)
+            .arg("use.b")
+            .output()
+            .expect("the macros-demo binary starts");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{mode:?}: {stderr}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "1 2 3\n", "{mode:?}");
+        let out = command()
+            .current_dir(&src)
+            .env_remove("BCPLHDRS")
+            .env_remove("BCPLROOT")
+            .arg("bcpl")
+            .args(&mode)
+            .arg("use.b")
+            .output()
+            .expect("the macros-demo binary starts");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{mode:?}");
+        assert!(stderr.contains("GET \"far.h\": no such header"), "{stderr}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

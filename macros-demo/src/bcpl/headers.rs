@@ -1,14 +1,16 @@
 //! `GET "name"`: the text of a header, read in place of the directive.
 //!
 //! `libhdr` is built in ([`super::library`]), so its `GET` stays for the parser to skip. Any
-//! other header is looked for beside the source file, as `name` and then `name.h` (Cintcode's
-//! compiler also searches its own header directories, which do not exist here). A header that
+//! other header is looked for as `name` and then `name.h` in the directories of
+//! [`search_path`]: beside the source file, then where Cintcode's compiler looks (the
+//! directories listed in `BCPLHDRS`, then `g/` under `BCPLROOT`; `cintcode/com/bcplfe.b`'s
+//! notes of 27/07/06), so that the headers of a Cintcode installation are found. A header that
 //! is found is lexed and its tokens replace the `GET`, headers inside it too, up to
 //! [`MAX_DEPTH`] deep. Its tokens carry the position of the `GET`, so an error in a header
 //! points at the line that brought it in; the message names the header. One that is not found
 //! stays, and the parser reports it by name.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::diag::SourceError;
 use super::lexer::{lex, Kw, Tok, Token};
@@ -24,17 +26,36 @@ pub fn is_libhdr(name: &[u8]) -> bool {
     matches!(file, "libhdr" | "libhdr.h")
 }
 
-/// `tokens` with every `GET` of a header found in `dir` replaced by the header's tokens, and
-/// the lexical errors of those headers.
-pub fn include(tokens: Vec<Token>, dir: &Path) -> (Vec<Token>, Vec<SourceError>) {
+/// Where headers of a source file in `dir` are looked for, in order: `dir`, each directory
+/// of the environment variable `BCPLHDRS` (separated by `:` or `;`), and `g` under
+/// `BCPLROOT`.
+pub fn search_path(dir: &Path) -> Vec<PathBuf> {
+    let mut dirs = vec![dir.to_path_buf()];
+    if let Some(hdrs) = std::env::var_os("BCPLHDRS") {
+        let hdrs = hdrs.to_string_lossy().into_owned();
+        dirs.extend(
+            hdrs.split([':', ';'])
+                .filter(|d| !d.is_empty())
+                .map(PathBuf::from),
+        );
+    }
+    if let Some(root) = std::env::var_os("BCPLROOT") {
+        dirs.push(PathBuf::from(root).join("g"));
+    }
+    dirs
+}
+
+/// `tokens` with every `GET` of a header found in `dirs` (the first that has it) replaced by
+/// the header's tokens, and the lexical errors of those headers.
+pub fn include(tokens: Vec<Token>, dirs: &[PathBuf]) -> (Vec<Token>, Vec<SourceError>) {
     let mut errors = Vec::new();
-    let out = expand(tokens, dir, 0, &mut errors);
+    let out = expand(tokens, dirs, 0, &mut errors);
     (out, errors)
 }
 
 fn expand(
     tokens: Vec<Token>,
-    dir: &Path,
+    dirs: &[PathBuf],
     depth: usize,
     errors: &mut Vec<SourceError>,
 ) -> Vec<Token> {
@@ -48,7 +69,7 @@ fn expand(
                 continue;
             }
         };
-        let Some(text) = read(dir, &name) else {
+        let Some(text) = read(dirs, &name) else {
             out.push(t);
             continue;
         };
@@ -73,17 +94,16 @@ fn expand(
             .filter(|h| h.tok != Tok::Eof)
             .map(|h| Token { pos: t.pos, ..h })
             .collect();
-        out.extend(expand(header, dir, depth + 1, errors));
+        out.extend(expand(header, dirs, depth + 1, errors));
     }
     out
 }
 
-/// The bytes of header `name` beside the source: `name`, else `name.h`.
-fn read(dir: &Path, name: &[u8]) -> Option<Vec<u8>> {
+/// The bytes of header `name` from the first of `dirs` that has it: `name`, else `name.h`.
+fn read(dirs: &[PathBuf], name: &[u8]) -> Option<Vec<u8>> {
     let name = String::from_utf8_lossy(name).into_owned();
-    [name.clone(), format!("{name}.h")]
-        .iter()
-        .map(|n| dir.join(n))
+    dirs.iter()
+        .flat_map(|d| [d.join(&name), d.join(format!("{name}.h"))])
         .find(|p| p.is_file())
         .and_then(|p| std::fs::read(p).ok())
 }
@@ -100,7 +120,7 @@ mod tests {
         std::fs::write(dir.join("more"), "GLOBAL { g: 300 }").unwrap();
         let (tokens, errors) = lex(b"GET \"libhdr\"\nGET \"defs\"\nGET \"missing.h\"\n");
         assert!(errors.is_empty());
-        let (tokens, errors) = include(tokens, &dir);
+        let (tokens, errors) = include(tokens, &[dir.join("elsewhere"), dir.clone()]);
         assert!(errors.is_empty(), "{errors:?}");
         let toks: Vec<&Tok> = tokens.iter().map(|t| &t.tok).collect();
         assert!(toks.contains(&&Tok::Name("ten".into())) && toks.contains(&&Tok::Name("g".into())));
@@ -114,7 +134,7 @@ mod tests {
         assert_eq!(ten.pos.line, 2);
         std::fs::write(dir.join("loop.h"), "GET \"loop.h\"").unwrap();
         let (tokens, _) = lex(b"GET \"loop.h\"");
-        let (_, errors) = include(tokens, &dir);
+        let (_, errors) = include(tokens, std::slice::from_ref(&dir));
         assert!(errors[0].message.contains("nest more than"), "{errors:?}");
         std::fs::remove_dir_all(&dir).ok();
     }

@@ -119,6 +119,9 @@ pub const CELLS: &[(&str, usize)] = &[
     ("cos", COS),
     ("randseed", RANDSEED),
     ("globsize", 0),
+    ("glob0", 0),
+    // A scratch word of native code's in Cintcode, a plain global here.
+    ("tempval", 11),
     ("currco", coroutine::CURRCO),
     ("colist", coroutine::COLIST),
 ];
@@ -131,6 +134,10 @@ pub const MANIFESTS: &[(&str, i64)] = &[
     ("BITSPERBCPLWORD", 64),
     // log2 of the bytes per word: 1 + BITSPERBCPLWORD/32.
     ("B2Wsh", 3),
+    ("W2Bsh", 3),
+    // TRUE: words are 64 bits.
+    ("ON64", -1),
+    ("g_result2", RESULT2 as i64),
     ("mcaddrinc", 8),
     ("minint", i64::MIN),
     ("maxint", i64::MAX),

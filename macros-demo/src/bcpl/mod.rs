@@ -86,7 +86,7 @@ pub fn front_end(src: &[u8]) -> Result<ir::Program, Vec<diag::SourceError>> {
 }
 
 /// [`front_end`] for a source file in `dir`, whose `GET`s of other headers read them from
-/// there ([`headers`]).
+/// there or Cintcode's header directories ([`headers::search_path`]).
 pub fn front_end_at(
     src: &[u8],
     dir: Option<&std::path::Path>,
@@ -94,7 +94,7 @@ pub fn front_end_at(
     let (tokens, mut errors) = lexer::lex(src);
     let tokens = match dir {
         Some(dir) => {
-            let (tokens, more) = headers::include(tokens, dir);
+            let (tokens, more) = headers::include(tokens, &headers::search_path(dir));
             errors.extend(more);
             tokens
         }

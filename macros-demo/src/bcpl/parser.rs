@@ -442,7 +442,7 @@ impl<'t> Parser<'t> {
                                 self.pos(),
                                 format!(
                                     "not supported: GET \"{}\": no such header beside the \
-                                     source file (libhdr is built in)",
+                                     source file or in BCPLHDRS (libhdr is built in)",
                                     String::from_utf8_lossy(name)
                                 ),
                             ))

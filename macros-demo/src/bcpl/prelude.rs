@@ -25,6 +25,15 @@ const ROUTINES: &[(&str, &str)] = &[
          }",
     ),
     (
+        "setvec",
+        // Copies the `n` (at most 16) values after `n` into `v!0`..`v!(n-1)`.
+        "LET setvec(v, n, a0, a1, a2, a3, a4, a5, a6, a7,
+                    a8, a9, a10, a11, a12, a13, a14, a15) BE
+         { LET p = @a0
+           FOR i = 0 TO n - 1 DO v!i := p!i
+         }",
+    ),
+    (
         "testbit",
         // Bit `n` of the bit vector `v` (bit 0 is the least significant of `v!0`): nonzero
         // when it is set.
