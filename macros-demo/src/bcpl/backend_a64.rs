@@ -25,6 +25,8 @@ pub struct A64;
 impl Backend for A64 {
     const ARCH: &'static str = "AArch64";
     const NATIVE: bool = cfg!(target_arch = "aarch64");
+    // The frame record `stp x29, x30, [sp, #-16]!` leaves: x30 above x29.
+    const RETURN_SLOT: usize = 8;
     type Code = Assembled;
 
     fn function(f: &Func, index: usize, ctx: &Context) -> Result<Assembled, Error> {

@@ -35,6 +35,8 @@ pub struct X64;
 impl Backend for X64 {
     const ARCH: &'static str = "x86-64";
     const NATIVE: bool = cfg!(target_arch = "x86_64");
+    // `call` leaves the return address at rsp, which the function keeps at its body.
+    const RETURN_SLOT: usize = 0;
     type Code = Code;
 
     fn function(f: &Func, index: usize, ctx: &Context) -> Result<Code, Error> {

@@ -198,12 +198,16 @@ impl Gen<'_> {
         dynasm!(self.asm ; .arch aarch64 ; cmp x16, x23 ; b.hi =>overflow);
         let link = 8 * f.link_base() as i64;
         if f.jump_target {
-            // Where `longjump` finds this activation: sp (= x29) and the tag (see
-            // `Func::link_base`).
+            // Where `longjump` finds this activation: sp (= x29), the tag and the return
+            // address (see `Func::link_base`).
             self.asm.add_offset(RXSP::X16, RXSP::X22, link)?;
             self.asm
                 .load_imm64(RX::X17, (JUMP_TAG ^ self.index as i64) as u64);
-            dynasm!(self.asm ; .arch aarch64 ; mov x9, sp ; stp x9, x17, [x16]);
+            dynasm!(self.asm ; .arch aarch64
+                ; mov x9, sp
+                ; stp x9, x17, [x16]
+                ; str x30, [x16, #16]
+            );
         }
         self.stmt(&f.body)?;
         let ret = self.ret;

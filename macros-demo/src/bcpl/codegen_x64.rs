@@ -179,11 +179,16 @@ impl Gen<'_> {
         self.lea(RAX, FRAME, 8 * f.frame_words() as i64);
         dynasm!(self.asm ; .arch x64 ; cmp rax, r15 ; ja =>overflow);
         if let Some(link) = self.link {
-            // Where `longjump` finds this activation: rsp and the tag (see
-            // `Func::link_base`).
+            // Where `longjump` finds this activation: rsp, the tag and the return address
+            // (see `Func::link_base`).
             self.lea(RAX, FRAME, link);
             self.mov_imm(RCX, JUMP_TAG ^ self.index as i64);
-            dynasm!(self.asm ; .arch x64 ; mov [rax], rsp ; mov [rax + 8], rcx);
+            dynasm!(self.asm ; .arch x64
+                ; mov [rax], rsp
+                ; mov [rax + 8], rcx
+                ; mov rcx, [rsp]
+                ; mov [rax + 16], rcx
+            );
         }
         self.stmt(&f.body)?;
         dynasm!(self.asm ; .arch x64 ; xor eax, eax);

@@ -69,7 +69,9 @@ impl Func {
 
     /// Where, from the frame's start, the [`LINK_WORDS`] begin. A [`Func::jump_target`]
     /// compiled by the JIT keeps its machine stack pointer in the first while it runs (0
-    /// once it returns) and [`JUMP_TAG`] xor its index in the second.
+    /// once it returns), [`JUMP_TAG`] xor its index in the second, and its return address
+    /// in the third, which must still be on the machine stack there for `longjump` to
+    /// resume it.
     pub fn link_base(&self) -> usize {
         self.slots + self.vec_words
     }

@@ -61,6 +61,9 @@ pub trait Backend: 'static {
     const NATIVE: bool;
     /// Machine code as the back end's assembler returns it, ready to commit.
     type Code: jitkit::Code;
+    /// Where a function's return address is on the machine stack, in bytes from the stack
+    /// pointer it records for `longjump` (see [`Func::link_base`]).
+    const RETURN_SLOT: usize;
 
     /// Function `f`, function `index` of the program, entry at offset 0.
     fn function(f: &Func, index: usize, ctx: &Context) -> Result<Self::Code, Error>;
@@ -462,7 +465,7 @@ extern "C" fn lib_call<B: Backend>(id: u64, frame: u64, line: u64) -> i64 {
 
 /// Goes back into the activation that `j` resumes ([`Jump`]), in the running coroutine (or
 /// the main stack), or ends the run with [`Jump::fault`] when there is none.
-fn long_jump<B: Backend>(rt: &Runtime, j: Jump) -> ! {
+fn long_jump<B: Backend>(rt: &mut Runtime, j: Jump) -> ! {
     let jit = RUNNING.with(|r| r.get()).cast::<Jit<'_, B>>();
     let (_, entry) = ESCAPE.with(|e| e.get());
     // SAFETY: RUNNING is the running `Jit<B>` (see `lazy_compile`), and ESCAPE's entry is
@@ -470,13 +473,22 @@ fn long_jump<B: Backend>(rt: &Runtime, j: Jump) -> ! {
     // the Rust frame that called the trampoline, below us on this stack.
     let target = unsafe { jit.as_ref().zip(entry.as_ref()) }
         .and_then(|(jit, entry)| Some((jit, entry, jit.resume_point(rt, entry, j)?)));
-    let Some((jit, entry, (sp, frame, code))) = target else {
+    let Some((jit, entry, (sp, frame, code, left))) = target else {
         let Stop::Fault(line, fault) = j.fault() else {
             unreachable!("Jump::fault is a fault")
         };
         let (kind, value) = fault.code();
         runtime::rt_fault(kind, value, i64::from(line))
     };
+    // The activations left behind return through no epilogue: their link words go, so that
+    // no later `longjump` takes one of them for a running activation.
+    // (JUMP_TAG has its low 32 bits clear, so xor with an index is addition.)
+    let tags = JUMP_TAG..JUMP_TAG + jit.prog.funcs.len() as i64;
+    for w in left..j.from.min(rt.mem.len().saturating_sub(1)) {
+        if tags.contains(&rt.mem[w + 1]) && rt.mem[w] != 0 {
+            rt.mem[w] = 0;
+        }
+    }
     let resume = jit.trampoline.entry().map_or(0, |e| e.as_ptr() as usize) + jit.exits.resume;
     // SAFETY: `resume` is the trampoline's resume routine, `fn(&Entry, sp, frame, code) -> !`
     // in the C convention. `resume_point` found `sp` in the link words of an activation of
@@ -492,10 +504,15 @@ fn long_jump<B: Backend>(rt: &Runtime, j: Jump) -> ! {
 
 impl<B: Backend> Jit<'_, B> {
     /// Where `j` goes back to: the stack pointer its activation recorded, the frame's byte
-    /// address and the label's code; `None` when no activation on the stack of `entry` (the
+    /// address, the label's code and where its call area starts; `None` when no activation on the stack of `entry` (the
     /// running coroutine's, or the main one) resumes it. The innermost activation whose call
     /// area holds the level wins, as in the interpreter.
-    fn resume_point(&self, rt: &Runtime, entry: &Entry, j: Jump) -> Option<(usize, usize, usize)> {
+    fn resume_point(
+        &self,
+        rt: &Runtime,
+        entry: &Entry,
+        j: Jump,
+    ) -> Option<(usize, usize, usize, usize)> {
         let (owner, id) = label_of(j.label)?;
         let f = self.prog.funcs.get(owner).filter(|f| f.jump_target)?;
         let code = self
@@ -516,11 +533,19 @@ impl<B: Backend> Jit<'_, B> {
             let link = fp + f.link_base();
             let sp = *rt.mem.get(link)? as usize;
             let tag = *rt.mem.get(link + 1)?;
-            (tag == JUMP_TAG ^ owner as i64 && here < sp && sp < entry.saved_sp).then_some((
-                sp,
-                entry.base + 8 * fp,
-                code,
-            ))
+            let ret = *rt.mem.get(link + 2)? as usize;
+            let on_stack = here < sp && sp + B::RETURN_SLOT < entry.saved_sp && sp.is_multiple_of(8);
+            if tag != JUMP_TAG ^ owner as i64 || !on_stack {
+                return None;
+            }
+            // SAFETY: `sp + RETURN_SLOT` is an aligned word between this frame and the
+            // trampoline's, on this thread's stack (the main one or the coroutine's, whose
+            // Entry this is): mapped, and only read.
+            let still = unsafe { *((sp + B::RETURN_SLOT) as *const usize) } == ret;
+            // A frame whose memory still holds the link words of an activation that a
+            // `longjump` left (which returned through no epilogue) is taken only while the
+            // machine stack there holds the same return address.
+            still.then_some((sp, entry.base + 8 * fp, code, fp + f.call_base()))
         })
     }
 }

@@ -508,6 +508,7 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
                 level: arg(&a, 0)?,
                 label: arg(&a, 1)?,
                 line,
+                from: frame,
             }))
         }
         "writeflt" | "writee" => {

@@ -189,6 +189,9 @@ pub struct Jump {
     pub label: i64,
     /// The line of the `longjump` call.
     pub line: u32,
+    /// The word address of the `longjump` call's frame: every activation it leaves has its
+    /// frame between the resumed one's call area and this.
+    pub from: usize,
 }
 
 impl Jump {
