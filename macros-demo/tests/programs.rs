@@ -409,12 +409,18 @@ fn one_run_reports_every_error_and_names_what_is_unsupported() {
         assert!(err.contains(want), "no `{want}` in:\n{err}");
     }
     assert_eq!(out.status.code(), Some(1));
-    std::fs::write(dir.join("co.b"), "LET start() BE changeco(1, 2)\n").unwrap();
+    std::fs::write(
+        dir.join("co.b"),
+        "LET start() BE changeco(1, 2)\nAND f() BE CHANGECO(1, 2)\n",
+    )
+    .unwrap();
     let err = String::from_utf8_lossy(&run(&dir, &["co.b"]).stderr).into_owned();
-    assert!(
-        err.contains("not supported: the library routine `changeco`"),
-        "{err}"
-    );
+    for name in ["changeco", "CHANGECO"] {
+        assert!(
+            err.contains(&format!("not supported: the library routine `{name}`")),
+            "{err}"
+        );
+    }
     std::fs::write(
         dir.join("os.b"),
         "GET \"libhdr\"\nLET start() BE writen(sys(Sys_platform))\n",

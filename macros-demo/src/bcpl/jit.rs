@@ -534,7 +534,8 @@ impl<B: Backend> Jit<'_, B> {
             let sp = *rt.mem.get(link)? as usize;
             let tag = *rt.mem.get(link + 1)?;
             let ret = *rt.mem.get(link + 2)? as usize;
-            let on_stack = here < sp && sp + B::RETURN_SLOT < entry.saved_sp && sp.is_multiple_of(8);
+            let on_stack =
+                here < sp && sp + B::RETURN_SLOT < entry.saved_sp && sp.is_multiple_of(8);
             if tag != JUMP_TAG ^ owner as i64 || !on_stack {
                 return None;
             }

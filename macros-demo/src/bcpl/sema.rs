@@ -157,6 +157,11 @@ fn quiet_valofs(funcs: &mut [ir::Func], observed: &HashSet<usize>) {
 }
 
 /// The floating-point version of an arithmetic operator, for the ones that have one.
+/// Whether `name` is one of `names`, ignoring the case of letters.
+fn named_in(names: &[&str], name: &str) -> bool {
+    names.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
 fn float_binary(op: BinOp) -> Option<FltOp> {
     match op {
         BinOp::Add => Some(FltOp::Add),
@@ -991,6 +996,8 @@ impl<'a> Sema<'a> {
         Ok(())
     }
 
+    /// Why `name` does not name a variable; a name of `libhdr` that is not provided is
+    /// named as such in any case of its letters, as [`Sema::lookup`] finds names.
     fn not_a_variable(&self, name: &str, pos: Pos) -> SourceError {
         let libhdr_name = library::libhdr_spelling(name);
         let msg = match self.lookup(name) {
@@ -1000,10 +1007,10 @@ impl<'a> Sema<'a> {
             Some(Binding::Local { .. }) => format!(
                 "`{name}` is a local of an enclosing function: BCPL functions cannot use those (declare it STATIC or GLOBAL)"
             ),
-            _ if library::MISSING.contains(&libhdr_name.as_str()) => format!(
+            _ if named_in(library::MISSING, &libhdr_name) => format!(
                 "not supported: the library routine `{name}` (segments, `instrcount`, `changeco`, read-write and random-access files and a few others are not provided)"
             ),
-            _ if unprovided::UNPROVIDED.contains(&libhdr_name.as_str()) => format!(
+            _ if named_in(unprovided::UNPROVIDED, &libhdr_name) => format!(
                 "not supported: `{name}`, a `libhdr` name of Cintcode's operating system (stream control blocks, tasks, devices and most `sys` operations are not provided)"
             ),
             _ => format!("unknown name `{name}`"),
