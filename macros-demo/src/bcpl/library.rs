@@ -18,7 +18,7 @@
 
 use super::coroutine;
 use super::float;
-use super::memory::{Fault, Jump, Runtime, Stop, FN_BASE};
+use super::memory::{Fault, Jump, Runtime, Stop, FN_BASE, MEM_WORDS, STACK_BASE};
 use super::runtime::Output;
 use super::streams;
 
@@ -138,6 +138,10 @@ pub const MANIFESTS: &[(&str, i64)] = &[
     // TRUE: words are 64 bits.
     ("ON64", -1),
     ("g_result2", RESULT2 as i64),
+    // The classic library's bounds of the stack (the main one's here), by which old
+    // programs size their work vectors for `aptovec`.
+    ("stackbase", STACK_BASE as i64),
+    ("stackend", MEM_WORDS as i64 - 1),
     ("mcaddrinc", 8),
     ("minint", i64::MIN),
     ("maxint", i64::MAX),

@@ -24,6 +24,27 @@ const ROUTINES: &[(&str, &str)] = &[
            RESULTIS obj
          }",
     ),
+    // The classic library's byte access and stack vectors (Richards and Whitby-Strevens,
+    // "BCPL: the language and its compiler", and the BCPL kits that follow it), which
+    // Cintcode replaced by `%` and `VEC`: old programs still call them.
+    ("getbyte", "LET getbyte(s, i) = s%i"),
+    ("putbyte", "LET putbyte(s, i, ch) BE s%i := ch"),
+    (
+        "aptovec",
+        // `f(v, n)` with `v` a vector of `n + 1` words, freed when `f` returns. The vector
+        // is the heap's rather than the stack's; there being no room for it ends the run.
+        "LET aptovec(f, n) = VALOF
+         { LET v = getvec(n)
+           LET r = ?
+           IF v = 0 DO
+           { sawritef(\"aptovec: no room for a vector of %n words*n\", n)
+             stop(20)
+           }
+           r := f(v, n)
+           freevec(v)
+           RESULTIS r
+         }",
+    ),
     (
         "setvec",
         // Copies the `n` (at most 16) values after `n` into `v!0`..`v!(n-1)`.
@@ -68,19 +89,15 @@ const ROUTINES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Whether `name` is one of the routines here.
-pub fn provides(name: &str) -> bool {
-    ROUTINES.iter().any(|(n, _)| *n == name)
-}
-
 /// Puts in front of `prog`'s declarations the routines that `tokens` (the program's) name but
 /// no top-level `LET` of the program defines (see [`Program::prelude`]).
 pub fn add_used(tokens: &[Token], prog: &mut Program) {
     let mut used = Vec::new();
     for (name, source) in ROUTINES {
+        // In any case of its letters, as names are found (`GETBYTE` for `getbyte`).
         let named = tokens
             .iter()
-            .any(|t| matches!(&t.tok, Tok::Name(n) if n == name));
+            .any(|t| matches!(&t.tok, Tok::Name(n) if n.eq_ignore_ascii_case(name)));
         if !named || defines(prog, name) {
             continue;
         }
@@ -104,7 +121,7 @@ fn defines(prog: &Program, name: &str) -> bool {
     prog.decls.iter().any(|d| match d {
         Decl::Let(items) => items
             .iter()
-            .any(|i| matches!(i, LetItem::Func(f) if f.name == name)),
+            .any(|i| matches!(i, LetItem::Func(f) if f.name.eq_ignore_ascii_case(name))),
         _ => false,
     })
 }
