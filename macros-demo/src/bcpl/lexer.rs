@@ -85,6 +85,8 @@ pub enum Kw {
     Loop,
     /// `FINISH`: end the program.
     Finish,
+    /// `SKIP`: the command that does nothing, as `{}` does.
+    Skip,
     /// `VALOF`, as in `VALOF $( ... RESULTIS e $)`.
     Valof,
     /// `TRUE`: the value -1.
@@ -315,7 +317,8 @@ fn utf8(code: u32, out: &mut Vec<u8>) {
 /// reserved word as a name: `LET test = ...`, `GLOBAL { by: 200 }`. A lower-case reserved word
 /// (or a [`LEGACY`] word in either case) that the program declares (after `LET` or `AND`,
 /// among a definition's parameters or `LET` names, in a `GLOBAL`, `STATIC` or `MANIFEST`
-/// list) or assigns to (`by := 2`) is a name throughout the file; the upper-case spelling of
+/// list, or as a label for a [`LEGACY`] word) or assigns to (`by := 2`) is a name throughout
+/// the file; the upper-case spelling of
 /// the other reserved words stays reserved.
 fn declared_lower_keywords_are_names(tokens: &mut [Token], lower: &[(usize, String)]) {
     if lower.is_empty() {
@@ -358,7 +361,12 @@ fn declared_lower_keywords_are_names(tokens: &mut [Token], lower: &[(usize, Stri
             (sym(tokens, p, Sym::Comma) || sym(tokens, p, Sym::LParen))
                 && declaring_names(tokens, p)
         });
-        if after_let || assigned || in_list || in_names {
+        // A label (`skip:`), for the legacy words only: `default:` stays `DEFAULT:`.
+        let legacy = LEGACY
+            .iter()
+            .any(|(w, _)| w.eq_ignore_ascii_case(&lower[k].1));
+        let label = legacy && sym(tokens, i + 1, Sym::Colon);
+        if after_let || assigned || in_list || in_names || label {
             declared.push(lower[k].1.as_str());
         }
     }
@@ -403,9 +411,12 @@ fn declaring_names(tokens: &[Token], at: usize) -> bool {
 
 /// The system words of BCPL before 2018 (Richards' compiler dropped them then; older
 /// published programs still use them), as the symbols they stand for: `LV x` is `@x`, `a LS b`
-/// is `a < b`, `TEST c IFSO a IFNOT b` is `TEST c THEN a ELSE b`, `FABS x` is `#ABS x`. A
-/// program that declares one of them as a name, in either case, keeps it as a name.
+/// is `a < b`, `TEST c IFSO a IFNOT b` is `TEST c THEN a ELSE b`, `FABS x` is `#ABS x`; and
+/// `SKIP`, the empty command, which Cintcode dropped in 2010 and reserved again in 2022
+/// (`cintcode/com/bcplsyn.b`'s notes). A program that declares one of them as a name, in
+/// either case, keeps it as a name.
 const LEGACY: &[(&str, Tok)] = &[
+    ("SKIP", Tok::Kw(Kw::Skip)),
     ("FABS", Tok::FltOp(FltOp::Abs)),
     ("LV", Tok::Sym(Sym::At)),
     ("RV", Tok::Sym(Sym::Bang)),

@@ -47,8 +47,9 @@
 //! ([`memory::Jump`]).
 //!
 //! Not supported, each reported by name: GOTO into or out of a VALOF, a chain of relations
-//! over floating-point values, `changeco` and `instrcount` in the library, and the other
-//! operating-system names of `libhdr` ([`unprovided`]).
+//! over floating-point values, the pattern matching Cintcode added in 2021 (`LET f :
+//! patterns => ...`, `MATCH`, `EVERY`), `changeco` and `instrcount` in the library, and the
+//! other operating-system names of `libhdr` ([`unprovided`]).
 //! Coroutines ([`coroutine`]) run on a native stack each ([`fiber`]), all on the run's thread.
 
 pub mod arith;

@@ -244,6 +244,7 @@ fn starts_command(t: &Tok) -> bool {
                     | Kw::Break
                     | Kw::Loop
                     | Kw::Finish
+                    | Kw::Skip
                     | Kw::Endcase
                     | Kw::Case
                     | Kw::Default
@@ -524,6 +525,15 @@ impl<'t> Parser<'t> {
     /// `f(params) = e`, `r(params) BE c`, or `a, b = x, VEC n`.
     fn let_item(&mut self) -> R<LetItem> {
         let (name, pos, flt) = self.tagged_name()?;
+        if self.is_sym(Sym::Colon) {
+            return Err(SourceError::new(
+                self.pos(),
+                format!(
+                    "not supported: `{name}` defined by pattern matching (`LET f : patterns => \
+                     ...`, which Cintcode added in 2021)"
+                ),
+            ));
+        }
         if self.eat_sym(Sym::LParen) {
             let params = self.list(Self::tagged_name)?;
             let body = if self.eat_sym(Sym::Eq) {
@@ -827,6 +837,10 @@ impl<'t> Parser<'t> {
                 self.advance();
                 StmtKind::Resultis(self.expr()?)
             }
+            Tok::Kw(Kw::Skip) => {
+                self.advance();
+                StmtKind::Block(Vec::new())
+            }
             Tok::Kw(kw @ (Kw::Return | Kw::Break | Kw::Loop | Kw::Finish | Kw::Endcase)) => {
                 let kind = match kw {
                     Kw::Return => StmtKind::Return,
@@ -858,6 +872,22 @@ impl<'t> Parser<'t> {
 
     fn assign_or_call(&mut self) -> R<StmtKind> {
         let first = self.expr()?;
+        if let ExprKind::Call(callee, _) = &first.kind {
+            if let ExprKind::Name(n) = &callee.kind {
+                let keyword = ["MATCH", "EVERY"]
+                    .iter()
+                    .find(|k| k.eq_ignore_ascii_case(n));
+                if let (Some(k), true) = (keyword, self.is_sym(Sym::Colon)) {
+                    return Err(SourceError::new(
+                        first.pos,
+                        format!(
+                            "not supported: the pattern-matching command `{k} (...) : patterns`, \
+                             which Cintcode added in 2021"
+                        ),
+                    ));
+                }
+            }
+        }
         if let Some(op) = self.op_assign_ahead() {
             return self.op_assign(first, op);
         }
