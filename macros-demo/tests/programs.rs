@@ -539,30 +539,28 @@ fn headers_are_found_beside_the_source_then_in_bcplhdrs_then_under_bcplroot() {
     std::fs::write(hdrs.join("far.h"), "MANIFEST { far = 2 }").unwrap();
     std::fs::write(root.join("g").join("deep.h"), "MANIFEST { deep = 3 }").unwrap();
     let hdrs_var = format!("/no/such/dir:{}", hdrs.display());
+    let run_in = |mode: &[&str], with_env: bool| {
+        let mut c = command();
+        c.current_dir(&src).arg("bcpl").args(mode).arg("use.b");
+        if with_env {
+            c.env("BCPLHDRS", &hdrs_var).env("BCPLROOT", &root);
+        } else {
+            c.env_remove("BCPLHDRS").env_remove("BCPLROOT");
+        }
+        let out = c.output().expect("the macros-demo binary starts");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr,
+        )
+    };
     for mode in modes() {
-        let out = command()
-            .current_dir(&src)
-            .env("BCPLHDRS", &hdrs_var)
-            .env("BCPLROOT", &root)
-            .arg("bcpl")
-            .args(&mode)
-            .arg("use.b")
-            .output()
-            .expect("the macros-demo binary starts");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "{mode:?}: {stderr}");
-        assert_eq!(String::from_utf8_lossy(&out.stdout), "1 2 3\n", "{mode:?}");
-        let out = command()
-            .current_dir(&src)
-            .env_remove("BCPLHDRS")
-            .env_remove("BCPLROOT")
-            .arg("bcpl")
-            .args(&mode)
-            .arg("use.b")
-            .output()
-            .expect("the macros-demo binary starts");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{mode:?}");
+        let (status, stdout, stderr) = run_in(&mode, true);
+        assert_eq!(status, Some(0), "{mode:?}: {stderr}");
+        assert_eq!(stdout, "1 2 3\n", "{mode:?}");
+        let (status, _, stderr) = run_in(&mode, false);
+        assert_eq!(status, Some(1), "{mode:?}");
         assert!(stderr.contains("GET \"far.h\": no such header"), "{stderr}");
     }
     std::fs::remove_dir_all(&dir).unwrap();
