@@ -565,3 +565,37 @@ fn headers_are_found_beside_the_source_then_in_bcplhdrs_then_under_bcplroot() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn errors_in_a_header_name_the_header_and_its_own_line() {
+    let dir = std::env::temp_dir().join(format!("bcpl-hdrerr-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("lib.h"),
+        "LET f(x) = VALOF\n{ LET g = 0\n  RESULTIS g(x)\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("run.b"),
+        "GET \"libhdr\"\nGET \"lib\"\nLET start() BE writef(\"%n*n\", f(1))\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("bad.h"), "MANIFEST { a = 1 }\nLET h() = )\n").unwrap();
+    std::fs::write(dir.join("syntax.b"), "GET \"bad\"\nLET start() BE h()\n").unwrap();
+    for mode in modes() {
+        let out = run(&dir, &[&mode[..], &["run.b"]].concat());
+        assert_eq!(out.status.code(), Some(1), "{mode:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "lib.h:3: runtime error: call of 0, which is not a function\n",
+            "{mode:?}"
+        );
+    }
+    let out = run(&dir, &["syntax.b"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "bad.h:2:11: expected an expression, found `)`\nLET h() = )\n          ^\n"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -4,10 +4,40 @@
 //! panics. [`SourceError::render`] turns it into the classic compiler form, the
 //! `file:line:col: message` line that editors jump to, then the source line and a caret under
 //! the column. Runtime errors (division by zero) know only a line: [`runtime_message`].
+//!
+//! A line number also says which file it is in, as Cintcode's compiler numbers them: the
+//! file's number (0 for the source file, then each header in the order it is read, see
+//! [`super::headers`]) above bit [`FILE_SHIFT`], the line within the file below it. So the
+//! lines that the IR and both back ends carry name a header's own line, and errors there
+//! point into the header.
 
 use std::fmt;
 
-/// A 1-based line and column (columns count bytes).
+/// Where file numbers start in a line number (see the module's note).
+pub const FILE_SHIFT: u32 = 20;
+
+/// Files that a line number can name: the source file and the first 4,095 headers.
+pub const MAX_FILES: usize = 1 << (32 - FILE_SHIFT);
+
+/// Line `line` of file number `file` (0, the source file, when `file` is too large).
+pub fn file_line(file: usize, line: u32) -> u32 {
+    let file = if file < MAX_FILES { file as u32 } else { 0 };
+    (file << FILE_SHIFT) | (line & ((1 << FILE_SHIFT) - 1))
+}
+
+/// The file number and the line within it of a line number.
+pub fn split_line(line: u32) -> (usize, u32) {
+    (
+        (line >> FILE_SHIFT) as usize,
+        line & ((1 << FILE_SHIFT) - 1),
+    )
+}
+
+/// A source file or header as errors show it: its name and its bytes.
+pub type SourceFile<'a> = (&'a str, &'a [u8]);
+
+/// A 1-based line and column (columns count bytes); the line carries its file's number
+/// ([`split_line`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Pos {
     /// The line, from 1.
@@ -36,7 +66,19 @@ impl SourceError {
 
     /// `file:line:col: message`, the source line, and a caret under the column.
     pub fn render(&self, file: &str, src: &[u8]) -> String {
-        let Pos { line, col } = self.pos;
+        self.render_in(&[(file, src)])
+    }
+
+    /// [`render`](Self::render) in the file of `files` (the source file first, then the
+    /// headers by number) that the position names.
+    pub fn render_in(&self, files: &[SourceFile<'_>]) -> String {
+        let (index, line) = split_line(self.pos.line);
+        let (file, src) = files
+            .get(index)
+            .or(files.first())
+            .copied()
+            .unwrap_or(("", &[]));
+        let col = self.pos.col;
         let mut out = format!("{file}:{line}:{col}: {}\n", self.message);
         let text = src
             .split(|&b| b == b'\n')
@@ -61,14 +103,26 @@ impl SourceError {
 
 impl fmt::Display for SourceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.pos.line, self.pos.col, self.message)
+        write!(
+            f,
+            "{}:{}: {}",
+            split_line(self.pos.line).1,
+            self.pos.col,
+            self.message
+        )
     }
 }
 
 impl std::error::Error for SourceError {}
 
-/// The one line printed for a runtime error at `line` of `file`.
-pub fn runtime_message(file: &str, line: u32, what: &str) -> String {
+/// The one line printed for a runtime error at `line`, in the file of `files` (the source
+/// file first, then the headers by number) that it names.
+pub fn runtime_message(files: &[String], line: u32, what: &str) -> String {
+    let (index, line) = split_line(line);
+    let file = files
+        .get(index)
+        .or(files.first())
+        .map_or("", String::as_str);
     format!("{file}:{line}: runtime error: {what}")
 }
 

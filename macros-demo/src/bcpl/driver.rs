@@ -24,11 +24,13 @@ use std::time::{Duration, Instant};
 use super::backend_a64::A64;
 use super::backend_x64::X64;
 use super::diag::SourceError;
+use super::diag::SourceFile;
+use super::headers::Header;
 use super::interp;
 use super::jit::{self, Backend, Jit};
 use super::memory::{Fault, Runtime, Stop};
 use super::runtime::{self, Output};
-use super::{front_end_at, ir};
+use super::{front_end_with_headers, ir};
 
 /// Stack sizes to try, largest first, for the thread that compiles and runs the program: a
 /// system that limits address space may refuse the largest.
@@ -236,9 +238,15 @@ fn run_on_big_stack(opts: Options, src: Vec<u8>) -> ExitCode {
 fn run(opts: &Options, src: &[u8]) -> u8 {
     let started = Instant::now();
     let dir = std::path::Path::new(&opts.file).parent();
-    let prog = match front_end_at(src, dir) {
+    let (prog, headers) = front_end_with_headers(src, dir);
+    runtime::set_file_names(
+        std::iter::once(opts.file.clone())
+            .chain(headers.iter().map(|h| h.path.clone()))
+            .collect(),
+    );
+    let prog = match prog {
         Ok(p) => p,
-        Err(errors) => return source_errors(opts, src, &errors),
+        Err(errors) => return source_errors(opts, src, &headers, &errors),
     };
     let front = started.elapsed();
     if opts.interp {
@@ -362,9 +370,12 @@ fn jit_with<B: Backend>(opts: &Options, prog: &ir::Program, front: Duration) -> 
     }
 }
 
-fn source_errors(opts: &Options, src: &[u8], errors: &[SourceError]) -> u8 {
+fn source_errors(opts: &Options, src: &[u8], headers: &[Header], errors: &[SourceError]) -> u8 {
+    let files: Vec<SourceFile<'_>> = std::iter::once((opts.file.as_str(), src))
+        .chain(headers.iter().map(|h| (h.path.as_str(), h.text.as_slice())))
+        .collect();
     for e in errors {
-        eprintln!("{}", e.render(&opts.file, src));
+        eprintln!("{}", e.render_in(&files));
     }
     1
 }

@@ -6,13 +6,14 @@
 //! directories listed in `BCPLHDRS`, then `g/` under `BCPLROOT`; `cintcode/com/bcplfe.b`'s
 //! notes of 27/07/06), so that the headers of a Cintcode installation are found. A header that
 //! is found is lexed and its tokens replace the `GET`, headers inside it too, up to
-//! [`MAX_DEPTH`] deep. Its tokens carry the position of the `GET`, so an error in a header
-//! points at the line that brought it in; the message names the header. One that is not found
-//! stays, and the parser reports it by name.
+//! [`MAX_DEPTH`] deep. Each header read gets the next file number, and its tokens carry their
+//! own lines in it ([`super::diag::file_line`]), so an error in a header, at compile time or
+//! at run time, names the header and its line. One that is not found stays, and the parser
+//! reports it by name.
 
 use std::path::{Path, PathBuf};
 
-use super::diag::SourceError;
+use super::diag::{file_line, Pos, SourceError};
 use super::lexer::{lex, Kw, Tok, Token};
 
 /// How deeply headers may `GET` other headers.
@@ -45,20 +46,36 @@ pub fn search_path(dir: &Path) -> Vec<PathBuf> {
     dirs
 }
 
-/// `tokens` with every `GET` of a header found in `dirs` (the first that has it) replaced by
-/// the header's tokens, and the lexical errors of those headers.
-pub fn include(tokens: Vec<Token>, dirs: &[PathBuf]) -> (Vec<Token>, Vec<SourceError>) {
-    let mut errors = Vec::new();
-    let out = expand(tokens, dirs, 0, &mut errors);
-    (out, errors)
+/// A header that was read: where it was found, and its bytes. Its file number is its index
+/// in [`Included::headers`] plus one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// The path it was read from, as errors name it.
+    pub path: String,
+    /// Its text.
+    pub text: Vec<u8>,
 }
 
-fn expand(
-    tokens: Vec<Token>,
-    dirs: &[PathBuf],
-    depth: usize,
-    errors: &mut Vec<SourceError>,
-) -> Vec<Token> {
+/// What [`include`] made of a file's tokens.
+#[derive(Debug, Clone, Default)]
+pub struct Included {
+    /// The tokens, with the headers' in place of their `GET`s.
+    pub tokens: Vec<Token>,
+    /// The headers' lexical errors.
+    pub errors: Vec<SourceError>,
+    /// The headers read, in the order of their file numbers.
+    pub headers: Vec<Header>,
+}
+
+/// `tokens` with every `GET` of a header found in `dirs` (the first that has it) replaced by
+/// the header's tokens.
+pub fn include(tokens: Vec<Token>, dirs: &[PathBuf]) -> Included {
+    let mut inc = Included::default();
+    inc.tokens = expand(tokens, dirs, 0, &mut inc);
+    inc
+}
+
+fn expand(tokens: Vec<Token>, dirs: &[PathBuf], depth: usize, inc: &mut Included) -> Vec<Token> {
     let mut out = Vec::with_capacity(tokens.len());
     let mut it = tokens.into_iter().peekable();
     while let Some(t) = it.next() {
@@ -69,13 +86,13 @@ fn expand(
                 continue;
             }
         };
-        let Some(text) = read(dirs, &name) else {
+        let Some((path, text)) = read(dirs, &name) else {
             out.push(t);
             continue;
         };
         let shown = String::from_utf8_lossy(&name).into_owned();
         if depth >= MAX_DEPTH {
-            errors.push(SourceError::new(
+            inc.errors.push(SourceError::new(
                 t.pos,
                 format!("GET \"{shown}\": headers nest more than {MAX_DEPTH} deep"),
             ));
@@ -84,28 +101,43 @@ fn expand(
         }
         it.next();
         let (header, lex_errors) = lex(&text);
-        errors.extend(
+        inc.headers.push(Header {
+            path: path.display().to_string(),
+            text,
+        });
+        let file = inc.headers.len();
+        let place = |pos: Pos| Pos {
+            line: file_line(file, pos.line),
+            ..pos
+        };
+        inc.errors.extend(
             lex_errors
                 .into_iter()
-                .map(|e| SourceError::new(t.pos, format!("in header \"{shown}\": {}", e.message))),
+                .map(|e| SourceError::new(place(e.pos), e.message)),
         );
         let header: Vec<Token> = header
             .into_iter()
             .filter(|h| h.tok != Tok::Eof)
-            .map(|h| Token { pos: t.pos, ..h })
+            .map(|h| Token {
+                pos: place(h.pos),
+                ..h
+            })
             .collect();
-        out.extend(expand(header, dirs, depth + 1, errors));
+        out.extend(expand(header, dirs, depth + 1, inc));
     }
     out
 }
 
-/// The bytes of header `name` from the first of `dirs` that has it: `name`, else `name.h`.
-fn read(dirs: &[PathBuf], name: &[u8]) -> Option<Vec<u8>> {
+/// Header `name` from the first of `dirs` that has it (`name`, else `name.h`): its path and
+/// bytes.
+fn read(dirs: &[PathBuf], name: &[u8]) -> Option<(PathBuf, Vec<u8>)> {
     let name = String::from_utf8_lossy(name).into_owned();
-    dirs.iter()
+    let path = dirs
+        .iter()
         .flat_map(|d| [d.join(&name), d.join(format!("{name}.h"))])
-        .find(|p| p.is_file())
-        .and_then(|p| std::fs::read(p).ok())
+        .find(|p| p.is_file())?;
+    let text = std::fs::read(&path).ok()?;
+    Some((path, text))
 }
 
 #[cfg(test)]
@@ -120,21 +152,40 @@ mod tests {
         std::fs::write(dir.join("more"), "GLOBAL { g: 300 }").unwrap();
         let (tokens, errors) = lex(b"GET \"libhdr\"\nGET \"defs\"\nGET \"missing.h\"\n");
         assert!(errors.is_empty());
-        let (tokens, errors) = include(tokens, &[dir.join("elsewhere"), dir.clone()]);
-        assert!(errors.is_empty(), "{errors:?}");
+        let inc = include(tokens, &[dir.join("elsewhere"), dir.clone()]);
+        assert!(inc.errors.is_empty(), "{:?}", inc.errors);
+        let tokens = inc.tokens;
         let toks: Vec<&Tok> = tokens.iter().map(|t| &t.tok).collect();
         assert!(toks.contains(&&Tok::Name("ten".into())) && toks.contains(&&Tok::Name("g".into())));
         // libhdr and a header that is not there stay for the parser.
         assert_eq!(toks.iter().filter(|t| ***t == Tok::Kw(Kw::Get)).count(), 2);
-        // Every token of a header is placed at the GET that brought it in.
-        let ten = tokens
-            .iter()
-            .find(|t| t.tok == Tok::Name("ten".into()))
-            .unwrap();
-        assert_eq!(ten.pos.line, 2);
+        // Every token of a header carries its own line in its own file: defs.h is file 1,
+        // more (read from it) file 2.
+        let line_of = |name: &str| {
+            let t = tokens
+                .iter()
+                .find(|t| t.tok == Tok::Name(name.into()))
+                .unwrap();
+            crate::bcpl::diag::split_line(t.pos.line)
+        };
+        assert_eq!((line_of("ten"), line_of("g")), ((1, 1), (2, 1)));
+        let paths: Vec<&str> = inc.headers.iter().map(|h| h.path.as_str()).collect();
+        assert!(
+            paths[0].ends_with("defs.h") && paths[1].ends_with("more"),
+            "{paths:?}"
+        );
+        std::fs::write(dir.join("bad.h"), "LET x = 1\n  `\n").unwrap();
+        let (tokens, _) = lex(b"\nGET \"bad\"");
+        let errors = include(tokens, std::slice::from_ref(&dir)).errors;
+        let files: [(&str, &[u8]); 2] = [("m.b", b""), ("bad.h", b"LET x = 1\n  `\n")];
+        let shown = errors[0].render_in(&files);
+        assert!(
+            shown.starts_with("bad.h:2:3: unexpected character"),
+            "{shown}"
+        );
         std::fs::write(dir.join("loop.h"), "GET \"loop.h\"").unwrap();
         let (tokens, _) = lex(b"GET \"loop.h\"");
-        let (_, errors) = include(tokens, std::slice::from_ref(&dir));
+        let errors = include(tokens, std::slice::from_ref(&dir)).errors;
         assert!(errors[0].message.contains("nest more than"), "{errors:?}");
         std::fs::remove_dir_all(&dir).ok();
     }

@@ -92,18 +92,38 @@ pub fn front_end_at(
     src: &[u8],
     dir: Option<&std::path::Path>,
 ) -> Result<ir::Program, Vec<diag::SourceError>> {
+    front_end_with_headers(src, dir).0
+}
+
+/// [`front_end_at`], and the headers it read, whose file numbers the positions of errors and
+/// the lines of the program name ([`diag::split_line`]).
+pub fn front_end_with_headers(
+    src: &[u8],
+    dir: Option<&std::path::Path>,
+) -> (
+    Result<ir::Program, Vec<diag::SourceError>>,
+    Vec<headers::Header>,
+) {
     let (tokens, mut errors) = lexer::lex(src);
-    let tokens = match dir {
+    let (tokens, read) = match dir {
         Some(dir) => {
-            let (tokens, more) = headers::include(tokens, &headers::search_path(dir));
-            errors.extend(more);
-            tokens
+            let inc = headers::include(tokens, &headers::search_path(dir));
+            errors.extend(inc.errors);
+            (inc.tokens, inc.headers)
         }
-        None => tokens,
+        None => (tokens, Vec::new()),
     };
-    match parser::parse(&tokens) {
+    (checked(&tokens, errors), read)
+}
+
+/// Parses and checks `tokens`, after the lexical `errors` found in them.
+fn checked(
+    tokens: &[lexer::Token],
+    mut errors: Vec<diag::SourceError>,
+) -> Result<ir::Program, Vec<diag::SourceError>> {
+    match parser::parse(tokens) {
         Ok(mut ast) if errors.is_empty() => {
-            prelude::add_used(&tokens, &mut ast);
+            prelude::add_used(tokens, &mut ast);
             sema::check(&ast)
         }
         Ok(_) => Err(errors),

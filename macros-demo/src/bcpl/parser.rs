@@ -607,7 +607,7 @@ impl<'t> Parser<'t> {
             if t.tok == Tok::Eof {
                 return Err(SourceError::new(
                     t.pos,
-                    format!("expected `$)` to close the block opened at line {}, found the end of the file", pos.line),
+                    format!("expected `$)` to close the block opened at line {}, found the end of the file", super::diag::split_line(pos.line).1),
                 ));
             }
             match self.labelled() {

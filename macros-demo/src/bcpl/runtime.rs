@@ -33,7 +33,7 @@ struct Buffers {
     console: Vec<u8>,
     diverted: Option<Vec<u8>>,
 }
-static FILE: Mutex<String> = Mutex::new(String::new());
+static FILES: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// The program's standard output, buffered.
 pub struct Output;
@@ -107,14 +107,20 @@ fn write_out(buf: &mut Vec<u8>) {
 
 /// The file name runtime errors name.
 pub fn set_file_name(name: &str) {
-    *FILE.lock().unwrap_or_else(|e| e.into_inner()) = name.to_string();
+    set_file_names(vec![name.to_string()]);
+}
+
+/// The file names runtime errors name: the source file's, then the headers' by number (see
+/// [`super::diag::split_line`]).
+pub fn set_file_names(names: Vec<String>) {
+    *FILES.lock().unwrap_or_else(|e| e.into_inner()) = names;
 }
 
 /// Flushes the output and prints the runtime error at `line` to stderr.
 pub fn report_runtime_error(line: u32, what: &str) {
     Output::flush();
-    let file = FILE.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    eprintln!("{}", runtime_message(&file, line, what));
+    let files = FILES.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    eprintln!("{}", runtime_message(&files, line, what));
 }
 
 /// The bytes of a BCPL string: a length byte, then the bytes, packed little-endian into words.
