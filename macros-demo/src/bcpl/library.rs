@@ -54,6 +54,7 @@ pub const ROUTINES: &[(&str, usize)] = &[
     ("stop", 2),
     ("abort", 28),
     ("rdargs", 102),
+    ("rdargs2", 26),
     ("str2numb", 101),
     ("capitalch", 96),
     ("compch", 97),
@@ -218,7 +219,6 @@ pub const MISSING: &[&str] = &[
     "delay",
     "rditem",
     "findarg",
-    "rdargs2",
     "getword",
     "putword",
     "get_text",
@@ -450,7 +450,16 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
         }
         "stop" => return Err(Stop::Exit(arg(&a, 0)?)),
         "abort" => return Err(Stop::Fault(line, Fault::Abort(arg(&a, 0)?))),
-        "rdargs" => rdargs(&mut a)?,
+        "rdargs" => {
+            let keys = a.string(a.get(0)?)?;
+            rdargs(&mut a, &keys, 1)?
+        }
+        // The keys in two strings, one after the other (for formats longer than a string).
+        "rdargs2" => {
+            let mut keys = a.string(a.get(0)?)?;
+            keys.extend(a.string(a.get(1)?)?);
+            rdargs(&mut a, &keys, 2)?
+        }
         "str2numb" => {
             let s = a.string(arg(&a, 0)?)?;
             let mut v: i64 = 0;
@@ -905,14 +914,13 @@ struct Key {
     number: bool,
 }
 
-/// `rdargs(keys, argv, upb)` over the command line's arguments: fills `argv!i` for key `i`
-/// with a string (or, for `/N`, the address of a number; for `/S`, TRUE or FALSE), the
-/// strings stored in `argv` after the pointers. Returns `argv`, or 0 when the arguments do not
-/// match the keys.
-fn rdargs(a: &mut Args) -> Result<i64, Stop> {
+/// `rdargs(keys, argv, upb)` over the command line's arguments, `argv` and `upb` being
+/// arguments `at` and `at + 1`: fills `argv!i` for key `i` with a string (or, for `/N`, the
+/// address of a number; for `/S`, TRUE or FALSE), the strings stored in `argv` after the
+/// pointers. Returns `argv`, or 0 when the arguments do not match the keys.
+fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
     let line = a.line;
-    let keys_text = a.string(a.get(0)?)?;
-    let (argv, upb) = (a.get(1)?, a.get(2)?);
+    let (argv, upb) = (a.get(at)?, a.get(at + 1)?);
     let keys: Vec<Key> = keys_text
         .split(|&b| b == b',')
         .map(|k| {
