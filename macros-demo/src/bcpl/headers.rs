@@ -56,7 +56,7 @@ pub struct Header {
     pub text: Vec<u8>,
 }
 
-/// What [`include`] made of a file's tokens.
+/// What [`include()`] made of a file's tokens.
 #[derive(Debug, Clone, Default)]
 pub struct Included {
     /// The tokens, with the headers' in place of their `GET`s.
