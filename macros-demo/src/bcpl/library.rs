@@ -82,6 +82,7 @@ pub const ROUTINES: &[(&str, usize)] = &[
     ("copy_words", 114),
     ("clear_words", 115),
     ("deplete", 43),
+    ("rewindstream", 65),
     ("codewrch", 126),
     ("unpackstring", 31),
     ("packstring", 30),
@@ -214,7 +215,6 @@ pub const MISSING: &[&str] = &[
     "writewords",
     "note",
     "point",
-    "rewindstream",
     "datstring",
     "delay",
     "rditem",
@@ -573,6 +573,13 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
         "renamefile" => {
             let (from, to) = (a.string(arg(&a, 0)?)?, a.string(arg(&a, 1)?)?);
             truth(streams::rename_file(&from, &to))
+        }
+        "rewindstream" => {
+            let s = arg(&a, 0)?;
+            match streams::rewind(s) {
+                Some(done) => truth(done),
+                None => return Err(Stop::Fault(line, Fault::NoInput(s))),
+            }
         }
         "deplete" => {
             streams::deplete(arg(&a, 0)?);

@@ -11,6 +11,8 @@
 //!   `unrdch` steps back over the character just read.
 //! - `findinput("**")` and `findoutput("**")` give the console; other names are files,
 //!   relative to the current directory. A name that cannot be opened gives 0.
+//! - `rewindstream(s)` goes back to the start of a file stream: reading it again, or writing
+//!   over it; the console cannot go back.
 //! - `endstream(s)` closes `s` (`endread()` is `endstream(cis)`, `endwrite()` is
 //!   `endstream(cos)`); if `s` was selected, no stream is selected afterwards, and reading or
 //!   writing without one is an error (Cintcode aborts with 186 or 187).
@@ -22,7 +24,7 @@
 
 use std::cell::RefCell;
 use std::fs::{File, OpenOptions};
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
 /// The console's input stream.
 pub const CONSOLE_IN: i64 = 1;
@@ -169,6 +171,26 @@ pub fn unrdch(s: i64) -> Option<bool> {
     with(|t| match t.slot(s) {
         Some(Stream::In(r)) => Some(r.unrdch()),
         _ => None,
+    })
+}
+
+/// `rewindstream(s)`: file stream `s` back at its start, reading it from its first byte or
+/// writing over it from there (what was buffered is written first). `Some(false)` for the
+/// console, which cannot go back, or when the system refuses; `None` if `s` is no stream.
+pub fn rewind(s: i64) -> Option<bool> {
+    if s == CONSOLE_OUT {
+        return Some(false);
+    }
+    with(|t| match t.slot(s)? {
+        Stream::In(r) => {
+            let Source::File(f) = &mut r.source else {
+                return Some(false);
+            };
+            r.last = None;
+            r.pushed_back = false;
+            Some(f.seek(SeekFrom::Start(0)).is_ok())
+        }
+        Stream::Out(w) => Some(w.seek(SeekFrom::Start(0)).is_ok()),
     })
 }
 
