@@ -99,7 +99,7 @@ pub fn compile(f: &Func, index: usize, ctx: &Context) -> Result<Assembled, Error
         switches: Vec::new(),
         labels,
         cold: Vec::new(),
-        top_valof: matches!(f.body, Stmt::Return(Some(Expr::Valof(..)))),
+        top_valof: f.body.whole_valof().is_some(),
         ret,
         depth: 0,
         jump_target: f.jump_target,

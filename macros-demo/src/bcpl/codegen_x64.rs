@@ -74,7 +74,7 @@ pub fn compile(f: &Func, index: usize, ctx: &Context) -> Result<Code, Error> {
         switches: Vec::new(),
         labels,
         cold: Vec::new(),
-        top_valof: matches!(f.body, Stmt::Return(Some(Expr::Valof(..)))),
+        top_valof: f.body.whole_valof().is_some(),
         link: f.jump_target.then(|| 8 * f.link_base() as i64),
     };
     g.function(f)?;

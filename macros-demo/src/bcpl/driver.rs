@@ -28,7 +28,7 @@ use super::diag::SourceFile;
 use super::headers::Header;
 use super::interp;
 use super::jit::{self, Backend, Jit};
-use super::memory::{Fault, Runtime, Stop};
+use super::memory::{Runtime, Stop};
 use super::runtime::{self, Output};
 use super::{front_end_with_headers, ir};
 
@@ -284,7 +284,8 @@ fn run_interp(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
             1
         }
         Err(Stop::LongJump(j)) => {
-            runtime::report_runtime_error(j.line, &Fault::LongJump(j.label).message());
+            let (line, fault) = j.error();
+            runtime::report_runtime_error(line, &fault.message());
             1
         }
     }

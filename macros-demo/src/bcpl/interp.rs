@@ -173,11 +173,11 @@ impl Machine<'_, '_> {
     /// the start; `None` when the label is inside a VALOF, other than the one that is the
     /// whole body (`LET f() = VALOF ...`).
     fn resume(&mut self, body: &Stmt, label: usize) -> Result<Option<Flow>, Stop> {
-        let Stmt::Return(Some(Expr::Valof(inner, line))) = body else {
+        let Some((inner, line)) = body.whole_valof() else {
             return self.resume_at(body, label);
         };
         match self.resume_at(inner, label)? {
-            Some(flow) => Ok(Some(Flow::Return(valof_result(flow, *line)?))),
+            Some(flow) => Ok(Some(Flow::Return(valof_result(flow, line)?))),
             None => Ok(None),
         }
     }

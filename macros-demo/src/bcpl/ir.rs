@@ -270,6 +270,15 @@ pub enum Stmt {
 }
 
 impl Stmt {
+    /// A function body that is one VALOF (`LET f() = VALOF ...`): the VALOF's body and the
+    /// line where ending it without RESULTIS is reported.
+    pub fn whole_valof(&self) -> Option<(&Stmt, Option<u32>)> {
+        match self {
+            Stmt::Return(Some(Expr::Valof(body, line))) => Some((body, *line)),
+            _ => None,
+        }
+    }
+
     /// Whether label `id` is inside `self` (not counting VALOF bodies in expressions, which
     /// are their own GOTO scopes).
     pub fn has_label(&self, id: usize) -> bool {

@@ -40,7 +40,7 @@ use super::codegen::Context;
 use super::coroutine::{self, Body};
 use super::ir::{Func, Program, JUMP_TAG};
 use super::library;
-use super::memory::{label_of, Jump, NoMemory, Runtime, Stop};
+use super::memory::{label_of, Fault, Jump, NoMemory, Runtime, Stop};
 use super::runtime;
 
 /// The addresses of the Rust routines the stubs call.
@@ -452,15 +452,18 @@ extern "C" fn lib_call<B: Backend>(id: u64, frame: u64, line: u64) -> i64 {
     };
     match library::call(rt, id as usize, frame as usize, line as u32) {
         Ok(v) => v,
-        Err(Stop::Fault(line, fault)) => {
-            let (kind, value) = fault.code();
-            runtime::rt_fault(kind, value, i64::from(line))
-        }
+        Err(Stop::Fault(line, fault)) => fault_exit(line, &fault),
         Err(Stop::Exit(code) | Stop::Return(code)) => runtime::rt_exit(code),
         Err(Stop::Unwind) => escape(),
         Err(Stop::LongJump(j)) => long_jump::<B>(rt, j),
         Err(Stop::Escape(e)) => unreachable!("only the interpreter unwinds {e:?}"),
     }
+}
+
+/// Reports `fault` at `line` and ends the run, as JIT code's own faults do.
+fn fault_exit(line: u32, fault: &Fault) -> ! {
+    let (kind, value) = fault.code();
+    runtime::rt_fault(kind, value, i64::from(line))
 }
 
 /// Goes back into the activation that `j` resumes ([`Jump`]), in the running coroutine (or
@@ -474,11 +477,8 @@ fn long_jump<B: Backend>(rt: &mut Runtime, j: Jump) -> ! {
     let target = unsafe { jit.as_ref().zip(entry.as_ref()) }
         .and_then(|(jit, entry)| Some((jit, entry, jit.resume_point(rt, entry, j)?)));
     let Some((jit, entry, (sp, frame, code, left))) = target else {
-        let Stop::Fault(line, fault) = j.fault() else {
-            unreachable!("Jump::fault is a fault")
-        };
-        let (kind, value) = fault.code();
-        runtime::rt_fault(kind, value, i64::from(line))
+        let (line, fault) = j.error();
+        fault_exit(line, &fault)
     };
     // The activations left behind return through no epilogue: their link words go, so that
     // no later `longjump` takes one of them for a running activation.
@@ -504,9 +504,9 @@ fn long_jump<B: Backend>(rt: &mut Runtime, j: Jump) -> ! {
 
 impl<B: Backend> Jit<'_, B> {
     /// Where `j` goes back to: the stack pointer its activation recorded, the frame's byte
-    /// address, the label's code and where its call area starts; `None` when no activation on the stack of `entry` (the
-    /// running coroutine's, or the main one) resumes it. The innermost activation whose call
-    /// area holds the level wins, as in the interpreter.
+    /// address, the label's code and where its call area starts; `None` when no activation
+    /// on the stack of `entry` (the running coroutine's, or the main one) resumes it. The
+    /// innermost activation whose call area holds the level wins, as in the interpreter.
     fn resume_point(
         &self,
         rt: &Runtime,

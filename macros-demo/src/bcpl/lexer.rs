@@ -318,8 +318,7 @@ fn utf8(code: u32, out: &mut Vec<u8>) {
 /// (or a [`LEGACY`] word in either case) that the program declares (after `LET` or `AND`,
 /// among a definition's parameters or `LET` names, in a `GLOBAL`, `STATIC` or `MANIFEST`
 /// list, or as a label for a [`LEGACY`] word) or assigns to (`by := 2`) is a name throughout
-/// the file; the upper-case spelling of
-/// the other reserved words stays reserved.
+/// the file; the upper-case spelling of the other reserved words stays reserved.
 fn declared_lower_keywords_are_names(tokens: &mut [Token], lower: &[(usize, String)]) {
     if lower.is_empty() {
         return;

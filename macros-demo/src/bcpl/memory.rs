@@ -162,15 +162,19 @@ impl Fault {
 /// The value of label `id` of function `owner` (`a := l1`, then `GOTO a`): distinct from
 /// every other label's, and far from small numbers and addresses.
 pub fn label_value(owner: usize, id: usize) -> i64 {
-    LABEL_BASE + ((owner as i64) << 20) + id as i64
+    LABEL_BASE + ((owner as i64) << LABEL_ID_BITS) + id as i64
 }
+
+/// The bits of a label's value that hold its number within its function.
+const LABEL_ID_BITS: u32 = 20;
 
 const LABEL_BASE: i64 = 0x1ABE_1000_0000_0000;
 
 /// The `(owner, id)` that [`label_value`] made `v` from, if it made it.
 pub fn label_of(v: i64) -> Option<(usize, usize)> {
     let off = v.checked_sub(LABEL_BASE).filter(|&o| o >= 0)?;
-    Some(((off >> 20) as usize, (off & 0xF_FFFF) as usize))
+    let id = off & ((1 << LABEL_ID_BITS) - 1);
+    Some(((off >> LABEL_ID_BITS) as usize, id as usize))
 }
 
 /// `longjump(level, label)` on its way out of nested calls: the activation it resumes is
@@ -195,9 +199,15 @@ pub struct Jump {
 }
 
 impl Jump {
-    /// The error when no activation resumes this jump.
+    /// The error, and its line, when no activation resumes this jump.
+    pub fn error(&self) -> (u32, Fault) {
+        (self.line, Fault::LongJump(self.label))
+    }
+
+    /// [`Jump::error`] as the stop it is.
     pub fn fault(&self) -> Stop {
-        Stop::Fault(self.line, Fault::LongJump(self.label))
+        let (line, fault) = self.error();
+        Stop::Fault(line, fault)
     }
 
     /// Whether an activation of function `index` with its frame at word `fp` and `func`'s

@@ -156,12 +156,12 @@ fn quiet_valofs(funcs: &mut [ir::Func], observed: &HashSet<usize>) {
     }
 }
 
-/// The floating-point version of an arithmetic operator, for the ones that have one.
 /// Whether `name` is one of `names`, ignoring the case of letters.
 fn named_in(names: &[&str], name: &str) -> bool {
     names.iter().any(|n| n.eq_ignore_ascii_case(name))
 }
 
+/// The floating-point version of an arithmetic operator, for the ones that have one.
 fn float_binary(op: BinOp) -> Option<FltOp> {
     match op {
         BinOp::Add => Some(FltOp::Add),
