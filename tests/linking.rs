@@ -7,6 +7,8 @@
 
 mod common;
 
+use common::llvm_bytes;
+
 use jitkit::{
     a64, dynasm, x64, Assembler, CodeBuffer, CodePool, Error, Instruction, InstructionKind, Isa,
     JitFn, LabelError,
@@ -376,23 +378,6 @@ fn a_growing_pool_keeps_its_functions_within_direct_branch_range() {
         word_at(&buf, 0).branch_offset(),
         Some(first as i64 - at as i64)
     );
-}
-
-/// The bytes llvm-mc encodes `source` to, in order (`-show-encoding`).
-fn llvm_bytes(triple: &str, source: &str) -> Vec<u8> {
-    let (out, err) = common::llvm_mc_output(&[triple, "-show-encoding"], source);
-    assert!(err.trim().is_empty(), "llvm-mc complained:\n{err}");
-    out.lines()
-        .filter_map(|l| l.split("encoding: [").nth(1))
-        .flat_map(|e| {
-            e.split(']')
-                .next()
-                .unwrap()
-                .split(',')
-                .map(|b| u8::from_str_radix(b.trim().trim_start_matches("0x"), 16).unwrap())
-                .collect::<Vec<_>>()
-        })
-        .collect()
 }
 
 #[test]

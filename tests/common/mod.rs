@@ -5,10 +5,13 @@
 //! Each test file uses some of these, so unused ones are allowed.
 #![allow(dead_code)]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
+mod llvm;
 mod runner;
+// Each test file uses some of these (as with the rest of this module).
+#[allow(unused_imports)]
+pub use llvm::{llvm_bytes, llvm_mc, llvm_mc_output};
 pub use runner::runner;
 
 /// One line of `/proc/self/maps`.
@@ -145,43 +148,4 @@ impl XorShift {
         self.0 = x;
         x
     }
-}
-
-/// The llvm-mc to run: `$LLVM_MC`, else `llvm-mc` or the newest `llvm-mc-N` on `PATH`.
-pub fn llvm_mc() -> String {
-    if let Ok(p) = std::env::var("LLVM_MC") {
-        return p;
-    }
-    let candidates = std::iter::once("llvm-mc".to_string())
-        .chain((10..=30).rev().map(|v| format!("llvm-mc-{v}")));
-    for c in candidates {
-        if Command::new(&c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
-            return c;
-        }
-    }
-    panic!("llvm-mc is needed for this test: install LLVM (Debian: apt-get install llvm; cargo xtask setup does), or set LLVM_MC")
-}
-
-/// llvm-mc's standard output and standard error for `input`.
-pub fn llvm_mc_output(args: &[&str], input: &str) -> (String, String) {
-    let mut child = Command::new(llvm_mc())
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("llvm-mc starts");
-    let mut stdin = child.stdin.take().expect("piped");
-    let input = input.to_owned();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().expect("llvm-mc finishes");
-    writer.join().expect("writer").expect("write to llvm-mc");
-    (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }

@@ -9,6 +9,12 @@ use std::process::Command;
 #[path = "../../../tests/common/runner.rs"]
 mod runner;
 
+#[path = "../../../tests/common/llvm.rs"]
+mod llvm;
+// Used by the encoding tests only.
+#[allow(unused_imports)]
+pub use llvm::llvm_bytes;
+
 /// Marsaglia's xorshift64: fast, deterministic, good enough to generate test inputs.
 pub struct XorShift(pub u64);
 
