@@ -81,6 +81,97 @@ pub enum Body {
     Function(Expr),
     /// `BE c`: a routine, which runs `c` and returns 0.
     Routine(Stmt),
+    /// `: patterns => e ...` or `: patterns BE c ...`: a function or routine defined by
+    /// pattern matching over its arguments (its [`FnDef::params`] are hidden names, one per
+    /// argument the patterns inspect).
+    Patterns(MatchList),
+}
+
+/// The match items of a pattern-defined function, a `MATCH` or an `EVERY`, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchList {
+    /// The items, each `: pattern => e` or `: pattern BE c`.
+    pub items: Vec<MatchItem>,
+}
+
+/// One `: pattern => e` or `: pattern BE c` of a [`MatchList`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchItem {
+    /// What the arguments must match; `None` (nothing between `:` and `=>`) matches anything.
+    pub pattern: Option<Pattern>,
+    /// Where the item's `:` is written.
+    pub pos: Pos,
+    /// What runs when the pattern matches.
+    pub body: MatchBody,
+}
+
+/// What a [`MatchItem`] runs.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MatchBody {
+    /// `=> e`: the item's value.
+    Value(Expr),
+    /// `BE c`: a command.
+    Command(Stmt),
+}
+
+/// A pattern, as Cintcode's 2021 extension defines it (`cintcode/com/bcplsyn.b`, `rpat`).
+/// It tests a location: an argument, or a word a pointer pattern reaches.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pattern {
+    /// `?`: anything.
+    Any,
+    /// A name: a manifest constant the location must equal, or else a pattern variable
+    /// that names the location (with whether it carries the `FLT` tag).
+    Name(String, Pos, bool),
+    /// A constant the location must equal: a number, a character, `TRUE`, `FALSE`.
+    Value(Expr),
+    /// `op e`: the location must stand in relation `op` to `e` (floating point when `true`).
+    Rel(RelOp, bool, Expr),
+    /// `a .. b`: the location must be between the two, inclusive.
+    Range(Expr, Expr),
+    /// `p, q`: `p` tests this location and `q` the next (the next argument, or the next word
+    /// under a pointer pattern).
+    Then(Box<Pattern>, Box<Pattern>),
+    /// `p q`: both test this location.
+    Both(Box<Pattern>, Box<Pattern>),
+    /// `p | q`: either does.
+    Either(Box<Pattern>, Box<Pattern>),
+    /// `[p]`: the location holds a pointer, and `p` tests the words it points to.
+    Point(Box<Pattern>),
+}
+
+impl Pattern {
+    /// How many arguments the pattern inspects: one plus the commas at its outer level.
+    pub fn args(&self) -> usize {
+        match self {
+            Pattern::Then(p, q) => p.args().max(1 + q.args()),
+            Pattern::Both(p, q) | Pattern::Either(p, q) => p.args().max(q.args()),
+            _ => 1,
+        }
+    }
+}
+
+impl MatchList {
+    /// How many arguments the items inspect, at most.
+    pub fn args(&self) -> usize {
+        self.items
+            .iter()
+            .filter_map(|i| i.pattern.as_ref().map(Pattern::args))
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// `MATCH (args) : items` or `EVERY (args) : items`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// `EVERY`: every item whose pattern matches runs (as a value, their sum); `MATCH`: the
+    /// first only.
+    pub every: bool,
+    /// The values the patterns test, evaluated once, in order.
+    pub args: Vec<Expr>,
+    /// The items.
+    pub list: MatchList,
 }
 
 /// A command, with where it starts.
@@ -190,6 +281,13 @@ pub enum StmtKind {
     Call(Expr),
     /// `$( c1; c2 $)` or `{ c1; c2 }`: commands run in order (declarations first).
     Block(Vec<Stmt>),
+    /// `MATCH (args) : p BE c ...` or `EVERY ...` as a command.
+    Match(Box<Match>),
+    /// `NEXT`: in a match item's command, goes on to the next item.
+    Next,
+    /// `EXIT`: in a match item's command, leaves the match (a pattern-defined function
+    /// returns 0).
+    Exit,
 }
 
 /// The binary arithmetic, shift and bitwise operators.
@@ -309,4 +407,7 @@ pub enum ExprKind {
     Compare(Box<Expr>, Vec<(RelOp, Expr)>),
     /// `a -> b, c`: the conditional expression.
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `MATCH (args) : p => e ...` (the first matching item's value, else 0) or `EVERY`
+    /// (the sum of every matching item's value).
+    Match(Box<Match>),
 }

@@ -213,6 +213,8 @@ pub enum Sym {
     /// `.` on its own: the end of a section; the next starts afresh (see
     /// [`super::ast::Program::sections`]).
     Dot,
+    /// `=>`: between a match item's pattern and its value.
+    Yields,
 }
 
 /// A token with where it starts and whether a line break precedes it.
@@ -1078,6 +1080,7 @@ impl Lexer<'_> {
             (b'~' | b'\\', _) => (Sym::Tilde, 1),
             (b'&', _) => (Sym::Amp, 1),
             (b'|', _) => (Sym::Bar, 1),
+            (b'=', Some(b'>')) => (Sym::Yields, 2),
             (b'=', _) => (Sym::Eq, 1),
             (b'<', Some(b'>')) => (Sym::Seq, 2),
             (b'<', Some(b'<')) => (Sym::Shl, 2),

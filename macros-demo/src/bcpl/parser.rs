@@ -22,6 +22,8 @@ use super::float::FltOp;
 use super::headers;
 use super::lexer::{Kw, Sym, Tok, Token, MAX_ERRORS};
 
+mod patterns;
+
 /// How deeply expressions and commands may nest (operands of one operator chain count too).
 pub const MAX_DEPTH: usize = 1000;
 
@@ -33,6 +35,7 @@ pub fn parse(tokens: &[Token]) -> Result<Program, Vec<SourceError>> {
         depth: 0,
         errors: Vec::new(),
         tags: Vec::new(),
+        in_match: 0,
         floats: tokens.iter().any(|t| {
             matches!(
                 t.tok,
@@ -58,6 +61,9 @@ struct Parser<'t> {
     tags: Vec<String>,
     /// Whether any token is a floating-point one (see [`Program::floats`]).
     floats: bool,
+    /// How many match items' bodies enclose the current token (where `NEXT` and `EXIT` are
+    /// commands).
+    in_match: usize,
 }
 
 type R<T> = Result<T, SourceError>;
@@ -111,6 +117,7 @@ fn sym_text(s: Sym) -> &'static str {
         Sym::Seq => "<>",
         Sym::Of => "::",
         Sym::Dot => ".",
+        Sym::Yields => "=>",
     }
 }
 
@@ -255,6 +262,32 @@ fn starts_command(t: &Tok) -> bool {
 impl<'t> Parser<'t> {
     /// The operator of an `op:=` that starts at the current token, if one does: the operator
     /// and `:=` on the same line.
+    /// Whether `NEXT` or `EXIT` begins a command here: in a match item's body, on its own
+    /// (not called, assigned or subscripted, as a variable of that name would be).
+    fn match_command_ahead(&self) -> bool {
+        let Tok::Name(n) = self.peek() else {
+            return false;
+        };
+        self.in_match > 0
+            && patterns::is_match_command(n)
+            && self.op_assign_ahead().is_none()
+            && !self.toks.get(self.i + 1).is_some_and(|t| {
+                !t.newline_before
+                    && matches!(
+                        t.tok,
+                        Tok::Sym(
+                            Sym::LParen
+                                | Sym::Assign
+                                | Sym::Comma
+                                | Sym::Bang
+                                | Sym::Percent
+                                | Sym::Of
+                                | Sym::LBracket
+                        ) | Tok::Kw(Kw::Of)
+                    )
+            })
+    }
+
     fn op_assign_ahead(&self) -> Option<Op> {
         let next = self.toks.get(self.i + 1)?;
         if next.tok != Tok::Sym(Sym::Assign) || next.newline_before {
@@ -526,13 +559,16 @@ impl<'t> Parser<'t> {
     fn let_item(&mut self) -> R<LetItem> {
         let (name, pos, flt) = self.tagged_name()?;
         if self.is_sym(Sym::Colon) {
-            return Err(SourceError::new(
-                self.pos(),
-                format!(
-                    "not supported: `{name}` defined by pattern matching (`LET f : patterns => \
-                     ...`, which Cintcode added in 2021)"
-                ),
-            ));
+            let list = self.match_list()?;
+            let params = (0..list.args())
+                .map(|k| (format!("${k}"), pos, false))
+                .collect();
+            return Ok(LetItem::Func(Box::new(FnDef {
+                name,
+                pos,
+                params,
+                body: Body::Patterns(list),
+            })));
         }
         if self.eat_sym(Sym::LParen) {
             let params = self.list(Self::tagged_name)?;
@@ -657,7 +693,8 @@ impl<'t> Parser<'t> {
                     if self
                         .toks
                         .get(self.i + 1)
-                        .is_some_and(|t| t.tok == Tok::Sym(Sym::Colon)) =>
+                        .is_some_and(|t| t.tok == Tok::Sym(Sym::Colon))
+                        && !self.match_command_ahead() =>
                 {
                     let n = n.clone();
                     self.advance();
@@ -841,6 +878,15 @@ impl<'t> Parser<'t> {
                 self.advance();
                 StmtKind::Block(Vec::new())
             }
+            Tok::Name(n) if self.match_command_ahead() => {
+                let next = n.eq_ignore_ascii_case("NEXT");
+                self.advance();
+                if next {
+                    StmtKind::Next
+                } else {
+                    StmtKind::Exit
+                }
+            }
             Tok::Kw(kw @ (Kw::Return | Kw::Break | Kw::Loop | Kw::Finish | Kw::Endcase)) => {
                 let kind = match kw {
                     Kw::Return => StmtKind::Return,
@@ -872,21 +918,8 @@ impl<'t> Parser<'t> {
 
     fn assign_or_call(&mut self) -> R<StmtKind> {
         let first = self.expr()?;
-        if let ExprKind::Call(callee, _) = &first.kind {
-            if let ExprKind::Name(n) = &callee.kind {
-                let keyword = ["MATCH", "EVERY"]
-                    .iter()
-                    .find(|k| k.eq_ignore_ascii_case(n));
-                if let (Some(k), true) = (keyword, self.is_sym(Sym::Colon)) {
-                    return Err(SourceError::new(
-                        first.pos,
-                        format!(
-                            "not supported: the pattern-matching command `{k} (...) : patterns`, \
-                             which Cintcode added in 2021"
-                        ),
-                    ));
-                }
-            }
+        if let ExprKind::Match(m) = first.kind {
+            return Ok(StmtKind::Match(m));
         }
         if let Some(op) = self.op_assign_ahead() {
             return self.op_assign(first, op);
@@ -1074,11 +1107,13 @@ impl<'t> Parser<'t> {
             let (p, kind): (u8, Infix) = match &t.tok {
                 Tok::Sym(Sym::LParen) => {
                     self.advance();
-                    let args = self.list(Self::expr)?;
-                    a = Expr {
-                        pos: a.pos,
-                        kind: ExprKind::Call(Box::new(a), args),
+                    let mut args = self.list(Self::expr)?;
+                    let pos = a.pos;
+                    let kind = match self.match_construct(&a, &mut args)? {
+                        Some(m) => ExprKind::Match(Box::new(m)),
+                        None => ExprKind::Call(Box::new(a), args),
                     };
+                    a = Expr { pos, kind };
                     continue;
                 }
                 Tok::Sym(Sym::Method) => {
@@ -1403,6 +1438,48 @@ mod tests {
         assert_eq!(commands("LET s() BE $( x := 1 y := 2 ENDCASE $)"), 3);
         let e = parse_src("LET s() BE $( x := 1 ) y := 2 $)").unwrap_err();
         assert!(e[0].message.contains("`;` or a line break"), "{e:?}");
+    }
+
+    #[test]
+    fn match_lists_read_as_cintcode_reads_them() {
+        let e = parse_src("LET f : 1 => 2 : 3 BE f()").unwrap_err();
+        assert_eq!((e[0].pos.line, e[0].pos.col), (1, 16), "{e:?}");
+        assert!(e[0].message.contains("every item"), "{e:?}");
+        // Without a `:` after it, `match(...)` is a call of a function named match.
+        let p = parse_src("LET s() BE x := match(1, 2)").unwrap();
+        let Decl::Let(items) = &p.decls[0] else {
+            panic!()
+        };
+        let LetItem::Func(def) = &items[0] else {
+            panic!()
+        };
+        let Body::Routine(Stmt {
+            kind: StmtKind::Assign(pairs),
+            ..
+        }) = &def.body
+        else {
+            panic!("{:?}", def.body)
+        };
+        assert!(matches!(pairs[0].1.kind, ExprKind::Call(..)));
+        // `p, q` is right-associative; `|` binds looser than patterns side by side.
+        let p = parse_src("LET f : a, b [c] | 1 => 0").unwrap();
+        let Decl::Let(items) = &p.decls[0] else {
+            panic!()
+        };
+        let LetItem::Func(def) = &items[0] else {
+            panic!()
+        };
+        assert_eq!(def.params.len(), 2);
+        let Body::Patterns(list) = &def.body else {
+            panic!()
+        };
+        let Some(Pattern::Then(_, rest)) = &list.items[0].pattern else {
+            panic!("{list:?}")
+        };
+        let Pattern::Either(both, _) = &**rest else {
+            panic!("{rest:?}")
+        };
+        assert!(matches!(**both, Pattern::Both(_, _)));
     }
 
     #[test]

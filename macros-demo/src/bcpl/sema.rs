@@ -33,6 +33,8 @@ use super::library;
 use super::memory::{self, FN_BASE, GLOBALS};
 use super::unprovided;
 
+mod patterns;
+
 /// The largest vector (`VEC n` with n up to this, in words).
 pub const MAX_VEC: i64 = 1 << 20;
 /// The most parameters a function may have.
@@ -53,6 +55,14 @@ enum Binding {
     Manifest(i64),
     /// A program function (called directly); when it is also a global, its cell.
     Func(usize, Option<usize>),
+    /// A pattern variable under `[...]`: the word that `depth` steps of `path` reach from
+    /// slot `slot` of function `owner` (see [`patterns`]).
+    Path {
+        slot: usize,
+        owner: usize,
+        path: [u8; patterns::MAX_PATH],
+        depth: usize,
+    },
     /// Label number `id` of function `owner`.
     Label {
         id: usize,
@@ -150,9 +160,18 @@ fn quiet_valofs(funcs: &mut [ir::Func], observed: &HashSet<usize>) {
         if observed.contains(&i) {
             continue;
         }
-        if let Stmt::Return(Some(Expr::Valof(_, line))) = &mut f.body {
-            *line = None;
-        }
+        quiet_returns(&mut f.body);
+    }
+}
+
+/// Marks quiet the VALOFs that `s` returns as the function's result: its body's, or (in a
+/// pattern-defined function, whose items each return) every item's.
+fn quiet_returns(s: &mut Stmt) {
+    match s {
+        Stmt::Return(Some(Expr::Valof(_, line))) => *line = None,
+        Stmt::Block(items) => items.iter_mut().for_each(quiet_returns),
+        Stmt::If { then, .. } => quiet_returns(then),
+        _ => {}
     }
 }
 
@@ -237,6 +256,8 @@ struct FnState {
     unset: Vec<usize>,
     /// Those of `unset` read (or taken the address of) by an initialiser so far.
     touched: Vec<usize>,
+    /// The match lists around the current command, innermost last.
+    matches: Vec<patterns::MatchScope>,
 }
 
 impl<'a> Sema<'a> {
@@ -477,6 +498,7 @@ impl<'a> Sema<'a> {
     }
 
     fn function_body(&mut self, def: &'a FnDef) -> R<Stmt> {
+        let mut slots = Vec::with_capacity(def.params.len());
         for (k, (name, pos, flt)) in def.params.iter().enumerate() {
             if def.params[..k].iter().any(|(n, ..)| n == name) {
                 return Err(SourceError::new(
@@ -484,9 +506,10 @@ impl<'a> Sema<'a> {
                     format!("parameter `{name}` is repeated"),
                 ));
             }
-            self.declare_local(name, *flt);
+            slots.push(self.declare_local(name, *flt));
         }
         match &def.body {
+            Body::Patterns(list) => self.pattern_body(list, &slots),
             Body::Function(e) => {
                 self.declare_labels_in_expr(e)?;
                 Ok(Stmt::Return(Some(self.expr(e)?)))
@@ -553,6 +576,7 @@ impl<'a> Sema<'a> {
                     self.declare_labels(c)?;
                 }
             }
+            StmtKind::Match(m) => self.declare_labels_in_match(m)?,
             _ => {}
         }
         self.declare_labels_in_stmt_exprs(s)
@@ -608,8 +632,23 @@ impl<'a> Sema<'a> {
                 self.declare_labels_in_expr(c)
             }
             ExprKind::Flt(_, xs) => xs.iter().try_for_each(|x| self.declare_labels_in_expr(x)),
+            ExprKind::Match(m) => self.declare_labels_in_match(m),
             _ => Ok(()),
         }
+    }
+
+    /// Labels in a `MATCH`'s arguments and items.
+    fn declare_labels_in_match(&mut self, m: &ast::Match) -> R<()> {
+        for a in &m.args {
+            self.declare_labels_in_expr(a)?;
+        }
+        for item in &m.list.items {
+            match &item.body {
+                ast::MatchBody::Value(e) => self.declare_labels_in_expr(e)?,
+                ast::MatchBody::Command(c) => self.declare_labels(c)?,
+            }
+        }
+        Ok(())
     }
 
     fn new_label(&mut self) -> usize {
@@ -649,6 +688,9 @@ impl<'a> Sema<'a> {
                 _ => self.expr(e)?,
             })),
             StmtKind::Block(body) => self.block(body),
+            StmtKind::Match(m) => self.match_command(m),
+            StmtKind::Next => self.match_jump(true, s.pos),
+            StmtKind::Exit => self.match_jump(false, s.pos),
         }
     }
 
@@ -774,6 +816,16 @@ impl<'a> Sema<'a> {
                     Some(Binding::Local { slot, owner }) if owner == self.f().index => {
                         Stmt::Set(slot, value)
                     }
+                    Some(Binding::Path {
+                        slot,
+                        owner,
+                        path,
+                        depth,
+                    }) if owner == self.f().index => Stmt::Store(
+                        patterns::path_address(slot, &path[..depth], line),
+                        value,
+                        line,
+                    ),
                     Some(Binding::Cell(a) | Binding::Func(_, Some(a))) => Stmt::SetCell(a, value),
                     _ => return Err(self.not_a_variable(n, target.pos)),
                 },
@@ -1061,6 +1113,12 @@ impl<'a> Sema<'a> {
                     self.read_local(slot);
                     Expr::Local(slot)
                 }
+                Some(Binding::Path {
+                    slot,
+                    owner,
+                    path,
+                    depth,
+                }) if owner == self.f().index => patterns::path_value(slot, &path[..depth], line),
                 Some(Binding::Func(i, global)) => {
                     self.observed.insert(i);
                     match global {
@@ -1078,16 +1136,10 @@ impl<'a> Sema<'a> {
             },
             ExprKind::Call(f, args) => self.call(f, args, line, false)?,
             ExprKind::Valof(body) => {
-                let f = self.f();
-                f.valofs += 1;
-                f.contexts += 1;
-                let outer = std::mem::replace(&mut f.context, f.contexts);
-                let r = self.scoped(body);
-                let f = self.f();
-                f.valofs -= 1;
-                f.context = outer;
-                Expr::Valof(Box::new(r?), Some(line))
+                let body = self.in_valof(|s| s.scoped(body))?;
+                Expr::Valof(Box::new(body), Some(line))
             }
+            ExprKind::Match(m) => self.match_value(m, line)?,
             ExprKind::Neg(x) => Expr::Neg(self.boxed(x)?),
             ExprKind::Abs(x) => Expr::Abs(self.boxed(x)?),
             ExprKind::Not(x) => Expr::Not(self.boxed(x)?),
@@ -1136,6 +1188,19 @@ impl<'a> Sema<'a> {
         })
     }
 
+    /// Runs `lower` inside a new VALOF: its own GOTO context, where RESULTIS is allowed.
+    fn in_valof<T>(&mut self, lower: impl FnOnce(&mut Self) -> R<T>) -> R<T> {
+        let f = self.f();
+        f.valofs += 1;
+        f.contexts += 1;
+        let outer = std::mem::replace(&mut f.context, f.contexts);
+        let r = lower(self);
+        let f = self.f();
+        f.valofs -= 1;
+        f.context = outer;
+        r
+    }
+
     /// The floating-point version of `e` in a floating-point context, or `None` when `e`
     /// is lowered as usual there (a name, a call, a subscript, ...).
     fn float_expr(&mut self, e: &'a ast::Expr) -> R<Option<Expr>> {
@@ -1161,10 +1226,23 @@ impl<'a> Sema<'a> {
     /// (see [`super::float`]), with the operands in a floating-point context unless the
     /// operation is `FLOAT`.
     fn flt_call(&mut self, op: FltOp, args: &[&'a ast::Expr], line: u32) -> R<Expr> {
+        self.flt_call_on(op, None, args, line)
+    }
+
+    /// [`Self::flt_call`] with an operand already lowered, `first`, before `args`; it must
+    /// make no call (it is evaluated in the call area).
+    fn flt_call_on(
+        &mut self,
+        op: FltOp,
+        first: Option<Expr>,
+        args: &[&'a ast::Expr],
+        line: u32,
+    ) -> R<Expr> {
         let at = self.f().top;
-        let mut lowered = Vec::with_capacity(args.len() + 2);
+        let mut lowered = Vec::with_capacity(args.len() + 3);
         lowered.push(Expr::Num(library::SYS_FLT));
         lowered.push(Expr::Num(op as i64));
+        lowered.extend(first);
         for a in args {
             self.f().top = at + lowered.len();
             lowered.push(self.expr_ff(a, op.float_operands())?);
@@ -1247,6 +1325,12 @@ impl<'a> Sema<'a> {
                     self.read_local(slot);
                     Expr::LocalAddr(slot)
                 }
+                Some(Binding::Path {
+                    slot,
+                    owner,
+                    path,
+                    depth,
+                }) if owner == self.f().index => patterns::path_address(slot, &path[..depth], line),
                 Some(Binding::Cell(a)) => Expr::Num(a as i64),
                 Some(Binding::Func(i, Some(a))) => {
                     self.observed.insert(i);
@@ -1532,6 +1616,37 @@ mod tests {
             panic!()
         };
         assert!(matches!(cond, Expr::AndThen(..)));
+    }
+
+    #[test]
+    fn pattern_rule_violations_are_located_errors() {
+        let cases = [
+            (
+                "LET f : a, a => 1\nLET start() BE f()",
+                (1, 12),
+                "named twice",
+            ),
+            (
+                "LET start() BE { LET x = MATCH (1) : 1 BE RETURN }",
+                (1, 36),
+                "gives no value",
+            ),
+            (
+                "LET start : x BE { LET y = VALOF { NEXT; RESULTIS 1 } }",
+                (1, 36),
+                "NEXT from inside a VALOF",
+            ),
+            (
+                "LET f : [[[[[x]]]]] => x\nLET start() BE f()",
+                (1, 7),
+                "more than 4 pointers",
+            ),
+        ];
+        for (src, (line, col), want) in cases {
+            let e = check_src(src).unwrap_err();
+            assert_eq!((e.pos.line, e.pos.col), (line, col), "{src}: {e:?}");
+            assert!(e.message.contains(want), "{src}: {}", e.message);
+        }
     }
 
     #[test]
