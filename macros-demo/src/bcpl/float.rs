@@ -127,7 +127,7 @@ fn fix(x: f64) -> i64 {
 
 /// `fl_mk`: `mantissa` × 10^`exponent`, by repeated scaling as Cintcode does it (an exponent
 /// beyond ±400 scales to infinity or 0 just the same, so it is cut there).
-fn make(mantissa: i64, exponent: i64) -> f64 {
+pub fn make(mantissa: i64, exponent: i64) -> f64 {
     let mut exponent = exponent.clamp(-400, 400);
     let mut d = mantissa as f64;
     while exponent > 5 {

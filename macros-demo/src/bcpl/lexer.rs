@@ -347,7 +347,14 @@ fn declared_lower_keywords_are_names(tokens: &mut [Token], lower: &[(usize, Stri
             _ => {}
         }
         let Some(k) = is_lower_kw(i) else { continue };
-        let prev = i.checked_sub(1);
+        // The token before the name, past an `FLT` tag (`LET FLT bx, FLT by = ...`).
+        let prev = i.checked_sub(1).and_then(|p| {
+            if kw(tokens, p, Kw::Flt) {
+                p.checked_sub(1)
+            } else {
+                Some(p)
+            }
+        });
         let after_let = prev.is_some_and(|p| kw(tokens, p, Kw::Let) || kw(tokens, p, Kw::And));
         let assigned = sym(tokens, i + 1, Sym::Assign)
             || (sym(tokens, i + 1, Sym::Comma) && assignment_follows(tokens, i + 1));

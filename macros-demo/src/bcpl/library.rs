@@ -46,6 +46,7 @@ pub const ROUTINES: &[(&str, usize)] = &[
     ("writef", 94),
     ("sawritef", 95),
     ("readn", 83),
+    ("readflt", 74),
     ("getvec", 25),
     ("freevec", 27),
     ("randno", 34),
@@ -223,7 +224,6 @@ pub const MISSING: &[&str] = &[
     "putword",
     "get_text",
     "copy_bytes",
-    "readflt",
     "sawritef_",
     "randomseed",
     "stackfree",
@@ -387,6 +387,7 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             0
         }
         "readn" => readn(a.rt, line)?,
+        "readflt" => readflt(a.rt, line)?,
         "getvec" => {
             let n = arg(&a, 0)?;
             let got = usize::try_from(n)
@@ -866,6 +867,91 @@ fn readn(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
     unrdch();
     rt.mem[RESULT2] = 0;
     Ok(if neg { sum.wrapping_neg() } else { sum })
+}
+
+/// How many significant digits `readflt` keeps, as Cintcode's does with 64-bit words.
+const FLT_DIGITS: i64 = 17;
+
+/// `readflt()`, as Cintcode's `blib.b` documents it: skips spaces, tabs, newlines and
+/// newpages, then reads `[+|-] digits [. digits] [e|E [+|-] digits]` (`_` may separate
+/// digits; there must be a digit before or after the point) and leaves the character after
+/// it to be read. The result is the number as a floating-point word: the first
+/// [`FLT_DIGITS`] significant digits scaled by the exponent (`fl_mk`), with `result2` 0; with
+/// no digit, or a second `.`, it is 0 with `result2` -1.
+fn readflt(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
+    let cis = on_input(rt, line, |cis| streams::is_input(cis).then_some(cis))?;
+    let rdch = || streams::rdch(cis).unwrap_or(-1);
+    let digit = |c: i64| {
+        (i64::from(b'0')..=i64::from(b'9'))
+            .contains(&c)
+            .then(|| c - 48)
+    };
+    let mut ch = rdch();
+    while matches!(ch, 32 | 9 | 10 | 12) {
+        ch = rdch();
+    }
+    let negative = |ch: &mut i64| {
+        let neg = *ch == i64::from(b'-');
+        if neg || *ch == i64::from(b'+') {
+            *ch = rdch();
+        }
+        neg
+    };
+    let neg = negative(&mut ch);
+    // `significant`: digits from the first nonzero one; `fraction`: digits after the point.
+    let (mut value, mut significant, mut fraction) = (0i64, None::<i64>, None::<i64>);
+    let (mut digits, mut bad) = (false, false);
+    loop {
+        if ch == i64::from(b'.') {
+            bad |= fraction.is_some();
+            fraction = Some(0);
+        } else if let Some(d) = digit(ch) {
+            digits = true;
+            if d > 0 || significant.is_some() {
+                let n = significant.map_or(1, |n| n + 1);
+                significant = Some(n);
+                if n <= FLT_DIGITS {
+                    value = 10 * value + d;
+                }
+            }
+            if let Some(f) = fraction.as_mut() {
+                *f += 1;
+            }
+        } else if ch != i64::from(b'_') {
+            break;
+        }
+        ch = rdch();
+    }
+    let mut exponent = 0i64;
+    if ch == i64::from(b'e') || ch == i64::from(b'E') {
+        ch = rdch();
+        let neg = negative(&mut ch);
+        loop {
+            if let Some(d) = digit(ch) {
+                exponent = exponent.saturating_mul(10).saturating_add(d);
+            } else if ch != i64::from(b'_') {
+                break;
+            }
+            ch = rdch();
+        }
+        if neg {
+            exponent = -exponent;
+        }
+    }
+    streams::unrdch(cis);
+    if bad || !digits {
+        rt.mem[RESULT2] = -1;
+        return Ok(0);
+    }
+    // The digits dropped after the first FLT_DIGITS, and those after the point, scale it.
+    let significant = significant.unwrap_or(1);
+    let kept = significant.min(FLT_DIGITS);
+    let exponent = exponent
+        .saturating_add(significant - kept)
+        .saturating_sub(fraction.unwrap_or(0));
+    let value = if neg { -value } else { value };
+    rt.mem[RESULT2] = 0;
+    Ok(float::make(value, exponent).to_bits() as i64)
 }
 
 /// BCPL's truth values: `TRUE` is -1, `FALSE` 0.

@@ -46,10 +46,14 @@
 //! `longjump(level(), label)` leaves nested calls for a label of a running activation
 //! ([`memory::Jump`]).
 //!
+//! The pattern matching Cintcode added in 2021 (`LET f : patterns => ...`, `MATCH`, `EVERY`,
+//! `NEXT`, `EXIT`) is parsed in `parser/patterns.rs` and lowered to the IR's tests and jumps in
+//! `sema/patterns.rs`.
+//!
 //! Not supported, each reported by name: GOTO into or out of a VALOF, a chain of relations
-//! over floating-point values, the pattern matching Cintcode added in 2021 (`LET f :
-//! patterns => ...`, `MATCH`, `EVERY`), `changeco` and `instrcount` in the library, and the
-//! other operating-system names of `libhdr` ([`unprovided`]).
+//! with a floating-point operator in it (`a #< b #< c`; a chain over `FLT` values works),
+//! `changeco` and `instrcount` in the library, and the other operating-system names of
+//! `libhdr` ([`unprovided`]).
 //! Coroutines ([`coroutine`]) run on a native stack each ([`fiber`]), all on the run's thread.
 
 pub mod arith;

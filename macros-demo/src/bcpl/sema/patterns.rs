@@ -404,7 +404,7 @@ impl<'a> Sema<'a> {
     /// `value op e`, on floating-point values when `flt` or when `e` is one.
     fn relation(&mut self, op: RelOp, flt: bool, value: Expr, e: &'a ast::Expr) -> R<Expr> {
         if flt || self.is_flt(e) {
-            self.flt_call_on(super::float_relation(op), Some(value), &[e], e.pos.line)
+            self.flt_call_on(super::float_relation(op), vec![value], &[e], e.pos.line)
         } else {
             Ok(Expr::Compare(Box::new(value), vec![(op, self.expr(e)?)]))
         }
