@@ -1410,21 +1410,26 @@ mod tests {
         assert!(parse(&toks).is_err());
     }
 
+    /// The first definition of `src`, which must parse and begin with `LET f...`.
+    fn first_def(src: &str) -> FnDef {
+        let p = parse_src(src).unwrap();
+        let Some(Decl::Let(items)) = p.decls.into_iter().next() else {
+            panic!()
+        };
+        let Some(LetItem::Func(def)) = items.into_iter().next() else {
+            panic!()
+        };
+        *def
+    }
+
     #[test]
     fn newlines_separate_commands() {
         /// The number of commands in the block of the first routine of `src`.
         fn commands(src: &str) -> usize {
-            let p = parse_src(src).unwrap();
-            let Decl::Let(items) = &p.decls[0] else {
-                panic!()
-            };
-            let LetItem::Func(def) = &items[0] else {
-                panic!()
-            };
             let Body::Routine(Stmt {
                 kind: StmtKind::Block(b),
                 ..
-            }) = &def.body
+            }) = first_def(src).body
             else {
                 panic!()
             };
@@ -1446,13 +1451,7 @@ mod tests {
         assert_eq!((e[0].pos.line, e[0].pos.col), (1, 16), "{e:?}");
         assert!(e[0].message.contains("every item"), "{e:?}");
         // Without a `:` after it, `match(...)` is a call of a function named match.
-        let p = parse_src("LET s() BE x := match(1, 2)").unwrap();
-        let Decl::Let(items) = &p.decls[0] else {
-            panic!()
-        };
-        let LetItem::Func(def) = &items[0] else {
-            panic!()
-        };
+        let def = first_def("LET s() BE x := match(1, 2)");
         let Body::Routine(Stmt {
             kind: StmtKind::Assign(pairs),
             ..
@@ -1462,13 +1461,7 @@ mod tests {
         };
         assert!(matches!(pairs[0].1.kind, ExprKind::Call(..)));
         // `p, q` is right-associative; `|` binds looser than patterns side by side.
-        let p = parse_src("LET f : a, b [c] | 1 => 0").unwrap();
-        let Decl::Let(items) = &p.decls[0] else {
-            panic!()
-        };
-        let LetItem::Func(def) = &items[0] else {
-            panic!()
-        };
+        let def = first_def("LET f : a, b [c] | 1 => 0");
         assert_eq!(def.params.len(), 2);
         let Body::Patterns(list) = &def.body else {
             panic!()
