@@ -26,6 +26,9 @@ use super::streams;
 pub const RESULT2: usize = 10;
 /// `randseed`: the state of `randno`'s generator, which `setseed` sets.
 pub const RANDSEED: usize = 127;
+/// What `randseed` holds when a run starts, as in Cintcode (whose programs that never call
+/// `setseed` see this sequence).
+pub const INITIAL_SEED: i64 = 12345;
 
 /// The routines, in call-table order after the program's functions: name and global number.
 pub const ROUTINES: &[(&str, usize)] = &[

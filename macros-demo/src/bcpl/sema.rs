@@ -87,6 +87,7 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
     s.image[0] = GLOBALS as i64;
     s.image[library::CIS] = library::INPUT;
     s.image[library::COS] = library::OUTPUT;
+    s.image[library::RANDSEED] = library::INITIAL_SEED;
     let mut start = None;
     // The prelude first, seen by every section; then each section, seeing its own names.
     let ends = [prog.prelude]
