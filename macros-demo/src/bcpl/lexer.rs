@@ -366,14 +366,17 @@ fn declared_lower_keywords_are_names(tokens: &mut [Token], lower: &[(usize, Stri
                     || tokens[i].newline_before
             });
         let in_names = prev.is_some_and(|p| {
-            (sym(tokens, p, Sym::Comma) || sym(tokens, p, Sym::LParen))
-                && declaring_names(tokens, p)
+            (sym(tokens, p, Sym::Comma) || sym(tokens, p, Sym::LParen) || sym(tokens, p, Sym::Colon))
+                && declaring_names(tokens, p, &|j| is_lower_kw(j).is_some())
         });
-        // A label (`skip:`), for the legacy words only: `default:` stays `DEFAULT:`.
-        let legacy = LEGACY
-            .iter()
-            .any(|(w, _)| w.eq_ignore_ascii_case(&lower[k].1));
-        let label = legacy && sym(tokens, i + 1, Sym::Colon);
+        // A label (`finish:`, `skip:`), its `:` on the same line (a match item's `: p` on the
+        // next line follows a command such as `BE break`); `default:` stays `DEFAULT:`, and
+        // `true` and `false` stay values (`=> false : p => ...`).
+        let label = sym(tokens, i + 1, Sym::Colon)
+            && !tokens[i + 1].newline_before
+            && !["default", "true", "false"]
+                .iter()
+                .any(|w| lower[k].1.eq_ignore_ascii_case(w));
         if after_let || assigned || in_list || in_names || label {
             declared.push(lower[k].1.as_str());
         }
@@ -398,20 +401,23 @@ fn assignment_follows(tokens: &[Token], comma: usize) -> bool {
     false
 }
 
-/// Whether the `,` or `(` at `at` belongs to a list of names being declared: the names of a
-/// `LET`/`AND` (`LET a, by = ...`) or the parameters of a definition (`LET f(a, by) = ...`).
-fn declaring_names(tokens: &[Token], at: usize) -> bool {
+/// Whether the `,`, `(` or `:` at `at` belongs to a list of names being declared: the names
+/// of a `LET`/`AND` (`LET a, by = ...`), the parameters of a definition (`LET f(a, by) =
+/// ...`), or the first pattern of a pattern-defined one (`LET f : a, rv BE ...`). `word(j)`
+/// tells whether token `j` is a reserved word in lower case, which may be one of the names.
+fn declaring_names(tokens: &[Token], at: usize, word: &dyn Fn(usize) -> bool) -> bool {
     let mut i = at;
     loop {
         match tokens[i].tok {
             Tok::Kw(Kw::Let | Kw::And) => return true,
-            Tok::Sym(Sym::LParen) => {
-                // A parameter list: `LET name (` or `AND name (`.
+            Tok::Sym(Sym::LParen | Sym::Colon) => {
+                // `LET name (` or `AND name (`; `LET name :` or `AND name :`.
                 return i >= 2
-                    && matches!(tokens[i - 1].tok, Tok::Name(_) | Tok::Kw(_))
+                    && (matches!(tokens[i - 1].tok, Tok::Name(_) | Tok::Kw(_)) || word(i - 1))
                     && matches!(tokens[i - 2].tok, Tok::Kw(Kw::Let | Kw::And));
             }
             Tok::Sym(Sym::Comma) | Tok::Name(_) | Tok::Kw(_) if i > 0 => i -= 1,
+            _ if i > 0 && word(i) => i -= 1,
             _ => return false,
         }
     }
