@@ -256,12 +256,14 @@ pub fn sys_flt(op: i64, a: i64, b: i64, c: i64) -> Option<(i64, Option<i64>)> {
 }
 
 /// `writeflt(x, width, places)` (`%w.pF`), or with `exponent` `writee` (`%w.pE`), as
-/// Cintcode's `blib` lays them out: the 16 significant digits of `fl_unmk` rounded half away
-/// from zero to `places` (1 to 1,000) digits after the point; a sign position that holds
-/// `-` or a space; right-aligned in `width` characters (at least 4, or 8 with the exponent,
-/// which is written `e+dd`/`e-dd`; at most 2^40). Two cases where the 2019 `blib` slips are written as it
-/// intends: a negative number with trailing zeros before the point keeps its sign (`-10.00`),
-/// and a rounding carry in the exponent form renormalises (`1.0e+01`, not `10.0e+00`).
+/// Cintcode's `blib` (the distribution of December 2023) lays them out: the 16 significant
+/// digits of `fl_unmk` rounded half away from zero to `places` digits after the point (0 to
+/// 1,000; at least 1 with the exponent); a sign position that holds `-` or a space. Without
+/// the exponent the number is right-aligned so that the sign and digits fill `width`
+/// (at least 4) and the point comes on top, as that `blib` writes it: `%8.3f` of 1.5 is
+/// `"    1.500"`, and `%6.0f` of 2.0 is `"     2."`. With the exponent (`e+dd`/`e-dd`) the
+/// whole is `width` characters (at least 8), and a rounding carry is not renormalised:
+/// `%8.1e` of 9.96 is `" 10.0e+00"`, as `blib` writes it. Widths are at most 2^40.
 /// Infinities and NaN are written `inf`, `-inf` and `NaN`.
 pub fn format(x: i64, width: i64, places: i64, exponent: bool) -> String {
     if !f(x).is_finite() {
@@ -282,15 +284,15 @@ pub fn format(x: i64, width: i64, places: i64, exponent: bool) -> String {
         }
     }
     let mut n = digits.len() as i64 - 1;
-    let p = places.clamp(1, 1000);
+    let p = places.clamp(if exponent { 1 } else { 0 }, 1000);
     let width = width.min(1 << 40);
-    let (w, mut q) = if exponent {
+    let (w, q) = if exponent {
         e += n;
         (width.max(8), n)
     } else {
         (width.max(4), -e)
     };
-    let mut r = q - p;
+    let r = q - p;
     let digit = |digits: &[u8], i: i64| -> u8 {
         usize::try_from(i)
             .ok()
@@ -309,19 +311,13 @@ pub fn format(x: i64, width: i64, places: i64, exponent: bool) -> String {
         if carry == 1 {
             digits.push(1);
             n += 1;
-            if exponent {
-                // 9.96 to one place is 1.0e+01, not 10.0e+00.
-                q += 1;
-                r += 1;
-                e += 1;
-            }
         }
     }
     let s = q.max(n) + 1;
     let t = if exponent {
         (r + w - 6).max(n + 1)
     } else {
-        (r + w - 2).max(s)
+        (r + w - 1).max(s)
     };
     if neg && (r..s).all(|j| digit(&digits, j) == 0) {
         neg = false;
@@ -390,22 +386,26 @@ mod tests {
 
     #[test]
     fn formats_follow_cintcode_blib() {
+        // Every expected string below is what Cintcode 64 (December 2023) prints.
         let fmt = |x: f64, width, places, e| format(w(x), width, places, e);
-        assert_eq!(fmt(1.5, 8, 3, false), "   1.500");
-        assert_eq!(fmt(7.0, 5, 2, false), " 7.00");
+        // The sign and digits fill the width; the point comes on top.
+        assert_eq!(fmt(1.5, 8, 3, false), "    1.500");
+        assert_eq!(fmt(7.0, 5, 2, false), "  7.00");
         // Width too small: the sign position is still written.
         assert_eq!(fmt(7.0, 1, 2, false), " 7.00");
-        assert_eq!(fmt(-2.5, 6, 2, false), " -2.50");
+        assert_eq!(fmt(-2.5, 6, 2, false), "  -2.50");
         // Halves round away from zero on the decimal digits.
-        assert_eq!(fmt(0.125, 6, 2, false), "  0.13");
-        assert_eq!(fmt(-0.001, 6, 2, false), "  0.00");
-        assert_eq!(fmt(0.0, 6, 1, false), "   0.0");
+        assert_eq!(fmt(0.125, 6, 2, false), "   0.13");
+        assert_eq!(fmt(-0.001, 6, 2, false), "   0.00");
+        assert_eq!(fmt(0.0, 6, 1, false), "    0.0");
         assert_eq!(fmt(12345.678, 13, 3, true), "    1.235e+04");
         assert_eq!(fmt(-0.00012, 10, 2, true), " -1.20e-04");
-        assert_eq!(fmt(9.99, 9, 1, true), "  1.0e+01");
-        assert_eq!(fmt(-10.0, 7, 2, false), " -10.00");
-        assert_eq!(fmt(-2e5, 3, 0, false), "-200000.0");
-        assert_eq!(fmt(99.96, 6, 1, false), " 100.0");
+        // A carry is not renormalised.
+        assert_eq!(fmt(9.99, 9, 1, true), " 10.0e+00");
+        assert_eq!(fmt(-10.0, 7, 2, false), "  -10.00");
+        // No places: the point is still written.
+        assert_eq!(fmt(-2e5, 3, 0, false), "-200000.");
+        assert_eq!(fmt(99.96, 6, 1, false), "  100.0");
         assert_eq!(fmt(f64::NEG_INFINITY, 6, 1, false), "  -inf");
         assert_eq!(fmt(1.5, i64::MIN, i64::MAX, false).len(), 1003);
     }

@@ -366,7 +366,9 @@ fn declared_lower_keywords_are_names(tokens: &mut [Token], lower: &[(usize, Stri
                     || tokens[i].newline_before
             });
         let in_names = prev.is_some_and(|p| {
-            (sym(tokens, p, Sym::Comma) || sym(tokens, p, Sym::LParen) || sym(tokens, p, Sym::Colon))
+            (sym(tokens, p, Sym::Comma)
+                || sym(tokens, p, Sym::LParen)
+                || sym(tokens, p, Sym::Colon))
                 && declaring_names(tokens, p, &|j| is_lower_kw(j).is_some())
         });
         // A label (`finish:`, `skip:`), its `:` on the same line (a match item's `: p` on the
