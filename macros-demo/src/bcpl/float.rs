@@ -120,6 +120,17 @@ fn truth(b: bool) -> i64 {
     -i64::from(b)
 }
 
+/// The value of a MANIFEST name written without one after a name whose value is `prev`
+/// (floating point when `prev_flt`): one more, or 1.0 more when the name is `flt`.
+pub fn next_manifest(prev: i64, prev_flt: bool, flt: bool) -> i64 {
+    match (prev_flt, flt) {
+        (false, false) => prev.wrapping_add(1),
+        (true, false) => fix(f(prev)).wrapping_add(1),
+        (false, true) => w(prev as f64 + 1.0),
+        (true, true) => w(f(prev) + 1.0),
+    }
+}
+
 /// `FIX`: the nearest integer, halves away from zero; NaN is 0, out of range saturates.
 fn fix(x: f64) -> i64 {
     x.round() as i64

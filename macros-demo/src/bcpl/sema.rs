@@ -354,14 +354,19 @@ impl<'a> Sema<'a> {
         let mut out = Vec::new();
         match d {
             Decl::Manifest(entries) => {
-                let mut next = 0;
+                // Without a value, a name is 0 (0.0 with FLT) when first, else one more than
+                // the previous, converted between integer and floating point as needed
+                // (Cintcode's `bcpltrn.b`); a floating-point value makes the name FLT.
+                let mut prev: Option<(i64, bool)> = None;
                 for e in entries {
-                    let v = match &e.value {
-                        Some(x) => self.constant_ff(x, e.flt)?,
-                        None => next,
+                    let flt = e.flt || e.value.as_ref().is_some_and(|x| self.is_flt(x));
+                    let v = match (&e.value, prev) {
+                        (Some(x), _) => self.constant_ff(x, flt)?,
+                        (None, None) => 0,
+                        (None, Some((p, was_flt))) => float::next_manifest(p, was_flt, flt),
                     };
-                    next = v.wrapping_add(1);
-                    self.bind_tagged(&e.name, Binding::Manifest(v), e.flt);
+                    prev = Some((v, flt));
+                    self.bind_tagged(&e.name, Binding::Manifest(v), flt);
                 }
             }
             Decl::Global(entries) => {
@@ -398,13 +403,14 @@ impl<'a> Sema<'a> {
             }
             Decl::Static(entries) => {
                 for e in entries {
+                    let flt = e.flt || e.value.as_ref().is_some_and(|x| self.is_flt(x));
                     let v = match &e.value {
-                        Some(x) => self.constant_ff(x, e.flt)?,
+                        Some(x) => self.constant_ff(x, flt)?,
                         None => 0,
                     };
                     let at = self.image.len();
                     self.image.push(v);
-                    self.bind_tagged(&e.name, Binding::Cell(at), e.flt);
+                    self.bind_tagged(&e.name, Binding::Cell(at), flt);
                 }
             }
             Decl::Let(items) => {
