@@ -115,8 +115,21 @@ fn literal(n: i64) -> String {
     }
 }
 
+/// Whether condition `e` holds, as Cintcode's translator tests one (`jumpcond`): `&`, `|`
+/// and `~` at its top are the operators of truth values, the right operand tested only when
+/// the left does not decide; anything else holds when its value is nonzero.
+fn holds(e: &E, vars: &[i64; 3]) -> Option<bool> {
+    Some(match e {
+        E::Bin("&", l, r) => holds(l, vars)? && holds(r, vars)?,
+        E::Bin("|", l, r) => holds(l, vars)? || holds(r, vars)?,
+        E::Not(x) => !holds(x, vars)?,
+        _ => eval(e, vars)? != 0,
+    })
+}
+
 /// The model: 64-bit two's complement words, `/` and `MOD` truncating, shifts of 64 or more
-/// (or negative) giving 0, relations giving -1 or 0, `&`/`|` bitwise. `None`: division by zero.
+/// (or negative) giving 0, relations giving -1 or 0, `&`/`|` bitwise as values and
+/// [`holds`] as conditions. `None`: division by zero.
 fn eval(e: &E, vars: &[i64; 3]) -> Option<i64> {
     Some(match e {
         E::Num(n) => *n,
@@ -125,7 +138,7 @@ fn eval(e: &E, vars: &[i64; 3]) -> Option<i64> {
         E::Not(x) => !eval(x, vars)?,
         E::Cond(c, a, b) => {
             // Only the chosen arm is evaluated.
-            if eval(c, vars)? != 0 {
+            if holds(c, vars)? {
                 eval(a, vars)?
             } else {
                 eval(b, vars)?
@@ -191,10 +204,10 @@ fn program(seed: u64, n: usize) -> (String, String) {
             rng.below(200) as i64 - 100,
             [0, 1, -1, 2, 63, 64, i64::MIN, i64::MAX][rng.index(8)],
         ];
-        let (e, value) = loop {
+        let (e, value, truth) = loop {
             let e = gen(&mut rng, 4);
-            if let Some(v) = eval(&e, &vars) {
-                break (e, v);
+            if let (Some(v), Some(t)) = (eval(&e, &vars), holds(&e, &vars)) {
+                break (e, v, t);
             }
         };
         let mut text = String::new();
@@ -213,7 +226,6 @@ fn program(seed: u64, n: usize) -> (String, String) {
         let args = args.join(", ");
         let _ = writeln!(body, "   writen(f{i}({args})); newline()");
         let _ = writeln!(body, "   t{i}({args}); newline()");
-        let truth = value != 0;
         let _ = writeln!(expected, "{value}");
         let _ = writeln!(
             expected,

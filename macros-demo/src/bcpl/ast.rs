@@ -307,9 +307,11 @@ pub enum BinOp {
     Shl,
     /// `a >> b`: logical shift right.
     Shr,
-    /// `a & b`: bitwise and (short-circuit on truth values, see [`super::ir::Expr::AndThen`]).
+    /// `a & b`: bitwise and as a value; in a condition, the and of truth values
+    /// ([`super::ir::Expr::AndThen`]).
     And,
-    /// `a | b`: bitwise or (short-circuit on truth values, see [`super::ir::Expr::OrElse`]).
+    /// `a | b`: bitwise or as a value; in a condition, the or of truth values
+    /// ([`super::ir::Expr::OrElse`]).
     Or,
     /// `XOR` / `NEQV`
     Xor,

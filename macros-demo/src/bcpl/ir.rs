@@ -137,10 +137,10 @@ pub enum Expr {
     LoadByte(Box<Expr>, Box<Expr>, u32),
     /// Arithmetic and bitwise operators; the line locates a division by zero.
     Binary(BinOp, Box<Expr>, Box<Expr>, u32),
-    /// `l & r` where `l` is a truth value (TRUE or FALSE): `l = 0 -> 0, r`. Same value as the
-    /// bitwise `&`, without evaluating `r` when `l` already decides.
+    /// `l = 0 -> 0, r` where `l` is a truth value (TRUE or FALSE): `&` in a condition
+    /// (`sema`'s `condition`), `r` evaluated only when `l` is TRUE.
     AndThen(Box<Expr>, Box<Expr>),
-    /// `l | r` where `l` is a truth value: `l ~= 0 -> l, r`.
+    /// `l ~= 0 -> l, r` where `l` is a truth value: `|` in a condition.
     OrElse(Box<Expr>, Box<Expr>),
     /// `a < b <= c`: TRUE when every comparison holds, each operand evaluated once, left to right.
     Compare(Box<Expr>, Vec<(RelOp, Expr)>),

@@ -717,7 +717,7 @@ impl<'a> Sema<'a> {
         then: &'a ast::Stmt,
         otherwise: Option<&'a ast::Stmt>,
     ) -> R<Stmt> {
-        let cond = self.expr(cond)?;
+        let cond = self.condition(cond)?;
         let then = Box::new(self.scoped(then)?);
         let otherwise = match otherwise {
             Some(o) => Some(Box::new(self.scoped(o)?)),
@@ -732,7 +732,7 @@ impl<'a> Sema<'a> {
     }
 
     fn while_loop(&mut self, cond: &'a ast::Expr, negate: bool, body: &'a ast::Stmt) -> R<Stmt> {
-        let cond = self.expr(cond)?;
+        let cond = self.condition(cond)?;
         Ok(Stmt::Loop {
             test: LoopTest::Before(cond, !negate),
             body: Box::new(self.loop_body(body)?),
@@ -743,7 +743,7 @@ impl<'a> Sema<'a> {
         let body = Box::new(self.loop_body(body)?);
         let test = match cond {
             None => LoopTest::Never,
-            Some((e, until)) => LoopTest::After(self.expr(e)?, !until),
+            Some((e, until)) => LoopTest::After(self.condition(e)?, !until),
         };
         Ok(Stmt::Loop { test, body })
     }
@@ -1163,14 +1163,9 @@ impl<'a> Sema<'a> {
                 let word = Expr::Load(Box::new(self.field_address(p, field.offset)?), line);
                 field.extract(word, line)
             }
-            ExprKind::Binary(op, l, r) => {
-                let (l, r) = (self.boxed(l)?, self.boxed(r)?);
-                match op {
-                    BinOp::And if l.is_truth_value() => Expr::AndThen(l, r),
-                    BinOp::Or if l.is_truth_value() => Expr::OrElse(l, r),
-                    _ => Expr::Binary(*op, l, r, line),
-                }
-            }
+            // As a value, `&` and `|` are bitwise and evaluate both operands; where a
+            // condition is tested they are the truth-value operators of [`Self::condition`].
+            ExprKind::Binary(op, l, r) => Expr::Binary(*op, self.boxed(l)?, self.boxed(r)?, line),
             ExprKind::Compare(first, rest)
                 if self.is_flt(first) || rest.iter().any(|(_, x)| self.is_flt(x)) =>
             {
@@ -1187,7 +1182,9 @@ impl<'a> Sema<'a> {
                 }
                 Expr::Compare(first, out)
             }
-            ExprKind::Cond(c, a, b) => Expr::Cond(self.boxed(c)?, self.boxed(a)?, self.boxed(b)?),
+            ExprKind::Cond(c, a, b) => {
+                Expr::Cond(Box::new(self.condition(c)?), self.boxed(a)?, self.boxed(b)?)
+            }
         })
     }
 
@@ -1222,6 +1219,35 @@ impl<'a> Sema<'a> {
         })
     }
 
+    /// `e` where a condition is tested (`IF`, `UNLESS`, `TEST`, `WHILE`, `UNTIL`,
+    /// `REPEATWHILE`, `REPEATUNTIL`, the first operand of `->`). There, as in Cintcode's
+    /// translator (`jumpcond` in `bcpltrn.b`), `&`, `|` and `~`/`NOT` are the operators of
+    /// truth values, not of bits: `a & b` holds when both are nonzero, testing `b` only when
+    /// `a` holds, `a | b` when either is, testing `b` only when `a` does not, and `~a` when
+    /// `a` is zero. So `IF 2 & 1` holds, where the value `2 & 1` is 0.
+    fn condition(&mut self, e: &'a ast::Expr) -> R<Expr> {
+        Ok(match &e.kind {
+            ExprKind::Binary(BinOp::And, l, r) => {
+                Expr::AndThen(Box::new(self.truth(l)?), Box::new(self.truth(r)?))
+            }
+            ExprKind::Binary(BinOp::Or, l, r) => {
+                Expr::OrElse(Box::new(self.truth(l)?), Box::new(self.truth(r)?))
+            }
+            ExprKind::Not(x) => Expr::Not(Box::new(self.truth(x)?)),
+            _ => self.expr(e)?,
+        })
+    }
+
+    /// [`Self::condition`] as TRUE or FALSE.
+    fn truth(&mut self, e: &'a ast::Expr) -> R<Expr> {
+        let c = self.condition(e)?;
+        Ok(if c.is_truth_value() {
+            c
+        } else {
+            Expr::Compare(Box::new(c), vec![(RelOp::Ne, Expr::Num(0))])
+        })
+    }
+
     /// Runs `lower` inside a new VALOF: its own GOTO context, where RESULTIS is allowed.
     fn in_valof<T>(&mut self, lower: impl FnOnce(&mut Self) -> R<T>) -> R<T> {
         let f = self.f();
@@ -1248,7 +1274,7 @@ impl<'a> Sema<'a> {
                 None => return Ok(None),
             },
             ExprKind::Cond(c, a, b) => Expr::Cond(
-                self.boxed(c)?,
+                Box::new(self.condition(c)?),
                 Box::new(self.expr_ff(a, true)?),
                 Box::new(self.expr_ff(b, true)?),
             ),
