@@ -848,7 +848,7 @@ fn readn(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
     loop {
         ch = rdch();
         match ch {
-            c if (i64::from(b'0')..=i64::from(b'9')).contains(&c) => break,
+            c if decimal_digit(c).is_some() => break,
             32 | 9 | 10 => continue,
             45 | 43 => {
                 neg = ch == 45;
@@ -863,13 +863,20 @@ fn readn(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
         }
     }
     let mut sum: i64 = 0;
-    while (i64::from(b'0')..=i64::from(b'9')).contains(&ch) {
-        sum = sum.wrapping_mul(10).wrapping_add(ch - i64::from(b'0'));
+    while let Some(d) = decimal_digit(ch) {
+        sum = sum.wrapping_mul(10).wrapping_add(d);
         ch = rdch();
     }
     unrdch();
     rt.mem[RESULT2] = 0;
     Ok(if neg { sum.wrapping_neg() } else { sum })
+}
+
+/// The value of `c` when it is a decimal digit character.
+fn decimal_digit(c: i64) -> Option<i64> {
+    (i64::from(b'0')..=i64::from(b'9'))
+        .contains(&c)
+        .then(|| c - i64::from(b'0'))
 }
 
 /// How many significant digits `readflt` keeps, as Cintcode's does with 64-bit words.
@@ -884,11 +891,6 @@ const FLT_DIGITS: i64 = 17;
 fn readflt(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
     let cis = on_input(rt, line, |cis| streams::is_input(cis).then_some(cis))?;
     let rdch = || streams::rdch(cis).unwrap_or(-1);
-    let digit = |c: i64| {
-        (i64::from(b'0')..=i64::from(b'9'))
-            .contains(&c)
-            .then(|| c - 48)
-    };
     let mut ch = rdch();
     while matches!(ch, 32 | 9 | 10 | 12) {
         ch = rdch();
@@ -908,7 +910,7 @@ fn readflt(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
         if ch == i64::from(b'.') {
             bad |= fraction.is_some();
             fraction = Some(0);
-        } else if let Some(d) = digit(ch) {
+        } else if let Some(d) = decimal_digit(ch) {
             digits = true;
             if d > 0 || significant.is_some() {
                 let n = significant.map_or(1, |n| n + 1);
@@ -930,7 +932,7 @@ fn readflt(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
         ch = rdch();
         let neg = negative(&mut ch);
         loop {
-            if let Some(d) = digit(ch) {
+            if let Some(d) = decimal_digit(ch) {
                 exponent = exponent.saturating_mul(10).saturating_add(d);
             } else if ch != i64::from(b'_') {
                 break;

@@ -1188,7 +1188,8 @@ impl<'a> Sema<'a> {
         })
     }
 
-    /// `a #< b #<= c` (or a chain over `FLT` values): a VALOF that keeps each operand in a
+    /// A chain of relations over `FLT` values (`0.0 <= x < 1.5`; the parser refuses one
+    /// written with `#<` and the other floating operators): a VALOF that keeps each operand in a
     /// slot of its own, so that it is evaluated once, left to right, and stops at the first
     /// relation that fails, as an integer chain does.
     fn float_chain(

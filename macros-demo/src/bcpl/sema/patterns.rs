@@ -198,12 +198,14 @@ impl<'a> Sema<'a> {
             self.f().labels[next] = Some(context);
             out.push(Stmt::Label(next));
         }
-        out.push(match kind {
-            Kind::Function => Stmt::Return(Some(Expr::Num(0))),
-            Kind::Routine => Stmt::Return(None),
-            Kind::Value => Stmt::Resultis(Expr::Num(0)),
-            Kind::Sum(sum) => Stmt::Resultis(Expr::Local(sum)),
-            Kind::Command | Kind::Every => Stmt::Block(Vec::new()),
+        // When no item matched: a function returns 0, a MATCH expression is 0, an EVERY
+        // expression its sum; the commands go on after the list.
+        out.extend(match kind {
+            Kind::Function => Some(Stmt::Return(Some(Expr::Num(0)))),
+            Kind::Routine => Some(Stmt::Return(None)),
+            Kind::Value => Some(Stmt::Resultis(Expr::Num(0))),
+            Kind::Sum(sum) => Some(Stmt::Resultis(Expr::Local(sum))),
+            Kind::Command | Kind::Every => None,
         });
         self.f().labels[exit] = Some(context);
         out.push(Stmt::Label(exit));
