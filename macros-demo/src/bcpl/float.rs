@@ -397,7 +397,8 @@ mod tests {
 
     #[test]
     fn formats_follow_cintcode_blib() {
-        // Every expected string below is what Cintcode 64 (December 2023) prints.
+        // Every expected string below, but for infinity and the length bound at the end, is
+        // what Cintcode 64 (December 2023) prints.
         let fmt = |x: f64, width, places, e| format(w(x), width, places, e);
         // The sign and digits fill the width; the point comes on top.
         assert_eq!(fmt(1.5, 8, 3, false), "    1.500");
