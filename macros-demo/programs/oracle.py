@@ -318,10 +318,11 @@ def factorial_b():
 
 
 def order_b():
-    # a + VALOF(a := 10; 5) with a = 1 reads a first: 1 + 5; likewise 1 - 5; a is then 10.
-    # The stored value a = 3 is read before the subscript's VALOF sets a to 7.
-    # a = 2 < VALOF(a := 0; 1) compares 2 < 1.
-    return f"{1 + 5}\n{1 - 5}\n10\n3 7\n{F}\n"
+    # A variable that is an operand is read when its operator is applied, after the operands
+    # to its right (Cintcode's order): a + VALOF(a := 10; 5) with a = 1 is 10 + 5; likewise
+    # 10 - 5; a is then 10. The stored value a is read after the subscript's VALOF sets a to
+    # 7. a = 2 < VALOF(a := 0; 1) compares 0 < 1.
+    return f"{10 + 5}\n{10 - 5}\n10\n7 7\n{T}\n"
 
 
 def syntax_b():

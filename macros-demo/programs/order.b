@@ -1,5 +1,5 @@
-// Operands are evaluated left to right, and an assignment's value before its address, even
-// when a VALOF on the right changes a variable used on the left.
+// A variable that is an operand is read when its operator is applied, after the operands to
+// its right, as in Cintcode: even when a VALOF on the right changes it.
 LET start() BE
 $( LET a = 1
    LET v = VEC 2

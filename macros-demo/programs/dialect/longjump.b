@@ -70,6 +70,8 @@ out:
   errp, errl := level(), done
   dive(1000)
 done:
-  writef("deep dive of %n calls left in one jump; tries again: %n*n", depth, tries())
+  { LET dived = depth
+    writef("deep dive of %n calls left in one jump; tries again: %n*n", dived, tries())
+  }
   RESULTIS 0
 }

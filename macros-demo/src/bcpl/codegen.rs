@@ -154,37 +154,6 @@ fn imm12(e: &Expr) -> Option<u32> {
     }
 }
 
-/// Whether `e` can be loaded into any register without touching others.
-fn is_leaf(e: &Expr) -> bool {
-    matches!(
-        e,
-        Expr::Num(_) | Expr::Local(_) | Expr::Cell(_) | Expr::LocalAddr(_)
-    )
-}
-
-/// Whether loading the leaf `leaf` after evaluating `other` gives the value it had before:
-/// only a call (through `@`, a global or a static) or a `VALOF` inside `other` can change a
-/// variable.
-fn can_load_late(leaf: &Expr, other: &Expr) -> bool {
-    matches!(leaf, Expr::Num(_) | Expr::LocalAddr(_)) || !has_effects(other)
-}
-
-fn has_effects(e: &Expr) -> bool {
-    match e {
-        Expr::Valof(..) | Expr::Call { .. } => true,
-        Expr::Num(_) | Expr::Local(_) | Expr::Cell(_) | Expr::LocalAddr(_) => false,
-        Expr::Neg(x) | Expr::Abs(x) | Expr::Not(x) | Expr::Load(x, _) => has_effects(x),
-        Expr::Binary(_, l, r, _)
-        | Expr::AndThen(l, r)
-        | Expr::OrElse(l, r)
-        | Expr::LoadByte(l, r, _) => has_effects(l) || has_effects(r),
-        Expr::Compare(first, rest) => {
-            has_effects(first) || rest.iter().any(|(_, x)| has_effects(x))
-        }
-        Expr::Cond(c, a, b) => has_effects(c) || has_effects(a) || has_effects(b),
-    }
-}
-
 impl Gen<'_> {
     fn function(&mut self, f: &Func) -> R {
         // x19..x23 are set once by the entry trampoline and kept (x22 is moved back after
@@ -266,7 +235,7 @@ impl Gen<'_> {
         Ok(())
     }
 
-    /// Loads a leaf (see [`is_leaf`]) into `reg`.
+    /// Loads a leaf (see [`Expr::is_leaf`]) into `reg`.
     fn leaf(&mut self, e: &Expr, reg: RX) -> R {
         match e {
             Expr::Num(n) => {
@@ -289,10 +258,10 @@ impl Gen<'_> {
 
     /// Evaluates `l` into `x0` and `r` into `x1`, `l` first.
     fn operands(&mut self, l: &Expr, r: &Expr) -> R {
-        if is_leaf(r) {
+        if r.is_leaf() {
             self.expr(l)?;
             self.leaf(r, RX::X1)
-        } else if is_leaf(l) && can_load_late(l, r) {
+        } else if l.is_leaf() && l.loads_same_after(r) {
             // Evaluation order is kept: loading `l` late sees the value it had first.
             self.expr(r)?;
             dynasm!(self.asm ; .arch aarch64 ; mov x1, x0);
@@ -424,7 +393,7 @@ impl Gen<'_> {
     }
 
     fn store(&mut self, addr: &Expr, value: &Expr, line: u32) -> R {
-        if is_leaf(value) && can_load_late(value, addr) {
+        if value.is_leaf() && value.loads_same_after(addr) {
             self.expr(addr)?;
             self.leaf(value, RX::X1)?;
         } else {
@@ -808,7 +777,7 @@ impl Gen<'_> {
     fn call(&mut self, callee: &Callee, args: &[Expr], at: usize, line: u32) -> R {
         let base = 8 * (self.call_base + at) as i64;
         for (k, a) in args.iter().enumerate() {
-            if is_leaf(a) {
+            if a.is_leaf() {
                 self.leaf(a, RX::X0)?;
             } else {
                 self.expr(a)?;

@@ -130,37 +130,6 @@ fn imm32(n: i64) -> Option<i32> {
     i32::try_from(n).ok()
 }
 
-/// Whether `e` can be loaded into any register without touching others.
-fn is_leaf(e: &Expr) -> bool {
-    matches!(
-        e,
-        Expr::Num(_) | Expr::Local(_) | Expr::Cell(_) | Expr::LocalAddr(_)
-    )
-}
-
-/// Whether loading the leaf `leaf` after evaluating `other` gives the value it had before:
-/// only a call (through `@`, a global or a static) or a `VALOF` inside `other` can change a
-/// variable.
-fn can_load_late(leaf: &Expr, other: &Expr) -> bool {
-    matches!(leaf, Expr::Num(_) | Expr::LocalAddr(_)) || !has_effects(other)
-}
-
-fn has_effects(e: &Expr) -> bool {
-    match e {
-        Expr::Valof(..) | Expr::Call { .. } => true,
-        Expr::Num(_) | Expr::Local(_) | Expr::Cell(_) | Expr::LocalAddr(_) => false,
-        Expr::Neg(x) | Expr::Abs(x) | Expr::Not(x) | Expr::Load(x, _) => has_effects(x),
-        Expr::Binary(_, l, r, _)
-        | Expr::AndThen(l, r)
-        | Expr::OrElse(l, r)
-        | Expr::LoadByte(l, r, _) => has_effects(l) || has_effects(r),
-        Expr::Compare(first, rest) => {
-            has_effects(first) || rest.iter().any(|(_, x)| has_effects(x))
-        }
-        Expr::Cond(c, a, b) => has_effects(c) || has_effects(a) || has_effects(b),
-    }
-}
-
 /// `e` as an operand an instruction can read directly, if it is one.
 fn direct(e: &Expr) -> Option<Operand> {
     match e {
@@ -289,7 +258,7 @@ impl Gen<'_> {
         self.depth -= 1;
     }
 
-    /// Loads a leaf (see [`is_leaf`]) into `Rq(reg)`.
+    /// Loads a leaf (see [`Expr::is_leaf`]) into `Rq(reg)`.
     fn leaf(&mut self, e: &Expr, reg: u8) {
         match e {
             Expr::Num(n) => self.mov_imm(reg, *n),
@@ -307,10 +276,10 @@ impl Gen<'_> {
 
     /// Evaluates `l` into `rax` and `r` into `rcx`, `l` first.
     fn operands(&mut self, l: &Expr, r: &Expr) -> R {
-        if is_leaf(r) {
+        if r.is_leaf() {
             self.expr(l)?;
             self.leaf(r, RCX);
-        } else if is_leaf(l) && can_load_late(l, r) {
+        } else if l.is_leaf() && l.loads_same_after(r) {
             // Evaluation order is kept: loading `l` late sees the value it had first.
             self.expr(r)?;
             dynasm!(self.asm ; .arch x64 ; mov rcx, rax);
@@ -343,7 +312,7 @@ impl Gen<'_> {
     /// [`operand`](Self::operand) for a commutative operator: where both sides must be
     /// evaluated into registers, `rax` and `rcx` may end up swapped.
     fn commutative(&mut self, l: &Expr, r: &Expr) -> Result<Option<Operand>, Error> {
-        if direct(r).is_some() || is_leaf(r) || (is_leaf(l) && can_load_late(l, r)) {
+        if direct(r).is_some() || r.is_leaf() || (l.is_leaf() && l.loads_same_after(r)) {
             return self.operand(l, r);
         }
         self.expr(l)?;
@@ -465,7 +434,7 @@ impl Gen<'_> {
     }
 
     /// `x := x + e` and `x := x - e` as one `add`/`sub` to the slot, where reading `x` after
-    /// evaluating `e` sees the value it had before (see [`can_load_late`]). Returns whether it
+    /// evaluating `e` sees the value it had before (see [`Expr::loads_same_after`]). Returns whether it
     /// emitted that.
     fn update_in_place(&mut self, slot: usize, e: &Expr) -> Result<bool, Error> {
         let Expr::Binary(op @ (BinOp::Add | BinOp::Sub), l, r, _) = e else {
@@ -475,7 +444,7 @@ impl Gen<'_> {
         let Some(d) = imm32(slot_offset(slot)) else {
             return Ok(false);
         };
-        if **l != target || !can_load_late(&target, r) {
+        if **l != target || !target.loads_same_after(r) {
             return Ok(false);
         }
         match (direct(r), op) {
@@ -548,7 +517,7 @@ impl Gen<'_> {
             dynasm!(self.asm ; .arch x64 ; mov QWORD [r13 + rax * 8], DWORD k);
             return Ok(());
         }
-        if is_leaf(value) && can_load_late(value, addr) {
+        if value.is_leaf() && value.loads_same_after(addr) {
             self.expr(addr)?;
             self.leaf(value, RCX);
         } else {

@@ -149,6 +149,39 @@ pub enum Expr {
 }
 
 impl Expr {
+    /// Whether `self` is a constant or a variable's value or address: loaded into a register
+    /// without touching others.
+    pub fn is_leaf(&self) -> bool {
+        matches!(
+            self,
+            Expr::Num(_) | Expr::Local(_) | Expr::Cell(_) | Expr::LocalAddr(_)
+        )
+    }
+
+    /// Whether evaluating `self` may change a variable: only a call (through `@`, a global
+    /// or a static) or a `VALOF` can.
+    pub fn has_effects(&self) -> bool {
+        match self {
+            Expr::Valof(..) | Expr::Call { .. } => true,
+            Expr::Num(_) | Expr::Local(_) | Expr::Cell(_) | Expr::LocalAddr(_) => false,
+            Expr::Neg(x) | Expr::Abs(x) | Expr::Not(x) | Expr::Load(x, _) => x.has_effects(),
+            Expr::Binary(_, l, r, _)
+            | Expr::AndThen(l, r)
+            | Expr::OrElse(l, r)
+            | Expr::LoadByte(l, r, _) => l.has_effects() || r.has_effects(),
+            Expr::Compare(first, rest) => {
+                first.has_effects() || rest.iter().any(|(_, x)| x.has_effects())
+            }
+            Expr::Cond(c, a, b) => c.has_effects() || a.has_effects() || b.has_effects(),
+        }
+    }
+
+    /// Whether loading the leaf `self` after evaluating `other` gives the value it had
+    /// before (see [`Expr::has_effects`]).
+    pub fn loads_same_after(&self, other: &Expr) -> bool {
+        matches!(self, Expr::Num(_) | Expr::LocalAddr(_)) || !other.has_effects()
+    }
+
     /// Whether the value is always TRUE (-1) or FALSE (0).
     pub fn is_truth_value(&self) -> bool {
         match self {

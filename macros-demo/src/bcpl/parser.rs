@@ -1014,47 +1014,73 @@ impl<'t> Parser<'t> {
         Ok(StmtKind::Block(updates))
     }
 
-    /// `target op:= value`, the operator at `pos` (see [`Parser::op_assign`]).
+    /// `target op:= value`, the operator at `pos` (see [`Parser::op_assign`]). Where the
+    /// target is a word in memory (`v!i`, `!p`, `f OF p`), `value` is evaluated before the
+    /// target's address and old value are, as Cintcode's translator does it (`assign` in
+    /// `bcpltrn.b` loads the right-hand side first, then the address, and updates the word
+    /// with one `SELST`), so a call in `value` that changes them is seen.
     fn op_assign_one(target: Expr, op: Op, value: Expr, pos: Pos) -> R<StmtKind> {
-        let assign = |target: Expr, value: Expr| {
-            let combined = Expr {
-                pos,
-                kind: op.build(target.clone(), value),
-            };
-            StmtKind::Assign(vec![(target, combined)])
-        };
-        if repeatable(&target) {
-            return Ok(assign(target, value));
-        }
         let at = target.pos;
         let name = |n: &str| Expr {
             pos: at,
             kind: ExprKind::Name(n.to_string()),
         };
-        let (temps, target) = match target.kind {
-            ExprKind::Index(..) => {
-                let addr = Expr {
-                    pos: at,
-                    kind: ExprKind::Addr(Box::new(target)),
-                };
-                (vec![("#a", addr)], ExprKind::Deref(Box::new(name("#a"))))
-            }
-            ExprKind::Deref(p) => (vec![("#a", *p)], ExprKind::Deref(Box::new(name("#a")))),
-            ExprKind::Byte(s, i) => (
-                vec![("#a", *s), ("#b", *i)],
-                ExprKind::Byte(Box::new(name("#a")), Box::new(name("#b"))),
-            ),
-            ExprKind::Of(f, p) if repeatable(&f) => {
-                (vec![("#a", *p)], ExprKind::Of(f, Box::new(name("#a"))))
-            }
-            _ => {
-                return Err(SourceError::new(
-                    at,
-                    "not supported: an `op:=` whose field selector contains a call, VALOF or \
-                     TABLE",
-                ))
+        let mut temps = Vec::new();
+        let in_memory = matches!(
+            target.kind,
+            ExprKind::Index(..) | ExprKind::Deref(_) | ExprKind::Of(..)
+        );
+        let value = if in_memory && !repeatable(&value) {
+            temps.push(("#v", value));
+            name("#v")
+        } else {
+            value
+        };
+        let target = if repeatable(&target) {
+            target.kind
+        } else {
+            match target.kind {
+                ExprKind::Index(..) => {
+                    let addr = Expr {
+                        pos: at,
+                        kind: ExprKind::Addr(Box::new(target)),
+                    };
+                    temps.push(("#a", addr));
+                    ExprKind::Deref(Box::new(name("#a")))
+                }
+                ExprKind::Deref(p) => {
+                    temps.push(("#a", *p));
+                    ExprKind::Deref(Box::new(name("#a")))
+                }
+                ExprKind::Byte(s, i) => {
+                    temps.extend([("#a", *s), ("#b", *i)]);
+                    ExprKind::Byte(Box::new(name("#a")), Box::new(name("#b")))
+                }
+                ExprKind::Of(f, p) if repeatable(&f) => {
+                    temps.push(("#a", *p));
+                    ExprKind::Of(f, Box::new(name("#a")))
+                }
+                _ => {
+                    return Err(SourceError::new(
+                        at,
+                        "not supported: an `op:=` whose field selector contains a call, VALOF \
+                         or TABLE",
+                    ))
+                }
             }
         };
+        let target = Expr {
+            pos: at,
+            kind: target,
+        };
+        let combined = Expr {
+            pos,
+            kind: op.build(target.clone(), value),
+        };
+        let assign = StmtKind::Assign(vec![(target, combined)]);
+        if temps.is_empty() {
+            return Ok(assign);
+        }
         let vars = temps
             .into_iter()
             .map(|(n, e)| (n.to_string(), Init::Value(e), false))
@@ -1063,14 +1089,7 @@ impl<'t> Parser<'t> {
             pos: at,
             kind: StmtKind::Decl(Decl::Let(vec![LetItem::Vars(vars, at)])),
         };
-        let target = Expr {
-            pos: at,
-            kind: target,
-        };
-        let update = Stmt {
-            pos,
-            kind: assign(target, value),
-        };
+        let update = Stmt { pos, kind: assign };
         Ok(StmtKind::Block(vec![decl, update]))
     }
 

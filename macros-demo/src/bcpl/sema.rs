@@ -33,6 +33,7 @@ use super::library;
 use super::memory::{self, FN_BASE, GLOBALS};
 use super::unprovided;
 
+mod order;
 mod patterns;
 
 /// The largest vector (`VEC n` with n up to this, in words).
@@ -259,6 +260,8 @@ struct FnState {
     touched: Vec<usize>,
     /// The match lists around the current command, innermost last.
     matches: Vec<patterns::MatchScope>,
+    /// Slots whose address (`@x`) has been taken so far (see [`order`]).
+    addressed: HashSet<usize>,
 }
 
 impl<'a> Sema<'a> {
@@ -836,13 +839,23 @@ impl<'a> Sema<'a> {
                     Some(Binding::Cell(a) | Binding::Func(_, Some(a))) => Stmt::SetCell(a, value),
                     _ => return Err(self.not_a_variable(n, target.pos)),
                 },
-                ExprKind::Deref(p) => Stmt::Store(self.expr(p)?, value, line),
-                ExprKind::Index(v, i) => Stmt::Store(
-                    Expr::Binary(BinOp::Add, self.boxed(v)?, self.boxed(i)?, line),
-                    value,
-                    line,
-                ),
-                ExprKind::Byte(v, i) => Stmt::StoreByte(self.expr(v)?, self.expr(i)?, value, line),
+                ExprKind::Deref(p) => {
+                    let addr = self.expr(p)?;
+                    self.store(addr, value, line)
+                }
+                ExprKind::Index(v, i) => {
+                    let (v, i) = (self.expr(v)?, self.expr(i)?);
+                    let addr = self.subscript(v, i, false, line)?;
+                    self.store(addr, value, line)
+                }
+                ExprKind::Byte(v, i) => {
+                    let (v, i) = (self.expr(v)?, self.expr(i)?);
+                    let (first, ops) = self.late_reads(vec![value, v, i]);
+                    let [value, v, i]: [Expr; 3] = ops
+                        .try_into()
+                        .unwrap_or_else(|_| unreachable!("three operands"));
+                    Self::before(first, Stmt::StoreByte(v, i, value, line))
+                }
                 ExprKind::Of(f, p) => self.store_field(f, p, value, line)?,
                 _ => return Err(SourceError::new(target.pos, "cannot assign to this")),
             });
@@ -1153,8 +1166,8 @@ impl<'a> Sema<'a> {
             ExprKind::Deref(p) => Expr::Load(self.boxed(p)?, line),
             ExprKind::Addr(x) => self.address(x)?,
             ExprKind::Index(v, i) => {
-                let addr = Expr::Binary(BinOp::Add, self.boxed(v)?, self.boxed(i)?, line);
-                Expr::Load(Box::new(addr), line)
+                let (v, i) = (self.expr(v)?, self.expr(i)?);
+                self.subscript(v, i, true, line)?
             }
             ExprKind::Byte(v, i) => Expr::LoadByte(self.boxed(v)?, self.boxed(i)?, line),
             ExprKind::Slct(_) => Expr::Num(self.constant(e)?),
@@ -1165,7 +1178,10 @@ impl<'a> Sema<'a> {
             }
             // As a value, `&` and `|` are bitwise and evaluate both operands; where a
             // condition is tested they are the truth-value operators of [`Self::condition`].
-            ExprKind::Binary(op, l, r) => Expr::Binary(*op, self.boxed(l)?, self.boxed(r)?, line),
+            ExprKind::Binary(op, l, r) => {
+                let (l, r) = (self.expr(l)?, self.expr(r)?);
+                self.binary(*op, l, r, line)
+            }
             ExprKind::Compare(first, rest)
                 if self.is_flt(first) || rest.iter().any(|(_, x)| self.is_flt(x)) =>
             {
@@ -1173,6 +1189,11 @@ impl<'a> Sema<'a> {
                     [(op, second)] => self.flt_call(float_relation(*op), &[first, second], line)?,
                     _ => self.float_chain(first, rest, line)?,
                 }
+            }
+            ExprKind::Compare(first, rest) if rest.len() == 1 => {
+                let (op, second) = &rest[0];
+                let (l, r) = (self.expr(first)?, self.expr(second)?);
+                self.comparison(l, *op, r)
             }
             ExprKind::Compare(first, rest) => {
                 let first = self.boxed(first)?;
@@ -1311,12 +1332,14 @@ impl<'a> Sema<'a> {
         let st = self.f();
         st.call_words = st.call_words.max(at + lowered.len());
         st.top = at;
-        Ok(Expr::Call {
+        let (first, args) = self.late_reads(lowered);
+        let call = Expr::Call {
             callee: Callee::Value(Box::new(Expr::Cell(library::SYS_GLOBAL))),
-            args: lowered,
+            args,
             at,
             line,
-        })
+        };
+        Ok(Self::after(first, call))
     }
 
     /// The selector `f` of `f OF p`, which must be a constant.
@@ -1384,6 +1407,7 @@ impl<'a> Sema<'a> {
             ExprKind::Name(n) => match self.lookup(n) {
                 Some(Binding::Local { slot, owner }) if owner == self.f().index => {
                     self.read_local(slot);
+                    self.f().addressed.insert(slot);
                     Expr::LocalAddr(slot)
                 }
                 Some(Binding::Path {
@@ -1405,7 +1429,10 @@ impl<'a> Sema<'a> {
                 }
             },
             ExprKind::Deref(p) => self.expr(p)?,
-            ExprKind::Index(v, i) => Expr::Binary(BinOp::Add, self.boxed(v)?, self.boxed(i)?, line),
+            ExprKind::Index(v, i) => {
+                let (v, i) = (self.expr(v)?, self.expr(i)?);
+                self.subscript(v, i, false, line)?
+            }
             _ => {
                 return Err(SourceError::new(
                     x.pos,
@@ -1446,12 +1473,14 @@ impl<'a> Sema<'a> {
         let st = self.f();
         st.call_words = st.call_words.max(at + args.len());
         st.top = at;
-        Ok(Expr::Call {
+        let (first, args) = self.late_reads(lowered);
+        let call = Expr::Call {
             callee,
-            args: lowered,
+            args,
             at,
             line,
-        })
+        };
+        Ok(Self::after(first, call))
     }
 
     /// `TABLE k, ...`: the constants' address in the image.

@@ -1,0 +1,142 @@
+//! When a variable that is an operand is read: as in Cintcode, when its operator is applied,
+//! after the operands to its right.
+//!
+//! Cintcode's translator (`load` and `loadlist` in `cintcode/com/bcpltrn.b`) emits the
+//! operands of `E1 op E2`, of `v!i` and of a call left to right, but its code generator
+//! (`cintcode/com/bcplcgcin.b`) keeps the load of a name or a constant pending on its
+//! simulated stack, and a call stores only the values already computed (`cgapply`). So the
+//! name is read when its operator needs it. With `g` a global that `f` changes, `g - f()`,
+//! `v!f()` (with `v` changed), `h(g, f())` and `g +:= f()` all use the value `f` left, while
+//! `(g+1) - f()` and `-g + f()` use the value before.
+//!
+//! The IR evaluates operands left to right, so where a variable operand could be changed by
+//! an operand after it, [`Sema::late_reads`] evaluates every operand that is not a leaf
+//! first, in order, into slots of its own, and the leaves are read after them.
+
+use super::{Sema, R};
+use crate::bcpl::ast::{BinOp, RelOp};
+use crate::bcpl::ir::{Callee, Expr, Stmt};
+
+/// Whether `e` takes the address of local `slot` or runs a `VALOF`: what can change a local
+/// while `e` is evaluated, besides a call through an address taken elsewhere.
+fn reaches_local(e: &Expr, slot: usize) -> bool {
+    match e {
+        Expr::Valof(..) => true,
+        Expr::LocalAddr(s) => *s == slot,
+        Expr::Num(_) | Expr::Local(_) | Expr::Cell(_) => false,
+        Expr::Call { callee, args, .. } => {
+            matches!(callee, Callee::Value(c) if reaches_local(c, slot))
+                || args.iter().any(|a| reaches_local(a, slot))
+        }
+        Expr::Neg(x) | Expr::Abs(x) | Expr::Not(x) | Expr::Load(x, _) => reaches_local(x, slot),
+        Expr::Binary(_, l, r, _)
+        | Expr::AndThen(l, r)
+        | Expr::OrElse(l, r)
+        | Expr::LoadByte(l, r, _) => reaches_local(l, slot) || reaches_local(r, slot),
+        Expr::Compare(first, rest) => {
+            reaches_local(first, slot) || rest.iter().any(|(_, x)| reaches_local(x, slot))
+        }
+        Expr::Cond(c, a, b) => {
+            reaches_local(c, slot) || reaches_local(a, slot) || reaches_local(b, slot)
+        }
+    }
+}
+
+impl Sema<'_> {
+    /// Whether `later` could change the variable `leaf` reads.
+    fn changes(&self, leaf: &Expr, later: &Expr) -> bool {
+        match leaf {
+            Expr::Cell(_) => later.has_effects(),
+            Expr::Local(s) => {
+                later.has_effects()
+                    && (self.fs.last().is_some_and(|f| f.addressed.contains(s))
+                        || reaches_local(later, *s))
+            }
+            _ => false,
+        }
+    }
+
+    /// `ops`, operands to be evaluated left to right, rearranged so that a variable among
+    /// them is read after the operands to its right (see the module's doc): the commands
+    /// that evaluate the others first, and the operands that then remain, all leaves.
+    /// Nothing changes where no later operand could change a variable read before it.
+    pub(super) fn late_reads(&mut self, mut ops: Vec<Expr>) -> (Vec<Stmt>, Vec<Expr>) {
+        let early = (0..ops.len()).any(|i| ops[i + 1..].iter().any(|x| self.changes(&ops[i], x)));
+        if !early {
+            return (Vec::new(), ops);
+        }
+        let mut first = Vec::new();
+        for op in &mut ops {
+            if !op.is_leaf() {
+                let slot = self.new_slot();
+                first.push(Stmt::Set(slot, std::mem::replace(op, Expr::Local(slot))));
+            }
+        }
+        (first, ops)
+    }
+
+    /// `then` after the commands `first` (none: `then` itself), as one expression: a VALOF
+    /// that always reaches its RESULTIS.
+    pub(super) fn after(first: Vec<Stmt>, then: Expr) -> Expr {
+        if first.is_empty() {
+            return then;
+        }
+        let mut body = first;
+        body.push(Stmt::Resultis(then));
+        Expr::Valof(Box::new(Stmt::Block(body)), None)
+    }
+
+    /// `l op r`, `l` read after `r` is evaluated where that matters.
+    pub(super) fn binary(&mut self, op: BinOp, l: Expr, r: Expr, line: u32) -> Expr {
+        let (first, ops) = self.late_reads(vec![l, r]);
+        let [l, r]: [Expr; 2] = ops
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("two operands"));
+        Self::after(first, Expr::Binary(op, Box::new(l), Box::new(r), line))
+    }
+
+    /// `l op r` for one relation, `l` read after `r` is evaluated where that matters.
+    pub(super) fn comparison(&mut self, l: Expr, op: RelOp, r: Expr) -> Expr {
+        let (first, ops) = self.late_reads(vec![l, r]);
+        let [l, r]: [Expr; 2] = ops
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("two operands"));
+        Self::after(first, Expr::Compare(Box::new(l), vec![(op, r)]))
+    }
+
+    /// `!addr := value`: `value` is evaluated first, but a variable that is the whole of
+    /// it is read after `addr`, as Cintcode's `assign` loads the right-hand side, then the
+    /// address, then stores.
+    pub(super) fn store(&mut self, addr: Expr, value: Expr, line: u32) -> Stmt {
+        let (first, ops) = self.late_reads(vec![value, addr]);
+        let [value, addr]: [Expr; 2] = ops
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("two operands"));
+        Self::before(first, Stmt::Store(addr, value, line))
+    }
+
+    /// The commands `first`, then `then` (none: `then` itself).
+    pub(super) fn before(mut first: Vec<Stmt>, then: Stmt) -> Stmt {
+        if first.is_empty() {
+            return then;
+        }
+        first.push(then);
+        Stmt::Block(first)
+    }
+
+    /// The address `v + i` of `v!i`, `v` read after `i` is evaluated where that matters;
+    /// `load` it or not.
+    pub(super) fn subscript(&mut self, v: Expr, i: Expr, load: bool, line: u32) -> R<Expr> {
+        let (first, ops) = self.late_reads(vec![v, i]);
+        let [v, i]: [Expr; 2] = ops
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("two operands"));
+        let addr = Expr::Binary(BinOp::Add, Box::new(v), Box::new(i), line);
+        let e = if load {
+            Expr::Load(Box::new(addr), line)
+        } else {
+            addr
+        };
+        Ok(Self::after(first, e))
+    }
+}
