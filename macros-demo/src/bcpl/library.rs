@@ -79,6 +79,8 @@ pub const ROUTINES: &[(&str, usize)] = &[
     ("pathfindinput", 53),
     ("binrdch", 39),
     ("binwrch", 42),
+    ("readwords", 44),
+    ("writewords", 45),
     ("deletefile", 76),
     ("renamefile", 77),
     ("copystring", 99),
@@ -215,8 +217,6 @@ pub const MISSING: &[&str] = &[
     "callseg",
     "findinoutput",
     "findupdate",
-    "readwords",
-    "writewords",
     "note",
     "point",
     "datstring",
@@ -279,8 +279,24 @@ fn put_string(rt: &mut Runtime, at: i64, bytes: &[u8], line: u32) -> Result<usiz
 
 /// The routines that write to the selected output stream, `cos`.
 const WRITERS: &[&str] = &[
-    "wrch", "binwrch", "codewrch", "newline", "newpage", "writes", "writet", "writen", "writed",
-    "writez", "writeu", "writehex", "writeoct", "writebin", "writef", "writeflt", "writee",
+    "wrch",
+    "binwrch",
+    "codewrch",
+    "newline",
+    "newpage",
+    "writes",
+    "writet",
+    "writen",
+    "writed",
+    "writez",
+    "writeu",
+    "writehex",
+    "writeoct",
+    "writebin",
+    "writef",
+    "writeflt",
+    "writee",
+    "writewords",
 ];
 
 /// Calls library routine `id` with the frame at `frame`, from a call at `line`.
@@ -334,6 +350,30 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
         }
         "rdch" => on_input(a.rt, line, streams::rdch)?,
         "binrdch" => on_input(a.rt, line, streams::binrdch)?,
+        // `readwords(v, n)`: up to `n` words' bytes from `cis` into `v`; the number of whole
+        // words read (a few bytes of a last partial word may be stored too).
+        "readwords" => {
+            let (v, n) = (arg(&a, 0)?, arg(&a, 1)?);
+            let bytes = n.saturating_mul(8);
+            let mut i = 0;
+            while i < bytes {
+                let b = on_input(a.rt, line, streams::binrdch)?;
+                if b < 0 {
+                    break;
+                }
+                a.rt.store_byte(v, i, b, line)?;
+                i += 1;
+            }
+            i / 8
+        }
+        // `writewords(v, n)`: the bytes of `n` words from `v` to `cos`; FALSE when `n` <= 0.
+        "writewords" => {
+            let (v, n) = (arg(&a, 0)?, arg(&a, 1)?);
+            for i in 0..n.max(0).saturating_mul(8) {
+                Output::char(a.rt.load_byte(v, i, line)?);
+            }
+            truth(n > 0)
+        }
         "sardch" => streams::rdch(INPUT).unwrap_or(-1),
         "unrdch" => truth(on_input(a.rt, line, streams::unrdch)?),
         "newline" => {
