@@ -1703,6 +1703,38 @@ mod tests {
         assert!(matches!(cond, Expr::AndThen(..)));
     }
 
+    /// The result `f` returns: the expression of `LET f(..) = e`.
+    fn result_of(p: &ir::Program, f: usize) -> &Expr {
+        match &p.funcs[f].body {
+            Stmt::Return(Some(e)) => e,
+            other => panic!("not a function of a value: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_variable_a_call_could_change_is_read_after_it() {
+        let src = "GLOBAL { g: 200 }
+            LET f() = 1
+            LET local(x) = x + f()
+            LET global() = g + f()
+            LET addressed(x) = x + f(@x)
+            LET computed(x) = (g + 1) + f()
+            LET start() BE f()";
+        let p = check_src(src).unwrap();
+        // A local whose address is never taken cannot change: no reordering.
+        assert!(matches!(result_of(&p, 1), Expr::Binary(..)));
+        // A global can: the call is evaluated first, into a slot, then `g` is read.
+        for f in [2, 3] {
+            let Expr::Valof(body, _) = result_of(&p, f) else {
+                panic!("function {f} is not reordered")
+            };
+            let Stmt::Block(b) = &**body else { panic!() };
+            assert!(matches!(&b[..], [Stmt::Set(_, Expr::Call { .. }), Stmt::Resultis(_)]));
+        }
+        // `(g + 1)` is computed before the call, as in Cintcode.
+        assert!(matches!(result_of(&p, 4), Expr::Binary(..)));
+    }
+
     #[test]
     fn pattern_rule_violations_are_located_errors() {
         let cases = [
