@@ -521,6 +521,33 @@ fn writing_past_the_file_size_limit_loses_bytes_but_does_not_kill_the_run() {
 }
 
 #[test]
+fn a_headers_errors_come_first_and_name_what_is_missing() {
+    let dir = std::env::temp_dir().join(format!("bcpl-hdr-errors-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("main.b"),
+        "GET \"libhdr\"\nGET \"gfx.h\"\nLET start() BE drawit()\n",
+    )
+    .unwrap();
+    // The header's GLOBAL fails, so the main file's use of its name fails too.
+    std::fs::write(dir.join("gfx.h"), "GLOBAL { drawit: g_sdlbase }\n").unwrap();
+    let out = command()
+        .current_dir(&dir)
+        .args(["bcpl", "main.b"])
+        .output()
+        .expect("the macros-demo binary starts");
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let first = err.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with("gfx.h:1:18: not supported: `g_sdlbase`"),
+        "{err}"
+    );
+    assert!(err.contains("main.b:3:16: unknown name `drawit`"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn headers_are_found_beside_the_source_then_in_bcplhdrs_then_under_bcplroot() {
     let dir = std::env::temp_dir().join(format!("bcpl-hdrs-{}", std::process::id()));
     let (src, hdrs, root) = (dir.join("src"), dir.join("hdrs"), dir.join("root"));

@@ -24,7 +24,7 @@
 use std::collections::HashSet;
 
 use super::ast::{self, BinOp, Body, Decl, ExprKind, FnDef, Init, LetItem, RelOp, StmtKind};
-use super::diag::{Pos, SourceError};
+use super::diag::{split_line, Pos, SourceError};
 use super::field::Field;
 use super::float::{self, FltOp};
 use super::ir::{self, Callee, Expr, LoopTest, Stmt};
@@ -132,7 +132,12 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
         ));
     }
     if !s.errors.is_empty() {
-        s.errors.sort_by_key(|e| (e.pos.line, e.pos.col));
+        // In the order of the text, taking the headers (which a program GETs at its top)
+        // first: a header's error usually explains the main file's.
+        s.errors.sort_by_key(|e| {
+            let (file, line) = split_line(e.pos.line);
+            (file == 0, file, line, e.pos.col)
+        });
         s.errors.truncate(MAX_ERRORS);
         return Err(s.errors);
     }
@@ -1082,6 +1087,15 @@ impl<'a> Sema<'a> {
             _ if named_in(library::MISSING, &libhdr_name) => format!(
                 "not supported: the library routine `{name}` (segments, `instrcount`, `changeco`, read-write and random-access files and a few others are not provided)"
             ),
+            _ if libhdr_name.starts_with("g_")
+                && libhdr_name.ends_with("base")
+                && named_in(unprovided::UNPROVIDED, &libhdr_name) =>
+            {
+                format!(
+                    "not supported: `{name}`, the first global of one of Cintcode's libraries for \
+                     graphics, sound or extensions (SDL, GL, ALSA, ...), which are not provided"
+                )
+            }
             _ if named_in(unprovided::UNPROVIDED, &libhdr_name) => format!(
                 "not supported: `{name}`, a `libhdr` name of Cintcode's operating system (stream control blocks, tasks, devices and most `sys` operations are not provided)"
             ),
@@ -1583,6 +1597,7 @@ impl<'a> Sema<'a> {
                     self.observed.insert(i);
                     FN_BASE + i as i64
                 }
+                None => return Err(self.not_a_variable(n, e.pos)),
                 _ => return Err(not_const(&format!("`{n}`"))),
             },
             ExprKind::Neg(x) => self.constant(x)?.wrapping_neg(),
@@ -1729,7 +1744,10 @@ mod tests {
                 panic!("function {f} is not reordered")
             };
             let Stmt::Block(b) = &**body else { panic!() };
-            assert!(matches!(&b[..], [Stmt::Set(_, Expr::Call { .. }), Stmt::Resultis(_)]));
+            assert!(matches!(
+                &b[..],
+                [Stmt::Set(_, Expr::Call { .. }), Stmt::Resultis(_)]
+            ));
         }
         // `(g + 1)` is computed before the call, as in Cintcode.
         assert!(matches!(result_of(&p, 4), Expr::Binary(..)));
