@@ -104,6 +104,7 @@ pub const ROUTINES: &[(&str, usize)] = &[
     ("sys", SYS_GLOBAL),
     ("writeflt", 73),
     ("writee", 180),
+    ("delay", 128),
     ("level", 15),
     ("longjump", 16),
 ];
@@ -171,6 +172,7 @@ pub const MANIFESTS: &[(&str, i64)] = &[
     ("Sys_intflag", SYS_INTFLAG),
     ("Sys_cputime", SYS_CPUTIME),
     ("Sys_getpid", SYS_GETPID),
+    ("Sys_delay", SYS_DELAY),
     ("Sys_flt", SYS_FLT),
 ];
 
@@ -190,6 +192,7 @@ const SYS_MULDIV: i64 = 26;
 const SYS_INTFLAG: i64 = 28;
 const SYS_CPUTIME: i64 = 30;
 const SYS_GETPID: i64 = 51;
+const SYS_DELAY: i64 = 57;
 
 /// The manifest constants of `libhdr`: [`MANIFESTS`] and floating point's `fl_` numbers.
 pub fn manifests() -> impl Iterator<Item = &'static (&'static str, i64)> {
@@ -220,7 +223,6 @@ pub const MISSING: &[&str] = &[
     "note",
     "point",
     "datstring",
-    "delay",
     "rditem",
     "findarg",
     "getword",
@@ -444,6 +446,12 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
                 }
                 None => 0,
             }
+        }
+        // `delay(msecs)`: waits that long (a negative time as 0); returns 0.
+        "delay" => {
+            let ms = u64::try_from(arg(&a, 0)?).unwrap_or(0);
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            0
         }
         "maxvec" => a.rt.heap.largest().saturating_sub(1) as i64,
         "createco" => coroutine::createco(a.rt, arg(&a, 0)?, arg(&a, 1)?, line)?,
@@ -863,6 +871,7 @@ fn sys(a: &mut Args) -> Result<i64, Stop> {
         SYS_INTFLAG => 0,
         SYS_CPUTIME => i64::try_from(a.rt.started.elapsed().as_millis()).unwrap_or(i64::MAX),
         SYS_GETPID => i64::from(std::process::id()),
+        SYS_DELAY => shifted(a, "delay")?,
         SYS_FLT => {
             let (fl, x, y, z) = (a.get(1)?, a.get(2)?, a.get(3)?, a.get(4)?);
             let Some((value, result2)) = float::sys_flt(fl, x, y, z) else {

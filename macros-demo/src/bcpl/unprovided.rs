@@ -237,7 +237,6 @@ pub const UNPROVIDED: &[&str] = &[
     "bldf_joystick",
     "bldf_sound",
     "Sys_buttons",
-    "Sys_delay",
     "Sys_sound",
     "Sys_callc",
     "Sys_trpush",
