@@ -26,6 +26,13 @@ fn programs_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("programs")
 }
 
+/// A new directory of this run's own for a test's files, named `tag` and the process id.
+fn scratch(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
 fn run(dir: &Path, args: &[&str]) -> Output {
     run_with_input(dir, args, &[])
 }
@@ -252,8 +259,7 @@ fn lazy_compilation_compiles_only_what_runs() {
         eprintln!("note: no JIT code runs on this host");
         return;
     };
-    let dir = std::env::temp_dir().join(format!("bcpl-lazy-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("bcpl-lazy");
     std::fs::write(
         dir.join("lazy.b"),
         "LET unused() = 1\nLET used(x) = x * 2\nLET start() BE $( writen(used(21)); newline() $)\n",
@@ -270,8 +276,7 @@ fn lazy_compilation_compiles_only_what_runs() {
 
 #[test]
 fn calls_of_compiled_functions_are_direct_unless_asked_otherwise() {
-    let dir = std::env::temp_dir().join(format!("bcpl-direct-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("bcpl-direct");
     std::fs::write(
         dir.join("calls.b"),
         "LET g(x) = x + 1\nLET f(x) = g(g(x))\nLET start() BE $( writen(f(1)); newline() $)\n",
@@ -348,8 +353,7 @@ const MALFORMED: &[(&str, &str, &str)] = &[
 
 #[test]
 fn malformed_programs_give_a_located_error_and_status_1() {
-    let dir = std::env::temp_dir().join(format!("bcpl-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("bcpl-bad");
     let mut failures = Vec::new();
     for (name, src, at) in MALFORMED {
         let file = format!("{name}.b");
@@ -393,8 +397,7 @@ fn command_line_errors_exit_2_and_missing_files_exit_1() {
 
 #[test]
 fn one_run_reports_every_error_and_names_what_is_unsupported() {
-    let dir = std::env::temp_dir().join(format!("bcpl-many-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("bcpl-many");
     let src = "GET \"libhdr\"\nLET start() BE\n{ writen(1 +)\n  x := `\n  writen(v OF)\n  writef(\"%n\", 2.5e999)\n}\nLET f() = g(\n";
     std::fs::write(dir.join("many.b"), src).unwrap();
     let out = run(&dir, &["--interp", "many.b"]);
@@ -478,8 +481,7 @@ fn a_run_without_the_memory_it_needs_says_so_and_exits_1() {
 fn writing_past_the_file_size_limit_loses_bytes_but_does_not_kill_the_run() {
     use std::os::unix::process::CommandExt;
     const LIMIT: u64 = 2 << 20;
-    let dir = std::env::temp_dir().join(format!("bcpl-fsize-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("bcpl-fsize");
     std::fs::write(
         dir.join("big.b"),
         "GET \"libhdr\"\nLET start() = VALOF\n{ selectoutput(findoutput(\"big.txt\"))\n  \
@@ -517,33 +519,6 @@ fn writing_past_the_file_size_limit_loses_bytes_but_does_not_kill_the_run() {
         let len = std::fs::metadata(dir.join("big.txt")).unwrap().len();
         assert_eq!(len, LIMIT, "{mode:?}");
     }
-    std::fs::remove_dir_all(&dir).unwrap();
-}
-
-#[test]
-fn a_headers_errors_come_first_and_name_what_is_missing() {
-    let dir = std::env::temp_dir().join(format!("bcpl-hdr-errors-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("main.b"),
-        "GET \"libhdr\"\nGET \"gfx.h\"\nLET start() BE drawit()\n",
-    )
-    .unwrap();
-    // The header's GLOBAL fails, so the main file's use of its name fails too.
-    std::fs::write(dir.join("gfx.h"), "GLOBAL { drawit: g_sdlbase }\n").unwrap();
-    let out = command()
-        .current_dir(&dir)
-        .args(["bcpl", "main.b"])
-        .output()
-        .expect("the macros-demo binary starts");
-    let err = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    let first = err.lines().next().unwrap_or("");
-    assert!(
-        first.starts_with("gfx.h:1:18: not supported: `g_sdlbase`"),
-        "{err}"
-    );
-    assert!(err.contains("main.b:3:16: unknown name `drawit`"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -595,8 +570,7 @@ fn headers_are_found_beside_the_source_then_in_bcplhdrs_then_under_bcplroot() {
 
 #[test]
 fn errors_in_a_header_name_the_header_and_its_own_line() {
-    let dir = std::env::temp_dir().join(format!("bcpl-hdrerr-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = scratch("bcpl-hdrerr");
     std::fs::write(
         dir.join("lib.h"),
         "LET f(x) = VALOF\n{ LET g = 0\n  RESULTIS g(x)\n}\n",
@@ -624,5 +598,21 @@ fn errors_in_a_header_name_the_header_and_its_own_line() {
         String::from_utf8_lossy(&out.stderr),
         "bad.h:2:11: expected an expression, found `)`\nLET h() = )\n          ^\n"
     );
+    // A header's errors come first, naming what is missing; its GLOBAL fails, so the
+    // main file's use of its name fails too.
+    std::fs::write(dir.join("gfx.h"), "GLOBAL { drawit: g_sdlbase }\n").unwrap();
+    std::fs::write(
+        dir.join("gfx.b"),
+        "GET \"gfx.h\"\nLET start() BE drawit()\n",
+    )
+    .unwrap();
+    let out = run(&dir, &["gfx.b"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("gfx.h:1:18: not supported: `g_sdlbase`"),
+        "{err}"
+    );
+    assert!(err.contains("gfx.b:2:16: unknown name `drawit`"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
