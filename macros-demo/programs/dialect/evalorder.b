@@ -47,6 +47,7 @@ AND start() = VALOF
   x := 1; y := x + incr(@x);        writef("local + incr: %n*n", y)
   x := 1; y := x - incr(@x);        writef("local - incr: %n*n", y)
 
+  g := 1; FOR i = g TO bump() + g DO writef("for %n*n", i)
   g := 1; show(g, bump(), g)
   g := 1; writef("writef %n %n*n", g, bump())
   g := 1; show(bump(), g, bump())

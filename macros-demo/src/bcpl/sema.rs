@@ -873,8 +873,12 @@ impl<'a> Sema<'a> {
     }
 
     fn for_loop(&mut self, f: &'a ast::ForLoop, pos: Pos) -> R<Stmt> {
-        let from = self.expr(&f.from)?;
-        let to = self.expr(&f.to)?;
+        let (from, to) = (self.expr(&f.from)?, self.expr(&f.to)?);
+        // The initial value, if a variable, is read after the limit is evaluated.
+        let (first, ends) = self.late_reads(vec![from, to]);
+        let [from, to]: [Expr; 2] = ends
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("two operands"));
         let step = match &f.by {
             None => 1,
             Some(e) => self.constant(e)?,
@@ -888,14 +892,15 @@ impl<'a> Sema<'a> {
         let var = self.declare_local(&f.var, false);
         let body = self.loop_body(&f.body);
         self.scope.truncate(mark);
-        Ok(Stmt::For(Box::new(ir::ForLoop {
+        let for_loop = Stmt::For(Box::new(ir::ForLoop {
             var,
             limit,
             from,
             to,
             step,
             body: body?,
-        })))
+        }));
+        Ok(Self::before(first, for_loop))
     }
 
     fn switchon(&mut self, value: &'a ast::Expr, body: &'a ast::Stmt) -> R<Stmt> {
