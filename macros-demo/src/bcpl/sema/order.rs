@@ -6,12 +6,15 @@
 //! (`cintcode/com/bcplcgcin.b`) keeps the load of a name or a constant pending on its
 //! simulated stack, and a call stores only the values already computed (`cgapply`). So the
 //! name is read when its operator needs it. With `g` a global that `f` changes, `g - f()`,
-//! `v!f()` (with `v` changed), `h(g, f())` and `g +:= f()` all use the value `f` left, while
-//! `(g+1) - f()` and `-g + f()` use the value before.
+//! `v!f()` (with `v` changed), `h(g, f())`, `g +:= f()`, `v!f() := g` and
+//! `FOR i = g TO f()` all use the value `f` left, while `(g+1) - f()` and `-g + f()` use the
+//! value before.
 //!
 //! The IR evaluates operands left to right, so where a variable operand could be changed by
 //! an operand after it, [`Sema::late_reads`] evaluates every operand that is not a leaf
-//! first, in order, into slots of its own, and the leaves are read after them.
+//! first, in order, into slots of its own, and the leaves are read after them. Not followed:
+//! the names of one `LET ... AND ...` group (Cintcode stores them together at the end), and
+//! the code generator's other pending forms (`@g!0` is read late there too).
 
 use super::{Sema, R};
 use crate::bcpl::ast::{BinOp, RelOp};
