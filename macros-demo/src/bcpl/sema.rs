@@ -265,7 +265,7 @@ struct FnState {
     touched: Vec<usize>,
     /// The match lists around the current command, innermost last.
     matches: Vec<patterns::MatchScope>,
-    /// Slots whose address (`@x`) has been taken so far (see [`order`]).
+    /// Slots whose address (`@x`) has been taken so far, in the text (see [`order`]).
     addressed: HashSet<usize>,
 }
 
@@ -850,15 +850,14 @@ impl<'a> Sema<'a> {
                 }
                 ExprKind::Index(v, i) => {
                     let (v, i) = (self.expr(v)?, self.expr(i)?);
-                    let addr = self.subscript(v, i, false, line)?;
+                    let addr = self.subscript(v, i, false, line);
                     self.store(addr, value, line)
                 }
                 ExprKind::Byte(v, i) => {
                     let (v, i) = (self.expr(v)?, self.expr(i)?);
-                    let (first, ops) = self.late_reads(vec![value, v, i]);
-                    let [value, v, i]: [Expr; 3] = ops
-                        .try_into()
-                        .unwrap_or_else(|_| unreachable!("three operands"));
+                    let mut ops = [value, v, i];
+                    let first = self.late_reads(&mut ops);
+                    let [value, v, i] = ops;
                     Self::before(first, Stmt::StoreByte(v, i, value, line))
                 }
                 ExprKind::Of(f, p) => self.store_field(f, p, value, line)?,
@@ -875,10 +874,9 @@ impl<'a> Sema<'a> {
     fn for_loop(&mut self, f: &'a ast::ForLoop, pos: Pos) -> R<Stmt> {
         let (from, to) = (self.expr(&f.from)?, self.expr(&f.to)?);
         // The initial value, if a variable, is read after the limit is evaluated.
-        let (first, ends) = self.late_reads(vec![from, to]);
-        let [from, to]: [Expr; 2] = ends
-            .try_into()
-            .unwrap_or_else(|_| unreachable!("two operands"));
+        let mut ops = [from, to];
+        let first = self.late_reads(&mut ops);
+        let [from, to] = ops;
         let step = match &f.by {
             None => 1,
             Some(e) => self.constant(e)?,
@@ -1186,7 +1184,7 @@ impl<'a> Sema<'a> {
             ExprKind::Addr(x) => self.address(x)?,
             ExprKind::Index(v, i) => {
                 let (v, i) = (self.expr(v)?, self.expr(i)?);
-                self.subscript(v, i, true, line)?
+                self.subscript(v, i, true, line)
             }
             ExprKind::Byte(v, i) => Expr::LoadByte(self.boxed(v)?, self.boxed(i)?, line),
             ExprKind::Slct(_) => Expr::Num(self.constant(e)?),
@@ -1351,10 +1349,10 @@ impl<'a> Sema<'a> {
         let st = self.f();
         st.call_words = st.call_words.max(at + lowered.len());
         st.top = at;
-        let (first, args) = self.late_reads(lowered);
+        let first = self.late_reads(&mut lowered);
         let call = Expr::Call {
             callee: Callee::Value(Box::new(Expr::Cell(library::SYS_GLOBAL))),
-            args,
+            args: lowered,
             at,
             line,
         };
@@ -1450,7 +1448,7 @@ impl<'a> Sema<'a> {
             ExprKind::Deref(p) => self.expr(p)?,
             ExprKind::Index(v, i) => {
                 let (v, i) = (self.expr(v)?, self.expr(i)?);
-                self.subscript(v, i, false, line)?
+                self.subscript(v, i, false, line)
             }
             _ => {
                 return Err(SourceError::new(
@@ -1492,10 +1490,10 @@ impl<'a> Sema<'a> {
         let st = self.f();
         st.call_words = st.call_words.max(at + args.len());
         st.top = at;
-        let (first, args) = self.late_reads(lowered);
+        let first = self.late_reads(&mut lowered);
         let call = Expr::Call {
             callee,
-            args,
+            args: lowered,
             at,
             line,
         };

@@ -16,7 +16,7 @@
 //! the names of one `LET ... AND ...` group (Cintcode stores them together at the end), and
 //! the code generator's other pending forms (`@g!0` is read late there too).
 
-use super::{Sema, R};
+use super::Sema;
 use crate::bcpl::ast::{BinOp, RelOp};
 use crate::bcpl::ir::{Callee, Expr, Stmt};
 
@@ -59,23 +59,20 @@ impl Sema<'_> {
         }
     }
 
-    /// `ops`, operands to be evaluated left to right, rearranged so that a variable among
-    /// them is read after the operands to its right (see the module's doc): the commands
-    /// that evaluate the others first, and the operands that then remain, all leaves.
-    /// Nothing changes where no later operand could change a variable read before it.
-    pub(super) fn late_reads(&mut self, mut ops: Vec<Expr>) -> (Vec<Stmt>, Vec<Expr>) {
+    /// Rearranges `ops`, operands to be evaluated left to right, so that a variable among
+    /// them is read after the operands to its right (see the module's doc): returns the
+    /// commands that evaluate the others first, leaving in `ops` only leaves. Nothing changes
+    /// where no later operand could change a variable read before it.
+    pub(super) fn late_reads(&mut self, ops: &mut [Expr]) -> Vec<Stmt> {
         let early = (0..ops.len()).any(|i| ops[i + 1..].iter().any(|x| self.changes(&ops[i], x)));
-        if !early {
-            return (Vec::new(), ops);
-        }
         let mut first = Vec::new();
-        for op in &mut ops {
-            if !op.is_leaf() {
+        if early {
+            for op in ops.iter_mut().filter(|op| !op.is_leaf()) {
                 let slot = self.new_slot();
                 first.push(Stmt::Set(slot, std::mem::replace(op, Expr::Local(slot))));
             }
         }
-        (first, ops)
+        first
     }
 
     /// `then` after the commands `first` (none: `then` itself), as one expression: a VALOF
@@ -91,19 +88,17 @@ impl Sema<'_> {
 
     /// `l op r`, `l` read after `r` is evaluated where that matters.
     pub(super) fn binary(&mut self, op: BinOp, l: Expr, r: Expr, line: u32) -> Expr {
-        let (first, ops) = self.late_reads(vec![l, r]);
-        let [l, r]: [Expr; 2] = ops
-            .try_into()
-            .unwrap_or_else(|_| unreachable!("two operands"));
+        let mut ops = [l, r];
+        let first = self.late_reads(&mut ops);
+        let [l, r] = ops;
         Self::after(first, Expr::Binary(op, Box::new(l), Box::new(r), line))
     }
 
     /// `l op r` for one relation, `l` read after `r` is evaluated where that matters.
     pub(super) fn comparison(&mut self, l: Expr, op: RelOp, r: Expr) -> Expr {
-        let (first, ops) = self.late_reads(vec![l, r]);
-        let [l, r]: [Expr; 2] = ops
-            .try_into()
-            .unwrap_or_else(|_| unreachable!("two operands"));
+        let mut ops = [l, r];
+        let first = self.late_reads(&mut ops);
+        let [l, r] = ops;
         Self::after(first, Expr::Compare(Box::new(l), vec![(op, r)]))
     }
 
@@ -111,10 +106,9 @@ impl Sema<'_> {
     /// it is read after `addr`, as Cintcode's `assign` loads the right-hand side, then the
     /// address, then stores.
     pub(super) fn store(&mut self, addr: Expr, value: Expr, line: u32) -> Stmt {
-        let (first, ops) = self.late_reads(vec![value, addr]);
-        let [value, addr]: [Expr; 2] = ops
-            .try_into()
-            .unwrap_or_else(|_| unreachable!("two operands"));
+        let mut ops = [value, addr];
+        let first = self.late_reads(&mut ops);
+        let [value, addr] = ops;
         Self::before(first, Stmt::Store(addr, value, line))
     }
 
@@ -129,17 +123,16 @@ impl Sema<'_> {
 
     /// The address `v + i` of `v!i`, `v` read after `i` is evaluated where that matters;
     /// `load` it or not.
-    pub(super) fn subscript(&mut self, v: Expr, i: Expr, load: bool, line: u32) -> R<Expr> {
-        let (first, ops) = self.late_reads(vec![v, i]);
-        let [v, i]: [Expr; 2] = ops
-            .try_into()
-            .unwrap_or_else(|_| unreachable!("two operands"));
+    pub(super) fn subscript(&mut self, v: Expr, i: Expr, load: bool, line: u32) -> Expr {
+        let mut ops = [v, i];
+        let first = self.late_reads(&mut ops);
+        let [v, i] = ops;
         let addr = Expr::Binary(BinOp::Add, Box::new(v), Box::new(i), line);
         let e = if load {
             Expr::Load(Box::new(addr), line)
         } else {
             addr
         };
-        Ok(Self::after(first, e))
+        Self::after(first, e)
     }
 }
