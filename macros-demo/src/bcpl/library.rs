@@ -18,7 +18,7 @@
 
 use super::coroutine;
 use super::float;
-use super::memory::{Fault, Jump, Runtime, Stop, FN_BASE, MEM_WORDS, STACK_BASE};
+use super::memory::{Fault, Jump, Runtime, Stop, FN_BASE, GLOBWORD, MEM_WORDS, STACK_BASE};
 use super::runtime::Output;
 use super::streams;
 
@@ -135,8 +135,20 @@ pub const CELLS: &[(&str, usize)] = &[
     ("colist", coroutine::COLIST),
 ];
 
+/// Sets every global of `globals` (the global vector) that neither the program nor the
+/// library gave a value to [`GLOBWORD`]` + n`, but for those the library's own code expects
+/// to start at 0 (`result2`, `currco`, `colist`).
+pub fn unset_globals(globals: &mut [i64]) {
+    for (n, g) in globals.iter_mut().enumerate().skip(1) {
+        if *g == 0 && ![RESULT2, coroutine::CURRCO, coroutine::COLIST].contains(&n) {
+            *g = GLOBWORD + n as i64;
+        }
+    }
+}
+
 /// The manifest constants of `libhdr` (64-bit words).
 pub const MANIFESTS: &[(&str, i64)] = &[
+    ("globword", GLOBWORD),
     ("bytesperword", 8),
     ("bitsperbyte", 8),
     ("bitsperword", 64),

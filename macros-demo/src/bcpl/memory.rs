@@ -25,6 +25,11 @@ use super::ir;
 
 /// Words of the global vector.
 pub const GLOBALS: usize = 4096;
+
+/// What global `n` holds until a program sets it, as Cintcode fills its global vector
+/// (`sysb/bootsys.b`, and `sysb/clisys.b` before each command): `globword + n`, a value no
+/// program computes by chance, so that reading an unset global shows which one it was.
+pub const GLOBWORD: i64 = 0xFFFF_FFFF_8F8F_0000_u64 as i64;
 /// Words of memory.
 pub const MEM_WORDS: usize = 1 << 24;
 /// Words at the top of memory for frames.
@@ -128,7 +133,12 @@ impl Fault {
             Fault::DivZero => "division by zero".into(),
             Fault::BadAddress(a) => format!("bad address: {a} is outside memory"),
             Fault::NoResult => "VALOF ended without RESULTIS".into(),
-            Fault::BadCall(v) => format!("call of {v}, which is not a function"),
+            Fault::BadCall(v) => match v.wrapping_sub(GLOBWORD) {
+                n if (1..GLOBALS as i64).contains(&n) => {
+                    format!("call of global {n}, which was never set (it holds globword+{n})")
+                }
+                _ => format!("call of {v}, which is not a function"),
+            },
             Fault::StackOverflow => "stack overflow (recursion too deep)".into(),
             Fault::Abort(c) => format!("abort({c}) called"),
             Fault::BadFree(a) => format!("freevec({a}) of a block getvec did not return"),

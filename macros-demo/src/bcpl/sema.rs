@@ -125,6 +125,7 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
             s.image[*g] = library::value(funcs, k);
         }
     }
+    library::unset_globals(&mut s.image[..GLOBALS]);
     if start.is_none() && s.errors.is_empty() {
         s.errors.push(SourceError::new(
             Pos { line: 1, col: 1 },

@@ -89,7 +89,6 @@ pub const UNPROVIDED: &[&str] = &[
     "t_end64",
     "t_bhunk",
     "t_bhunk64",
-    "globword",
     "stackword",
     "deadcode",
     "sectword",
