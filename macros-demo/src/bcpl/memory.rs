@@ -30,6 +30,7 @@ pub const GLOBALS: usize = 4096;
 /// (`sysb/bootsys.b`, and `sysb/clisys.b` before each command): `globword + n`, a value no
 /// program computes by chance, so that reading an unset global shows which one it was.
 pub const GLOBWORD: i64 = 0xFFFF_FFFF_8F8F_0000_u64 as i64;
+
 /// Words of memory.
 pub const MEM_WORDS: usize = 1 << 24;
 /// Words at the top of memory for frames.
