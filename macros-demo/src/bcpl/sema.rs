@@ -21,7 +21,7 @@
 //! Errors: each function is checked on its own, so one run reports the first error of every
 //! function (up to [`MAX_ERRORS`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::ast::{self, BinOp, Body, Decl, ExprKind, FnDef, Init, LetItem, RelOp, StmtKind};
 use super::diag::{split_line, Pos, SourceError};
@@ -268,6 +268,15 @@ struct FnState {
     matches: Vec<patterns::MatchScope>,
     /// Slots whose address (`@x`) has been taken so far, in the text (see [`order`]).
     addressed: HashSet<usize>,
+    /// Each label's number, by the position of its `name:`.
+    label_ids: HashMap<(u32, u32), usize>,
+    /// The labels declared so far, with the number of the block each is in.
+    label_homes: HashSet<(String, usize)>,
+    /// The block whose labels are being declared, and how many blocks have been numbered.
+    label_block: usize,
+    label_blocks: usize,
+    /// Names that label more than one command, in different blocks (see [`Self::block`]).
+    reused_labels: HashSet<String>,
 }
 
 impl<'a> Sema<'a> {
@@ -562,19 +571,27 @@ impl<'a> Sema<'a> {
     /// nested functions).
     fn declare_labels(&mut self, s: &ast::Stmt) -> R<()> {
         match &s.kind {
+            // A label's scope is its block, as in Cintcode: the same name may label commands
+            // in different blocks, the innermost one visible (see [`Self::block`]).
             StmtKind::Label(name) => {
-                let owner = self.f().index;
+                let f = self.f();
+                if !f.label_homes.insert((name.clone(), f.label_block)) {
+                    return Err(SourceError::new(
+                        s.pos,
+                        format!("label `{name}` is declared twice in one block"),
+                    ));
+                }
+                let owner = f.index;
+                let id = self.new_label();
+                self.f().label_ids.insert((s.pos.line, s.pos.col), id);
                 let taken = self.scope.iter().rev().any(|(n, b)| {
                     n == name && matches!(b, Binding::Label { owner: o, .. } if *o == owner)
                 });
                 if taken {
-                    return Err(SourceError::new(
-                        s.pos,
-                        format!("label `{name}` is declared twice"),
-                    ));
+                    self.f().reused_labels.insert(name.clone());
+                } else {
+                    self.bind(name, Binding::Label { id, owner });
                 }
-                let id = self.new_label();
-                self.bind(name, Binding::Label { id, owner });
             }
             StmtKind::If { then, .. } => self.declare_labels(then)?,
             StmtKind::Test {
@@ -588,9 +605,13 @@ impl<'a> Sema<'a> {
             | StmtKind::Switchon { body, .. } => self.declare_labels(body)?,
             StmtKind::For(f) => self.declare_labels(&f.body)?,
             StmtKind::Block(b) => {
-                for c in b {
-                    self.declare_labels(c)?;
-                }
+                let f = self.f();
+                let outer = f.label_block;
+                f.label_blocks += 1;
+                f.label_block = f.label_blocks;
+                let r = b.iter().try_for_each(|c| self.declare_labels(c));
+                self.f().label_block = outer;
+                r?;
             }
             StmtKind::Match(m) => self.declare_labels_in_match(m)?,
             _ => {}
@@ -758,8 +779,8 @@ impl<'a> Sema<'a> {
     }
 
     fn label(&mut self, name: &str, pos: Pos) -> R<Stmt> {
-        match self.lookup(name) {
-            Some(Binding::Label { id, .. }) => {
+        match self.f().label_ids.get(&(pos.line, pos.col)).copied() {
+            Some(id) => {
                 let context = self.f().context;
                 self.f().labels[id] = Some(context);
                 Ok(Stmt::Label(id))
@@ -799,6 +820,9 @@ impl<'a> Sema<'a> {
     /// `{ ... }`: declarations in it last to its end.
     fn block(&mut self, body: &'a [ast::Stmt]) -> R<Stmt> {
         let mark = self.scope.len();
+        if !self.f().reused_labels.is_empty() {
+            self.bind_own_labels(body);
+        }
         let mut out = Vec::with_capacity(body.len());
         for c in body {
             match &c.kind {
@@ -820,6 +844,30 @@ impl<'a> Sema<'a> {
         }
         self.scope.truncate(mark);
         Ok(Stmt::Block(out))
+    }
+
+    /// Makes the labels of `body`'s own block (not of blocks inside it) that name more than
+    /// one command the visible ones, until the block ends.
+    fn bind_own_labels(&mut self, body: &[ast::Stmt]) {
+        let mut todo: Vec<&ast::Stmt> = body.iter().rev().collect();
+        while let Some(s) = todo.pop() {
+            match &s.kind {
+                StmtKind::Label(name) if self.f().reused_labels.contains(name) => {
+                    let f = self.f();
+                    let (owner, id) = (f.index, f.label_ids.get(&(s.pos.line, s.pos.col)));
+                    if let Some(&id) = id {
+                        self.bind(name, Binding::Label { id, owner });
+                    }
+                }
+                StmtKind::If { then, .. } => todo.push(then),
+                StmtKind::Test {
+                    then, otherwise, ..
+                } => todo.extend([&**otherwise, &**then]),
+                StmtKind::While { body, .. } | StmtKind::Repeat { body, .. } => todo.push(body),
+                StmtKind::For(f) => todo.push(&f.body),
+                _ => {}
+            }
+        }
     }
 
     fn assign(&mut self, pairs: &'a [(ast::Expr, ast::Expr)]) -> R<Stmt> {
