@@ -158,22 +158,36 @@ impl Expr {
         )
     }
 
+    /// Whether `pred` holds for `self` or for an expression inside it (not looking into the
+    /// commands of a VALOF).
+    pub fn any(&self, pred: &dyn Fn(&Expr) -> bool) -> bool {
+        pred(self)
+            || match self {
+                Expr::Num(_)
+                | Expr::Local(_)
+                | Expr::Cell(_)
+                | Expr::LocalAddr(_)
+                | Expr::Valof(..) => false,
+                Expr::Call { callee, args, .. } => {
+                    matches!(callee, Callee::Value(c) if c.any(pred))
+                        || args.iter().any(|a| a.any(pred))
+                }
+                Expr::Neg(x) | Expr::Abs(x) | Expr::Not(x) | Expr::Load(x, _) => x.any(pred),
+                Expr::Binary(_, l, r, _)
+                | Expr::AndThen(l, r)
+                | Expr::OrElse(l, r)
+                | Expr::LoadByte(l, r, _) => l.any(pred) || r.any(pred),
+                Expr::Compare(first, rest) => {
+                    first.any(pred) || rest.iter().any(|(_, x)| x.any(pred))
+                }
+                Expr::Cond(c, a, b) => c.any(pred) || a.any(pred) || b.any(pred),
+            }
+    }
+
     /// Whether evaluating `self` may change a variable: only a call (through `@`, a global
     /// or a static) or a `VALOF` can.
     pub fn has_effects(&self) -> bool {
-        match self {
-            Expr::Valof(..) | Expr::Call { .. } => true,
-            Expr::Num(_) | Expr::Local(_) | Expr::Cell(_) | Expr::LocalAddr(_) => false,
-            Expr::Neg(x) | Expr::Abs(x) | Expr::Not(x) | Expr::Load(x, _) => x.has_effects(),
-            Expr::Binary(_, l, r, _)
-            | Expr::AndThen(l, r)
-            | Expr::OrElse(l, r)
-            | Expr::LoadByte(l, r, _) => l.has_effects() || r.has_effects(),
-            Expr::Compare(first, rest) => {
-                first.has_effects() || rest.iter().any(|(_, x)| x.has_effects())
-            }
-            Expr::Cond(c, a, b) => c.has_effects() || a.has_effects() || b.has_effects(),
-        }
+        self.any(&|e| matches!(e, Expr::Valof(..) | Expr::Call { .. }))
     }
 
     /// Whether loading the leaf `self` after evaluating `other` gives the value it had

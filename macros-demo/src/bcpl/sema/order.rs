@@ -18,42 +18,23 @@
 
 use super::Sema;
 use crate::bcpl::ast::{BinOp, RelOp};
-use crate::bcpl::ir::{Callee, Expr, Stmt};
+use crate::bcpl::ir::{Expr, Stmt};
 
 /// Whether `e` takes the address of local `slot` or runs a `VALOF`: what can change a local
 /// while `e` is evaluated, besides a call through an address taken elsewhere.
 fn reaches_local(e: &Expr, slot: usize) -> bool {
-    match e {
-        Expr::Valof(..) => true,
-        Expr::LocalAddr(s) => *s == slot,
-        Expr::Num(_) | Expr::Local(_) | Expr::Cell(_) => false,
-        Expr::Call { callee, args, .. } => {
-            matches!(callee, Callee::Value(c) if reaches_local(c, slot))
-                || args.iter().any(|a| reaches_local(a, slot))
-        }
-        Expr::Neg(x) | Expr::Abs(x) | Expr::Not(x) | Expr::Load(x, _) => reaches_local(x, slot),
-        Expr::Binary(_, l, r, _)
-        | Expr::AndThen(l, r)
-        | Expr::OrElse(l, r)
-        | Expr::LoadByte(l, r, _) => reaches_local(l, slot) || reaches_local(r, slot),
-        Expr::Compare(first, rest) => {
-            reaches_local(first, slot) || rest.iter().any(|(_, x)| reaches_local(x, slot))
-        }
-        Expr::Cond(c, a, b) => {
-            reaches_local(c, slot) || reaches_local(a, slot) || reaches_local(b, slot)
-        }
-    }
+    e.any(&|x| matches!(x, Expr::Valof(..)) || matches!(x, Expr::LocalAddr(s) if *s == slot))
 }
 
 impl Sema<'_> {
-    /// Whether `later` could change the variable `leaf` reads.
-    fn changes(&self, leaf: &Expr, later: &Expr) -> bool {
+    /// Whether operands `later`, which make a call or run a VALOF, could change the
+    /// variable `leaf` reads.
+    fn changes(&self, leaf: &Expr, later: &[Expr]) -> bool {
         match leaf {
-            Expr::Cell(_) => later.has_effects(),
+            Expr::Cell(_) => true,
             Expr::Local(s) => {
-                later.has_effects()
-                    && (self.fs.last().is_some_and(|f| f.addressed.contains(s))
-                        || reaches_local(later, *s))
+                self.fs.last().is_some_and(|f| f.addressed.contains(s))
+                    || later.iter().any(|x| reaches_local(x, *s))
             }
             _ => false,
         }
@@ -64,7 +45,16 @@ impl Sema<'_> {
     /// commands that evaluate the others first, leaving in `ops` only leaves. Nothing changes
     /// where no later operand could change a variable read before it.
     pub(super) fn late_reads(&mut self, ops: &mut [Expr]) -> Vec<Stmt> {
-        let early = (0..ops.len()).any(|i| ops[i + 1..].iter().any(|x| self.changes(&ops[i], x)));
+        // From the right: whether an operand after `i` has effects, then whether they matter.
+        let mut effects_after = false;
+        let mut early = false;
+        for i in (0..ops.len()).rev() {
+            if effects_after && self.changes(&ops[i], &ops[i + 1..]) {
+                early = true;
+                break;
+            }
+            effects_after |= ops[i].has_effects();
+        }
         let mut first = Vec::new();
         if early {
             for op in ops.iter_mut().filter(|op| !op.is_leaf()) {
