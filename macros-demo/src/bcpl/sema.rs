@@ -344,6 +344,11 @@ impl<'a> Sema<'a> {
         at.is_some_and(|i| self.flt_marks.contains(&i))
     }
 
+    /// Whether a MANIFEST or STATIC name is `FLT`: tagged so, or given a floating-point value.
+    fn declared_flt(&self, e: &ast::Entry) -> bool {
+        e.flt || e.value.as_ref().is_some_and(|x| self.is_flt(x))
+    }
+
     /// Whether `e` is floating point, as Cintcode's FLT feature decides: a floating-point
     /// constant, operator or `FLT` name, or `+ - * / MOD ABS ->` over one.
     fn is_flt(&self, e: &ast::Expr) -> bool {
@@ -377,7 +382,7 @@ impl<'a> Sema<'a> {
                 // (Cintcode's `bcpltrn.b`); a floating-point value makes the name FLT.
                 let mut prev: Option<(i64, bool)> = None;
                 for e in entries {
-                    let flt = e.flt || e.value.as_ref().is_some_and(|x| self.is_flt(x));
+                    let flt = self.declared_flt(e);
                     let v = match (&e.value, prev) {
                         (Some(x), _) => self.constant_ff(x, flt)?,
                         (None, None) => 0,
@@ -421,7 +426,7 @@ impl<'a> Sema<'a> {
             }
             Decl::Static(entries) => {
                 for e in entries {
-                    let flt = e.flt || e.value.as_ref().is_some_and(|x| self.is_flt(x));
+                    let flt = self.declared_flt(e);
                     let v = match &e.value {
                         Some(x) => self.constant_ff(x, flt)?,
                         None => 0,
@@ -1395,17 +1400,8 @@ impl<'a> Sema<'a> {
             self.f().top = at + lowered.len();
             lowered.push(self.expr_ff(a, op.float_operands())?);
         }
-        let st = self.f();
-        st.call_words = st.call_words.max(at + lowered.len());
-        st.top = at;
-        let first = self.late_reads(&mut lowered);
-        let call = Expr::Call {
-            callee: Callee::Value(Box::new(Expr::Cell(library::SYS_GLOBAL))),
-            args: lowered,
-            at,
-            line,
-        };
-        Ok(Self::after(first, call))
+        let callee = Callee::Value(Box::new(Expr::Cell(library::SYS_GLOBAL)));
+        Ok(self.finish_call(callee, lowered, at, line))
     }
 
     /// The selector `f` of `f OF p`, which must be a constant.
@@ -1536,17 +1532,24 @@ impl<'a> Sema<'a> {
             },
             _ => Callee::Value(self.boxed(f)?),
         };
+        Ok(self.finish_call(callee, lowered, at, line))
+    }
+
+    /// The call of `callee` with `args`, lowered at `at` of the call area, which is then free
+    /// again; a variable among the arguments is read after those to its right (see
+    /// [`order`]).
+    fn finish_call(&mut self, callee: Callee, mut args: Vec<Expr>, at: usize, line: u32) -> Expr {
         let st = self.f();
         st.call_words = st.call_words.max(at + args.len());
         st.top = at;
-        let first = self.late_reads(&mut lowered);
+        let first = self.late_reads(&mut args);
         let call = Expr::Call {
             callee,
-            args: lowered,
+            args,
             at,
             line,
         };
-        Ok(Self::after(first, call))
+        Self::after(first, call)
     }
 
     /// `TABLE k, ...`: the constants' address in the image.
