@@ -270,13 +270,12 @@ struct FnState {
     addressed: HashSet<usize>,
     /// Each label's number, by the position of its `name:`.
     label_ids: HashMap<(u32, u32), usize>,
-    /// The labels declared so far, with the number of the block each is in.
-    label_homes: HashSet<(String, usize)>,
+    /// Per label name declared so far, the numbers of the blocks it labels a command in
+    /// (more than one: see [`Self::block`]).
+    label_homes: HashMap<String, Vec<usize>>,
     /// The block whose labels are being declared, and how many blocks have been numbered.
     label_block: usize,
     label_blocks: usize,
-    /// Names that label more than one command, in different blocks (see [`Self::block`]).
-    reused_labels: HashSet<String>,
 }
 
 impl<'a> Sema<'a> {
@@ -580,21 +579,20 @@ impl<'a> Sema<'a> {
             // in different blocks, the innermost one visible (see [`Self::block`]).
             StmtKind::Label(name) => {
                 let f = self.f();
-                if !f.label_homes.insert((name.clone(), f.label_block)) {
+                let block = f.label_block;
+                let homes = f.label_homes.entry(name.clone()).or_default();
+                if homes.contains(&block) {
                     return Err(SourceError::new(
                         s.pos,
                         format!("label `{name}` is declared twice in one block"),
                     ));
                 }
+                homes.push(block);
+                let first = homes.len() == 1;
                 let owner = f.index;
                 let id = self.new_label();
                 self.f().label_ids.insert((s.pos.line, s.pos.col), id);
-                let taken = self.scope.iter().rev().any(|(n, b)| {
-                    n == name && matches!(b, Binding::Label { owner: o, .. } if *o == owner)
-                });
-                if taken {
-                    self.f().reused_labels.insert(name.clone());
-                } else {
+                if first {
                     self.bind(name, Binding::Label { id, owner });
                 }
             }
@@ -825,7 +823,7 @@ impl<'a> Sema<'a> {
     /// `{ ... }`: declarations in it last to its end.
     fn block(&mut self, body: &'a [ast::Stmt]) -> R<Stmt> {
         let mark = self.scope.len();
-        if !self.f().reused_labels.is_empty() {
+        if self.f().label_homes.values().any(|b| b.len() > 1) {
             self.bind_own_labels(body);
         }
         let mut out = Vec::with_capacity(body.len());
@@ -857,7 +855,9 @@ impl<'a> Sema<'a> {
         let mut todo: Vec<&ast::Stmt> = body.iter().rev().collect();
         while let Some(s) = todo.pop() {
             match &s.kind {
-                StmtKind::Label(name) if self.f().reused_labels.contains(name) => {
+                StmtKind::Label(name)
+                    if self.f().label_homes.get(name).is_some_and(|b| b.len() > 1) =>
+                {
                     let f = self.f();
                     let (owner, id) = (f.index, f.label_ids.get(&(s.pos.line, s.pos.col)));
                     if let Some(&id) = id {
