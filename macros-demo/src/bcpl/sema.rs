@@ -634,8 +634,25 @@ impl<'a> Sema<'a> {
             StmtKind::If { cond, .. }
             | StmtKind::Test { cond, .. }
             | StmtKind::While { cond, .. } => self.declare_labels_in_expr(cond)?,
-            StmtKind::Resultis(e) | StmtKind::Call(e) | StmtKind::Switchon { value: e, .. } => {
-                self.declare_labels_in_expr(e)?
+            StmtKind::Resultis(e)
+            | StmtKind::Call(e)
+            | StmtKind::Goto(e)
+            | StmtKind::Repeat {
+                cond: Some((e, _)), ..
+            }
+            | StmtKind::Switchon { value: e, .. } => self.declare_labels_in_expr(e)?,
+            StmtKind::For(f) => {
+                self.declare_labels_in_expr(&f.from)?;
+                self.declare_labels_in_expr(&f.to)?;
+            }
+            StmtKind::Decl(Decl::Let(items)) => {
+                for item in items {
+                    if let LetItem::Vars(vars, _) = item {
+                        for (_, Init::Value(e) | Init::Vec(e), _) in vars {
+                            self.declare_labels_in_expr(e)?;
+                        }
+                    }
+                }
             }
             _ => {}
         }
@@ -1771,6 +1788,17 @@ mod tests {
             panic!()
         };
         assert!(matches!(cond, Expr::AndThen(..)));
+    }
+
+    #[test]
+    fn labels_in_valofs_anywhere_in_a_command_are_declared() {
+        for src in [
+            "LET start() BE { LET x = VALOF { l: RESULTIS 1; GOTO l } }",
+            "LET start() BE FOR i = 1 TO VALOF { l: RESULTIS 1; GOTO l } DO newline()",
+            "LET start() BE newline() REPEATUNTIL VALOF { l: RESULTIS 1; GOTO l }",
+        ] {
+            check_src(src).unwrap_or_else(|e| panic!("{src}: {e}"));
+        }
     }
 
     /// The result `f` returns: the expression of `LET f(..) = e`.
