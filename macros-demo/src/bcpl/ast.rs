@@ -405,8 +405,9 @@ pub enum ExprKind {
     Slct(Vec<Expr>),
     /// `a op b` for an arithmetic, shift or bitwise operator.
     Binary(BinOp, Box<Expr>, Box<Expr>),
-    /// `a < b <= c` means `a < b & b <= c`, each operand evaluated once.
-    Compare(Box<Expr>, Vec<(RelOp, Expr)>),
+    /// `a op b` for a relational operator. A chain `a < b <= c` is parsed as
+    /// `a < b & b <= c` (see the parser's `relations`).
+    Compare(RelOp, Box<Expr>, Box<Expr>),
     /// `a -> b, c`: the conditional expression.
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
     /// `MATCH (args) : p => e ...` (the first matching item's value, else 0) or `EVERY`

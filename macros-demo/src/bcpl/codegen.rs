@@ -559,9 +559,8 @@ impl Gen<'_> {
                     dynasm!(self.asm ; .arch aarch64 ; b =>target);
                 }
             }
-            Expr::Compare(first, rest) if rest.len() == 1 => {
-                let (op, r) = (&rest[0].0, &rest[0].1);
-                self.compare(first, r)?;
+            Expr::Compare(op, l, r) => {
+                self.compare(l, r)?;
                 let op = if when { *op } else { negate(*op) };
                 self.b_cond(op, target);
             }
@@ -694,28 +693,9 @@ impl Gen<'_> {
                 self.expr(r)?;
                 dynasm!(self.asm ; .arch aarch64 ; =>end);
             }
-            Expr::Compare(first, rest) => {
-                if let [(op, r)] = rest.as_slice() {
-                    self.compare(first, r)?;
-                    self.csetm(*op);
-                } else {
-                    let (fail, end) = (self.label(), self.label());
-                    self.expr(first)?;
-                    for (op, r) in rest {
-                        self.push();
-                        self.expr(r)?;
-                        self.pop(1);
-                        dynasm!(self.asm ; .arch aarch64 ; cmp x1, x0);
-                        self.b_cond(negate(*op), fail);
-                    }
-                    dynasm!(self.asm ; .arch aarch64
-                        ; movn x0, 0
-                        ; b =>end
-                        ; =>fail
-                        ; mov x0, xzr
-                        ; =>end
-                    );
-                }
+            Expr::Compare(op, l, r) => {
+                self.compare(l, r)?;
+                self.csetm(*op);
             }
             Expr::Cond(c, a, b) => {
                 let (other, end) = (self.label(), self.label());

@@ -679,9 +679,8 @@ impl Gen<'_> {
                     self.jump(target);
                 }
             }
-            Expr::Compare(first, rest) if rest.len() == 1 => {
-                let (op, r) = (&rest[0].0, &rest[0].1);
-                self.compare(first, r)?;
+            Expr::Compare(op, l, r) => {
+                self.compare(l, r)?;
                 let op = if when { *op } else { negate(*op) };
                 self.jcc(op, target);
             }
@@ -824,28 +823,9 @@ impl Gen<'_> {
                 self.expr(r)?;
                 dynasm!(self.asm ; .arch x64 ; =>end);
             }
-            Expr::Compare(first, rest) => {
-                if let [(op, r)] = rest.as_slice() {
-                    self.compare(first, r)?;
-                    self.truth(*op);
-                } else {
-                    let (fail, end) = (self.label(), self.label());
-                    self.expr(first)?;
-                    for (op, r) in rest {
-                        self.push();
-                        self.expr(r)?;
-                        self.pop(RCX);
-                        dynasm!(self.asm ; .arch x64 ; cmp rcx, rax);
-                        self.jcc(negate(*op), fail);
-                    }
-                    dynasm!(self.asm ; .arch x64
-                        ; mov rax, -1
-                        ; jmp =>end
-                        ; =>fail
-                        ; xor eax, eax
-                        ; =>end
-                    );
-                }
+            Expr::Compare(op, l, r) => {
+                self.compare(l, r)?;
+                self.truth(*op);
             }
             Expr::Cond(c, a, b) => {
                 let (other, end) = (self.label(), self.label());

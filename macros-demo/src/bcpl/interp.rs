@@ -478,16 +478,10 @@ impl Machine<'_, '_> {
                 0 => self.eval(r)?,
                 v => v,
             },
-            Expr::Compare(first, rest) => {
-                let mut prev = self.eval(first)?;
-                for (op, x) in rest {
-                    let v = self.eval(x)?;
-                    if !op.holds(prev, v) {
-                        return Ok(0);
-                    }
-                    prev = v;
-                }
-                -1
+            Expr::Compare(op, l, r) => {
+                let a = self.eval(l)?;
+                let b = self.eval(r)?;
+                -i64::from(op.holds(a, b))
             }
         })
     }

@@ -142,8 +142,8 @@ pub enum Expr {
     AndThen(Box<Expr>, Box<Expr>),
     /// `l ~= 0 -> l, r` where `l` is a truth value: `|` in a condition.
     OrElse(Box<Expr>, Box<Expr>),
-    /// `a < b <= c`: TRUE when every comparison holds, each operand evaluated once, left to right.
-    Compare(Box<Expr>, Vec<(RelOp, Expr)>),
+    /// `a op b` for a relational operator: TRUE or FALSE.
+    Compare(RelOp, Box<Expr>, Box<Expr>),
     /// `c -> a, b`: `a` when `c` is nonzero, else `b`.
     Cond(Box<Expr>, Box<Expr>, Box<Expr>),
 }
@@ -174,12 +174,10 @@ impl Expr {
                 }
                 Expr::Neg(x) | Expr::Abs(x) | Expr::Not(x) | Expr::Load(x, _) => x.any(pred),
                 Expr::Binary(_, l, r, _)
+                | Expr::Compare(_, l, r)
                 | Expr::AndThen(l, r)
                 | Expr::OrElse(l, r)
                 | Expr::LoadByte(l, r, _) => l.any(pred) || r.any(pred),
-                Expr::Compare(first, rest) => {
-                    first.any(pred) || rest.iter().any(|(_, x)| x.any(pred))
-                }
                 Expr::Cond(c, a, b) => c.any(pred) || a.any(pred) || b.any(pred),
             }
     }

@@ -50,8 +50,7 @@
 //! `NEXT`, `EXIT`) is parsed in `parser/patterns.rs` and lowered to the IR's tests and jumps in
 //! `sema/patterns.rs`.
 //!
-//! Not supported, each reported by name: GOTO into or out of a VALOF, a chain of relations
-//! with a floating-point operator in it (`a #< b #< c`; a chain over `FLT` values works),
+//! Not supported, each reported by name: GOTO into or out of a VALOF,
 //! `changeco` and `instrcount` in the library, and the other operating-system names of
 //! `libhdr` ([`unprovided`]).
 //! Coroutines ([`coroutine`]) run on a native stack each ([`fiber`]), all on the run's thread.

@@ -174,12 +174,19 @@ fn infix(t: &Tok) -> Option<(u8, Op)> {
 }
 
 /// A floating-point relation (`#<`, `#=`, ...).
-fn float_relop(t: &Tok) -> Option<FltOp> {
+/// A relational operator: of words, or of floating-point values (`#<`).
+#[derive(Clone, Copy)]
+enum Rel {
+    Word(RelOp),
+    Flt(FltOp),
+}
+
+fn relation(t: &Tok) -> Option<Rel> {
     match t {
         Tok::FltOp(
             op @ (FltOp::Eq | FltOp::Ne | FltOp::Lt | FltOp::Gt | FltOp::Le | FltOp::Ge),
-        ) => Some(*op),
-        _ => None,
+        ) => Some(Rel::Flt(*op)),
+        _ => relop(t).map(Rel::Word),
     }
 }
 
@@ -1093,18 +1100,41 @@ impl<'t> Parser<'t> {
         Ok(StmtKind::Block(vec![decl, update]))
     }
 
-    /// Refuses `a #< b < c` and `a < b #< c`: a chain of relations with a floating-point
-    /// one, which would compare a truth value.
-    fn no_chain_after_float_relation(&self) -> R<()> {
-        let t = self.tok();
-        if !t.newline_before && (relop(&t.tok).is_some() || float_relop(&t.tok).is_some()) {
-            return Err(SourceError::new(
-                t.pos,
-                "not supported: a chain of relations that includes a floating-point one \
-                 (write `a #< b & b #< c`)",
-            ));
+    /// The relations that follow `first`, at the relation's operator. As in Cintcode's
+    /// syntax analyser (`rnexp` in `bcplsyn.b`), `a < b <= c` is `a < b & b <= c`, its
+    /// inner operand written, and so evaluated, twice: as a value both relations are
+    /// evaluated; where a condition is tested, `&` stops at the first that fails.
+    fn relations(&mut self, first: Expr) -> R<Expr> {
+        let mut left = first;
+        let mut chain: Option<Expr> = None;
+        while let Some(rel) = relation(self.peek()) {
+            self.advance();
+            self.enter()?;
+            let right = self.rexp(4)?;
+            let more = !self.tok().newline_before && relation(self.peek()).is_some();
+            let next = if more { Some(right.clone()) } else { None };
+            let pos = left.pos;
+            let (l, r) = (Box::new(left), Box::new(right));
+            let one = Expr {
+                pos,
+                kind: match rel {
+                    Rel::Word(op) => ExprKind::Compare(op, l, r),
+                    Rel::Flt(op) => ExprKind::Flt(op, vec![*l, *r]),
+                },
+            };
+            chain = Some(match chain {
+                None => one,
+                Some(c) => Expr {
+                    pos: c.pos,
+                    kind: ExprKind::Binary(BinOp::And, Box::new(c), Box::new(one)),
+                },
+            });
+            match next {
+                Some(n) => left = n,
+                None => break,
+            }
         }
-        Ok(())
+        Ok(chain.expect("called at a relational operator"))
     }
 
     /// A full expression, including the conditional `c -> a, b`.
@@ -1186,40 +1216,11 @@ impl<'t> Parser<'t> {
                     continue;
                 }
                 tok => {
-                    if let Some(op) = float_relop(tok) {
+                    if relation(tok).is_some() {
                         if n >= 4 {
                             break;
                         }
-                        self.advance();
-                        self.enter()?;
-                        let b = self.rexp(4)?;
-                        a = Expr {
-                            pos: a.pos,
-                            kind: ExprKind::Flt(op, vec![a, b]),
-                        };
-                        self.no_chain_after_float_relation()?;
-                        continue;
-                    }
-                    if let Some(op) = relop(tok) {
-                        if n >= 4 {
-                            break;
-                        }
-                        let mut rest = Vec::new();
-                        let mut op = op;
-                        loop {
-                            self.advance();
-                            self.enter()?;
-                            rest.push((op, self.rexp(4)?));
-                            match relop(self.peek()) {
-                                Some(next) if !self.tok().newline_before => op = next,
-                                _ => break,
-                            }
-                        }
-                        a = Expr {
-                            pos: a.pos,
-                            kind: ExprKind::Compare(Box::new(a), rest),
-                        };
-                        self.no_chain_after_float_relation()?;
+                        a = self.relations(a)?;
                         continue;
                     }
                     match infix(tok) {
@@ -1425,8 +1426,25 @@ mod tests {
             if matches!(xs[0].kind, ExprKind::Index(..))));
         assert!(matches!(&args[1].kind, ExprKind::Flt(FltOp::Neg, xs)
             if xs[0].kind == ExprKind::Fnum(2.5f64.to_bits() as i64)));
-        let (toks, _) = lex(b"LET s() BE x := a #< b < c");
-        assert!(parse(&toks).is_err());
+        // A chain is its relations joined by `&`, the inner operands written twice.
+        let e = expr_of("a #< f(b) < c");
+        let ExprKind::Binary(BinOp::And, l, r) = e.kind else {
+            panic!("{e:?}")
+        };
+        let ExprKind::Flt(FltOp::Lt, args) = l.kind else {
+            panic!("{l:?}")
+        };
+        let ExprKind::Compare(RelOp::Lt, b, _) = r.kind else {
+            panic!("{r:?}")
+        };
+        assert_eq!(args[1], *b);
+        assert!(matches!(b.kind, ExprKind::Call(..)));
+        let e = expr_of("a < b <= c = d");
+        let ExprKind::Binary(BinOp::And, l, r) = e.kind else {
+            panic!("{e:?}")
+        };
+        assert!(matches!(l.kind, ExprKind::Binary(BinOp::And, ..)));
+        assert!(matches!(r.kind, ExprKind::Compare(RelOp::Eq, ..)));
     }
 
     /// The first definition of `src`, which must parse and begin with `LET f...`.

@@ -89,7 +89,7 @@ impl Sema<'_> {
         let mut ops = [l, r];
         let first = self.late_reads(&mut ops);
         let [l, r] = ops;
-        Self::after(first, Expr::Compare(Box::new(l), vec![(op, r)]))
+        Self::after(first, Expr::Compare(op, Box::new(l), Box::new(r)))
     }
 
     /// `!addr := value`: `value` is evaluated first, but a variable that is the whole of

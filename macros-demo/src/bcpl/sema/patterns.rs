@@ -354,8 +354,9 @@ impl<'a> Sema<'a> {
             Pattern::Any => None,
             Pattern::Name(n, pos, false) => match self.lookup_exact(n) {
                 Some(Binding::Manifest(v)) => Some(Expr::Compare(
+                    RelOp::Eq,
                     Box::new(here(pos.line)),
-                    vec![(RelOp::Eq, Expr::Num(v))],
+                    Box::new(Expr::Num(v)),
                 )),
                 _ => None,
             },
@@ -363,24 +364,18 @@ impl<'a> Sema<'a> {
             Pattern::Value(e) => {
                 let v = self.expr(e)?;
                 Some(Expr::Compare(
+                    RelOp::Eq,
                     Box::new(here(e.pos.line)),
-                    vec![(RelOp::Eq, v)],
+                    Box::new(v),
                 ))
             }
             Pattern::Rel(op, flt, e) => Some(self.relation(*op, *flt, here(e.pos.line), e)?),
             Pattern::Range(low, high) => {
                 let line = low.pos.line;
-                if self.is_flt(low) || self.is_flt(high) {
-                    let a = self.relation(RelOp::Ge, true, here(line), low)?;
-                    let b = self.relation(RelOp::Le, true, here(line), high)?;
-                    both(Some(a), Some(b))
-                } else {
-                    let (l, h) = (self.expr(low)?, self.expr(high)?);
-                    Some(Expr::Compare(
-                        Box::new(l),
-                        vec![(RelOp::Le, here(line)), (RelOp::Le, h)],
-                    ))
-                }
+                let flt = self.is_flt(low) || self.is_flt(high);
+                let a = self.relation(RelOp::Ge, flt, here(line), low)?;
+                let b = self.relation(RelOp::Le, flt, here(line), high)?;
+                both(Some(a), Some(b))
             }
             Pattern::Then(p, q) => {
                 let a = self.pattern_test(p, args, at)?;
@@ -408,7 +403,7 @@ impl<'a> Sema<'a> {
         if flt || self.is_flt(e) {
             self.flt_call_on(super::float_relation(op), vec![value], &[e], e.pos.line)
         } else {
-            Ok(Expr::Compare(Box::new(value), vec![(op, self.expr(e)?)]))
+            Ok(Expr::Compare(op, Box::new(value), Box::new(self.expr(e)?)))
         }
     }
 }
