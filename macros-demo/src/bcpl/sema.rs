@@ -264,6 +264,9 @@ struct FnState {
     unset: Vec<usize>,
     /// Those of `unset` read (or taken the address of) by an initialiser so far.
     touched: Vec<usize>,
+    /// The slots of the `LET` group being lowered, and whether its initialisers read one.
+    group: Vec<usize>,
+    group_read: bool,
     /// The match lists around the current command, innermost last.
     matches: Vec<patterns::MatchScope>,
     /// Slots whose address (`@x`) has been taken so far, in the text (see [`order`]).
@@ -560,6 +563,7 @@ impl<'a> Sema<'a> {
     /// Notes a read of `slot` (see [`Self::let_vars`]).
     fn read_local(&mut self, slot: usize) {
         let f = self.f();
+        f.group_read |= f.group.contains(&slot);
         if f.unset.contains(&slot) && !f.touched.contains(&slot) {
             f.touched.push(slot);
         }
@@ -1096,16 +1100,21 @@ impl<'a> Sema<'a> {
     /// rest of the enclosing block. `LET` in a block, as Cintcode's translator does it: every name is declared first,
     /// then the right-hand sides are evaluated and stored in order, so an initialiser sees
     /// the names set before it (`LET p, k, v = 0, 0, k`). A name read before its value is
-    /// set reads 0, the value of `?` here, in both back ends.
+    /// set reads 0, the value of `?` here, in both back ends. A variable that is a whole
+    /// right-hand side may be read after the ones to its right ([`Self::group_reads`]).
     fn let_vars(&mut self, items: &[&'a (String, Init, bool)], out: &mut Vec<Stmt>) -> R<()> {
         let slots: Vec<usize> = items
             .iter()
             .map(|(name, _, flt)| self.declare_local(name, *flt))
             .collect();
-        let mark = self.f().unset.len();
-        self.f().unset.extend(&slots);
+        let f = self.f();
+        let mark = f.unset.len();
+        f.unset.extend(&slots);
+        let outer = (std::mem::replace(&mut f.group, slots.clone()), f.group_read);
+        f.group_read = false;
         let r = self.let_values(items, &slots, out);
         let f = self.f();
+        (f.group, f.group_read) = outer;
         f.unset.truncate(mark);
         f.touched.retain(|t| !slots.contains(t));
         r
@@ -1117,6 +1126,8 @@ impl<'a> Sema<'a> {
         slots: &[usize],
         out: &mut Vec<Stmt>,
     ) -> R<()> {
+        let mut sets = Vec::with_capacity(items.len());
+        let mut zeroed = false;
         for (k, ((_, init, flt), &slot)) in items.iter().copied().zip(slots).enumerate() {
             let set = match init {
                 Init::Value(e) => Stmt::Set(slot, self.expr_ff(e, *flt)?),
@@ -1143,13 +1154,45 @@ impl<'a> Sema<'a> {
             for &early in &slots[k..] {
                 if let Some(at) = f.touched.iter().position(|&t| t == early) {
                     f.touched.swap_remove(at);
-                    out.push(Stmt::Set(early, Expr::Num(0)));
+                    zeroed = true;
+                    sets.push(Stmt::Set(early, Expr::Num(0)));
                 }
             }
             f.unset.retain(|&u| u != slot);
-            out.push(set);
+            sets.push(set);
         }
+        if !zeroed && !self.f().group_read {
+            out.extend(self.group_reads(&mut sets));
+        }
+        out.extend(sets);
         Ok(())
+    }
+
+    /// The commands that evaluate first what the initialisers of a `LET` group, `sets`,
+    /// compute before they read a name, as Cintcode stores a group's values together at its
+    /// end (`s_store` after `transdef`) and so reads a name in it late (see [`order`]).
+    /// Not called where an initialiser reads a name of the group itself, whose value
+    /// Cintcode leaves to chance.
+    fn group_reads(&mut self, sets: &mut [Stmt]) -> Vec<Stmt> {
+        let mut values: Vec<&mut Expr> = sets
+            .iter_mut()
+            .filter_map(|s| match s {
+                Stmt::Set(_, e) => Some(e),
+                _ => None,
+            })
+            .collect();
+        if values.len() < 2 {
+            return Vec::new();
+        }
+        let mut ops: Vec<Expr> = values
+            .iter_mut()
+            .map(|e| std::mem::replace(*e, Expr::Num(0)))
+            .collect();
+        let first = self.late_reads(&mut ops);
+        for (e, op) in values.into_iter().zip(ops) {
+            *e = op;
+        }
+        first
     }
 
     /// Why `name` does not name a variable; a name of `libhdr` that is not provided is

@@ -7,7 +7,8 @@
 //!   first. So with `g` a global that `f` changes, `g + f()`, `g + VALOF { ... f() ... }`
 //!   and `v!f()` (with `v` changed) use the value `f` left.
 //! - **Pending names**: otherwise operands are emitted left to right (the operands of
-//!   `- / MOD << >> < > <= >=`, a call's arguments, `!p := v`, a `FOR`'s bounds), but the
+//!   `- / MOD << >> < > <= >=`, a call's arguments, `!p := v`, a `FOR`'s bounds, the
+//!   right-hand sides of one `LET ... AND ...` group, stored together at its end), but the
 //!   code generator keeps the load of a name pending on its simulated stack until its
 //!   operator is applied, or until a jump or a label, where it loads every pending name
 //!   (`cgjump`, and `s_lab`, `s_res` and `s_store` in `scan`). A call does not
@@ -20,8 +21,8 @@
 //! The IR evaluates operands left to right, so where a variable operand would be read late
 //! and an operand after it could change it, [`Sema::late_reads`] evaluates every operand
 //! that is not a leaf first, in order, into slots of its own, and the leaves are read after
-//! them. Not followed: the names of one `LET ... AND ...` group (Cintcode stores them
-//! together at the end); a name that the operands to its right change both before and
+//! them. Not followed: a `LET` group whose right-hand sides read its own names
+//! (`Sema::group_reads`); a name that the operands to its right change both before and
 //! after their first jump (Cintcode reads it at the jump, this after both); a `LET` in a
 //! VALOF, which jumps in Cintcode's sense (`s_store`) and is taken here for an assignment;
 //! and the code generator's other pending forms (`@g!0` is read late there too).
