@@ -1,8 +1,9 @@
-// Where the operands to a name's right jump (a conditional expression, a test in a VALOF)
-// before they call, Cintcode's code generator has read the name already, at the jump: an
-// operand is read late only if it could change first (see sema/order.rs). Symmetric
-// operators (+ * & | XOR EQV = ~= !) with a name on the left evaluate the right operand
-// first whatever it does. The expected output is what Cintcode 64 prints.
+// Cintcode's code generator reads a pending name at the first jump to its right (a
+// conditional expression, a test in a VALOF): where the operands to its right jump before
+// they call, the name has the value before the call; where they call and then jump, the
+// value at the jump (see sema/order.rs). Symmetric operators (+ * & | XOR EQV = ~= !)
+// with a name on the left evaluate the right operand first whatever it does. The expected
+// output is what Cintcode 64 prints.
 GET "libhdr"
 
 GLOBAL { g: ug; v; w; c }
@@ -41,5 +42,10 @@ AND start() = VALOF
   s := 1; x := s - (c -> bump(), 0);            writef("s - cond: %n*n", x)
   s := 1; x := s - bump();                      writef("s - call: %n*n", x)
   s := 1; x := s + (c -> bump(), 0);            writef("s + cond: %n*n", x)
+  g := 1; writef("call, then cond: %n %n %n*n", g, bump(), (c -> bump(), 0))
+  g := 1; x := g - (bump() + (c -> bump(), 0)); writef("g - (call + cond): %n*n", x)
+  g := 1; x := g - VALOF { bump(); IF c DO bump(); RESULTIS 0 }
+  writef("g - valof call if: %n*n", x)
+  g := 1; { LET a, b, d = g, bump(), (c -> bump(), 0); writef("let, call, cond: %n*n", a) }
   RESULTIS 0
 }

@@ -19,13 +19,13 @@
 //! `(g+1) - f()` and `-g + f()` use the value before: their left operand is computed first.
 //!
 //! The IR evaluates operands left to right, so where a variable operand would be read late
-//! and an operand after it could change it, [`Sema::late_reads`] evaluates every operand
-//! that is not a leaf first, in order, into slots of its own, and the leaves are read after
-//! them. Not followed: a `LET` group whose right-hand sides read its own names
-//! (`Sema::group_reads`); a name that the operands to its right change both before and
-//! after their first jump (Cintcode reads it at the jump, this after both); a `LET` in a
-//! VALOF, which jumps in Cintcode's sense (`s_store`) and is taken here for an assignment;
-//! and the code generator's other pending forms (`@g!0` is read late there too).
+//! and an operand after it could change it before it jumps ([`effect_first`]),
+//! [`Sema::late_reads`] evaluates every operand that is not a leaf first, in order, into
+//! slots of its own; the variable is read at the first jump among them
+//! ([`Sema::read_at_jump`]), or else after them. Not followed: a `LET` group whose
+//! right-hand sides read its own names (`Sema::group_reads`); a `LET` in a VALOF, which
+//! jumps in Cintcode's sense (`s_store`) and is taken here for an assignment; and the code
+//! generator's other pending forms (`@g!0` is read late there too).
 
 use super::Sema;
 use crate::bcpl::ast::{BinOp, RelOp};
@@ -88,6 +88,7 @@ fn stmt_first_event(s: &Stmt, written: bool) -> Option<Event> {
             .or_else(|| first_event(v))
             .or_else(|| then(i, Some(Event::Effect))),
         Stmt::Call(e) => first_event(e),
+        Stmt::Resultis(e) if !written => first_event(e),
         Stmt::Resultis(e) | Stmt::If { cond: e, .. } => then(e, Some(Event::Jump)),
         _ => Some(Event::Jump),
     }
@@ -117,10 +118,130 @@ impl Sema<'_> {
     /// among them is read as Cintcode reads it (see the module's doc): returns the commands
     /// that evaluate the others first, leaving in `ops` only leaves. Nothing changes where no
     /// later operand could change a variable before it jumps.
+    ///
+    /// A variable that is read late is read at the first jump to its right, as Cintcode
+    /// reads every pending name there, or else after all the operands.
     pub(super) fn late_reads(&mut self, ops: &mut [Expr]) -> Vec<Stmt> {
-        let late = (0..ops.len())
-            .any(|i| self.changes(&ops[i], &ops[i + 1..]) && effect_first(&ops[i + 1..]));
-        self.leaves_last(ops, late)
+        let late: Vec<bool> = (0..ops.len())
+            .map(|i| self.changes(&ops[i], &ops[i + 1..]) && effect_first(&ops[i + 1..]))
+            .collect();
+        if !late.contains(&true) {
+            return Vec::new();
+        }
+        // The late variables not read yet: slot, variable, index in `ops`.
+        let mut waiting: Vec<(usize, Expr, usize)> = Vec::new();
+        let mut first = Vec::new();
+        for j in 0..ops.len() {
+            if ops[j].is_leaf() {
+                if late[j] {
+                    let slot = self.new_slot();
+                    let leaf = std::mem::replace(&mut ops[j], Expr::Local(slot));
+                    waiting.push((slot, leaf, j));
+                }
+                continue;
+            }
+            let reads: Vec<Stmt> = waiting
+                .iter()
+                .map(|(slot, leaf, _)| Stmt::Set(*slot, leaf.clone()))
+                .collect();
+            if !reads.is_empty() && self.read_at_jump(&mut ops[j], &reads) {
+                waiting.clear();
+            }
+            let slot = self.new_slot();
+            first.push(Stmt::Set(
+                slot,
+                std::mem::replace(&mut ops[j], Expr::Local(slot)),
+            ));
+        }
+        for (_, leaf, j) in waiting {
+            ops[j] = leaf;
+        }
+        first
+    }
+
+    /// Makes `e` run `reads` at its first jump ([`first_event`]); `false`, and `e`
+    /// unchanged, when it does not jump.
+    fn read_at_jump(&mut self, e: &mut Expr, reads: &[Stmt]) -> bool {
+        match e {
+            Expr::Num(_) | Expr::Local(_) | Expr::Cell(_) | Expr::LocalAddr(_) => false,
+            Expr::Neg(x) | Expr::Abs(x) | Expr::Not(x) | Expr::Load(x, _) => {
+                self.read_at_jump(x, reads)
+            }
+            Expr::Binary(_, l, r, _) | Expr::Compare(_, l, r) | Expr::LoadByte(l, r, _) => {
+                self.read_at_jump(l, reads) || self.read_at_jump(r, reads)
+            }
+            Expr::Call { callee, args, .. } => {
+                for a in args.iter_mut() {
+                    if self.read_at_jump(a, reads) {
+                        return true;
+                    }
+                }
+                match callee {
+                    Callee::Value(f) => self.read_at_jump(f, reads),
+                    Callee::Func(_) => false,
+                }
+            }
+            Expr::AndThen(c, _) | Expr::OrElse(c, _) | Expr::Cond(c, ..) => {
+                if !self.read_at_jump(c, reads) {
+                    self.then_run(c, reads);
+                }
+                true
+            }
+            Expr::Valof(body, None) => self.stmt_read_at_jump(body, reads, false),
+            Expr::Valof(body, Some(_)) => {
+                if !self.stmt_read_at_jump(body, reads, true) {
+                    self.then_run(e, reads);
+                }
+                true
+            }
+        }
+    }
+
+    /// [`Self::read_at_jump`] for a command of a VALOF, the program's (`written`) or one of
+    /// [`Self::after`] ([`stmt_first_event`]).
+    fn stmt_read_at_jump(&mut self, s: &mut Stmt, reads: &[Stmt], written: bool) -> bool {
+        match s {
+            Stmt::Block(body) => {
+                for c in body.iter_mut() {
+                    if self.stmt_read_at_jump(c, reads, written) {
+                        return true;
+                    }
+                }
+                false
+            }
+            Stmt::Set(_, e) | Stmt::SetCell(_, e) | Stmt::Call(e) => self.read_at_jump(e, reads),
+            Stmt::Resultis(e) if !written => self.read_at_jump(e, reads),
+            Stmt::Store(addr, value, _) => {
+                self.read_at_jump(value, reads) || self.read_at_jump(addr, reads)
+            }
+            Stmt::StoreByte(v, i, value, _) => {
+                self.read_at_jump(value, reads)
+                    || self.read_at_jump(v, reads)
+                    || self.read_at_jump(i, reads)
+            }
+            Stmt::Resultis(e) | Stmt::If { cond: e, .. } => {
+                if !self.read_at_jump(e, reads) {
+                    self.then_run(e, reads);
+                }
+                true
+            }
+            _ => {
+                let jump = std::mem::replace(s, Stmt::Block(Vec::new()));
+                let mut block = reads.to_vec();
+                block.push(jump);
+                *s = Stmt::Block(block);
+                true
+            }
+        }
+    }
+
+    /// Makes `e` run `reads` after it is evaluated.
+    fn then_run(&mut self, e: &mut Expr, reads: &[Stmt]) {
+        let slot = self.new_slot();
+        let mut body = vec![Stmt::Set(slot, std::mem::replace(e, Expr::Num(0)))];
+        body.extend_from_slice(reads);
+        body.push(Stmt::Resultis(Expr::Local(slot)));
+        *e = Expr::Valof(Box::new(Stmt::Block(body)), None);
     }
 
     /// [`Self::late_reads`] for the operands of a symmetric operator, whose right operand
