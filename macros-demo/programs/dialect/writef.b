@@ -1,3 +1,4 @@
+// writef and the write routines. The expected output is what Cintcode 64 prints.
 GET "libhdr"
 
 LET start() BE
@@ -7,6 +8,7 @@ LET start() BE
   writef("[%u0] [%xA]*n", -1, 255)
   writef("[%s] [%t6] [%c%c] [%%]*n", "ab", "cd", 'o', 'k')
   writef("[%8.2d] [%6.2d] [%8.2d]*n", 123456, -5, -1234)
+  writef("[%5d][%5.1d][%1d][%0d][%3.0d][%5i][%5x]*n", -1, -5, 123, 9, 42, 1, 255)
   FOR count = 1 TO 2 DO writef("There %p\is\are\ %-%n thing%-%ps.*n", count)
   writef("%+%n %n%-%n*n", 1, 2, 3)
   writed(-5, 4); writen(minint); newline()

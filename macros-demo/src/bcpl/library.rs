@@ -719,13 +719,19 @@ fn pad(n: i64, with: u8) {
 
 /// `writed(n, d)` (spaces) or `writez(n, d)` (zeros): at least `d` characters, sign first.
 fn write_signed(n: i64, d: i64, zeros: bool) {
+    write_dz(n, d, zeros, n < 0);
+}
+
+/// `writedz(n, d, zeroes, neg)` of Cintcode's `blib`: the digits of `n` in a field of `d`,
+/// padded with zeros or spaces, after a minus sign when `neg` (`-0` for `n = 0`).
+fn write_dz(n: i64, d: i64, zeros: bool, neg: bool) {
     let digits = n.unsigned_abs().to_string();
-    let len = digits.len() as i64 + i64::from(n < 0);
-    if n < 0 && zeros {
+    let len = digits.len() as i64 + i64::from(neg);
+    if neg && zeros {
         Output::char(i64::from(b'-'));
     }
     pad(d - len, if zeros { b'0' } else { b' ' });
-    if n < 0 && !zeros {
+    if neg && !zeros {
         Output::char(i64::from(b'-'));
     }
     Output::bytes(digits.as_bytes());
@@ -752,10 +758,12 @@ fn write_digits(n: i64, d: i64, bits: u32) {
     }
 }
 
-/// The format items of `writef`: `%` then an optional decimal width (`%5d`, `%8.2d`) and a
-/// letter, which for `i d x o b u z t` may instead take its width from the next character
-/// (`%i5`, `%xA` for ten); a written width or precision is cut at 2^20. `next` is the frame
-/// word of the next argument.
+/// The format items of `writef`, as Cintcode's `blib` has them: `%` then an optional
+/// decimal width and precision (`%5i`, `%8.2d`, `%8.3f`) and a letter, which for
+/// `i d x o b u z t` may instead take its width from the next character (`%i5`, `%xA` for
+/// ten); a written width or precision is cut at 2^20. `%n.mD` writes a scaled number,
+/// `nnn.mm`, and so does `%nD` (`%5d` of 42 is `  42.0`). `next` is the frame word of the
+/// next argument.
 fn write_format(a: &mut Args, format: i64, next: &mut usize) -> Result<(), Stop> {
     const MAX_FIELD: i64 = 1 << 20;
     let fmt = a.string(format)?;
@@ -809,14 +817,12 @@ fn write_format(a: &mut Args, format: i64, next: &mut usize) -> Result<(), Stop>
             }
             b'N' => write_signed(arg, 0, false),
             b'I' => write_signed(arg, n, false),
-            b'D' if m > 0 => {
+            b'D' if width_given => {
+                // As `blib` writes `%n.mD`, `%nD` too: `%5d` of -42 is ` -42.0`.
                 let scale = 10i64.saturating_pow(m as u32);
-                let int = arg / scale;
-                let frac = (arg % scale).unsigned_abs();
-                let sign = if arg < 0 && int == 0 { "-" } else { "" };
-                let text = format!("{sign}{int}.{frac:0width$}", width = m as usize);
-                pad(n - text.len() as i64, b' ');
-                Output::bytes(text.as_bytes());
+                write_dz(arg / scale, n - 1 - m, false, arg < 0);
+                Output::char(i64::from(b'.'));
+                write_signed(arg.wrapping_abs() % scale, m, true);
             }
             b'D' => write_signed(arg, n, false),
             b'U' => write_unsigned(arg, n),
