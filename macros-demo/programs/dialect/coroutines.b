@@ -58,9 +58,15 @@ AND factco(n) = VALOF
 { { n := cowait(fact(n)) } REPEAT
 }
 
+// FINISH and stop(n) are cowait(0) and cowait(n) in a coroutine, as blib defines stop:
+// they go back to the parent, and on after the call when it is resumed.
 AND finisher(x) = VALOF
 { writef("finishing inside a coroutine, %n others suspended*n", x)
   FINISH
+  writef("resumed after FINISH*n")
+  stop(7)
+  writef("resumed after stop*n")
+  RESULTIS 9
 }
 
 LET start() = VALOF
@@ -113,7 +119,11 @@ LET start() = VALOF
 
   FOR k = 1 TO 3 DO deleteco(createco(counter, 100))
   deleteco(g); deleteco(s); deleteco(w)
-  callco(createco(finisher, 100), 5)
+  f := createco(finisher, 100)
+  writef("back from FINISH: %n*n", callco(f, 5))
+  writef("back from stop: %n*n", callco(f))
+  writef("back from the end: %n*n", callco(f))
+  FINISH
   writef("not reached*n")
   RESULTIS 0
 }

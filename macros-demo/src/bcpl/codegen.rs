@@ -358,11 +358,6 @@ impl Gen<'_> {
                 let depth = l.depth;
                 self.leave_to(target, depth)?;
             }
-            Stmt::Finish => {
-                dynasm!(self.asm ; .arch aarch64 ; mov x0, xzr);
-                self.asm
-                    .call_abs(runtime::rt_exit as extern "C" fn(i64) -> ! as usize);
-            }
             Stmt::BadGoto(e, line) => {
                 self.expr(e)?;
                 let bad = self.cold(*line, Fault::BadGoto(0), 0);

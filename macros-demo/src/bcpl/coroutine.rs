@@ -26,8 +26,8 @@
 //! [`Stop::Unwind`], which the interpreter propagates like any stop and which the JIT, whose
 //! frames cannot be unwound, turns into a jump back into its entry trampoline (see
 //! [`super::jit`]). The coroutine then resumes its killer with `Done` and is never resumed
-//! again; the killer unmaps its stack. A run-time error or `stop` found by the library in a
-//! coroutine is handed to the root, which reports it (JIT code reports its own errors and
+//! again; the killer unmaps its stack. A run-time error found by the library in a
+//! coroutine, or a `stop` that ends the run ([`stop`]), is handed to the root, which reports it (JIT code reports its own errors and
 //! exits from whichever stack it runs on, see [`super::runtime`]); a panic is carried to the
 //! root likewise and resumed there.
 
@@ -377,6 +377,19 @@ pub fn cowait(rt: &mut Runtime, a: i64, line: u32) -> Result<i64, Stop> {
     }
     rt.mem[me + PARENT] = 0;
     switch(rt, to, a, line)
+}
+
+/// `stop(code)`, which Cintcode's `blib` defines as `cowait(code)`: in a coroutine with a
+/// parent it goes back to the parent with `code` (and goes on after the call when resumed);
+/// in the root, or in a coroutine that `resumeco` left without a parent, the run ends with
+/// `code`.
+pub fn stop(rt: &mut Runtime, code: i64, line: u32) -> Result<i64, Stop> {
+    let me = current(rt);
+    if me != 0 && word(rt, me + PARENT) > 0 {
+        cowait(rt, code, line)
+    } else {
+        Err(Stop::Exit(code))
+    }
 }
 
 /// `deleteco(c)`: ends a coroutine that is suspended without a parent and frees it;

@@ -342,7 +342,6 @@ impl Machine<'_, '_> {
             Stmt::Resultis(e) => return Ok(Flow::Resultis(self.eval(e)?)),
             Stmt::Break => return Ok(Flow::Break),
             Stmt::Continue => return Ok(Flow::Continue),
-            Stmt::Finish => return Err(Stop::Exit(0)),
             Stmt::BadGoto(e, line) => {
                 return Err(Stop::Fault(*line, Fault::BadGoto(self.eval(e)?)))
             }

@@ -303,8 +303,6 @@ pub enum Stmt {
     Break,
     /// `LOOP`: goes on to the next pass of the innermost loop (a `FOR` steps first).
     Continue,
-    /// `FINISH`: ends the program with code 0.
-    Finish,
     /// The end of a computed `GOTO` whose value is no label it can reach: a run-time error
     /// ([`super::memory::Fault::BadGoto`]) with the value.
     BadGoto(Expr, u32),

@@ -24,6 +24,8 @@ use super::streams;
 
 /// `result2`: the global that holds the second result of library routines (`string_to_number`'s value, `muldiv`'s remainder).
 pub const RESULT2: usize = 10;
+/// `stop`: the global that holds the routine `stop`, which `FINISH` calls.
+pub const STOP: usize = 2;
 /// `randseed`: the state of `randno`'s generator, which `setseed` sets.
 pub const RANDSEED: usize = 127;
 /// What `randseed` holds when a run starts, as in Cintcode (whose programs that never call
@@ -55,7 +57,7 @@ pub const ROUTINES: &[(&str, usize)] = &[
     ("randno", 34),
     ("setseed", 35),
     ("datstamp", 109),
-    ("stop", 2),
+    ("stop", STOP),
     ("abort", 28),
     ("rdargs", 102),
     ("rdargs2", 26),
@@ -512,7 +514,7 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             a.rt.store(v.wrapping_add(2), -1, line)?;
             v
         }
-        "stop" => return Err(Stop::Exit(arg(&a, 0)?)),
+        "stop" => coroutine::stop(a.rt, arg(&a, 0)?, line)?,
         "abort" => return Err(Stop::Fault(line, Fault::Abort(arg(&a, 0)?))),
         "rdargs" => {
             let keys = a.string(a.get(0)?)?;

@@ -746,7 +746,13 @@ impl<'a> Sema<'a> {
             StmtKind::Return => Ok(Stmt::Return(None)),
             StmtKind::Break => self.loop_exit(Stmt::Break, "BREAK", s.pos),
             StmtKind::Loop => self.loop_exit(Stmt::Continue, "LOOP", s.pos),
-            StmtKind::Finish => Ok(Stmt::Finish),
+            // Cintcode compiles FINISH as `stop(0, 0)` (`s_finish` in `bcplcgcin.b`).
+            StmtKind::Finish => {
+                let (at, line) = (self.f().top, s.pos.line);
+                let stop = Callee::Value(Box::new(Expr::Cell(library::STOP)));
+                let args = vec![Expr::Num(0), Expr::Num(0)];
+                Ok(Stmt::Call(self.finish_call(stop, args, at, line)))
+            }
             StmtKind::Call(e) => Ok(Stmt::Call(match &e.kind {
                 // A call as a command: its result is dropped.
                 ExprKind::Call(f, args) => self.call(f, args, e.pos.line, true)?,
