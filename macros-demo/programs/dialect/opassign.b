@@ -1,9 +1,16 @@
 GET "libhdr"
-STATIC { calls = 0 }
+STATIC { calls = 0; g = 0 }
 
-// A subscript with an effect: an op:= target holding it is evaluated once.
+// A subscript with an effect: a word target holding it is evaluated once; a byte target
+// s%i is evaluated twice (read, then written), as Cintcode's translator does it.
 LET idx(i) = VALOF
 { calls := calls + 1
+  RESULTIS i
+}
+
+// Sets g as a side effect of computing a subscript.
+LET setg(i) = VALOF
+{ g := 100
   RESULTIS i
 }
 
@@ -39,6 +46,15 @@ LET start() = VALOF
     x, y +:= 1, 2                    // x +:= 1; y +:= 2
     x, y *:= y, x                    // in order: x := 11*22, then y := 22*242
     writef("multi %n %n*n", x, y)
+  }
+  // A word target's address is computed after a right-hand side that is an expression, and
+  // before one that is a name, which Cintcode reads only when it updates the word.
+  { LET w = VEC 1
+    w!0, w!1, g := 0, 0, 1
+    w!setg(0) +:= g + 1              // g + 1 = 2, then setg
+    g := 1
+    w!setg(1) +:= g                  // setg, then g = 100
+    writef("rhs %n %n*n", w!0, w!1)
   }
   RESULTIS 0
 }

@@ -988,9 +988,11 @@ impl<'t> Parser<'t> {
         })
     }
 
-    /// `target op:= value` is `target := target op value`. A target that a second evaluation
-    /// could change (a call, VALOF or TABLE in it) has its parts evaluated once, into locals
-    /// no program can name: `v!f(x) +:= 1` is `{ LET #a = @v!f(x); !#a := !#a + 1 }`.
+    /// `target op:= value` is `target := target op value`. A word target that a second
+    /// evaluation could change (a call, VALOF or TABLE in it) has its parts evaluated once,
+    /// into locals no program can name: `v!f(x) +:= 1` is `{ LET #a = @v!f(x); !#a := !#a +
+    /// 1 }`. A byte target is evaluated twice, as Cintcode's translator does it (`assign` in
+    /// `bcpltrn.b` loads `s%i op e`, then `s` and `i` again for `PUTBYTE`).
     fn op_assign(&mut self, target: Expr, op: Op) -> R<StmtKind> {
         let pos = self.pos();
         self.advance();
@@ -1025,9 +1027,17 @@ impl<'t> Parser<'t> {
     /// target is a word in memory (`v!i`, `!p`, `f OF p`), `value` is evaluated before the
     /// target's address and old value are, as Cintcode's translator does it (`assign` in
     /// `bcpltrn.b` loads the right-hand side first, then the address, and updates the word
-    /// with one `SELST`), so a call in `value` that changes them is seen.
+    /// with one `SELST`), so a call in `value` that changes them is seen; a `value` that is a
+    /// name is read after the address, as it stays pending on Cintcode's stack.
     fn op_assign_one(target: Expr, op: Op, value: Expr, pos: Pos) -> R<StmtKind> {
         let at = target.pos;
+        if let ExprKind::Byte(..) = target.kind {
+            let combined = Expr {
+                pos,
+                kind: op.build(target.clone(), value),
+            };
+            return Ok(StmtKind::Assign(vec![(target, combined)]));
+        }
         let name = |n: &str| Expr {
             pos: at,
             kind: ExprKind::Name(n.to_string()),
@@ -1037,7 +1047,10 @@ impl<'t> Parser<'t> {
             target.kind,
             ExprKind::Index(..) | ExprKind::Deref(_) | ExprKind::Of(..)
         );
-        let value = if in_memory && !repeatable(&value) {
+        // A name or a number stays pending on Cintcode's stack while the address is
+        // computed (see `sema/order.rs`); anything else is computed first.
+        let leaf = matches!(value.kind, ExprKind::Num(_) | ExprKind::Name(_));
+        let value = if in_memory && !leaf && !(repeatable(&value) && repeatable(&target)) {
             temps.push(("#v", value));
             name("#v")
         } else {
@@ -1058,10 +1071,6 @@ impl<'t> Parser<'t> {
                 ExprKind::Deref(p) => {
                     temps.push(("#a", *p));
                     ExprKind::Deref(Box::new(name("#a")))
-                }
-                ExprKind::Byte(s, i) => {
-                    temps.extend([("#a", *s), ("#b", *i)]);
-                    ExprKind::Byte(Box::new(name("#a")), Box::new(name("#b")))
                 }
                 ExprKind::Of(f, p) if repeatable(&f) => {
                     temps.push(("#a", *p));
