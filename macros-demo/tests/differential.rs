@@ -17,7 +17,7 @@ mod common;
 
 use std::fmt::Write as _;
 
-use common::{command, modes, native_target, XorShift};
+use common::{command, modes, native_target, run_to_end, XorShift};
 
 #[derive(Debug, Clone)]
 enum E {
@@ -250,12 +250,7 @@ fn random_expressions_match_the_model_in_every_mode() {
         let file = dir.join(format!("diff{seed}.b"));
         std::fs::write(&file, &src).unwrap();
         for mode in &modes {
-            let out = command()
-                .arg("bcpl")
-                .args(mode)
-                .arg(&file)
-                .output()
-                .unwrap();
+            let out = run_to_end(command().arg("bcpl").args(mode).arg(&file), &[]);
             assert_eq!(
                 String::from_utf8_lossy(&out.stderr),
                 "",
@@ -481,12 +476,7 @@ fn random_programs_run_the_same_in_the_jit_and_the_interpreter() {
         let src = random_program(0xC0DE_0000 + seed, 12);
         let file = dir.join(format!("prog{seed}.b"));
         std::fs::write(&file, &src).unwrap();
-        let interp = command()
-            .arg("bcpl")
-            .arg("--interp")
-            .arg(&file)
-            .output()
-            .unwrap();
+        let interp = run_to_end(command().arg("bcpl").arg("--interp").arg(&file), &[]);
         assert_eq!(
             String::from_utf8_lossy(&interp.stderr),
             "",
@@ -496,11 +486,7 @@ fn random_programs_run_the_same_in_the_jit_and_the_interpreter() {
         assert_eq!(interp.status.code(), Some(0));
         assert!(interp.stdout.len() > 12, "seed {seed} printed too little");
         if let Some(target) = native_target() {
-            let jit = command()
-                .args(["bcpl", "--target", target])
-                .arg(&file)
-                .output()
-                .unwrap();
+            let jit = run_to_end(command().args(["bcpl", "--target", target]).arg(&file), &[]);
             assert_eq!(jit.status.code(), Some(0), "seed {seed}");
             if jit.stdout != interp.stdout {
                 panic!(
@@ -554,13 +540,14 @@ fn runtime_errors_match_the_interpreter() {
         let file = format!("{name}.b");
         std::fs::write(dir.join(&file), &src).unwrap();
         let run = |mode: &[&str]| {
-            command()
-                .current_dir(&dir)
-                .arg("bcpl")
-                .args(mode)
-                .arg(&file)
-                .output()
-                .unwrap()
+            run_to_end(
+                command()
+                    .current_dir(&dir)
+                    .arg("bcpl")
+                    .args(mode)
+                    .arg(&file),
+                &[],
+            )
         };
         let interp = run(&["--interp"]);
         let jit = run(&["--target", target]);
@@ -610,14 +597,7 @@ $)
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("ret.b");
     std::fs::write(&file, src).unwrap();
-    let run = |mode: &[&str]| {
-        command()
-            .arg("bcpl")
-            .args(mode)
-            .arg(&file)
-            .output()
-            .unwrap()
-    };
+    let run = |mode: &[&str]| run_to_end(command().arg("bcpl").args(mode).arg(&file), &[]);
     let interp = run(&["--interp"]);
     let jit = run(&["--target", target]);
     std::fs::remove_dir_all(&dir).ok();

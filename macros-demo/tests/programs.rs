@@ -18,9 +18,9 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Output, Stdio};
+use std::process::Output;
 
-use common::{command, emulated, foreign_target, modes, native_target};
+use common::{command, emulated, foreign_target, modes, native_target, run_to_end};
 
 fn programs_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("programs")
@@ -38,24 +38,7 @@ fn run(dir: &Path, args: &[&str]) -> Output {
 }
 
 fn run_with_input(dir: &Path, args: &[&str], input: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = command()
-        .current_dir(dir)
-        .arg("bcpl")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the macros-demo binary runs");
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    stdin
-        .write_all(input)
-        .expect("the program's input is written");
-    drop(stdin);
-    child
-        .wait_with_output()
-        .expect("the macros-demo binary runs")
+    run_to_end(command().current_dir(dir).arg("bcpl").args(args), input)
 }
 
 fn program_names(dir: &Path) -> Vec<String> {
@@ -463,7 +446,7 @@ fn a_run_without_the_memory_it_needs_says_so_and_exits_1() {
                 Ok(())
             })
         };
-        let out = c.output().expect("the macros-demo binary starts");
+        let out = run_to_end(&mut c, &[]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{mode:?}: {stderr}");
         assert!(
@@ -507,7 +490,7 @@ fn writing_past_the_file_size_limit_loses_bytes_but_does_not_kill_the_run() {
                 Ok(())
             })
         };
-        let out = c.output().expect("the macros-demo binary starts");
+        let out = run_to_end(&mut c, &[]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(
             out.status.code(),
@@ -549,7 +532,7 @@ fn headers_are_found_beside_the_source_then_in_bcplhdrs_then_under_bcplroot() {
         } else {
             c.env_remove("BCPLHDRS").env_remove("BCPLROOT");
         }
-        let out = c.output().expect("the macros-demo binary starts");
+        let out = run_to_end(&mut c, &[]);
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         (
             out.status.code(),
