@@ -187,6 +187,7 @@ pub const MANIFESTS: &[(&str, i64)] = &[
     ("Sys_cputime", SYS_CPUTIME),
     ("Sys_getpid", SYS_GETPID),
     ("Sys_delay", SYS_DELAY),
+    ("Sys_pollsardch", SYS_POLLSARDCH),
     ("Sys_flt", SYS_FLT),
 ];
 
@@ -207,6 +208,7 @@ const SYS_INTFLAG: i64 = 28;
 const SYS_CPUTIME: i64 = 30;
 const SYS_GETPID: i64 = 51;
 const SYS_DELAY: i64 = 57;
+const SYS_POLLSARDCH: i64 = 64;
 
 /// The manifest constants of `libhdr`: [`MANIFESTS`] and floating point's `fl_` numbers.
 pub fn manifests() -> impl Iterator<Item = &'static (&'static str, i64)> {
@@ -892,6 +894,7 @@ fn sys(a: &mut Args) -> Result<i64, Stop> {
         SYS_CPUTIME => i64::try_from(a.rt.started.elapsed().as_millis()).unwrap_or(i64::MAX),
         SYS_GETPID => i64::from(std::process::id()),
         SYS_DELAY => shifted(a, "delay")?,
+        SYS_POLLSARDCH => streams::poll_console(),
         SYS_FLT => {
             let (fl, x, y, z) = (a.get(1)?, a.get(2)?, a.get(3)?, a.get(4)?);
             let Some((value, result2)) = float::sys_flt(fl, x, y, z) else {

@@ -17,6 +17,11 @@
 //!   `endstream(cos)`); if `s` was selected, no stream is selected afterwards, and reading or
 //!   writing without one is an error (Cintcode aborts with 186 or 187).
 //!
+//! The console's input is read straight from file descriptor 0 into one buffer of the
+//! process's own, not through `std::io::stdin`'s: so `sys(Sys_pollsardch)` (`poll_console`),
+//! which asks the system whether a byte is waiting, never misses bytes a buffer it cannot see
+//! already holds.
+//!
 //! The table is per thread, as a run is (coroutines included): so the exit routines, which
 //! have no runtime at hand, can still flush what a run wrote to its files ([`flush_all`]).
 //! Output to files is buffered; it is written when the stream is closed or depleted, and at
@@ -25,6 +30,7 @@
 use std::cell::RefCell;
 use std::fs::{File, OpenOptions};
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::sync::{Mutex, PoisonError};
 
 /// The console's input stream.
 pub const CONSOLE_IN: i64 = 1;
@@ -59,7 +65,7 @@ impl Reader {
     fn byte(&mut self) -> i64 {
         let mut b = [0u8; 1];
         let got = match &mut self.source {
-            Source::Console => std::io::stdin().lock().read(&mut b),
+            Source::Console => return console_byte(),
             Source::File(f) => f.read(&mut b),
         };
         match got {
@@ -85,6 +91,77 @@ impl Reader {
         let can = self.last.is_some() && !self.pushed_back;
         self.pushed_back |= can;
         can
+    }
+}
+
+/// What has been read from file descriptor 0 and not yet taken, shared by every run.
+static CONSOLE: Mutex<ConsoleIn> = Mutex::new(ConsoleIn {
+    buf: Vec::new(),
+    at: 0,
+});
+
+struct ConsoleIn {
+    buf: Vec<u8>,
+    at: usize,
+}
+
+impl ConsoleIn {
+    /// The next buffered byte, if there is one.
+    fn take(&mut self) -> Option<i64> {
+        let b = *self.buf.get(self.at)?;
+        self.at += 1;
+        Some(i64::from(b))
+    }
+
+    /// Reads what descriptor 0 has (waiting for at least one byte) into the empty buffer, and
+    /// gives its first byte, or `endstreamch` at the end of the input or on an error.
+    fn fill(&mut self) -> i64 {
+        self.buf.resize(4096, 0);
+        self.at = 0;
+        let got = loop {
+            // SAFETY: `buf` is a live, writable allocation of `buf.len()` bytes, and read(2)
+            // writes at most that many into it.
+            let n = unsafe { libc::read(0, self.buf.as_mut_ptr().cast(), self.buf.len()) };
+            if n >= 0 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+                break usize::try_from(n).unwrap_or(0);
+            }
+        };
+        self.buf.truncate(got);
+        self.take().unwrap_or(END)
+    }
+}
+
+/// The next byte of the console's input, waiting for it: `endstreamch` at its end.
+fn console_byte() -> i64 {
+    let mut c = CONSOLE.lock().unwrap_or_else(PoisonError::into_inner);
+    match c.take() {
+        Some(b) => b,
+        None => c.fill(),
+    }
+}
+
+/// `sys(Sys_pollsardch)`: the next byte of the console's input if one is there now,
+/// `pollingch` (-3) if none is yet, `endstreamch` at its end; as Cintcode's `pollReadch`
+/// (`sysc/kblib.c`), which polls descriptor 0 with select(2) and a zero timeout and does not
+/// skip carriage returns.
+pub fn poll_console() -> i64 {
+    const POLLING: i64 = -3;
+    let mut c = CONSOLE.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(b) = c.take() {
+        return b;
+    }
+    let mut fd = libc::pollfd {
+        fd: 0,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: `fd` is one valid pollfd, and the count passed is 1; a zero timeout returns at
+    // once.
+    match unsafe { libc::poll(&mut fd, 1, 0) } {
+        0 => POLLING,
+        n if n > 0 => c.fill(),
+        _ if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted => POLLING,
+        _ => END,
     }
 }
 

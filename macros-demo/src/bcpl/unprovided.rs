@@ -241,7 +241,6 @@ pub const UNPROVIDED: &[&str] = &[
     "Sys_trpush",
     "Sys_settrcount",
     "Sys_gettrval",
-    "Sys_pollsardch",
     "Sys_incdcount",
     "Sys_sdl",
     "Sys_gl",
