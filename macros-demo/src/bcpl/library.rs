@@ -168,9 +168,9 @@ pub const MANIFESTS: &[(&str, i64)] = &[
     ("mcaddrinc", 8),
     ("minint", i64::MIN),
     ("maxint", i64::MAX),
-    ("endstreamch", -1),
+    ("endstreamch", streams::END),
     ("timeoutch", -2),
-    ("pollingch", -3),
+    ("pollingch", streams::POLLING),
     ("tg", 190),
     ("ug", 200),
     // The method numbers `mkobj` objects answer (see `#(` in the parser).
@@ -392,7 +392,7 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             }
             truth(n > 0)
         }
-        "sardch" => streams::rdch(INPUT).unwrap_or(-1),
+        "sardch" => streams::rdch(INPUT).unwrap_or(streams::END),
         "unrdch" => truth(on_input(a.rt, line, streams::unrdch)?),
         "newline" => {
             Output::char(10);
@@ -913,7 +913,7 @@ fn sys(a: &mut Args) -> Result<i64, Stop> {
 /// `result2` is 0, or -1 (and the result 0) when no number starts there.
 fn readn(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
     let cis = on_input(rt, line, |cis| streams::is_input(cis).then_some(cis))?;
-    let rdch = || streams::rdch(cis).unwrap_or(-1);
+    let rdch = || streams::rdch(cis).unwrap_or(streams::END);
     let unrdch = || streams::unrdch(cis);
     let mut ch;
     let mut neg = false;
@@ -962,7 +962,7 @@ const FLT_DIGITS: i64 = 17;
 /// no digit, or a second `.`, it is 0 with `result2` -1.
 fn readflt(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
     let cis = on_input(rt, line, |cis| streams::is_input(cis).then_some(cis))?;
-    let rdch = || streams::rdch(cis).unwrap_or(-1);
+    let rdch = || streams::rdch(cis).unwrap_or(streams::END);
     let mut ch = rdch();
     while matches!(ch, 32 | 9 | 10 | 12) {
         ch = rdch();

@@ -37,8 +37,10 @@ pub const CONSOLE_IN: i64 = 1;
 /// The console's output stream.
 pub const CONSOLE_OUT: i64 = 2;
 
-/// `endstreamch`.
-const END: i64 = -1;
+/// `endstreamch`: what reading gives at the end of a stream.
+pub const END: i64 = -1;
+/// `pollingch`: what `sys(Sys_pollsardch)` gives while no byte is waiting.
+pub const POLLING: i64 = -3;
 
 /// Where an input stream's bytes come from.
 enum Source {
@@ -145,7 +147,6 @@ fn console_byte() -> i64 {
 /// (`sysc/kblib.c`), which polls descriptor 0 with select(2) and a zero timeout and does not
 /// skip carriage returns.
 pub fn poll_console() -> i64 {
-    const POLLING: i64 = -3;
     let mut c = CONSOLE.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(b) = c.take() {
         return b;
