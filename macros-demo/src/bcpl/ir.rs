@@ -18,7 +18,8 @@ pub use super::ast::{BinOp, RelOp};
 pub struct Program {
     /// Every function and routine of the program; [`Callee::Func`] and function values index this.
     pub funcs: Vec<Func>,
-    /// Index of `start` in `funcs`.
+    /// Index in `funcs` of the function a run calls: the program's `clihook` if it defines
+    /// one, else `start`.
     pub start: usize,
     /// The initial contents of memory from address 0: the global vector, then statics,
     /// tables and strings.

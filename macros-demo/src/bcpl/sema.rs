@@ -10,7 +10,7 @@
 //!   `RESULTIS` only inside `VALOF`, `GOTO` only to a label of the same function and VALOF;
 //! - `VEC` sizes, `FOR ... BY` steps, `CASE` labels, MANIFEST, STATIC, GLOBAL and TABLE
 //!   values are constant expressions (folded here);
-//! - `start` exists;
+//! - `start` (or `clihook`, which runs instead when the program defines it) exists;
 //! - a `VALOF` that ends without `RESULTIS` is a run-time error where its value can be
 //!   observed (`quiet_valofs` says where it cannot).
 //!
@@ -90,6 +90,7 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
     s.image[library::COS] = library::OUTPUT;
     s.image[library::RANDSEED] = library::INITIAL_SEED;
     let mut start = None;
+    let mut clihook = None;
     // The prelude first, seen by every section; then each section, seeing its own names.
     let ends = [prog.prelude]
         .into_iter()
@@ -112,6 +113,9 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
         if let Some(Binding::Func(i, _)) = s.lookup("start") {
             start = Some(i);
         }
+        if let Some(Binding::Func(i, _)) = s.lookup("clihook") {
+            clihook = Some(i);
+        }
         if k > 0 && end < prog.decls.len() {
             s.scope.truncate(mark);
         }
@@ -126,7 +130,10 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
         }
     }
     library::unset_globals(&mut s.image[..GLOBALS]);
-    if start.is_none() && s.errors.is_empty() {
+    // Cintcode's CLI runs a command by calling its `clihook`, which blib defines as
+    // `start(a1)` (`sysb/blib.b`); a program may define its own.
+    let entry = clihook.or(start);
+    if entry.is_none() && s.errors.is_empty() {
         s.errors.push(SourceError::new(
             Pos { line: 1, col: 1 },
             "there is no `start` routine: execution begins at `LET start() BE ...`",
@@ -153,7 +160,7 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
     }
     Ok(ir::Program {
         funcs,
-        start: start.unwrap_or(0),
+        start: entry.unwrap_or(0),
         image: s.image,
     })
 }
