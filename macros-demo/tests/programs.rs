@@ -409,12 +409,12 @@ fn one_run_reports_every_error_and_names_what_is_unsupported() {
     }
     std::fs::write(
         dir.join("os.b"),
-        "GET \"libhdr\"\nLET start() BE writen(sys(Sys_platform))\n",
+        "GET \"libhdr\"\nLET start() BE writen(sys(Sys_sound))\n",
     )
     .unwrap();
     let err = String::from_utf8_lossy(&run(&dir, &["os.b"]).stderr).into_owned();
     assert!(
-        err.contains("os.b:2:27: not supported: `Sys_platform`, a `libhdr` name"),
+        err.contains("os.b:2:27: not supported: `Sys_sound`, a `libhdr` name"),
         "{err}"
     );
     std::fs::remove_dir_all(&dir).ok();

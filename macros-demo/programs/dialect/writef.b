@@ -11,6 +11,7 @@ LET start() BE
   writef("[%5d][%5.1d][%1d][%0d][%3.0d][%5i][%5x]*n", -1, -5, 123, 9, 42, 1, 255)
   FOR count = 1 TO 2 DO writef("There %p\is\are\ %-%n thing%-%ps.*n", count)
   writef("%+%n %n%-%n*n", 1, 2, 3)
+  writef("[%m] [%n %M %n]*n", 1234, 1, 2, 3)
   writed(-5, 4); writen(minint); newline()
   writeu(-1, 0); wrch(' '); writehex(-1, 16); wrch(' '); writeoct(8, 0); wrch(' ')
   writez(7, 3); wrch(' '); writet("ab", 4); wrch('|'); newline()

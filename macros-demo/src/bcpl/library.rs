@@ -188,6 +188,7 @@ pub const MANIFESTS: &[(&str, i64)] = &[
     ("Sys_getpid", SYS_GETPID),
     ("Sys_delay", SYS_DELAY),
     ("Sys_pollsardch", SYS_POLLSARDCH),
+    ("Sys_platform", SYS_PLATFORM),
     ("Sys_flt", SYS_FLT),
 ];
 
@@ -209,6 +210,12 @@ const SYS_CPUTIME: i64 = 30;
 const SYS_GETPID: i64 = 51;
 const SYS_DELAY: i64 = 57;
 const SYS_POLLSARDCH: i64 = 64;
+const SYS_PLATFORM: i64 = 54;
+
+/// What `sys(Sys_platform)` gives: Cintcode's code for the system it was built for
+/// (`sysc/cintmain.c`), 5 for Linux (`-DforLinux`, the Makefile's setting on every Linux
+/// machine) and 0, "unknown", for the others, macOS included, which that list does not name.
+const PLATFORM: i64 = if cfg!(target_os = "linux") { 5 } else { 0 };
 
 /// The manifest constants of `libhdr`: [`MANIFESTS`] and floating point's `fl_` numbers.
 pub fn manifests() -> impl Iterator<Item = &'static (&'static str, i64)> {
@@ -769,8 +776,17 @@ fn write_digits(n: i64, d: i64, bits: u32) {
 /// `nnn.mm`, and so does `%nD` (`%5d` of 42 is `  42.0`). `next` is the frame word of the
 /// next argument.
 fn write_format(a: &mut Args, format: i64, next: &mut usize) -> Result<(), Stop> {
-    const MAX_FIELD: i64 = 1 << 20;
     let fmt = a.string(format)?;
+    write_items(a, &fmt, next)
+}
+
+/// What `%M` writes for message number `n`: the text `blib`'s `get_textblib` gives every
+/// number, itself a format, applied to the arguments from `n` on (`%-` steps back to `n`).
+const MESSAGE_TEXT: &[u8] = b"<mess:%-%n>";
+
+/// [`write_format`] of the format's bytes.
+fn write_items(a: &mut Args, fmt: &[u8], next: &mut usize) -> Result<(), Stop> {
+    const MAX_FIELD: i64 = 1 << 20;
     let mut p = 0;
     while p < fmt.len() {
         let k = fmt[p];
@@ -841,6 +857,11 @@ fn write_format(a: &mut Args, format: i64, next: &mut usize) -> Result<(), Stop>
                 continue;
             }
             b'F' | b'E' => write_float(arg, n, m, upper == b'E'),
+            b'M' => {
+                *next += 1;
+                write_items(a, MESSAGE_TEXT, next)?;
+                continue;
+            }
             b'$' | b'+' => {}
             b'-' => {
                 *next = next.saturating_sub(2);
@@ -895,6 +916,7 @@ fn sys(a: &mut Args) -> Result<i64, Stop> {
         SYS_GETPID => i64::from(std::process::id()),
         SYS_DELAY => shifted(a, "delay")?,
         SYS_POLLSARDCH => streams::poll_console(),
+        SYS_PLATFORM => PLATFORM,
         SYS_FLT => {
             let (fl, x, y, z) = (a.get(1)?, a.get(2)?, a.get(3)?, a.get(4)?);
             let Some((value, result2)) = float::sys_flt(fl, x, y, z) else {

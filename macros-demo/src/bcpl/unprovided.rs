@@ -195,7 +195,6 @@ pub const UNPROVIDED: &[&str] = &[
     "Sys_shellcom",
     "Sys_dumpmem",
     "Sys_callnative",
-    "Sys_platform",
     "Sys_inc",
     "Sys_alsa",
     "Sys_getbuildno",
