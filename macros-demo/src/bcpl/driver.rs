@@ -2,9 +2,11 @@
 //! the command line. `ARGS` are the program's, for `rdargs`.
 //!
 //! stdout carries the program's output and nothing else; listings, statistics and errors go
-//! to stderr. Exit status: 0 when the program ends (or runs `FINISH`), 1 for a source error, a
-//! runtime error, an unreadable file, or code for an instruction set this process cannot run
-//! (compiled and listed, not run); 2 for a bad command line; `stop(n)` exits with n.
+//! to stderr. Exit status: as Cintcode's CLI takes a command's return code, `start`'s result
+//! (`RESULTIS n`; 0 from a routine) or `stop(n)`, modulo 256 ([`runtime::exit_status`]); 0 for
+//! `FINISH`; 1 for a source error, a runtime error, an unreadable file, or code for an
+//! instruction set this process cannot run (compiled and listed, not run); 2 for a bad
+//! command line.
 //!
 //! The JIT compiles for the host's instruction set unless `--target` names the other one. Code
 //! for an instruction set the process cannot run is still generated and committed (so
@@ -276,8 +278,8 @@ fn run_interp(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
         );
     }
     match r {
-        Ok(()) | Err(Stop::Unwind) => 0,
-        Err(Stop::Exit(code) | Stop::Return(code)) => runtime::exit_status(code) as u8,
+        Err(Stop::Unwind) => 0,
+        Ok(code) | Err(Stop::Exit(code) | Stop::Return(code)) => runtime::exit_status(code) as u8,
         Err(Stop::Escape(e)) => unreachable!("sema keeps {e:?} inside its function"),
         Err(Stop::Fault(line, fault)) => {
             runtime::report_runtime_error(line, &fault.message());
@@ -354,7 +356,7 @@ fn jit_with<B: Backend>(opts: &Options, prog: &ir::Program, front: Duration) -> 
         );
     }
     match ran {
-        Ok(()) => 0,
+        Ok(code) => runtime::exit_status(code) as u8,
         Err(jit::NotRun::NoMemory(e)) => {
             eprintln!("macros-demo bcpl: {e}");
             1

@@ -66,8 +66,9 @@ fn in_switch(r: Result<Flow, Stop>) -> Result<Flow, Stop> {
     }
 }
 
-/// Runs `prog` from `start` on `rt`.
-pub fn run(prog: &Program, rt: &mut Runtime) -> Result<(), Stop> {
+/// Runs `prog` from `start` on `rt`; `Ok` is `start`'s result (0 from a routine, or when
+/// the run ends with `stop(0)` or `FINISH`).
+pub fn run(prog: &Program, rt: &mut Runtime) -> Result<i64, Stop> {
     rt.coroutines.set_body(Rc::new(Coroutine {
         prog: prog as *const Program,
     }));
@@ -82,7 +83,8 @@ pub fn run(prog: &Program, rt: &mut Runtime) -> Result<(), Stop> {
     let r = m.call(prog.start, STACK_BASE);
     coroutine::finish(rt);
     match r {
-        Ok(_) | Err(Stop::Exit(0) | Stop::Unwind) => Ok(()),
+        Ok(v) => Ok(v),
+        Err(Stop::Exit(0) | Stop::Unwind) => Ok(0),
         Err(e) => Err(e),
     }
 }

@@ -303,8 +303,9 @@ impl<'p, B: Backend> Jit<'p, B> {
 
     /// Runs the program from `start` with `args` for `rdargs`, if this process can run the
     /// back end's code. A run-time error or `stop` ends the process from inside the JIT code
-    /// (see [`runtime`]); returning `Ok` means `start` returned.
-    pub fn run(&self, args: Vec<String>) -> Result<(), NotRun> {
+    /// (see [`runtime`]); returning `Ok` means `start` returned, with that value (0 from a
+    /// routine).
+    pub fn run(&self, args: Vec<String>) -> Result<i64, NotRun> {
         if !B::NATIVE {
             return Err(NotRun::NotNative(NotNative { code: B::ARCH }));
         }
@@ -314,12 +315,12 @@ impl<'p, B: Backend> Jit<'p, B> {
 
     /// [`run`](Self::run) on memory and library state the caller made for this program
     /// (see [`Runtime::new`] and [`Runtime::reset`]).
-    pub fn run_on(&self, rt: &mut Runtime) -> Result<(), NotNative> {
+    pub fn run_on(&self, rt: &mut Runtime) -> Result<i64, NotNative> {
         if !B::NATIVE {
             return Err(NotNative { code: B::ARCH });
         }
         let Some(entry) = self.trampoline.entry() else {
-            return Ok(());
+            return Ok(0);
         };
         let base = rt.mem.as_mut_ptr() as usize;
         let words = rt.mem.len();
@@ -353,12 +354,12 @@ impl<'p, B: Backend> Jit<'p, B> {
         let previous_rt = RUNTIME.with(|r| r.replace(rt as *mut Runtime));
         let first: *mut Entry = &mut first;
         let outer = ESCAPE.with(|e| e.replace((0, first)));
-        enter(first);
+        let result = enter(first);
         ESCAPE.with(|e| e.set(outer));
         RUNNING.with(|r| r.set(previous));
         RUNTIME.with(|r| r.set(previous_rt));
         coroutine::finish(rt);
-        Ok(())
+        Ok(result)
     }
 }
 

@@ -152,7 +152,7 @@ pub extern "C" fn rt_exit(code: i64) -> ! {
     std::process::exit(exit_status(code))
 }
 
-/// The process exit status for `stop(code)`.
+/// The process exit status for `stop(code)` or `start`'s result `code`.
 pub fn exit_status(code: i64) -> i32 {
     (code & 0xFF) as i32
 }
