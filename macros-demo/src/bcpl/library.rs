@@ -190,7 +190,14 @@ pub const MANIFESTS: &[(&str, i64)] = &[
     ("Sys_pollsardch", SYS_POLLSARDCH),
     ("Sys_platform", SYS_PLATFORM),
     ("Sys_flt", SYS_FLT),
+    // The encodings `codewrch` selects.
+    ("UTF8", UTF8),
+    ("GB2312", GB2312),
 ];
+
+/// `codewrch`'s codes that select an encoding (see [`codewrch`]).
+const UTF8: i64 = -1;
+const GB2312: i64 = -2;
 
 /// The global that holds `sys`, through which floating-point operators call it.
 pub const SYS_GLOBAL: usize = 3;
@@ -363,14 +370,12 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
     let mut a = Args { rt, frame, line };
     let arg = |a: &Args, k| a.get(k);
     Ok(match name {
-        "wrch" | "binwrch" | "sawrch" | "codewrch" => {
-            let c = arg(&a, 0)?;
-            if name == "codewrch" && c > 127 {
-                let ch = char::from_u32(c as u32).unwrap_or('?');
-                Output::bytes(ch.encode_utf8(&mut [0; 4]).as_bytes());
-            } else {
-                Output::char(c);
-            }
+        "wrch" | "binwrch" | "sawrch" => {
+            Output::char(arg(&a, 0)?);
+            0
+        }
+        "codewrch" => {
+            codewrch(a.rt, arg(&a, 0)?);
             0
         }
         "rdch" => on_input(a.rt, line, streams::rdch)?,
@@ -831,10 +836,7 @@ fn write_items(a: &mut Args, fmt: &[u8], next: &mut usize) -> Result<(), Stop> {
                 pad(n - s.len() as i64, b' ');
             }
             b'C' => Output::char(arg),
-            b'#' => {
-                let ch = char::from_u32(arg as u32).unwrap_or('?');
-                Output::bytes(ch.encode_utf8(&mut [0; 4]).as_bytes());
-            }
+            b'#' => codewrch(a.rt, arg),
             b'N' => write_signed(arg, 0, false),
             b'I' => write_signed(arg, n, false),
             b'D' if width_given => {
@@ -888,6 +890,36 @@ fn write_items(a: &mut Args, fmt: &[u8], next: &mut usize) -> Result<(), Stop> {
         *next += 1;
     }
     Ok(())
+}
+
+/// `codewrch(code)` (and writef's `%#`) as `blib` has it: a negative code selects the
+/// encoding of the selected output stream, GB2312 for `GB2312` (-2) and UTF-8 for any other
+/// (`UTF8` is -1); a code up to 127 is that byte; above, in GB2312 the row-and-column code
+/// `rrcc` is the bytes `rr+160, cc+160`, in UTF-8 the character's bytes, as `utf8wrch`
+/// extends UTF-8 to 31 bits (2 to 6 bytes), and `#hhhh#` (its last four hex digits) beyond.
+fn codewrch(rt: &Runtime, code: i64) {
+    let cos = rt.mem[COS];
+    if code < 0 {
+        streams::set_gb2312(cos, code == GB2312);
+        return;
+    }
+    if code <= 0x7F {
+        Output::char(code);
+    } else if streams::is_gb2312(cos) {
+        Output::char(code / 100 + 160);
+        Output::char(code % 100 + 160);
+    } else if code <= 0x7FFF_FFFF {
+        // The bytes after the first: one more for every 5 bits beyond 11.
+        let more = (1..=5).find(|k| code < 1 << (5 * k + 6)).unwrap_or(5);
+        Output::char(((0xFF00 >> (more + 1)) & 0xFF) + (code >> (6 * more)));
+        for k in (0..more).rev() {
+            Output::char(0x80 + ((code >> (6 * k)) & 0x3F));
+        }
+    } else {
+        Output::char(i64::from(b'#'));
+        write_digits(code, 4, 4);
+        Output::char(i64::from(b'#'));
+    }
 }
 
 /// `writeflt(x, width, places)` (`%w.pF`) or `writee` (`%w.pE`), laid out by

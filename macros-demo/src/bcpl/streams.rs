@@ -13,6 +13,8 @@
 //!   relative to the current directory. A name that cannot be opened gives 0.
 //! - `rewindstream(s)` goes back to the start of a file stream: reading it again, or writing
 //!   over it; the console cannot go back.
+//! - An output stream writes `codewrch`'s extended characters in UTF-8 until
+//!   `codewrch(GB2312)` selects GB2312 for it (`codewrch(UTF8)` selects UTF-8 again).
 //! - `endstream(s)` closes `s` (`endread()` is `endstream(cis)`, `endwrite()` is
 //!   `endstream(cos)`); if `s` was selected, no stream is selected afterwards, and reading or
 //!   writing without one is an error (Cintcode aborts with 186 or 187).
@@ -174,12 +176,15 @@ enum Stream {
 /// The open streams: index `s` holds stream `s`; 0 is never a stream.
 struct Table {
     streams: Vec<Option<Stream>>,
+    /// The output streams (the console's included) whose encoding is GB2312.
+    gb2312: Vec<i64>,
 }
 
 impl Table {
     fn fresh() -> Table {
         Table {
             streams: vec![None, Some(Stream::In(Reader::new(Source::Console))), None],
+            gb2312: Vec::new(),
         }
     }
 
@@ -350,6 +355,7 @@ fn file_name(name: &[u8]) -> Option<&str> {
 /// stay open.
 pub fn end(s: i64) {
     with(|t| {
+        t.gb2312.retain(|&g| g != s);
         if s > CONSOLE_OUT {
             if let Some(slot) = usize::try_from(s).ok().and_then(|s| t.streams.get_mut(s)) {
                 if let Some(Stream::Out(mut w)) = slot.take() {
@@ -358,6 +364,22 @@ pub fn end(s: i64) {
             }
         }
     });
+}
+
+/// Selects GB2312 (`true`) or UTF-8 as the encoding of output stream `s`'s extended
+/// characters.
+pub fn set_gb2312(s: i64, on: bool) {
+    with(|t| {
+        t.gb2312.retain(|&g| g != s);
+        if on {
+            t.gb2312.push(s);
+        }
+    });
+}
+
+/// Whether output stream `s` writes extended characters in GB2312.
+pub fn is_gb2312(s: i64) -> bool {
+    with(|t| t.gb2312.contains(&s))
 }
 
 /// `deplete(s)`: writes what output file stream `s` has buffered.

@@ -285,8 +285,6 @@ pub const UNPROVIDED: &[&str] = &[
     "scb_size",
     "scb_upb",
     "fl_fmod",
-    "UTF8",
-    "GB2312",
     "return_severe",
     "return_hard",
     "return_soft",
