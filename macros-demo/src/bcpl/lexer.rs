@@ -12,6 +12,7 @@
 //! `"2 * 3"` prints as written.
 
 use super::diag::{Pos, SourceError};
+use super::encoding;
 use super::float::FltOp;
 
 /// A token's kind and payload.
@@ -290,28 +291,6 @@ enum Quoted {
     Byte(u8),
     Unicode(u32),
     Gb2312(u32),
-}
-
-/// Appends `code` (at most 31 bits) in UTF-8 as it was first defined, with up to six bytes,
-/// as Cintcode writes any `*#` code into a string.
-fn utf8(code: u32, out: &mut Vec<u8>) {
-    let len = match code {
-        0..=0x7F => {
-            out.push(code as u8);
-            return;
-        }
-        0x80..=0x7FF => 2,
-        0x800..=0xFFFF => 3,
-        0x1_0000..=0x1F_FFFF => 4,
-        0x20_0000..=0x3FF_FFFF => 5,
-        _ => 6,
-    };
-    // The lead byte has `len` high ones; each continuation byte holds six bits.
-    let lead = (0xFF00u32 >> len) as u8;
-    out.push(lead | (code >> (6 * (len - 1))) as u8);
-    for k in (0..len - 1).rev() {
-        out.push(0x80 | ((code >> (6 * k)) & 0x3F) as u8);
-    }
 }
 
 /// Reserved words are recognised in either case, but programs written for Cintcode (which
@@ -1041,7 +1020,7 @@ impl Lexer<'_> {
         while let Some(c) = self.char_in_quotes(b'"', pos)? {
             match c {
                 Quoted::Byte(b) => bytes.push(b),
-                Quoted::Unicode(c) => utf8(c, &mut bytes),
+                Quoted::Unicode(c) => encoding::utf8(c, &mut bytes),
                 // Row and column plus 160 each, low byte first as on a little-endian machine.
                 Quoted::Gb2312(c) if c > 0x7F => {
                     bytes.extend([(c % 100 + 160) as u8, (c / 100 + 160) as u8]);

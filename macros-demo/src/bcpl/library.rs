@@ -17,6 +17,7 @@
 //! `writehex(n, d)` writes exactly `d` digits, `randno` is his linear congruential generator.
 
 use super::coroutine;
+use super::encoding;
 use super::float;
 use super::memory::{Fault, Jump, Runtime, Stop, FN_BASE, GLOBWORD, MEM_WORDS, STACK_BASE};
 use super::runtime::Output;
@@ -895,8 +896,8 @@ fn write_items(a: &mut Args, fmt: &[u8], next: &mut usize) -> Result<(), Stop> {
 /// `codewrch(code)` (and writef's `%#`) as `blib` has it: a negative code selects the
 /// encoding of the selected output stream, GB2312 for `GB2312` (-2) and UTF-8 for any other
 /// (`UTF8` is -1); a code up to 127 is that byte; above, in GB2312 the row-and-column code
-/// `rrcc` is the bytes `rr+160, cc+160`, in UTF-8 the character's bytes, as `utf8wrch`
-/// extends UTF-8 to 31 bits (2 to 6 bytes), and `#hhhh#` (its last four hex digits) beyond.
+/// `rrcc` is the bytes `rr+160, cc+160`, in UTF-8 the character's bytes to 31 bits
+/// ([`encoding::utf8`]), and `#hhhh#` (its last four hex digits) beyond.
 fn codewrch(rt: &Runtime, code: i64) {
     let cos = rt.mem[COS];
     if code < 0 {
@@ -908,13 +909,10 @@ fn codewrch(rt: &Runtime, code: i64) {
     } else if streams::is_gb2312(cos) {
         Output::char(code / 100 + 160);
         Output::char(code % 100 + 160);
-    } else if code <= 0x7FFF_FFFF {
-        // The bytes after the first: one more for every 5 bits beyond 11.
-        let more = (1..=5).find(|k| code < 1 << (5 * k + 6)).unwrap_or(5);
-        Output::char(((0xFF00 >> (more + 1)) & 0xFF) + (code >> (6 * more)));
-        for k in (0..more).rev() {
-            Output::char(0x80 + ((code >> (6 * k)) & 0x3F));
-        }
+    } else if let Ok(code @ 0..=0x7FFF_FFFF) = u32::try_from(code) {
+        let mut bytes = Vec::with_capacity(6);
+        encoding::utf8(code, &mut bytes);
+        Output::bytes(&bytes);
     } else {
         Output::char(i64::from(b'#'));
         write_digits(code, 4, 4);

@@ -64,6 +64,7 @@ pub mod codegen_x64;
 pub mod coroutine;
 pub mod diag;
 pub mod driver;
+pub mod encoding;
 pub mod fiber;
 pub mod field;
 pub mod float;
