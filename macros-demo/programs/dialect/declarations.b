@@ -3,6 +3,8 @@ GET "libhdr"
 GLOBAL { counter: ug; total }      // total is ug+1
 STATIC { calls = 10; scale = 2 }
 MANIFEST { one = 1; two; three; ten = 10 }   // two = 2, three = 3
+MANIFEST { four = 4 five six              // no `;` is needed between entries, even on
+           seven }                         // one line: five = 5, six = 6, seven = 7
 
 LET bump() BE { counter := counter + 1; calls := calls + 1 }
 AND twice(x) = x * scale
@@ -15,6 +17,7 @@ LET start() BE
   FOR i = 1 TO 5 DO bump()
   writef("%n %n %n %n %n %n*n", a, b, c, d, a2, b2)
   writef("counter=%n calls=%n twice=%n*n", counter, calls, twice(21))
+  writef("%n %n %n %n*n", four, five, six, seven)
   { MANIFEST { k = 7 }
     STATIC { s = 100 }
     GLOBAL { g: 300 }

@@ -1,4 +1,4 @@
-// Reserved words in either case, both kinds of brackets, section tags, headers.
+// Reserved words in either case, both kinds of brackets, section tags, headers, nested comments.
 SECTION "keywords"
 GET "libhdr"
 NEEDS "nothing"
@@ -14,6 +14,8 @@ $(outer
      while i < 3 do i := i + 1
      writef("i=%n*n", i)
    }
+   /* Block comments nest: /* this inner comment */ leaves the outer one open,
+      writes("not code*n") */
    $(inner
       writes("inner*n")
    // the tagged close below also closes the section `inner`

@@ -620,24 +620,45 @@ impl Lexer<'_> {
                 (Some(b'/'), Some(b'*')) => {
                     let start = self.pos();
                     self.bump();
-                    self.bump();
-                    loop {
-                        match (self.peek(0), self.peek(1)) {
-                            (None, _) => {
-                                return Err(SourceError::new(start, "unterminated /* comment"))
-                            }
-                            (Some(b'*'), Some(b'/')) => {
-                                self.bump();
-                                self.bump();
-                                break;
-                            }
-                            _ => {
-                                self.bump();
-                            }
-                        }
-                    }
+                    self.block_comment(start)?;
                 }
                 _ => return Ok(()),
+            }
+        }
+    }
+
+    /// The rest of a block comment, from its `*` to past its final `*/`.
+    ///
+    /// Block comments nest, and this follows Cintcode's lexer (`bcplsyn.b`, `lex`, case `/`)
+    /// step by step, so that the same text is comment in both: a run of stars followed by `/`
+    /// closes one level; a `/` followed by `*` opens one; the byte after a `/` that does not
+    /// open a level is skipped unexamined, so `//*` inside a comment opens nothing.
+    fn block_comment(&mut self, start: Pos) -> Result<(), SourceError> {
+        let mut depth = 1usize;
+        loop {
+            self.bump();
+            if self.peek(0) == Some(b'*') {
+                while self.peek(0) == Some(b'*') {
+                    self.bump();
+                }
+                if self.peek(0) == Some(b'/') {
+                    depth -= 1;
+                    if depth == 0 {
+                        self.bump();
+                        return Ok(());
+                    }
+                    continue;
+                }
+            }
+            if self.peek(0) == Some(b'/') {
+                self.bump();
+                if self.peek(0) == Some(b'*') {
+                    depth += 1;
+                    continue;
+                }
+            }
+            if self.peek(0).is_none() {
+                return Err(SourceError::new(start, "unterminated /* comment"));
             }
         }
     }
@@ -1227,6 +1248,28 @@ mod tests {
         assert!(t[3].newline_before);
         assert!(!t[1].newline_before);
         assert_eq!((t[3].pos.line, t[3].pos.col), (3, 7));
+    }
+
+    #[test]
+    fn block_comments_nest_as_in_cintcode() {
+        let names = |src: &str| -> Vec<Tok> {
+            let (t, e) = lex(src.as_bytes());
+            assert!(e.is_empty(), "{src}: {e:?}");
+            t.into_iter().map(|t| t.tok).collect()
+        };
+        let x = Tok::Name("x".into());
+        let y = Tok::Name("y".into());
+        assert_eq!(
+            names("x /* a /* b */ c */ y"),
+            [x.clone(), y.clone(), Tok::Eof]
+        );
+        assert_eq!(names("x /*** a **/ y"), [x.clone(), y.clone(), Tok::Eof]);
+        // `//*` opens nothing inside a comment, and `/*/` does not close one.
+        assert_eq!(names("x /* //*** */ y"), [x.clone(), y.clone(), Tok::Eof]);
+        assert_eq!(names("x /*/ */ y"), [x, y, Tok::Eof]);
+        let (_, e) = lex(b"x /* a /* b */ y");
+        assert!(e[0].message.contains("unterminated /* comment"), "{e:?}");
+        assert_eq!((e[0].pos.line, e[0].pos.col), (1, 3));
     }
 
     #[test]

@@ -532,7 +532,9 @@ impl<'t> Parser<'t> {
         }
     }
 
-    /// `{ name [sep k] ; ... }`, `sep` being `:` or `=` (either is accepted).
+    /// `{ name [sep k] ; ... }`, `sep` being `:` or `=` (either is accepted). The `;` between
+    /// entries is optional even on one line, as in Cintcode's `rdcdefs` (`MANIFEST { a; b c }`
+    /// declares three names).
     fn entries(&mut self, _sep: Sym) -> R<Vec<Entry>> {
         self.expect_sym(Sym::LBlock)?;
         let mut out = Vec::new();
@@ -553,12 +555,6 @@ impl<'t> Parser<'t> {
                 value,
                 flt,
             });
-            let t = self.tok();
-            if !(matches!(t.tok, Tok::Sym(Sym::Semi | Sym::Comma | Sym::RBlock))
-                || t.newline_before)
-            {
-                return self.error("`;` or a line break between declarations");
-            }
         }
     }
 
