@@ -1,7 +1,7 @@
 //! Random expressions: the JIT and the interpreter print what an independent model computes.
 //!
 //! A xorshift generator builds expression trees over three parameters: every operator, shifts
-//! by counts in and out of 0..64, division and MOD with every sign, relations, the
+//! by counts in and out of -63..64, division and MOD with every sign, relations, the
 //! conditional, `&`/`|` both on truth values and on arbitrary words, calls, vector loads.
 //! Each tree becomes a BCPL function, used both for its value (`writen(f(a, b, c))`) and as a
 //! condition (`IF` / `UNLESS` / `TEST`), so both the value and the branch code paths run. The
@@ -42,7 +42,9 @@ fn gen(rng: &mut XorShift, depth: u32) -> E {
         return match rng.below(5) {
             0 | 1 => E::Var(rng.index(3)),
             2 => E::Num(rng.below(10) as i64),
-            3 => E::Num([64, 63, 65, 100, 4095, 4096, 1 << 40, i64::MAX][rng.index(8)]),
+            3 => E::Num(
+                [64, 63, 65, 100, 4095, 4096, 1 << 40, i64::MAX, -5, -63, -64][rng.index(11)],
+            ),
             _ => E::Num(rng.next() as i64 >> rng.below(64)),
         };
     }
@@ -127,8 +129,8 @@ fn holds(e: &E, vars: &[i64; 3]) -> Option<bool> {
     })
 }
 
-/// The model: 64-bit two's complement words, `/` and `MOD` truncating, shifts of 64 or more
-/// (or negative) giving 0, relations giving -1 or 0, `&`/`|` bitwise as values and
+/// The model: 64-bit two's complement words, `/` and `MOD` truncating, shifts logical with a
+/// negative count shifting the other way and a count of 64 or more either way giving 0, relations giving -1 or 0, `&`/`|` bitwise as values and
 /// [`holds`] as conditions. `None`: division by zero.
 fn eval(e: &E, vars: &[i64; 3]) -> Option<i64> {
     Some(match e {
@@ -149,12 +151,13 @@ fn eval(e: &E, vars: &[i64; 3]) -> Option<i64> {
         E::Bin(op, l, r) => {
             let (a, b) = (eval(l, vars)?, eval(r, vars)?);
             let truth = |t: bool| if t { -1 } else { 0 };
-            let shift = |f: fn(u64, u32) -> u64| {
-                if (0..64).contains(&b) {
-                    f(a as u64, b as u32) as i64
-                } else {
-                    0
-                }
+            // A negative count shifts the other way; a count of 64 or more either way gives 0.
+            let shift = |left: bool| match b {
+                0..=63 if left => ((a as u64) << b) as i64,
+                0..=63 => ((a as u64) >> b) as i64,
+                -63..=-1 if left => ((a as u64) >> -b) as i64,
+                -63..=-1 => ((a as u64) << -b) as i64,
+                _ => 0,
             };
             match *op {
                 "+" => a.wrapping_add(b),
@@ -176,8 +179,8 @@ fn eval(e: &E, vars: &[i64; 3]) -> Option<i64> {
                         a % b
                     }
                 }
-                "<<" => shift(|x, n| x << n),
-                ">>" => shift(|x, n| x >> n),
+                "<<" => shift(true),
+                ">>" => shift(false),
                 "&" => a & b,
                 "|" => a | b,
                 "=" => truth(a == b),

@@ -20,6 +20,9 @@ LET start() BE
   writef("cond=%n %n*n", x > 3 -> 1, 2, x < 3 -> 1, x = 6 -> 3, 4)
   writef("rel=%n %n*n", 1 < 2 < 3, 1 < 3 < 2)
   writef("shift=%n %n %n*n", 1 << 4, 256 >> 4, 1 << 64)
+  { LET n, m = -5, 64                  // a negative count shifts the other way
+    writef("shift=%n %n %n %n %n %n*n", -5 << n, -5 >> n, -5 << -5, -5 >> -5, 1 >> -m, -1 << m)
+  }
   writef("mod=%n %n rem=%n*n", 7 MOD 3, -7 MOD 3, 7 REM -3)
   writef("%n %n*n", ~0, TRUE & FALSE | TRUE)
   writef("%n %n %n*n", 12 /\ 10, 12 \/ 3, 5 \= 5)   // old spellings of &, | and ~=

@@ -31,6 +31,7 @@
 use jitkit::aarch64::{as_rxsp, RX, RXSP};
 use jitkit::{dynasm, Assembled, Assembler, DynamicLabel, Error};
 
+use super::arith;
 use super::ir::{BinOp, Callee, Expr, ForLoop, Func, LoopTest, RelOp, Stmt, JUMP_TAG};
 use super::memory::{Fault, FN_BASE};
 use super::runtime;
@@ -705,6 +706,15 @@ impl Gen<'_> {
     }
 
     fn binary(&mut self, op: BinOp, l: &Expr, r: &Expr, line: u32) -> R {
+        if let (BinOp::Shl | BinOp::Shr, Expr::Num(k)) = (op, r) {
+            self.expr(l)?;
+            match arith::shift_count(*k, op == BinOp::Shl) {
+                Some((true, n)) => dynasm!(self.asm ; .arch aarch64 ; lsl x0, x0, n),
+                Some((false, n)) => dynasm!(self.asm ; .arch aarch64 ; lsr x0, x0, n),
+                None => dynasm!(self.asm ; .arch aarch64 ; mov x0, xzr),
+            }
+            return Ok(());
+        }
         if let (BinOp::Add | BinOp::Sub, Some(k)) = (op, imm12(r)) {
             self.expr(l)?;
             if op == BinOp::Add {
@@ -731,15 +741,28 @@ impl Gen<'_> {
                     );
                 }
             }
+            // The shift either way by the count modulo 64, the count's sign choosing, then 0
+            // when the count is outside -63..=63 (`count + 63` above 126 unsigned); see
+            // `arith` for the rule.
             BinOp::Shl => dynasm!(self.asm ; .arch aarch64
-                ; cmp x1, #64
+                ; neg x2, x1
+                ; lsr x2, x0, x2
                 ; lsl x0, x0, x1
-                ; csel x0, xzr, x0, hs
+                ; cmp x1, #0
+                ; csel x0, x0, x2, ge
+                ; add x2, x1, #63
+                ; cmp x2, #126
+                ; csel x0, xzr, x0, hi
             ),
             BinOp::Shr => dynasm!(self.asm ; .arch aarch64
-                ; cmp x1, #64
+                ; neg x2, x1
+                ; lsl x2, x0, x2
                 ; lsr x0, x0, x1
-                ; csel x0, xzr, x0, hs
+                ; cmp x1, #0
+                ; csel x0, x0, x2, ge
+                ; add x2, x1, #63
+                ; cmp x2, #126
+                ; csel x0, xzr, x0, hi
             ),
             BinOp::And => dynasm!(self.asm ; .arch aarch64 ; and x0, x0, x1),
             BinOp::Or => dynasm!(self.asm ; .arch aarch64 ; orr x0, x0, x1),

@@ -28,14 +28,15 @@
 //!
 //! The operators mean what [`super::arith`] says; where x86-64 differs from it the code says
 //! so: `idiv` traps on a zero divisor and on `minint / -1` (Intel SDM Vol. 2A, IDIV), so both
-//! are tested first; shift counts are taken modulo 64 by `shl`/`shr`, so counts of 64 or more
-//! give 0 explicitly. Every load and store checks its address against `r14` (unsigned, so a
+//! are tested first; `shl`/`shr` take the count modulo 64, so the code picks the direction by
+//! the count's sign and gives 0 for counts outside -63..=63 explicitly. Every load and store checks its address against `r14` (unsigned, so a
 //! negative address fails too) and branches to a cold block that calls
 //! [`super::runtime::rt_fault`] with the same fault, value and line the interpreter reports.
 
 use jitkit::x64::{Assembler, Code};
 use jitkit::{dynasm, DynamicLabel, Error};
 
+use super::arith;
 use super::codegen::Context;
 use super::ir::{BinOp, Callee, Expr, ForLoop, Func, LoopTest, RelOp, Stmt, JUMP_TAG};
 use super::memory::{Fault, FN_BASE};
@@ -878,31 +879,32 @@ impl Gen<'_> {
                 }
             }
             BinOp::Shl | BinOp::Shr => {
+                let left = op == BinOp::Shl;
                 if let Expr::Num(k) = r {
                     self.expr(l)?;
-                    match u8::try_from(*k) {
-                        Ok(n) if n < 64 => {
-                            let n = n as i8;
-                            if op == BinOp::Shl {
-                                dynasm!(self.asm ; .arch x64 ; shl rax, BYTE n);
-                            } else {
-                                dynasm!(self.asm ; .arch x64 ; shr rax, BYTE n);
-                            }
-                        }
-                        _ => dynasm!(self.asm ; .arch x64 ; xor eax, eax),
+                    match arith::shift_count(*k, left) {
+                        Some((true, n)) => dynasm!(self.asm ; .arch x64 ; shl rax, BYTE n as i8),
+                        Some((false, n)) => dynasm!(self.asm ; .arch x64 ; shr rax, BYTE n as i8),
+                        None => dynasm!(self.asm ; .arch x64 ; xor eax, eax),
                     }
                 } else {
                     self.operands(l, r)?;
-                    // shl/shr count modulo 64; a count of 64 or more (or negative) gives 0.
-                    if op == BinOp::Shl {
-                        dynasm!(self.asm ; .arch x64 ; shl rax, cl);
+                    // Both directions by the count modulo 64 (`shl`/`shr` take it so), the
+                    // count's sign choosing, then 0 when the count is outside -63..=63
+                    // (`count + 63` above 126 unsigned); see `arith` for the rule.
+                    dynasm!(self.asm ; .arch x64 ; mov rdx, rax ; mov rsi, rcx);
+                    if left {
+                        dynasm!(self.asm ; .arch x64 ; shl rax, cl ; neg rcx ; shr rdx, cl);
                     } else {
-                        dynasm!(self.asm ; .arch x64 ; shr rax, cl);
+                        dynasm!(self.asm ; .arch x64 ; shr rax, cl ; neg rcx ; shl rdx, cl);
                     }
                     dynasm!(self.asm ; .arch x64
+                        ; test rsi, rsi
+                        ; cmovs rax, rdx
+                        ; lea rcx, [rsi + 63]
                         ; xor edx, edx
-                        ; cmp rcx, 64
-                        ; cmovae rax, rdx
+                        ; cmp rcx, 126
+                        ; cmova rax, rdx
                     );
                 }
             }
