@@ -46,5 +46,7 @@ AND start() = VALOF
   writef("rounding  %5.2f %5.2f %5.1f*n", 0.125, -0.125, 9.96)
   writef("exponent  %12.3e %12.3e %10.1e*n", 12345.678, -0.00012, 0.0)
   writeflt(-3.75, 8, 1); writee(6.02e23, 10, 2); newline()
+  // A constant's bits are those Cintcode's compiler gives (3.14 is 1 ulp below the nearest).
+  writef("bits      %x8%x8 %x8%x8*n", 3.14 >> 32, 3.14, 1.0e-100 >> 32, 1.0e-100)
   RESULTIS 0
 }

@@ -754,8 +754,8 @@ impl Lexer<'_> {
             .filter(|&&b| b != b'_')
             .map(|&b| b as char)
             .collect();
-        match text.parse::<f64>() {
-            Ok(x) if x.is_finite() => Ok(Tok::Float(x.to_bits() as i64)),
+        match cintcode_float(&text) {
+            x if x.is_finite() => Ok(Tok::Float(x.to_bits() as i64)),
             _ => Err(SourceError::new(
                 pos,
                 format!("floating-point constant {text} is out of range"),
@@ -1129,6 +1129,57 @@ impl Lexer<'_> {
     }
 }
 
+/// The value of the floating-point constant `text` (digits, an optional `.` and digits, an
+/// optional exponent; no `_`) as Cintcode's compiler computes it (`bcplsyn.b`,
+/// `readdecimal`), so that both give the same bits.
+///
+/// The digits accumulate in a double, `v := v*10 + d`, until `v*10 + 1 = v*10`, after which
+/// digits only move the decimal point; then `v` is multiplied or divided by 10 once per place
+/// of the corrected exponent. Each step rounds, so the result can be an ulp or two from the
+/// correctly rounded value (`3.14` gives `0x40091EB851EB851E`, not `...851F`). Past 400 steps
+/// the value has reached infinity or 0, so the loop stops there.
+fn cintcode_float(text: &str) -> f64 {
+    let (mantissa, exponent) = match text.find(['e', 'E']) {
+        Some(k) => {
+            let e = &text[k + 1..];
+            let huge = if e.starts_with('-') {
+                i64::MIN
+            } else {
+                i64::MAX
+            };
+            (&text[..k], e.parse::<i64>().unwrap_or(huge))
+        }
+        None => (text, 0),
+    };
+    let (mut value, mut digits, mut point, mut significant) = (0.0f64, 0i64, 0i64, 0i64);
+    let mut before_point = true;
+    for b in mantissa.bytes() {
+        if b == b'.' {
+            before_point = false;
+            continue;
+        }
+        let x = value * 10.0;
+        digits += 1;
+        if before_point {
+            point = digits;
+        }
+        if x == x + 1.0 {
+            continue;
+        }
+        value = x + f64::from(b - b'0');
+        significant += 1;
+    }
+    let scale = exponent.saturating_add(point - significant);
+    for _ in 0..scale.unsigned_abs().min(400) {
+        if scale >= 0 {
+            value *= 10.0;
+        } else {
+            value /= 10.0;
+        }
+    }
+    value
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1157,8 +1208,27 @@ mod tests {
         let f = |x: f64| Tok::Float(x.to_bits() as i64);
         assert_eq!(
             toks("1.5 2e3 1_000.25e-2 7E+1 3")[..5],
-            [f(1.5), f(2000.0), f(10.0025), f(70.0), Tok::Num(3)]
+            [
+                f(1.5),
+                f(2000.0),
+                Tok::Float(0x4024_0147_AE14_7AE2),
+                f(70.0),
+                Tok::Num(3)
+            ]
         );
+        // The bits Cintcode's compiler gives, printed by a program run there; the correctly
+        // rounded values of the first three end in 851F, A1CB and 0530.
+        for (text, bits) in [
+            ("3.14", 0x4009_1EB8_51EB_851E_u64),
+            ("5.123", 0x4014_7DF3_B645_A1CA),
+            ("1.0e-100", 0x2B2B_FF2E_E48E_0536),
+            ("0.1", 0x3FB9_9999_9999_999A),
+            ("123456789012345678901234.5", 0x44BA_249B_1F10_A06A),
+            ("0.000000000000000000001234", 0x3B97_4F42_022B_9FE9),
+        ] {
+            assert_eq!(toks(text)[0], Tok::Float(bits as i64), "{text}");
+        }
+        assert_eq!(toks("1e-999")[0], f(0.0));
         assert_eq!(
             toks("#+ #- #* #/ #MOD #abs #= #~= #< #<= #> #>= #:= #-> #x1F")[..15],
             [
