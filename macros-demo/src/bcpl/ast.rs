@@ -127,8 +127,9 @@ pub enum Pattern {
     Value(Expr),
     /// `op e`: the location must stand in relation `op` to `e` (floating point when `true`).
     Rel(RelOp, bool, Expr),
-    /// `a .. b`: the location must be between the two, inclusive.
-    Range(Expr, Expr),
+    /// `a .. b`: the location must be between the two, inclusive; compared as floating-point
+    /// values when `true` (written `a #.. b`) or when either is one.
+    Range(Expr, Expr, bool),
     /// `p, q`: `p` tests this location and `q` the next (the next argument, or the next word
     /// under a pointer pattern).
     Then(Box<Pattern>, Box<Pattern>),

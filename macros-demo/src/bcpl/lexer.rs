@@ -216,6 +216,8 @@ pub enum Sym {
     Dot,
     /// `=>`: between a match item's pattern and its value.
     Yields,
+    /// `#..`: a range pattern of floating-point values (`50.0#..75.0`).
+    FltRange,
 }
 
 /// A token with where it starts and whether a line break precedes it.
@@ -764,14 +766,19 @@ impl Lexer<'_> {
     }
 
     /// What follows `#`: a number in a base (`#x1F`, `#b101`, `#o17`, `#17`), a method
-    /// application `#(`, or a floating-point operator (`#+`, `#<=`, `#ABS`, ...); `#:=` and
-    /// `#->` are `:=` and `->`.
+    /// application `#(`, a floating-point operator (`#+`, `#<=`, `#ABS`, ...) or range
+    /// (`#..`); `#:=` and `#->` are `:=` and `->`.
     fn based(&mut self, pos: Pos) -> Result<Tok, SourceError> {
         if self.peek(1) == Some(b'(') {
             self.bump();
             return Ok(Tok::Sym(Sym::Method));
         }
         self.bump();
+        if (self.peek(0), self.peek(1)) == (Some(b'.'), Some(b'.')) {
+            self.bump();
+            self.bump();
+            return Ok(Tok::Sym(Sym::FltRange));
+        }
         if let Some(tok) = self.float_operator() {
             return Ok(tok);
         }

@@ -190,6 +190,8 @@ pub const MANIFESTS: &[(&str, i64)] = &[
     ("Sys_delay", SYS_DELAY),
     ("Sys_pollsardch", SYS_POLLSARDCH),
     ("Sys_platform", SYS_PLATFORM),
+    ("Sys_memmovewords", SYS_MEMMOVEWORDS),
+    ("Sys_memmovebytes", SYS_MEMMOVEBYTES),
     ("Sys_flt", SYS_FLT),
     // The encodings `codewrch` selects.
     ("UTF8", UTF8),
@@ -219,6 +221,8 @@ const SYS_GETPID: i64 = 51;
 const SYS_DELAY: i64 = 57;
 const SYS_POLLSARDCH: i64 = 64;
 const SYS_PLATFORM: i64 = 54;
+const SYS_MEMMOVEWORDS: i64 = 73;
+const SYS_MEMMOVEBYTES: i64 = 74;
 
 /// What `sys(Sys_platform)` gives: Cintcode's code for the system it was built for
 /// (`sysc/cintmain.c`), 5 for Linux (`-DforLinux`, the Makefile's setting on every Linux
@@ -947,6 +951,11 @@ fn sys(a: &mut Args) -> Result<i64, Stop> {
         SYS_DELAY => shifted(a, "delay")?,
         SYS_POLLSARDCH => streams::poll_console(),
         SYS_PLATFORM => PLATFORM,
+        SYS_MEMMOVEWORDS | SYS_MEMMOVEBYTES => {
+            let (dest, src, n) = (a.get(1)?, a.get(2)?, a.get(3)?);
+            memmove(a.rt, dest, src, n, op == SYS_MEMMOVEBYTES, line)?;
+            0
+        }
         SYS_FLT => {
             let (fl, x, y, z) = (a.get(1)?, a.get(2)?, a.get(3)?, a.get(4)?);
             let Some((value, result2)) = float::sys_flt(fl, x, y, z) else {
@@ -959,6 +968,45 @@ fn sys(a: &mut Args) -> Result<i64, Stop> {
         }
         _ => return Err(Stop::Fault(line, Fault::NoSys(op))),
     })
+}
+
+/// `sys(Sys_memmovewords, dest, src, n)` (or `Sys_memmovebytes` when `bytes`, with byte
+/// addresses, `s%i` being byte `8*s + i`): copies `n` words (bytes) from `src` to `dest` as
+/// if through a buffer, so the two may overlap. Nothing is copied when `n <= 0`; either
+/// region leaving memory is the bad address it reaches, and nothing is copied then.
+fn memmove(
+    rt: &mut Runtime,
+    dest: i64,
+    src: i64,
+    n: i64,
+    bytes: bool,
+    line: u32,
+) -> Result<(), Stop> {
+    if n <= 0 {
+        return Ok(());
+    }
+    for start in [src, dest] {
+        let last = start.checked_add(n - 1).unwrap_or(i64::MAX);
+        for at in [start, last] {
+            if bytes {
+                rt.load_byte(0, at, line)?;
+            } else {
+                rt.load(at, line)?;
+            }
+        }
+    }
+    if bytes {
+        let moved = (0..n)
+            .map(|k| rt.load_byte(0, src + k, line))
+            .collect::<Result<Vec<_>, _>>()?;
+        for (k, b) in (0..).zip(moved) {
+            rt.store_byte(0, dest + k, b, line)?;
+        }
+    } else {
+        let (d, s) = (dest as usize, src as usize);
+        rt.mem.copy_within(s..s + n as usize, d);
+    }
+    Ok(())
 }
 
 /// `readn()`: skips spaces, tabs and newlines, reads an optionally signed decimal number;

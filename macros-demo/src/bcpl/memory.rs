@@ -151,7 +151,8 @@ impl Fault {
             Fault::InUse(_) => "deleteco of a coroutine that is running or has a parent".into(),
             Fault::NoSys(op) => format!(
                 "not supported: sys({op}) (only Sys_quit, Sys_sardch, Sys_sawrch, Sys_getvec, \
-                 Sys_freevec, Sys_muldiv, Sys_intflag, Sys_cputime, Sys_getpid, Sys_delay, Sys_pollsardch, Sys_platform and Sys_flt)"
+                 Sys_freevec, Sys_muldiv, Sys_intflag, Sys_cputime, Sys_getpid, Sys_delay, Sys_pollsardch, Sys_platform, \
+                 Sys_memmovewords, Sys_memmovebytes and Sys_flt)"
             ),
             Fault::NoFlt(op) => format!("sys(Sys_flt, {op}): no such floating-point operation"),
             Fault::BadGoto(v) => format!("GOTO {v}, which is not a label of this function"),

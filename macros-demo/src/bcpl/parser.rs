@@ -118,6 +118,18 @@ fn sym_text(s: Sym) -> &'static str {
         Sym::Of => "::",
         Sym::Dot => ".",
         Sym::Yields => "=>",
+        Sym::FltRange => "#..",
+    }
+}
+
+/// The command a jump keyword (`RETURN`, `BREAK`, `LOOP`, `FINISH`, `ENDCASE`) stands for.
+fn jump_command(kw: Kw) -> StmtKind {
+    match kw {
+        Kw::Return => StmtKind::Return,
+        Kw::Break => StmtKind::Break,
+        Kw::Loop => StmtKind::Loop,
+        Kw::Finish => StmtKind::Finish,
+        _ => StmtKind::Endcase,
     }
 }
 
@@ -891,15 +903,8 @@ impl<'t> Parser<'t> {
                 }
             }
             Tok::Kw(kw @ (Kw::Return | Kw::Break | Kw::Loop | Kw::Finish | Kw::Endcase)) => {
-                let kind = match kw {
-                    Kw::Return => StmtKind::Return,
-                    Kw::Break => StmtKind::Break,
-                    Kw::Loop => StmtKind::Loop,
-                    Kw::Finish => StmtKind::Finish,
-                    _ => StmtKind::Endcase,
-                };
                 self.advance();
-                kind
+                jump_command(*kw)
             }
             Tok::Name(_)
             | Tok::Num(_)
@@ -1321,6 +1326,15 @@ impl<'t> Parser<'t> {
                 self.advance();
                 ExprKind::Str(s.clone())
             }
+            Tok::Name(n) if self.match_command_ahead() => {
+                let kind = if n.eq_ignore_ascii_case("NEXT") {
+                    StmtKind::Next
+                } else {
+                    StmtKind::Exit
+                };
+                self.advance();
+                ExprKind::Valof(Box::new(Stmt { pos, kind }))
+            }
             Tok::Name(n) => {
                 self.advance();
                 ExprKind::Name(n.clone())
@@ -1351,6 +1365,13 @@ impl<'t> Parser<'t> {
                     items.push(self.expr()?);
                 }
                 ExprKind::Table(items)
+            }
+            // A jump as an expression (`w + BREAK`, and `NEXT` or `EXIT` in a match item, above),
+            // as Cintcode's compiler allows: it leaves the expression, as `VALOF BREAK` does.
+            Tok::Kw(kw @ (Kw::Return | Kw::Break | Kw::Loop | Kw::Finish | Kw::Endcase)) => {
+                self.advance();
+                let kind = jump_command(*kw);
+                ExprKind::Valof(Box::new(Stmt { pos, kind }))
             }
             _ => return self.error("an expression"),
         };

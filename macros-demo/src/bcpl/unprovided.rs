@@ -199,8 +199,6 @@ pub const UNPROVIDED: &[&str] = &[
     "Sys_alsa",
     "Sys_getbuildno",
     "Sys_joy",
-    "Sys_memmovebytes",
-    "Sys_memmovewords",
     "Sys_settracing",
     "sxpushval",
     "cmpdats",

@@ -220,13 +220,16 @@ impl Parser<'_> {
                 let Some(low) = self.basic_value()? else {
                     return Ok(None);
                 };
-                if self.is_range() {
-                    self.advance();
-                    self.advance();
+                let flt = self.eat_sym(Sym::FltRange);
+                if flt || self.is_range() {
+                    if !flt {
+                        self.advance();
+                        self.advance();
+                    }
                     let Some(high) = self.basic_value()? else {
                         return self.error("a constant after `..`");
                     };
-                    Pattern::Range(low, high)
+                    Pattern::Range(low, high, flt)
                 } else if let ExprKind::Name(n) = low.kind {
                     Pattern::Name(n, low.pos, false)
                 } else {

@@ -370,9 +370,9 @@ impl<'a> Sema<'a> {
                 ))
             }
             Pattern::Rel(op, flt, e) => Some(self.relation(*op, *flt, here(e.pos.line), e)?),
-            Pattern::Range(low, high) => {
+            Pattern::Range(low, high, flt) => {
                 let line = low.pos.line;
-                let flt = self.is_flt(low) || self.is_flt(high);
+                let flt = *flt || self.is_flt(low) || self.is_flt(high);
                 let a = self.relation(RelOp::Ge, flt, here(line), low)?;
                 let b = self.relation(RelOp::Le, flt, here(line), high)?;
                 both(Some(a), Some(b))
