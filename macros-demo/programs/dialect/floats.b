@@ -48,5 +48,9 @@ AND start() = VALOF
   writeflt(-3.75, 8, 1); writee(6.02e23, 10, 2); newline()
   // A constant's bits are those Cintcode's compiler gives (3.14 is 1 ulp below the nearest).
   writef("bits      %x8%x8 %x8%x8*n", 3.14 >> 32, 3.14, 1.0e-100 >> 32, 1.0e-100)
+  { LET x = sys(Sys_flt, fl_64to32, -1.25)      // single precision, and back
+    LET y = sys(Sys_flt, fl_32to64, x)
+    writef("single    %x8%x8 %x8%x8*n", x >> 32, x, result2, y)
+  }
   RESULTIS 0
 }

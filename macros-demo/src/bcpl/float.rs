@@ -106,6 +106,8 @@ pub const MANIFESTS: &[(&str, i64)] = &[
     ("fl_F2N", 42),
     ("fl_radius2", 43),
     ("fl_radius3", 44),
+    ("fl_64to32", 45),
+    ("fl_32to64", 46),
 ];
 
 fn f(w: i64) -> f64 {
@@ -262,6 +264,15 @@ pub fn sys_flt(op: i64, a: i64, b: i64, c: i64) -> Option<(i64, Option<i64>)> {
         42 => Some((fix(a as f64 * f(b)), None)),
         43 => Some((w(f(a).hypot(f(b))), None)),
         44 => Some((w((f(a) * f(a) + f(b) * f(b) + f(c) * f(c)).sqrt()), None)),
+        // The nearest single-precision value's bits, sign-extended from 32 bits as
+        // Cintcode's C code returns them.
+        45 => Some((i64::from((f(a) as f32).to_bits() as i32), None)),
+        // The single-precision value in the low 32 bits as a double: its low 32 bits, and
+        // its high 32 bits (sign-extended) in `result2`.
+        46 => {
+            let bits = f64::from(f32::from_bits(a as u32)).to_bits() as i64;
+            Some((bits & 0xFFFF_FFFF, Some(bits >> 32)))
+        }
         _ => None,
     }
 }
