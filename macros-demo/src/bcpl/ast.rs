@@ -139,6 +139,9 @@ pub enum Pattern {
     Either(Box<Pattern>, Box<Pattern>),
     /// `[p]`: the location holds a pointer, and `p` tests the words it points to.
     Point(Box<Pattern>),
+    /// A jump (`NEXT`, `EXIT`, `BREAK`, `LOOP`, `ENDCASE`, `RETURN`), taken when the test
+    /// reaches it: `1, NEXT` goes on to the next item when the first argument is 1.
+    Jump(Box<Stmt>),
 }
 
 impl Pattern {

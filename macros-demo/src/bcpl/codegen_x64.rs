@@ -72,6 +72,8 @@ pub fn compile(f: &Func, index: usize, ctx: &Context) -> Result<Code, Error> {
         call_base: f.call_base(),
         loops: Vec::new(),
         valofs: Vec::new(),
+        valof_depths: Vec::new(),
+        label_levels: f.label_levels(),
         switches: Vec::new(),
         labels,
         cold: Vec::new(),
@@ -101,6 +103,11 @@ struct Gen<'c> {
     call_base: usize,
     loops: Vec<LoopLabels>,
     valofs: Vec<DynamicLabel>,
+    /// [`Gen::depth`] where each VALOF of `valofs` starts: a `GOTO` to a label `label_levels`
+    /// puts in it drops the temporaries pushed since.
+    valof_depths: Vec<usize>,
+    /// How many VALOFs enclose each label ([`Func::label_levels`]).
+    label_levels: Vec<usize>,
     /// Each SWITCHON's end, and [`Gen::depth`] in its body.
     switches: Vec<(DynamicLabel, usize)>,
     labels: Vec<DynamicLabel>,
@@ -383,7 +390,13 @@ impl Gen<'_> {
                     self.asm.entry_point(Func::label_entry(*id))?;
                 }
             }
-            Stmt::Goto(id) => self.jump(self.labels[*id]),
+            Stmt::Goto(id) => {
+                let depth = match self.label_levels[*id] {
+                    0 => 0,
+                    level => self.valof_depths[level - 1],
+                };
+                self.leave_to(self.labels[*id], depth);
+            }
             Stmt::EndCase => {
                 let (end, depth) = *self
                     .switches
@@ -768,7 +781,9 @@ impl Gen<'_> {
             Expr::Valof(body, line) => {
                 let end = self.label();
                 self.valofs.push(end);
+                self.valof_depths.push(self.depth);
                 self.stmt(body)?;
+                self.valof_depths.pop();
                 self.valofs.pop();
                 match line {
                     Some(line) => {

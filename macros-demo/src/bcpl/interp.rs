@@ -53,8 +53,18 @@ fn valof_result(flow: Flow, line: Option<u32>) -> Result<i64, Stop> {
         (Flow::Break, _) => Err(Stop::Escape(Escape::Break)),
         (Flow::Continue, _) => Err(Stop::Escape(Escape::Loop)),
         (Flow::EndCase, _) => Err(Stop::Escape(Escape::EndCase)),
+        (Flow::Goto(label), _) => Err(Stop::Escape(Escape::Goto(label))),
         (_, None) => Ok(0),
         (_, Some(line)) => Err(Stop::Fault(line, Fault::NoResult)),
+    }
+}
+
+/// What running `body` (a function's, or a VALOF's) gave: a GOTO from a VALOF inside it to
+/// one of its labels arrives as a [`Stop::Escape`], and is that GOTO here.
+fn caught(body: &Stmt, r: Result<Flow, Stop>) -> Result<Flow, Stop> {
+    match r {
+        Err(Stop::Escape(Escape::Goto(label))) if body.has_label(label) => Ok(Flow::Goto(label)),
+        other => other,
     }
 }
 
@@ -159,14 +169,19 @@ impl Machine<'_, '_> {
 
     /// Runs a function body or a VALOF body: the place a GOTO is resolved.
     fn root(&mut self, body: &Stmt) -> Result<Flow, Stop> {
-        let flow = self.exec(body)?;
+        let flow = caught(body, self.exec(body))?;
         self.follow(body, flow)
     }
 
-    /// Follows `flow` out of `body`: a GOTO runs `body` again from its label.
+    /// Follows `flow` out of `body`: a GOTO to a label of `body` runs `body` again from
+    /// there, one to a label outside it is `body`'s flow (it leaves a VALOF).
     fn follow(&mut self, body: &Stmt, mut flow: Flow) -> Result<Flow, Stop> {
         while let Flow::Goto(label) = flow {
-            flow = self.enter(body, label)?.unwrap_or(Flow::Normal);
+            if !body.has_label(label) {
+                break;
+            }
+            let entered = self.enter(body, label).map(|f| f.unwrap_or(Flow::Normal));
+            flow = caught(body, entered)?;
         }
         Ok(flow)
     }

@@ -88,6 +88,81 @@ impl Func {
     pub fn call_base(&self) -> usize {
         self.slots + self.vec_words + LINK_WORDS
     }
+
+    /// For each label, how many VALOFs of the body enclose it: a `Goto` from deeper leaves
+    /// the VALOFs in between, and a code generator drops the temporaries they pushed.
+    pub fn label_levels(&self) -> Vec<usize> {
+        let mut levels = vec![0; self.labels];
+        stmt_label_levels(&self.body, 0, &mut levels);
+        levels
+    }
+}
+
+fn stmt_label_levels(s: &Stmt, level: usize, out: &mut [usize]) {
+    let exprs = |es: &[&Expr], out: &mut [usize]| {
+        for e in es {
+            expr_label_levels(e, level, out);
+        }
+    };
+    match s {
+        Stmt::Set(_, e)
+        | Stmt::SetCell(_, e)
+        | Stmt::Resultis(e)
+        | Stmt::Return(Some(e))
+        | Stmt::BadGoto(e, _)
+        | Stmt::Call(e) => exprs(&[e], out),
+        Stmt::Store(a, v, _) => exprs(&[a, v], out),
+        Stmt::StoreByte(a, i, v, _) => exprs(&[a, i, v], out),
+        Stmt::If {
+            cond,
+            then,
+            otherwise,
+            ..
+        } => {
+            exprs(&[cond], out);
+            stmt_label_levels(then, level, out);
+            if let Some(o) = otherwise {
+                stmt_label_levels(o, level, out);
+            }
+        }
+        Stmt::Loop { test, body } => {
+            if let LoopTest::Before(e, _) | LoopTest::After(e, _) = test {
+                exprs(&[e], out);
+            }
+            stmt_label_levels(body, level, out);
+        }
+        Stmt::For(f) => {
+            exprs(&[&f.from, &f.to], out);
+            stmt_label_levels(&f.body, level, out);
+        }
+        Stmt::Switch { value, body, .. } => {
+            exprs(&[value], out);
+            stmt_label_levels(body, level, out);
+        }
+        Stmt::Label(id) => out[*id] = level,
+        Stmt::Block(b) => {
+            for s in b {
+                stmt_label_levels(s, level, out);
+            }
+        }
+        Stmt::VecInit { .. }
+        | Stmt::Goto(_)
+        | Stmt::EndCase
+        | Stmt::Return(None)
+        | Stmt::Break
+        | Stmt::Continue => {}
+    }
+}
+
+fn expr_label_levels(e: &Expr, level: usize, out: &mut [usize]) {
+    // `any` visits every expression outside VALOF bodies; each body is one level deeper.
+    let out = std::cell::RefCell::new(out);
+    e.any(&|x| {
+        if let Expr::Valof(body, _) = x {
+            stmt_label_levels(body, level + 1, &mut out.borrow_mut());
+        }
+        false
+    });
 }
 
 /// What a call calls.
@@ -290,9 +365,10 @@ pub enum Stmt {
         /// The body holding the case labels.
         body: Box<Stmt>,
     },
-    /// A place `Goto` and `Switch` jump to (within the same function and VALOF).
+    /// A place `Goto` and `Switch` jump to.
     Label(usize),
-    /// Jumps to a label of the same function and VALOF, by number.
+    /// Jumps to a label of the same function, by number: in the same VALOF, or in one
+    /// around it (or outside all of them), leaving the VALOFs in between.
     Goto(usize),
     /// Leaves the innermost `Switch`.
     EndCase,

@@ -669,10 +669,12 @@ impl Lexer<'_> {
     /// (see [`declared_lower_keywords_are_names`]).
     fn word(&mut self) -> (Tok, bool) {
         let start = self.i;
+        // `..` ends a name, as in Cintcode's `rdtag`: it is the range of a pattern (`a..b`).
         while matches!(
             self.peek(0),
             Some(b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'.')
-        ) {
+        ) && (self.peek(0), self.peek(1)) != (Some(b'.'), Some(b'.'))
+        {
             self.bump();
         }
         let word = &self.src[start..self.i];
@@ -1256,8 +1258,18 @@ mod tests {
                 Tok::Num(31),
             ]
         );
-        // A name may hold `.`; a number followed by `.` and no digit is not a float.
+        // A name may hold `.` but not `..`; a number followed by `.` and no digit is not a
+        // float.
         assert_eq!(toks("a.b")[0], Tok::Name("a.b".into()));
+        assert_eq!(
+            toks("a..b")[..4],
+            [
+                Tok::Name("a".into()),
+                Tok::Sym(Sym::Dot),
+                Tok::Sym(Sym::Dot),
+                Tok::Name("b".into())
+            ]
+        );
         for bad in ["1e999", "#y"] {
             assert!(!lex(bad.as_bytes()).1.is_empty(), "{bad}");
         }

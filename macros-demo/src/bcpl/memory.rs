@@ -293,6 +293,8 @@ pub enum Escape {
     Loop,
     /// `ENDCASE`: the SWITCHON.
     EndCase,
+    /// `GOTO`: the VALOFs inside the one that holds the label.
+    Goto(usize),
 }
 
 /// Memory and the library's state, shared by both back ends.

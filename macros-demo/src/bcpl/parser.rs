@@ -307,6 +307,24 @@ impl<'t> Parser<'t> {
             })
     }
 
+    /// Whether the name here is `NEXT` or `EXIT` used as an expression in a match item
+    /// (`x -> EXIT, 200`): not followed by what makes a name a call, a subscript or a field.
+    fn match_jump_in_expression(&self) -> bool {
+        let Tok::Name(n) = self.peek() else {
+            return false;
+        };
+        self.in_match > 0
+            && patterns::is_match_command(n)
+            && !self.toks.get(self.i + 1).is_some_and(|t| {
+                !t.newline_before
+                    && matches!(
+                        t.tok,
+                        Tok::Sym(Sym::LParen | Sym::Bang | Sym::Percent | Sym::Of | Sym::LBracket)
+                            | Tok::Kw(Kw::Of)
+                    )
+            })
+    }
+
     fn op_assign_ahead(&self) -> Option<Op> {
         let next = self.toks.get(self.i + 1)?;
         if next.tok != Tok::Sym(Sym::Assign) || next.newline_before {
@@ -1326,7 +1344,7 @@ impl<'t> Parser<'t> {
                 self.advance();
                 ExprKind::Str(s.clone())
             }
-            Tok::Name(n) if self.match_command_ahead() => {
+            Tok::Name(n) if self.match_jump_in_expression() => {
                 let kind = if n.eq_ignore_ascii_case("NEXT") {
                     StmtKind::Next
                 } else {

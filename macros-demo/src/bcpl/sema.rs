@@ -261,6 +261,8 @@ struct FnState {
     /// The VALOF (numbered from 1; 0 is the body) each command is in.
     context: usize,
     contexts: usize,
+    /// The context around each VALOF: `enclosing[c - 1]` for VALOF `c`.
+    enclosing: Vec<usize>,
     /// Per label: the context it is in, once lowered.
     labels: Vec<Option<usize>>,
     /// GOTOs: label, context, position.
@@ -286,6 +288,20 @@ struct FnState {
     /// The block whose labels are being declared, and how many blocks have been numbered.
     label_block: usize,
     label_blocks: usize,
+}
+
+impl FnState {
+    /// Whether context `outer` is `inner` or one around it: a GOTO in `inner` may reach a
+    /// label of `outer`, leaving the VALOFs in between.
+    fn encloses(&self, outer: usize, mut inner: usize) -> bool {
+        while inner != outer {
+            match inner.checked_sub(1).and_then(|i| self.enclosing.get(i)) {
+                Some(&up) => inner = up,
+                None => return false,
+            }
+        }
+        true
+    }
 }
 
 impl<'a> Sema<'a> {
@@ -507,10 +523,10 @@ impl<'a> Sema<'a> {
         self.scope.truncate(mark);
         let body = r?;
         for (label, context, pos) in &st.gotos {
-            if st.labels[*label] != Some(*context) {
+            if !st.labels[*label].is_some_and(|c| st.encloses(c, *context)) {
                 return Err(SourceError::new(
                     *pos,
-                    "not supported: GOTO into or out of a VALOF",
+                    "not supported: GOTO into a VALOF (out of one is allowed)",
                 ));
             }
         }
@@ -1378,6 +1394,7 @@ impl<'a> Sema<'a> {
         let f = self.f();
         f.valofs += 1;
         f.contexts += 1;
+        f.enclosing.push(f.context);
         let outer = std::mem::replace(&mut f.context, f.contexts);
         let r = lower(self);
         let f = self.f();
@@ -1856,9 +1873,9 @@ mod tests {
                 "gives no value",
             ),
             (
-                "LET start : x BE { LET y = VALOF { NEXT; RESULTIS 1 } }",
-                (1, 36),
-                "NEXT from inside a VALOF",
+                "LET start() BE { GOTO L; LET y = VALOF { L: RESULTIS 1 } }",
+                (1, 23),
+                "GOTO into a VALOF",
             ),
             (
                 "LET f : [[[[[x]]]]] => x\nLET start() BE f()",

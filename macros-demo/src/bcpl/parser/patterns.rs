@@ -13,8 +13,10 @@
 //! `MATCH` and `EVERY` are not reserved words here (Richards' own `match.b` defines a
 //! function `match`): `MATCH (args)` is the construct when a `:` follows it.
 
-use super::{relop, Parser, R};
-use crate::bcpl::ast::{Expr, ExprKind, Match, MatchBody, MatchItem, MatchList, Pattern, RelOp};
+use super::{jump_command, relop, Parser, R};
+use crate::bcpl::ast::{
+    Expr, ExprKind, Match, MatchBody, MatchItem, MatchList, Pattern, RelOp, Stmt, StmtKind,
+};
 use crate::bcpl::diag::SourceError;
 use crate::bcpl::float::FltOp;
 use crate::bcpl::lexer::{Kw, Sym, Tok};
@@ -139,7 +141,17 @@ impl Parser<'_> {
     fn starts_pattern(&self) -> bool {
         match self.peek() {
             Tok::Num(_) | Tok::Float(_) | Tok::Name(_) => true,
-            Tok::Kw(k) => matches!(k, Kw::True | Kw::False | Kw::Abs | Kw::Flt),
+            Tok::Kw(k) => matches!(
+                k,
+                Kw::True
+                    | Kw::False
+                    | Kw::Abs
+                    | Kw::Flt
+                    | Kw::Break
+                    | Kw::Loop
+                    | Kw::Endcase
+                    | Kw::Return
+            ),
             Tok::FltOp(op) => {
                 matches!(op, FltOp::Add | FltOp::Sub | FltOp::Abs) || float_relop(*op).is_some()
             }
@@ -202,19 +214,19 @@ impl Parser<'_> {
                 let (name, pos) = self.name()?;
                 Pattern::Name(name, pos, true)
             }
-            Tok::Kw(Kw::Break | Kw::Loop | Kw::Endcase | Kw::Return) => {
-                return Err(SourceError::new(
-                    pos,
-                    "not supported: a command (BREAK, LOOP, ENDCASE, RETURN, NEXT, EXIT) inside \
-                     a pattern",
-                ))
+            Tok::Kw(kw @ (Kw::Break | Kw::Loop | Kw::Endcase | Kw::Return)) => {
+                self.advance();
+                let kind = jump_command(*kw);
+                Pattern::Jump(Box::new(Stmt { pos, kind }))
             }
-            Tok::Name(n) if is_match_command(n) && self.in_match > 0 => {
-                return Err(SourceError::new(
-                    pos,
-                    "not supported: a command (BREAK, LOOP, ENDCASE, RETURN, NEXT, EXIT) inside \
-                     a pattern",
-                ))
+            Tok::Name(n) if is_match_command(n) => {
+                let kind = if n.eq_ignore_ascii_case("NEXT") {
+                    StmtKind::Next
+                } else {
+                    StmtKind::Exit
+                };
+                self.advance();
+                Pattern::Jump(Box::new(Stmt { pos, kind }))
             }
             _ => {
                 let Some(low) = self.basic_value()? else {

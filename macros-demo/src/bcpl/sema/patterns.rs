@@ -44,8 +44,6 @@ pub(super) struct MatchScope {
     next: usize,
     /// The label after the list.
     exit: usize,
-    /// The VALOF the list is in (its labels' context).
-    context: usize,
     kind: Kind,
 }
 
@@ -182,24 +180,16 @@ impl<'a> Sema<'a> {
         for item in &list.items {
             let next = self.new_label();
             let mark = self.scope.len();
-            let r = self.match_item(
-                item,
-                args,
-                MatchScope {
-                    next,
-                    exit,
-                    context,
-                    kind,
-                },
-                mark,
-            );
+            let r = self.match_item(item, args, MatchScope { next, exit, kind }, mark);
             self.scope.truncate(mark);
             out.push(r?);
             self.f().labels[next] = Some(context);
             out.push(Stmt::Label(next));
         }
-        // When no item matched: a function returns 0, a MATCH expression is 0, an EVERY
-        // expression its sum; the commands go on after the list.
+        // When no item matched, and where EXIT goes: a function returns 0, a MATCH
+        // expression is 0, an EVERY expression its sum; the commands go on after the list.
+        self.f().labels[exit] = Some(context);
+        out.push(Stmt::Label(exit));
         out.extend(match kind {
             Kind::Function => Some(Stmt::Return(Some(Expr::Num(0)))),
             Kind::Routine => Some(Stmt::Return(None)),
@@ -207,8 +197,6 @@ impl<'a> Sema<'a> {
             Kind::Sum(sum) => Some(Stmt::Resultis(Expr::Local(sum))),
             Kind::Command | Kind::Every => None,
         });
-        self.f().labels[exit] = Some(context);
-        out.push(Stmt::Label(exit));
         Ok(out)
     }
 
@@ -224,17 +212,20 @@ impl<'a> Sema<'a> {
             path: Vec::new(),
             pos: item.pos,
         };
-        let test = match &item.pattern {
-            Some(p) => {
-                self.bind_pattern(p, args, &start, mark)?;
-                self.pattern_test(p, args, &start)?
-            }
-            None => None,
-        };
+        // NEXT and EXIT in the pattern or the body refer to this item.
         self.f().matches.push(scope);
-        let body = self.match_body(&item.body, scope.kind, scope.exit, item.pos);
+        let test = match &item.pattern {
+            Some(p) => self
+                .bind_pattern(p, args, &start, mark)
+                .and_then(|()| self.pattern_test(p, args, &start)),
+            None => Ok(None),
+        };
+        let body = test.and_then(|test| {
+            let body = self.match_body(&item.body, scope.kind, scope.exit, item.pos)?;
+            Ok((test, body))
+        });
         self.f().matches.pop();
-        let body = body?;
+        let (test, body) = body?;
         Ok(match test {
             Some(cond) => Stmt::If {
                 cond,
@@ -285,20 +276,14 @@ impl<'a> Sema<'a> {
                 format!("{what} outside a match item"),
             ));
         };
-        let here = self.f().context == m.context;
+        // A GOTO may leave the VALOFs between here and the item's: NEXT goes to the next
+        // item, EXIT to the end of the list (where a MATCH or EVERY expression gives its
+        // value).
         Ok(match (next, m.kind) {
-            (true, _) if here => Stmt::Goto(m.next),
+            (true, _) => Stmt::Goto(m.next),
             (false, Kind::Function) => Stmt::Return(Some(Expr::Num(0))),
             (false, Kind::Routine) => Stmt::Return(None),
-            (false, Kind::Command | Kind::Every) if here => Stmt::Goto(m.exit),
-            (false, Kind::Value) if here => Stmt::Resultis(Expr::Num(0)),
-            (false, Kind::Sum(sum)) if here => Stmt::Resultis(Expr::Local(sum)),
-            _ => {
-                return Err(SourceError::new(
-                    pos,
-                    format!("not supported: {what} from inside a VALOF in a match item"),
-                ))
-            }
+            (false, Kind::Command | Kind::Every | Kind::Value | Kind::Sum(_)) => Stmt::Goto(m.exit),
         })
     }
 
@@ -343,7 +328,11 @@ impl<'a> Sema<'a> {
                 self.bind_pattern(q, args, at, mark)
             }
             Pattern::Point(p) => self.bind_pattern(p, args, &at.deeper()?, mark),
-            Pattern::Any | Pattern::Value(_) | Pattern::Rel(..) | Pattern::Range(..) => Ok(()),
+            Pattern::Any
+            | Pattern::Value(_)
+            | Pattern::Rel(..)
+            | Pattern::Range(..)
+            | Pattern::Jump(_) => Ok(()),
         }
     }
 
@@ -395,6 +384,11 @@ impl<'a> Sema<'a> {
                 }
             }
             Pattern::Point(p) => self.pattern_test(p, args, &at.deeper()?)?,
+            // The jump as a test that never passes: `VALOF` of it.
+            Pattern::Jump(s) => {
+                let jump = self.in_valof(|this| this.stmt(s))?;
+                Some(Expr::Valof(Box::new(jump), None))
+            }
         })
     }
 
