@@ -561,12 +561,12 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
         }
         "string_to_number" => {
             let s = a.string(arg(&a, 0)?)?;
-            match parse_number(&s) {
-                Some(v) => {
-                    a.rt.mem[RESULT2] = v;
-                    -1
-                }
-                None => 0,
+            let (ok, v) = string_to_number(&s);
+            a.rt.mem[RESULT2] = v;
+            if ok {
+                -1
+            } else {
+                0
             }
         }
         "capitalch" => capital(arg(&a, 0)?),
@@ -966,8 +966,22 @@ fn sys(a: &mut Args) -> Result<i64, Stop> {
             }
             value
         }
+        _ if !is_cintcode_sys(op) => {
+            // What Cintcode's `dosys` does with a number it does not know: say so and go on.
+            Output::bytes(format!("\nBad sys number: {op}\n").as_bytes());
+            op
+        }
         _ => return Err(Stop::Fault(line, Fault::NoSys(op))),
     })
+}
+
+/// Whether Cintcode's `sys` has an operation numbered `op`: the `Sys_` manifests of its
+/// `libhdr.h`, and 35 to 37 and 135, which its `dosys` (`sysc/cintmain.c`) handles without
+/// names. A program calling another number gets Cintcode's "Bad sys number" line and `op`
+/// back, as there; one calling an operation Cintcode has and this library does not is
+/// stopped with [`Fault::NoSys`].
+fn is_cintcode_sys(op: i64) -> bool {
+    matches!(op, -1..=7 | 10..=19 | 21..=26 | 28..=44 | 46..=74 | 135)
 }
 
 /// `sys(Sys_memmovewords, dest, src, n)` (or `Sys_memmovebytes` when `bytes`, with byte
@@ -1150,29 +1164,54 @@ fn search_path(var: &[u8]) -> Vec<String> {
         .collect()
 }
 
-/// A decimal number, or `#x`/`#o`/`#b` based, optionally signed.
-fn parse_number(s: &[u8]) -> Option<i64> {
-    let (neg, s) = match s.first() {
-        Some(b'-') => (true, &s[1..]),
-        Some(b'+') => (false, &s[1..]),
-        _ => (false, s),
-    };
-    let (radix, digits) = match s {
-        [b'#', b'x' | b'X', rest @ ..] => (16, rest),
-        [b'#', b'b' | b'B', rest @ ..] => (2, rest),
-        [b'#', b'o' | b'O', rest @ ..] => (8, rest),
-        [b'#', rest @ ..] => (8, rest),
-        _ => (10, s),
-    };
-    if digits.is_empty() {
-        return None;
+/// `string_to_number(s)` as blib defines it: whether `s` is a number, and the value
+/// (`result2`). A number is a character constant `'c'`, or an optional sign, then `#` (octal),
+/// `#o`, `#x` or `#b` or nothing (decimal), then digits (letters from `A` in either case
+/// for hex), `_` ignored among them. A sign or prefix with nothing after it is 0; at the first
+/// byte that is no digit of the radix, `s` is not a number and the value is what the digits
+/// before it gave (0 when none).
+fn string_to_number(s: &[u8]) -> (bool, i64) {
+    match s {
+        [] => return (false, 0),
+        [b'\'', c, b'\''] => return (true, i64::from(*c)),
+        _ => {}
+    }
+    let mut rest = s;
+    let mut neg = false;
+    if let [sign @ (b'+' | b'-'), after @ ..] = rest {
+        neg = *sign == b'-';
+        rest = after;
+    }
+    let mut radix = 10;
+    if let [b'#', after @ ..] = rest {
+        radix = 8;
+        rest = after;
+        if let [p, after @ ..] = rest {
+            match p.to_ascii_uppercase() {
+                b'O' => rest = after,
+                b'X' => (radix, rest) = (16, after),
+                b'B' => (radix, rest) = (2, after),
+                _ => {}
+            }
+        }
     }
     let mut v: i64 = 0;
-    for &c in digits {
-        let d = (c as char).to_digit(radix)?;
-        v = v.wrapping_mul(i64::from(radix)).wrapping_add(i64::from(d));
+    for &c in rest {
+        if c == b'_' {
+            continue;
+        }
+        match (c as char).to_digit(36).filter(|&d| d < radix) {
+            Some(d) => v = v.wrapping_mul(i64::from(radix)).wrapping_add(i64::from(d)),
+            None => return (false, v),
+        }
     }
-    Some(if neg { v.wrapping_neg() } else { v })
+    (true, if neg { v.wrapping_neg() } else { v })
+}
+
+/// A number as [`string_to_number`] reads it, for `rdargs`' `/N` keys.
+fn parse_number(s: &[u8]) -> Option<i64> {
+    let (ok, v) = string_to_number(s);
+    ok.then_some(v)
 }
 
 /// One key of an `rdargs` format: its names and qualifiers.
