@@ -288,7 +288,7 @@ impl<'t> Parser<'t> {
             return false;
         };
         self.in_match > 0
-            && patterns::is_match_command(n)
+            && patterns::match_command(n).is_some()
             && self.op_assign_ahead().is_none()
             && !self.toks.get(self.i + 1).is_some_and(|t| {
                 !t.newline_before
@@ -314,7 +314,7 @@ impl<'t> Parser<'t> {
             return false;
         };
         self.in_match > 0
-            && patterns::is_match_command(n)
+            && patterns::match_command(n).is_some()
             && !self.toks.get(self.i + 1).is_some_and(|t| {
                 !t.newline_before
                     && matches!(
@@ -912,13 +912,9 @@ impl<'t> Parser<'t> {
                 StmtKind::Block(Vec::new())
             }
             Tok::Name(n) if self.match_command_ahead() => {
-                let next = n.eq_ignore_ascii_case("NEXT");
+                let kind = patterns::match_command(n).unwrap_or(StmtKind::Next);
                 self.advance();
-                if next {
-                    StmtKind::Next
-                } else {
-                    StmtKind::Exit
-                }
+                kind
             }
             Tok::Kw(kw @ (Kw::Return | Kw::Break | Kw::Loop | Kw::Finish | Kw::Endcase)) => {
                 self.advance();
@@ -1345,11 +1341,7 @@ impl<'t> Parser<'t> {
                 ExprKind::Str(s.clone())
             }
             Tok::Name(n) if self.match_jump_in_expression() => {
-                let kind = if n.eq_ignore_ascii_case("NEXT") {
-                    StmtKind::Next
-                } else {
-                    StmtKind::Exit
-                };
+                let kind = patterns::match_command(n).unwrap_or(StmtKind::Next);
                 self.advance();
                 ExprKind::Valof(Box::new(Stmt { pos, kind }))
             }

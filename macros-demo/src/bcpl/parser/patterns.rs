@@ -21,9 +21,15 @@ use crate::bcpl::diag::SourceError;
 use crate::bcpl::float::FltOp;
 use crate::bcpl::lexer::{Kw, Sym, Tok};
 
-/// Whether `name` spells `NEXT` or `EXIT`, the commands of a match item.
-pub(super) fn is_match_command(name: &str) -> bool {
-    name.eq_ignore_ascii_case("NEXT") || name.eq_ignore_ascii_case("EXIT")
+/// The command `name` spells if it is `NEXT` or `EXIT`, the commands of a match item.
+pub(super) fn match_command(name: &str) -> Option<StmtKind> {
+    if name.eq_ignore_ascii_case("NEXT") {
+        Some(StmtKind::Next)
+    } else if name.eq_ignore_ascii_case("EXIT") {
+        Some(StmtKind::Exit)
+    } else {
+        None
+    }
 }
 
 /// The relation a floating-point relational operator (`#<`, ...) tests.
@@ -219,12 +225,8 @@ impl Parser<'_> {
                 let kind = jump_command(*kw);
                 Pattern::Jump(Box::new(Stmt { pos, kind }))
             }
-            Tok::Name(n) if is_match_command(n) => {
-                let kind = if n.eq_ignore_ascii_case("NEXT") {
-                    StmtKind::Next
-                } else {
-                    StmtKind::Exit
-                };
+            Tok::Name(n) if match_command(n).is_some() => {
+                let kind = match_command(n).unwrap_or(StmtKind::Next);
                 self.advance();
                 Pattern::Jump(Box::new(Stmt { pos, kind }))
             }
