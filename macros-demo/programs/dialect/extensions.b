@@ -15,6 +15,9 @@ LET range(x) = VALOF
   : a..b  => 2
 }
 
+// `next` in lower case is a name, here a pattern variable, not NEXT.
+LET second : [?, next] => next + 1
+
 LET start() = VALOF
 { LET w = 0
   LET v = VEC 9
@@ -28,6 +31,7 @@ LET start() = VALOF
   writef("w=%n*n", w)
   writef("%s %s %s*n", band(12.5), band(60.0), band(80.0))
   writef("%n %n %n*n", range(0), range(5), range(115))
+  writef("second %n*n", second(TABLE 1, 41))
   // NEXT and EXIT in a pattern or in an item's expression, also from inside a VALOF.
   writef("%n %n %n %n*n",
          MATCH (1) : 1, NEXT => 200 : 1 => 300,

@@ -307,14 +307,14 @@ impl<'t> Parser<'t> {
             })
     }
 
-    /// Whether the name here is `NEXT` or `EXIT` used as an expression in a match item
+    /// Whether the name here is `NEXT` or `EXIT` (upper case) used as an expression in a match item
     /// (`x -> EXIT, 200`): not followed by what makes a name a call, a subscript or a field.
     fn match_jump_in_expression(&self) -> bool {
         let Tok::Name(n) = self.peek() else {
             return false;
         };
         self.in_match > 0
-            && patterns::match_command(n).is_some()
+            && patterns::upper_match_command(n).is_some()
             && !self.toks.get(self.i + 1).is_some_and(|t| {
                 !t.newline_before
                     && matches!(
@@ -1341,7 +1341,7 @@ impl<'t> Parser<'t> {
                 ExprKind::Str(s.clone())
             }
             Tok::Name(n) if self.match_jump_in_expression() => {
-                let kind = patterns::match_command(n).unwrap_or(StmtKind::Next);
+                let kind = patterns::upper_match_command(n).unwrap_or(StmtKind::Next);
                 self.advance();
                 ExprKind::Valof(Box::new(Stmt { pos, kind }))
             }

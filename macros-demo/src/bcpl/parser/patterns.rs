@@ -21,7 +21,20 @@ use crate::bcpl::diag::SourceError;
 use crate::bcpl::float::FltOp;
 use crate::bcpl::lexer::{Kw, Sym, Tok};
 
-/// The command `name` spells if it is `NEXT` or `EXIT`, the commands of a match item.
+/// The command `name` spells if it is `NEXT` or `EXIT` written in upper case: a match item's
+/// jump where an expression or a pattern is expected. `next` in lower case stays a name
+/// there, as Cintcode's reserved words are upper case (`patdemos/tttree.b` names a pattern
+/// variable `next`).
+pub(super) fn upper_match_command(name: &str) -> Option<StmtKind> {
+    match name {
+        "NEXT" => Some(StmtKind::Next),
+        "EXIT" => Some(StmtKind::Exit),
+        _ => None,
+    }
+}
+
+/// The command `name` spells if it is `NEXT` or `EXIT` in either case, the commands of a
+/// match item.
 pub(super) fn match_command(name: &str) -> Option<StmtKind> {
     if name.eq_ignore_ascii_case("NEXT") {
         Some(StmtKind::Next)
@@ -225,8 +238,8 @@ impl Parser<'_> {
                 let kind = jump_command(*kw);
                 Pattern::Jump(Box::new(Stmt { pos, kind }))
             }
-            Tok::Name(n) if match_command(n).is_some() => {
-                let kind = match_command(n).unwrap_or(StmtKind::Next);
+            Tok::Name(n) if upper_match_command(n).is_some() => {
+                let kind = upper_match_command(n).unwrap_or(StmtKind::Next);
                 self.advance();
                 Pattern::Jump(Box::new(Stmt { pos, kind }))
             }
