@@ -22,6 +22,13 @@ use super::float;
 use super::memory::{Fault, Jump, Runtime, Stop, FN_BASE, GLOBWORD, MEM_WORDS, STACK_BASE};
 use super::runtime::Output;
 use super::streams;
+use super::sysops::{
+    self, is_cintcode_sys, SYS_CPUTIME, SYS_DELAY, SYS_FREEVEC, SYS_GETPID, SYS_GETVEC,
+    SYS_INTFLAG, SYS_MEMMOVEBYTES, SYS_MEMMOVEWORDS, SYS_MULDIV, SYS_PLATFORM, SYS_POLLSARDCH,
+    SYS_QUIT, SYS_SARDCH, SYS_SAWRCH,
+};
+
+pub use super::sysops::SYS_FLT;
 
 /// `result2`: the global that holds the second result of library routines (`string_to_number`'s value, `muldiv`'s remainder).
 pub const RESULT2: usize = 10;
@@ -177,22 +184,6 @@ pub const MANIFESTS: &[(&str, i64)] = &[
     // The method numbers `mkobj` objects answer (see `#(` in the parser).
     ("InitObj", 0),
     ("CloseObj", 1),
-    // The `sys` operations provided (see `sys` in [`call`]).
-    ("Sys_quit", SYS_QUIT),
-    ("Sys_sardch", SYS_SARDCH),
-    ("Sys_sawrch", SYS_SAWRCH),
-    ("Sys_getvec", SYS_GETVEC),
-    ("Sys_freevec", SYS_FREEVEC),
-    ("Sys_muldiv", SYS_MULDIV),
-    ("Sys_intflag", SYS_INTFLAG),
-    ("Sys_cputime", SYS_CPUTIME),
-    ("Sys_getpid", SYS_GETPID),
-    ("Sys_delay", SYS_DELAY),
-    ("Sys_pollsardch", SYS_POLLSARDCH),
-    ("Sys_platform", SYS_PLATFORM),
-    ("Sys_memmovewords", SYS_MEMMOVEWORDS),
-    ("Sys_memmovebytes", SYS_MEMMOVEBYTES),
-    ("Sys_flt", SYS_FLT),
     // The encodings `codewrch` selects.
     ("UTF8", UTF8),
     ("GB2312", GB2312),
@@ -205,33 +196,18 @@ const GB2312: i64 = -2;
 /// The global that holds `sys`, through which floating-point operators call it.
 pub const SYS_GLOBAL: usize = 3;
 
-/// `Sys_flt`: the `sys` operation number of floating point (see [`super::float`]).
-pub const SYS_FLT: i64 = 63;
-
-// The other `sys` operations provided, by their `libhdr` numbers.
-const SYS_QUIT: i64 = 0;
-const SYS_SARDCH: i64 = 10;
-const SYS_SAWRCH: i64 = 11;
-const SYS_GETVEC: i64 = 21;
-const SYS_FREEVEC: i64 = 22;
-const SYS_MULDIV: i64 = 26;
-const SYS_INTFLAG: i64 = 28;
-const SYS_CPUTIME: i64 = 30;
-const SYS_GETPID: i64 = 51;
-const SYS_DELAY: i64 = 57;
-const SYS_POLLSARDCH: i64 = 64;
-const SYS_PLATFORM: i64 = 54;
-const SYS_MEMMOVEWORDS: i64 = 73;
-const SYS_MEMMOVEBYTES: i64 = 74;
-
 /// What `sys(Sys_platform)` gives: Cintcode's code for the system it was built for
 /// (`sysc/cintmain.c`), 5 for Linux (`-DforLinux`, the Makefile's setting on every Linux
 /// machine) and 0, "unknown", for the others, macOS included, which that list does not name.
 const PLATFORM: i64 = if cfg!(target_os = "linux") { 5 } else { 0 };
 
-/// The manifest constants of `libhdr`: [`MANIFESTS`] and floating point's `fl_` numbers.
+/// The manifest constants of `libhdr`: [`MANIFESTS`], the `sys` operations provided and
+/// floating point's `fl_` numbers.
 pub fn manifests() -> impl Iterator<Item = &'static (&'static str, i64)> {
-    MANIFESTS.iter().chain(float::MANIFESTS)
+    MANIFESTS
+        .iter()
+        .chain(sysops::PROVIDED)
+        .chain(float::MANIFESTS)
 }
 
 /// `name` as `libhdr` spells it: old programs write `string.to.number` for
@@ -973,15 +949,6 @@ fn sys(a: &mut Args) -> Result<i64, Stop> {
         }
         _ => return Err(Stop::Fault(line, Fault::NoSys(op))),
     })
-}
-
-/// Whether Cintcode's `sys` has an operation numbered `op`: the `Sys_` manifests of its
-/// `libhdr.h`, and 35 to 37 and 135, which its `dosys` (`sysc/cintmain.c`) handles without
-/// names. A program calling another number gets Cintcode's "Bad sys number" line and `op`
-/// back, as there; one calling an operation Cintcode has and this library does not is
-/// stopped with [`Fault::NoSys`].
-fn is_cintcode_sys(op: i64) -> bool {
-    matches!(op, -1..=7 | 10..=19 | 21..=26 | 28..=44 | 46..=74 | 135)
 }
 
 /// `sys(Sys_memmovewords, dest, src, n)` (or `Sys_memmovebytes` when `bytes`, with byte

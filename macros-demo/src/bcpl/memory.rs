@@ -22,6 +22,7 @@
 use std::collections::BTreeMap;
 
 use super::ir;
+use super::sysops;
 
 /// Words of the global vector.
 pub const GLOBALS: usize = 4096;
@@ -150,9 +151,8 @@ impl Fault {
             Fault::NoParent => "cowait with no parent to return to (in the root)".into(),
             Fault::InUse(_) => "deleteco of a coroutine that is running or has a parent".into(),
             Fault::NoSys(op) => format!(
-                "not supported: sys({op}) (only Sys_quit, Sys_sardch, Sys_sawrch, Sys_getvec, \
-                 Sys_freevec, Sys_muldiv, Sys_intflag, Sys_cputime, Sys_getpid, Sys_delay, Sys_pollsardch, Sys_platform, \
-                 Sys_memmovewords, Sys_memmovebytes and Sys_flt)"
+                "not supported: sys({op}) (only {})",
+                sysops::provided_names()
             ),
             Fault::NoFlt(op) => format!("sys(Sys_flt, {op}): no such floating-point operation"),
             Fault::BadGoto(v) => format!("GOTO {v}, which is not a label of this function"),

@@ -80,6 +80,7 @@ pub mod prelude;
 pub mod runtime;
 pub mod sema;
 pub mod streams;
+mod sysops;
 pub mod unprovided;
 
 pub use driver::main;
