@@ -97,8 +97,7 @@ pub fn compile(f: &Func, index: usize, ctx: &Context) -> Result<Assembled, Error
         call_base: f.call_base(),
         loops: Vec::new(),
         valofs: Vec::new(),
-        valof_depths: Vec::new(),
-        label_levels: f.label_levels(),
+        goto_depths: GotoDepths::new(f),
         switches: Vec::new(),
         labels,
         cold: Vec::new(),
@@ -109,6 +108,43 @@ pub fn compile(f: &Func, index: usize, ctx: &Context) -> Result<Assembled, Error
     };
     g.function(f)?;
     g.asm.finish()
+}
+
+/// Where a `GOTO` lands, as both code generators track it: how many temporaries are pushed
+/// at each label, so that a `GOTO` out of VALOFs drops those pushed since the label's VALOF
+/// began (see [`Func::label_levels`]).
+pub(super) struct GotoDepths {
+    /// How many VALOFs enclose each label.
+    label_levels: Vec<usize>,
+    /// The depth where each VALOF around the code being generated starts, outermost first.
+    valofs: Vec<usize>,
+}
+
+impl GotoDepths {
+    pub(super) fn new(f: &Func) -> GotoDepths {
+        GotoDepths {
+            label_levels: f.label_levels(),
+            valofs: Vec::new(),
+        }
+    }
+
+    /// The code of a VALOF that starts with `depth` temporaries pushed begins.
+    pub(super) fn enter_valof(&mut self, depth: usize) {
+        self.valofs.push(depth);
+    }
+
+    /// The code of the innermost VALOF ends.
+    pub(super) fn leave_valof(&mut self) {
+        self.valofs.pop();
+    }
+
+    /// The temporaries pushed at label `id`, which a `GOTO` from here reaches.
+    pub(super) fn at_label(&self, id: usize) -> usize {
+        match self.label_levels[id] {
+            0 => 0,
+            level => self.valofs[level - 1],
+        }
+    }
 }
 
 struct LoopLabels {
@@ -128,11 +164,8 @@ struct Gen<'c> {
     call_base: usize,
     loops: Vec<LoopLabels>,
     valofs: Vec<DynamicLabel>,
-    /// [`Gen::depth`] where each VALOF of `valofs` starts: a `GOTO` to a label `label_levels`
-    /// puts in it drops the temporaries pushed since.
-    valof_depths: Vec<usize>,
-    /// How many VALOFs enclose each label ([`Func::label_levels`]).
-    label_levels: Vec<usize>,
+    /// [`Gen::depth`] at each label, for `GOTO`.
+    goto_depths: GotoDepths,
     /// Each SWITCHON's end, and [`Gen::depth`] in its body.
     switches: Vec<(DynamicLabel, usize)>,
     labels: Vec<DynamicLabel>,
@@ -340,10 +373,7 @@ impl Gen<'_> {
                 }
             }
             Stmt::Goto(id) => {
-                let depth = match self.label_levels[*id] {
-                    0 => 0,
-                    level => self.valof_depths[level - 1],
-                };
+                let depth = self.goto_depths.at_label(*id);
                 self.leave_to(self.labels[*id], depth)?;
             }
             Stmt::EndCase => {
@@ -658,9 +688,9 @@ impl Gen<'_> {
             Expr::Valof(body, line) => {
                 let end = self.label();
                 self.valofs.push(end);
-                self.valof_depths.push(self.depth);
+                self.goto_depths.enter_valof(self.depth);
                 self.stmt(body)?;
-                self.valof_depths.pop();
+                self.goto_depths.leave_valof();
                 self.valofs.pop();
                 match line {
                     Some(line) => {

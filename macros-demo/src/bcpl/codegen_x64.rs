@@ -37,7 +37,7 @@ use jitkit::x64::{Assembler, Code};
 use jitkit::{dynasm, DynamicLabel, Error};
 
 use super::arith;
-use super::codegen::Context;
+use super::codegen::{Context, GotoDepths};
 use super::ir::{BinOp, Callee, Expr, ForLoop, Func, LoopTest, RelOp, Stmt, JUMP_TAG};
 use super::memory::{Fault, FN_BASE};
 use super::runtime;
@@ -72,8 +72,7 @@ pub fn compile(f: &Func, index: usize, ctx: &Context) -> Result<Code, Error> {
         call_base: f.call_base(),
         loops: Vec::new(),
         valofs: Vec::new(),
-        valof_depths: Vec::new(),
-        label_levels: f.label_levels(),
+        goto_depths: GotoDepths::new(f),
         switches: Vec::new(),
         labels,
         cold: Vec::new(),
@@ -103,11 +102,8 @@ struct Gen<'c> {
     call_base: usize,
     loops: Vec<LoopLabels>,
     valofs: Vec<DynamicLabel>,
-    /// [`Gen::depth`] where each VALOF of `valofs` starts: a `GOTO` to a label `label_levels`
-    /// puts in it drops the temporaries pushed since.
-    valof_depths: Vec<usize>,
-    /// How many VALOFs enclose each label ([`Func::label_levels`]).
-    label_levels: Vec<usize>,
+    /// [`Gen::depth`] at each label, for `GOTO`.
+    goto_depths: GotoDepths,
     /// Each SWITCHON's end, and [`Gen::depth`] in its body.
     switches: Vec<(DynamicLabel, usize)>,
     labels: Vec<DynamicLabel>,
@@ -391,10 +387,7 @@ impl Gen<'_> {
                 }
             }
             Stmt::Goto(id) => {
-                let depth = match self.label_levels[*id] {
-                    0 => 0,
-                    level => self.valof_depths[level - 1],
-                };
+                let depth = self.goto_depths.at_label(*id);
                 self.leave_to(self.labels[*id], depth);
             }
             Stmt::EndCase => {
@@ -781,9 +774,9 @@ impl Gen<'_> {
             Expr::Valof(body, line) => {
                 let end = self.label();
                 self.valofs.push(end);
-                self.valof_depths.push(self.depth);
+                self.goto_depths.enter_valof(self.depth);
                 self.stmt(body)?;
-                self.valof_depths.pop();
+                self.goto_depths.leave_valof();
                 self.valofs.pop();
                 match line {
                     Some(line) => {
