@@ -290,39 +290,33 @@ impl<'t> Parser<'t> {
         self.in_match > 0
             && patterns::match_command(n).is_some()
             && self.op_assign_ahead().is_none()
-            && !self.toks.get(self.i + 1).is_some_and(|t| {
-                !t.newline_before
-                    && matches!(
-                        t.tok,
-                        Tok::Sym(
-                            Sym::LParen
-                                | Sym::Assign
-                                | Sym::Comma
-                                | Sym::Bang
-                                | Sym::Percent
-                                | Sym::Of
-                                | Sym::LBracket
-                        ) | Tok::Kw(Kw::Of)
-                    )
-            })
+            && !self.used_as_variable(true)
     }
 
-    /// Whether the name here is `NEXT` or `EXIT` (upper case) used as an expression in a match item
-    /// (`x -> EXIT, 200`): not followed by what makes a name a call, a subscript or a field.
+    /// Whether the name here is `NEXT` or `EXIT` (upper case) used as an expression in a match
+    /// item (`x -> EXIT, 200`): not called, subscripted or selected from.
     fn match_jump_in_expression(&self) -> bool {
         let Tok::Name(n) = self.peek() else {
             return false;
         };
         self.in_match > 0
             && patterns::upper_match_command(n).is_some()
-            && !self.toks.get(self.i + 1).is_some_and(|t| {
-                !t.newline_before
-                    && matches!(
-                        t.tok,
-                        Tok::Sym(Sym::LParen | Sym::Bang | Sym::Percent | Sym::Of | Sym::LBracket)
-                            | Tok::Kw(Kw::Of)
-                    )
-            })
+            && !self.used_as_variable(false)
+    }
+
+    /// Whether the token after the name here, on the same line, makes the name a variable: a
+    /// call `(`, a subscript `!`, `%` or `[`, a field `OF` or `::`, and in a command also `:=`
+    /// or `,` (a simultaneous assignment).
+    fn used_as_variable(&self, in_command: bool) -> bool {
+        self.toks.get(self.i + 1).is_some_and(|t| {
+            !t.newline_before
+                && match &t.tok {
+                    Tok::Sym(Sym::Assign | Sym::Comma) => in_command,
+                    Tok::Sym(Sym::LParen | Sym::Bang | Sym::Percent | Sym::Of | Sym::LBracket)
+                    | Tok::Kw(Kw::Of) => true,
+                    _ => false,
+                }
+        })
     }
 
     fn op_assign_ahead(&self) -> Option<Op> {
