@@ -119,3 +119,92 @@ fn a_jump_target_keeps_and_clears_its_link_words_as_llvm_mc_encodes() {
     assert!(contains(x64.bytes(), &keep), "x86-64: no link-word stores");
     assert!(contains(x64.bytes(), &clear), "x86-64: no clear on return");
 }
+
+/// Shifts: by a count known only at run time (its sign picks the direction, a size of 64 or
+/// more gives 0; see `arith`), and by constants, which fold to one shift or to 0.
+const SHIFTS: &[u8] = b"GET \"libhdr\"
+LET left(x, n) = x << n
+AND right(x, n) = x >> n
+AND constants(x) = (x << 3) + ((x >> -5) + (x << 64))
+LET start() BE writen(left(1, 2) + right(8, 1) + constants(1))
+";
+
+#[test]
+fn shifts_pick_their_direction_and_saturate_as_llvm_mc_encodes() {
+    let prog = front_end(SHIFTS).unwrap();
+    let ctx = Context::new(prog.funcs.len(), false);
+    let func = |name: &str| {
+        let i = prog.funcs.iter().position(|f| f.name == name).unwrap();
+        (&prog.funcs[i], i)
+    };
+    // The same rule for `<<` and `>>`, the directions swapped.
+    let a64_variable = |first: &str, second: &str| {
+        llvm_bytes(
+            "-triple=aarch64",
+            &format!(
+                "neg x2, x1\n{first} x2, x0, x2\n{second} x0, x0, x1\ncmp x1, #0\n\
+                 csel x0, x0, x2, ge\nadd x2, x1, #63\ncmp x2, #126\ncsel x0, xzr, x0, hi\n"
+            ),
+        )
+    };
+    // The generator's immediates are 32-bit (jitkit's `dynasm!` passes them as `i32`), so
+    // `cmp rcx, 126` is the imm32 form: llvm-mc's encoding of that form (forced by a value
+    // that needs 32 bits) with 126 in the immediate.
+    let cmp_imm32 = |value: i32| {
+        let mut b = llvm_bytes(
+            "-triple=x86_64",
+            ".intel_syntax noprefix\ncmp rcx, 2147483647\n",
+        );
+        let at = b.len() - 4;
+        b[at..].copy_from_slice(&value.to_le_bytes());
+        b
+    };
+    let x64_variable = |first: &str, second: &str| {
+        let mut b = llvm_bytes(
+            "-triple=x86_64",
+            &format!(
+                ".intel_syntax noprefix\nmov rdx, rax\nmov rsi, rcx\n{first} rax, cl\nneg rcx\n\
+                 {second} rdx, cl\ntest rsi, rsi\ncmovs rax, rdx\nlea rcx, [rsi + 63]\n\
+                 xor edx, edx\n"
+            ),
+        );
+        b.extend(cmp_imm32(126));
+        b.extend(llvm_bytes(
+            "-triple=x86_64",
+            ".intel_syntax noprefix\ncmova rax, rdx\n",
+        ));
+        b
+    };
+    for (name, a64_ops, x64_ops) in [
+        ("left", ("lsr", "lsl"), ("shl", "shr")),
+        ("right", ("lsl", "lsr"), ("shr", "shl")),
+    ] {
+        let (f, i) = func(name);
+        let a64 = a64_bytes(&codegen::compile(f, i, &ctx).unwrap());
+        let want = a64_variable(a64_ops.0, a64_ops.1);
+        assert!(contains(&a64, &want), "AArch64 {name}: no shift sequence");
+        let x64 = codegen_x64::compile(f, i, &ctx).unwrap();
+        let want = x64_variable(x64_ops.0, x64_ops.1);
+        assert!(
+            contains(x64.bytes(), &want),
+            "x86-64 {name}: no shift sequence"
+        );
+    }
+    // `x << 3`, `x >> -5` (that is `x << 5`) and `x << 64` (0).
+    let (f, i) = func("constants");
+    let a64 = a64_bytes(&codegen::compile(f, i, &ctx).unwrap());
+    let x64 = codegen_x64::compile(f, i, &ctx).unwrap();
+    for (a64_text, x64_text) in [
+        ("lsl x0, x0, #3", "shl rax, 3"),
+        ("lsl x0, x0, #5", "shl rax, 5"),
+        ("mov x0, xzr", "xor eax, eax"),
+    ] {
+        let want = llvm_bytes("-triple=aarch64", &format!("{a64_text}\n"));
+        assert!(contains(&a64, &want), "AArch64: no `{a64_text}`");
+        let want = llvm_bytes(
+            "-triple=x86_64",
+            &format!(".intel_syntax noprefix\n{x64_text}\n"),
+        );
+        assert!(contains(x64.bytes(), &want), "x86-64: no `{x64_text}`");
+    }
+}
