@@ -52,5 +52,8 @@ skip:
   newline()
   sys(Sys_memmovebytes, s*bytesperword + 2, s*bytesperword + 1, 4)
   writef("%s*n", s)
+  s := "abcdefgh"
+  sys(Sys_memmovebytes, s*bytesperword + 1, s*bytesperword + 2, 4)
+  writef("%s*n", s)
   RESULTIS 0
 }

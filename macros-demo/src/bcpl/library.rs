@@ -953,7 +953,7 @@ fn sys(a: &mut Args) -> Result<i64, Stop> {
 
 /// `sys(Sys_memmovewords, dest, src, n)` (or `Sys_memmovebytes` when `bytes`, with byte
 /// addresses, `s%i` being byte `8*s + i`): copies `n` words (bytes) from `src` to `dest` as
-/// if through a buffer, so the two may overlap. Nothing is copied when `n <= 0`; either
+/// if through a buffer (without one), so the two may overlap. Nothing is copied when `n <= 0`; either
 /// region leaving memory is the bad address it reaches, and nothing is copied then.
 fn memmove(
     rt: &mut Runtime,
@@ -977,11 +977,16 @@ fn memmove(
         }
     }
     if bytes {
-        let moved = (0..n)
-            .map(|k| rt.load_byte(0, src + k, line))
-            .collect::<Result<Vec<_>, _>>()?;
-        for (k, b) in (0..).zip(moved) {
-            rt.store_byte(0, dest + k, b, line)?;
+        // Forwards when the destination is below the source, else backwards, so that no
+        // byte is overwritten before it is read and no buffer (up to all of memory) is needed.
+        let mut copy = |k: i64| -> Result<(), Stop> {
+            let b = rt.load_byte(0, src + k, line)?;
+            rt.store_byte(0, dest + k, b, line)
+        };
+        if dest <= src {
+            (0..n).try_for_each(&mut copy)?;
+        } else {
+            (0..n).rev().try_for_each(&mut copy)?;
         }
     } else {
         let (d, s) = (dest as usize, src as usize);
