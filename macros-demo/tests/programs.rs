@@ -409,12 +409,12 @@ fn one_run_reports_every_error_and_names_what_is_unsupported() {
     }
     std::fs::write(
         dir.join("os.b"),
-        "GET \"libhdr\"\nLET start() BE writen(sys(Sys_sound))\n",
+        "GET \"libhdr\"\nLET start() BE writen(sys(Sys_joy))\n",
     )
     .unwrap();
     let err = String::from_utf8_lossy(&run(&dir, &["os.b"]).stderr).into_owned();
     assert!(
-        err.contains("os.b:2:27: not supported: `Sys_sound`, a `libhdr` name"),
+        err.contains("os.b:2:27: not supported: `Sys_joy`, a `libhdr` name"),
         "{err}"
     );
     std::fs::remove_dir_all(&dir).ok();
@@ -583,7 +583,7 @@ fn errors_in_a_header_name_the_header_and_its_own_line() {
     );
     // A header's errors come first, naming what is missing; its GLOBAL fails, so the
     // main file's use of its name fails too.
-    std::fs::write(dir.join("gfx.h"), "GLOBAL { drawit: g_sdlbase }\n").unwrap();
+    std::fs::write(dir.join("gfx.h"), "GLOBAL { drawit: rtn_upb }\n").unwrap();
     std::fs::write(
         dir.join("gfx.b"),
         "GET \"gfx.h\"\nLET start() BE drawit()\n",
@@ -593,7 +593,7 @@ fn errors_in_a_header_name_the_header_and_its_own_line() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.starts_with("gfx.h:1:18: not supported: `g_sdlbase`"),
+        err.starts_with("gfx.h:1:18: not supported: `rtn_upb`"),
         "{err}"
     );
     assert!(err.contains("gfx.b:2:16: unknown name `drawit`"), "{err}");

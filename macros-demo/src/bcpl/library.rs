@@ -23,9 +23,9 @@ use super::memory::{Fault, Jump, Runtime, Stop, FN_BASE, GLOBWORD, MEM_WORDS, ST
 use super::runtime::Output;
 use super::streams;
 use super::sysops::{
-    self, is_cintcode_sys, SYS_CPUTIME, SYS_DELAY, SYS_FREEVEC, SYS_GETPID, SYS_GETVEC,
-    SYS_INTFLAG, SYS_MEMMOVEBYTES, SYS_MEMMOVEWORDS, SYS_MULDIV, SYS_PLATFORM, SYS_POLLSARDCH,
-    SYS_QUIT, SYS_SARDCH, SYS_SAWRCH,
+    self, is_cintcode_sys, SYS_BUTTONS, SYS_CPUTIME, SYS_DELAY, SYS_FREEVEC, SYS_GETPID,
+    SYS_GETVEC, SYS_GL, SYS_INTFLAG, SYS_MEMMOVEBYTES, SYS_MEMMOVEWORDS, SYS_MULDIV, SYS_PLATFORM,
+    SYS_POLLSARDCH, SYS_QUIT, SYS_SARDCH, SYS_SAWRCH, SYS_SDL, SYS_SOUND,
 };
 
 pub use super::sysops::SYS_FLT;
@@ -181,6 +181,16 @@ pub const MANIFESTS: &[(&str, i64)] = &[
     ("pollingch", streams::POLLING),
     ("tg", 190),
     ("ug", 200),
+    // The first globals of the libraries for graphics, sound and extensions, which
+    // programs GET as source (`g/sdl.b`, `g/graphics.b`, ...); their devices answer as in
+    // [`sysops::SYS_SDL`].
+    ("g_grbase", 450),
+    ("g_bdrawbase", 450),
+    ("g_sdlbase", 450),
+    ("g_glbase", 450),
+    ("g_sndbase", 450),
+    ("g_alsabase", 500),
+    ("g_extbase", 950),
     // The method numbers `mkobj` objects answer (see `#(` in the parser).
     ("InitObj", 0),
     ("CloseObj", 1),
@@ -908,7 +918,9 @@ fn write_float(x: i64, width: i64, places: i64, exponent: bool) {
 
 /// `sys(op, ...)`: the operations of Cintcode's `sys` that a program (not an operating
 /// system) uses. `Sys_cputime` is the milliseconds since the run started, by the wall
-/// clock. Any other operation is [`Fault::NoSys`], an unknown `fl_` one [`Fault::NoFlt`].
+/// clock. The devices this system lacks answer as Cintcode's do without them
+/// ([`sysops::SYS_SDL`], [`sysops::SYS_BUTTONS`]). Any other operation is [`Fault::NoSys`],
+/// an unknown `fl_` one [`Fault::NoFlt`].
 fn sys(a: &mut Args) -> Result<i64, Stop> {
     let op = a.get(0)?;
     let line = a.line;
@@ -927,6 +939,8 @@ fn sys(a: &mut Args) -> Result<i64, Stop> {
         SYS_DELAY => shifted(a, "delay")?,
         SYS_POLLSARDCH => streams::poll_console(),
         SYS_PLATFORM => PLATFORM,
+        SYS_SOUND | SYS_SDL | SYS_GL => 0,
+        SYS_BUTTONS => -3,
         SYS_MEMMOVEWORDS | SYS_MEMMOVEBYTES => {
             let (dest, src, n) = (a.get(1)?, a.get(2)?, a.get(3)?);
             memmove(a.rt, dest, src, n, op == SYS_MEMMOVEBYTES, line)?;

@@ -1238,15 +1238,6 @@ impl<'a> Sema<'a> {
             _ if named_in(library::MISSING, &libhdr_name) => format!(
                 "not supported: the library routine `{name}` (segments, `instrcount`, `changeco`, read-write and random-access files and a few others are not provided)"
             ),
-            _ if libhdr_name.starts_with("g_")
-                && libhdr_name.ends_with("base")
-                && named_in(unprovided::UNPROVIDED, &libhdr_name) =>
-            {
-                format!(
-                    "not supported: `{name}`, the first global of one of Cintcode's libraries for \
-                     graphics, sound or extensions (SDL, GL, ALSA, ...), which are not provided"
-                )
-            }
             _ if named_in(unprovided::UNPROVIDED, &libhdr_name) => format!(
                 "not supported: `{name}`, a `libhdr` name of Cintcode's operating system (stream control blocks, tasks, devices and most `sys` operations are not provided)"
             ),
