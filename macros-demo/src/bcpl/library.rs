@@ -232,34 +232,6 @@ pub fn lookup(name: &str) -> Option<usize> {
     ROUTINES.iter().position(|(n, _)| *n == name)
 }
 
-/// Routines of `libhdr` this library does not provide, for a message that names them.
-pub const MISSING: &[&str] = &[
-    "changeco",
-    "instrcount",
-    "loadseg",
-    "unloadseg",
-    "callseg",
-    "findinoutput",
-    "findupdate",
-    "note",
-    "point",
-    "datstring",
-    "rditem",
-    "findarg",
-    "getword",
-    "putword",
-    "get_text",
-    "copy_bytes",
-    "sawritef_",
-    "randomseed",
-    "stackfree",
-    "memoryfree",
-    "settimeout",
-    "createtask",
-    "qpkt",
-    "taskwait",
-];
-
 /// The arguments of one call: word `k` of the callee's frame.
 struct Args<'r> {
     rt: &'r mut Runtime,

@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 
 use super::ir;
 use super::sysops;
+use super::unprovided;
 
 /// Words of the global vector.
 pub const GLOBALS: usize = 4096;
@@ -137,7 +138,16 @@ impl Fault {
             Fault::NoResult => "VALOF ended without RESULTIS".into(),
             Fault::BadCall(v) => match v.wrapping_sub(GLOBWORD) {
                 n if (1..GLOBALS as i64).contains(&n) => {
-                    format!("call of global {n}, which was never set (it holds globword+{n})")
+                    match unprovided::missing_routine_at(n as usize) {
+                        Some(name) => format!(
+                            "not supported: call of the library routine `{name}` (global {n}, \
+                             left unset: segments, `instrcount`, `changeco`, read-write and \
+                             random-access files and a few others are not provided)"
+                        ),
+                        None => format!(
+                            "call of global {n}, which was never set (it holds globword+{n})"
+                        ),
+                    }
                 }
                 _ => format!("call of {v}, which is not a function"),
             },

@@ -334,6 +334,13 @@ impl<'a> Sema<'a> {
         if let Some(k) = library::lookup(name) {
             return Some(Binding::Cell(library::ROUTINES[k].1));
         }
+        let spelled = library::libhdr_spelling(name);
+        if let Some(&(_, g)) = unprovided::MISSING_ROUTINES
+            .iter()
+            .find(|(n, _)| *n == spelled)
+        {
+            return Some(Binding::Cell(g));
+        }
         if let Some(&(_, g)) = library::CELLS.iter().find(|(n, _)| *n == name) {
             return Some(Binding::Cell(g));
         }
@@ -1234,9 +1241,6 @@ impl<'a> Sema<'a> {
             Some(Binding::Label { .. }) => format!("`{name}` is a label, not a variable"),
             Some(Binding::Local { .. }) => format!(
                 "`{name}` is a local of an enclosing function: BCPL functions cannot use those (declare it STATIC or GLOBAL)"
-            ),
-            _ if named_in(library::MISSING, &libhdr_name) => format!(
-                "not supported: the library routine `{name}` (segments, `instrcount`, `changeco`, read-write and random-access files and a few others are not provided)"
             ),
             _ if named_in(unprovided::UNPROVIDED, &libhdr_name) => format!(
                 "not supported: `{name}`, a `libhdr` name of Cintcode's operating system (stream control blocks, tasks, devices and most `sys` operations are not provided)"

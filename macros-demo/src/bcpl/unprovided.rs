@@ -5,8 +5,47 @@
 //! `GET "libhdr"` declares them in Cintcode, so a program that uses one is valid BCPL for a
 //! system this one is not. [`super::sema`] reports such a use as not supported, by name,
 //! instead of as an unknown name. The list is taken from the Cintcode distribution's
-//! `g/libhdr.h`; the routines of `libhdr` that are not provided are
-//! [`super::library::MISSING`].
+//! `g/libhdr.h`.
+//!
+//! The routines of `libhdr` that are not provided, [`MISSING_ROUTINES`], are different: a
+//! program may carry a call of one on a path it never takes (a timing printout, a file
+//! format it does not use this run), so their names are the globals `libhdr` gives them,
+//! left unset, and a call is a run-time error that names the routine
+//! ([`super::memory::Fault::BadCall`]).
+
+/// The routines of `libhdr` this library does not provide, with their global numbers.
+pub const MISSING_ROUTINES: &[(&str, usize)] = &[
+    ("getword", 32),
+    ("putword", 33),
+    ("changeco", 6),
+    ("findinoutput", 50),
+    ("findupdate", 51),
+    ("settimeout", 55),
+    ("note", 63),
+    ("point", 64),
+    ("get_text", 93),
+    ("rditem", 103),
+    ("findarg", 104),
+    ("loadseg", 105),
+    ("unloadseg", 106),
+    ("callseg", 107),
+    ("datstring", 108),
+    ("copy_bytes", 116),
+    ("instrcount", 121),
+    ("stackfree", 123),
+    ("memoryfree", 131),
+    ("createtask", 153),
+    ("taskwait", 160),
+    ("qpkt", 161),
+];
+
+/// The routine of [`MISSING_ROUTINES`] at global `g`, if any.
+pub fn missing_routine_at(g: usize) -> Option<&'static str> {
+    MISSING_ROUTINES
+        .iter()
+        .find(|&&(_, n)| n == g)
+        .map(|&(name, _)| name)
+}
 
 /// The `libhdr` globals and manifests not provided.
 pub const UNPROVIDED: &[&str] = &[
