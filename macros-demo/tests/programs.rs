@@ -606,3 +606,33 @@ fn errors_in_a_header_name_the_header_and_its_own_line() {
     assert!(err.contains("gfx.b:2:16: unknown name `drawit`"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_wrch_that_writes_through_itself_is_a_located_stack_overflow() {
+    // Each level of a program's wrch calling a writer that calls it again takes native
+    // stack as well as BCPL stack: the run must stop with an error, on the main stack and
+    // on a coroutine's smaller one, in every mode.
+    let dir = scratch("bcpl-wrch");
+    for (name, size) in [("main", 0), ("small", 100), ("big", 400_000)] {
+        let body = if size == 0 {
+            "LET start() BE { wrch := loud; writes(\"ab\") }\n".to_string()
+        } else {
+            format!(
+                "LET body(a) = VALOF {{ wrch := loud; writes(\"ab\"); RESULTIS 0 }}\n\
+                 LET start() BE callco(createco(body, {size}), 0)\n"
+            )
+        };
+        let src = format!("GET \"libhdr\"\nLET loud(ch) BE writef(\"<%c>\", ch)\n{body}");
+        std::fs::write(dir.join(format!("{name}.b")), src).unwrap();
+        for mode in [&[][..], &["--interp"]] {
+            let out = run(&dir, &[mode, &[&format!("{name}.b")[..]]].concat());
+            assert_eq!(out.status.code(), Some(1), "{name} {mode:?}");
+            assert_eq!(
+                String::from_utf8_lossy(&out.stderr),
+                format!("{name}.b:2: runtime error: stack overflow (recursion too deep)\n"),
+                "{name} {mode:?}"
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -154,6 +154,12 @@ impl Coroutines {
         self.body = Some(body);
     }
 
+    /// The back end's [`Body`], through which the library calls a program's function
+    /// (a coroutine's, or the `wrch` a program installed); `None` outside a run.
+    pub fn body(&self) -> Option<Rc<dyn Body>> {
+        self.body.clone()
+    }
+
     fn context(&mut self, id: usize) -> Option<&mut Context> {
         if id == self.root && id != 0 {
             Some(&mut self.root_context)
@@ -223,6 +229,14 @@ fn native_stack(size: usize) -> usize {
 
 fn word(rt: &Runtime, at: usize) -> i64 {
     rt.mem.get(at).copied().unwrap_or(0)
+}
+
+/// One past the last word of the running stack: the running coroutine's, or the main one's.
+pub fn stack_end(rt: &Runtime) -> usize {
+    rt.coroutines
+        .live
+        .get(&current(rt))
+        .map_or(MEM_WORDS, |l| l.end)
 }
 
 fn current(rt: &Runtime) -> usize {

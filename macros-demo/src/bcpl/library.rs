@@ -294,9 +294,31 @@ const WRITERS: &[&str] = &[
     "writewords",
 ];
 
+/// The writers that `blib` writes through the global `wrch`, one character at a time, so
+/// that a program's own `wrch` (`wrch := f`) gets what they write; `binwrch(ch)` is
+/// `wrch(ch | 256)` there. `writewords` and `sawritef` write to the stream or the console
+/// directly.
+const THROUGH_WRCH: &[&str] = &[
+    "binwrch", "codewrch", "newline", "newpage", "writes", "writet", "writen", "writed", "writez",
+    "writeu", "writehex", "writeoct", "writebin", "writef", "writeflt", "writee",
+];
+
+/// `wrch`: the global through which the writers of [`THROUGH_WRCH`] write.
+const WRCH: usize = 41;
+
+/// How deeply a program's `wrch` may call writers that call it again, before the run
+/// stops with a stack overflow (each level takes native stack, which must not run out).
+const MAX_WRCH_DEPTH: usize = 32;
+
 /// Calls library routine `id` with the frame at `frame`, from a call at `line`.
 pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64, Stop> {
     let name = ROUTINES.get(id).map_or("", |r| r.0);
+    let own_wrch = lookup("wrch").map(|k| value(rt.callables - COUNT, k));
+    if Some(rt.mem[WRCH]) != own_wrch && THROUGH_WRCH.contains(&name) {
+        if let Some(body) = rt.coroutines.body() {
+            return through_wrch(rt, &*body, name, frame, line);
+        }
+    }
     let cos = rt.mem[COS];
     if cos == OUTPUT || !WRITERS.contains(&name) {
         return dispatch(rt, name, frame, line);
@@ -308,6 +330,38 @@ pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64,
     Output::divert();
     let result = dispatch(rt, name, frame, line);
     streams::write(cos, &Output::undivert());
+    result
+}
+
+/// Writer `name` (with the frame at `frame`) when the program has its own `wrch`: what the
+/// writer writes is taken, then handed to that `wrch` a character at a time, each call with
+/// its frame where the writer's was (the writer is done with it), on the running stack.
+fn through_wrch(
+    rt: &mut Runtime,
+    body: &dyn coroutine::Body,
+    name: &str,
+    frame: usize,
+    line: u32,
+) -> Result<i64, Stop> {
+    if rt.wrch_depth >= MAX_WRCH_DEPTH {
+        return Err(Stop::Fault(line, Fault::StackOverflow));
+    }
+    let (written, result) = if name == "binwrch" {
+        (vec![Args { rt, frame, line }.get(0)? | 256], Ok(0))
+    } else {
+        Output::divert();
+        let result = dispatch(rt, name, frame, line);
+        let bytes = Output::undivert();
+        (bytes.into_iter().map(i64::from).collect(), result)
+    };
+    let end = coroutine::stack_end(rt);
+    rt.wrch_depth += 1;
+    let handed = written.into_iter().try_for_each(|ch| {
+        rt.mem[frame] = ch;
+        body.call(rt, rt.mem[WRCH], frame, end, line).map(drop)
+    });
+    rt.wrch_depth -= 1;
+    handed?;
     result
 }
 

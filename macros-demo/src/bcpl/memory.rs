@@ -321,6 +321,9 @@ pub struct Runtime {
     pub coroutines: super::coroutine::Coroutines,
     /// When the run started, for `sys(Sys_cputime)`.
     pub started: std::time::Instant,
+    /// How many calls of a program's own `wrch` by the library are running, one inside
+    /// another.
+    pub wrch_depth: usize,
 }
 
 impl Runtime {
@@ -338,6 +341,7 @@ impl Runtime {
             args,
             coroutines: super::coroutine::Coroutines::default(),
             started: std::time::Instant::now(),
+            wrch_depth: 0,
         })
     }
 
@@ -352,6 +356,7 @@ impl Runtime {
         super::streams::reset();
         self.coroutines = super::coroutine::Coroutines::default();
         self.started = std::time::Instant::now();
+        self.wrch_depth = 0;
     }
 
     /// The index of word `addr`, or the error at `line`.
