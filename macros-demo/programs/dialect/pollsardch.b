@@ -2,7 +2,8 @@ GET "libhdr"
 
 // sys(Sys_pollsardch) gives the next byte of the console's input if one is there,
 // pollingch (-3) while none is yet, and endstreamch at its end. rdch and polling read
-// the same input: what one has taken the other does not see again.
+// the same input: what one has taken the other does not see again. The console stream
+// gives the rest of the command line first (here its newline), which polling does not see.
 
 LET poll() = VALOF
 { LET ch = sys(Sys_pollsardch)

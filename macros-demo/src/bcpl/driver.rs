@@ -1,5 +1,6 @@
 //! `macros-demo bcpl [--interp] [--target ISA] [--eager] [--table-calls] [--listing] [--stats] FILE.b [ARGS...]`:
-//! the command line. `ARGS` are the program's, for `rdargs`.
+//! the command line. `ARGS` are the program's: its console input starts with them, for
+//! `rdargs` ([`super::streams::command_rest`]).
 //!
 //! stdout carries the program's output and nothing else; listings, statistics and errors go
 //! to stderr. Exit status: as Cintcode's CLI takes a command's return code, `start`'s result

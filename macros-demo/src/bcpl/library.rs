@@ -421,7 +421,7 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             }
             truth(n > 0)
         }
-        "sardch" => streams::rdch(INPUT).unwrap_or(streams::END),
+        "sardch" => streams::sardch(),
         "unrdch" => truth(on_input(a.rt, line, streams::unrdch)?),
         "newline" => {
             Output::char(10);
@@ -1235,10 +1235,76 @@ struct Key {
     number: bool,
 }
 
-/// `rdargs(keys, argv, upb)` over the command line's arguments, `argv` and `upb` being
-/// arguments `at` and `at + 1`: fills `argv!i` for key `i` with a string (or, for `/N`, the
-/// address of a number; for `/S`, TRUE or FALSE), the strings stored in `argv` after the
-/// pointers. Returns `argv`, or 0 when the arguments do not match the keys.
+/// An item of `rdargs`' input, as `blib`'s `rditem` reads it from the selected input.
+enum Item {
+    /// The end of the stream, a newline or a `;`: the end of the arguments.
+    End,
+    /// `=`, between a keyword and its value.
+    Equals,
+    /// An unquoted item, and whether it was quoted (`"..."`, with `*n`, `*"` and `**`).
+    Text(Vec<u8>, bool),
+    /// A quoted item that the line ends inside.
+    Bad,
+}
+
+/// The next item of input stream `cis`: spaces, tabs and carriage returns are skipped, and
+/// the character that ends an unquoted item is left to be read again.
+fn rditem(cis: i64) -> Item {
+    let rd = || streams::rdch(cis).unwrap_or(streams::END);
+    let is = |c: i64, b: u8| c == i64::from(b);
+    let mut ch = rd();
+    while is(ch, b' ') || is(ch, b'\t') || is(ch, b'\r') {
+        ch = rd();
+    }
+    if ch == streams::END || is(ch, b'\n') || is(ch, b';') {
+        return Item::End;
+    }
+    if is(ch, b'=') {
+        return Item::Equals;
+    }
+    let mut text = Vec::new();
+    if is(ch, b'"') {
+        loop {
+            let mut c = rd();
+            if is(c, b'\r') {
+                continue;
+            }
+            if c == streams::END || is(c, b'\n') {
+                return Item::Bad;
+            }
+            if is(c, b'"') {
+                return Item::Text(text, true);
+            }
+            if is(c, b'*') {
+                c = rd();
+                if is(capital(c), b'N') {
+                    c = i64::from(b'\n');
+                }
+            }
+            text.push(c as u8);
+        }
+    }
+    while !(ch == streams::END || [b'\n', b' ', b'\t', b';', b'='].iter().any(|&b| is(ch, b))) {
+        text.push(ch as u8);
+        ch = rd();
+        while is(ch, b'\r') {
+            ch = rd();
+        }
+    }
+    if ch != streams::END {
+        streams::unrdch(cis);
+    }
+    Item::Text(text, false)
+}
+
+/// `rdargs(keys, argv, upb)`, `argv` and `upb` being arguments `at` and `at + 1`, as
+/// `blib`'s: reads items from the selected input up to the end of the line (at the start of
+/// a run, the console's input begins with the rest of the command line,
+/// [`streams::command_rest`]), and fills `argv!i` for key `i` with a string (for `/N`, the
+/// address of a number; for `/S`, TRUE), the strings and numbers stored in `argv` after
+/// the pointers. Returns the first word of `argv` left unused, or 0, having skipped the rest
+/// of the line, when the items do not match the keys. `/P` (prompt for a missing argument)
+/// is not carried out: the argument stays unset.
 fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
     let line = a.line;
     let (argv, upb) = (a.get(at)?, a.get(at + 1)?);
@@ -1274,54 +1340,82 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
     for k in 0..=upb.max(0) {
         a.rt.store(argv.wrapping_add(k), 0, line)?;
     }
+    let cis = a.rt.mem[CIS];
+    if !streams::is_input(cis) {
+        return Err(Stop::Fault(line, Fault::NoInput(cis)));
+    }
     let mut free = argv.wrapping_add(keys.len() as i64);
     let end = argv.wrapping_add(upb) + 1;
     let mut set = vec![false; keys.len()];
-    let args = a.rt.args.clone();
-    let mut items = args.iter().map(|s| s.as_bytes());
-    while let Some(item) = items.next() {
-        let upper = item.to_ascii_uppercase();
-        let named = keys.iter().position(|k| k.names.contains(&upper));
-        let (index, value) = match named {
-            Some(i) if keys[i].switch => {
-                a.rt.store(argv.wrapping_add(i as i64), -1, line)?;
-                set[i] = true;
-                continue;
+    let matched = loop {
+        let (index, value) = match rditem(cis) {
+            Item::End => break keys.iter().zip(&set).all(|(k, &s)| !k.required || s),
+            Item::Equals | Item::Bad => break false,
+            Item::Text(item, quoted) => {
+                let upper = item.to_ascii_uppercase();
+                let named = (!quoted)
+                    .then(|| keys.iter().position(|k| k.names.contains(&upper)))
+                    .flatten();
+                match named {
+                    Some(i) if set[i] => break false,
+                    Some(i) if keys[i].switch => {
+                        a.rt.store(argv.wrapping_add(i as i64), -1, line)?;
+                        set[i] = true;
+                        continue;
+                    }
+                    Some(i) => {
+                        let mut value = rditem(cis);
+                        if matches!(value, Item::Equals) {
+                            value = rditem(cis);
+                        }
+                        match value {
+                            Item::Text(v, _) => (i, v),
+                            _ => break false,
+                        }
+                    }
+                    None => {
+                        let positional = (0..keys.len())
+                            .find(|&i| !set[i] && !keys[i].keyword && !keys[i].switch);
+                        match positional {
+                            Some(i) => (i, item),
+                            None => break false,
+                        }
+                    }
+                }
             }
-            Some(i) => match items.next() {
-                Some(v) => (i, v),
-                None => return Ok(0),
-            },
-            None => match (0..keys.len()).find(|&i| !set[i] && !keys[i].keyword && !keys[i].switch)
-            {
-                Some(i) => (i, item),
-                None => return Ok(0),
-            },
         };
         set[index] = true;
         let slot = argv.wrapping_add(index as i64);
         if keys[index].number {
-            let Some(v) = parse_number(value) else {
-                return Ok(0);
+            let Some(v) = parse_number(&value) else {
+                break false;
             };
             if free >= end {
-                return Ok(0);
+                break false;
             }
             a.rt.store(free, v, line)?;
             a.rt.store(slot, free, line)?;
             free += 1;
         } else {
             let words = (value.len().min(255) + 8) / 8;
-            if free + words as i64 > end {
-                return Ok(0);
+            if value.len() > 255 || free + words as i64 > end {
+                break false;
             }
-            put_string(a.rt, free, value, line)?;
+            put_string(a.rt, free, &value, line)?;
             a.rt.store(slot, free, line)?;
             free += words as i64;
         }
+    };
+    a.rt.mem[RESULT2] = 0;
+    if matched {
+        return Ok(free);
     }
-    if keys.iter().zip(&set).any(|(k, &s)| k.required && !s) {
-        return Ok(0);
+    // As blib: step back over the character read last and skip to the end of the line.
+    streams::unrdch(cis);
+    loop {
+        let ch = streams::rdch(cis).unwrap_or(streams::END);
+        if ch == streams::END || ch == i64::from(b'\n') || ch == i64::from(b';') {
+            return Ok(0);
+        }
     }
-    Ok(argv)
 }

@@ -315,7 +315,8 @@ pub struct Runtime {
     pub callables: usize,
     /// The getvec/freevec allocator over the words between the image and [`STACK_BASE`].
     pub heap: Heap,
-    /// The command-line arguments after the file name, for `rdargs`.
+    /// The command-line arguments after the file name, which `rdargs` reads from the
+    /// console's input ([`super::streams::command_rest`]).
     pub args: Vec<String>,
     /// The coroutines' stacks and contexts.
     pub coroutines: super::coroutine::Coroutines,
@@ -333,7 +334,7 @@ impl Runtime {
         let mut mem = zeroed_words(MEM_WORDS)?;
         mem[..prog.image.len()].copy_from_slice(&prog.image);
         let heap_start = prog.image.len().next_multiple_of(8);
-        super::streams::reset();
+        super::streams::reset(&super::streams::command_rest(&args));
         Ok(Runtime {
             mem,
             callables: prog.funcs.len() + super::library::COUNT,
@@ -353,7 +354,7 @@ impl Runtime {
         self.mem[..prog.image.len()].copy_from_slice(&prog.image);
         let heap_start = prog.image.len().next_multiple_of(8);
         self.heap = Heap::new(heap_start, STACK_BASE);
-        super::streams::reset();
+        super::streams::reset(&super::streams::command_rest(&self.args));
         self.coroutines = super::coroutine::Coroutines::default();
         self.started = std::time::Instant::now();
         self.wrch_depth = 0;

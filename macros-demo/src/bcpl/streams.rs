@@ -9,6 +9,8 @@
 //! What the routines do follows Cintcode's `blib` (`sysb/blib.b` of Richards' distribution):
 //! - `rdch` skips carriage returns and gives `endstreamch` (-1) at the end of a stream;
 //!   `unrdch` steps back over the character just read.
+//! - The console's input stream starts with the rest of the command line, as Cintcode's CLI
+//!   leaves it ([`command_rest`]): `rdargs` reads the arguments from there.
 //! - `findinput("**")` and `findoutput("**")` give the console; other names are files,
 //!   relative to the current directory. A name that cannot be opened gives 0.
 //! - `rewindstream(s)` goes back to the start of a file stream: reading it again, or writing
@@ -50,11 +52,13 @@ enum Source {
     File(BufReader<File>),
 }
 
-/// An input stream, with one character of `unrdch`.
+/// An input stream, with one character of `unrdch`, and bytes it gives before its source's
+/// (the console's: the rest of the command line).
 struct Reader {
     source: Source,
     last: Option<i64>,
     pushed_back: bool,
+    first: std::collections::VecDeque<u8>,
 }
 
 impl Reader {
@@ -63,10 +67,14 @@ impl Reader {
             source,
             last: None,
             pushed_back: false,
+            first: Default::default(),
         }
     }
 
     fn byte(&mut self) -> i64 {
+        if let Some(b) = self.first.pop_front() {
+            return i64::from(b);
+        }
         let mut b = [0u8; 1];
         let got = match &mut self.source {
             Source::Console => return console_byte(),
@@ -144,6 +152,17 @@ fn console_byte() -> i64 {
     }
 }
 
+/// `sardch()`: the next character of the console's input itself, past carriage returns,
+/// waiting for it; not the console stream's, so not the rest of the command line that
+/// stream gives first ([`command_rest`]).
+pub fn sardch() -> i64 {
+    let mut c = console_byte();
+    while c == i64::from(b'\r') {
+        c = console_byte();
+    }
+    c
+}
+
 /// `sys(Sys_pollsardch)`: the next byte of the console's input if one is there now,
 /// `pollingch` (-3) if none is yet, `endstreamch` at its end; as Cintcode's `pollReadch`
 /// (`sysc/kblib.c`), which polls descriptor 0 with select(2) and a zero timeout and does not
@@ -181,9 +200,11 @@ struct Table {
 }
 
 impl Table {
-    fn fresh() -> Table {
+    fn fresh(command_rest: &[u8]) -> Table {
+        let mut console = Reader::new(Source::Console);
+        console.first.extend(command_rest);
         Table {
-            streams: vec![None, Some(Stream::In(Reader::new(Source::Console))), None],
+            streams: vec![None, Some(Stream::In(console)), None],
             gb2312: Vec::new(),
         }
     }
@@ -207,7 +228,7 @@ impl Table {
 }
 
 thread_local! {
-    static TABLE: RefCell<Table> = RefCell::new(Table::fresh());
+    static TABLE: RefCell<Table> = RefCell::new(Table::fresh(b"\n"));
 }
 
 fn with<T>(f: impl FnOnce(&mut Table) -> T) -> T {
@@ -215,10 +236,41 @@ fn with<T>(f: impl FnOnce(&mut Table) -> T) -> T {
 }
 
 /// Closes every file stream (writing what is buffered) and starts the console afresh: the
-/// streams of a new run.
-pub fn reset() {
+/// streams of a new run, whose console input starts with `command_rest`, the rest of its
+/// command line ([`command_rest`]).
+pub fn reset(command_rest: &[u8]) {
     flush_all();
-    with(|t| *t = Table::fresh());
+    with(|t| *t = Table::fresh(command_rest));
+}
+
+/// What Cintcode's CLI leaves in the console's input for a command run with `args`: the rest
+/// of the command line after the command's name, newline included (`" a b\n"`, or `"\n"`),
+/// which the command's `rdargs` reads, and a command that reads its input without
+/// `rdargs` reads first. The arguments are written as typed (`to=x`, `"a b"`), but one
+/// holding white space, which a shell's quotes kept together, or empty is written as a
+/// quoted item (`"a b"`, with `*"` and `**` for `"` and `*`).
+pub fn command_rest(args: &[String]) -> Vec<u8> {
+    let mut rest = Vec::new();
+    for a in args {
+        rest.push(b' ');
+        let plain = !a.is_empty() && !a.bytes().any(|b| b.is_ascii_whitespace());
+        if plain {
+            rest.extend(a.bytes());
+        } else {
+            rest.push(b'"');
+            for b in a.bytes() {
+                match b {
+                    b'"' => rest.extend(b"*\""),
+                    b'*' => rest.extend(b"**"),
+                    b'\n' => rest.extend(b"*n"),
+                    _ => rest.push(b),
+                }
+            }
+            rest.push(b'"');
+        }
+    }
+    rest.push(b'\n');
+    rest
 }
 
 /// Whether `s` is an open input stream.
@@ -414,8 +466,22 @@ mod tests {
     }
 
     #[test]
+    fn the_console_gives_the_rest_of_the_command_line_first_as_typed() {
+        let args: Vec<String> = ["a", "b \"c*", "", "k=v", "\"x\""].map(String::from).into();
+        let rest = command_rest(&args);
+        assert_eq!(rest, b" a \"b *\"c**\" \"\" k=v \"x\"\n");
+        assert_eq!(command_rest(&[]), b"\n");
+        reset(&rest);
+        let read: Vec<i64> = (0..rest.len()).filter_map(|_| rdch(CONSOLE_IN)).collect();
+        assert_eq!(read, rest.iter().map(|&b| i64::from(b)).collect::<Vec<_>>());
+        assert_eq!(unrdch(CONSOLE_IN), Some(true));
+        assert_eq!(rdch(CONSOLE_IN), Some(i64::from(b'\n')));
+        reset(b"\n");
+    }
+
+    #[test]
     fn a_file_written_is_read_back_without_carriage_returns() {
-        reset();
+        reset(b"\n");
         let path = temp("rw");
         let name = path.to_str().unwrap().as_bytes();
         let out = find_output(name, false);
@@ -441,7 +507,7 @@ mod tests {
 
     #[test]
     fn missing_files_give_zero_and_path_directories_are_searched() {
-        reset();
+        reset(b"\n");
         assert_eq!(find_input(b"no such file here", &[]), 0);
         let path = temp("in-path");
         std::fs::write(&path, "x").unwrap();
@@ -457,7 +523,7 @@ mod tests {
 
     #[test]
     fn append_keeps_what_was_there_and_streams_are_reused() {
-        reset();
+        reset(b"\n");
         let path = temp("append");
         let name = path.to_str().unwrap().as_bytes();
         let first = find_output(name, false);
