@@ -24,5 +24,6 @@ LET start() = VALOF
   }
   writef("screen %n %n*n", screen, screen1)
   writef("buttons %n*n", sys(Sys_buttons))
+  writef("graphics window %n*n", sys(Sys_graphics, 1))
   RESULTIS 0
 }

@@ -24,8 +24,8 @@ use super::runtime::Output;
 use super::streams;
 use super::sysops::{
     self, is_cintcode_sys, SYS_BUTTONS, SYS_CPUTIME, SYS_DELAY, SYS_FREEVEC, SYS_GETPID,
-    SYS_GETVEC, SYS_GL, SYS_INTFLAG, SYS_MEMMOVEBYTES, SYS_MEMMOVEWORDS, SYS_MULDIV, SYS_PLATFORM,
-    SYS_POLLSARDCH, SYS_QUIT, SYS_SARDCH, SYS_SAWRCH, SYS_SDL, SYS_SOUND,
+    SYS_GETVEC, SYS_GL, SYS_GRAPHICS, SYS_INTFLAG, SYS_MEMMOVEBYTES, SYS_MEMMOVEWORDS, SYS_MULDIV,
+    SYS_PLATFORM, SYS_POLLSARDCH, SYS_QUIT, SYS_SARDCH, SYS_SAWRCH, SYS_SDL, SYS_SOUND,
 };
 
 pub use super::sysops::SYS_FLT;
@@ -965,7 +965,7 @@ fn sys(a: &mut Args) -> Result<i64, Stop> {
         SYS_DELAY => shifted(a, "delay")?,
         SYS_POLLSARDCH => streams::poll_console(),
         SYS_PLATFORM => PLATFORM,
-        SYS_SOUND | SYS_SDL | SYS_GL => 0,
+        SYS_SOUND | SYS_SDL | SYS_GL | SYS_GRAPHICS => 0,
         SYS_BUTTONS => -3,
         SYS_MEMMOVEWORDS | SYS_MEMMOVEBYTES => {
             let (dest, src, n) = (a.get(1)?, a.get(2)?, a.get(3)?);

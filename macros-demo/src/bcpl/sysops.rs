@@ -20,13 +20,15 @@ pub const SYS_DELAY: i64 = 57;
 pub const SYS_POLLSARDCH: i64 = 64;
 pub const SYS_MEMMOVEWORDS: i64 = 73;
 pub const SYS_MEMMOVEBYTES: i64 = 74;
-/// The devices this system has none of: sound, SDL graphics and OpenGL. Each answers every
-/// request with 0, as Cintcode built without them does (`sysc/cintmain.c`'s `Sys_sound`
-/// without `SOUND`; `sdlfn.c` and `glfn.c` without `SDLavail`/`GLavail`), which their
-/// libraries read as "not available" (`sdl_avail` gives FALSE, `mkscreen` fails).
+/// The devices this system has none of: sound, SDL graphics, OpenGL and the old graphics
+/// window. Each answers every request with 0, as Cintcode built without them does
+/// (`sysc/cintmain.c`'s `Sys_sound` without `SOUND` and its dummy `sysGraphics`; `sdlfn.c`
+/// and `glfn.c` without `SDLavail`/`GLavail`), which their libraries read as "not
+/// available" (`sdl_avail` gives FALSE, `mkscreen` fails).
 pub const SYS_SOUND: i64 = 58;
 pub const SYS_SDL: i64 = 66;
 pub const SYS_GL: i64 = 67;
+pub const SYS_GRAPHICS: i64 = 34;
 /// `Sys_buttons`, the GP2X handheld's buttons: -3 off that machine, as in `cintmain.c`.
 pub const SYS_BUTTONS: i64 = 56;
 
@@ -50,6 +52,7 @@ pub const PROVIDED: &[(&str, i64)] = &[
     ("Sys_sound", SYS_SOUND),
     ("Sys_sdl", SYS_SDL),
     ("Sys_gl", SYS_GL),
+    ("Sys_graphics", SYS_GRAPHICS),
     ("Sys_buttons", SYS_BUTTONS),
 ];
 

@@ -219,7 +219,6 @@ pub const UNPROVIDED: &[&str] = &[
     "Sys_filemodtime",
     "Sys_setprefix",
     "Sys_getprefix",
-    "Sys_graphics",
     "Sys_seek",
     "Sys_tell",
     "Sys_waitirq",
