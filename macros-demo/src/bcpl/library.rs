@@ -357,7 +357,7 @@ fn through_wrch(
     let end = coroutine::stack_end(rt);
     rt.wrch_depth += 1;
     let handed = written.into_iter().try_for_each(|ch| {
-        rt.mem[frame] = ch;
+        rt.store(frame as i64, ch, line)?;
         body.call(rt, rt.mem[WRCH], frame, end, line).map(drop)
     });
     rt.wrch_depth -= 1;
