@@ -414,14 +414,33 @@ fn one_run_reports_every_error_and_names_what_is_unsupported() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    // An operating-system name of libhdr in an expression stops the run where it is
+    // evaluated, naming it; as a constant it is refused when compiled.
     std::fs::write(
         dir.join("os.b"),
-        "GET \"libhdr\"\nLET start() BE writen(sys(Sys_joy))\n",
+        "GET \"libhdr\"\nLET start() BE\n{ IF FALSE DO writen(rootnode!rtn_msecs)\n  writes(\"ran\")\n  writen(sys(Sys_joy))\n}\n",
     )
     .unwrap();
-    let err = String::from_utf8_lossy(&run(&dir, &["os.b"]).stderr).into_owned();
+    for mode in [&[][..], &["--interp"]] {
+        let out = run(&dir, &[mode, &["os.b"]].concat());
+        assert_eq!(out.status.code(), Some(1), "{mode:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "ran", "{mode:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "os.b:5: runtime error: not supported: `Sys_joy`, a `libhdr` name of Cintcode's \
+             operating system (stream control blocks, tasks, devices and most `sys` operations \
+             are not provided)\n",
+            "{mode:?}"
+        );
+    }
+    std::fs::write(
+        dir.join("osk.b"),
+        "GET \"libhdr\"\nMANIFEST { k = Sys_joy + 1 }\nLET start() BE writen(k)\n",
+    )
+    .unwrap();
+    let err = String::from_utf8_lossy(&run(&dir, &["osk.b"]).stderr).into_owned();
     assert!(
-        err.contains("os.b:2:27: not supported: `Sys_joy`, a `libhdr` name"),
+        err.contains("osk.b:2:16: not supported: `Sys_joy`, a `libhdr` name"),
         "{err}"
     );
     std::fs::remove_dir_all(&dir).ok();

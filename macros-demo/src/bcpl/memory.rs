@@ -149,7 +149,10 @@ impl Fault {
                         ),
                     }
                 }
-                _ => format!("call of {v}, which is not a function"),
+                _ => match unprovided::named_by_value(*v) {
+                    Some(name) => unprovided::message(name),
+                    None => format!("call of {v}, which is not a function"),
+                },
             },
             Fault::StackOverflow => "stack overflow (recursion too deep)".into(),
             Fault::Abort(c) => format!("abort({c}) called"),

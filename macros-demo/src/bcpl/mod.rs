@@ -51,8 +51,8 @@
 //! `sema/patterns.rs`.
 //!
 //! Not supported, each reported by name: GOTO into a VALOF, the operating-system names of
-//! `libhdr` ([`unprovided`]), and its routines not provided (`changeco`, `instrcount`, ...),
-//! which stop a run when it calls one. Sound, SDL, OpenGL and the GP2X's buttons are devices this
+//! `libhdr` ([`unprovided`]) and its routines not provided (`changeco`, `instrcount`, ...),
+//! which stop a run when it reaches one. Sound, SDL, OpenGL and the GP2X's buttons are devices this
 //! system has none of: `sys` answers for them as Cintcode built without them does, so that
 //! programs using the graphics libraries of its `g/` directory report them missing.
 //! Coroutines ([`coroutine`]) run on a native stack each ([`fiber`]), all on the run's thread.

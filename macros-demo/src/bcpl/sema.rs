@@ -1242,9 +1242,7 @@ impl<'a> Sema<'a> {
             Some(Binding::Local { .. }) => format!(
                 "`{name}` is a local of an enclosing function: BCPL functions cannot use those (declare it STATIC or GLOBAL)"
             ),
-            _ if named_in(unprovided::UNPROVIDED, &libhdr_name) => format!(
-                "not supported: `{name}`, a `libhdr` name of Cintcode's operating system (stream control blocks, tasks, devices and most `sys` operations are not provided)"
-            ),
+            _ if named_in(unprovided::UNPROVIDED, &libhdr_name) => unprovided::message(name),
             _ => format!("unknown name `{name}`"),
         };
         SourceError::new(pos, msg)
@@ -1312,6 +1310,15 @@ impl<'a> Sema<'a> {
                     self.label_valued.insert(owner);
                     Expr::Num(memory::label_value(owner, id))
                 }
+                None => match unprovided::index_of(&library::libhdr_spelling(n)) {
+                    // A run-time error where it is evaluated (see `unprovided::VALUE_TAG`).
+                    Some(k) => {
+                        let tag = Expr::Num(unprovided::VALUE_TAG + k as i64);
+                        let at = self.f().top;
+                        self.finish_call(Callee::Value(Box::new(tag)), Vec::new(), at, line)
+                    }
+                    None => return Err(self.not_a_variable(n, e.pos)),
+                },
                 _ => return Err(self.not_a_variable(n, e.pos)),
             },
             ExprKind::Call(f, args) => self.call(f, args, line, false)?,

@@ -3,8 +3,11 @@
 //! the `sys` operations, stream control blocks, packets and devices behind them.
 //!
 //! `GET "libhdr"` declares them in Cintcode, so a program that uses one is valid BCPL for a
-//! system this one is not. [`super::sema`] reports such a use as not supported, by name,
-//! instead of as an unknown name. The list is taken from the Cintcode distribution's
+//! system this one is not. Used in an expression, such a name stops the run where it is
+//! evaluated, as not supported, by name ([`VALUE_TAG`]), so a path the run never takes
+//! (`IF FALSE`, a branch for another system) costs nothing; in a constant, a declaration or
+//! an assignment [`super::sema`] refuses it by name when compiling, instead of as an
+//! unknown name. The list is taken from the Cintcode distribution's
 //! `g/libhdr.h`.
 //!
 //! The routines of `libhdr` that are not provided, [`MISSING_ROUTINES`], are different: a
@@ -12,6 +15,31 @@
 //! format it does not use this run), so their names are the globals `libhdr` gives them,
 //! left unset, and a call is a run-time error that names the routine
 //! ([`super::memory::Fault::BadCall`]).
+
+/// What a use of the name `UNPROVIDED[k]` in an expression computes at run time: a call of
+/// `VALUE_TAG + k`, which is no function, so that a program that never takes that path runs,
+/// and one that does stops with [`super::memory::Fault::BadCall`], whose message names it.
+/// (In a constant, a declaration or an assignment the name is refused when compiled.)
+pub const VALUE_TAG: i64 = 0x0DE5_C000_0000_0000;
+
+/// Why `name`, a name of [`UNPROVIDED`], cannot be used.
+pub fn message(name: &str) -> String {
+    format!(
+        "not supported: `{name}`, a `libhdr` name of Cintcode's operating system (stream \
+         control blocks, tasks, devices and most `sys` operations are not provided)"
+    )
+}
+
+/// The index in [`UNPROVIDED`] of `name`, in any case of its letters.
+pub fn index_of(name: &str) -> Option<usize> {
+    UNPROVIDED.iter().position(|n| n.eq_ignore_ascii_case(name))
+}
+
+/// The name whose use computes `v` ([`VALUE_TAG`]), if one does.
+pub fn named_by_value(v: i64) -> Option<&'static str> {
+    let k = usize::try_from(v.checked_sub(VALUE_TAG)?).ok()?;
+    UNPROVIDED.get(k).copied()
+}
 
 /// The routines of `libhdr` this library does not provide, with their global numbers.
 pub const MISSING_ROUTINES: &[(&str, usize)] = &[
