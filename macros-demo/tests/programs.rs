@@ -378,6 +378,22 @@ fn command_line_errors_exit_2_and_missing_files_exit_1() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read no-such-file.b"));
 }
 
+/// Runs `file` in `dir` JIT and interpreted: each prints `ran`, then stops with status 1 and
+/// an error starting with `err`.
+fn prints_ran_then_stops(dir: &Path, file: &str, err: &str) {
+    for mode in [&[][..], &["--interp"]] {
+        let out = run(dir, &[mode, &[file]].concat());
+        assert_eq!(out.status.code(), Some(1), "{file} {mode:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "ran",
+            "{file} {mode:?}"
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with(err), "{file} {mode:?}: {stderr}");
+    }
+}
+
 #[test]
 fn one_run_reports_every_error_and_names_what_is_unsupported() {
     let dir = scratch("bcpl-many");
@@ -402,18 +418,11 @@ fn one_run_reports_every_error_and_names_what_is_unsupported() {
         "GET \"libhdr\"\nLET start() BE\n{ IF FALSE DO instrcount(start)\n  writes(\"ran\")\n  f()\n}\nAND f() BE CHANGECO(1, 2)\n",
     )
     .unwrap();
-    for mode in [&[][..], &["--interp"]] {
-        let out = run(&dir, &[mode, &["co.b"]].concat());
-        assert_eq!(out.status.code(), Some(1), "{mode:?}");
-        assert_eq!(String::from_utf8_lossy(&out.stdout), "ran", "{mode:?}");
-        assert!(
-            String::from_utf8_lossy(&out.stderr).starts_with(
-                "co.b:7: runtime error: not supported: call of the library routine `changeco` (global 6,"
-            ),
-            "{mode:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    prints_ran_then_stops(
+        &dir,
+        "co.b",
+        "co.b:7: runtime error: not supported: call of the library routine `changeco` (global 6,",
+    );
     // An operating-system name of libhdr in an expression stops the run where it is
     // evaluated, naming it; as a constant it is refused when compiled.
     std::fs::write(
@@ -421,18 +430,13 @@ fn one_run_reports_every_error_and_names_what_is_unsupported() {
         "GET \"libhdr\"\nLET start() BE\n{ IF FALSE DO writen(rootnode!rtn_msecs)\n  writes(\"ran\")\n  writen(sys(Sys_joy))\n}\n",
     )
     .unwrap();
-    for mode in [&[][..], &["--interp"]] {
-        let out = run(&dir, &[mode, &["os.b"]].concat());
-        assert_eq!(out.status.code(), Some(1), "{mode:?}");
-        assert_eq!(String::from_utf8_lossy(&out.stdout), "ran", "{mode:?}");
-        assert_eq!(
-            String::from_utf8_lossy(&out.stderr),
-            "os.b:5: runtime error: not supported: `Sys_joy`, a `libhdr` name of Cintcode's \
-             operating system (stream control blocks, tasks, devices and most `sys` operations \
-             are not provided)\n",
-            "{mode:?}"
-        );
-    }
+    prints_ran_then_stops(
+        &dir,
+        "os.b",
+        "os.b:5: runtime error: not supported: `Sys_joy`, a `libhdr` name of Cintcode's \
+         operating system (stream control blocks, tasks, devices and most `sys` operations \
+         are not provided)\n",
+    );
     std::fs::write(
         dir.join("osk.b"),
         "GET \"libhdr\"\nMANIFEST { k = Sys_joy + 1 }\nLET start() BE writen(k)\n",
