@@ -11,7 +11,8 @@
 //!   `unrdch` steps back over the character just read.
 //! - The console's input stream starts with the rest of the command line, as Cintcode's CLI
 //!   leaves it ([`command_rest`]): `rdargs` reads the arguments from there.
-//! - `findinput("**")` and `findoutput("**")` give the console; other names are files,
+//! - `findinput("**")` and `findoutput("**")` give the console, `"NIL:"` (in any case) the
+//!   null device: at its end at once, and taking what is written; other names are files,
 //!   relative to the current directory. A name that cannot be opened gives 0.
 //! - `rewindstream(s)` goes back to the start of a file stream: reading it again, or writing
 //!   over it; the console cannot go back.
@@ -41,6 +42,10 @@ pub const CONSOLE_IN: i64 = 1;
 /// The console's output stream.
 pub const CONSOLE_OUT: i64 = 2;
 
+/// The name of the null device, as `blib` spells it: reading it gives `endstreamch` at once,
+/// and what is written to it goes nowhere.
+const NIL: &[u8] = b"NIL:";
+
 /// `endstreamch`: what reading gives at the end of a stream.
 pub const END: i64 = -1;
 /// `pollingch`: what `sys(Sys_pollsardch)` gives while no byte is waiting.
@@ -50,6 +55,8 @@ pub const POLLING: i64 = -3;
 enum Source {
     Console,
     File(BufReader<File>),
+    /// `NIL:`, which is at its end at once.
+    Nil,
 }
 
 /// An input stream, with one character of `unrdch`, and bytes it gives before its source's
@@ -79,6 +86,7 @@ impl Reader {
         let got = match &mut self.source {
             Source::Console => return console_byte(),
             Source::File(f) => f.read(&mut b),
+            Source::Nil => return END,
         };
         match got {
             Ok(1) => i64::from(b[0]),
@@ -190,6 +198,8 @@ pub fn poll_console() -> i64 {
 enum Stream {
     In(Reader),
     Out(BufWriter<File>),
+    /// `NIL:` for output, which takes everything and keeps nothing.
+    NilOut,
 }
 
 /// The open streams: index `s` holds stream `s`; 0 is never a stream.
@@ -280,7 +290,7 @@ pub fn is_input(s: i64) -> bool {
 
 /// Whether `s` is an open output stream.
 pub fn is_output(s: i64) -> bool {
-    s == CONSOLE_OUT || with(|t| matches!(t.slot(s), Some(Stream::Out(_))))
+    s == CONSOLE_OUT || with(|t| matches!(t.slot(s), Some(Stream::Out(_) | Stream::NilOut)))
 }
 
 /// The next character of input stream `s`, past carriage returns, or `None` if `s` is not
@@ -326,6 +336,7 @@ pub fn rewind(s: i64) -> Option<bool> {
             Some(f.seek(SeekFrom::Start(0)).is_ok())
         }
         Stream::Out(w) => Some(w.seek(SeekFrom::Start(0)).is_ok()),
+        Stream::NilOut => Some(true),
     })
 }
 
@@ -337,6 +348,7 @@ pub fn write(s: i64, bytes: &[u8]) -> bool {
             let _ = w.write_all(bytes);
             true
         }
+        Some(Stream::NilOut) => true,
         _ => false,
     })
 }
@@ -346,6 +358,9 @@ pub fn write(s: i64, bytes: &[u8]) -> bool {
 pub fn find_input(name: &[u8], path: &[String]) -> i64 {
     if name == b"*" {
         return CONSOLE_IN;
+    }
+    if name.eq_ignore_ascii_case(NIL) {
+        return with(|t| t.add(Stream::In(Reader::new(Source::Nil))));
     }
     let Some(name) = file_name(name) else {
         return 0;
@@ -368,6 +383,9 @@ pub fn find_input(name: &[u8], path: &[String]) -> i64 {
 pub fn find_output(name: &[u8], append: bool) -> i64 {
     if name == b"*" {
         return CONSOLE_OUT;
+    }
+    if name.eq_ignore_ascii_case(NIL) {
+        return with(|t| t.add(Stream::NilOut));
     }
     let Some(name) = file_name(name) else {
         return 0;
@@ -477,6 +495,22 @@ mod tests {
         assert_eq!(unrdch(CONSOLE_IN), Some(true));
         assert_eq!(rdch(CONSOLE_IN), Some(i64::from(b'\n')));
         reset(b"\n");
+    }
+
+    #[test]
+    fn nil_takes_what_is_written_and_reads_as_ended() {
+        reset(b"\n");
+        let out = find_output(b"nil:", false);
+        assert!(out > CONSOLE_OUT && is_output(out) && !is_input(out));
+        assert!(write(out, b"gone"));
+        assert_eq!(rewind(out), Some(true));
+        end(out);
+        let input = find_input(b"NIL:", &[]);
+        assert!(is_input(input) && !is_output(input));
+        assert_eq!(rdch(input), Some(END));
+        assert_eq!(rdch(input), Some(END));
+        end(input);
+        assert!(!std::path::Path::new("nil:").exists() && !std::path::Path::new("NIL:").exists());
     }
 
     #[test]
