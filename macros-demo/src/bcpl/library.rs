@@ -313,10 +313,12 @@ const MAX_WRCH_DEPTH: usize = 32;
 /// Calls library routine `id` with the frame at `frame`, from a call at `line`.
 pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64, Stop> {
     let name = ROUTINES.get(id).map_or("", |r| r.0);
-    let own_wrch = lookup("wrch").map(|k| value(rt.callables - COUNT, k));
-    if Some(rt.mem[WRCH]) != own_wrch && THROUGH_WRCH.contains(&name) {
-        if let Some(body) = rt.coroutines.body() {
-            return through_wrch(rt, &*body, name, frame, line);
+    if THROUGH_WRCH.contains(&name) {
+        let own_wrch = lookup("wrch").map(|k| value(rt.callables - COUNT, k));
+        if Some(rt.mem[WRCH]) != own_wrch {
+            if let Some(body) = rt.coroutines.body() {
+                return through_wrch(rt, &*body, name, frame, line);
+            }
         }
     }
     let cos = rt.mem[COS];
