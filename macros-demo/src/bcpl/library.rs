@@ -1249,13 +1249,13 @@ enum Item {
     Bad,
 }
 
-/// The next item of input stream `cis`: spaces, tabs and carriage returns are skipped, and
-/// the character that ends an unquoted item is left to be read again.
+/// The next item of input stream `cis` (whose `rdch` skips carriage returns): spaces and
+/// tabs are skipped, and the character that ends an unquoted item is left to be read again.
 fn rditem(cis: i64) -> Item {
     let rd = || streams::rdch(cis).unwrap_or(streams::END);
     let is = |c: i64, b: u8| c == i64::from(b);
     let mut ch = rd();
-    while is(ch, b' ') || is(ch, b'\t') || is(ch, b'\r') {
+    while is(ch, b' ') || is(ch, b'\t') {
         ch = rd();
     }
     if ch == streams::END || is(ch, b'\n') || is(ch, b';') {
@@ -1268,9 +1268,6 @@ fn rditem(cis: i64) -> Item {
     if is(ch, b'"') {
         loop {
             let mut c = rd();
-            if is(c, b'\r') {
-                continue;
-            }
             if c == streams::END || is(c, b'\n') {
                 return Item::Bad;
             }
@@ -1289,9 +1286,6 @@ fn rditem(cis: i64) -> Item {
     while !(ch == streams::END || [b'\n', b' ', b'\t', b';', b'='].iter().any(|&b| is(ch, b))) {
         text.push(ch as u8);
         ch = rd();
-        while is(ch, b'\r') {
-            ch = rd();
-        }
     }
     if ch != streams::END {
         streams::unrdch(cis);
