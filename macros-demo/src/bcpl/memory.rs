@@ -139,11 +139,7 @@ impl Fault {
             Fault::BadCall(v) => match v.wrapping_sub(GLOBWORD) {
                 n if (1..GLOBALS as i64).contains(&n) => {
                     match unprovided::missing_routine_at(n as usize) {
-                        Some(name) => format!(
-                            "not supported: call of the library routine `{name}` (global {n}, \
-                             left unset: segments, `instrcount`, `changeco`, read-write and \
-                             random-access files and a few others are not provided)"
-                        ),
+                        Some(name) => unprovided::routine_message(name, n),
                         None => format!(
                             "call of global {n}, which was never set (it holds globword+{n})"
                         ),

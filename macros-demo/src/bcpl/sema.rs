@@ -190,11 +190,6 @@ fn quiet_returns(s: &mut Stmt) {
     }
 }
 
-/// Whether `name` is one of `names`, ignoring the case of letters.
-fn named_in(names: &[&str], name: &str) -> bool {
-    names.iter().any(|n| n.eq_ignore_ascii_case(name))
-}
-
 /// The floating-point version of an arithmetic operator, for the ones that have one.
 fn float_binary(op: BinOp) -> Option<FltOp> {
     match op {
@@ -1242,7 +1237,7 @@ impl<'a> Sema<'a> {
             Some(Binding::Local { .. }) => format!(
                 "`{name}` is a local of an enclosing function: BCPL functions cannot use those (declare it STATIC or GLOBAL)"
             ),
-            _ if named_in(unprovided::UNPROVIDED, &libhdr_name) => unprovided::message(name),
+            _ if unprovided::index_of(&libhdr_name).is_some() => unprovided::message(name),
             _ => format!("unknown name `{name}`"),
         };
         SourceError::new(pos, msg)

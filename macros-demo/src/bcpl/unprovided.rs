@@ -30,6 +30,15 @@ pub fn message(name: &str) -> String {
     )
 }
 
+/// Why a call of `name`, the routine of [`MISSING_ROUTINES`] at global `g`, stopped the run.
+pub fn routine_message(name: &str, g: i64) -> String {
+    format!(
+        "not supported: call of the library routine `{name}` (global {g}, left unset: \
+         segments, `instrcount`, `changeco`, read-write and random-access files and a few \
+         others are not provided)"
+    )
+}
+
 /// The index in [`UNPROVIDED`] of `name`, in any case of its letters.
 pub fn index_of(name: &str) -> Option<usize> {
     UNPROVIDED.iter().position(|n| n.eq_ignore_ascii_case(name))
@@ -43,9 +52,9 @@ pub fn named_by_value(v: i64) -> Option<&'static str> {
 
 /// The routines of `libhdr` this library does not provide, with their global numbers.
 pub const MISSING_ROUTINES: &[(&str, usize)] = &[
+    ("changeco", 6),
     ("getword", 32),
     ("putword", 33),
-    ("changeco", 6),
     ("findinoutput", 50),
     ("findupdate", 51),
     ("settimeout", 55),
