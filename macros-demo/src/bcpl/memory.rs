@@ -333,7 +333,7 @@ impl Runtime {
         let mut mem = zeroed_words(MEM_WORDS)?;
         mem[..prog.image.len()].copy_from_slice(&prog.image);
         let heap_start = prog.image.len().next_multiple_of(8);
-        super::streams::reset(&super::streams::command_rest(&args));
+        super::streams::reset(&args);
         Ok(Runtime {
             mem,
             callables: prog.funcs.len() + super::library::COUNT,
@@ -353,7 +353,7 @@ impl Runtime {
         self.mem[..prog.image.len()].copy_from_slice(&prog.image);
         let heap_start = prog.image.len().next_multiple_of(8);
         self.heap = Heap::new(heap_start, STACK_BASE);
-        super::streams::reset(&super::streams::command_rest(&self.args));
+        super::streams::reset(&self.args);
         self.coroutines = super::coroutine::Coroutines::default();
         self.started = std::time::Instant::now();
         self.wrch_depth = 0;

@@ -246,11 +246,12 @@ fn with<T>(f: impl FnOnce(&mut Table) -> T) -> T {
 }
 
 /// Closes every file stream (writing what is buffered) and starts the console afresh: the
-/// streams of a new run, whose console input starts with `command_rest`, the rest of its
-/// command line ([`command_rest`]).
-pub fn reset(command_rest: &[u8]) {
+/// streams of a new run with arguments `args`, whose console input starts with the rest of
+/// its command line ([`command_rest`]).
+pub fn reset(args: &[String]) {
     flush_all();
-    with(|t| *t = Table::fresh(command_rest));
+    let rest = command_rest(args);
+    with(|t| *t = Table::fresh(&rest));
 }
 
 /// What Cintcode's CLI leaves in the console's input for a command run with `args`: the rest
@@ -489,17 +490,17 @@ mod tests {
         let rest = command_rest(&args);
         assert_eq!(rest, b" a \"b *\"c**\" \"\" k=v \"x\"\n");
         assert_eq!(command_rest(&[]), b"\n");
-        reset(&rest);
+        reset(&args);
         let read: Vec<i64> = (0..rest.len()).filter_map(|_| rdch(CONSOLE_IN)).collect();
         assert_eq!(read, rest.iter().map(|&b| i64::from(b)).collect::<Vec<_>>());
         assert_eq!(unrdch(CONSOLE_IN), Some(true));
         assert_eq!(rdch(CONSOLE_IN), Some(i64::from(b'\n')));
-        reset(b"\n");
+        reset(&[]);
     }
 
     #[test]
     fn nil_takes_what_is_written_and_reads_as_ended() {
-        reset(b"\n");
+        reset(&[]);
         let out = find_output(b"nil:", false);
         assert!(out > CONSOLE_OUT && is_output(out) && !is_input(out));
         assert!(write(out, b"gone"));
@@ -515,7 +516,7 @@ mod tests {
 
     #[test]
     fn a_file_written_is_read_back_without_carriage_returns() {
-        reset(b"\n");
+        reset(&[]);
         let path = temp("rw");
         let name = path.to_str().unwrap().as_bytes();
         let out = find_output(name, false);
@@ -541,7 +542,7 @@ mod tests {
 
     #[test]
     fn missing_files_give_zero_and_path_directories_are_searched() {
-        reset(b"\n");
+        reset(&[]);
         assert_eq!(find_input(b"no such file here", &[]), 0);
         let path = temp("in-path");
         std::fs::write(&path, "x").unwrap();
@@ -557,7 +558,7 @@ mod tests {
 
     #[test]
     fn append_keeps_what_was_there_and_streams_are_reused() {
-        reset(b"\n");
+        reset(&[]);
         let path = temp("append");
         let name = path.to_str().unwrap().as_bytes();
         let first = find_output(name, false);
