@@ -14,6 +14,12 @@
 
 use super::ast::BinOp;
 
+/// BCPL's truth values, which relations and the library's predicates give: `TRUE` is -1
+/// (every bit set), `FALSE` 0.
+pub fn truth(b: bool) -> i64 {
+    -i64::from(b)
+}
+
 /// `a op b`, or `None` for a division or MOD by zero.
 pub fn binary(op: BinOp, a: i64, b: i64) -> Option<i64> {
     Some(match op {

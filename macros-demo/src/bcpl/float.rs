@@ -9,6 +9,8 @@
 //! choice is not IEEE's default, it is followed: `FIX` rounds to the nearest integer (halves
 //! away from zero), and an out-of-range `FIX` saturates.
 
+use super::arith::truth;
+
 /// The operations of `sys(Sys_flt, op, ...)` that operators compile to, by `fl_` number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FltOp {
@@ -116,10 +118,6 @@ fn f(w: i64) -> f64 {
 
 fn w(x: f64) -> i64 {
     x.to_bits() as i64
-}
-
-fn truth(b: bool) -> i64 {
-    -i64::from(b)
 }
 
 /// The value of a MANIFEST name written without one after a name whose value is `prev`

@@ -16,10 +16,12 @@
 //! follow Richards' `blib` (read for its behaviour, not copied): `writed` pads on the left,
 //! `writehex(n, d)` writes exactly `d` digits, `randno` is his linear congruential generator.
 
+use super::arith::truth;
 use super::coroutine;
 use super::encoding;
 use super::float;
 use super::memory::{Fault, Jump, Runtime, Stop, FN_BASE, GLOBWORD, MEM_WORDS, STACK_BASE};
+use super::records;
 use super::runtime::Output;
 use super::streams;
 use super::sysops::{
@@ -117,6 +119,15 @@ pub const ROUTINES: &[(&str, usize)] = &[
     ("delay", 128),
     ("level", 15),
     ("longjump", 16),
+    ("findinoutput", 50),
+    ("findupdate", 51),
+    ("note", 63),
+    ("point", 64),
+    ("setrecordlength", 68),
+    ("recordpoint", 69),
+    ("recordnote", 70),
+    ("get_record", 71),
+    ("put_record", 72),
 ];
 
 /// How many library routines there are.
@@ -348,7 +359,8 @@ fn through_wrch(
     if rt.wrch_depth >= MAX_WRCH_DEPTH {
         return Err(Stop::Fault(line, Fault::StackOverflow));
     }
-    let (written, result) = if name == "binwrch" {
+    let binary = name == "binwrch";
+    let (written, mut result) = if binary {
         (vec![Args { rt, frame, line }.get(0)? | 256], Ok(0))
     } else {
         Output::divert();
@@ -360,7 +372,12 @@ fn through_wrch(
     rt.wrch_depth += 1;
     let handed = written.into_iter().try_for_each(|ch| {
         rt.store(frame as i64, ch, line)?;
-        body.call(rt, rt.mem[WRCH], frame, end, line).map(drop)
+        let value = body.call(rt, rt.mem[WRCH], frame, end, line)?;
+        if binary {
+            // `binwrch(ch)` is `wrch(ch | 256)`: what the program's `wrch` gives.
+            result = Ok(value);
+        }
+        Ok(())
     });
     rt.wrch_depth -= 1;
     handed?;
@@ -389,9 +406,11 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
     let mut a = Args { rt, frame, line };
     let arg = |a: &Args, k| a.get(k);
     Ok(match name {
+        // `wrch` (and `binwrch`, which is `wrch(ch | 256)` in blib) gives TRUE, as blib's
+        // does when the character is taken; `sawrch` is `sys(Sys_sawrch, ch)`, which gives 0.
         "wrch" | "binwrch" | "sawrch" => {
             Output::char(arg(&a, 0)?);
-            0
+            truth(name != "sawrch")
         }
         "codewrch" => {
             codewrch(a.rt, arg(&a, 0)?);
@@ -646,6 +665,20 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
         "findoutput" | "findappend" => {
             streams::find_output(&a.string(arg(&a, 0)?)?, name == "findappend")
         }
+        "findinoutput" | "findupdate" => streams::find_update(&a.string(arg(&a, 0)?)?),
+        "note" => records::note(a.rt, arg(&a, 0)?, arg(&a, 1)?, line)?,
+        "point" => records::point(a.rt, arg(&a, 0)?, arg(&a, 1)?, line)?,
+        "setrecordlength" => records::set_record_length(arg(&a, 0)?, arg(&a, 1)?, line)?,
+        "recordnote" => records::record_note(arg(&a, 0)?, line)?,
+        "recordpoint" => records::record_point(arg(&a, 0)?, arg(&a, 1)?, line)?,
+        "get_record" | "put_record" => {
+            let (v, n, s) = (arg(&a, 0)?, arg(&a, 1)?, arg(&a, 2)?);
+            if name == "get_record" {
+                records::get_record(a.rt, v, n, s, line)?
+            } else {
+                records::put_record(a.rt, v, n, s, line)?
+            }
+        }
         "selectinput" | "selectoutput" => {
             let s = arg(&a, 0)?;
             let (selected, fits, fault) = if name == "selectinput" {
@@ -668,10 +701,12 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             end_stream(a.rt, s);
             0
         }
-        "deletefile" => truth(streams::delete_file(&a.string(arg(&a, 0)?)?)),
+        // 1 if done and 0 if not, as Cintcode's `sys` gives C's `!remove(...)` and
+        // `!rename(...)` (`sysc/cintmain.c`).
+        "deletefile" => i64::from(streams::delete_file(&a.string(arg(&a, 0)?)?)),
         "renamefile" => {
             let (from, to) = (a.string(arg(&a, 0)?)?, a.string(arg(&a, 1)?)?);
-            truth(streams::rename_file(&from, &to))
+            i64::from(streams::rename_file(&from, &to))
         }
         "rewindstream" => {
             let s = arg(&a, 0)?;
@@ -1157,11 +1192,6 @@ fn readflt(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
     let value = if neg { -value } else { value };
     rt.mem[RESULT2] = 0;
     Ok(float::make(value, exponent).to_bits() as i64)
-}
-
-/// BCPL's truth values: `TRUE` is -1, `FALSE` 0.
-fn truth(b: bool) -> i64 {
-    -i64::from(b)
 }
 
 /// The directories of `pathfindinput`'s path: the environment variable named `var`, split

@@ -22,7 +22,8 @@
 //!   written once for all; [`prelude`]: the few that are BCPL, compiled with the program;
 //!   [`unprovided`]: the `libhdr` names of Cintcode's operating system, reported by name.
 //! - [`runtime`]: output, error reports, and the exits JIT code calls; [`streams`]: the
-//!   console and files that `rdch`, `wrch` and the rest read and write.
+//!   console and files that `rdch`, `wrch` and the rest read and write, and `records`:
+//!   positions and records in them (`note`, `point`, `get_record`, ...).
 //! - [`arith`]: what the operators mean, shared by the interpreter and constant folding;
 //!   [`float`] likewise for floating point, which both back ends reach through `sys`;
 //!   [`field`]: `SLCT` field selectors, which [`sema`] lowers to shifts and masks.
@@ -79,6 +80,7 @@ pub mod library;
 pub mod memory;
 pub mod parser;
 pub mod prelude;
+mod records;
 pub mod runtime;
 pub mod sema;
 pub mod streams;

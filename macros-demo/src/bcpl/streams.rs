@@ -1,8 +1,8 @@
 //! The streams of `libhdr`: the console and files opened by name.
 //!
 //! A stream is a small positive number: the console's input is [`CONSOLE_IN`] and its output
-//! [`CONSOLE_OUT`] (what `input()` and `output()` give at the start of a run), files opened by
-//! `findinput`, `findoutput` or `findappend` get 3, 4, ... Cintcode's streams are control
+//! [`CONSOLE_OUT`] (what `input()` and `output()` give at the start of a run), streams opened
+//! by `findinput`, `findoutput`, `findappend` or `findinoutput` get 3, 4, ... Cintcode's streams are control
 //! blocks in BCPL memory; here they live outside it, so the library, not the program, reads
 //! and writes them, and both back ends see the same streams.
 //!
@@ -11,11 +11,18 @@
 //!   `unrdch` steps back over the character just read.
 //! - The console's input stream starts with the rest of the command line, as Cintcode's CLI
 //!   leaves it ([`command_rest`]): `rdargs` reads the arguments from there.
-//! - `findinput("**")` and `findoutput("**")` give the console, `"NIL:"` (in any case) the
-//!   null device: at its end at once, and taking what is written; other names are files,
-//!   relative to the current directory. A name that cannot be opened gives 0.
-//! - `rewindstream(s)` goes back to the start of a file stream: reading it again, or writing
-//!   over it; the console cannot go back.
+//! - `findinput("**")` and `findoutput("**")` give the console. A name whose part before its
+//!   first `:` (all of it, if it has none) is `NIL` or `RAM`, in any case, is a device, as
+//!   in `blib`'s `findstream`: `NIL:` is at its end at once and takes what is written;
+//!   `RAM:` is a stream in memory, read and written, that grows as it is written. Other
+//!   names are files, relative to the current directory. A name that cannot be opened
+//!   gives 0.
+//! - `findinoutput(name)` (`findupdate`) reads and writes a file at one position, from its
+//!   first byte, keeping what it holds.
+//! - `rewindstream(s)` goes back to the start of a file or `RAM:` stream: reading it again,
+//!   or writing over it; the console cannot go back. `note` and `point` give and set the
+//!   position of a file or `RAM:` stream, in bytes, and records of `setrecordlength` bytes
+//!   are positions too (see `library`).
 //! - An output stream writes `codewrch`'s extended characters in UTF-8 until
 //!   `codewrch(GB2312)` selects GB2312 for it (`codewrch(UTF8)` selects UTF-8 again).
 //! - `endstream(s)` closes `s` (`endread()` is `endstream(cis)`, `endwrite()` is
@@ -29,22 +36,19 @@
 //!
 //! The table is per thread, as a run is (coroutines included): so the exit routines, which
 //! have no runtime at hand, can still flush what a run wrote to its files ([`flush_all`]).
-//! Output to files is buffered; it is written when the stream is closed or depleted, and at
-//! every exit, through [`super::runtime::Output::flush`].
+//! Output to files opened by `findoutput` and `findappend` is buffered; it is written when
+//! the stream is closed or depleted, and at every exit, through
+//! [`super::runtime::Output::flush`]. A `findinoutput` stream writes at once.
 
 use std::cell::RefCell;
 use std::fs::{File, OpenOptions};
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, BufWriter, Cursor, Read, Seek, SeekFrom, Write};
 use std::sync::{Mutex, PoisonError};
 
 /// The console's input stream.
 pub const CONSOLE_IN: i64 = 1;
 /// The console's output stream.
 pub const CONSOLE_OUT: i64 = 2;
-
-/// The name of the null device, as `blib` spells it: reading it gives `endstreamch` at once,
-/// and what is written to it goes nowhere.
-const NIL: &[u8] = b"NIL:";
 
 /// `endstreamch`: what reading gives at the end of a stream.
 pub const END: i64 = -1;
@@ -54,9 +58,46 @@ pub const POLLING: i64 = -3;
 /// Where an input stream's bytes come from.
 enum Source {
     Console,
-    File(BufReader<File>),
+    /// A file: read only (`findinput`), or read and written at one position
+    /// (`findinoutput`), each write going straight to the file.
+    File {
+        file: BufReader<File>,
+        writable: bool,
+    },
+    /// A `RAM:` stream: bytes in memory, read and written at one position, growing as it is
+    /// written.
+    Ram(Cursor<Vec<u8>>),
     /// `NIL:`, which is at its end at once.
     Nil,
+}
+
+impl Source {
+    /// The position of the next byte, for a file or `RAM:` stream.
+    fn position(&mut self) -> Option<u64> {
+        match self {
+            Source::File { file, .. } => file.stream_position().ok(),
+            Source::Ram(ram) => Some(ram.position()),
+            Source::Console | Source::Nil => None,
+        }
+    }
+
+    /// Moves a file or `RAM:` stream to byte `at`, which must not be past its end.
+    fn seek_to(&mut self, at: u64) -> bool {
+        match self {
+            Source::File { file, .. } => {
+                let len = file.get_ref().metadata().map(|m| m.len());
+                len.is_ok_and(|len| at <= len) && file.seek(SeekFrom::Start(at)).is_ok()
+            }
+            Source::Ram(ram) => {
+                let fits = at <= ram.get_ref().len() as u64;
+                if fits {
+                    ram.set_position(at);
+                }
+                fits
+            }
+            Source::Console | Source::Nil => false,
+        }
+    }
 }
 
 /// An input stream, with one character of `unrdch`, and bytes it gives before its source's
@@ -85,7 +126,8 @@ impl Reader {
         let mut b = [0u8; 1];
         let got = match &mut self.source {
             Source::Console => return console_byte(),
-            Source::File(f) => f.read(&mut b),
+            Source::File { file, .. } => file.read(&mut b),
+            Source::Ram(ram) => ram.read(&mut b),
             Source::Nil => return END,
         };
         match got {
@@ -111,6 +153,55 @@ impl Reader {
         let can = self.last.is_some() && !self.pushed_back;
         self.pushed_back |= can;
         can
+    }
+
+    /// Whether the stream is written as well as read (`findinoutput`, `RAM:`).
+    fn writable(&self) -> bool {
+        matches!(
+            self.source,
+            Source::File { writable: true, .. } | Source::Ram(_)
+        )
+    }
+
+    /// Bytes read and stepped back over by `unrdch`: one, or none (at the end of the stream
+    /// nothing was taken).
+    fn stepped_back(&self) -> u64 {
+        u64::from(self.pushed_back && self.last.is_some_and(|c| c != END))
+    }
+
+    /// The stream's position, `unrdch` counted, for a file or `RAM:` stream.
+    fn position(&mut self) -> Option<u64> {
+        Some(self.source.position()? - self.stepped_back())
+    }
+
+    /// Moves a file or `RAM:` stream to byte `at` (not past its end); `unrdch` then has
+    /// nothing to step back over.
+    fn seek_to(&mut self, at: u64) -> bool {
+        let moved = self.source.seek_to(at);
+        if moved {
+            self.last = None;
+            self.pushed_back = false;
+        }
+        moved
+    }
+
+    /// Writes `bytes` at the position of a stream that is also written.
+    fn write(&mut self, bytes: &[u8]) -> bool {
+        if let Some(at) = self.position() {
+            self.seek_to(at);
+        }
+        match &mut self.source {
+            Source::File {
+                file,
+                writable: true,
+            } => {
+                // The seek above emptied the read buffer, so the file is at the position.
+                let _ = file.get_mut().write_all(bytes);
+                true
+            }
+            Source::Ram(ram) => ram.write_all(bytes).is_ok(),
+            _ => false,
+        }
     }
 }
 
@@ -207,6 +298,8 @@ struct Table {
     streams: Vec<Option<Stream>>,
     /// The output streams (the console's included) whose encoding is GB2312.
     gb2312: Vec<i64>,
+    /// The record lengths that `setrecordlength` set, by stream.
+    record_lengths: std::collections::HashMap<i64, i64>,
 }
 
 impl Table {
@@ -216,6 +309,7 @@ impl Table {
         Table {
             streams: vec![None, Some(Stream::In(console)), None],
             gb2312: Vec::new(),
+            record_lengths: Default::default(),
         }
     }
 
@@ -291,7 +385,12 @@ pub fn is_input(s: i64) -> bool {
 
 /// Whether `s` is an open output stream.
 pub fn is_output(s: i64) -> bool {
-    s == CONSOLE_OUT || with(|t| matches!(t.slot(s), Some(Stream::Out(_) | Stream::NilOut)))
+    s == CONSOLE_OUT
+        || with(|t| match t.slot(s) {
+            Some(Stream::Out(_) | Stream::NilOut) => true,
+            Some(Stream::In(r)) => r.writable(),
+            None => false,
+        })
 }
 
 /// The next character of input stream `s`, past carriage returns, or `None` if `s` is not
@@ -320,28 +419,68 @@ pub fn unrdch(s: i64) -> Option<bool> {
     })
 }
 
-/// `rewindstream(s)`: file stream `s` back at its start, reading it from its first byte or
-/// writing over it from there (what was buffered is written first). `Some(false)` for the
-/// console, which cannot go back, or when the system refuses; `None` if `s` is no stream.
+/// `rewindstream(s)`: file or `RAM:` stream `s` back at its start, reading it from its
+/// first byte or writing over it from there (what was buffered is written first).
+/// `Some(false)` for the console, which cannot go back, or when the system refuses; `None`
+/// if `s` is no stream.
 pub fn rewind(s: i64) -> Option<bool> {
     if s == CONSOLE_OUT {
         return Some(false);
     }
     with(|t| match t.slot(s)? {
-        Stream::In(r) => {
-            let Source::File(f) = &mut r.source else {
-                return Some(false);
-            };
-            r.last = None;
-            r.pushed_back = false;
-            Some(f.seek(SeekFrom::Start(0)).is_ok())
-        }
+        Stream::In(r) => Some(r.seek_to(0)),
         Stream::Out(w) => Some(w.seek(SeekFrom::Start(0)).is_ok()),
         Stream::NilOut => Some(true),
     })
 }
 
-/// Appends `bytes` to output file stream `s`: false if `s` is not one. A write that fails
+/// The size of a block in `note`'s and `point`'s positions: the buffer length of Cintcode's
+/// file streams (`buflen` in `sysb/dlibsys.b`), so that positions read the same as there.
+pub const BLOCK: u64 = 4096;
+
+/// `note(s, posv)`: the position of file or `RAM:` stream `s`, in bytes from its start.
+/// `Some(None)` for a stream that has none (the console, `NIL:`); `None` if `s` is no stream.
+pub fn note(s: i64) -> Option<Option<u64>> {
+    if s == CONSOLE_OUT {
+        return Some(None);
+    }
+    with(|t| match t.slot(s)? {
+        Stream::In(r) => Some(r.position()),
+        Stream::Out(w) => Some(w.stream_position().ok()),
+        Stream::NilOut => Some(None),
+    })
+}
+
+/// `point(s, posv)`: file or `RAM:` stream `s` at byte `at`, which must not be past its end
+/// (what was buffered for an output file is written first). `Some(false)` if it cannot be
+/// (a stream without a position, a position past the end); `None` if `s` is no stream.
+pub fn point(s: i64, at: u64) -> Option<bool> {
+    if s == CONSOLE_OUT {
+        return Some(false);
+    }
+    with(|t| match t.slot(s)? {
+        Stream::In(r) => Some(r.seek_to(at)),
+        Stream::Out(w) => {
+            let len = w.flush().and_then(|()| w.get_ref().metadata());
+            Some(len.is_ok_and(|m| at <= m.len()) && w.seek(SeekFrom::Start(at)).is_ok())
+        }
+        Stream::NilOut => Some(false),
+    })
+}
+
+/// `setrecordlength(s, n)`: the record length of stream `s`, in bytes, for `recordpoint`,
+/// `recordnote`, `get_record` and `put_record`; gives the one it had (0 at first).
+pub fn set_record_length(s: i64, n: i64) -> i64 {
+    with(|t| t.record_lengths.insert(s, n).unwrap_or(0))
+}
+
+/// The record length of stream `s` ([`set_record_length`]).
+pub fn record_length(s: i64) -> i64 {
+    with(|t| t.record_lengths.get(&s).copied().unwrap_or(0))
+}
+
+/// Writes `bytes` to output stream `s` (a file, `NIL:`, or a stream also read): false if `s`
+/// is not one. A write that fails
 /// (a full disk) loses the bytes, as Cintcode's `wrch` returns FALSE and goes on.
 pub fn write(s: i64, bytes: &[u8]) -> bool {
     with(|t| match t.slot(s) {
@@ -350,18 +489,33 @@ pub fn write(s: i64, bytes: &[u8]) -> bool {
             true
         }
         Some(Stream::NilOut) => true,
-        _ => false,
+        Some(Stream::In(r)) => r.write(bytes),
+        None => false,
     })
 }
 
-/// `findinput(name)`: the console for `*`, else the file `name` (the first found of `name`
-/// and `dir/name` for each directory in `path`); 0 if there is none.
+/// A device that a stream name can give instead of a file: the part of the name before its
+/// first `:` (all of it, if there is none), in any case, is `NIL` or `RAM`, as `blib`'s
+/// `findstream` (`sysb/dlibsys.b`) splits names.
+fn device(name: &[u8]) -> Option<Source> {
+    let prefix = name.split(|&b| b == b':').next().unwrap_or_default();
+    if prefix.eq_ignore_ascii_case(b"NIL") {
+        Some(Source::Nil)
+    } else if prefix.eq_ignore_ascii_case(b"RAM") {
+        Some(Source::Ram(Cursor::new(Vec::new())))
+    } else {
+        None
+    }
+}
+
+/// `findinput(name)`: the console for `*`, a device ([`device`]), else the file `name` (the
+/// first found of `name` and `dir/name` for each directory in `path`); 0 if there is none.
 pub fn find_input(name: &[u8], path: &[String]) -> i64 {
     if name == b"*" {
         return CONSOLE_IN;
     }
-    if name.eq_ignore_ascii_case(NIL) {
-        return with(|t| t.add(Stream::In(Reader::new(Source::Nil))));
+    if let Some(source) = device(name) {
+        return with(|t| t.add(Stream::In(Reader::new(source))));
     }
     let Some(name) = file_name(name) else {
         return 0;
@@ -371,22 +525,30 @@ pub fn find_input(name: &[u8], path: &[String]) -> i64 {
     for candidate in candidates {
         if let Ok(file) = File::open(&candidate) {
             if file.metadata().is_ok_and(|m| m.is_file()) {
-                let reader = Reader::new(Source::File(BufReader::new(file)));
-                return with(|t| t.add(Stream::In(reader)));
+                return add_file(file, false);
             }
         }
     }
     0
 }
 
+/// A new stream reading file `file`, and writing it if `writable`.
+fn add_file(file: File, writable: bool) -> i64 {
+    let file = BufReader::new(file);
+    with(|t| t.add(Stream::In(Reader::new(Source::File { file, writable }))))
+}
+
 /// `findoutput(name)` (`append` false: the file is created or emptied) or `findappend(name)`:
-/// the console for `*`, else the file `name`; 0 if it cannot be opened.
+/// the console for `*`, a device ([`device`]), else the file `name`; 0 if it cannot be
+/// opened.
 pub fn find_output(name: &[u8], append: bool) -> i64 {
     if name == b"*" {
         return CONSOLE_OUT;
     }
-    if name.eq_ignore_ascii_case(NIL) {
-        return with(|t| t.add(Stream::NilOut));
+    match device(name) {
+        Some(Source::Nil) => return with(|t| t.add(Stream::NilOut)),
+        Some(ram) => return with(|t| t.add(Stream::In(Reader::new(ram)))),
+        None => {}
     }
     let Some(name) = file_name(name) else {
         return 0;
@@ -401,6 +563,29 @@ pub fn find_output(name: &[u8], append: bool) -> i64 {
     match options.open(name) {
         Ok(file) => with(|t| t.add(Stream::Out(BufWriter::new(file)))),
         Err(_) => 0,
+    }
+}
+
+/// `findinoutput(name)` (and `findupdate`): a stream that reads and writes the file `name`
+/// at one position, starting at its first byte; the file is created if it is not there,
+/// and what it holds is kept (as Cintcode's `fopen` modes `rb+`, then `wb+`). A device
+/// ([`device`]) for its names; 0 if the file cannot be opened.
+pub fn find_update(name: &[u8]) -> i64 {
+    if let Some(source) = device(name) {
+        return with(|t| t.add(Stream::In(Reader::new(source))));
+    }
+    let Some(name) = file_name(name) else {
+        return 0;
+    };
+    let opened = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(name);
+    match opened {
+        Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => add_file(file, true),
+        _ => 0,
     }
 }
 
@@ -427,6 +612,7 @@ fn file_name(name: &[u8]) -> Option<&str> {
 pub fn end(s: i64) {
     with(|t| {
         t.gb2312.retain(|&g| g != s);
+        t.record_lengths.remove(&s);
         if s > CONSOLE_OUT {
             if let Some(slot) = usize::try_from(s).ok().and_then(|s| t.streams.get_mut(s)) {
                 if let Some(Stream::Out(mut w)) = slot.take() {
@@ -538,6 +724,72 @@ mod tests {
         end(input);
         assert_eq!(rdch(input), None);
         std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn an_update_stream_keeps_the_file_and_reads_and_writes_at_one_position() {
+        reset(&[]);
+        let path = temp("update");
+        std::fs::write(&path, "abcdef").unwrap();
+        let name = path.to_str().unwrap().as_bytes();
+        let s = find_update(name);
+        assert!(is_input(s) && is_output(s));
+        assert_eq!(note(s), Some(Some(0)));
+        assert_eq!(rdch(s), Some(i64::from(b'a')));
+        assert_eq!(rdch(s), Some(i64::from(b'b')));
+        assert_eq!(unrdch(s), Some(true));
+        assert_eq!(note(s), Some(Some(1)), "unrdch steps the position back");
+        assert!(write(s, b"XY"));
+        assert_eq!(note(s), Some(Some(3)));
+        assert_eq!(rdch(s), Some(i64::from(b'd')));
+        assert_eq!(point(s, 6), Some(true), "the end is a position");
+        assert_eq!(point(s, 7), Some(false), "past the end is not");
+        assert!(write(s, b"g"));
+        assert_eq!(rewind(s), Some(true));
+        let read: Vec<u8> = std::iter::from_fn(|| rdch(s).filter(|&c| c != END))
+            .map(|c| c as u8)
+            .collect();
+        assert_eq!(read, b"aXYdefg");
+        end(s);
+        assert_eq!(std::fs::read(&path).unwrap(), b"aXYdefg");
+        std::fs::remove_file(&path).unwrap();
+        let created = find_update(name);
+        assert!(created > 0 && path.exists(), "a missing file is created");
+        assert_eq!(rdch(created), Some(END));
+        end(created);
+        std::fs::remove_file(path).unwrap();
+    }
+
+    #[test]
+    fn ram_and_nil_are_devices_by_the_name_before_a_colon() {
+        reset(&[]);
+        for open in [
+            find_input(b"ram:", &[]),
+            find_output(b"RAM:anything", false),
+            find_update(b"Ram"),
+        ] {
+            assert!(is_input(open) && is_output(open));
+            assert!(write(open, b"in memory"));
+            assert_eq!(note(open), Some(Some(9)));
+            assert_eq!(rewind(open), Some(true));
+            assert_eq!(rdch(open), Some(i64::from(b'i')));
+            assert_eq!(point(open, 10), Some(false));
+            end(open);
+        }
+        let nil = find_output(b"nil", false);
+        assert!(is_output(nil) && !is_input(nil));
+        assert_eq!(note(nil), Some(None), "NIL: has no position");
+        assert_eq!(point(nil, 0), Some(false));
+        end(nil);
+        for name in ["ram", "Ram", "nil"] {
+            assert!(!std::path::Path::new(name).exists());
+        }
+        assert_eq!(note(CONSOLE_IN), Some(None));
+        assert_eq!(point(CONSOLE_OUT, 0), Some(false));
+        assert_eq!(note(99), None, "99 is no stream");
+        assert_eq!(set_record_length(CONSOLE_IN, 8), 0);
+        assert_eq!(set_record_length(CONSOLE_IN, 4), 8);
+        assert_eq!(record_length(CONSOLE_IN), 4);
     }
 
     #[test]

@@ -34,8 +34,7 @@ pub fn message(name: &str) -> String {
 pub fn routine_message(name: &str, g: i64) -> String {
     format!(
         "not supported: call of the library routine `{name}` (global {g}, left unset: \
-         segments, `instrcount`, `changeco`, read-write and random-access files and a few \
-         others are not provided)"
+         segments, `instrcount`, `changeco` and a few others are not provided)"
     )
 }
 
@@ -55,11 +54,7 @@ pub const MISSING_ROUTINES: &[(&str, usize)] = &[
     ("changeco", 6),
     ("getword", 32),
     ("putword", 33),
-    ("findinoutput", 50),
-    ("findupdate", 51),
     ("settimeout", 55),
-    ("note", 63),
-    ("point", 64),
     ("get_text", 93),
     ("rditem", 103),
     ("findarg", 104),
@@ -97,11 +92,6 @@ pub const UNPROVIDED: &[&str] = &[
     "getremipaddr",
     "appendstream",
     "stepstream",
-    "setrecordlength",
-    "recordpoint",
-    "recordnote",
-    "get_record",
-    "put_record",
     "get_index_record",
     "put_index_record",
     "copyobj",
