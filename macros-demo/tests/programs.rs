@@ -666,3 +666,100 @@ fn a_wrch_that_writes_through_itself_is_a_located_stack_overflow() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Bytes of the child's stdout, read by a thread of their own so that the test can wait for
+/// them with a time limit.
+fn stdout_bytes(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<u8> {
+    use std::io::Read;
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut stdout, mut buf) = (stdout, [0u8; 256]);
+        while let Ok(n @ 1..) = stdout.read(&mut buf) {
+            if buf[..n].iter().any(|&b| tx.send(b).is_err()) {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// Reads from `rx` into `seen` until `seen` ends with `text`; fails naming `what` when a minute
+/// passes first.
+fn wait_for(rx: &std::sync::mpsc::Receiver<u8>, seen: &mut Vec<u8>, text: &str, what: &str) {
+    while !seen.ends_with(text.as_bytes()) {
+        match rx.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(b) => seen.push(b),
+            Err(_) => panic!(
+                "{what}: {text:?} was not written; stdout so far {:?}",
+                String::from_utf8_lossy(seen)
+            ),
+        }
+    }
+}
+
+/// What a program writes is there to be read when it waits for the console's input, and at
+/// `deplete(cos)`: the test answers each prompt only once it has read it. Natively only:
+/// under qemu-user the runs of a test binary are made one at a time ([`run_to_end`]), and an
+/// exchange with a running program cannot be.
+#[test]
+fn a_prompt_is_written_before_the_program_waits_for_its_answer() {
+    use std::io::Write;
+    use std::process::Stdio;
+    if emulated() {
+        return;
+    }
+    let dir = scratch("bcpl-prompt");
+    let prompt = "GET \"libhdr\"\n\
+                  LET start() = VALOF\n\
+                  { LET n = 0\n  writes(\"number? \")\n  n := readn()\n\
+                  \x20 writef(\"twice %n*nagain? \", 2*n)\n  n := rdch() REPEATWHILE n = '*n'\n\
+                  \x20 writef(\"read %c*n\", n)\n  RESULTIS 0\n}\n";
+    let depleted = "GET \"libhdr\"\n\
+                    LET start() BE\n{ writes(\"working\"); deplete(cos)\n  WHILE TRUE LOOP\n}\n";
+    std::fs::write(dir.join("prompt.b"), prompt).unwrap();
+    std::fs::write(dir.join("depleted.b"), depleted).unwrap();
+    for mode in [&[][..], &["--interp"]] {
+        let what = format!("prompt.b {mode:?}");
+        let mut child = command()
+            .current_dir(&dir)
+            .arg("bcpl")
+            .args(mode)
+            .arg("prompt.b")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let rx = stdout_bytes(&mut child);
+        let mut stdin = child.stdin.take().unwrap();
+        let mut seen = Vec::new();
+        wait_for(&rx, &mut seen, "number? ", &what);
+        stdin.write_all(b"21\n").unwrap();
+        wait_for(&rx, &mut seen, "twice 42\nagain? ", &what);
+        stdin.write_all(b"x").unwrap();
+        drop(stdin);
+        wait_for(&rx, &mut seen, "read x\n", &what);
+        assert!(child.wait().unwrap().success(), "{what}");
+
+        let what = format!("depleted.b {mode:?}");
+        let mut child = command()
+            .current_dir(&dir)
+            .arg("bcpl")
+            .args(mode)
+            .arg("depleted.b")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let rx = stdout_bytes(&mut child);
+        let mut seen = Vec::new();
+        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            wait_for(&rx, &mut seen, "working", &what)
+        }));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if let Err(e) = found {
+            std::panic::resume_unwind(e);
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -385,10 +385,33 @@ fn through_wrch(
 }
 
 /// `op` on the selected input stream `cis`, or the error at `line` if `cis` is no open input
-/// stream (`op` gives `None`).
+/// stream (`op` gives `None`). Before a read of the console that would wait for input, what
+/// was written is flushed ([`flush_before_console_wait`]).
 fn on_input<T>(rt: &Runtime, line: u32, op: impl FnOnce(i64) -> Option<T>) -> Result<T, Stop> {
     let cis = rt.mem[CIS];
+    if cis == INPUT {
+        flush_before_console_wait(false);
+    }
     op(cis).ok_or(Stop::Fault(line, Fault::NoInput(cis)))
+}
+
+/// The next character of input stream `s` for the library's readers (`readn`, `rdargs`,
+/// ...), flushing first as [`on_input`] does; `endstreamch` if `s` is no input stream.
+fn read_char(s: i64) -> i64 {
+    if s == INPUT {
+        flush_before_console_wait(false);
+    }
+    streams::rdch(s).unwrap_or(streams::END)
+}
+
+/// Writes what the program has written (to the console and to files) before a read of the
+/// console that would wait for the system, so that a prompt is seen before the program waits
+/// for its answer, as Cintcode's `deplete(cos)` before reading and its console stream's
+/// writing of each line do. `raw` as for [`streams::console_would_wait`].
+fn flush_before_console_wait(raw: bool) {
+    if streams::console_would_wait(raw) {
+        Output::flush();
+    }
 }
 
 /// `endstream(s)`: closes `s`, which is then selected no more.
@@ -442,7 +465,10 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             }
             truth(n > 0)
         }
-        "sardch" => streams::sardch(),
+        "sardch" => {
+            flush_before_console_wait(true);
+            streams::sardch()
+        }
         "unrdch" => truth(on_input(a.rt, line, streams::unrdch)?),
         "newline" => {
             Output::char(10);
@@ -716,7 +742,11 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             }
         }
         "deplete" => {
-            streams::deplete(arg(&a, 0)?);
+            let s = arg(&a, 0)?;
+            if s == OUTPUT {
+                Output::flush();
+            }
+            streams::deplete(s);
             -1
         }
         "copystring" => {
@@ -1000,7 +1030,10 @@ fn sys(a: &mut Args) -> Result<i64, Stop> {
         SYS_CPUTIME => i64::try_from(a.rt.started.elapsed().as_millis()).unwrap_or(i64::MAX),
         SYS_GETPID => i64::from(std::process::id()),
         SYS_DELAY => shifted(a, "delay")?,
-        SYS_POLLSARDCH => streams::poll_console(),
+        SYS_POLLSARDCH => {
+            flush_before_console_wait(true);
+            streams::poll_console()
+        }
         SYS_PLATFORM => PLATFORM,
         SYS_SOUND | SYS_SDL | SYS_GL | SYS_GRAPHICS => 0,
         SYS_BUTTONS => -3,
@@ -1076,7 +1109,7 @@ fn memmove(
 /// `result2` is 0, or -1 (and the result 0) when no number starts there.
 fn readn(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
     let cis = on_input(rt, line, |cis| streams::is_input(cis).then_some(cis))?;
-    let rdch = || streams::rdch(cis).unwrap_or(streams::END);
+    let rdch = || read_char(cis);
     let unrdch = || streams::unrdch(cis);
     let mut ch;
     let mut neg = false;
@@ -1125,7 +1158,7 @@ const FLT_DIGITS: i64 = 17;
 /// no digit, or a second `.`, it is 0 with `result2` -1.
 fn readflt(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
     let cis = on_input(rt, line, |cis| streams::is_input(cis).then_some(cis))?;
-    let rdch = || streams::rdch(cis).unwrap_or(streams::END);
+    let rdch = || read_char(cis);
     let mut ch = rdch();
     while matches!(ch, 32 | 9 | 10 | 12) {
         ch = rdch();
@@ -1282,7 +1315,7 @@ enum Item {
 /// The next item of input stream `cis` (whose `rdch` skips carriage returns): spaces and
 /// tabs are skipped, and the character that ends an unquoted item is left to be read again.
 fn rditem(cis: i64) -> Item {
-    let rd = || streams::rdch(cis).unwrap_or(streams::END);
+    let rd = || read_char(cis);
     let is = |c: i64, b: u8| c == i64::from(b);
     let mut ch = rd();
     while is(ch, b' ') || is(ch, b'\t') {
@@ -1366,10 +1399,7 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
     for k in 0..=upb.max(0) {
         a.rt.store(argv.wrapping_add(k), 0, line)?;
     }
-    let cis = a.rt.mem[CIS];
-    if !streams::is_input(cis) {
-        return Err(Stop::Fault(line, Fault::NoInput(cis)));
-    }
+    let cis = on_input(a.rt, line, |cis| streams::is_input(cis).then_some(cis))?;
     let mut free = argv.wrapping_add(keys.len() as i64);
     let end = argv.wrapping_add(upb) + 1;
     let mut set = vec![false; keys.len()];
@@ -1439,7 +1469,7 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
     // As blib: step back over the character read last and skip to the end of the line.
     streams::unrdch(cis);
     loop {
-        let ch = streams::rdch(cis).unwrap_or(streams::END);
+        let ch = read_char(cis);
         if ch == streams::END || ch == i64::from(b'\n') || ch == i64::from(b';') {
             return Ok(0);
         }

@@ -3,7 +3,8 @@
 //! The library ([`super::library`]) writes through [`Output`] for both back ends, so they
 //! print byte for byte the same text. Output is buffered (a program printing a number per line would
 //! otherwise make a system call per line) and flushed at exit, before a runtime error message,
-//! and before anything the driver prints to stderr.
+//! before anything the driver prints to stderr, at `deplete(cos)`, before the program waits
+//! for the console's input, and at the end of each line when stdout is a terminal.
 //!
 //! The `extern "C"` functions are the JIT's view: generated code calls them with `call_abs`
 //! in the C calling convention of its instruction set (AAPCS64 or System V). Both never return:
@@ -12,8 +13,8 @@
 //! frames own nothing; the driver's buffers are flushed here). The file name used in runtime
 //! error messages is set by the driver with [`set_file_name`].
 
-use std::io::Write;
-use std::sync::Mutex;
+use std::io::{IsTerminal, Write};
+use std::sync::{Mutex, OnceLock};
 
 use super::diag::runtime_message;
 use super::memory::Fault;
@@ -44,8 +45,14 @@ impl Output {
         if let Some(diverted) = &mut bufs.diverted {
             return f(diverted);
         }
+        let before = bufs.console.len();
         let r = f(&mut bufs.console);
-        if bufs.console.len() >= BUFFER {
+        let line_ended = || {
+            bufs.console[before..]
+                .iter()
+                .any(|&b| b == b'\n' || b == 0x0C)
+        };
+        if bufs.console.len() >= BUFFER || (to_terminal() && line_ended()) {
             write_out(&mut bufs.console);
         }
         r
@@ -95,6 +102,14 @@ impl Output {
         let mut bufs = OUT.lock().unwrap_or_else(|e| e.into_inner());
         write_out(&mut bufs.console);
     }
+}
+
+/// Whether stdout is a terminal: then the console's output is written at the end of each line
+/// (and page), as Cintcode depletes its console stream (`wrch` in `sysb/blib.b`), so that a
+/// person sees each line when it is written; to a file or a pipe it goes in blocks.
+fn to_terminal() -> bool {
+    static TERMINAL: OnceLock<bool> = OnceLock::new();
+    *TERMINAL.get_or_init(|| std::io::stdout().is_terminal())
 }
 
 fn write_out(buf: &mut Vec<u8>) {

@@ -251,6 +251,19 @@ fn console_byte() -> i64 {
     }
 }
 
+/// Whether reading the console's input stream now would wait for the system: nothing is
+/// left of the command line's rest, of an `unrdch`, or of what was read from descriptor 0.
+/// With `raw`, for `sardch` and `sys(Sys_pollsardch)`, which read the console itself.
+pub fn console_would_wait(raw: bool) -> bool {
+    let ready = !raw
+        && with(|t| match t.slot(CONSOLE_IN) {
+            Some(Stream::In(r)) => r.pushed_back || !r.first.is_empty(),
+            _ => false,
+        });
+    let c = CONSOLE.lock().unwrap_or_else(PoisonError::into_inner);
+    !ready && c.at >= c.buf.len()
+}
+
 /// `sardch()`: the next character of the console's input itself, past carriage returns,
 /// waiting for it; not the console stream's, so not the rest of the command line that
 /// stream gives first ([`command_rest`]).
