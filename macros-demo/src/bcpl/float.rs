@@ -162,19 +162,55 @@ pub fn make(mantissa: i64, exponent: i64) -> f64 {
 
 /// `fl_unmk`: up to 16 significant decimal digits of `x` (no trailing zeros) and the power
 /// of ten they are scaled by, so that `x` ≈ digits × 10^exponent; 0 gives (0, 0).
+///
+/// The digits are Cintcode's, step for step (`fl_unmk` in `sysc/cintmain.c`), so that
+/// `writef`'s `%f` and `%e`, `writeflt` and `writee` print what Cintcode prints: `x` is scaled
+/// into [1, 10) by dividing or multiplying by 10^5, then by 10, each step rounded as a
+/// double; the 17 digits of `floor(d × 10^16)` are rounded to 16. The scaling's rounding can
+/// carry a value just below a half up to it: 0.9625 - 2^-53 gives 9625 × 10^-4, so `%7.3f`
+/// writes 0.963, as Cintcode does. Beyond 10^100 the result is 1 × 10^100 (sign kept) and
+/// at 10^-100 or below it is 0, as there; NaN gives (0, 0).
 fn unmake(x: f64) -> (i64, i64) {
-    if x == 0.0 || !x.is_finite() {
+    if x == 0.0 || x.is_nan() {
         return (0, 0);
     }
-    let text = format!("{:.15e}", x.abs());
-    let (digits, exp) = text.split_once('e').unwrap_or((&text, "0"));
-    let mut mantissa: i64 = digits.replace('.', "").parse().unwrap_or(0);
-    let mut exponent: i64 = exp.parse::<i64>().unwrap_or(0) - 15;
+    let neg = x < 0.0;
+    let signed = |m: i64| if neg { -m } else { m };
+    let mut d = x.abs();
+    let mut exponent: i64 = 0;
+    while d >= 100000.0 && exponent < 100 {
+        d /= 100000.0;
+        exponent += 5;
+    }
+    while d >= 10.0 && exponent < 100 {
+        d /= 10.0;
+        exponent += 1;
+    }
+    if exponent >= 100 {
+        return (signed(1), 100);
+    }
+    while d <= 0.00001 && exponent > -100 {
+        d *= 100000.0;
+        exponent -= 5;
+    }
+    while d < 1.0 && exponent > -100 {
+        d *= 10.0;
+        exponent -= 1;
+    }
+    if exponent <= -100 {
+        return (0, 0);
+    }
+    // 1 <= d < 10: 17 digits, rounded to 16.
+    let mut mantissa = ((d * 1e16).floor() as i64 + 5) / 10;
+    exponent -= 15;
     while mantissa != 0 && mantissa % 10 == 0 {
         mantissa /= 10;
         exponent += 1;
     }
-    (if x < 0.0 { -mantissa } else { mantissa }, exponent)
+    if mantissa == 0 {
+        exponent = 0;
+    }
+    (signed(mantissa), exponent)
 }
 
 /// `x` as fraction × 2^e with 0.5 <= |fraction| < 1 (0, infinities and NaN as themselves
@@ -402,6 +438,10 @@ mod tests {
         assert_eq!(sys_flt(2, w(1.234), 0, 0).unwrap(), (1234, Some(-3)));
         assert_eq!(sys_flt(2, w(-250.0), 0, 0).unwrap(), (-25, Some(1)));
         assert_eq!(sys_flt(2, w(0.0), 0, 0).unwrap(), (0, Some(0)));
+        // Cintcode's scaling rounds 0.9625 - 2^-53 up to 9.625 (see `unmake`).
+        assert_eq!(unmake(0.9625 - f64::EPSILON / 2.0), (9625, -4));
+        assert_eq!(unmake(f64::INFINITY), (1, 100));
+        assert_eq!(unmake(-1e-120), (0, 0));
     }
 
     #[test]
