@@ -928,7 +928,8 @@ fn write_items(a: &mut Args, fmt: &[u8], next: &mut usize) -> Result<(), Stop> {
                 let scale = 10i64.saturating_pow(m as u32);
                 write_dz(arg / scale, n - 1 - m, false, arg < 0);
                 Output::char(i64::from(b'.'));
-                write_signed(arg.wrapping_abs() % scale, m, true);
+                // The fraction's digits of |arg|, which for minint is not an i64.
+                write_signed((arg.unsigned_abs() % scale.unsigned_abs()) as i64, m, true);
             }
             b'D' => write_signed(arg, n, false),
             b'U' => write_unsigned(arg, n),
