@@ -296,7 +296,9 @@ pub fn sys_flt(op: i64, a: i64, b: i64, c: i64) -> Option<(i64, Option<i64>)> {
         }
         41 => Some((w(b as f64 / a as f64), None)),
         42 => Some((fix(a as f64 * f(b)), None)),
-        43 => Some((w(f(a).hypot(f(b))), None)),
+        // sqrt(x*x + y*y), as Cintcode computes it, not `hypot` (which can differ in the
+        // last bit).
+        43 => Some((w((f(a) * f(a) + f(b) * f(b)).sqrt()), None)),
         44 => Some((w((f(a) * f(a) + f(b) * f(b) + f(c) * f(c)).sqrt()), None)),
         // The nearest single-precision value's bits, sign-extended from 32 bits as
         // Cintcode's C code returns them.
@@ -442,6 +444,15 @@ mod tests {
         assert_eq!(unmake(0.9625 - f64::EPSILON / 2.0), (9625, -4));
         assert_eq!(unmake(f64::INFINITY), (1, 100));
         assert_eq!(unmake(-1e-120), (0, 0));
+    }
+
+    #[test]
+    fn radius2_is_the_square_root_of_the_sum_of_squares_as_cintcode_writes_it() {
+        // `hypot` rounds once and gives 0x1.34d304a72519fp+10 here.
+        let (x, y) = (802.8549152229671, -938.8200339328929);
+        let r = f(sys_flt(43, w(x), w(y), 0).unwrap().0);
+        assert_eq!(r.to_bits(), 0x4093_4d30_4a72_519e);
+        assert_ne!(r, x.hypot(y));
     }
 
     #[test]
