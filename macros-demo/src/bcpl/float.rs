@@ -168,14 +168,14 @@ pub fn make(mantissa: i64, exponent: i64) -> f64 {
 /// into [1, 10) by dividing or multiplying by 10^5, then by 10, each step rounded as a
 /// double; the 17 digits of `floor(d × 10^16)` are rounded to 16. The scaling's rounding can
 /// carry a value just below a half up to it: 0.9625 - 2^-53 gives 9625 × 10^-4, so `%7.3f`
-/// writes 0.963, as Cintcode does. Beyond 10^100 the result is 1 × 10^100 (sign kept) and
-/// at 10^-100 or below it is 0, as there; NaN gives (0, 0).
+/// writes 0.963, as Cintcode does. From 10^100 up, infinities included, the result is
+/// 1 × 10^100, positive whatever the sign, and at 10^-100 or below it is 0, as there; NaN
+/// gives (0, 0).
 fn unmake(x: f64) -> (i64, i64) {
     if x == 0.0 || x.is_nan() {
         return (0, 0);
     }
     let neg = x < 0.0;
-    let signed = |m: i64| if neg { -m } else { m };
     let mut d = x.abs();
     let mut exponent: i64 = 0;
     while d >= 100000.0 && exponent < 100 {
@@ -187,7 +187,8 @@ fn unmake(x: f64) -> (i64, i64) {
         exponent += 1;
     }
     if exponent >= 100 {
-        return (signed(1), 100);
+        // Without its sign, as Cintcode returns it.
+        return (1, 100);
     }
     while d <= 0.00001 && exponent > -100 {
         d *= 100000.0;
@@ -210,7 +211,7 @@ fn unmake(x: f64) -> (i64, i64) {
     if mantissa == 0 {
         exponent = 0;
     }
-    (signed(mantissa), exponent)
+    (if neg { -mantissa } else { mantissa }, exponent)
 }
 
 /// `x` as fraction × 2^e with 0.5 <= |fraction| < 1 (0, infinities and NaN as themselves
@@ -322,9 +323,10 @@ pub fn sys_flt(op: i64, a: i64, b: i64, c: i64) -> Option<(i64, Option<i64>)> {
 /// `"    1.500"`, and `%6.0f` of 2.0 is `"     2."`. With the exponent (`e+dd`/`e-dd`) the
 /// whole is `width` characters (at least 8), and a rounding carry is not renormalised:
 /// `%8.1e` of 9.96 is `" 10.0e+00"`, as `blib` writes it. Widths are at most 2^40.
-/// Infinities and NaN are written `inf`, `-inf` and `NaN`.
+/// Infinities are written as `fl_unmk` gives them (1 × 10^100, see `unmake`), as Cintcode
+/// writes them; NaN, whose digits Cintcode leaves to the C compiler, is written `NaN`.
 pub fn format(x: i64, width: i64, places: i64, exponent: bool) -> String {
-    if !f(x).is_finite() {
+    if f(x).is_nan() {
         let text = format!("{}", f(x));
         let pad = usize::try_from(width.min(1 << 20)).unwrap_or(0);
         return format!("{text:>pad$}");
@@ -443,6 +445,7 @@ mod tests {
         // Cintcode's scaling rounds 0.9625 - 2^-53 up to 9.625 (see `unmake`).
         assert_eq!(unmake(0.9625 - f64::EPSILON / 2.0), (9625, -4));
         assert_eq!(unmake(f64::INFINITY), (1, 100));
+        assert_eq!(unmake(-1e120), (1, 100));
         assert_eq!(unmake(-1e-120), (0, 0));
     }
 
@@ -457,8 +460,8 @@ mod tests {
 
     #[test]
     fn formats_follow_cintcode_blib() {
-        // Every expected string below, but for infinity and the length bound at the end, is
-        // what Cintcode 64 (December 2023) prints.
+        // Every expected string below, but for NaN and the length bound at the end, is what
+        // Cintcode 64 (December 2023) prints.
         let fmt = |x: f64, width, places, e| format(w(x), width, places, e);
         // The sign and digits fill the width; the point comes on top.
         assert_eq!(fmt(1.5, 8, 3, false), "    1.500");
@@ -478,7 +481,10 @@ mod tests {
         // No places: the point is still written.
         assert_eq!(fmt(-2e5, 3, 0, false), "-200000.");
         assert_eq!(fmt(99.96, 6, 1, false), "  100.0");
-        assert_eq!(fmt(f64::NEG_INFINITY, 6, 1, false), "  -inf");
+        let big = format!(" 1{}.0", "0".repeat(100));
+        assert_eq!(fmt(f64::NEG_INFINITY, 6, 1, false), big);
+        assert_eq!(fmt(f64::INFINITY, 12, 3, true), "   1.000e+100");
+        assert_eq!(fmt(f64::NAN, 5, 1, false), "  NaN");
         assert_eq!(fmt(1.5, i64::MIN, i64::MAX, false).len(), 1003);
     }
 
