@@ -65,22 +65,31 @@ impl Region {
     ///
     /// Errors: [`Error::MemoryFile`] (no file, or `RLIMIT_FSIZE`), [`Error::Map`].
     ///
-    /// `near` is the range the pool's other executable views span: the new one goes right
-    /// above or right below it when that address space is free, so the pool's code stays
-    /// within direct branch range (see `CodePool`'s docs), else where the kernel likes.
+    /// `near` is the range the pool's other executable views span: the new one goes at the
+    /// free address nearest to it that keeps the pool's code within direct branch range
+    /// ([`near_spots`]; see `CodePool`'s docs), else where the kernel likes.
     pub(super) fn new(size: usize, near: Option<(usize, usize)>) -> Result<Region, Error> {
         let file = MemFile::with_size(size)?;
         let rx_prot = libc::PROT_READ | libc::PROT_EXEC;
-        let beside = near.into_iter().flat_map(|(low, high)| {
-            [Some(high), low.checked_sub(size)]
-                .into_iter()
-                .flatten()
-                .filter_map(|a| NonNull::new(a as *mut u8))
-        });
-        let mut beside = beside;
-        let rx = beside
-            .find_map(|at| map_view(&file, size, rx_prot, Some(at)).ok())
-            .map_or_else(|| map_view(&file, size, rx_prot, None), Ok)?;
+        let mut placed = None;
+        for at in near.map_or_else(Vec::new, |(low, high)| near_spots(low, high, size)) {
+            let Some(at) = NonNull::new(at as *mut u8) else {
+                continue;
+            };
+            match map_view(&file, size, rx_prot, Some(at)) {
+                Ok(p) => {
+                    placed = Some(p);
+                    break;
+                }
+                // Taken: try the next spot. Anything else (no memory) ends the search.
+                Err(Error::Map { source, .. }) if is_taken(&source) => {}
+                Err(_) => break,
+            }
+        }
+        let rx = match placed {
+            Some(p) => p,
+            None => map_view(&file, size, rx_prot, None)?,
+        };
         let rw = (0..4)
             .find_map(|_| {
                 let hint = random_hint(size)?;
@@ -207,6 +216,46 @@ fn twins_work(rx: NonNull<u8>) -> bool {
         unmap_raw(twin.cast(), page);
         true
     })
+}
+
+/// How far apart a pool's executable views may lie for a direct call between any two of them:
+/// A64's `BL` reaches ±128 MiB (a signed 26-bit word offset; Arm ARM, the `BL` instruction);
+/// x86-64's `call rel32`, ±2 GiB, is looser.
+const BRANCH_SPAN: usize = 128 << 20;
+
+/// Where a new executable view of `size` bytes may go so that the pool's views, now spanning
+/// `low..high`, stay within [`BRANCH_SPAN`] of each other: right above and right below
+/// first, then outwards a view's size at a time, nearest first. Right above and right below
+/// are offered even when the span is already too wide.
+fn near_spots(low: usize, high: usize, size: usize) -> Vec<usize> {
+    let fits = |at: usize| {
+        at.checked_add(size)
+            .is_some_and(|end| end.max(high) - at.min(low) <= BRANCH_SPAN)
+    };
+    let mut spots = Vec::new();
+    for i in 0usize.. {
+        let step = i.checked_mul(size);
+        let above = step.and_then(|s| high.checked_add(s));
+        let below = step
+            .and_then(|s| s.checked_add(size))
+            .and_then(|s| low.checked_sub(s));
+        let (above, below) = if i == 0 {
+            (above, below)
+        } else {
+            (above.filter(|&a| fits(a)), below.filter(|&b| fits(b)))
+        };
+        if i > 0 && above.is_none() && below.is_none() {
+            break;
+        }
+        spots.extend(above.into_iter().chain(below));
+    }
+    spots
+}
+
+/// Whether a mapping failed because the address asked for is taken (`MAP_FIXED_NOREPLACE`'s
+/// `EEXIST`, or a kernel that put it elsewhere).
+fn is_taken(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(libc::EEXIST) || e.kind() == io::ErrorKind::AddrInUse
 }
 
 /// A random address for a mapping of `size` bytes, unrelated to any other, in the lower
@@ -567,5 +616,68 @@ mod tests {
         drop((region, above));
         // No neighbours: where the kernel likes.
         assert!(Region::new(size, None).is_ok());
+    }
+
+    /// An inaccessible mapping of `size` bytes exactly at `at`, as another user of the address
+    /// space might have; unmapped when dropped.
+    struct Taken(usize, usize);
+
+    impl Taken {
+        fn at(at: usize, size: usize) -> Taken {
+            // SAFETY: a new anonymous mapping, only where nothing is mapped
+            // (MAP_FIXED_NOREPLACE): it replaces nothing.
+            let p = unsafe {
+                libc::mmap(
+                    at as *mut libc::c_void,
+                    size,
+                    libc::PROT_NONE,
+                    libc::MAP_PRIVATE
+                        | libc::MAP_ANONYMOUS
+                        | libc::MAP_NORESERVE
+                        | libc::MAP_FIXED_NOREPLACE,
+                    -1,
+                    0,
+                )
+            };
+            assert_eq!(p as usize, at, "the range is free");
+            Taken(at, size)
+        }
+    }
+
+    impl Drop for Taken {
+        fn drop(&mut self) {
+            // SAFETY: the mapping this value made, used by nothing else.
+            unsafe { libc::munmap(self.0 as *mut libc::c_void, self.1) };
+        }
+    }
+
+    #[test]
+    fn where_both_neighbours_are_taken_a_region_goes_the_nearest_free_spot_in_branch_range() {
+        let size = 4 * crate::memory::page_size();
+        let block = 1 << 20;
+        let at = free_range(256 << 20) + (128 << 20);
+        let _above = Taken::at(at + size, block);
+        let _below = Taken::at(at - block, block);
+        let region = Region::new(size, Some((at, at + size))).unwrap();
+        let want = at + size + block;
+        assert_eq!(region.executable_range(), (want, want + size));
+    }
+
+    #[test]
+    fn spots_near_the_pool_are_nearest_first_and_keep_it_within_branch_range() {
+        let (low, high, size) = (1 << 30, (1 << 30) + (8 << 20), 1 << 20);
+        let spots = super::near_spots(low, high, size);
+        assert_eq!(spots[..4], [high, low - size, high + size, low - 2 * size]);
+        for &a in &spots {
+            assert!(
+                (a + size).max(high) - a.min(low) <= super::BRANCH_SPAN,
+                "{a:#x}"
+            );
+        }
+        // (128 - 8) MiB of room, in 1 MiB steps, on either side.
+        assert_eq!(spots.len(), 2 * 120);
+        // A pool already too wide gets only its two neighbours.
+        let wide = super::near_spots(low, low + (200 << 20), size);
+        assert_eq!(wide, [low + (200 << 20), low - size]);
     }
 }

@@ -148,11 +148,12 @@ pub enum Strategy {
 ///
 /// # Branch range
 /// With `Strategy::DualMapped`, each new region of executable memory is mapped right above or
-/// right below the pool's others when that address space is free, so as long as a pool's
+/// right below the pool's others, or where that address space is taken at the nearest free
+/// address that keeps them all within 128 MiB, so as long as a pool's
 /// executable memory totals at most 128 MiB, every function in it is within direct `bl`
 /// reach (±128 MiB, A64) and `call rel32` reach (±2 GiB, x86-64) of every other, and a call
 /// linked at commit from one to another (see [`Relocation`](crate::Relocation)) is a single
-/// instruction. Where the address space is taken, a region goes where the kernel puts it, and
+/// instruction. Where no such address is free, a region goes where the kernel puts it, and
 /// such calls go through a veneer: still correct, one indirect jump slower. Commits larger
 /// than a chunk get pages of their own, placed by the kernel. With `Strategy::PerBuffer`
 /// every commit is placed by the kernel (which on Linux, top-down, usually keeps them close).
