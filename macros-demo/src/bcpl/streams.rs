@@ -521,8 +521,9 @@ fn device(name: &[u8]) -> Option<Source> {
     }
 }
 
-/// `findinput(name)`: the console for `*`, a device ([`device`]), else the file `name` (the
-/// first found of `name` and `dir/name` for each directory in `path`); 0 if there is none.
+/// `findinput(name)`: the console for `*`, a device (`NIL:`, `RAM:`; see the module docs),
+/// else the file `name` (the first found of `name` and `dir/name` for each directory in
+/// `path`); 0 if there is none.
 pub fn find_input(name: &[u8], path: &[String]) -> i64 {
     if name == b"*" {
         return CONSOLE_IN;
@@ -552,8 +553,8 @@ fn add_file(file: File, writable: bool) -> i64 {
 }
 
 /// `findoutput(name)` (`append` false: the file is created or emptied) or `findappend(name)`:
-/// the console for `*`, a device ([`device`]), else the file `name`; 0 if it cannot be
-/// opened.
+/// the console for `*`, a device (`NIL:`, `RAM:`; see the module docs), else the file
+/// `name`; 0 if it cannot be opened.
 pub fn find_output(name: &[u8], append: bool) -> i64 {
     if name == b"*" {
         return CONSOLE_OUT;
@@ -582,7 +583,7 @@ pub fn find_output(name: &[u8], append: bool) -> i64 {
 /// `findinoutput(name)` (and `findupdate`): a stream that reads and writes the file `name`
 /// at one position, starting at its first byte; the file is created if it is not there,
 /// and what it holds is kept (as Cintcode's `fopen` modes `rb+`, then `wb+`). A device
-/// ([`device`]) for its names; 0 if the file cannot be opened.
+/// (`NIL:`, `RAM:`) for its names; 0 if the file cannot be opened.
 pub fn find_update(name: &[u8]) -> i64 {
     if let Some(source) = device(name) {
         return with(|t| t.add(Stream::In(Reader::new(source))));
