@@ -667,10 +667,25 @@ fn a_wrch_that_writes_through_itself_is_a_located_stack_overflow() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Bytes of the child's stdout, read by a thread of their own so that the test can wait for
-/// them with a time limit.
-fn stdout_bytes(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<u8> {
+/// `bcpl MODE FILE` started in `dir` with its stdin and stdout piped, and the bytes of its
+/// stdout, read by a thread of their own so that the test can wait for them with a time
+/// limit.
+fn start_piped(
+    dir: &Path,
+    mode: &[&str],
+    file: &str,
+) -> (std::process::Child, std::sync::mpsc::Receiver<u8>) {
     use std::io::Read;
+    use std::process::Stdio;
+    let mut child = command()
+        .current_dir(dir)
+        .arg("bcpl")
+        .args(mode)
+        .arg(file)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
     let stdout = child.stdout.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -681,7 +696,7 @@ fn stdout_bytes(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<u8
             }
         }
     });
-    rx
+    (child, rx)
 }
 
 /// Reads from `rx` into `seen` until `seen` ends with `text`; fails naming `what` when a minute
@@ -705,7 +720,6 @@ fn wait_for(rx: &std::sync::mpsc::Receiver<u8>, seen: &mut Vec<u8>, text: &str, 
 #[test]
 fn a_prompt_is_written_before_the_program_waits_for_its_answer() {
     use std::io::Write;
-    use std::process::Stdio;
     if emulated() {
         return;
     }
@@ -721,16 +735,7 @@ fn a_prompt_is_written_before_the_program_waits_for_its_answer() {
     std::fs::write(dir.join("depleted.b"), depleted).unwrap();
     for mode in [&[][..], &["--interp"]] {
         let what = format!("prompt.b {mode:?}");
-        let mut child = command()
-            .current_dir(&dir)
-            .arg("bcpl")
-            .args(mode)
-            .arg("prompt.b")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let rx = stdout_bytes(&mut child);
+        let (mut child, rx) = start_piped(&dir, mode, "prompt.b");
         let mut stdin = child.stdin.take().unwrap();
         let mut seen = Vec::new();
         wait_for(&rx, &mut seen, "number? ", &what);
@@ -742,15 +747,7 @@ fn a_prompt_is_written_before_the_program_waits_for_its_answer() {
         assert!(child.wait().unwrap().success(), "{what}");
 
         let what = format!("depleted.b {mode:?}");
-        let mut child = command()
-            .current_dir(&dir)
-            .arg("bcpl")
-            .args(mode)
-            .arg("depleted.b")
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let rx = stdout_bytes(&mut child);
+        let (mut child, rx) = start_piped(&dir, mode, "depleted.b");
         let mut seen = Vec::new();
         let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             wait_for(&rx, &mut seen, "working", &what)
