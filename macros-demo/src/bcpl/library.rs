@@ -430,10 +430,16 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
     let arg = |a: &Args, k| a.get(k);
     Ok(match name {
         // `wrch` (and `binwrch`, which is `wrch(ch | 256)` in blib) gives TRUE, as blib's
-        // does when the character is taken; `sawrch` is `sys(Sys_sawrch, ch)`, which gives 0.
-        "wrch" | "binwrch" | "sawrch" => {
+        // does when the character is taken. `sawrch` is `sys(Sys_sawrch, ch)`, which writes
+        // past the console stream's pending line and gives 0.
+        "wrch" | "binwrch" => {
             Output::char(arg(&a, 0)?);
-            truth(name != "sawrch")
+            truth(true)
+        }
+        "sawrch" => {
+            let c = arg(&a, 0)?;
+            Output::direct(|| Output::char(c));
+            0
         }
         "codewrch" => {
             codewrch(a.rt, arg(&a, 0)?);
@@ -517,10 +523,16 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             write_digits(arg(&a, 0)?, arg(&a, 1)?, 1);
             0
         }
-        "writef" | "sawritef" => {
+        "writef" => {
             let format = arg(&a, 0)?;
             let mut next = 1;
             write_format(&mut a, format, &mut next)?;
+            0
+        }
+        "sawritef" => {
+            let format = arg(&a, 0)?;
+            let mut next = 1;
+            Output::direct(|| write_format(&mut a, format, &mut next))?;
             0
         }
         "readn" => readn(a.rt, line)?,

@@ -23,17 +23,43 @@ use super::streams;
 /// Bytes buffered before a flush.
 const BUFFER: usize = 1 << 16;
 
+/// Bytes the console stream holds before it writes them without a line end: its buffer's
+/// size in Cintcode (`sysb/dlibsys.b`).
+const LINE: usize = 4096;
+
 static OUT: Mutex<Buffers> = Mutex::new(Buffers {
     console: Vec::new(),
+    line: Vec::new(),
     diverted: None,
+    direct: false,
 });
 
-/// The console's buffered output, and what is being written to a file instead
-/// ([`Output::divert`]).
+/// The console's output, in two parts as Cintcode's: `line`, what the console stream holds
+/// until a line (or page) ends or it is full, and `console`, what has left it, buffered here
+/// before it goes to stdout. `sawrch` and `sawritef` write to `console` directly
+/// ([`Output::direct`]), past a pending line, as Cintcode's `sys(Sys_sawrch)` writes to the
+/// terminal: `writef("one "); sawritef("two*n")` prints `two`, then `one `. Also what is
+/// being written to a file instead ([`Output::divert`]).
 struct Buffers {
     console: Vec<u8>,
+    line: Vec<u8>,
     diverted: Option<Vec<u8>>,
+    direct: bool,
 }
+
+impl Buffers {
+    /// Moves the pending line's ended lines, and what does not fit, out to `console`;
+    /// whether a line ended.
+    fn settle(&mut self) -> bool {
+        let ended = self.line.iter().rposition(|&b| b == b'\n' || b == 0x0C);
+        let mut taken = ended.map_or(0, |k| k + 1);
+        // The stream writes a full buffer when one more byte comes: it keeps 1 to LINE.
+        taken += (self.line.len() - taken).saturating_sub(1) / LINE * LINE;
+        self.console.extend(self.line.drain(..taken));
+        ended.is_some()
+    }
+}
+
 static FILES: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// The program's standard output, buffered.
@@ -45,16 +71,24 @@ impl Output {
         if let Some(diverted) = &mut bufs.diverted {
             return f(diverted);
         }
-        let before = bufs.console.len();
-        let r = f(&mut bufs.console);
-        let line_ended = || {
-            bufs.console[before..]
-                .iter()
-                .any(|&b| b == b'\n' || b == 0x0C)
+        let (r, ended) = if bufs.direct {
+            (f(&mut bufs.console), true)
+        } else {
+            let r = f(&mut bufs.line);
+            (r, bufs.settle())
         };
-        if bufs.console.len() >= BUFFER || (to_terminal() && line_ended()) {
+        if bufs.console.len() >= BUFFER || (to_terminal() && ended) {
             write_out(&mut bufs.console);
         }
+        r
+    }
+
+    /// Runs `write` with what it writes going to the console past the console stream's
+    /// pending line, as `sawrch` and `sawritef` write (see [`Buffers`]).
+    pub fn direct<T>(write: impl FnOnce() -> T) -> T {
+        OUT.lock().unwrap_or_else(|e| e.into_inner()).direct = true;
+        let r = write();
+        OUT.lock().unwrap_or_else(|e| e.into_inner()).direct = false;
         r
     }
 
@@ -92,6 +126,8 @@ impl Output {
     /// in-process and checks their output (the benchmarks).
     pub fn take() -> Vec<u8> {
         let mut bufs = OUT.lock().unwrap_or_else(|e| e.into_inner());
+        let line = std::mem::take(&mut bufs.line);
+        bufs.console.extend(line);
         std::mem::take(&mut bufs.console)
     }
 
@@ -100,6 +136,8 @@ impl Output {
     pub fn flush() {
         streams::flush_all();
         let mut bufs = OUT.lock().unwrap_or_else(|e| e.into_inner());
+        let line = std::mem::take(&mut bufs.line);
+        bufs.console.extend(line);
         write_out(&mut bufs.console);
     }
 }
