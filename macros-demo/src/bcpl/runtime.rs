@@ -84,7 +84,7 @@ impl Output {
     }
 
     /// Runs `write` with what it writes going to the console past the console stream's
-    /// pending line, as `sawrch` and `sawritef` write (see [`Buffers`]).
+    /// pending line, as `sawrch` and `sawritef` write (see the module's `Buffers`).
     pub fn direct<T>(write: impl FnOnce() -> T) -> T {
         OUT.lock().unwrap_or_else(|e| e.into_inner()).direct = true;
         let r = write();
