@@ -22,6 +22,24 @@ fn open<T>(s: i64, line: u32, v: Option<T>) -> Result<T, Stop> {
     v.ok_or(Stop::Fault(line, Fault::NoInput(s)))
 }
 
+/// The error at `line` unless `s` is an open stream.
+fn known(s: i64, line: u32) -> Result<(), Stop> {
+    open(
+        s,
+        line,
+        (streams::is_input(s) || streams::is_output(s)).then_some(()),
+    )
+}
+
+/// `s` at byte `at`, if there is such a byte (`None`: before the start or beyond any file):
+/// `TRUE`, or `FALSE` where it cannot go (see [`streams::point`]).
+fn point_to(s: i64, at: Option<u64>, line: u32) -> Result<i64, Stop> {
+    match at {
+        Some(at) => Ok(truth(open(s, line, streams::point(s, at))?)),
+        None => known(s, line).map(|()| truth(false)),
+    }
+}
+
 /// `note(s, posv)`: `posv!0` and `posv!1` := the block and the offset in it of the position
 /// of `s`; `TRUE`, or `FALSE` for a stream without positions (the console, `NIL:`).
 pub fn note(rt: &mut Runtime, s: i64, posv: i64, line: u32) -> Result<i64, Stop> {
@@ -42,18 +60,12 @@ pub fn point(rt: &mut Runtime, s: i64, posv: i64, line: u32) -> Result<i64, Stop
         .checked_mul(block)
         .and_then(|b| b.checked_add(offset))
         .and_then(|at| u64::try_from(at).ok());
-    match at {
-        Some(at) => Ok(truth(open(s, line, streams::point(s, at))?)),
-        None => {
-            open(s, line, streams::note(s))?;
-            Ok(truth(false))
-        }
-    }
+    point_to(s, at, line)
 }
 
 /// `setrecordlength(s, len)`: the record length of `s`, in bytes; gives the previous one.
 pub fn set_record_length(s: i64, len: i64, line: u32) -> Result<i64, Stop> {
-    open(s, line, streams::note(s))?;
+    known(s, line)?;
     Ok(streams::set_record_length(s, len))
 }
 
@@ -74,13 +86,7 @@ pub fn record_note(s: i64, line: u32) -> Result<i64, Stop> {
 pub fn record_point(s: i64, n: i64, line: u32) -> Result<i64, Stop> {
     let len = streams::record_length(s).max(0);
     let at = len.checked_mul(n).and_then(|at| u64::try_from(at).ok());
-    match at {
-        Some(at) => Ok(truth(open(s, line, streams::point(s, at))?)),
-        None => {
-            open(s, line, streams::note(s))?;
-            Ok(truth(false))
-        }
-    }
+    point_to(s, at, line)
 }
 
 /// `get_record(v, n, s)`: the bytes of record `n` of `s` into `v%0`, `v%1`, ...; `FALSE` if

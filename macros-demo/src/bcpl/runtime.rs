@@ -58,6 +58,12 @@ impl Buffers {
         self.console.extend(self.line.drain(..taken));
         ended.is_some()
     }
+
+    /// Moves all of the pending line out to `console`, as the stream's `deplete` does.
+    fn release_line(&mut self) {
+        let line = std::mem::take(&mut self.line);
+        self.console.extend(line);
+    }
 }
 
 static FILES: Mutex<Vec<String>> = Mutex::new(Vec::new());
@@ -126,8 +132,7 @@ impl Output {
     /// in-process and checks their output (the benchmarks).
     pub fn take() -> Vec<u8> {
         let mut bufs = OUT.lock().unwrap_or_else(|e| e.into_inner());
-        let line = std::mem::take(&mut bufs.line);
-        bufs.console.extend(line);
+        bufs.release_line();
         std::mem::take(&mut bufs.console)
     }
 
@@ -136,8 +141,7 @@ impl Output {
     pub fn flush() {
         streams::flush_all();
         let mut bufs = OUT.lock().unwrap_or_else(|e| e.into_inner());
-        let line = std::mem::take(&mut bufs.line);
-        bufs.console.extend(line);
+        bufs.release_line();
         write_out(&mut bufs.console);
     }
 }
