@@ -713,6 +713,40 @@ fn wait_for(rx: &std::sync::mpsc::Receiver<u8>, seen: &mut Vec<u8>, text: &str, 
     }
 }
 
+/// A line a program writes reaches a pipe soon after it ends, while the program runs on: here
+/// one that never ends, which the test kills once it has read the line. Natively only, as
+/// [`a_prompt_is_written_before_the_program_waits_for_its_answer`].
+#[test]
+fn a_line_reaches_a_pipe_while_the_program_runs() {
+    if emulated() {
+        return;
+    }
+    let dir = scratch("bcpl-paced");
+    let src = "GET \"libhdr\"\n\
+               LET start() BE\n{ writes(\"first line*nsecond \")\n  WHILE TRUE LOOP\n}\n";
+    std::fs::write(dir.join("paced.b"), src).unwrap();
+    for mode in [&[][..], &["--interp"]] {
+        let what = format!("paced.b {mode:?}");
+        let (mut child, rx) = start_piped(&dir, mode, "paced.b");
+        let mut seen = Vec::new();
+        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            wait_for(&rx, &mut seen, "first line\n", &what)
+        }));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        if let Err(e) = found {
+            std::panic::resume_unwind(e);
+        }
+        // The line that has not ended stays in the console stream, as in Cintcode.
+        assert_eq!(
+            rx.recv_timeout(std::time::Duration::from_secs(5)),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected),
+            "{what}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// What a program writes is there to be read when it waits for the console's input, and at
 /// `deplete(cos)`: the test answers each prompt only once it has read it. Natively only:
 /// under qemu-user the runs of a test binary are made one at a time ([`run_to_end`]), and an

@@ -216,6 +216,7 @@ pub fn showcase() -> ExitCode {
 fn run_on_big_stack(opts: Options, src: Vec<u8>) -> ExitCode {
     runtime::set_file_name(&opts.file);
     let job = std::sync::Arc::new((opts, src));
+    Output::pace();
     let mut failure = None;
     for size in STACKS {
         let mine = std::sync::Arc::clone(&job);

@@ -4,7 +4,8 @@
 //! print byte for byte the same text. Output is buffered (a program printing a number per line would
 //! otherwise make a system call per line) and flushed at exit, before a runtime error message,
 //! before anything the driver prints to stderr, at `deplete(cos)`, before the program waits
-//! for the console's input, and at the end of each line when stdout is a terminal.
+//! for the console's input, and at the end of each line when stdout is a terminal. To a pipe
+//! or a file, the lines that have ended are also written every 100 ms ([`Output::pace`]).
 //!
 //! The `extern "C"` functions are the JIT's view: generated code calls them with `call_abs`
 //! in the C calling convention of its instruction set (AAPCS64 or System V). Both never return:
@@ -15,6 +16,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
 
 use super::diag::runtime_message;
 use super::memory::Fault;
@@ -26,6 +28,9 @@ const BUFFER: usize = 1 << 16;
 /// Bytes the console stream holds before it writes them without a line end: its buffer's
 /// size in Cintcode (`sysb/dlibsys.b`).
 const LINE: usize = 4096;
+
+/// How often [`Output::pace`]'s thread writes the lines that have ended.
+const PACE: Duration = Duration::from_millis(100);
 
 static OUT: Mutex<Buffers> = Mutex::new(Buffers {
     console: Vec::new(),
@@ -87,6 +92,29 @@ impl Output {
             write_out(&mut bufs.console);
         }
         r
+    }
+
+    /// From now on, when stdout is not a terminal, writes the console lines that have ended
+    /// every 100 ms, on a thread of its own. Cintcode writes each line as it ends; writing in
+    /// blocks spares the system calls, and the pace still shows a person reading a pipe or a
+    /// file each line soon after it is written, and keeps what a run wrote until shortly
+    /// before it was killed (by a timeout, say). For a process that prints its output: a caller
+    /// that collects it with [`Output::take`] must not call this. If the thread cannot be
+    /// started, the output goes in blocks.
+    pub fn pace() {
+        if to_terminal() {
+            return;
+        }
+        let _ = std::thread::Builder::new()
+            .name("bcpl-output".to_string())
+            .stack_size(256 << 10)
+            .spawn(|| loop {
+                std::thread::sleep(PACE);
+                let mut bufs = OUT.lock().unwrap_or_else(|e| e.into_inner());
+                if !bufs.console.is_empty() {
+                    write_out(&mut bufs.console);
+                }
+            });
     }
 
     /// Runs `write` with what it writes going to the console past the console stream's
