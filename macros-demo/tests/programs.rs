@@ -457,33 +457,41 @@ fn one_run_reports_every_error_and_names_what_is_unsupported() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Runs `fib.b` from the programs directory (`mode` first) under an address-space limit of
+/// `mib` MiB. Natively only: qemu-user ignores a guest's `RLIMIT_AS`.
+fn fib_within_address_space(mode: &[&str], mib: u64) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let mut c = command();
+    c.current_dir(programs_dir())
+        .arg("bcpl")
+        .args(mode)
+        .arg("fib.b");
+    let limit = libc::rlimit {
+        rlim_cur: mib << 20,
+        rlim_max: mib << 20,
+    };
+    // SAFETY: the closure runs in the child between fork and exec and calls only
+    // setrlimit, which is async-signal-safe, on a struct it owns.
+    unsafe {
+        c.pre_exec(move || {
+            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        })
+    };
+    run_to_end(&mut c, &[])
+}
+
 /// Under an address-space limit that leaves no room for the machine's memory (or for the
-/// program thread's stack), a run ends with status 1 and says why: never an abort. Natively
-/// only: qemu-user ignores a guest's `RLIMIT_AS`.
+/// program thread's stack), a run ends with status 1 and says why: never an abort.
 #[test]
 fn a_run_without_the_memory_it_needs_says_so_and_exits_1() {
-    use std::os::unix::process::CommandExt;
     if emulated() {
         return;
     }
-    for mode in [&["fib.b"][..], &["--interp", "fib.b"]] {
-        let mut c = command();
-        c.current_dir(programs_dir()).arg("bcpl").args(mode);
-        // SAFETY: the closure runs in the child between fork and exec and calls only
-        // setrlimit, which is async-signal-safe, on a local struct.
-        unsafe {
-            c.pre_exec(|| {
-                let limit = libc::rlimit {
-                    rlim_cur: 400 << 20,
-                    rlim_max: 400 << 20,
-                };
-                if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            })
-        };
-        let out = run_to_end(&mut c, &[]);
+    for mode in [&[][..], &["--interp"]] {
+        let out = fib_within_address_space(mode, 300);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{mode:?}: {stderr}");
         assert!(
@@ -492,6 +500,22 @@ fn a_run_without_the_memory_it_needs_says_so_and_exits_1() {
             "{mode:?}: {stderr}"
         );
         assert!(out.stdout.is_empty(), "{mode:?}");
+    }
+}
+
+/// A run fits in 460 MiB of address space: the machine's 128 MiB of words, the program
+/// thread's smallest stack (256 MiB), the code, and one malloc arena, not one per thread.
+#[test]
+fn a_run_fits_in_460_mib_of_address_space() {
+    if emulated() {
+        return;
+    }
+    for mode in [&[][..], &["--interp"]] {
+        let out = fib_within_address_space(mode, 460);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{mode:?}: {stderr}");
+        let expected = std::fs::read(programs_dir().join("fib.expected")).unwrap();
+        assert_eq!(out.stdout, expected, "{mode:?}");
     }
 }
 

@@ -176,6 +176,18 @@ fn ignore_file_size_signal() {
     unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
 }
 
+/// Makes glibc's allocator keep one arena for the process (`M_ARENA_MAX`, mallopt(3)).
+/// Otherwise each thread that allocates gets an arena of its own, 64 MiB of address space:
+/// the program thread and [`Output::pace`]'s (whose start allocates) would each take one,
+/// and a run would need that much more room under `RLIMIT_AS`. The threads seldom allocate
+/// at the same time: the main thread waits, and the pace thread only writes.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn one_malloc_arena() {
+    // SAFETY: mallopt sets a tunable of the allocator and touches no memory of ours; it runs
+    // before this module starts any thread.
+    unsafe { libc::mallopt(libc::M_ARENA_MAX, 1) };
+}
+
 /// The BCPL part of the `macros-demo` showcase: the N-queens example (recursion, vectors,
 /// `LOOP`, multiple assignment), JIT-compiled for the host with `--stats` on x86-64 and
 /// AArch64, interpreted elsewhere. The source is built into the binary, so it runs from any
@@ -216,6 +228,8 @@ pub fn showcase() -> ExitCode {
 fn run_on_big_stack(opts: Options, src: Vec<u8>) -> ExitCode {
     runtime::set_file_name(&opts.file);
     let job = std::sync::Arc::new((opts, src));
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    one_malloc_arena();
     Output::pace();
     let mut failure = None;
     for size in STACKS {
