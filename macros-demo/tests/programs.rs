@@ -434,7 +434,7 @@ fn one_run_reports_every_error_and_names_what_is_unsupported() {
     // evaluated, naming it; as a constant it is refused when compiled.
     std::fs::write(
         dir.join("os.b"),
-        "GET \"libhdr\"\nLET start() BE\n{ IF FALSE DO writen(rootnode!rtn_msecs)\n  writes(\"ran\")\n  writen(sys(Sys_joy))\n}\n",
+        "GET \"libhdr\"\nLET start() BE\n{ IF FALSE DO writen(rootnode!rtn_msecs + rootnode!rtn_sysp)\n  writes(\"ran\")\n  writen(sys(Sys_joy))\n}\n",
     )
     .unwrap();
     prints_ran_then_stops(
@@ -452,6 +452,17 @@ fn one_run_reports_every_error_and_names_what_is_unsupported() {
     let err = String::from_utf8_lossy(&run(&dir, &["osk.b"]).stderr).into_owned();
     assert!(
         err.contains("osk.b:2:16: not supported: `Sys_joy`, a `libhdr` name"),
+        "{err}"
+    );
+    // So is its address.
+    std::fs::write(
+        dir.join("osa.b"),
+        "GET \"libhdr\"\nLET start() BE writen(@cli_preloadlist)\n",
+    )
+    .unwrap();
+    let err = String::from_utf8_lossy(&run(&dir, &["osa.b"]).stderr).into_owned();
+    assert!(
+        err.starts_with("osa.b:2:24: not supported: `cli_preloadlist`, a `libhdr` name"),
         "{err}"
     );
     std::fs::remove_dir_all(&dir).ok();

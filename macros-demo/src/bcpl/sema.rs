@@ -72,7 +72,29 @@ enum Binding {
 }
 
 /// Checks `prog` and lowers it.
+///
+/// A call of a function by a name that is also a global is a direct call, unless the program
+/// may give the global another value: assigns to it (under any name of that global number)
+/// or takes its address. Those calls go through the global, as every call does in Cintcode,
+/// so `f := g; f(x)` calls `g`. The address of any global may reach the others
+/// (`(@g)!1 := h`), so taking one counts as writing them all. Which globals are written is
+/// known only once the whole program is read, so a program that writes such a global is
+/// lowered a second time.
 pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
+    let (lowered, rewritten) = lower(prog, HashSet::new());
+    if rewritten.is_empty() {
+        lowered
+    } else {
+        lower(prog, rewritten).0
+    }
+}
+
+/// [`check`] with the calls of the functions in the globals of `via_cell` made through the
+/// global; also the globals that this lowering called directly and the program writes.
+fn lower(
+    prog: &ast::Program,
+    via_cell: HashSet<usize>,
+) -> (Result<ir::Program, Vec<SourceError>>, HashSet<usize>) {
     let mut s = Sema {
         funcs: Vec::new(),
         image: vec![0; GLOBALS],
@@ -84,85 +106,105 @@ pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
         flt_marks: Vec::new(),
         observed: HashSet::new(),
         label_valued: HashSet::new(),
+        written: HashSet::new(),
+        addressed: HashSet::new(),
+        called_directly: HashSet::new(),
+        via_cell,
     };
-    s.image[0] = GLOBALS as i64;
-    s.image[library::CIS] = library::INPUT;
-    s.image[library::COS] = library::OUTPUT;
-    s.image[library::RANDSEED] = library::INITIAL_SEED;
-    let mut start = None;
-    let mut clihook = None;
-    // The prelude first, seen by every section; then each section, seeing its own names.
-    let ends = [prog.prelude]
-        .into_iter()
-        .chain(prog.sections.iter().copied())
-        .chain([prog.decls.len()]);
-    let mut from = 0;
-    for (k, end) in ends.enumerate() {
-        let mark = s.scope.len();
-        for d in &prog.decls[from..end] {
-            if let Err(e) = s.declare(d, true) {
-                s.errors.push(e);
+    let r = s.run(prog);
+    let rewritten = if s.addressed.iter().any(|&g| g < GLOBALS) {
+        s.called_directly.clone()
+    } else {
+        s.called_directly
+            .intersection(&s.written)
+            .copied()
+            .collect()
+    };
+    (r, rewritten)
+}
+
+impl<'a> Sema<'a> {
+    /// Lowers `prog`: its declarations, then its functions, section by section.
+    fn run(&mut self, prog: &'a ast::Program) -> Result<ir::Program, Vec<SourceError>> {
+        let s = self;
+        s.image[0] = GLOBALS as i64;
+        s.image[library::CIS] = library::INPUT;
+        s.image[library::COS] = library::OUTPUT;
+        s.image[library::RANDSEED] = library::INITIAL_SEED;
+        let mut start = None;
+        let mut clihook = None;
+        // The prelude first, seen by every section; then each section, seeing its own names.
+        let ends = [prog.prelude]
+            .into_iter()
+            .chain(prog.sections.iter().copied())
+            .chain([prog.decls.len()]);
+        let mut from = 0;
+        for (k, end) in ends.enumerate() {
+            let mark = s.scope.len();
+            for d in &prog.decls[from..end] {
+                if let Err(e) = s.declare(d, true) {
+                    s.errors.push(e);
+                }
+            }
+            let todo = std::mem::take(&mut s.todo);
+            for (index, def) in todo {
+                if let Err(e) = s.function(index, def) {
+                    s.errors.push(e);
+                }
+            }
+            if let Some(Binding::Func(i, _)) = s.lookup("start") {
+                start = Some(i);
+            }
+            if let Some(Binding::Func(i, _)) = s.lookup("clihook") {
+                clihook = Some(i);
+            }
+            if k > 0 && end < prog.decls.len() {
+                s.scope.truncate(mark);
+            }
+            from = end;
+        }
+        // Library routines' values follow the program's functions (nested ones included) in the call table; a global
+        // the program gave a function of its own keeps it.
+        let funcs = s.funcs.len();
+        for (k, (_, g)) in library::ROUTINES.iter().enumerate() {
+            if s.image[*g] == 0 {
+                s.image[*g] = library::value(funcs, k);
             }
         }
-        let todo = std::mem::take(&mut s.todo);
-        for (index, def) in todo {
-            if let Err(e) = s.function(index, def) {
-                s.errors.push(e);
-            }
+        library::unset_globals(&mut s.image[..GLOBALS]);
+        // Cintcode's CLI runs a command by calling its `clihook`, which blib defines as
+        // `start(a1)` (`sysb/blib.b`); a program may define its own.
+        let entry = clihook.or(start);
+        if entry.is_none() && s.errors.is_empty() {
+            s.errors.push(SourceError::new(
+                Pos { line: 1, col: 1 },
+                "there is no `start` routine: execution begins at `LET start() BE ...`",
+            ));
         }
-        if let Some(Binding::Func(i, _)) = s.lookup("start") {
-            start = Some(i);
+        if !s.errors.is_empty() {
+            // In the order of the text, taking the headers (which a program GETs at its top)
+            // first: a header's error usually explains the main file's.
+            s.errors.sort_by_key(|e| {
+                let (file, line) = split_line(e.pos.line);
+                (file == 0, file, line, e.pos.col)
+            });
+            s.errors.truncate(MAX_ERRORS);
+            return Err(std::mem::take(&mut s.errors));
         }
-        if let Some(Binding::Func(i, _)) = s.lookup("clihook") {
-            clihook = Some(i);
+        let mut funcs: Vec<ir::Func> = std::mem::take(&mut s.funcs)
+            .into_iter()
+            .map(|f| f.expect("every declared function is lowered"))
+            .collect();
+        quiet_valofs(&mut funcs, &s.observed);
+        for &i in &s.label_valued {
+            funcs[i].jump_target = true;
         }
-        if k > 0 && end < prog.decls.len() {
-            s.scope.truncate(mark);
-        }
-        from = end;
+        Ok(ir::Program {
+            funcs,
+            start: entry.unwrap_or(0),
+            image: std::mem::take(&mut s.image),
+        })
     }
-    // Library routines' values follow the program's functions (nested ones included) in the call table; a global
-    // the program gave a function of its own keeps it.
-    let funcs = s.funcs.len();
-    for (k, (_, g)) in library::ROUTINES.iter().enumerate() {
-        if s.image[*g] == 0 {
-            s.image[*g] = library::value(funcs, k);
-        }
-    }
-    library::unset_globals(&mut s.image[..GLOBALS]);
-    // Cintcode's CLI runs a command by calling its `clihook`, which blib defines as
-    // `start(a1)` (`sysb/blib.b`); a program may define its own.
-    let entry = clihook.or(start);
-    if entry.is_none() && s.errors.is_empty() {
-        s.errors.push(SourceError::new(
-            Pos { line: 1, col: 1 },
-            "there is no `start` routine: execution begins at `LET start() BE ...`",
-        ));
-    }
-    if !s.errors.is_empty() {
-        // In the order of the text, taking the headers (which a program GETs at its top)
-        // first: a header's error usually explains the main file's.
-        s.errors.sort_by_key(|e| {
-            let (file, line) = split_line(e.pos.line);
-            (file == 0, file, line, e.pos.col)
-        });
-        s.errors.truncate(MAX_ERRORS);
-        return Err(s.errors);
-    }
-    let mut funcs: Vec<ir::Func> = s
-        .funcs
-        .into_iter()
-        .map(|f| f.expect("every declared function is lowered"))
-        .collect();
-    quiet_valofs(&mut funcs, &s.observed);
-    for &i in &s.label_valued {
-        funcs[i].jump_target = true;
-    }
-    Ok(ir::Program {
-        funcs,
-        start: entry.unwrap_or(0),
-        image: s.image,
-    })
 }
 
 /// A function whose body is a `VALOF` (`LET f() = VALOF ...`) and whose result the program
@@ -233,6 +275,14 @@ struct Sema<'a> {
     observed: HashSet<usize>,
     /// Functions whose labels are taken as values: `longjump` may resume them.
     label_valued: HashSet<usize>,
+    /// The globals and statics the program assigns to by name or takes the address of.
+    written: HashSet<usize>,
+    /// Those it takes the address of.
+    addressed: HashSet<usize>,
+    /// The globals holding functions that calls by name went to directly.
+    called_directly: HashSet<usize>,
+    /// The globals holding functions that calls by name go through ([`check`]).
+    via_cell: HashSet<usize>,
 }
 
 /// A SWITCHON being lowered: its cases (value, label), its default, and the VALOF it is in.
@@ -629,6 +679,14 @@ impl<'a> Sema<'a> {
                 let owner = f.index;
                 let id = self.new_label();
                 self.f().label_ids.insert((s.pos.line, s.pos.col), id);
+                // A label whose name is a global's sets the global, as a function's does
+                // (Cintcode's `declstat`): other functions reach it there, for `longjump`.
+                if let Some(Binding::Cell(g)) = self.lookup(name) {
+                    if g < GLOBALS {
+                        self.image[g] = memory::label_value(owner, id);
+                        self.label_valued.insert(owner);
+                    }
+                }
                 if first {
                     self.bind(name, Binding::Label { id, owner });
                 }
@@ -951,7 +1009,10 @@ impl<'a> Sema<'a> {
                         value,
                         line,
                     ),
-                    Some(Binding::Cell(a) | Binding::Func(_, Some(a))) => Stmt::SetCell(a, value),
+                    Some(Binding::Cell(a) | Binding::Func(_, Some(a))) => {
+                        self.written.insert(a);
+                        Stmt::SetCell(a, value)
+                    }
                     _ => return Err(self.not_a_variable(n, target.pos)),
                 },
                 ExprKind::Deref(p) => {
@@ -1524,10 +1585,19 @@ impl<'a> Sema<'a> {
                     path,
                     depth,
                 }) if owner == self.f().index => patterns::path_address(slot, &path[..depth], line),
-                Some(Binding::Cell(a)) => Expr::Num(a as i64),
+                Some(Binding::Cell(a)) => {
+                    self.written.insert(a);
+                    self.addressed.insert(a);
+                    Expr::Num(a as i64)
+                }
                 Some(Binding::Func(i, Some(a))) => {
                     self.observed.insert(i);
+                    self.written.insert(a);
+                    self.addressed.insert(a);
                     Expr::Num(a as i64)
+                }
+                None if unprovided::index_of(&library::libhdr_spelling(n)).is_some() => {
+                    return Err(SourceError::new(x.pos, unprovided::message(n)))
                 }
                 _ => {
                     return Err(SourceError::new(
@@ -1568,11 +1638,20 @@ impl<'a> Sema<'a> {
         self.f().top = at + args.len();
         let callee = match &f.kind {
             ExprKind::Name(n) => match self.lookup(n) {
-                Some(Binding::Func(i, _)) => {
+                Some(Binding::Func(i, global)) => {
                     if !dropped {
                         self.observed.insert(i);
                     }
-                    Callee::Func(i)
+                    match global {
+                        Some(g) if self.via_cell.contains(&g) => {
+                            Callee::Value(Box::new(Expr::Cell(g)))
+                        }
+                        Some(g) => {
+                            self.called_directly.insert(g);
+                            Callee::Func(i)
+                        }
+                        None => Callee::Func(i),
+                    }
                 }
                 _ => Callee::Value(self.boxed(f)?),
             },
