@@ -431,7 +431,7 @@ fn one_run_reports_every_error_and_names_what_is_unsupported() {
         "co.b:7: runtime error: not supported: call of the library routine `changeco` (global 6,",
     );
     // An operating-system name of libhdr in an expression stops the run where it is
-    // evaluated, naming it; as a constant it is refused when compiled.
+    // evaluated, naming it; as a constant, or under `@`, it is refused when compiled.
     std::fs::write(
         dir.join("os.b"),
         "GET \"libhdr\"\nLET start() BE\n{ IF FALSE DO writen(rootnode!rtn_msecs + rootnode!rtn_sysp)\n  writes(\"ran\")\n  writen(sys(Sys_joy))\n}\n",
@@ -444,27 +444,22 @@ fn one_run_reports_every_error_and_names_what_is_unsupported() {
          operating system (stream control blocks, tasks, devices and most `sys` operations \
          are not provided)\n",
     );
-    std::fs::write(
-        dir.join("osk.b"),
-        "GET \"libhdr\"\nMANIFEST { k = Sys_joy + 1 }\nLET start() BE writen(k)\n",
-    )
-    .unwrap();
-    let err = String::from_utf8_lossy(&run(&dir, &["osk.b"]).stderr).into_owned();
-    assert!(
-        err.contains("osk.b:2:16: not supported: `Sys_joy`, a `libhdr` name"),
-        "{err}"
-    );
-    // So is its address.
-    std::fs::write(
-        dir.join("osa.b"),
-        "GET \"libhdr\"\nLET start() BE writen(@cli_preloadlist)\n",
-    )
-    .unwrap();
-    let err = String::from_utf8_lossy(&run(&dir, &["osa.b"]).stderr).into_owned();
-    assert!(
-        err.starts_with("osa.b:2:24: not supported: `cli_preloadlist`, a `libhdr` name"),
-        "{err}"
-    );
+    for (file, src, err_start) in [
+        (
+            "osk.b",
+            "GET \"libhdr\"\nMANIFEST { k = Sys_joy + 1 }\nLET start() BE writen(k)\n",
+            "osk.b:2:16: not supported: `Sys_joy`, a `libhdr` name",
+        ),
+        (
+            "osa.b",
+            "GET \"libhdr\"\nLET start() BE writen(@cli_preloadlist)\n",
+            "osa.b:2:24: not supported: `cli_preloadlist`, a `libhdr` name",
+        ),
+    ] {
+        std::fs::write(dir.join(file), src).unwrap();
+        let err = String::from_utf8_lossy(&run(&dir, &[file]).stderr).into_owned();
+        assert!(err.starts_with(err_start), "{err}");
+    }
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -748,6 +743,29 @@ fn wait_for(rx: &std::sync::mpsc::Receiver<u8>, seen: &mut Vec<u8>, text: &str, 
     }
 }
 
+/// Starts `file` (in `mode`) with its stdout piped, waits until it has written `text`, then
+/// kills it, whether or not the text came (failing naming `what` if not); what it wrote
+/// after `text` is still to be received.
+fn read_then_kill(
+    dir: &Path,
+    mode: &[&str],
+    file: &str,
+    text: &str,
+    what: &str,
+) -> std::sync::mpsc::Receiver<u8> {
+    let (mut child, rx) = start_piped(dir, mode, file);
+    let mut seen = Vec::new();
+    let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        wait_for(&rx, &mut seen, text, what)
+    }));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    if let Err(e) = found {
+        std::panic::resume_unwind(e);
+    }
+    rx
+}
+
 /// A line a program writes reaches a pipe soon after it ends, while the program runs on: here
 /// one that never ends, which the test kills once it has read the line. Natively only, as
 /// [`a_prompt_is_written_before_the_program_waits_for_its_answer`].
@@ -762,16 +780,7 @@ fn a_line_reaches_a_pipe_while_the_program_runs() {
     std::fs::write(dir.join("paced.b"), src).unwrap();
     for mode in [&[][..], &["--interp"]] {
         let what = format!("paced.b {mode:?}");
-        let (mut child, rx) = start_piped(&dir, mode, "paced.b");
-        let mut seen = Vec::new();
-        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            wait_for(&rx, &mut seen, "first line\n", &what)
-        }));
-        child.kill().unwrap();
-        child.wait().unwrap();
-        if let Err(e) = found {
-            std::panic::resume_unwind(e);
-        }
+        let rx = read_then_kill(&dir, mode, "paced.b", "first line\n", &what);
         // The line that has not ended stays in the console stream, as in Cintcode.
         assert_eq!(
             rx.recv_timeout(std::time::Duration::from_secs(5)),
@@ -816,16 +825,7 @@ fn a_prompt_is_written_before_the_program_waits_for_its_answer() {
         assert!(child.wait().unwrap().success(), "{what}");
 
         let what = format!("depleted.b {mode:?}");
-        let (mut child, rx) = start_piped(&dir, mode, "depleted.b");
-        let mut seen = Vec::new();
-        let found = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            wait_for(&rx, &mut seen, "working", &what)
-        }));
-        child.kill().unwrap();
-        child.wait().unwrap();
-        if let Err(e) = found {
-            std::panic::resume_unwind(e);
-        }
+        read_then_kill(&dir, mode, "depleted.b", "working", &what);
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
