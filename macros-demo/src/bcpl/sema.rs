@@ -82,7 +82,7 @@ enum Binding {
 /// lowered a second time.
 pub fn check(prog: &ast::Program) -> Result<ir::Program, Vec<SourceError>> {
     let (lowered, rewritten) = lower(prog, HashSet::new());
-    if rewritten.is_empty() {
+    if rewritten.is_empty() || lowered.is_err() {
         lowered
     } else {
         lower(prog, rewritten).0
