@@ -1298,6 +1298,89 @@ fn string_to_number(s: &[u8]) -> (bool, i64) {
     (true, if neg { v.wrapping_neg() } else { v })
 }
 
+/// Stores `value` for an `rdargs` key at `slot`: a number (`number`, for `/N`) or a string,
+/// in `argv`'s words from `free` (advanced past it) up to `end`. False when it does not fit
+/// or is not a number.
+fn store_argument(
+    a: &mut Args,
+    slot: i64,
+    number: bool,
+    value: &[u8],
+    free: &mut i64,
+    end: i64,
+) -> Result<bool, Stop> {
+    let line = a.line;
+    let words = if number {
+        1
+    } else {
+        (value.len() as i64 + 8) / 8
+    };
+    if *free + words > end || value.len() > 255 {
+        return Ok(false);
+    }
+    if number {
+        let Some(v) = parse_number(value) else {
+            return Ok(false);
+        };
+        a.rt.store(*free, v, line)?;
+    } else {
+        put_string(a.rt, *free, value, line)?;
+    }
+    a.rt.store(slot, *free, line)?;
+    *free += words;
+    Ok(true)
+}
+
+/// `rdargs`' prompting, as `blib`'s: for each key with `/P` still unset, writes `NAME > `
+/// (`NAME (yes/no) > ` for a switch), flushes, and reads one item from `cis` as the key's
+/// value (for a switch, TRUE when it is `yes` or `y` in any case), skipping the rest of the
+/// answer's line; an empty line or the end of input leaves the key unset. False when an
+/// answer does not fit the key.
+fn prompt_missing(
+    a: &mut Args,
+    keys: &[Key],
+    set: &mut [bool],
+    argv: i64,
+    free: &mut i64,
+    end: i64,
+    cis: i64,
+) -> Result<bool, Stop> {
+    for (i, key) in keys.iter().enumerate() {
+        if !key.prompt || set[i] {
+            continue;
+        }
+        Output::bytes(&key.label);
+        if key.switch {
+            Output::bytes(b" (yes/no)");
+        }
+        Output::bytes(b" > ");
+        Output::flush();
+        let slot = argv.wrapping_add(i as i64);
+        match rditem(cis) {
+            Item::End => continue,
+            Item::Equals | Item::Bad => return Ok(false),
+            Item::Text(value, quoted) => {
+                if key.switch && !quoted {
+                    let yes =
+                        value.eq_ignore_ascii_case(b"yes") || value.eq_ignore_ascii_case(b"y");
+                    a.rt.store(slot, truth(yes), a.line)?;
+                } else if !store_argument(a, slot, key.number && !quoted, &value, free, end)? {
+                    return Ok(false);
+                }
+                set[i] = true;
+                streams::unrdch(cis);
+                loop {
+                    let ch = read_char(cis);
+                    if ch == streams::END || ch == i64::from(b'\n') || ch == i64::from(b';') {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    Ok(true)
+}
+
 /// A number as [`string_to_number`] reads it, for `rdargs`' `/N` keys.
 fn parse_number(s: &[u8]) -> Option<i64> {
     let (ok, v) = string_to_number(s);
@@ -1307,7 +1390,10 @@ fn parse_number(s: &[u8]) -> Option<i64> {
 /// One key of an `rdargs` format: its names and qualifiers.
 struct Key {
     names: Vec<Vec<u8>>,
+    /// The first name as the format writes it, for the prompt of `/P`.
+    label: Vec<u8>,
     required: bool,
+    prompt: bool,
     keyword: bool,
     switch: bool,
     number: bool,
@@ -1375,8 +1461,9 @@ fn rditem(cis: i64) -> Item {
 /// [`streams::command_rest`]), and fills `argv!i` for key `i` with a string (for `/N`, the
 /// address of a number; for `/S`, TRUE), the strings and numbers stored in `argv` after
 /// the pointers. Returns the first word of `argv` left unused, or 0, having skipped the rest
-/// of the line, when the items do not match the keys. `/P` (prompt for a missing argument)
-/// is not carried out: the argument stays unset.
+/// of the line, when the items do not match the keys. At the end of the line, each unset
+/// `/P` key is asked for when both the selected streams are the console
+/// ([`prompt_missing`]); an item `?` alone on its line writes the format and reads on.
 fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
     let line = a.line;
     let (argv, upb) = (a.get(at)?, a.get(at + 1)?);
@@ -1384,15 +1471,14 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
         .split(|&b| b == b',')
         .map(|k| {
             let mut parts = k.split(|&b| b == b'/');
-            let names = parts
-                .next()
-                .unwrap_or(&[])
-                .split(|&b| b == b'=')
-                .map(|n| n.to_ascii_uppercase())
-                .collect();
+            let written: Vec<&[u8]> = parts.next().unwrap_or(&[]).split(|&b| b == b'=').collect();
+            let label = written[0].iter().copied().filter(|&b| b != b'\n').collect();
+            let names = written.iter().map(|n| n.to_ascii_uppercase()).collect();
             let mut key = Key {
                 names,
+                label,
                 required: false,
+                prompt: false,
                 keyword: false,
                 switch: false,
                 number: false,
@@ -1403,6 +1489,7 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
                     Some(b'K') => key.keyword = true,
                     Some(b'S') => key.switch = true,
                     Some(b'N') => key.number = true,
+                    Some(b'P') => key.prompt = true,
                     _ => {}
                 }
             }
@@ -1418,13 +1505,28 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
     let mut set = vec![false; keys.len()];
     let matched = loop {
         let (index, value) = match rditem(cis) {
-            Item::End => break keys.iter().zip(&set).all(|(k, &s)| !k.required || s),
+            Item::End => {
+                let prompting = cis == INPUT && a.rt.mem[COS] == OUTPUT;
+                if prompting && !prompt_missing(a, &keys, &mut set, argv, &mut free, end, cis)? {
+                    break false;
+                }
+                break keys.iter().zip(&set).all(|(k, &s)| !k.required || s);
+            }
             Item::Equals | Item::Bad => break false,
             Item::Text(item, quoted) => {
                 let upper = item.to_ascii_uppercase();
                 let named = (!quoted)
                     .then(|| keys.iter().position(|k| k.names.contains(&upper)))
                     .flatten();
+                if named.is_none() && !quoted && item == b"?" {
+                    if read_char(cis) == i64::from(b'\n') {
+                        Output::bytes(keys_text);
+                        Output::bytes(b": ");
+                        Output::flush();
+                        continue;
+                    }
+                    streams::unrdch(cis);
+                }
                 match named {
                     Some(i) if set[i] => break false,
                     Some(i) if keys[i].switch => {
@@ -1454,25 +1556,16 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
             }
         };
         set[index] = true;
-        let slot = argv.wrapping_add(index as i64);
-        if keys[index].number {
-            let Some(v) = parse_number(&value) else {
-                break false;
-            };
-            if free >= end {
-                break false;
-            }
-            a.rt.store(free, v, line)?;
-            a.rt.store(slot, free, line)?;
-            free += 1;
-        } else {
-            let words = (value.len().min(255) + 8) / 8;
-            if value.len() > 255 || free + words as i64 > end {
-                break false;
-            }
-            put_string(a.rt, free, &value, line)?;
-            a.rt.store(slot, free, line)?;
-            free += words as i64;
+        let number = keys[index].number;
+        if !store_argument(
+            a,
+            argv.wrapping_add(index as i64),
+            number,
+            &value,
+            &mut free,
+            end,
+        )? {
+            break false;
         }
     };
     a.rt.mem[RESULT2] = 0;
