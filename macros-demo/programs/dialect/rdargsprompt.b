@@ -26,7 +26,7 @@ LET start() = VALOF
   // a word: rdargs fails and skips the answer's line.
   TEST rdargs(keys, argv, 60)
   THEN writes("*nthird: ok*n")
-  ELSE writes("*nthird: failed*n")
+  ELSE writef("*nthird: failed, result2=%n*n", result2)
   writef("left: ")
   { LET ch = rdch()
     IF ch=endstreamch BREAK

@@ -1368,17 +1368,23 @@ fn prompt_missing(
                     return Ok(false);
                 }
                 set[i] = true;
-                streams::unrdch(cis);
-                loop {
-                    let ch = read_char(cis);
-                    if ch == streams::END || ch == i64::from(b'\n') || ch == i64::from(b';') {
-                        break;
-                    }
-                }
+                skip_rest_of_line(cis);
             }
         }
     }
     Ok(true)
+}
+
+/// As blib's `rdargs` after an item: steps back over the character read last, then reads up
+/// to the end of the line (a newline, a `;` or the end of the stream).
+fn skip_rest_of_line(cis: i64) {
+    streams::unrdch(cis);
+    loop {
+        let ch = read_char(cis);
+        if ch == streams::END || ch == i64::from(b'\n') || ch == i64::from(b';') {
+            return;
+        }
+    }
 }
 
 /// A number as [`string_to_number`] reads it, for `rdargs`' `/N` keys.
@@ -1460,9 +1466,9 @@ fn rditem(cis: i64) -> Item {
 /// a run, the console's input begins with the rest of the command line,
 /// [`streams::command_rest`]), and fills `argv!i` for key `i` with a string (for `/N`, the
 /// address of a number; for `/S`, TRUE), the strings and numbers stored in `argv` after
-/// the pointers. Returns the first word of `argv` left unused, or 0, having skipped the rest
-/// of the line, when the items do not match the keys. At the end of the line, each unset
-/// `/P` key is asked for when both the selected streams are the console
+/// the pointers. Returns the first word of `argv` left unused, or 0 (`result2` 120), having
+/// skipped the rest of the line, when the items do not match the keys. At the end of the
+/// line, each unset `/P` key is asked for when both the selected streams are the console
 /// ([`prompt_missing`]); an item `?` alone on its line writes the format and reads on.
 fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
     let line = a.line;
@@ -1568,16 +1574,12 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
             break false;
         }
     };
-    a.rt.mem[RESULT2] = 0;
     if matched {
+        a.rt.mem[RESULT2] = 0;
         return Ok(free);
     }
-    // As blib: step back over the character read last and skip to the end of the line.
-    streams::unrdch(cis);
-    loop {
-        let ch = read_char(cis);
-        if ch == streams::END || ch == i64::from(b'\n') || ch == i64::from(b';') {
-            return Ok(0);
-        }
-    }
+    // As blib: result2 is 120, "bad arguments".
+    a.rt.mem[RESULT2] = 120;
+    skip_rest_of_line(cis);
+    Ok(0)
 }
