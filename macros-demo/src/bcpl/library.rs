@@ -17,6 +17,7 @@
 //! `writehex(n, d)` writes exactly `d` digits, `randno` is his linear congruential generator.
 
 use super::arith::truth;
+use super::calendar;
 use super::coroutine;
 use super::encoding;
 use super::float;
@@ -128,6 +129,8 @@ pub const ROUTINES: &[(&str, usize)] = &[
     ("recordnote", 70),
     ("get_record", 71),
     ("put_record", 72),
+    ("datstring", 108),
+    ("dat_to_strings", 110),
 ];
 
 /// How many library routines there are.
@@ -281,6 +284,30 @@ fn put_string(rt: &mut Runtime, at: i64, bytes: &[u8], line: u32) -> Result<usiz
         rt.store_byte(at, i as i64, 0, line)?;
     }
     Ok(words)
+}
+
+/// Now as a date stamp: days since 1 January 1970 and milliseconds since midnight, UTC.
+fn now_stamp() -> (i64, i64) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    let (days, msecs) = (now / 86_400_000, now % 86_400_000);
+    (i64::try_from(days).unwrap_or(0), msecs as i64)
+}
+
+/// `dat_to_strings` of the stamp (`days`, `msecs`) into `v`: the date at `v`, the time at
+/// `v+5`, the day of the week at `v+10` ([`calendar`]). Returns `v`.
+fn put_date_strings(
+    rt: &mut Runtime,
+    days: i64,
+    msecs: i64,
+    v: i64,
+    line: u32,
+) -> Result<i64, Stop> {
+    for (i, s) in calendar::strings(days, msecs).iter().enumerate() {
+        put_string(rt, v.wrapping_add(5 * i as i64), s, line)?;
+    }
+    Ok(v)
 }
 
 /// The routines that write to the selected output stream, `cos`.
@@ -595,14 +622,24 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             // Cintcode's format: days since 1 January 1970, milliseconds since midnight (UTC
             // here), and -1 marking that format.
             let v = arg(&a, 0)?;
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis());
-            let (days, msecs) = (now / 86_400_000, now % 86_400_000);
-            a.rt.store(v, i64::try_from(days).unwrap_or(0), line)?;
-            a.rt.store(v.wrapping_add(1), msecs as i64, line)?;
+            let (days, msecs) = now_stamp();
+            a.rt.store(v, days, line)?;
+            a.rt.store(v.wrapping_add(1), msecs, line)?;
             a.rt.store(v.wrapping_add(2), -1, line)?;
             v
+        }
+        "datstring" => {
+            let v = arg(&a, 0)?;
+            let (days, msecs) = now_stamp();
+            put_date_strings(a.rt, days, msecs, v, line)?
+        }
+        "dat_to_strings" => {
+            let (datv, v) = (arg(&a, 0)?, arg(&a, 1)?);
+            let (days, msecs) = (
+                a.rt.load(datv, line)?,
+                a.rt.load(datv.wrapping_add(1), line)?,
+            );
+            put_date_strings(a.rt, days, msecs, v, line)?
         }
         "stop" => coroutine::stop(a.rt, arg(&a, 0)?, line)?,
         "abort" => return Err(Stop::Fault(line, Fault::Abort(arg(&a, 0)?))),

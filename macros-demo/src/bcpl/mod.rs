@@ -23,7 +23,8 @@
 //!   [`unprovided`]: the `libhdr` names of Cintcode's operating system, reported by name.
 //! - [`runtime`]: output, error reports, and the exits JIT code calls; [`streams`]: the
 //!   console and files that `rdch`, `wrch` and the rest read and write, and `records`:
-//!   positions and records in them (`note`, `point`, `get_record`, ...).
+//!   positions and records in them (`note`, `point`, `get_record`, ...); `calendar`: dates
+//!   as `dat_to_strings` writes them.
 //! - [`arith`]: what the operators mean, shared by the interpreter and constant folding;
 //!   [`float`] likewise for floating point, which both back ends reach through `sys`;
 //!   [`field`]: `SLCT` field selectors, which [`sema`] lowers to shifts and masks.
@@ -62,6 +63,7 @@ pub mod arith;
 pub mod ast;
 pub mod backend_a64;
 pub mod backend_x64;
+mod calendar;
 pub mod codegen;
 pub mod codegen_x64;
 pub mod coroutine;
