@@ -1,7 +1,7 @@
 //! `libhdr`'s dates as text: what `dat_to_strings` (and `datstring`, which applies it to
 //! `datstamp`'s now) writes for a date stamp.
 //!
-//! A stamp is Cintcode's: days since 1 January 1970 (day 1 is that date), milliseconds since
+//! A stamp is Cintcode's: days since 1 January 1970 (day 1 is 2 January), milliseconds since
 //! midnight. The three strings are Cintcode `blib`'s, character for character: the date
 //! `DD-MMM-YYYY`, the time `HH:MM:SS` (digits made as `n/10 + '0'`, so an hour of 24 or
 //! more gives what that arithmetic gives) and the day of the week; a stamp of day 0 or
@@ -25,19 +25,21 @@ fn digit(n: i64) -> u8 {
 }
 
 /// Whether `year` has 366 days.
-fn is_leap(year: i64) -> bool {
+fn is_leap(year: i128) -> bool {
     year % 400 == 0 || (year % 100 != 0 && year % 4 == 0)
 }
 
 /// Days in the 400 Gregorian years that repeat.
-const CYCLE_DAYS: i64 = 146_097;
+const CYCLE_DAYS: i128 = 146_097;
 
 /// `DD-MMM-YYYY` for the day `days` (>= 1) days after 1 January 1970.
 fn date(days: i64) -> Vec<u8> {
-    // Day of the year, 1-based, and the year; whole 400-year cycles are taken at once.
+    // Day of the year, 1-based, and the year; whole 400-year cycles are taken at once. In
+    // i128, so that no day count overflows.
+    let days = i128::from(days);
     let mut day = days + 1;
-    let mut year = 1970 + 400 * ((day - 1) / CYCLE_DAYS);
-    day -= (day - 1) / CYCLE_DAYS * CYCLE_DAYS;
+    let mut year = 1970 + 400 * (days / CYCLE_DAYS);
+    day -= days / CYCLE_DAYS * CYCLE_DAYS;
     loop {
         let length = if is_leap(year) { 366 } else { 365 };
         if day <= length {
@@ -46,17 +48,17 @@ fn date(days: i64) -> Vec<u8> {
         day -= length;
         year += 1;
     }
-    const STARTS: [i64; 13] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
-    let leap = i64::from(is_leap(year));
-    // Days before month `m` (1-based month `m + 1`), a day later from March in a leap year.
-    let start = |m: usize| STARTS[m] + if m >= 2 { leap } else { 0 };
-    let month = (1..=12).find(|&m| day <= start(m)).unwrap_or(12);
-    let day_of_month = day - start(month - 1);
+    const STARTS: [i128; 13] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
     const NAMES: &[u8; 36] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
+    let leap = i128::from(is_leap(year));
+    // `in_first(m)`: the days in the first `m` months of `year`.
+    let in_first = |m: usize| STARTS[m] + if m >= 2 { leap } else { 0 };
+    let month = (1..=12).find(|&m| day <= in_first(m)).unwrap_or(12);
+    let day_of_month = (day - in_first(month - 1)) as i64;
     let mut s = vec![digit(day_of_month / 10), digit(day_of_month % 10), b'-'];
     s.extend_from_slice(&NAMES[3 * (month - 1)..3 * month]);
     s.push(b'-');
-    s.extend([1000, 100, 10, 1].map(|p| digit(year / p % 10)));
+    s.extend([1000, 100, 10, 1].map(|p| digit((year / p % 10) as i64)));
     s
 }
 
@@ -87,7 +89,7 @@ fn weekday(days: i64) -> &'static str {
         "Friday",
         "Saturday",
     ];
-    NAMES[((days + 4) % 7) as usize]
+    NAMES[((i128::from(days) + 4) % 7) as usize]
 }
 
 #[cfg(test)]
@@ -121,10 +123,18 @@ mod tests {
     }
 
     #[test]
+    fn extreme_stamps_give_strings_without_overflow() {
+        let [date, time, day] = strings(i64::MAX, i64::MIN);
+        assert_eq!((date.len(), time.len()), (11, 8));
+        assert!(day.ends_with(b"day"));
+        assert_eq!(strings(i64::MIN, i64::MAX)[0], b"<unset>");
+    }
+
+    #[test]
     fn a_day_counted_year_by_year_matches_the_cycles() {
         // Day counts far apart, checked against a count one year at a time.
         for days in [1, 365, 366, 730, 146_097, 146_098, 1_000_000, 2_932_896] {
-            let (mut day, mut year) = (days + 1, 1970);
+            let (mut day, mut year) = (i128::from(days) + 1, 1970);
             while day > if is_leap(year) { 366 } else { 365 } {
                 day -= if is_leap(year) { 366 } else { 365 };
                 year += 1;
