@@ -107,12 +107,12 @@ fn lower(
         observed: HashSet::new(),
         label_valued: HashSet::new(),
         written: HashSet::new(),
-        addressed: HashSet::new(),
+        addresses_a_global: false,
         called_directly: HashSet::new(),
         via_cell,
     };
     let r = s.run(prog);
-    let rewritten = if s.addressed.iter().any(|&g| g < GLOBALS) {
+    let rewritten = if s.addresses_a_global {
         s.called_directly.clone()
     } else {
         s.called_directly
@@ -277,8 +277,8 @@ struct Sema<'a> {
     label_valued: HashSet<usize>,
     /// The globals and statics the program assigns to by name or takes the address of.
     written: HashSet<usize>,
-    /// Those it takes the address of.
-    addressed: HashSet<usize>,
+    /// Whether it takes the address of a global.
+    addresses_a_global: bool,
     /// The globals holding functions that calls by name went to directly.
     called_directly: HashSet<usize>,
     /// The globals holding functions that calls by name go through ([`check`]).
@@ -1587,13 +1587,13 @@ impl<'a> Sema<'a> {
                 }) if owner == self.f().index => patterns::path_address(slot, &path[..depth], line),
                 Some(Binding::Cell(a)) => {
                     self.written.insert(a);
-                    self.addressed.insert(a);
+                    self.addresses_a_global |= a < GLOBALS;
                     Expr::Num(a as i64)
                 }
                 Some(Binding::Func(i, Some(a))) => {
                     self.observed.insert(i);
                     self.written.insert(a);
-                    self.addressed.insert(a);
+                    self.addresses_a_global |= a < GLOBALS;
                     Expr::Num(a as i64)
                 }
                 None if unprovided::index_of(&library::libhdr_spelling(n)).is_some() => {
