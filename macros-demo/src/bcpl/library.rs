@@ -1352,7 +1352,7 @@ fn store_argument(
     } else {
         (value.len() as i64 + 8) / 8
     };
-    if *free + words > end || value.len() > 255 {
+    if *free + words > end || (!number && value.len() > 255) {
         return Ok(false);
     }
     if number {
