@@ -169,10 +169,14 @@ pub fn make(mantissa: i64, exponent: i64) -> f64 {
 /// double; the 17 digits of `floor(d × 10^16)` are rounded to 16. The scaling's rounding can
 /// carry a value just below a half up to it: 0.9625 - 2^-53 gives 9625 × 10^-4, so `%7.3f`
 /// writes 0.963, as Cintcode does. From 10^100 up, infinities included, the result is
-/// 1 × 10^100, positive whatever the sign, and at 10^-100 or below it is 0, as there; NaN
-/// gives (0, 0).
+/// 1 × 10^100, positive whatever the sign, and at 10^-100 or below it is 0, as there.
+///
+/// NaN fails every comparison of the scaling, so Cintcode converts NaN × 10^16 to an integer,
+/// which C leaves undefined; on x86-64 (`cvttsd2si`) it is the "integer indefinite" value
+/// `i64::MIN`, so NaN gives (-92233720368547758, -14) and `%8.3f` writes `-922.337`. That is
+/// followed here on every host, so that output does not depend on the machine.
 fn unmake(x: f64) -> (i64, i64) {
-    if x == 0.0 || x.is_nan() {
+    if x == 0.0 {
         return (0, 0);
     }
     let neg = x < 0.0;
@@ -202,7 +206,12 @@ fn unmake(x: f64) -> (i64, i64) {
         return (0, 0);
     }
     // 1 <= d < 10: 17 digits, rounded to 16.
-    let mut mantissa = ((d * 1e16).floor() as i64 + 5) / 10;
+    let scaled = if d.is_nan() {
+        i64::MIN
+    } else {
+        (d * 1e16).floor() as i64
+    };
+    let mut mantissa = (scaled + 5) / 10;
     exponent -= 15;
     while mantissa != 0 && mantissa % 10 == 0 {
         mantissa /= 10;
@@ -324,13 +333,8 @@ pub fn sys_flt(op: i64, a: i64, b: i64, c: i64) -> Option<(i64, Option<i64>)> {
 /// whole is `width` characters (at least 8), and a rounding carry is not renormalised:
 /// `%8.1e` of 9.96 is `" 10.0e+00"`, as `blib` writes it. Widths are at most 2^40.
 /// Infinities are written as `fl_unmk` gives them (1 × 10^100, see `unmake`), as Cintcode
-/// writes them; NaN, whose digits Cintcode leaves to the C compiler, is written `NaN`.
+/// writes them; NaN too (see `unmake`): `%8.3f` of NaN is `-922.337`.
 pub fn format(x: i64, width: i64, places: i64, exponent: bool) -> String {
-    if f(x).is_nan() {
-        let text = format!("{}", f(x));
-        let pad = usize::try_from(width.min(1 << 20)).unwrap_or(0);
-        return format!("{text:>pad$}");
-    }
     let (val, mut e) = unmake(f(x));
     let mut neg = val < 0;
     let mut val = val.unsigned_abs();
@@ -447,6 +451,8 @@ mod tests {
         assert_eq!(unmake(f64::INFINITY), (1, 100));
         assert_eq!(unmake(-1e120), (1, 100));
         assert_eq!(unmake(-1e-120), (0, 0));
+        assert_eq!(unmake(f64::NAN), (-92233720368547758, -14));
+        assert_eq!(unmake(-f64::NAN), (-92233720368547758, -14));
     }
 
     #[test]
@@ -460,8 +466,8 @@ mod tests {
 
     #[test]
     fn formats_follow_cintcode_blib() {
-        // Every expected string below, but for NaN and the length bound at the end, is what
-        // Cintcode 64 (December 2023) prints.
+        // Every expected string below, but for the length bound at the end, is what
+        // Cintcode 64 (December 2023) prints on x86-64.
         let fmt = |x: f64, width, places, e| format(w(x), width, places, e);
         // The sign and digits fill the width; the point comes on top.
         assert_eq!(fmt(1.5, 8, 3, false), "    1.500");
@@ -484,7 +490,8 @@ mod tests {
         let big = format!(" 1{}.0", "0".repeat(100));
         assert_eq!(fmt(f64::NEG_INFINITY, 6, 1, false), big);
         assert_eq!(fmt(f64::INFINITY, 12, 3, true), "   1.000e+100");
-        assert_eq!(fmt(f64::NAN, 5, 1, false), "  NaN");
+        assert_eq!(fmt(f64::NAN, 8, 3, false), " -922.337");
+        assert_eq!(fmt(-f64::NAN, 10, 2, true), " -9.22e+02");
         assert_eq!(fmt(1.5, i64::MIN, i64::MAX, false).len(), 1003);
     }
 
