@@ -12,6 +12,11 @@ LET start() BE
   FOR count = 1 TO 2 DO writef("There %p\is\are\ %-%n thing%-%ps.*n", count)
   writef("%+%n %n%-%n*n", 1, 2, 3)
   writef("[%m] [%n %M %n]*n", 1234, 1, 2, 3)
+  // %f with no width applies its argument as a format; %0.3f has one, so it is a float.
+  writef("[%f|%n] [%0.3f] [%0f]*n", "<%n>", 7, 8, 2.25, 2.25)
+  // A format that is not an address in memory is written as blib's safety check has it.
+  writef("[%f] [%f]*n", 0, -5)
+  writef(0); newline()
   writed(-5, 4); writen(minint); newline()
   writeu(-1, 0); wrch(' '); writehex(-1, 16); wrch(' '); writeoct(8, 0); wrch(' ')
   writez(7, 3); wrch(' '); writet("ab", 4); wrch('|'); newline()

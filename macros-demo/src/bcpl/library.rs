@@ -913,8 +913,15 @@ fn write_digits(n: i64, d: i64, bits: u32) {
 /// ten); a written width or precision is cut at 2^20. `%n.mD` writes a scaled number,
 /// `nnn.mm`, and so does `%nD` (`%5d` of 42 is `  42.0`). `next` is the frame word of the
 /// next argument.
+/// A format that is not an address inside memory is written as `##Bad format##`, `blib`'s
+/// safety check (`0 < format < rtn_memsize`).
 fn write_format(a: &mut Args, format: i64, next: &mut usize) -> Result<(), Stop> {
-    let fmt = a.string(format)?;
+    let inside = usize::try_from(format).is_ok_and(|at| at > 0 && at < a.rt.mem.len());
+    let fmt = if inside {
+        a.string(format)?
+    } else {
+        b"##Bad format##".to_vec()
+    };
     write_items(a, &fmt, next)
 }
 
@@ -986,7 +993,7 @@ fn write_items(a: &mut Args, fmt: &[u8], next: &mut usize) -> Result<(), Stop> {
             b'X' => write_digits(arg, n, 4),
             b'O' => write_digits(arg, n, 3),
             b'B' => write_digits(arg, n, 1),
-            b'F' if n == 0 => {
+            b'F' if !width_given => {
                 // `%f`: the argument is a format, applied to the arguments after it.
                 *next += 1;
                 write_format(a, arg, next)?;
