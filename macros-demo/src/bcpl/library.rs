@@ -145,6 +145,9 @@ pub const CIS: usize = 12;
 /// See [`CIS`].
 pub const COS: usize = 13;
 
+/// `start`'s global: a program's `start` (in any case) is its value.
+pub const START: usize = 1;
+
 /// Named cells of `libhdr` that programs use as variables.
 pub const CELLS: &[(&str, usize)] = &[
     ("result2", RESULT2),

@@ -519,13 +519,19 @@ impl<'a> Sema<'a> {
                     if let LetItem::Func(def) = item {
                         let index = self.funcs.len();
                         self.funcs.push(None);
-                        let global = match self.scope.iter().rev().find(|(n, _)| *n == def.name) {
-                            Some((_, Binding::Cell(g))) if top && *g < GLOBALS => {
-                                self.image[*g] = FN_BASE + index as i64;
-                                Some(*g)
+                        // A name declared global (by the program or by `libhdr`, as `start`
+                        // and `wrch` are) holds the function: the library then calls it
+                        // through that global as `blib` does (see `library::THROUGH_WRCH`).
+                        let global = match self.lookup_exact(&def.name) {
+                            Some(Binding::Cell(g)) if top && g < GLOBALS => Some(g),
+                            None if top && def.name.eq_ignore_ascii_case("start") => {
+                                Some(library::START)
                             }
                             _ => None,
                         };
+                        if let Some(g) = global {
+                            self.image[g] = FN_BASE + index as i64;
+                        }
                         self.bind(&def.name, Binding::Func(index, global));
                         defs.push((index, &**def));
                     }
