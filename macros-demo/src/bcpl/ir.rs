@@ -199,7 +199,7 @@ pub enum Expr {
         line: u32,
     },
     /// A `VALOF`, and the line where ending without `RESULTIS` is reported; `None` where
-    /// its value is never observed and it ends quietly (see `sema::quiet_valofs`).
+    /// it ends quietly (see `sema::noresult`).
     Valof(Box<Stmt>, Option<u32>),
     /// `-e`, wrapping.
     Neg(Box<Expr>),

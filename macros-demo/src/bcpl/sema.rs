@@ -11,8 +11,8 @@
 //! - `VEC` sizes, `FOR ... BY` steps, `CASE` labels, MANIFEST, STATIC, GLOBAL and TABLE
 //!   values are constant expressions (folded here);
 //! - `start` (or `clihook`, which runs instead when the program defines it) exists;
-//! - a `VALOF` that ends without `RESULTIS` is a run-time error where its value can be
-//!   observed (`quiet_valofs` says where it cannot).
+//! - a `VALOF` that ends without `RESULTIS` is a run-time error where its value is used
+//!   (`sema::noresult`).
 //!
 //! It also assigns every local its own frame slot, every vector its own range of the
 //! function's vector area, every call its place in the call area, and every global, static,
@@ -33,6 +33,7 @@ use super::library;
 use super::memory::{self, FN_BASE, GLOBALS};
 use super::unprovided;
 
+mod noresult;
 mod order;
 mod patterns;
 
@@ -104,7 +105,7 @@ fn lower(
         todo: Vec::new(),
         floats: prog.floats,
         flt_marks: Vec::new(),
-        observed: HashSet::new(),
+        named: HashSet::new(),
         label_valued: HashSet::new(),
         written: HashSet::new(),
         addresses_a_global: false,
@@ -195,7 +196,7 @@ impl<'a> Sema<'a> {
             .into_iter()
             .map(|f| f.expect("every declared function is lowered"))
             .collect();
-        quiet_valofs(&mut funcs, &s.observed);
+        noresult::settle(&mut funcs, &s.named, entry.unwrap_or(0), &mut s.image);
         for &i in &s.label_valued {
             funcs[i].jump_target = true;
         }
@@ -204,31 +205,6 @@ impl<'a> Sema<'a> {
             start: entry.unwrap_or(0),
             image: std::mem::take(&mut s.image),
         })
-    }
-}
-
-/// A function whose body is a `VALOF` (`LET f() = VALOF ...`) and whose result the program
-/// never observes (`start`, whose result the run ignores, and functions only called as
-/// commands, never named as a value) may end that `VALOF` without `RESULTIS`: Richards' own
-/// programs do (`LET start() = VALOF { ... }`), and Cintcode returns an unseen value. Its
-/// `VALOF` then ends quietly; every other one that ends without `RESULTIS` is a located error.
-fn quiet_valofs(funcs: &mut [ir::Func], observed: &HashSet<usize>) {
-    for (i, f) in funcs.iter_mut().enumerate() {
-        if observed.contains(&i) {
-            continue;
-        }
-        quiet_returns(&mut f.body);
-    }
-}
-
-/// Marks quiet the VALOFs that `s` returns as the function's result: its body's, or (in a
-/// pattern-defined function, whose items each return) every item's.
-fn quiet_returns(s: &mut Stmt) {
-    match s {
-        Stmt::Return(Some(Expr::Valof(_, line))) => *line = None,
-        Stmt::Block(items) => items.iter_mut().for_each(quiet_returns),
-        Stmt::If { then, .. } => quiet_returns(then),
-        _ => {}
     }
 }
 
@@ -270,9 +246,8 @@ struct Sema<'a> {
     floats: bool,
     /// The indices in `scope` of the names declared with the `FLT` tag.
     flt_marks: Vec<usize>,
-    /// The functions whose result the program may observe: called where the value is used, or
-    /// named as a value (see [`quiet_valofs`]).
-    observed: HashSet<usize>,
+    /// The functions the program names as values (see [`noresult`]).
+    named: HashSet<usize>,
     /// Functions whose labels are taken as values: `longjump` may resume them.
     label_valued: HashSet<usize>,
     /// The globals and statics the program assigns to by name or takes the address of.
@@ -844,7 +819,7 @@ impl<'a> Sema<'a> {
             }
             StmtKind::Call(e) => Ok(Stmt::Call(match &e.kind {
                 // A call as a command: its result is dropped.
-                ExprKind::Call(f, args) => self.call(f, args, e.pos.line, true)?,
+                ExprKind::Call(f, args) => self.call(f, args, e.pos.line)?,
                 _ => self.expr(e)?,
             })),
             StmtKind::Block(body) => self.block(body),
@@ -1360,7 +1335,7 @@ impl<'a> Sema<'a> {
                     depth,
                 }) if owner == self.f().index => patterns::path_value(slot, &path[..depth], line),
                 Some(Binding::Func(i, global)) => {
-                    self.observed.insert(i);
+                    self.named.insert(i);
                     match global {
                         Some(a) => Expr::Cell(a),
                         None => Expr::Num(FN_BASE + i as i64),
@@ -1383,7 +1358,7 @@ impl<'a> Sema<'a> {
                 },
                 _ => return Err(self.not_a_variable(n, e.pos)),
             },
-            ExprKind::Call(f, args) => self.call(f, args, line, false)?,
+            ExprKind::Call(f, args) => self.call(f, args, line)?,
             ExprKind::Valof(body) => {
                 let body = self.in_valof(|s| s.scoped(body))?;
                 Expr::Valof(Box::new(body), Some(line))
@@ -1597,7 +1572,7 @@ impl<'a> Sema<'a> {
                     Expr::Num(a as i64)
                 }
                 Some(Binding::Func(i, Some(a))) => {
-                    self.observed.insert(i);
+                    self.named.insert(i);
                     self.written.insert(a);
                     self.addresses_a_global |= a < GLOBALS;
                     Expr::Num(a as i64)
@@ -1627,14 +1602,8 @@ impl<'a> Sema<'a> {
     }
 
     /// A call: arguments go to the call area from the current top, the callee expression
-    /// after them. `dropped` when the call is a command, whose result is not observed.
-    fn call(
-        &mut self,
-        f: &'a ast::Expr,
-        args: &'a [ast::Expr],
-        line: u32,
-        dropped: bool,
-    ) -> R<Expr> {
+    /// after them.
+    fn call(&mut self, f: &'a ast::Expr, args: &'a [ast::Expr], line: u32) -> R<Expr> {
         let at = self.f().top;
         let mut lowered = Vec::with_capacity(args.len());
         for (k, a) in args.iter().enumerate() {
@@ -1644,21 +1613,14 @@ impl<'a> Sema<'a> {
         self.f().top = at + args.len();
         let callee = match &f.kind {
             ExprKind::Name(n) => match self.lookup(n) {
-                Some(Binding::Func(i, global)) => {
-                    if !dropped {
-                        self.observed.insert(i);
+                Some(Binding::Func(i, global)) => match global {
+                    Some(g) if self.via_cell.contains(&g) => Callee::Value(Box::new(Expr::Cell(g))),
+                    Some(g) => {
+                        self.called_directly.insert(g);
+                        Callee::Func(i)
                     }
-                    match global {
-                        Some(g) if self.via_cell.contains(&g) => {
-                            Callee::Value(Box::new(Expr::Cell(g)))
-                        }
-                        Some(g) => {
-                            self.called_directly.insert(g);
-                            Callee::Func(i)
-                        }
-                        None => Callee::Func(i),
-                    }
-                }
+                    None => Callee::Func(i),
+                },
                 _ => Callee::Value(self.boxed(f)?),
             },
             _ => Callee::Value(self.boxed(f)?),
@@ -1772,7 +1734,7 @@ impl<'a> Sema<'a> {
             ExprKind::Name(n) => match self.lookup(n) {
                 Some(Binding::Manifest(v)) => v,
                 Some(Binding::Func(i, _)) => {
-                    self.observed.insert(i);
+                    self.named.insert(i);
                     FN_BASE + i as i64
                 }
                 None => return Err(self.not_a_variable(n, e.pos)),
@@ -1912,6 +1874,33 @@ mod tests {
             Stmt::Return(Some(e)) => e,
             other => panic!("not a function of a value: {other:?}"),
         }
+    }
+
+    #[test]
+    fn only_calls_of_functions_called_both_ways_are_checked_for_a_result() {
+        let src = "LET f(x) = VALOF { IF x RESULTIS 1 }
+            LET g(x) = VALOF { IF x RESULTIS 2 }
+            LET h(x) = VALOF { IF x RESULTIS 3 }
+            LET both() = f(1)
+            LET valued() = g(1)
+            LET start() BE { f(0); h(0); both(); valued() }";
+        let p = check_src(src).unwrap();
+        let valof = |i: usize| match result_of(&p, i) {
+            Expr::Valof(body, line) => (&**body, *line),
+            other => panic!("not a VALOF: {other:?}"),
+        };
+        // f, called both ways, ends quietly but records its line, which `both` checks.
+        let (body, line) = valof(0);
+        assert_eq!(line, None);
+        assert!(matches!(body, Stmt::Block(b) if matches!(b[..], [_, Stmt::SetCell(..)])));
+        assert!(matches!(result_of(&p, 3), Expr::Valof(..)));
+        // g, whose value is always used, is an error where it ends; its call is plain.
+        assert_eq!(valof(1).1, Some(2));
+        assert!(matches!(result_of(&p, 4), Expr::Call { .. }));
+        // h, only called as a command, ends quietly.
+        let (body, line) = valof(2);
+        assert_eq!(line, None);
+        assert!(matches!(body, Stmt::Block(b) if !matches!(b.last(), Some(Stmt::SetCell(..)))));
     }
 
     #[test]
