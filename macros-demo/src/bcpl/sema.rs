@@ -1170,11 +1170,13 @@ impl<'a> Sema<'a> {
     }
 
     /// Lowers `LET a, b = x, y AND ...` (not functions), leaving the names in scope for the
-    /// rest of the enclosing block. `LET` in a block, as Cintcode's translator does it: every name is declared first,
-    /// then the right-hand sides are evaluated and stored in order, so an initialiser sees
-    /// the names set before it (`LET p, k, v = 0, 0, k`). A name read before its value is
-    /// set reads 0, the value of `?` here, in both back ends. A variable that is a whole
-    /// right-hand side may be read after the ones to its right ([`Self::group_reads`]).
+    /// rest of the enclosing block. Every name is declared first, then the right-hand sides
+    /// are evaluated and stored in order, so an initialiser sees the names set before it
+    /// (`LET p, k, v = 0, 0, k` gives v = 0). Cintcode's translator stores them all at the
+    /// end, so there such a read sees whatever its stack cell held (undefined). A name read
+    /// before its value is set reads 0, the value of `?` here, in both back ends. A variable
+    /// that is a whole right-hand side may be read after the ones to its right
+    /// ([`Self::group_reads`]).
     fn let_vars(&mut self, items: &[&'a (String, Init, bool)], out: &mut Vec<Stmt>) -> R<()> {
         let slots: Vec<usize> = items
             .iter()
