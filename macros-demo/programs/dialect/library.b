@@ -23,9 +23,11 @@ LET start() BE
   TEST rdargs("FROM/A,TO/K,N/N,V/S", argv, 40) = 0
   THEN writes("rdargs failed*n")
   ELSE writef("rdargs: %s %s %n %n*n", argv!0, argv!1, !(argv!2), argv!3)
-  { LET d = VEC 2   // days since 1970, msecs since midnight, -1
-    datstamp(d)
-    writef("datstamp: %n %n %n*n", d!0 > 20000, 0 <= d!1 < 86_400_000, d!2)
+  { LET d = VEC 2   // days since 1970, msecs since midnight; d!2 is no longer set
+    LET r = ?
+    d!2 := 7
+    r := datstamp(d)
+    writef("datstamp: %n %n %n %n*n", r, d!0 > 20000, 0 <= d!1 < 86_400_000, d!2)
   }
   stop(3)
   writes("not reached*n")

@@ -622,14 +622,14 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             old
         }
         "datstamp" => {
-            // Cintcode's format: days since 1 January 1970, milliseconds since midnight (UTC
-            // here), and -1 marking that format.
+            // Cintcode's format: days since 1 January 1970 and milliseconds since midnight
+            // (UTC here); `v!2` is no longer set (`sysc/cintmain.c`, 2023), and the result
+            // is -1, success.
             let v = arg(&a, 0)?;
             let (days, msecs) = now_stamp();
             a.rt.store(v, days, line)?;
             a.rt.store(v.wrapping_add(1), msecs, line)?;
-            a.rt.store(v.wrapping_add(2), -1, line)?;
-            v
+            -1
         }
         "datstring" => {
             let v = arg(&a, 0)?;
