@@ -916,10 +916,11 @@ fn write_digits(n: i64, d: i64, bits: u32) {
 /// ten); a written width or precision is cut at 2^20. `%n.mD` writes a scaled number,
 /// `nnn.mm`, and so does `%nD` (`%5d` of 42 is `  42.0`). `next` is the frame word of the
 /// next argument.
+///
 /// A format that is not an address inside memory is written as `##Bad format##`, `blib`'s
 /// safety check (`0 < format < rtn_memsize`).
 fn write_format(a: &mut Args, format: i64, next: &mut usize) -> Result<(), Stop> {
-    let inside = usize::try_from(format).is_ok_and(|at| at > 0 && at < a.rt.mem.len());
+    let inside = a.rt.index(format, a.line).is_ok_and(|at| at > 0);
     let fmt = if inside {
         a.string(format)?
     } else {

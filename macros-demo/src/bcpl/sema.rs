@@ -196,7 +196,8 @@ impl<'a> Sema<'a> {
             .into_iter()
             .map(|f| f.expect("every declared function is lowered"))
             .collect();
-        noresult::settle(&mut funcs, &s.named, entry.unwrap_or(0), &mut s.image);
+        let named = std::mem::take(&mut s.named);
+        noresult::settle(&mut funcs, named, entry.unwrap_or(0), &mut s.image);
         for &i in &s.label_valued {
             funcs[i].jump_target = true;
         }

@@ -24,7 +24,7 @@ use crate::bcpl::memory::{FN_BASE, GLOBALS};
 /// memory image, which gets the hidden word when a function is called both ways.
 pub(super) fn settle(
     funcs: &mut [ir::Func],
-    named: &HashSet<usize>,
+    named: HashSet<usize>,
     entry: usize,
     image: &mut Vec<i64>,
 ) {
@@ -41,7 +41,7 @@ pub(super) fn settle(
         .collect();
     let mut uses = Uses {
         globals: &globals,
-        named: named.clone(),
+        named,
         valued: HashSet::new(),
         dropped: HashSet::from([entry]),
     };
@@ -202,32 +202,12 @@ impl Visit for Checks<'_> {
 fn stmt(s: &mut Stmt, v: &mut impl Visit) {
     match s {
         Stmt::Call(e) => {
-            let after = match e {
-                Expr::Call { callee, args, .. } => {
-                    call_parts(callee, args, v);
-                    v.call(e, true)
+            let after = match command_call(e) {
+                Some((first, call)) => {
+                    first.iter_mut().for_each(|s| stmt(s, v));
+                    visit_call(call, v, true)
                 }
-                // A call whose arguments are evaluated first (`Sema::finish_call`).
-                Expr::Valof(body, None) => match &mut **body {
-                    Stmt::Block(items)
-                        if matches!(items.last(), Some(Stmt::Resultis(Expr::Call { .. }))) =>
-                    {
-                        let (last, first) = items.split_last_mut().expect("not empty");
-                        first.iter_mut().for_each(|s| stmt(s, v));
-                        let Stmt::Resultis(call @ Expr::Call { .. }) = last else {
-                            unreachable!("matched above")
-                        };
-                        if let Expr::Call { callee, args, .. } = call {
-                            call_parts(callee, args, v);
-                        }
-                        v.call(call, true)
-                    }
-                    _ => {
-                        expr(e, v);
-                        None
-                    }
-                },
-                _ => {
+                None => {
                     expr(e, v);
                     None
                 }
@@ -291,25 +271,45 @@ fn stmt(s: &mut Stmt, v: &mut impl Visit) {
     }
 }
 
-fn call_parts(callee: &mut Callee, args: &mut [Expr], v: &mut impl Visit) {
-    for a in args.iter_mut() {
-        expr(a, v);
+/// The call that a command runs, and the commands it runs before: the command itself, or a
+/// VALOF that evaluates the call's arguments first and ends with `RESULTIS` of the call
+/// (`Sema::finish_call`).
+fn command_call(e: &mut Expr) -> Option<(&mut [Stmt], &mut Expr)> {
+    match e {
+        Expr::Call { .. } => Some((&mut [], e)),
+        Expr::Valof(body, None) => match &mut **body {
+            Stmt::Block(items) => match items.split_last_mut() {
+                Some((Stmt::Resultis(call @ Expr::Call { .. }), first)) => Some((first, call)),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
     }
-    match callee {
-        // A global called by name is not read as a value.
-        Callee::Value(c) if matches!(**c, Expr::Cell(_)) => {}
-        Callee::Value(c) => expr(c, v),
-        Callee::Func(_) => {}
+}
+
+/// Visits the callee and arguments of `call` (an [`Expr::Call`]), then the call itself.
+fn visit_call(call: &mut Expr, v: &mut impl Visit, dropped: bool) -> Option<Stmt> {
+    if let Expr::Call { callee, args, .. } = call {
+        for a in args.iter_mut() {
+            expr(a, v);
+        }
+        match callee {
+            // A global called by name is not read as a value.
+            Callee::Value(c) if matches!(**c, Expr::Cell(_)) => {}
+            Callee::Value(c) => expr(c, v),
+            Callee::Func(_) => {}
+        }
     }
+    v.call(call, dropped)
 }
 
 fn expr(e: &mut Expr, v: &mut impl Visit) {
     match e {
         Expr::Num(_) | Expr::Local(_) | Expr::LocalAddr(_) => {}
         Expr::Cell(g) => v.cell(*g),
-        Expr::Call { callee, args, .. } => {
-            call_parts(callee, args, v);
-            v.call(e, false);
+        Expr::Call { .. } => {
+            visit_call(e, v, false);
         }
         Expr::Valof(body, _) => stmt(body, v),
         Expr::Neg(x) | Expr::Abs(x) | Expr::Not(x) | Expr::Load(x, _) => expr(x, v),
