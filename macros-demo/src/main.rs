@@ -28,6 +28,7 @@ commands:
   help               this text";
 
 fn main() -> ExitCode {
+    macros_demo::console::ignore_file_size_signal();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (command, rest) = match args.split_first() {
         Some((command, rest)) => (Some(command.as_str()), rest),
@@ -38,11 +39,11 @@ fn main() -> ExitCode {
         Some("tour") => tour::main(rest),
         Some("bcpl") => bcpl::main(rest),
         Some("help" | "-h" | "--help") => {
-            println!("{USAGE}");
+            macros_demo::outln!("{USAGE}");
             ExitCode::SUCCESS
         }
         Some(other) => {
-            eprintln!("macros-demo: unknown command `{other}`\n\n{USAGE}");
+            macros_demo::errln!("macros-demo: unknown command `{other}`\n\n{USAGE}");
             ExitCode::from(2)
         }
     }
@@ -55,6 +56,6 @@ fn showcase() -> ExitCode {
     if tour != ExitCode::SUCCESS {
         return tour;
     }
-    println!();
+    macros_demo::outln!();
     bcpl::driver::showcase()
 }

@@ -572,6 +572,71 @@ fn writing_past_the_file_size_limit_loses_bytes_but_does_not_kill_the_run() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// The tool's own messages that cannot be written are lost, and the exit status still tells
+/// the outcome: no panic (status 101) and no `SIGXFSZ`. Stderr is a file already at
+/// `RLIMIT_FSIZE` (a limit of 0 would stop qemu-user itself, which writes a copy of
+/// `/proc/self/maps` to a file when the Rust runtime reads it); stdout is `/dev/full` or a
+/// pipe whose reader has left.
+#[test]
+fn messages_that_cannot_be_written_are_lost_and_the_status_stands() {
+    use std::os::unix::process::CommandExt;
+    const LIMIT: u64 = 1 << 20;
+    use std::process::Stdio;
+    let dir = scratch("bcpl-lost-messages");
+    let status = |args: &[&str], stdout: Stdio, stderr: Stdio, no_file_growth: bool| {
+        let mut c = command();
+        c.current_dir(&dir).args(args).stdin(Stdio::null());
+        c.stdout(stdout).stderr(stderr);
+        if no_file_growth {
+            // SAFETY: the closure runs in the child between fork and exec and calls only
+            // setrlimit, which is async-signal-safe, on a local struct.
+            unsafe {
+                c.pre_exec(|| {
+                    let limit = libc::rlimit {
+                        rlim_cur: LIMIT,
+                        rlim_max: LIMIT,
+                    };
+                    if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                })
+            };
+        }
+        c.status().expect("the command starts")
+    };
+    let log = dir.join("stderr.txt");
+    let to_log = || {
+        std::fs::write(&log, vec![b'.'; LIMIT as usize]).unwrap();
+        let f = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+        Stdio::from(f)
+    };
+    let full = || {
+        let f = std::fs::OpenOptions::new().write(true).open("/dev/full");
+        Stdio::from(f.expect("/dev/full opens"))
+    };
+    let gone_reader = || {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        Stdio::from(writer)
+    };
+
+    let missing = ["bcpl", "no-such-file.b"];
+    let st = status(&missing, Stdio::null(), to_log(), true);
+    assert_eq!(st.code(), Some(1), "{st:?}");
+    assert_eq!(std::fs::metadata(&log).unwrap().len(), LIMIT);
+    let st = status(&missing, Stdio::null(), full(), false);
+    assert_eq!(st.code(), Some(1), "{st:?}");
+    for out in [full(), gone_reader()] {
+        let st = status(&["bcpl", "--help"], out, Stdio::null(), false);
+        assert_eq!(st.code(), Some(0), "{st:?}");
+    }
+    let st = status(&["tour", "seed"], gone_reader(), to_log(), true);
+    assert_eq!(st.code(), Some(0), "{st:?}");
+    assert_eq!(std::fs::metadata(&log).unwrap().len(), LIMIT);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn headers_are_found_beside_the_source_then_in_bcplhdrs_then_under_bcplroot() {
     let dir = std::env::temp_dir().join(format!("bcpl-hdrs-{}", std::process::id()));

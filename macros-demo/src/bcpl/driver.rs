@@ -142,38 +142,26 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
 
 /// Entry point of the `bcpl` subcommand.
 pub fn main(args: &[String]) -> ExitCode {
+    crate::console::ignore_file_size_signal();
     let opts = match parse_args(args) {
         Ok(o) => o,
         Err(msg) if msg.is_empty() => {
-            println!("{USAGE}");
+            crate::outln!("{USAGE}");
             return ExitCode::SUCCESS;
         }
         Err(msg) => {
-            eprintln!("macros-demo bcpl: {msg}\n\n{USAGE}");
+            crate::errln!("macros-demo bcpl: {msg}\n\n{USAGE}");
             return ExitCode::from(2);
         }
     };
-    #[cfg(unix)]
-    ignore_file_size_signal();
     let src = match std::fs::read(&opts.file) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("macros-demo bcpl: cannot read {}: {e}", opts.file);
+            crate::errln!("macros-demo bcpl: cannot read {}: {e}", opts.file);
             return ExitCode::from(1);
         }
     };
     run_on_big_stack(opts, src)
-}
-
-/// A write past `RLIMIT_FSIZE` (to a file the program opened, or to stdout redirected to a
-/// file) then fails with `EFBIG` instead of ending the process with `SIGXFSZ`, whose default
-/// action is to terminate (setrlimit(2)). The bytes are lost, as on a full disk
-/// ([`super::streams::write`]).
-#[cfg(unix)]
-fn ignore_file_size_signal() {
-    // SAFETY: setting a signal's disposition to SIG_IGN touches no memory of this process;
-    // nothing in it relies on receiving SIGXFSZ.
-    unsafe { libc::signal(libc::SIGXFSZ, libc::SIG_IGN) };
 }
 
 /// Makes glibc's allocator keep one arena for the process (`M_ARENA_MAX`, mallopt(3)).
@@ -201,7 +189,7 @@ pub fn showcase() -> ExitCode {
         Target::X86_64 => X64::ARCH,
         Target::Aarch64 => A64::ARCH,
     };
-    println!(
+    crate::outln!(
         "== BCPL: {FILE}, {} ==",
         if jit {
             format!(
@@ -248,7 +236,7 @@ fn run_on_big_stack(opts: Options, src: Vec<u8>) -> ExitCode {
         }
     }
     if let Some(e) = failure {
-        eprintln!("macros-demo bcpl: cannot start the program thread: {e}");
+        crate::errln!("macros-demo bcpl: cannot start the program thread: {e}");
     }
     ExitCode::from(1)
 }
@@ -279,7 +267,7 @@ fn run_interp(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
     let mut rt = match Runtime::new(prog, opts.args.clone()) {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("macros-demo bcpl: {e}");
+            crate::errln!("macros-demo bcpl: {e}");
             return 1;
         }
     };
@@ -287,7 +275,7 @@ fn run_interp(opts: &Options, prog: &ir::Program, front: Duration) -> u8 {
     let ran = started.elapsed();
     Output::flush();
     if opts.stats {
-        eprintln!(
+        crate::errln!(
             "stats: front end {}, interpreted in {}",
             human(front),
             human(ran)
@@ -329,13 +317,13 @@ fn jit_with<B: Backend>(opts: &Options, prog: &ir::Program, front: Duration) -> 
     ) {
         Ok(j) => j,
         Err(e) => {
-            eprintln!("macros-demo bcpl: {e}");
+            crate::errln!("macros-demo bcpl: {e}");
             return 1;
         }
     };
     if opts.eager || !B::NATIVE {
         if let Err(e) = jit.compile_all() {
-            eprintln!("macros-demo bcpl: {e}");
+            crate::errln!("macros-demo bcpl: {e}");
             return 1;
         }
     }
@@ -348,7 +336,7 @@ fn jit_with<B: Backend>(opts: &Options, prog: &ir::Program, front: Duration) -> 
         let mut total = Duration::ZERO;
         let mut bytes = 0;
         for s in &stats {
-            eprintln!(
+            crate::errln!(
                 "stats: compiled {} in {}, {} bytes",
                 s.name,
                 human(s.time),
@@ -357,7 +345,7 @@ fn jit_with<B: Backend>(opts: &Options, prog: &ir::Program, front: Duration) -> 
             total += s.time;
             bytes += s.bytes;
         }
-        eprintln!(
+        crate::errln!(
             "stats: {} of {} functions compiled to {}, {bytes} code bytes, {} compiling; front end {}{}",
             stats.len(),
             prog.funcs.len(),
@@ -374,11 +362,11 @@ fn jit_with<B: Backend>(opts: &Options, prog: &ir::Program, front: Duration) -> 
     match ran {
         Ok(code) => runtime::exit_status(code) as u8,
         Err(jit::NotRun::NoMemory(e)) => {
-            eprintln!("macros-demo bcpl: {e}");
+            crate::errln!("macros-demo bcpl: {e}");
             1
         }
         Err(jit::NotRun::NotNative(not_native)) => {
-            eprintln!(
+            crate::errln!(
                 "macros-demo bcpl: compiled and committed, not run: {not_native} \
                  (an {arch} build runs it, e.g. `cargo xtask demo bcpl FILE.b` under qemu; \
                  --interp interprets it here)",
@@ -394,7 +382,7 @@ fn source_errors(opts: &Options, src: &[u8], headers: &[Header], errors: &[Sourc
         .chain(headers.iter().map(|h| (h.path.as_str(), h.text.as_slice())))
         .collect();
     for e in errors {
-        eprintln!("{}", e.render_in(&files));
+        crate::errln!("{}", e.render_in(&files));
     }
     1
 }

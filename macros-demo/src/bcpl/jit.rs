@@ -275,7 +275,7 @@ impl<'p, B: Backend> Jit<'p, B> {
                 addr,
                 entry.listing()
             );
-            eprint!("{text}");
+            crate::err!("{text}");
         }
         self.stats.borrow_mut().push(FuncStats {
             name: f.name.clone(),
@@ -426,7 +426,7 @@ impl<B: Backend> Body for Coroutine<B> {
 fn escape() -> ! {
     let (escape, entry) = ESCAPE.with(|e| e.get());
     if escape == 0 {
-        eprintln!("macros-demo bcpl: a coroutine was ended outside its JIT code");
+        crate::errln!("macros-demo bcpl: a coroutine was ended outside its JIT code");
         std::process::exit(1)
     }
     ESCAPED.with(|e| e.set(true));
@@ -448,7 +448,7 @@ extern "C" fn lib_call<B: Backend>(id: u64, frame: u64, line: u64) -> i64 {
     // thread, and the stubs are only reached from that code, which does not touch memory
     // while this call runs.
     let Some(rt) = (unsafe { rt.as_mut() }) else {
-        eprintln!("macros-demo bcpl: a library stub ran outside Jit::run");
+        crate::errln!("macros-demo bcpl: a library stub ran outside Jit::run");
         std::process::exit(1)
     };
     match library::call(rt, id as usize, frame as usize, line as u32) {
@@ -562,14 +562,14 @@ extern "C" fn lazy_compile<B: Backend>(index: u64) -> u64 {
     // reach here. The type was erased to store the pointer; it is only used within that
     // borrow.
     let Some(jit) = (unsafe { jit.as_ref() }) else {
-        eprintln!("macros-demo bcpl: a compilation stub ran outside Jit::run");
+        crate::errln!("macros-demo bcpl: a compilation stub ran outside Jit::run");
         std::process::exit(1)
     };
     match jit.compile(index as usize) {
         Ok(addr) => addr as u64,
         Err(e) => {
             runtime::Output::flush();
-            eprintln!("macros-demo bcpl: cannot compile function {index}: {e}");
+            crate::errln!("macros-demo bcpl: cannot compile function {index}: {e}");
             std::process::exit(1)
         }
     }

@@ -205,7 +205,7 @@ pub fn set_file_names(names: Vec<String>) {
 pub fn report_runtime_error(line: u32, what: &str) {
     Output::flush();
     let files = FILES.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    eprintln!("{}", runtime_message(&files, line, what));
+    crate::errln!("{}", runtime_message(&files, line, what));
 }
 
 /// The bytes of a BCPL string: a length byte, then the bytes, packed little-endian into words.

@@ -23,7 +23,7 @@ extern "C" fn square(x: u64) -> u64 {
 
 pub fn run() -> Outcome {
     let target = square as extern "C" fn(u64) -> u64 as usize;
-    println!("  Rust's `square` is at {target:#x}");
+    macros_demo::outln!("  Rust's `square` is at {target:#x}");
 
     // f(x) = square(x) + x
     let mut asm = Assembler::new();
@@ -62,7 +62,7 @@ pub fn run() -> Outcome {
     }
     if show::can_execute() {
         let calls = CALLS.load(Ordering::Relaxed) - before;
-        println!("  Rust's `square` was called {calls} times");
+        macros_demo::outln!("  Rust's `square` was called {calls} times");
         if calls != inputs.len() as u64 {
             return Err(format!("expected {} calls into Rust, saw {calls}", inputs.len()).into());
         }

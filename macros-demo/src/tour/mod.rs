@@ -59,7 +59,7 @@ pub fn main(args: &[String]) -> ExitCode {
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("macros-demo: {message}");
+            macros_demo::errln!("macros-demo: {message}");
             ExitCode::FAILURE
         }
     }
@@ -77,9 +77,11 @@ fn run(names: &[String]) -> Result<(), String> {
             known.join(", ")
         ));
     }
-    println!("jitkit tour: AArch64 machine code written inline in Rust, committed once, called.");
+    macros_demo::outln!(
+        "jitkit tour: AArch64 machine code written inline in Rust, committed once, called."
+    );
     if !show::can_execute() {
-        println!(
+        macros_demo::outln!(
             "This host is {}: every function is assembled, committed and listed, but calling \
              AArch64 code needs an AArch64 CPU. Run `cargo xtask demo` to see the calls (it uses \
              qemu-aarch64 here).",
@@ -91,14 +93,14 @@ fn run(names: &[String]) -> Result<(), String> {
         if !names.is_empty() && !names.iter().any(|n| n == demo.name) {
             continue;
         }
-        println!("\n=== {}: {}", demo.name, demo.about);
+        macros_demo::outln!("\n=== {}: {}", demo.name, demo.about);
         if let Err(e) = (demo.run)() {
-            println!("FAILED: {e}");
+            macros_demo::outln!("FAILED: {e}");
             failed.push(demo.name);
         }
     }
     if failed.is_empty() {
-        println!("\ntour finished: every demo behaved as expected.");
+        macros_demo::outln!("\ntour finished: every demo behaved as expected.");
         Ok(())
     } else {
         Err(format!("these demos failed: {}", failed.join(", ")))

@@ -27,7 +27,7 @@ const CONSTANTS: [(&str, u64); 2] = [
 #[allow(clippy::useless_conversion)]
 pub fn run() -> Outcome {
     let (acc, tmp) = pick_registers();
-    println!("  scratch registers picked at run time: acc = x{acc}, tmp = x{tmp}");
+    macros_demo::outln!("  scratch registers picked at run time: acc = x{acc}, tmp = x{tmp}");
 
     let mut asm = Assembler::new();
     asm.entry_point("poly")?;
@@ -49,7 +49,7 @@ pub fn run() -> Outcome {
         let before = asm.offset().0;
         asm.load_imm64(RX::X0, value);
         let words = (asm.offset().0 - before) / 4;
-        println!(
+        macros_demo::outln!(
             "  load_imm64(x0, {:?}) takes {words} instruction(s)",
             Hex(value)
         );

@@ -26,7 +26,7 @@ pub fn run() -> Outcome {
     if again.as_ptr() != entry.as_ptr() {
         return Err("entry() returned a different pointer than commit()".into());
     }
-    println!(
+    macros_demo::outln!(
         "  buf.entry() hands out the same pointer again: {:p}",
         again.as_ptr()
     );

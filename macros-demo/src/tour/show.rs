@@ -18,14 +18,14 @@ pub fn can_execute() -> bool {
 /// it), then jitkit's listing: one line per instruction with symbol and offset, address, word
 /// and disassembly, PC-relative targets named.
 pub fn listing(title: &str, code: &ExecPtr<'_>) {
-    println!(
+    macros_demo::outln!(
         "{title}: {} instructions at {:p}, mapped {}",
         code.len() / 4,
         code.as_ptr(),
         protection(code.as_ptr() as usize)
     );
     for line in code.listing().lines() {
-        println!("  {line}");
+        macros_demo::outln!("  {line}");
     }
 }
 
@@ -54,12 +54,12 @@ pub fn check<T: PartialEq + fmt::Debug>(
     call: impl FnOnce() -> T,
 ) -> Outcome {
     if !can_execute() {
-        println!("  {what:<32} not called (needs AArch64); expected {expected:?}");
+        macros_demo::outln!("  {what:<32} not called (needs AArch64); expected {expected:?}");
         return Ok(());
     }
     let got = call();
     if got == expected {
-        println!("  {what:<32} = {got:?}");
+        macros_demo::outln!("  {what:<32} = {got:?}");
         Ok(())
     } else {
         Err(format!("{what} returned {got:?}, expected {expected:?}").into())
@@ -74,7 +74,7 @@ pub fn expect_err<T>(
 ) -> Outcome {
     match result {
         Err(e) if expected(&e) => {
-            println!("  {what}\n      -> Err: {e}");
+            macros_demo::outln!("  {what}\n      -> Err: {e}");
             Ok(())
         }
         Err(e) => Err(format!("{what} gave an unexpected error: {e}").into()),
