@@ -150,6 +150,7 @@ pub const START: usize = 1;
 
 /// Named cells of `libhdr` that programs use as variables.
 pub const CELLS: &[(&str, usize)] = &[
+    ("start", START),
     ("result2", RESULT2),
     ("cis", CIS),
     ("cos", COS),

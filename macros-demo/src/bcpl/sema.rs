@@ -10,7 +10,8 @@
 //!   `RESULTIS` only inside `VALOF`, `GOTO` only to a label of the same function and VALOF;
 //! - `VEC` sizes, `FOR ... BY` steps, `CASE` labels, MANIFEST, STATIC, GLOBAL and TABLE
 //!   values are constant expressions (folded here);
-//! - `start` (or `clihook`, which runs instead when the program defines it) exists;
+//! - `start` (the function in global 1, whatever its name) or `clihook` (which runs instead
+//!   when the program defines it) exists;
 //! - a `VALOF` that ends without `RESULTIS` is a run-time error where its value is used
 //!   (`sema::noresult`).
 //!
@@ -153,7 +154,12 @@ impl<'a> Sema<'a> {
                     s.errors.push(e);
                 }
             }
-            if let Some(Binding::Func(i, _)) = s.lookup("start") {
+            // The run's `start` is the function in global 1, whatever its name's case or
+            // spelling (`GLOBAL { begin: 1 }`), as Cintcode's CLI calls it through that global.
+            if let Some(i) = s.scope.iter().rev().find_map(|(_, b)| match *b {
+                Binding::Func(i, Some(library::START)) => Some(i),
+                _ => None,
+            }) {
                 start = Some(i);
             }
             if let Some(Binding::Func(i, _)) = s.lookup("clihook") {
