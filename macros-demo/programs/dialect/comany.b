@@ -1,6 +1,7 @@
 GET "libhdr"
 
-// createco returns 0 once no more coroutines can be made: here, at the limit on live ones.
+// createco returns 0 once no more coroutines can be made: here, at the limit on live ones
+// (`coroutine::MAX_COROUTINES`; Cintcode's is its memory).
 LET body(a) = cowait(a)
 
 LET start() = VALOF

@@ -269,11 +269,13 @@ fn switch(rt: &mut Runtime, to: usize, a: i64, line: u32) -> Result<i64, Stop> {
     }
 }
 
-/// The most coroutines alive at once. Each has a stack mapping and its guard page: far
-/// more would reach the kernel's limit on mappings (`vm.max_map_count`, 65530 by default),
-/// which other allocations of the process need too. Beyond this, `createco` returns 0 as
-/// when the heap is full.
-pub const MAX_COROUTINES: usize = 4096;
+/// The most coroutines alive at once. Each takes two of the kernel's memory mappings (its
+/// stack and the stack's guard page, [`super::fiber::Stack`]), and a process may have
+/// `vm.max_map_count` of them, 65530 by default (proc(5)): this many leave about 16000 for the
+/// rest of the process. Cintcode's default memory of 8M words holds about 38000 coroutines of
+/// 200 words; simulations that keep one per customer (`events/airport.b` of Richards' demos)
+/// need some 17000. Beyond this, `createco` returns 0 as when the heap is full.
+pub const MAX_COROUTINES: usize = 24 * 1024;
 
 /// `createco(f, size)`: a new coroutine, suspended without a parent, or 0 when there is no
 /// room for it (in the heap or for its native stack, or [`MAX_COROUTINES`] are alive).
