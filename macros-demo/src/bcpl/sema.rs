@@ -104,6 +104,7 @@ fn lower(
         errors: Vec::new(),
         fs: Vec::new(),
         todo: Vec::new(),
+        hidden: 0..0,
         floats: prog.floats,
         flt_marks: Vec::new(),
         named: HashSet::new(),
@@ -149,11 +150,13 @@ impl<'a> Sema<'a> {
                 }
             }
             let todo = std::mem::take(&mut s.todo);
-            for (index, def) in todo {
+            for (index, def, declared) in todo {
+                s.hidden = declared..s.scope.len();
                 if let Err(e) = s.function(index, def) {
                     s.errors.push(e);
                 }
             }
+            s.hidden = 0..0;
             // The run's `start` is the function in global 1, whatever its name's case or
             // spelling (`GLOBAL { begin: 1 }`), as Cintcode's CLI calls it through that global.
             if let Some(i) = s.scope.iter().rev().find_map(|(_, b)| match *b {
@@ -247,8 +250,16 @@ struct Sema<'a> {
     errors: Vec<SourceError>,
     /// The functions being lowered, innermost last.
     fs: Vec<FnState>,
-    /// Top-level functions declared but not yet lowered.
-    todo: Vec<(usize, &'a FnDef)>,
+    /// Top-level functions declared but not yet lowered, each with the length of `scope`
+    /// just after its `LET` (see [`Sema::hidden`]).
+    todo: Vec<(usize, &'a FnDef, usize)>,
+    /// While a top-level function's body is lowered (after its whole section is declared):
+    /// the indices in `scope` of the names the section declares after that function's `LET`.
+    /// Its body means what a name meant where the `LET` was, as in Cintcode, where a name's
+    /// scope begins at its declaration: the `radius` that `arith.b` calls is its own global,
+    /// not the one `sdl.h` declares later. A hidden name is still found when nothing visible
+    /// has it (a call of a function defined further down, which Cintcode refuses).
+    hidden: std::ops::Range<usize>,
     /// Whether the program uses floating point (see [`ast::Program::floats`]).
     floats: bool,
     /// The indices in `scope` of the names declared with the `FLT` tag.
@@ -338,13 +349,8 @@ impl<'a> Sema<'a> {
     fn lookup(&self, name: &str) -> Option<Binding> {
         self.lookup_exact(name).or_else(|| {
             let folded = name.to_ascii_lowercase();
-            if let Some(&(_, b)) = self
-                .scope
-                .iter()
-                .rev()
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            {
-                return Some(b);
+            if let Some(at) = self.in_scope(|n| n.eq_ignore_ascii_case(name)) {
+                return Some(self.scope[at].1);
             }
             self.lookup_exact(&folded).or_else(|| {
                 library::manifests()
@@ -354,9 +360,20 @@ impl<'a> Sema<'a> {
         })
     }
 
+    /// The index in `scope` of the innermost name that `matches`, a name outside
+    /// [`Sema::hidden`] first.
+    fn in_scope(&self, matches: impl Fn(&str) -> bool) -> Option<usize> {
+        let find = |hidden: bool| {
+            (0..self.scope.len())
+                .rev()
+                .find(|&i| self.hidden.contains(&i) == hidden && matches(&self.scope[i].0))
+        };
+        find(false).or_else(|| find(true))
+    }
+
     fn lookup_exact(&self, name: &str) -> Option<Binding> {
-        if let Some(&(_, b)) = self.scope.iter().rev().find(|(n, _)| n == name) {
-            return Some(b);
+        if let Some(at) = self.in_scope(|n| n == name) {
+            return Some(self.scope[at].1);
         }
         if let Some(k) = library::lookup(name) {
             return Some(Binding::Cell(library::ROUTINES[k].1));
@@ -395,11 +412,9 @@ impl<'a> Sema<'a> {
         if self.flt_marks.is_empty() {
             return false;
         }
-        let at = self.scope.iter().rposition(|(n, _)| n == name).or_else(|| {
-            self.scope
-                .iter()
-                .rposition(|(n, _)| n.eq_ignore_ascii_case(name))
-        });
+        let at = self
+            .in_scope(|n| n == name)
+            .or_else(|| self.in_scope(|n| n.eq_ignore_ascii_case(name)));
         at.is_some_and(|i| self.flt_marks.contains(&i))
     }
 
@@ -468,19 +483,9 @@ impl<'a> Sema<'a> {
                                 format!("global number {n} is out of range: 0 to {}", GLOBALS - 1),
                             )
                         })?;
-                    match self
-                        .scope
-                        .iter()
-                        .rev()
-                        .find(|(n, _)| *n == e.name)
-                        .map(|p| p.1)
-                    {
-                        Some(Binding::Func(i, _)) if top => {
-                            self.image[g] = FN_BASE + i as i64;
-                            self.bind(&e.name, Binding::Func(i, Some(g)));
-                        }
-                        _ => self.bind_tagged(&e.name, Binding::Cell(g), e.flt),
-                    }
+                    // A new name, as in Cintcode: a function the section defined earlier under
+                    // this name is not stored in the global.
+                    self.bind_tagged(&e.name, Binding::Cell(g), e.flt);
                 }
             }
             Decl::Static(entries) => {
@@ -531,7 +536,9 @@ impl<'a> Sema<'a> {
                     }
                 }
                 if top {
-                    self.todo.extend(defs);
+                    let declared = self.scope.len();
+                    self.todo
+                        .extend(defs.into_iter().map(|(index, def)| (index, def, declared)));
                 } else {
                     for (index, def) in defs {
                         self.function(index, def)?;
