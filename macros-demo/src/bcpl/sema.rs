@@ -511,6 +511,10 @@ impl<'a> Sema<'a> {
                         // through that global as `blib` does (see `library::THROUGH_WRCH`).
                         let global = match self.lookup_exact(&def.name) {
                             Some(Binding::Cell(g)) if top && g < GLOBALS => Some(g),
+                            // Another definition of a function held in a global: the global
+                            // holds the later one, as Cintcode's loader stores each in turn,
+                            // and every use of the name in the section means it.
+                            Some(Binding::Func(_, Some(g))) if top => Some(g),
                             None if top && def.name.eq_ignore_ascii_case("start") => {
                                 Some(library::START)
                             }
@@ -518,6 +522,11 @@ impl<'a> Sema<'a> {
                         };
                         if let Some(g) = global {
                             self.image[g] = FN_BASE + index as i64;
+                            for (_, b) in &mut self.scope {
+                                if matches!(*b, Binding::Func(_, Some(h)) if h == g) {
+                                    *b = Binding::Func(index, Some(g));
+                                }
+                            }
                         }
                         self.bind(&def.name, Binding::Func(index, global));
                         defs.push((index, &**def));
