@@ -638,27 +638,38 @@ fn messages_that_cannot_be_written_are_lost_and_the_status_stands() {
 }
 
 #[test]
-fn headers_are_found_beside_the_source_then_in_bcplhdrs_then_under_bcplroot() {
+fn headers_are_found_beside_the_source_then_in_the_current_directory_then_in_bcplhdrs_then_under_bcplroot(
+) {
     let dir = std::env::temp_dir().join(format!("bcpl-hdrs-{}", std::process::id()));
     let (src, hdrs, root) = (dir.join("src"), dir.join("hdrs"), dir.join("root"));
-    for d in [&src, &hdrs, &root.join("g")] {
+    for d in [
+        &src,
+        &hdrs,
+        &root.join("g"),
+        &dir.join("u"),
+        &hdrs.join("u"),
+    ] {
         std::fs::create_dir_all(d).unwrap();
     }
     std::fs::write(
         src.join("use.b"),
-        "GET \"libhdr\"\nGET \"near\"\nGET \"far.h\"\nGET \"deep\"\n\
-         LET start() BE writef(\"%n %n %n*n\", near, far, deep)\n",
+        "GET \"libhdr\"\nGET \"near\"\nGET \"u/mid\"\nGET \"far.h\"\nGET \"deep\"\n\
+         LET start() BE writef(\"%n %n %n %n*n\", near, mid, far, deep)\n",
     )
     .unwrap();
     std::fs::write(src.join("near.h"), "MANIFEST { near = 1 }").unwrap();
-    // Beside the source wins over BCPLHDRS.
+    // Beside the source wins over the current directory (the run's, `dir`), which wins
+    // over BCPLHDRS.
+    std::fs::write(dir.join("near.h"), "MANIFEST { near = 50 }").unwrap();
     std::fs::write(hdrs.join("near.h"), "MANIFEST { near = 100 }").unwrap();
+    std::fs::write(dir.join("u").join("mid.h"), "MANIFEST { mid = 4 }").unwrap();
+    std::fs::write(hdrs.join("u").join("mid.h"), "MANIFEST { mid = 400 }").unwrap();
     std::fs::write(hdrs.join("far.h"), "MANIFEST { far = 2 }").unwrap();
     std::fs::write(root.join("g").join("deep.h"), "MANIFEST { deep = 3 }").unwrap();
     let hdrs_var = format!("/no/such/dir:{}", hdrs.display());
     let run_in = |mode: &[&str], with_env: bool| {
         let mut c = command();
-        c.current_dir(&src).arg("bcpl").args(mode).arg("use.b");
+        c.current_dir(&dir).arg("bcpl").args(mode).arg("src/use.b");
         if with_env {
             c.env("BCPLHDRS", &hdrs_var).env("BCPLROOT", &root);
         } else {
@@ -675,7 +686,7 @@ fn headers_are_found_beside_the_source_then_in_bcplhdrs_then_under_bcplroot() {
     for mode in modes() {
         let (status, stdout, stderr) = run_in(&mode, true);
         assert_eq!(status, Some(0), "{mode:?}: {stderr}");
-        assert_eq!(stdout, "1 2 3\n", "{mode:?}");
+        assert_eq!(stdout, "1 4 2 3\n", "{mode:?}");
         let (status, _, stderr) = run_in(&mode, false);
         assert_eq!(status, Some(1), "{mode:?}");
         assert!(stderr.contains("GET \"far.h\": no such header"), "{stderr}");

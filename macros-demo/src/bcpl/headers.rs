@@ -2,9 +2,10 @@
 //!
 //! `libhdr` is built in ([`super::library`]), so its `GET` stays for the parser to skip. Any
 //! other header is looked for as `name` and then `name.h` in the directories of
-//! [`search_path`]: beside the source file, then where Cintcode's compiler looks (the
-//! directories listed in `BCPLHDRS`, then `g/` under `BCPLROOT`; `cintcode/com/bcplfe.b`'s
-//! notes of 27/07/06), so that the headers of a Cintcode installation are found. A header that
+//! [`search_path`]: beside the source file, then where Cintcode's compiler looks (the current
+//! directory, the directories listed in `BCPLHDRS`, then `g/` under `BCPLROOT`;
+//! `cintcode/com/bcplfe.b`'s notes of 27/07/06), so that the headers of a Cintcode
+//! installation, and those a program names from where it is compiled, are found. A header that
 //! is found is lexed and its tokens replace the `GET`, headers inside it too, up to
 //! [`MAX_DEPTH`] deep. Each header read gets the next file number, and its tokens carry their
 //! own lines in it ([`super::diag::file_line`]), so an error in a header, at compile time or
@@ -27,11 +28,15 @@ pub fn is_libhdr(name: &[u8]) -> bool {
     matches!(file, "libhdr" | "libhdr.h")
 }
 
-/// Where headers of a source file in `dir` are looked for, in order: `dir`, each directory
-/// of the environment variable `BCPLHDRS` (separated by `:` or `;`), and `g` under
-/// `BCPLROOT`.
+/// Where headers of a source file in `dir` are looked for, in order: `dir`, the current
+/// directory (as the empty path, so that a header found there is named as the `GET` names
+/// it), each directory of the environment variable `BCPLHDRS` (separated by `:` or `;`),
+/// and `g` under `BCPLROOT`.
 pub fn search_path(dir: &Path) -> Vec<PathBuf> {
     let mut dirs = vec![dir.to_path_buf()];
+    if !dir.as_os_str().is_empty() {
+        dirs.push(PathBuf::new());
+    }
     if let Some(hdrs) = std::env::var_os("BCPLHDRS") {
         let hdrs = hdrs.to_string_lossy().into_owned();
         dirs.extend(

@@ -507,7 +507,8 @@ impl<'t> Parser<'t> {
                                 self.pos(),
                                 format!(
                                     "not supported: GET \"{}\": no such header beside the \
-                                     source file or in BCPLHDRS (libhdr is built in)",
+                                     source file, in the current directory or in BCPLHDRS \
+                                     (libhdr is built in)",
                                     String::from_utf8_lossy(name)
                                 ),
                             ))
