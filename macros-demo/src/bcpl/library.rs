@@ -730,6 +730,18 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
         "intflag" => 0,
         "input" => a.rt.mem[CIS],
         "output" => a.rt.mem[COS],
+        "findinput" | "pathfindinput" | "findoutput" | "findappend" | "findinoutput"
+        | "findupdate"
+            if streams::is_network(&a.string(arg(&a, 0)?)?) =>
+        {
+            // Written as `cintsys`'s `sawritef` writes it.
+            Output::direct(|| {
+                for &b in b"TCP connections not yet available in cintsys\n" {
+                    Output::char(i64::from(b));
+                }
+            });
+            0
+        }
         "findinput" => streams::find_input(&a.string(arg(&a, 0)?)?, &[]),
         "pathfindinput" => {
             let name = a.string(arg(&a, 0)?)?;

@@ -14,9 +14,10 @@
 //! - `findinput("**")` and `findoutput("**")` give the console. A name whose part before its
 //!   first `:` (all of it, if it has none) is `NIL` or `RAM`, in any case, is a device, as
 //!   in `blib`'s `findstream`: `NIL:` is at its end at once and takes what is written;
-//!   `RAM:` is a stream in memory, read and written, that grows as it is written. Other
-//!   names are files, relative to the current directory. A name that cannot be opened
-//!   gives 0.
+//!   `RAM:` is a stream in memory, read and written, that grows as it is written. A `TCP`
+//!   or `NET` prefix names a network connection, which Cintcode's `cintsys` does not open
+//!   either: it gives 0 ([`is_network`]). Other names are files, relative to the current
+//!   directory. A name that cannot be opened gives 0.
 //! - `findinoutput(name)` (`findupdate`) reads and writes a file at one position, from its
 //!   first byte, keeping what it holds.
 //! - `rewindstream(s)` goes back to the start of a file or `RAM:` stream: reading it again,
@@ -511,7 +512,7 @@ pub fn write(s: i64, bytes: &[u8]) -> bool {
 /// first `:` (all of it, if there is none), in any case, is `NIL` or `RAM`, as `blib`'s
 /// `findstream` (`sysb/dlibsys.b`) splits names.
 fn device(name: &[u8]) -> Option<Source> {
-    let prefix = name.split(|&b| b == b':').next().unwrap_or_default();
+    let prefix = prefix(name);
     if prefix.eq_ignore_ascii_case(b"NIL") {
         Some(Source::Nil)
     } else if prefix.eq_ignore_ascii_case(b"RAM") {
@@ -519,6 +520,18 @@ fn device(name: &[u8]) -> Option<Source> {
     } else {
         None
     }
+}
+
+/// The part of a stream name before its first `:`, all of it if it has none.
+fn prefix(name: &[u8]) -> &[u8] {
+    name.split(|&b| b == b':').next().unwrap_or_default()
+}
+
+/// Whether `name` names a network connection (prefix `TCP` or `NET`, in any case), which
+/// `cintsys` refuses with a message and 0 (`sysb/dlibsys.b`), as the library does here.
+pub fn is_network(name: &[u8]) -> bool {
+    let prefix = prefix(name);
+    prefix.eq_ignore_ascii_case(b"TCP") || prefix.eq_ignore_ascii_case(b"NET")
 }
 
 /// `findinput(name)`: the console for `*`, a device (`NIL:`, `RAM:`; see the module docs),
