@@ -463,29 +463,40 @@ fn one_run_reports_every_error_and_names_what_is_unsupported() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// Runs `fib.b` from the programs directory (`mode` first) under an address-space limit of
-/// `mib` MiB. Natively only: qemu-user ignores a guest's `RLIMIT_AS`.
-fn fib_within_address_space(mode: &[&str], mib: u64) -> std::process::Output {
+/// The type of `libc::RLIMIT_*`, which differs between C libraries.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+type Resource = libc::__rlimit_resource_t;
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+type Resource = libc::c_int;
+
+/// Makes `c`'s process start with resource limit `resource` (soft and hard) at `value`.
+fn with_limit(c: &mut std::process::Command, resource: Resource, value: u64) {
     use std::os::unix::process::CommandExt;
-    let mut c = command();
-    c.current_dir(programs_dir())
-        .arg("bcpl")
-        .args(mode)
-        .arg("fib.b");
     let limit = libc::rlimit {
-        rlim_cur: mib << 20,
-        rlim_max: mib << 20,
+        rlim_cur: value,
+        rlim_max: value,
     };
     // SAFETY: the closure runs in the child between fork and exec and calls only
     // setrlimit, which is async-signal-safe, on a struct it owns.
     unsafe {
         c.pre_exec(move || {
-            if libc::setrlimit(libc::RLIMIT_AS, &limit) != 0 {
+            if libc::setrlimit(resource, &limit) != 0 {
                 return Err(std::io::Error::last_os_error());
             }
             Ok(())
         })
     };
+}
+
+/// Runs `fib.b` from the programs directory (`mode` first) under an address-space limit of
+/// `mib` MiB. Natively only: qemu-user ignores a guest's `RLIMIT_AS`.
+fn fib_within_address_space(mode: &[&str], mib: u64) -> std::process::Output {
+    let mut c = command();
+    c.current_dir(programs_dir())
+        .arg("bcpl")
+        .args(mode)
+        .arg("fib.b");
+    with_limit(&mut c, libc::RLIMIT_AS, mib << 20);
     run_to_end(&mut c, &[])
 }
 
@@ -529,7 +540,6 @@ fn a_run_fits_in_460_mib_of_address_space() {
 /// runs on: no `SIGXFSZ`. The file ends exactly at the limit.
 #[test]
 fn writing_past_the_file_size_limit_loses_bytes_but_does_not_kill_the_run() {
-    use std::os::unix::process::CommandExt;
     const LIMIT: u64 = 2 << 20;
     let dir = scratch("bcpl-fsize");
     std::fs::write(
@@ -543,20 +553,7 @@ fn writing_past_the_file_size_limit_loses_bytes_but_does_not_kill_the_run() {
         let _ = std::fs::remove_file(dir.join("big.txt"));
         let mut c = command();
         c.current_dir(&dir).arg("bcpl").args(&mode).arg("big.b");
-        // SAFETY: the closure runs in the child between fork and exec and calls only
-        // setrlimit, which is async-signal-safe, on a local struct.
-        unsafe {
-            c.pre_exec(|| {
-                let limit = libc::rlimit {
-                    rlim_cur: LIMIT,
-                    rlim_max: LIMIT,
-                };
-                if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            })
-        };
+        with_limit(&mut c, libc::RLIMIT_FSIZE, LIMIT);
         let out = run_to_end(&mut c, &[]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(
@@ -579,7 +576,6 @@ fn writing_past_the_file_size_limit_loses_bytes_but_does_not_kill_the_run() {
 /// pipe whose reader has left.
 #[test]
 fn messages_that_cannot_be_written_are_lost_and_the_status_stands() {
-    use std::os::unix::process::CommandExt;
     const LIMIT: u64 = 1 << 20;
     use std::process::Stdio;
     let dir = scratch("bcpl-lost-messages");
@@ -588,20 +584,7 @@ fn messages_that_cannot_be_written_are_lost_and_the_status_stands() {
         c.current_dir(&dir).args(args).stdin(Stdio::null());
         c.stdout(stdout).stderr(stderr);
         if no_file_growth {
-            // SAFETY: the closure runs in the child between fork and exec and calls only
-            // setrlimit, which is async-signal-safe, on a local struct.
-            unsafe {
-                c.pre_exec(|| {
-                    let limit = libc::rlimit {
-                        rlim_cur: LIMIT,
-                        rlim_max: LIMIT,
-                    };
-                    if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                    Ok(())
-                })
-            };
+            with_limit(&mut c, libc::RLIMIT_FSIZE, LIMIT);
         }
         c.status().expect("the command starts")
     };
