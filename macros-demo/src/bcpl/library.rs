@@ -731,32 +731,31 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
         "input" => a.rt.mem[CIS],
         "output" => a.rt.mem[COS],
         "findinput" | "pathfindinput" | "findoutput" | "findappend" | "findinoutput"
-        | "findupdate"
-            if streams::is_network(&a.string(arg(&a, 0)?)?) =>
-        {
-            // Written as `cintsys`'s `sawritef` writes it.
-            Output::direct(|| {
-                for &b in b"TCP connections not yet available in cintsys\n" {
-                    Output::char(i64::from(b));
-                }
-            });
-            0
-        }
-        "findinput" => streams::find_input(&a.string(arg(&a, 0)?)?, &[]),
-        "pathfindinput" => {
-            let name = a.string(arg(&a, 0)?)?;
-            let var = arg(&a, 1)?;
-            let dirs = if var == 0 {
-                Vec::new()
+        | "findupdate" => {
+            let file = a.string(arg(&a, 0)?)?;
+            if streams::is_network(&file) {
+                // Written as `cintsys`'s `sawritef` writes it.
+                Output::direct(|| Output::bytes(b"TCP connections not yet available in cintsys\n"));
+                0
             } else {
-                search_path(&a.string(var)?)
-            };
-            streams::find_input(&name, &dirs)
+                match name {
+                    "findinput" => streams::find_input(&file, &[]),
+                    "pathfindinput" => {
+                        let var = arg(&a, 1)?;
+                        let dirs = if var == 0 {
+                            Vec::new()
+                        } else {
+                            search_path(&a.string(var)?)
+                        };
+                        streams::find_input(&file, &dirs)
+                    }
+                    "findoutput" | "findappend" => {
+                        streams::find_output(&file, name == "findappend")
+                    }
+                    _ => streams::find_update(&file),
+                }
+            }
         }
-        "findoutput" | "findappend" => {
-            streams::find_output(&a.string(arg(&a, 0)?)?, name == "findappend")
-        }
-        "findinoutput" | "findupdate" => streams::find_update(&a.string(arg(&a, 0)?)?),
         "note" => records::note(a.rt, arg(&a, 0)?, arg(&a, 1)?, line)?,
         "point" => records::point(a.rt, arg(&a, 0)?, arg(&a, 1)?, line)?,
         "setrecordlength" => records::set_record_length(arg(&a, 0)?, arg(&a, 1)?, line)?,
