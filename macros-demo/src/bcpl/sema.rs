@@ -363,12 +363,12 @@ impl<'a> Sema<'a> {
     /// The index in `scope` of the innermost name that `matches`, a name outside
     /// [`Sema::hidden`] first.
     fn in_scope(&self, matches: impl Fn(&str) -> bool) -> Option<usize> {
-        let find = |hidden: bool| {
-            (0..self.scope.len())
-                .rev()
-                .find(|&i| self.hidden.contains(&i) == hidden && matches(&self.scope[i].0))
-        };
-        find(false).or_else(|| find(true))
+        let found = |i: &usize| matches(&self.scope[*i].0);
+        (0..self.scope.len())
+            .rev()
+            .filter(|i| !self.hidden.contains(i))
+            .find(found)
+            .or_else(|| self.hidden.clone().rev().find(found))
     }
 
     fn lookup_exact(&self, name: &str) -> Option<Binding> {
