@@ -14,9 +14,7 @@ use std::io::Write;
 
 /// Writes `args` to stdout; a failed write is dropped (see the module doc).
 pub fn out(args: fmt::Arguments<'_>) {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_fmt(args);
-    let _ = out.flush();
+    let _ = std::io::stdout().lock().write_fmt(args);
 }
 
 /// Writes `args` to stderr; a failed write is dropped (see the module doc).

@@ -140,9 +140,10 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     Err("no FILE given".to_string())
 }
 
-/// Entry point of the `bcpl` subcommand.
+/// Entry point of the `bcpl` subcommand. The binary's `main` has already made a write past
+/// `RLIMIT_FSIZE` an error instead of a signal ([`crate::console::ignore_file_size_signal`]),
+/// for the program's files as for stdout and stderr.
 pub fn main(args: &[String]) -> ExitCode {
-    crate::console::ignore_file_size_signal();
     let opts = match parse_args(args) {
         Ok(o) => o,
         Err(msg) if msg.is_empty() => {
