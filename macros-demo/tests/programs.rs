@@ -441,7 +441,7 @@ fn one_run_reports_every_error_and_names_what_is_unsupported() {
         &dir,
         "os.b",
         "os.b:5: runtime error: not supported: `Sys_joy`, a `libhdr` name of Cintcode's \
-         operating system (stream control blocks, tasks, devices and most `sys` operations \
+         operating system (tasks, the CLI, the root node, devices and most `sys` operations \
          are not provided)\n",
     );
     for (file, src, err_start) in [

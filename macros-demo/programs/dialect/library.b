@@ -17,9 +17,10 @@ LET start() BE
   writef("capitalch: %c compstring: %n %n %n*n", capitalch('q'), compstring("abc", "ABC"),
          compstring("ab", "abc"), compstring("b", "a"))
   writef("muldiv: %n rem %n*n", muldiv(maxint, 4, 8), result2)
-  // Standard input and output are the only streams; cis and cos hold them.
+  // The console's streams are selected: cis and cos hold their control blocks.
   endstream(findinput("no-such-file"))
-  writef("streams: %n %n %n %n*n", cis, cos, input(), output())
+  writef("streams: %n %n %n %n*n", cis = input(), cos = output(), cis!scb_id = id_inscb,
+         cos!scb_type = scbt_console)
   TEST rdargs("FROM/A,TO/K,N/N,V/S", argv, 40) = 0
   THEN writes("rdargs failed*n")
   ELSE writef("rdargs: %s %s %n %n*n", argv!0, argv!1, !(argv!2), argv!3)

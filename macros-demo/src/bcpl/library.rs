@@ -24,6 +24,7 @@ use super::float;
 use super::memory::{Fault, Jump, Runtime, Stop, FN_BASE, GLOBWORD, MEM_WORDS, STACK_BASE};
 use super::records;
 use super::runtime::Output;
+use super::scb::{self, Open};
 use super::streams;
 use super::sysops::{
     self, is_cintcode_sys, SYS_BUTTONS, SYS_CPUTIME, SYS_DELAY, SYS_FREEVEC, SYS_GETPID,
@@ -229,13 +230,14 @@ pub const SYS_GLOBAL: usize = 3;
 /// machine) and 0, "unknown", for the others, macOS included, which that list does not name.
 const PLATFORM: i64 = if cfg!(target_os = "linux") { 5 } else { 0 };
 
-/// The manifest constants of `libhdr`: [`MANIFESTS`], the `sys` operations provided and
-/// floating point's `fl_` numbers.
+/// The manifest constants of `libhdr`: [`MANIFESTS`], the `sys` operations provided,
+/// floating point's `fl_` numbers and the layout of stream control blocks.
 pub fn manifests() -> impl Iterator<Item = &'static (&'static str, i64)> {
     MANIFESTS
         .iter()
         .chain(sysops::PROVIDED)
         .chain(float::MANIFESTS)
+        .chain(scb::MANIFESTS)
 }
 
 /// `name` as `libhdr` spells it: old programs write `string.to.number` for
@@ -373,7 +375,7 @@ pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64,
     }
     Output::divert();
     let result = dispatch(rt, name, frame, line);
-    streams::write(cos, &Output::undivert());
+    scb::write(rt, cos, &Output::undivert(), line)?;
     result
 }
 
@@ -418,21 +420,35 @@ fn through_wrch(
 /// `op` on the selected input stream `cis`, or the error at `line` if `cis` is no open input
 /// stream (`op` gives `None`). Before a read of the console that would wait for input, what
 /// was written is flushed ([`flush_before_console_wait`]).
-fn on_input<T>(rt: &Runtime, line: u32, op: impl FnOnce(i64) -> Option<T>) -> Result<T, Stop> {
+fn on_input<T>(
+    rt: &mut Runtime,
+    line: u32,
+    op: impl FnOnce(&mut Runtime, i64) -> Result<Option<T>, Stop>,
+) -> Result<T, Stop> {
     let cis = rt.mem[CIS];
     if cis == INPUT {
         flush_before_console_wait(false);
     }
-    op(cis).ok_or(Stop::Fault(line, Fault::NoInput(cis)))
+    op(rt, cis)?.ok_or(Stop::Fault(line, Fault::NoInput(cis)))
+}
+
+/// The selected input stream, or the error at `line` if it is no open input stream.
+fn selected_input(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
+    on_input(rt, line, |_, cis| Ok(streams::is_input(cis).then_some(cis)))
 }
 
 /// The next character of input stream `s` for the library's readers (`readn`, `rdargs`,
 /// ...), flushing first as [`on_input`] does; `endstreamch` if `s` is no input stream.
-fn read_char(s: i64) -> i64 {
+fn read_char(rt: &mut Runtime, s: i64, line: u32) -> Result<i64, Stop> {
     if s == INPUT {
         flush_before_console_wait(false);
     }
-    streams::rdch(s).unwrap_or(streams::END)
+    Ok(scb::rdch(rt, s, false, line)?.unwrap_or(streams::END))
+}
+
+/// Steps input stream `s` back a character for the library's readers.
+fn step_back(rt: &mut Runtime, s: i64, line: u32) -> Result<(), Stop> {
+    scb::unrdch(rt, s, line).map(drop)
 }
 
 /// Writes what the program has written (to the console and to files) before a read of the
@@ -446,13 +462,14 @@ fn flush_before_console_wait(raw: bool) {
 }
 
 /// `endstream(s)`: closes `s`, which is then selected no more.
-fn end_stream(rt: &mut Runtime, s: i64) {
-    streams::end(s);
+fn end_stream(rt: &mut Runtime, s: i64, line: u32) -> Result<(), Stop> {
+    scb::end(rt, s, line)?;
     for selected in [CIS, COS] {
         if rt.mem[selected] == s {
             rt.mem[selected] = 0;
         }
     }
+    Ok(())
 }
 
 /// The routine `name` with the frame at `frame`, from a call at `line`.
@@ -473,11 +490,11 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             0
         }
         "codewrch" => {
-            codewrch(a.rt, arg(&a, 0)?);
+            codewrch(a.rt, arg(&a, 0)?, line)?;
             0
         }
-        "rdch" => on_input(a.rt, line, streams::rdch)?,
-        "binrdch" => on_input(a.rt, line, streams::binrdch)?,
+        "rdch" => on_input(a.rt, line, |rt, s| scb::rdch(rt, s, false, line))?,
+        "binrdch" => on_input(a.rt, line, |rt, s| scb::rdch(rt, s, true, line))?,
         // `readwords(v, n)`: up to `n` words' bytes from `cis` into `v`; the number of whole
         // words read (a few bytes of a last partial word may be stored too).
         "readwords" => {
@@ -485,7 +502,7 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             let bytes = n.saturating_mul(8);
             let mut i = 0;
             while i < bytes {
-                let b = on_input(a.rt, line, streams::binrdch)?;
+                let b = on_input(a.rt, line, |rt, s| scb::rdch(rt, s, true, line))?;
                 if b < 0 {
                     break;
                 }
@@ -506,7 +523,7 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             flush_before_console_wait(true);
             streams::sardch()
         }
-        "unrdch" => truth(on_input(a.rt, line, streams::unrdch)?),
+        "unrdch" => truth(on_input(a.rt, line, |rt, s| scb::unrdch(rt, s, line))?),
         "newline" => {
             Output::char(10);
             0
@@ -568,20 +585,7 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
         }
         "readn" => readn(a.rt, line)?,
         "readflt" => readflt(a.rt, line)?,
-        "getvec" => {
-            let n = arg(&a, 0)?;
-            let got = usize::try_from(n)
-                .ok()
-                .and_then(|n| n.checked_add(1))
-                .and_then(|words| a.rt.heap.alloc(words).map(|at| (at, words)));
-            match got {
-                Some((at, words)) => {
-                    a.rt.mem[at..at + words].fill(0);
-                    at as i64
-                }
-                None => 0,
-            }
-        }
+        "getvec" => a.rt.getvec(arg(&a, 0)?).unwrap_or(0),
         // `delay(msecs)`: waits that long (a negative time as 0); returns 0.
         "delay" => {
             let ms = u64::try_from(arg(&a, 0)?).unwrap_or(0);
@@ -601,7 +605,7 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
         }
         "freevec" => {
             let v = arg(&a, 0)?;
-            if v != 0 && !usize::try_from(v).is_ok_and(|v| a.rt.heap.free(v)) {
+            if v != 0 && !a.rt.freevec(v) {
                 return Err(Stop::Fault(line, Fault::BadFree(v)));
             }
             0
@@ -738,29 +742,30 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
                 Output::direct(|| Output::bytes(b"TCP connections not yet available in cintsys\n"));
                 0
             } else {
-                match name {
-                    "findinput" => streams::find_input(&file, &[]),
+                let dirs;
+                let how = match name {
+                    "findinput" => Open::Input(&[]),
                     "pathfindinput" => {
                         let var = arg(&a, 1)?;
-                        let dirs = if var == 0 {
+                        dirs = if var == 0 {
                             Vec::new()
                         } else {
                             search_path(&a.string(var)?)
                         };
-                        streams::find_input(&file, &dirs)
+                        Open::Input(&dirs)
                     }
-                    "findoutput" | "findappend" => {
-                        streams::find_output(&file, name == "findappend")
-                    }
-                    _ => streams::find_update(&file),
-                }
+                    "findoutput" => Open::Output(false),
+                    "findappend" => Open::Output(true),
+                    _ => Open::Update,
+                };
+                scb::open(a.rt, &file, how)
             }
         }
         "note" => records::note(a.rt, arg(&a, 0)?, arg(&a, 1)?, line)?,
         "point" => records::point(a.rt, arg(&a, 0)?, arg(&a, 1)?, line)?,
-        "setrecordlength" => records::set_record_length(arg(&a, 0)?, arg(&a, 1)?, line)?,
-        "recordnote" => records::record_note(arg(&a, 0)?, line)?,
-        "recordpoint" => records::record_point(arg(&a, 0)?, arg(&a, 1)?, line)?,
+        "setrecordlength" => records::set_record_length(a.rt, arg(&a, 0)?, arg(&a, 1)?, line)?,
+        "recordnote" => records::record_note(a.rt, arg(&a, 0)?, line)?,
+        "recordpoint" => records::record_point(a.rt, arg(&a, 0)?, arg(&a, 1)?, line)?,
         "get_record" | "put_record" => {
             let (v, n, s) = (arg(&a, 0)?, arg(&a, 1)?, arg(&a, 2)?);
             if name == "get_record" {
@@ -788,7 +793,7 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
                 "endwrite" => a.rt.mem[COS],
                 _ => arg(&a, 0)?,
             };
-            end_stream(a.rt, s);
+            end_stream(a.rt, s, line)?;
             0
         }
         // 1 if done and 0 if not, as Cintcode's `sys` gives C's `!remove(...)` and
@@ -800,7 +805,7 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
         }
         "rewindstream" => {
             let s = arg(&a, 0)?;
-            match streams::rewind(s) {
+            match scb::rewind(a.rt, s, line)? {
                 Some(done) => truth(done),
                 None => return Err(Stop::Fault(line, Fault::NoInput(s))),
             }
@@ -810,8 +815,7 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             if s == OUTPUT {
                 Output::flush();
             }
-            streams::deplete(s);
-            -1
+            truth(scb::deplete(a.rt, s, line)?)
         }
         "copystring" => {
             let s = a.string(arg(&a, 0)?)?;
@@ -992,7 +996,7 @@ fn write_items(a: &mut Args, fmt: &[u8], next: &mut usize) -> Result<(), Stop> {
                 pad(n - s.len() as i64, b' ');
             }
             b'C' => Output::char(arg),
-            b'#' => codewrch(a.rt, arg),
+            b'#' => codewrch(a.rt, arg, a.line)?,
             b'N' => write_signed(arg, 0, false),
             b'I' => write_signed(arg, n, false),
             b'D' if width_given => {
@@ -1054,15 +1058,14 @@ fn write_items(a: &mut Args, fmt: &[u8], next: &mut usize) -> Result<(), Stop> {
 /// (`UTF8` is -1); a code up to 127 is that byte; above, in GB2312 the row-and-column code
 /// `rrcc` is the bytes `rr+160, cc+160`, in UTF-8 the character's bytes to 31 bits
 /// ([`encoding::utf8`]), and `#hhhh#` (its last four hex digits) beyond.
-fn codewrch(rt: &Runtime, code: i64) {
+fn codewrch(rt: &mut Runtime, code: i64, line: u32) -> Result<(), Stop> {
     let cos = rt.mem[COS];
     if code < 0 {
-        streams::set_gb2312(cos, code == GB2312);
-        return;
+        return scb::set_encoding(rt, cos, code, line);
     }
     if code <= 0x7F {
         Output::char(code);
-    } else if streams::is_gb2312(cos) {
+    } else if scb::encoding(rt, cos, line)? == GB2312 {
         Output::char(code / 100 + 160);
         Output::char(code % 100 + 160);
     } else if let Ok(code @ 0..=0x7FFF_FFFF) = u32::try_from(code) {
@@ -1074,6 +1077,7 @@ fn codewrch(rt: &Runtime, code: i64) {
         write_digits(code, 4, 4);
         Output::char(i64::from(b'#'));
     }
+    Ok(())
 }
 
 /// `writeflt(x, width, places)` (`%w.pF`) or `writee` (`%w.pE`), laid out by
@@ -1181,23 +1185,21 @@ fn memmove(
 /// `readn()`: skips spaces, tabs and newlines, reads an optionally signed decimal number;
 /// `result2` is 0, or -1 (and the result 0) when no number starts there.
 fn readn(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
-    let cis = on_input(rt, line, |cis| streams::is_input(cis).then_some(cis))?;
-    let rdch = || read_char(cis);
-    let unrdch = || streams::unrdch(cis);
+    let cis = selected_input(rt, line)?;
     let mut ch;
     let mut neg = false;
     loop {
-        ch = rdch();
+        ch = read_char(rt, cis, line)?;
         match ch {
             c if decimal_digit(c).is_some() => break,
             32 | 9 | 10 => continue,
             45 | 43 => {
                 neg = ch == 45;
-                ch = rdch();
+                ch = read_char(rt, cis, line)?;
                 break;
             }
             _ => {
-                unrdch();
+                step_back(rt, cis, line)?;
                 rt.mem[RESULT2] = -1;
                 return Ok(0);
             }
@@ -1206,9 +1208,9 @@ fn readn(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
     let mut sum: i64 = 0;
     while let Some(d) = decimal_digit(ch) {
         sum = sum.wrapping_mul(10).wrapping_add(d);
-        ch = rdch();
+        ch = read_char(rt, cis, line)?;
     }
-    unrdch();
+    step_back(rt, cis, line)?;
     rt.mem[RESULT2] = 0;
     Ok(if neg { sum.wrapping_neg() } else { sum })
 }
@@ -1230,20 +1232,19 @@ const FLT_DIGITS: i64 = 17;
 /// [`FLT_DIGITS`] significant digits scaled by the exponent (`fl_mk`), with `result2` 0; with
 /// no digit, or a second `.`, it is 0 with `result2` -1.
 fn readflt(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
-    let cis = on_input(rt, line, |cis| streams::is_input(cis).then_some(cis))?;
-    let rdch = || read_char(cis);
-    let mut ch = rdch();
+    let cis = selected_input(rt, line)?;
+    let mut ch = read_char(rt, cis, line)?;
     while matches!(ch, 32 | 9 | 10 | 12) {
-        ch = rdch();
+        ch = read_char(rt, cis, line)?;
     }
-    let negative = |ch: &mut i64| {
+    let negative = |rt: &mut Runtime, ch: &mut i64| -> Result<bool, Stop> {
         let neg = *ch == i64::from(b'-');
         if neg || *ch == i64::from(b'+') {
-            *ch = rdch();
+            *ch = read_char(rt, cis, line)?;
         }
-        neg
+        Ok(neg)
     };
-    let neg = negative(&mut ch);
+    let neg = negative(rt, &mut ch)?;
     // `significant`: digits from the first nonzero one; `fraction`: digits after the point.
     let (mut value, mut significant, mut fraction) = (0i64, None::<i64>, None::<i64>);
     let (mut digits, mut bad) = (false, false);
@@ -1266,25 +1267,25 @@ fn readflt(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
         } else if ch != i64::from(b'_') {
             break;
         }
-        ch = rdch();
+        ch = read_char(rt, cis, line)?;
     }
     let mut exponent = 0i64;
     if ch == i64::from(b'e') || ch == i64::from(b'E') {
-        ch = rdch();
-        let neg = negative(&mut ch);
+        ch = read_char(rt, cis, line)?;
+        let neg = negative(rt, &mut ch)?;
         loop {
             if let Some(d) = decimal_digit(ch) {
                 exponent = exponent.saturating_mul(10).saturating_add(d);
             } else if ch != i64::from(b'_') {
                 break;
             }
-            ch = rdch();
+            ch = read_char(rt, cis, line)?;
         }
         if neg {
             exponent = -exponent;
         }
     }
-    streams::unrdch(cis);
+    step_back(rt, cis, line)?;
     if bad || !digits {
         rt.mem[RESULT2] = -1;
         return Ok(0);
@@ -1416,7 +1417,7 @@ fn prompt_missing(
         Output::bytes(b" > ");
         Output::flush();
         let slot = argv.wrapping_add(i as i64);
-        match rditem(cis) {
+        match rditem(a.rt, cis, a.line)? {
             Item::End => continue,
             Item::Equals | Item::Bad => return Ok(false),
             Item::Text(value, quoted) => {
@@ -1428,7 +1429,7 @@ fn prompt_missing(
                     return Ok(false);
                 }
                 set[i] = true;
-                skip_rest_of_line(cis);
+                skip_rest_of_line(a.rt, cis, a.line)?;
             }
         }
     }
@@ -1437,12 +1438,12 @@ fn prompt_missing(
 
 /// As blib's `rdargs` after an item: steps back over the character read last, then reads up
 /// to the end of the line (a newline, a `;` or the end of the stream).
-fn skip_rest_of_line(cis: i64) {
-    streams::unrdch(cis);
+fn skip_rest_of_line(rt: &mut Runtime, cis: i64, line: u32) -> Result<(), Stop> {
+    step_back(rt, cis, line)?;
     loop {
-        let ch = read_char(cis);
+        let ch = read_char(rt, cis, line)?;
         if ch == streams::END || ch == i64::from(b'\n') || ch == i64::from(b';') {
-            return;
+            return Ok(());
         }
     }
 }
@@ -1479,31 +1480,30 @@ enum Item {
 
 /// The next item of input stream `cis` (whose `rdch` skips carriage returns): spaces and
 /// tabs are skipped, and the character that ends an unquoted item is left to be read again.
-fn rditem(cis: i64) -> Item {
-    let rd = || read_char(cis);
+fn rditem(rt: &mut Runtime, cis: i64, line: u32) -> Result<Item, Stop> {
     let is = |c: i64, b: u8| c == i64::from(b);
-    let mut ch = rd();
+    let mut ch = read_char(rt, cis, line)?;
     while is(ch, b' ') || is(ch, b'\t') {
-        ch = rd();
+        ch = read_char(rt, cis, line)?;
     }
     if ch == streams::END || is(ch, b'\n') || is(ch, b';') {
-        return Item::End;
+        return Ok(Item::End);
     }
     if is(ch, b'=') {
-        return Item::Equals;
+        return Ok(Item::Equals);
     }
     let mut text = Vec::new();
     if is(ch, b'"') {
         loop {
-            let mut c = rd();
+            let mut c = read_char(rt, cis, line)?;
             if c == streams::END || is(c, b'\n') {
-                return Item::Bad;
+                return Ok(Item::Bad);
             }
             if is(c, b'"') {
-                return Item::Text(text, true);
+                return Ok(Item::Text(text, true));
             }
             if is(c, b'*') {
-                c = rd();
+                c = read_char(rt, cis, line)?;
                 if is(capital(c), b'N') {
                     c = i64::from(b'\n');
                 }
@@ -1513,12 +1513,12 @@ fn rditem(cis: i64) -> Item {
     }
     while !(ch == streams::END || [b'\n', b' ', b'\t', b';', b'='].iter().any(|&b| is(ch, b))) {
         text.push(ch as u8);
-        ch = rd();
+        ch = read_char(rt, cis, line)?;
     }
     if ch != streams::END {
-        streams::unrdch(cis);
+        step_back(rt, cis, line)?;
     }
-    Item::Text(text, false)
+    Ok(Item::Text(text, false))
 }
 
 /// `rdargs(keys, argv, upb)`, `argv` and `upb` being arguments `at` and `at + 1`, as
@@ -1565,12 +1565,12 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
     for k in 0..=upb.max(0) {
         a.rt.store(argv.wrapping_add(k), 0, line)?;
     }
-    let cis = on_input(a.rt, line, |cis| streams::is_input(cis).then_some(cis))?;
+    let cis = selected_input(a.rt, line)?;
     let mut free = argv.wrapping_add(keys.len() as i64);
     let end = argv.wrapping_add(upb) + 1;
     let mut set = vec![false; keys.len()];
     let matched = loop {
-        let (index, value) = match rditem(cis) {
+        let (index, value) = match rditem(a.rt, cis, line)? {
             Item::End => {
                 let prompting = cis == INPUT && a.rt.mem[COS] == OUTPUT;
                 if prompting && !prompt_missing(a, &keys, &mut set, argv, &mut free, end, cis)? {
@@ -1585,13 +1585,13 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
                     .then(|| keys.iter().position(|k| k.names.contains(&upper)))
                     .flatten();
                 if named.is_none() && !quoted && item == b"?" {
-                    if read_char(cis) == i64::from(b'\n') {
+                    if read_char(a.rt, cis, line)? == i64::from(b'\n') {
                         Output::bytes(keys_text);
                         Output::bytes(b": ");
                         Output::flush();
                         continue;
                     }
-                    streams::unrdch(cis);
+                    step_back(a.rt, cis, line)?;
                 }
                 match named {
                     Some(i) if set[i] => break false,
@@ -1601,9 +1601,9 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
                         continue;
                     }
                     Some(i) => {
-                        let mut value = rditem(cis);
+                        let mut value = rditem(a.rt, cis, line)?;
                         if matches!(value, Item::Equals) {
-                            value = rditem(cis);
+                            value = rditem(a.rt, cis, line)?;
                         }
                         match value {
                             Item::Text(v, _) => (i, v),
@@ -1640,6 +1640,6 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
     }
     // As blib: result2 is 120, "bad arguments".
     a.rt.mem[RESULT2] = 120;
-    skip_rest_of_line(cis);
+    skip_rest_of_line(a.rt, cis, line)?;
     Ok(0)
 }

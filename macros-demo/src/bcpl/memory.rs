@@ -359,6 +359,20 @@ impl Runtime {
         self.wrch_depth = 0;
     }
 
+    /// `getvec(upb)`: a vector of `upb + 1` words from the heap, all 0, or `None` when no free
+    /// block is large enough (or `upb` is negative).
+    pub fn getvec(&mut self, upb: i64) -> Option<i64> {
+        let words = usize::try_from(upb).ok()?.checked_add(1)?;
+        let at = self.heap.alloc(words)?;
+        self.mem[at..at + words].fill(0);
+        Some(at as i64)
+    }
+
+    /// `freevec(v)`: returns the vector at `v` to the heap; false if `getvec` did not give it.
+    pub fn freevec(&mut self, v: i64) -> bool {
+        usize::try_from(v).is_ok_and(|v| self.heap.free(v))
+    }
+
     /// The index of word `addr`, or the error at `line`.
     pub fn index(&self, addr: i64, line: u32) -> Result<usize, Stop> {
         usize::try_from(addr)

@@ -84,6 +84,7 @@ pub mod parser;
 pub mod prelude;
 mod records;
 pub mod runtime;
+pub mod scb;
 pub mod sema;
 pub mod streams;
 mod sysops;

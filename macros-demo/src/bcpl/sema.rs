@@ -32,6 +32,7 @@ use super::ir::{self, Callee, Expr, LoopTest, Stmt};
 use super::lexer::MAX_ERRORS;
 use super::library;
 use super::memory::{self, FN_BASE, GLOBALS};
+use super::scb;
 use super::unprovided;
 
 mod noresult;
@@ -99,7 +100,7 @@ fn lower(
 ) -> (Result<ir::Program, Vec<SourceError>>, HashSet<usize>) {
     let mut s = Sema {
         funcs: Vec::new(),
-        image: vec![0; GLOBALS],
+        image: [vec![0; GLOBALS], scb::console_blocks()].concat(),
         scope: Vec::new(),
         errors: Vec::new(),
         fs: Vec::new(),

@@ -1,10 +1,12 @@
 //! The streams of `libhdr`: the console and files opened by name.
 //!
-//! A stream is a small positive number: the console's input is [`CONSOLE_IN`] and its output
-//! [`CONSOLE_OUT`] (what `input()` and `output()` give at the start of a run), streams opened
-//! by `findinput`, `findoutput`, `findappend` or `findinoutput` get 3, 4, ... Cintcode's streams are control
-//! blocks in BCPL memory; here they live outside it, so the library, not the program, reads
-//! and writes them, and both back ends see the same streams.
+//! A stream is the address of its control block in BCPL memory ([`super::scb`], which
+//! makes them and lays them out as Cintcode's `libhdr` does): the console's input is
+//! [`CONSOLE_IN`] and its output [`CONSOLE_OUT`] (what `input()` and `output()` give at the
+//! start of a run). This table holds the open streams by that address, and the bytes of
+//! those that live outside BCPL memory: the console and files, which the library, not the
+//! program, reads and writes, so that both back ends see the same streams. A `RAM:` stream's
+//! bytes are in BCPL memory; the table only knows it is open ([`add_ram`]).
 //!
 //! What the routines do follows Cintcode's `blib` (`sysb/blib.b` of Richards' distribution):
 //! - `rdch` skips carriage returns and gives `endstreamch` (-1) at the end of a stream;
@@ -12,20 +14,18 @@
 //! - The console's input stream starts with the rest of the command line, as Cintcode's CLI
 //!   leaves it ([`command_rest`]): `rdargs` reads the arguments from there.
 //! - `findinput("**")` and `findoutput("**")` give the console. A name whose part before its
-//!   first `:` (all of it, if it has none) is `NIL` or `RAM`, in any case, is a device, as
-//!   in `blib`'s `findstream`: `NIL:` is at its end at once and takes what is written;
-//!   `RAM:` is a stream in memory, read and written, that grows as it is written. A `TCP`
-//!   or `NET` prefix names a network connection, which Cintcode's `cintsys` does not open
-//!   either: it gives 0 ([`is_network`]). Other names are files, relative to the current
-//!   directory. A name that cannot be opened gives 0.
+//!   first `:` (all of it, if it has none) is `NIL` or `RAM`, in any case, is a device
+//!   ([`device`]), as in `blib`'s `findstream`: `NIL:` is at its end at once and takes what
+//!   is written; `RAM:` is a stream in memory. A `TCP` or `NET` prefix names a network
+//!   connection, which Cintcode's `cintsys` does not open either: it gives 0
+//!   ([`is_network`]). Other names are files, relative to the current directory. A name
+//!   that cannot be opened gives 0.
 //! - `findinoutput(name)` (`findupdate`) reads and writes a file at one position, from its
 //!   first byte, keeping what it holds.
-//! - `rewindstream(s)` goes back to the start of a file or `RAM:` stream: reading it again,
-//!   or writing over it; the console cannot go back. `note` and `point` give and set the
-//!   position of a file or `RAM:` stream, in bytes, and records of `setrecordlength` bytes
-//!   are positions too (see `library`).
-//! - An output stream writes `codewrch`'s extended characters in UTF-8 until
-//!   `codewrch(GB2312)` selects GB2312 for it (`codewrch(UTF8)` selects UTF-8 again).
+//! - `rewindstream(s)` goes back to the start of a file: reading it again, or writing over
+//!   it; the console cannot go back. `note` and `point` give and set the position of a
+//!   file, in bytes, and records of `setrecordlength` bytes are positions too (see
+//!   `records`).
 //! - `endstream(s)` closes `s` (`endread()` is `endstream(cis)`, `endwrite()` is
 //!   `endstream(cos)`); if `s` was selected, no stream is selected afterwards, and reading or
 //!   writing without one is an error (Cintcode aborts with 186 or 187).
@@ -42,14 +42,16 @@
 //! [`super::runtime::Output::flush`]. A `findinoutput` stream writes at once.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::io::{BufReader, BufWriter, Cursor, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::sync::{Mutex, PoisonError};
 
-/// The console's input stream.
-pub const CONSOLE_IN: i64 = 1;
-/// The console's output stream.
-pub const CONSOLE_OUT: i64 = 2;
+/// The console's input stream: its control block is the first word after the global vector
+/// ([`super::scb`] checks that this is where it puts it).
+pub const CONSOLE_IN: i64 = 4096;
+/// The console's output stream, whose control block follows the input's.
+pub const CONSOLE_OUT: i64 = CONSOLE_IN + 25;
 
 /// `endstreamch`: what reading gives at the end of a stream.
 pub const END: i64 = -1;
@@ -65,36 +67,25 @@ enum Source {
         file: BufReader<File>,
         writable: bool,
     },
-    /// A `RAM:` stream: bytes in memory, read and written at one position, growing as it is
-    /// written.
-    Ram(Cursor<Vec<u8>>),
     /// `NIL:`, which is at its end at once.
     Nil,
 }
 
 impl Source {
-    /// The position of the next byte, for a file or `RAM:` stream.
+    /// The position of the next byte, for a file.
     fn position(&mut self) -> Option<u64> {
         match self {
             Source::File { file, .. } => file.stream_position().ok(),
-            Source::Ram(ram) => Some(ram.position()),
             Source::Console | Source::Nil => None,
         }
     }
 
-    /// Moves a file or `RAM:` stream to byte `at`, which must not be past its end.
+    /// Moves a file to byte `at`, which must not be past its end.
     fn seek_to(&mut self, at: u64) -> bool {
         match self {
             Source::File { file, .. } => {
                 let len = file.get_ref().metadata().map(|m| m.len());
                 len.is_ok_and(|len| at <= len) && file.seek(SeekFrom::Start(at)).is_ok()
-            }
-            Source::Ram(ram) => {
-                let fits = at <= ram.get_ref().len() as u64;
-                if fits {
-                    ram.set_position(at);
-                }
-                fits
             }
             Source::Console | Source::Nil => false,
         }
@@ -128,7 +119,6 @@ impl Reader {
         let got = match &mut self.source {
             Source::Console => return console_byte(),
             Source::File { file, .. } => file.read(&mut b),
-            Source::Ram(ram) => ram.read(&mut b),
             Source::Nil => return END,
         };
         match got {
@@ -156,12 +146,9 @@ impl Reader {
         can
     }
 
-    /// Whether the stream is written as well as read (`findinoutput`, `RAM:`).
+    /// Whether the stream is written as well as read (`findinoutput`).
     fn writable(&self) -> bool {
-        matches!(
-            self.source,
-            Source::File { writable: true, .. } | Source::Ram(_)
-        )
+        matches!(self.source, Source::File { writable: true, .. })
     }
 
     /// Bytes read and stepped back over by `unrdch`: one, or none (at the end of the stream
@@ -170,12 +157,12 @@ impl Reader {
         u64::from(self.pushed_back && self.last.is_some_and(|c| c != END))
     }
 
-    /// The stream's position, `unrdch` counted, for a file or `RAM:` stream.
+    /// The stream's position, `unrdch` counted, for a file.
     fn position(&mut self) -> Option<u64> {
         Some(self.source.position()? - self.stepped_back())
     }
 
-    /// Moves a file or `RAM:` stream to byte `at` (not past its end); `unrdch` then has
+    /// Moves a file to byte `at` (not past its end); `unrdch` then has
     /// nothing to step back over.
     fn seek_to(&mut self, at: u64) -> bool {
         let moved = self.source.seek_to(at);
@@ -200,7 +187,6 @@ impl Reader {
                 let _ = file.get_mut().write_all(bytes);
                 true
             }
-            Source::Ram(ram) => ram.write_all(bytes).is_ok(),
             _ => false,
         }
     }
@@ -305,15 +291,13 @@ enum Stream {
     Out(BufWriter<File>),
     /// `NIL:` for output, which takes everything and keeps nothing.
     NilOut,
+    /// A `RAM:` stream, whose bytes are in BCPL memory ([`super::scb`]).
+    Ram,
 }
 
-/// The open streams: index `s` holds stream `s`; 0 is never a stream.
+/// The open streams, by the address of their control blocks.
 struct Table {
-    streams: Vec<Option<Stream>>,
-    /// The output streams (the console's included) whose encoding is GB2312.
-    gb2312: Vec<i64>,
-    /// The record lengths that `setrecordlength` set, by stream.
-    record_lengths: std::collections::HashMap<i64, i64>,
+    streams: HashMap<i64, Stream>,
 }
 
 impl Table {
@@ -321,27 +305,18 @@ impl Table {
         let mut console = Reader::new(Source::Console);
         console.first.extend(command_rest);
         Table {
-            streams: vec![None, Some(Stream::In(console)), None],
-            gb2312: Vec::new(),
-            record_lengths: Default::default(),
+            streams: HashMap::from([(CONSOLE_IN, Stream::In(console))]),
         }
     }
 
     fn slot(&mut self, s: i64) -> Option<&mut Stream> {
-        usize::try_from(s)
-            .ok()
-            .and_then(|s| self.streams.get_mut(s))
-            .and_then(Option::as_mut)
+        self.streams.get_mut(&s)
     }
 
-    fn add(&mut self, stream: Stream) -> i64 {
-        let free = (3..self.streams.len()).find(|&i| self.streams[i].is_none());
-        let at = free.unwrap_or(self.streams.len());
-        if at == self.streams.len() {
-            self.streams.push(None);
-        }
-        self.streams[at] = Some(stream);
-        at as i64
+    /// Stream `stream` at `at`, the address of its control block; `true`.
+    fn add(&mut self, at: i64, stream: Stream) -> bool {
+        self.streams.insert(at, stream);
+        true
     }
 }
 
@@ -394,21 +369,31 @@ pub fn command_rest(args: &[String]) -> Vec<u8> {
 
 /// Whether `s` is an open input stream.
 pub fn is_input(s: i64) -> bool {
-    with(|t| matches!(t.slot(s), Some(Stream::In(_))))
+    with(|t| matches!(t.slot(s), Some(Stream::In(_) | Stream::Ram)))
+}
+
+/// Whether `s` is an open `RAM:` stream, whose bytes are in BCPL memory.
+pub fn is_ram(s: i64) -> bool {
+    with(|t| matches!(t.slot(s), Some(Stream::Ram)))
+}
+
+/// Records that the `RAM:` stream whose control block is at `at` is open.
+pub fn add_ram(at: i64) {
+    with(|t| t.add(at, Stream::Ram));
 }
 
 /// Whether `s` is an open output stream.
 pub fn is_output(s: i64) -> bool {
     s == CONSOLE_OUT
         || with(|t| match t.slot(s) {
-            Some(Stream::Out(_) | Stream::NilOut) => true,
+            Some(Stream::Out(_) | Stream::NilOut | Stream::Ram) => true,
             Some(Stream::In(r)) => r.writable(),
             None => false,
         })
 }
 
 /// The next character of input stream `s`, past carriage returns, or `None` if `s` is not
-/// one.
+/// one outside BCPL memory (a `RAM:` stream is read by [`super::scb`]).
 pub fn rdch(s: i64) -> Option<i64> {
     read(s, false)
 }
@@ -433,10 +418,10 @@ pub fn unrdch(s: i64) -> Option<bool> {
     })
 }
 
-/// `rewindstream(s)`: file or `RAM:` stream `s` back at its start, reading it from its
-/// first byte or writing over it from there (what was buffered is written first).
-/// `Some(false)` for the console, which cannot go back, or when the system refuses; `None`
-/// if `s` is no stream.
+/// `rewindstream(s)`: file stream `s` back at its start, reading it from its first byte or
+/// writing over it from there (what was buffered is written first). `Some(false)` for the
+/// console, which cannot go back, or when the system refuses; `None` if `s` is no stream
+/// outside BCPL memory.
 pub fn rewind(s: i64) -> Option<bool> {
     if s == CONSOLE_OUT {
         return Some(false);
@@ -445,15 +430,13 @@ pub fn rewind(s: i64) -> Option<bool> {
         Stream::In(r) => Some(r.seek_to(0)),
         Stream::Out(w) => Some(w.seek(SeekFrom::Start(0)).is_ok()),
         Stream::NilOut => Some(true),
+        Stream::Ram => None,
     })
 }
 
-/// The size of a block in `note`'s and `point`'s positions: the buffer length of Cintcode's
-/// file streams (`buflen` in `sysb/dlibsys.b`), so that positions read the same as there.
-pub const BLOCK: u64 = 4096;
-
-/// `note(s, posv)`: the position of file or `RAM:` stream `s`, in bytes from its start.
-/// `Some(None)` for a stream that has none (the console, `NIL:`); `None` if `s` is no stream.
+/// `note(s, posv)`: the position of file stream `s`, in bytes from its start. `Some(None)`
+/// for a stream that has none (the console, `NIL:`); `None` if `s` is no stream outside BCPL
+/// memory.
 pub fn note(s: i64) -> Option<Option<u64>> {
     if s == CONSOLE_OUT {
         return Some(None);
@@ -462,12 +445,14 @@ pub fn note(s: i64) -> Option<Option<u64>> {
         Stream::In(r) => Some(r.position()),
         Stream::Out(w) => Some(w.stream_position().ok()),
         Stream::NilOut => Some(None),
+        Stream::Ram => None,
     })
 }
 
-/// `point(s, posv)`: file or `RAM:` stream `s` at byte `at`, which must not be past its end
-/// (what was buffered for an output file is written first). `Some(false)` if it cannot be
-/// (a stream without a position, a position past the end); `None` if `s` is no stream.
+/// `point(s, posv)`: file stream `s` at byte `at`, which must not be past its end (what was
+/// buffered for an output file is written first). `Some(false)` if it cannot be (a stream
+/// without a position, a position past the end); `None` if `s` is no stream outside BCPL
+/// memory.
 pub fn point(s: i64, at: u64) -> Option<bool> {
     if s == CONSOLE_OUT {
         return Some(false);
@@ -479,22 +464,12 @@ pub fn point(s: i64, at: u64) -> Option<bool> {
             Some(len.is_ok_and(|m| at <= m.len()) && w.seek(SeekFrom::Start(at)).is_ok())
         }
         Stream::NilOut => Some(false),
+        Stream::Ram => None,
     })
 }
 
-/// `setrecordlength(s, n)`: the record length of stream `s`, in bytes, for `recordpoint`,
-/// `recordnote`, `get_record` and `put_record`; gives the one it had (0 at first).
-pub fn set_record_length(s: i64, n: i64) -> i64 {
-    with(|t| t.record_lengths.insert(s, n).unwrap_or(0))
-}
-
-/// The record length of stream `s` ([`set_record_length`]).
-pub fn record_length(s: i64) -> i64 {
-    with(|t| t.record_lengths.get(&s).copied().unwrap_or(0))
-}
-
-/// Writes `bytes` to output stream `s` (a file, `NIL:`, or a stream also read): false if `s`
-/// is not one. A write that fails
+/// Writes `bytes` to output stream `s` (a file, `NIL:`, or a file also read): false if `s`
+/// is not one outside BCPL memory. A write that fails
 /// (a full disk) loses the bytes, as Cintcode's `wrch` returns FALSE and goes on.
 pub fn write(s: i64, bytes: &[u8]) -> bool {
     with(|t| match t.slot(s) {
@@ -504,19 +479,28 @@ pub fn write(s: i64, bytes: &[u8]) -> bool {
         }
         Some(Stream::NilOut) => true,
         Some(Stream::In(r)) => r.write(bytes),
-        None => false,
+        Some(Stream::Ram) | None => false,
     })
 }
 
-/// A device that a stream name can give instead of a file: the part of the name before its
-/// first `:` (all of it, if there is none), in any case, is `NIL` or `RAM`, as `blib`'s
-/// `findstream` (`sysb/dlibsys.b`) splits names.
-fn device(name: &[u8]) -> Option<Source> {
+/// A stream that a name gives instead of a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Device {
+    /// `NIL:`.
+    Nil,
+    /// `RAM:`.
+    Ram,
+}
+
+/// The device `name` gives, if any: the part of the name before its first `:` (all of it,
+/// if there is none), in any case, is `NIL` or `RAM`, as `blib`'s `findstream`
+/// (`sysb/dlibsys.b`) splits names.
+pub fn device(name: &[u8]) -> Option<Device> {
     let prefix = prefix(name);
     if prefix.eq_ignore_ascii_case(b"NIL") {
-        Some(Source::Nil)
+        Some(Device::Nil)
     } else if prefix.eq_ignore_ascii_case(b"RAM") {
-        Some(Source::Ram(Cursor::new(Vec::new())))
+        Some(Device::Ram)
     } else {
         None
     }
@@ -534,51 +518,46 @@ pub fn is_network(name: &[u8]) -> bool {
     prefix.eq_ignore_ascii_case(b"TCP") || prefix.eq_ignore_ascii_case(b"NET")
 }
 
-/// `findinput(name)`: the console for `*`, a device (`NIL:`, `RAM:`; see the module docs),
-/// else the file `name` (the first found of `name` and `dir/name` for each directory in
-/// `path`); 0 if there is none.
-pub fn find_input(name: &[u8], path: &[String]) -> i64 {
-    if name == b"*" {
-        return CONSOLE_IN;
-    }
-    if let Some(source) = device(name) {
-        return with(|t| t.add(Stream::In(Reader::new(source))));
+/// `findinput(name)` at `at`, the address of its control block: `NIL:`, or the file `name`
+/// (the first found of `name` and `dir/name` for each directory in `path`); whether it is
+/// open. The console (`*`) and `RAM:` are [`super::scb`]'s to open.
+pub fn find_input(name: &[u8], path: &[String], at: i64) -> bool {
+    match device(name) {
+        Some(Device::Nil) => return with(|t| t.add(at, Stream::In(Reader::new(Source::Nil)))),
+        Some(Device::Ram) => return false,
+        None => {}
     }
     let Some(name) = file_name(name) else {
-        return 0;
+        return false;
     };
     let candidates =
         std::iter::once(name.to_string()).chain(path.iter().map(|dir| format!("{dir}/{name}")));
     for candidate in candidates {
         if let Ok(file) = File::open(&candidate) {
             if file.metadata().is_ok_and(|m| m.is_file()) {
-                return add_file(file, false);
+                return add_file(at, file, false);
             }
         }
     }
-    0
+    false
 }
 
-/// A new stream reading file `file`, and writing it if `writable`.
-fn add_file(file: File, writable: bool) -> i64 {
+/// Stream `at` reading file `file`, and writing it if `writable`; `true`.
+fn add_file(at: i64, file: File, writable: bool) -> bool {
     let file = BufReader::new(file);
-    with(|t| t.add(Stream::In(Reader::new(Source::File { file, writable }))))
+    with(|t| t.add(at, Stream::In(Reader::new(Source::File { file, writable }))))
 }
 
-/// `findoutput(name)` (`append` false: the file is created or emptied) or `findappend(name)`:
-/// the console for `*`, a device (`NIL:`, `RAM:`; see the module docs), else the file
-/// `name`; 0 if it cannot be opened.
-pub fn find_output(name: &[u8], append: bool) -> i64 {
-    if name == b"*" {
-        return CONSOLE_OUT;
-    }
+/// `findoutput(name)` (`append` false: the file is created or emptied) or `findappend(name)`
+/// at `at`: `NIL:`, or the file `name`; whether it is open.
+pub fn find_output(name: &[u8], append: bool, at: i64) -> bool {
     match device(name) {
-        Some(Source::Nil) => return with(|t| t.add(Stream::NilOut)),
-        Some(ram) => return with(|t| t.add(Stream::In(Reader::new(ram)))),
+        Some(Device::Nil) => return with(|t| t.add(at, Stream::NilOut)),
+        Some(Device::Ram) => return false,
         None => {}
     }
     let Some(name) = file_name(name) else {
-        return 0;
+        return false;
     };
     let mut options = OpenOptions::new();
     options.create(true);
@@ -588,21 +567,23 @@ pub fn find_output(name: &[u8], append: bool) -> i64 {
         options.write(true).truncate(true);
     }
     match options.open(name) {
-        Ok(file) => with(|t| t.add(Stream::Out(BufWriter::new(file)))),
-        Err(_) => 0,
+        Ok(file) => with(|t| t.add(at, Stream::Out(BufWriter::new(file)))),
+        Err(_) => false,
     }
 }
 
-/// `findinoutput(name)` (and `findupdate`): a stream that reads and writes the file `name`
-/// at one position, starting at its first byte; the file is created if it is not there,
-/// and what it holds is kept (as Cintcode's `fopen` modes `rb+`, then `wb+`). A device
-/// (`NIL:`, `RAM:`) for its names; 0 if the file cannot be opened.
-pub fn find_update(name: &[u8]) -> i64 {
-    if let Some(source) = device(name) {
-        return with(|t| t.add(Stream::In(Reader::new(source))));
+/// `findinoutput(name)` (and `findupdate`) at `at`: a stream that reads and writes the file
+/// `name` at one position, starting at its first byte; the file is created if it is not
+/// there, and what it holds is kept (as Cintcode's `fopen` modes `rb+`, then `wb+`). `NIL:`
+/// for its names. Whether it is open.
+pub fn find_update(name: &[u8], at: i64) -> bool {
+    match device(name) {
+        Some(Device::Nil) => return with(|t| t.add(at, Stream::In(Reader::new(Source::Nil)))),
+        Some(Device::Ram) => return false,
+        None => {}
     }
     let Some(name) = file_name(name) else {
-        return 0;
+        return false;
     };
     let opened = OpenOptions::new()
         .read(true)
@@ -611,8 +592,8 @@ pub fn find_update(name: &[u8]) -> i64 {
         .truncate(false)
         .open(name);
     match opened {
-        Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => add_file(file, true),
-        _ => 0,
+        Ok(file) if file.metadata().is_ok_and(|m| m.is_file()) => add_file(at, file, true),
+        _ => false,
     }
 }
 
@@ -634,36 +615,20 @@ fn file_name(name: &[u8]) -> Option<&str> {
     std::str::from_utf8(name).ok()
 }
 
-/// `endstream(s)`: closes file stream `s`, writing what is buffered. The console's streams
-/// stay open.
-pub fn end(s: i64) {
-    with(|t| {
-        t.gb2312.retain(|&g| g != s);
-        t.record_lengths.remove(&s);
-        if s > CONSOLE_OUT {
-            if let Some(slot) = usize::try_from(s).ok().and_then(|s| t.streams.get_mut(s)) {
-                if let Some(Stream::Out(mut w)) = slot.take() {
-                    let _ = w.flush();
-                }
-            }
+/// `endstream(s)`: closes stream `s`, writing what is buffered for a file; whether it was
+/// open. The console's streams stay open.
+pub fn end(s: i64) -> bool {
+    if s == CONSOLE_IN || s == CONSOLE_OUT {
+        return true;
+    }
+    with(|t| match t.streams.remove(&s) {
+        Some(Stream::Out(mut w)) => {
+            let _ = w.flush();
+            true
         }
-    });
-}
-
-/// Selects GB2312 (`true`) or UTF-8 as the encoding of output stream `s`'s extended
-/// characters.
-pub fn set_gb2312(s: i64, on: bool) {
-    with(|t| {
-        t.gb2312.retain(|&g| g != s);
-        if on {
-            t.gb2312.push(s);
-        }
-    });
-}
-
-/// Whether output stream `s` writes extended characters in GB2312.
-pub fn is_gb2312(s: i64) -> bool {
-    with(|t| t.gb2312.contains(&s))
+        Some(_) => true,
+        None => false,
+    })
 }
 
 /// `deplete(s)`: writes what output file stream `s` has buffered.
@@ -680,7 +645,7 @@ pub fn flush_all() {
     // At thread exit the table may be gone; then its files were dropped, and flushed, already.
     let _ = TABLE.try_with(|t| {
         if let Ok(mut t) = t.try_borrow_mut() {
-            for stream in t.streams.iter_mut().flatten() {
+            for stream in t.streams.values_mut() {
                 if let Stream::Out(w) = stream {
                     let _ = w.flush();
                 }
@@ -714,12 +679,14 @@ mod tests {
     #[test]
     fn nil_takes_what_is_written_and_reads_as_ended() {
         reset(&[]);
-        let out = find_output(b"nil:", false);
-        assert!(out > CONSOLE_OUT && is_output(out) && !is_input(out));
+        let out = 10_000;
+        assert!(find_output(b"nil:", false, out));
+        assert!(is_output(out) && !is_input(out));
         assert!(write(out, b"gone"));
         assert_eq!(rewind(out), Some(true));
         end(out);
-        let input = find_input(b"NIL:", &[]);
+        let input = 10_100;
+        assert!(find_input(b"NIL:", &[], input));
         assert!(is_input(input) && !is_output(input));
         assert_eq!(rdch(input), Some(END));
         assert_eq!(rdch(input), Some(END));
@@ -732,17 +699,18 @@ mod tests {
         reset(&[]);
         let path = temp("rw");
         let name = path.to_str().unwrap().as_bytes();
-        let out = find_output(name, false);
-        assert!(out > CONSOLE_OUT && is_output(out) && !is_input(out));
+        let (out, input) = (10_000, 10_100);
+        assert!(find_output(name, false, out));
+        assert!(is_output(out) && !is_input(out));
         assert!(write(out, b"a\r\nb"));
-        end(out);
-        assert!(!is_output(out));
-        let input = find_input(name, &[]);
+        assert!(end(out));
+        assert!(!is_output(out) && !end(out));
+        assert!(find_input(name, &[], input));
         assert!(is_input(input));
         let read: Vec<i64> = (0..4).map(|_| rdch(input).unwrap()).collect();
         assert_eq!(read, [97, 10, 98, END]);
         end(input);
-        let input = find_input(name, &[]);
+        assert!(find_input(name, &[], input));
         assert_eq!(binrdch(input), Some(97));
         assert_eq!(binrdch(input), Some(13));
         assert_eq!(unrdch(input), Some(true));
@@ -759,7 +727,8 @@ mod tests {
         let path = temp("update");
         std::fs::write(&path, "abcdef").unwrap();
         let name = path.to_str().unwrap().as_bytes();
-        let s = find_update(name);
+        let s = 10_000;
+        assert!(find_update(name, s));
         assert!(is_input(s) && is_output(s));
         assert_eq!(note(s), Some(Some(0)));
         assert_eq!(rdch(s), Some(i64::from(b'a')));
@@ -780,8 +749,11 @@ mod tests {
         end(s);
         assert_eq!(std::fs::read(&path).unwrap(), b"aXYdefg");
         std::fs::remove_file(&path).unwrap();
-        let created = find_update(name);
-        assert!(created > 0 && path.exists(), "a missing file is created");
+        let created = 10_100;
+        assert!(
+            find_update(name, created) && path.exists(),
+            "a missing file is created"
+        );
         assert_eq!(rdch(created), Some(END));
         end(created);
         std::fs::remove_file(path).unwrap();
@@ -790,21 +762,19 @@ mod tests {
     #[test]
     fn ram_and_nil_are_devices_by_the_name_before_a_colon() {
         reset(&[]);
-        for open in [
-            find_input(b"ram:", &[]),
-            find_output(b"RAM:anything", false),
-            find_update(b"Ram"),
-        ] {
-            assert!(is_input(open) && is_output(open));
-            assert!(write(open, b"in memory"));
-            assert_eq!(note(open), Some(Some(9)));
-            assert_eq!(rewind(open), Some(true));
-            assert_eq!(rdch(open), Some(i64::from(b'i')));
-            assert_eq!(point(open, 10), Some(false));
-            end(open);
+        for name in [&b"ram:"[..], b"RAM:anything", b"Ram"] {
+            assert_eq!(device(name), Some(Device::Ram));
+            assert!(!find_input(name, &[], 10_000) && !find_update(name, 10_000));
         }
-        let nil = find_output(b"nil", false);
-        assert!(is_output(nil) && !is_input(nil));
+        assert_eq!(device(b"nil"), Some(Device::Nil));
+        assert_eq!(device(b"nile"), None);
+        add_ram(10_000);
+        assert!(is_ram(10_000) && is_input(10_000) && is_output(10_000));
+        assert_eq!(note(10_000), None, "a RAM: stream is read in BCPL memory");
+        assert!(end(10_000) && !is_ram(10_000));
+        let nil = 10_100;
+        assert!(find_output(b"nil", false, nil));
+        assert!(is_output(nil) && !is_input(nil) && !is_ram(nil));
         assert_eq!(note(nil), Some(None), "NIL: has no position");
         assert_eq!(point(nil, 0), Some(false));
         end(nil);
@@ -814,41 +784,41 @@ mod tests {
         assert_eq!(note(CONSOLE_IN), Some(None));
         assert_eq!(point(CONSOLE_OUT, 0), Some(false));
         assert_eq!(note(99), None, "99 is no stream");
-        assert_eq!(set_record_length(CONSOLE_IN, 8), 0);
-        assert_eq!(set_record_length(CONSOLE_IN, 4), 8);
-        assert_eq!(record_length(CONSOLE_IN), 4);
+        assert!(
+            end(CONSOLE_IN) && is_input(CONSOLE_IN),
+            "the console stays open"
+        );
     }
 
     #[test]
     fn missing_files_give_zero_and_path_directories_are_searched() {
         reset(&[]);
-        assert_eq!(find_input(b"no such file here", &[]), 0);
+        assert!(!find_input(b"no such file here", &[], 10_000));
+        assert!(!is_input(10_000));
         let path = temp("in-path");
         std::fs::write(&path, "x").unwrap();
         let dir = path.parent().unwrap().to_str().unwrap().to_string();
         let base = path.file_name().unwrap().to_str().unwrap().as_bytes();
-        let s = find_input(base, &[dir]);
+        let s = 10_000;
+        assert!(find_input(base, &[dir], s));
         assert_eq!(rdch(s), Some(i64::from(b'x')));
         end(s);
-        assert_eq!(find_input(b"*", &[]), CONSOLE_IN);
-        assert_eq!(find_output(b"*", false), CONSOLE_OUT);
         std::fs::remove_file(path).unwrap();
     }
 
     #[test]
-    fn append_keeps_what_was_there_and_streams_are_reused() {
+    fn append_keeps_what_was_there() {
         reset(&[]);
         let path = temp("append");
         let name = path.to_str().unwrap().as_bytes();
-        let first = find_output(name, false);
-        write(first, b"one ");
-        end(first);
-        let second = find_output(name, true);
-        assert_eq!(second, first, "a closed stream's number is used again");
-        write(second, b"two");
+        assert!(find_output(name, false, 10_000));
+        write(10_000, b"one ");
+        end(10_000);
+        assert!(find_output(name, true, 10_100));
+        write(10_100, b"two");
         flush_all();
         assert_eq!(std::fs::read(&path).unwrap(), b"one two");
-        end(second);
+        end(10_100);
         std::fs::remove_file(path).unwrap();
     }
 }

@@ -1,6 +1,6 @@
 //! The names of Cintcode's `libhdr` that this implementation does not provide: its
-//! operating-system globals (streams, tasks, the CLI, the root node), and the manifests of
-//! the `sys` operations, stream control blocks, packets and devices behind them.
+//! operating-system globals (tasks, the CLI, the root node), and the manifests of the `sys`
+//! operations, packets and devices behind them.
 //!
 //! `GET "libhdr"` declares them in Cintcode, so a program that uses one is valid BCPL for a
 //! system this one is not. Used in an expression, such a name stops the run where it is
@@ -25,8 +25,8 @@ pub const VALUE_TAG: i64 = 0x0DE5_C000_0000_0000;
 /// Why `name`, a name of [`UNPROVIDED`], cannot be used.
 pub fn message(name: &str) -> String {
     format!(
-        "not supported: `{name}`, a `libhdr` name of Cintcode's operating system (stream \
-         control blocks, tasks, devices and most `sys` operations are not provided)"
+        "not supported: `{name}`, a `libhdr` name of Cintcode's operating system (tasks, \
+         the CLI, the root node, devices and most `sys` operations are not provided)"
     )
 }
 
@@ -327,42 +327,6 @@ pub const UNPROVIDED: &[&str] = &[
     "klibregs",
     "saveregs",
     "isrregs",
-    "id_inscb",
-    "id_outscb",
-    "id_inoutscb",
-    "id_appendscb",
-    "scbt_net",
-    "scbt_file",
-    "scbt_ram",
-    "scbt_console",
-    "scbt_mbx",
-    "scbt_tcp",
-    "scb_maxnamelen",
-    "scb_id",
-    "scb_type",
-    "scb_task",
-    "scb_buf",
-    "scb_pos",
-    "scb_end",
-    "scb_rdfn",
-    "scb_wrfn",
-    "scb_endfn",
-    "scb_block",
-    "scb_write",
-    "scb_bufend",
-    "scb_lblock",
-    "scb_ldata",
-    "scb_blength",
-    "scb_reclen",
-    "scb_fd",
-    "scb_timeout",
-    "scb_timeoutact",
-    "scb_encoding",
-    "scb_name",
-    "scb_nameeend",
-    "scb_size",
-    "scb_upb",
-    "scb_fd1",
     "fl_fmod",
     "return_severe",
     "return_hard",
