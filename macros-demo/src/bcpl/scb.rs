@@ -234,12 +234,13 @@ fn set(rt: &mut Runtime, s: i64, field: i64, v: i64, line: u32) -> Result<(), St
 /// The next byte of input stream `s` (past carriage returns unless `binary`), or
 /// `endstreamch` at its end; `None` if `s` is no open input stream.
 pub fn rdch(rt: &mut Runtime, s: i64, binary: bool, line: u32) -> Result<Option<i64>, Stop> {
-    if !streams::is_ram(s) {
-        return Ok(if binary {
-            streams::binrdch(s)
-        } else {
-            streams::rdch(s)
-        });
+    let outside = if binary {
+        streams::binrdch(s)
+    } else {
+        streams::rdch(s)
+    };
+    if outside.is_some() || !streams::is_ram(s) {
+        return Ok(outside);
     }
     loop {
         let pos = get(rt, s, POS, line)?;
@@ -258,8 +259,9 @@ pub fn rdch(rt: &mut Runtime, s: i64, binary: bool, line: u32) -> Result<Option<
 /// `unrdch()` on input stream `s`: whether it stepped back; `None` if `s` is no open input
 /// stream. A `RAM:` stream steps back a byte while it is not at its start, as `blib`'s does.
 pub fn unrdch(rt: &mut Runtime, s: i64, line: u32) -> Result<Option<bool>, Stop> {
-    if !streams::is_ram(s) {
-        return Ok(streams::unrdch(s));
+    let outside = streams::unrdch(s);
+    if outside.is_some() || !streams::is_ram(s) {
+        return Ok(outside);
     }
     let pos = get(rt, s, POS, line)?;
     if pos <= 0 {
@@ -273,8 +275,11 @@ pub fn unrdch(rt: &mut Runtime, s: i64, line: u32) -> Result<Option<bool>, Stop>
 /// a `RAM:` stream's buffer, when no memory is left to make it larger, is lost, as
 /// `wrch` gives FALSE and goes on.
 pub fn write(rt: &mut Runtime, s: i64, bytes: &[u8], line: u32) -> Result<bool, Stop> {
+    if streams::write(s, bytes) {
+        return Ok(true);
+    }
     if !streams::is_ram(s) {
-        return Ok(streams::write(s, bytes));
+        return Ok(false);
     }
     for &b in bytes {
         let mut pos = get(rt, s, POS, line)?;
