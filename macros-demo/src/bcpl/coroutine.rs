@@ -32,13 +32,12 @@
 //! root likewise and resumed there.
 
 use std::any::Any;
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::panic::{self, AssertUnwindSafe};
 use std::rc::Rc;
 
 use super::fiber::{self, Stack};
 use super::memory::{Fault, Runtime, Stop, MEM_WORDS};
+use super::wordmap::WordMap;
 
 /// `currco`: the running coroutine.
 pub const CURRCO: usize = 7;
@@ -108,33 +107,6 @@ struct Live {
     line: u32,
 }
 
-/// The hash of a coroutine's address for [`Coroutines::live`], which every switch looks up.
-/// The addresses are the program's own values, not an adversary's, so a multiply-fold is
-/// enough; std's default SipHash took a third of the time of a `callco`/`cowait` pair.
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        let m = u128::from(n ^ self.0) * 0x9E37_79B9_7F4A_7C15;
-        self.0 = (m as u64) ^ ((m >> 64) as u64);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-}
-
 /// The coroutines of a run, part of its [`Runtime`].
 #[derive(Default)]
 pub struct Coroutines {
@@ -143,7 +115,7 @@ pub struct Coroutines {
     root: usize,
     /// The root's context: it runs on the stack of the thread of the run.
     root_context: Context,
-    live: HashMap<usize, Live, BuildHasherDefault<WordHasher>>,
+    live: WordMap<usize, Live>,
     /// Who a killed coroutine resumes when it is over.
     killer: usize,
 }

@@ -89,6 +89,7 @@ pub mod sema;
 pub mod streams;
 mod sysops;
 pub mod unprovided;
+mod wordmap;
 
 pub use driver::main;
 

@@ -79,7 +79,7 @@ pub const TYPE_FILE: i64 = 1;
 pub const TYPE_CONSOLE: i64 = -1;
 
 /// The buffer size of file and console streams, and the block length of files: `buflen` of
-/// `sysb/dlibsys.b`, which `note` and `point` count positions in ([`super::records`]).
+/// `sysb/dlibsys.b`, which `note` and `point` count positions in ([`note`], [`point`]).
 pub const BLOCK_BYTES: i64 = 4096;
 /// The bytes of a new `RAM:` stream's buffer.
 const RAM_FIRST: i64 = 1024;

@@ -42,11 +42,11 @@
 //! [`super::runtime::Output::flush`]. A `findinoutput` stream writes at once.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::sync::{Mutex, PoisonError};
+
+use super::wordmap::WordMap;
 
 /// The console's input stream: its control block is the first word after the global vector
 /// ([`super::scb`] checks that this is where it puts it).
@@ -298,28 +298,7 @@ enum Stream {
 
 /// The open streams, by the address of their control blocks.
 struct Table {
-    streams: HashMap<i64, Stream, BuildHasherDefault<AddressHasher>>,
-}
-
-/// A hasher for block addresses, which are distinct words: one multiplication spreads them
-/// (Fibonacci hashing), where the default hasher costs as much as a read of a character.
-#[derive(Default)]
-struct AddressHasher(u64);
-
-impl Hasher for AddressHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        }
-    }
-
-    fn write_i64(&mut self, n: i64) {
-        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
+    streams: WordMap<i64, Stream>,
 }
 
 impl Table {
@@ -327,7 +306,7 @@ impl Table {
         let mut console = Reader::new(Source::Console);
         console.first.extend(command_rest);
         Table {
-            streams: HashMap::from_iter([(CONSOLE_IN, Stream::In(console))]),
+            streams: WordMap::from_iter([(CONSOLE_IN, Stream::In(console))]),
         }
     }
 
