@@ -15,7 +15,7 @@
 
 use super::arith::truth;
 use super::memory::{Fault, Runtime, Stop};
-use super::scb::{self, Position, BLOCK_BYTES};
+use super::scb::{self, BLOCK_BYTES};
 use super::streams;
 
 /// `Some(v)` unless `s` is no open stream: then the error at `line`.
@@ -45,16 +45,6 @@ pub fn note(rt: &mut Runtime, s: i64, posv: i64, line: u32) -> Result<i64, Stop>
 pub fn point(rt: &mut Runtime, s: i64, posv: i64, line: u32) -> Result<i64, Stop> {
     let to = (rt.load(posv, line)?, rt.load(posv.wrapping_add(1), line)?);
     Ok(truth(open(s, line, scb::point(rt, s, to, line)?)?))
-}
-
-/// The position of byte `at` of `s`: a file's in blocks of [`BLOCK_BYTES`], a `RAM:`
-/// stream's in its one block.
-fn position(s: i64, at: i64) -> Position {
-    if streams::is_ram(s) {
-        (0, at)
-    } else {
-        (at.div_euclid(BLOCK_BYTES), at.rem_euclid(BLOCK_BYTES))
-    }
 }
 
 /// `setrecordlength(s, len)`: the record length of `s`, in bytes; gives the previous one.
@@ -87,7 +77,7 @@ pub fn record_point(rt: &mut Runtime, s: i64, n: i64, line: u32) -> Result<i64, 
         Some(at) => Ok(truth(open(
             s,
             line,
-            scb::point(rt, s, position(s, at), line)?,
+            scb::point(rt, s, scb::position(s, at), line)?,
         )?)),
         None => Ok(truth(false)),
     }

@@ -347,12 +347,17 @@ pub fn note(rt: &Runtime, s: i64, line: u32) -> Result<Option<Option<Position>>,
             get(rt, s, POS, line)?,
         ))));
     }
-    Ok(streams::note(s).map(|at| {
-        at.map(|at| {
-            let at = at as i64;
-            (at / BLOCK_BYTES, at % BLOCK_BYTES)
-        })
-    }))
+    Ok(streams::note(s).map(|at| at.map(|at| position(s, at as i64))))
+}
+
+/// The position of byte `at` of `s`: a file's in blocks of [`BLOCK_BYTES`], a `RAM:`
+/// stream's in its one block.
+pub fn position(s: i64, at: i64) -> Position {
+    if streams::is_ram(s) {
+        (0, at)
+    } else {
+        (at.div_euclid(BLOCK_BYTES), at.rem_euclid(BLOCK_BYTES))
+    }
 }
 
 /// `point(s, posv)`: `s` at position `(block, offset)` as [`note`] gives them; `Some(false)`
@@ -367,9 +372,7 @@ pub fn point(rt: &mut Runtime, s: i64, to: Position, line: u32) -> Result<Option
             .and_then(|at| u64::try_from(at).ok());
         return Ok(match at {
             Some(at) => streams::point(s, at),
-            None => streams::is_input(s)
-                .then_some(false)
-                .or(streams::is_output(s).then_some(false)),
+            None => is_open(s).then_some(false),
         });
     }
     let here = get(rt, s, BLOCK, line)?;
