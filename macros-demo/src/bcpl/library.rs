@@ -31,6 +31,7 @@ use super::sysops::{
     SYS_GETVEC, SYS_GL, SYS_GRAPHICS, SYS_INTFLAG, SYS_MEMMOVEBYTES, SYS_MEMMOVEWORDS, SYS_MULDIV,
     SYS_PLATFORM, SYS_POLLSARDCH, SYS_QUIT, SYS_SARDCH, SYS_SAWRCH, SYS_SDL, SYS_SOUND,
 };
+use std::rc::Rc;
 
 pub use super::sysops::SYS_FLT;
 
@@ -132,6 +133,11 @@ pub const ROUTINES: &[(&str, usize)] = &[
     ("put_record", 72),
     ("datstring", 108),
     ("dat_to_strings", 110),
+    ("rditem", 103),
+    ("findarg", 104),
+    ("getword", 32),
+    ("putword", 33),
+    ("copy_bytes", 116),
 ];
 
 /// How many library routines there are.
@@ -349,10 +355,14 @@ const THROUGH_WRCH: &[&str] = &[
 
 /// `wrch`: the global through which the writers of [`THROUGH_WRCH`] write.
 const WRCH: usize = 41;
+/// `rdch` and `unrdch`: the globals through which the readers ([`Reader`]) read.
+const RDCH: usize = 38;
+const UNRDCH: usize = 40;
 
-/// How deeply a program's `wrch` may call writers that call it again, before the run
-/// stops with a stack overflow (each level takes native stack, which must not run out).
-const MAX_WRCH_DEPTH: usize = 32;
+/// How deeply the library's calls of a program's own `wrch`, `rdch` or `unrdch` may run one
+/// inside another (a `wrch` that calls `writef`, which calls it again), before the run
+/// stops with a stack overflow: each level takes native stack, which must not run out.
+const MAX_CALLBACK_DEPTH: usize = 32;
 
 /// Calls library routine `id` with the frame at `frame`, from a call at `line`.
 pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64, Stop> {
@@ -379,9 +389,28 @@ pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64,
     result
 }
 
+/// Calls the program's function `f` for the library (the `wrch`, `rdch` or `unrdch` it
+/// installed) with its frame at `frame`, where the calling routine's was (which has taken
+/// its arguments by then), on the running stack.
+fn call_back(
+    rt: &mut Runtime,
+    body: &dyn coroutine::Body,
+    f: i64,
+    frame: usize,
+    line: u32,
+) -> Result<i64, Stop> {
+    if rt.callback_depth >= MAX_CALLBACK_DEPTH {
+        return Err(Stop::Fault(line, Fault::StackOverflow));
+    }
+    let end = coroutine::stack_end(rt);
+    rt.callback_depth += 1;
+    let result = body.call(rt, f, frame, end, line);
+    rt.callback_depth -= 1;
+    result
+}
+
 /// Writer `name` (with the frame at `frame`) when the program has its own `wrch`: what the
-/// writer writes is taken, then handed to that `wrch` a character at a time, each call with
-/// its frame where the writer's was (the writer is done with it), on the running stack.
+/// writer writes is taken, then handed to that `wrch` a character at a time ([`call_back`]).
 fn through_wrch(
     rt: &mut Runtime,
     body: &dyn coroutine::Body,
@@ -389,9 +418,6 @@ fn through_wrch(
     frame: usize,
     line: u32,
 ) -> Result<i64, Stop> {
-    if rt.wrch_depth >= MAX_WRCH_DEPTH {
-        return Err(Stop::Fault(line, Fault::StackOverflow));
-    }
     let binary = name == "binwrch";
     let (written, mut result) = if binary {
         (vec![Args { rt, frame, line }.get(0)? | 256], Ok(0))
@@ -401,19 +427,14 @@ fn through_wrch(
         let bytes = Output::undivert();
         (bytes.into_iter().map(i64::from).collect(), result)
     };
-    let end = coroutine::stack_end(rt);
-    rt.wrch_depth += 1;
-    let handed = written.into_iter().try_for_each(|ch| {
+    for ch in written {
         rt.store(frame as i64, ch, line)?;
-        let value = body.call(rt, rt.mem[WRCH], frame, end, line)?;
+        let value = call_back(rt, body, rt.mem[WRCH], frame, line)?;
         if binary {
             // `binwrch(ch)` is `wrch(ch | 256)`: what the program's `wrch` gives.
             result = Ok(value);
         }
-        Ok(())
-    });
-    rt.wrch_depth -= 1;
-    handed?;
+    }
     result
 }
 
@@ -437,18 +458,68 @@ fn selected_input(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
     on_input(rt, line, |_, cis| Ok(streams::is_input(cis).then_some(cis)))
 }
 
-/// The next character of input stream `s` for the library's readers (`readn`, `rdargs`,
-/// ...), flushing first as [`on_input`] does; `endstreamch` if `s` is no input stream.
-fn read_char(rt: &mut Runtime, s: i64, line: u32) -> Result<i64, Stop> {
-    if s == INPUT {
-        flush_before_console_wait(false);
-    }
-    Ok(scb::rdch(rt, s, false, line)?.unwrap_or(streams::END))
+/// Where the library's readers (`readn`, `readflt`, `rditem`, `rdargs`) take their
+/// characters. As `blib`'s, they read through the globals `rdch` and `unrdch`: while those
+/// hold the library's routines, from the input selected when the reader started (flushing
+/// first as [`on_input`] does; `endstreamch` once it is no input stream); when the program
+/// has put its own function in one (`rdch := f`), from that function ([`call_back`], with
+/// the reader's frame).
+struct Reader {
+    cis: i64,
+    frame: usize,
+    line: u32,
+    /// The library's `rdch` and `unrdch`, as function values.
+    library: [i64; 2],
 }
 
-/// Steps input stream `s` back a character for the library's readers.
-fn step_back(rt: &mut Runtime, s: i64, line: u32) -> Result<(), Stop> {
-    scb::unrdch(rt, s, line).map(drop)
+impl Reader {
+    /// The reader of a routine with its frame at `frame`, called at `line`, which has taken
+    /// its arguments. Reading from the selected input, it is the error at `line` if that is
+    /// no open input stream.
+    fn new(rt: &mut Runtime, frame: usize, line: u32) -> Result<Reader, Stop> {
+        let funcs = rt.callables - COUNT;
+        let library = ["rdch", "unrdch"].map(|n| lookup(n).map_or(0, |k| value(funcs, k)));
+        let cis = if rt.mem[RDCH] == library[0] {
+            selected_input(rt, line)?
+        } else {
+            rt.mem[CIS]
+        };
+        Ok(Reader {
+            cis,
+            frame,
+            line,
+            library,
+        })
+    }
+
+    /// The program's own function in global `g`, if the library's routine `library` is
+    /// not there.
+    fn own(&self, rt: &Runtime, g: usize, library: i64) -> Option<(Rc<dyn coroutine::Body>, i64)> {
+        let f = rt.mem[g];
+        (f != library)
+            .then(|| rt.coroutines.body())
+            .flatten()
+            .map(|body| (body, f))
+    }
+
+    /// The next character.
+    fn next(&self, rt: &mut Runtime) -> Result<i64, Stop> {
+        if let Some((body, f)) = self.own(rt, RDCH, self.library[0]) {
+            return call_back(rt, &*body, f, self.frame, self.line);
+        }
+        if self.cis == INPUT {
+            flush_before_console_wait(false);
+        }
+        Ok(scb::rdch(rt, self.cis, false, self.line)?.unwrap_or(streams::END))
+    }
+
+    /// Steps back a character: the next [`Reader::next`] gives it again.
+    fn back(&self, rt: &mut Runtime) -> Result<(), Stop> {
+        if let Some((body, f)) = self.own(rt, UNRDCH, self.library[1]) {
+            return call_back(rt, &*body, f, self.frame, self.line).map(drop);
+        }
+        scb::unrdch(rt, self.cis, self.line).map(drop)
+    }
 }
 
 /// Writes what the program has written (to the console and to files) before a read of the
@@ -583,8 +654,8 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             Output::direct(|| write_format(&mut a, format, &mut next))?;
             0
         }
-        "readn" => readn(a.rt, line)?,
-        "readflt" => readflt(a.rt, line)?,
+        "readn" => readn(&Reader::new(a.rt, a.frame, line)?, a.rt)?,
+        "readflt" => readflt(&Reader::new(a.rt, a.frame, line)?, a.rt)?,
         "getvec" => a.rt.getvec(arg(&a, 0)?).unwrap_or(0),
         // `delay(msecs)`: waits that long (a negative time as 0); returns 0.
         "delay" => {
@@ -660,6 +731,37 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             let mut keys = a.string(a.get(0)?)?;
             keys.extend(a.string(a.get(1)?)?);
             rdargs(&mut a, &keys, 2)?
+        }
+        "rditem" => rditem(&mut a)?,
+        "findarg" => findarg(&a)?,
+        // Element `i` of a vector of 16-bit words, stored low byte first, as blib's.
+        "getword" => {
+            let (v, j) = (arg(&a, 0)?, arg(&a, 1)?.wrapping_mul(2));
+            let high = a.rt.load_byte(v, j.wrapping_add(1), line)?;
+            a.rt.load_byte(v, j, line)? | high << 8
+        }
+        "putword" => {
+            let (v, j, w) = (arg(&a, 0)?, arg(&a, 1)?.wrapping_mul(2), arg(&a, 2)?);
+            a.rt.store_byte(v, j, w, line)?;
+            a.rt.store_byte(v, j.wrapping_add(1), w >> 8, line)?;
+            0
+        }
+        // `copy_bytes(fromlen, from, fillch, tolen, to)`, between byte addresses: copies
+        // as many bytes as both lengths allow, fills the rest of `to` with `fillch`, and
+        // gives how many bytes of `from` were not copied.
+        "copy_bytes" => {
+            let (fromlen, from, fill) = (arg(&a, 0)?, arg(&a, 1)?, arg(&a, 2)?);
+            let (tolen, to) = (arg(&a, 3)?, arg(&a, 4)?);
+            let n = fromlen.min(tolen);
+            for i in 0..tolen.max(0) {
+                let b = if i < n {
+                    a.rt.load_byte(0, from.wrapping_add(i), line)?
+                } else {
+                    fill
+                };
+                a.rt.store_byte(0, to.wrapping_add(i), b, line)?;
+            }
+            fromlen - n
         }
         "str2numb" => {
             let s = a.string(arg(&a, 0)?)?;
@@ -1184,22 +1286,21 @@ fn memmove(
 
 /// `readn()`: skips spaces, tabs and newlines, reads an optionally signed decimal number;
 /// `result2` is 0, or -1 (and the result 0) when no number starts there.
-fn readn(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
-    let cis = selected_input(rt, line)?;
+fn readn(r: &Reader, rt: &mut Runtime) -> Result<i64, Stop> {
     let mut ch;
     let mut neg = false;
     loop {
-        ch = read_char(rt, cis, line)?;
+        ch = r.next(rt)?;
         match ch {
             c if decimal_digit(c).is_some() => break,
             32 | 9 | 10 => continue,
             45 | 43 => {
                 neg = ch == 45;
-                ch = read_char(rt, cis, line)?;
+                ch = r.next(rt)?;
                 break;
             }
             _ => {
-                step_back(rt, cis, line)?;
+                r.back(rt)?;
                 rt.mem[RESULT2] = -1;
                 return Ok(0);
             }
@@ -1208,9 +1309,9 @@ fn readn(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
     let mut sum: i64 = 0;
     while let Some(d) = decimal_digit(ch) {
         sum = sum.wrapping_mul(10).wrapping_add(d);
-        ch = read_char(rt, cis, line)?;
+        ch = r.next(rt)?;
     }
-    step_back(rt, cis, line)?;
+    r.back(rt)?;
     rt.mem[RESULT2] = 0;
     Ok(if neg { sum.wrapping_neg() } else { sum })
 }
@@ -1231,16 +1332,15 @@ const FLT_DIGITS: i64 = 17;
 /// it to be read. The result is the number as a floating-point word: the first
 /// [`FLT_DIGITS`] significant digits scaled by the exponent (`fl_mk`), with `result2` 0; with
 /// no digit, or a second `.`, it is 0 with `result2` -1.
-fn readflt(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
-    let cis = selected_input(rt, line)?;
-    let mut ch = read_char(rt, cis, line)?;
+fn readflt(r: &Reader, rt: &mut Runtime) -> Result<i64, Stop> {
+    let mut ch = r.next(rt)?;
     while matches!(ch, 32 | 9 | 10 | 12) {
-        ch = read_char(rt, cis, line)?;
+        ch = r.next(rt)?;
     }
     let negative = |rt: &mut Runtime, ch: &mut i64| -> Result<bool, Stop> {
         let neg = *ch == i64::from(b'-');
         if neg || *ch == i64::from(b'+') {
-            *ch = read_char(rt, cis, line)?;
+            *ch = r.next(rt)?;
         }
         Ok(neg)
     };
@@ -1267,11 +1367,11 @@ fn readflt(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
         } else if ch != i64::from(b'_') {
             break;
         }
-        ch = read_char(rt, cis, line)?;
+        ch = r.next(rt)?;
     }
     let mut exponent = 0i64;
     if ch == i64::from(b'e') || ch == i64::from(b'E') {
-        ch = read_char(rt, cis, line)?;
+        ch = r.next(rt)?;
         let neg = negative(rt, &mut ch)?;
         loop {
             if let Some(d) = decimal_digit(ch) {
@@ -1279,13 +1379,13 @@ fn readflt(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
             } else if ch != i64::from(b'_') {
                 break;
             }
-            ch = read_char(rt, cis, line)?;
+            ch = r.next(rt)?;
         }
         if neg {
             exponent = -exponent;
         }
     }
-    step_back(rt, cis, line)?;
+    r.back(rt)?;
     if bad || !digits {
         rt.mem[RESULT2] = -1;
         return Ok(0);
@@ -1393,7 +1493,7 @@ fn store_argument(
 }
 
 /// `rdargs`' prompting, as `blib`'s: for each key with `/P` still unset, writes `NAME > `
-/// (`NAME (yes/no) > ` for a switch), flushes, and reads one item from `cis` as the key's
+/// (`NAME (yes/no) > ` for a switch), flushes, and reads one item from `r` as the key's
 /// value (for a switch, TRUE when it is `yes` or `y` in any case), skipping the rest of the
 /// answer's line; an empty line or the end of input leaves the key unset. False when an
 /// answer does not fit the key.
@@ -1404,7 +1504,7 @@ fn prompt_missing(
     argv: i64,
     free: &mut i64,
     end: i64,
-    cis: i64,
+    r: &Reader,
 ) -> Result<bool, Stop> {
     for (i, key) in keys.iter().enumerate() {
         if !key.prompt || set[i] {
@@ -1417,9 +1517,9 @@ fn prompt_missing(
         Output::bytes(b" > ");
         Output::flush();
         let slot = argv.wrapping_add(i as i64);
-        match rditem(a.rt, cis, a.line)? {
-            Item::End => continue,
-            Item::Equals | Item::Bad => return Ok(false),
+        match read_item(r, a.rt, usize::MAX)? {
+            Item::End | Item::LineEnd(_) => continue,
+            Item::Equals | Item::Bad(_) => return Ok(false),
             Item::Text(value, quoted) => {
                 if key.switch && !quoted {
                     let yes =
@@ -1429,7 +1529,7 @@ fn prompt_missing(
                     return Ok(false);
                 }
                 set[i] = true;
-                skip_rest_of_line(a.rt, cis, a.line)?;
+                skip_rest_of_line(r, a.rt)?;
             }
         }
     }
@@ -1438,10 +1538,10 @@ fn prompt_missing(
 
 /// As blib's `rdargs` after an item: steps back over the character read last, then reads up
 /// to the end of the line (a newline, a `;` or the end of the stream).
-fn skip_rest_of_line(rt: &mut Runtime, cis: i64, line: u32) -> Result<(), Stop> {
-    step_back(rt, cis, line)?;
+fn skip_rest_of_line(r: &Reader, rt: &mut Runtime) -> Result<(), Stop> {
+    r.back(rt)?;
     loop {
-        let ch = read_char(rt, cis, line)?;
+        let ch = r.next(rt)?;
         if ch == streams::END || ch == i64::from(b'\n') || ch == i64::from(b';') {
             return Ok(());
         }
@@ -1466,28 +1566,50 @@ struct Key {
     number: bool,
 }
 
-/// An item of `rdargs`' input, as `blib`'s `rditem` reads it from the selected input.
+/// An item of input as `blib`'s `rditem` reads it, for `rdargs` and for programs.
 enum Item {
-    /// The end of the stream, a newline or a `;`: the end of the arguments.
+    /// The end of the stream.
     End,
+    /// A newline or a `;`, which end a command line.
+    LineEnd(u8),
     /// `=`, between a keyword and its value.
     Equals,
-    /// An unquoted item, and whether it was quoted (`"..."`, with `*n`, `*"` and `**`).
+    /// An item, and whether it was quoted (`"..."`, where `*n` is a newline and `*c` is `c`).
     Text(Vec<u8>, bool),
-    /// A quoted item that the line ends inside.
-    Bad,
+    /// A quoted item that its line or the stream ends inside, or an item longer than
+    /// allowed: what was read of it.
+    Bad(Vec<u8>),
 }
 
-/// The next item of input stream `cis` (whose `rdch` skips carriage returns): spaces and
-/// tabs are skipped, and the character that ends an unquoted item is left to be read again.
-fn rditem(rt: &mut Runtime, cis: i64, line: u32) -> Result<Item, Stop> {
-    let is = |c: i64, b: u8| c == i64::from(b);
-    let mut ch = read_char(rt, cis, line)?;
-    while is(ch, b' ') || is(ch, b'\t') {
-        ch = read_char(rt, cis, line)?;
+impl Item {
+    /// The item's type as `rditem` gives it.
+    fn code(&self) -> i64 {
+        match self {
+            Item::End => 0,
+            Item::Text(_, quoted) => 1 + i64::from(*quoted),
+            Item::LineEnd(b'\n') => 3,
+            Item::LineEnd(_) => 4,
+            Item::Equals => 5,
+            Item::Bad(_) => -1,
+        }
     }
-    if ch == streams::END || is(ch, b'\n') || is(ch, b';') {
+}
+
+/// The next item from `r`, as `blib`'s `rditem` reads it: spaces, tabs and carriage returns
+/// before it are skipped, carriage returns inside it are dropped, it is [`Item::Bad`] when
+/// it would grow past `max` bytes, and the character that ends an unquoted item is left to
+/// be read again.
+fn read_item(r: &Reader, rt: &mut Runtime, max: usize) -> Result<Item, Stop> {
+    let is = |c: i64, b: u8| c == i64::from(b);
+    let mut ch = r.next(rt)?;
+    while is(ch, b' ') || is(ch, b'\t') || is(ch, b'\r') {
+        ch = r.next(rt)?;
+    }
+    if ch == streams::END {
         return Ok(Item::End);
+    }
+    if is(ch, b'\n') || is(ch, b';') {
+        return Ok(Item::LineEnd(ch as u8));
     }
     if is(ch, b'=') {
         return Ok(Item::Equals);
@@ -1495,30 +1617,98 @@ fn rditem(rt: &mut Runtime, cis: i64, line: u32) -> Result<Item, Stop> {
     let mut text = Vec::new();
     if is(ch, b'"') {
         loop {
-            let mut c = read_char(rt, cis, line)?;
+            let mut c = r.next(rt)?;
+            if is(c, b'\r') {
+                continue;
+            }
             if c == streams::END || is(c, b'\n') {
-                return Ok(Item::Bad);
+                return Ok(Item::Bad(text));
             }
             if is(c, b'"') {
                 return Ok(Item::Text(text, true));
             }
             if is(c, b'*') {
-                c = read_char(rt, cis, line)?;
+                c = r.next(rt)?;
                 if is(capital(c), b'N') {
                     c = i64::from(b'\n');
                 }
+            }
+            if text.len() >= max {
+                return Ok(Item::Bad(text));
             }
             text.push(c as u8);
         }
     }
     while !(ch == streams::END || [b'\n', b' ', b'\t', b';', b'='].iter().any(|&b| is(ch, b))) {
+        if text.len() >= max {
+            return Ok(Item::Bad(text));
+        }
         text.push(ch as u8);
-        ch = read_char(rt, cis, line)?;
+        ch = r.next(rt)?;
+        while is(ch, b'\r') {
+            ch = r.next(rt)?;
+        }
     }
     if ch != streams::END {
-        step_back(rt, cis, line)?;
+        r.back(rt)?;
     }
     Ok(Item::Text(text, false))
+}
+
+/// `rditem(v, upb)`, as `blib`'s: clears `v!0` to `v!upb`, reads the next item
+/// ([`read_item`]) into `v` as a string of at most `(upb + 1) * bytesperword - 1` bytes
+/// (its length byte holds the low byte of longer lengths, as there) and gives its type: 0
+/// the end of the stream, 1 an item, 2 a quoted item, 3 a newline, 4 `;`, 5 `=`, and -1
+/// an error, with what was read of the item in `v`.
+fn rditem(a: &mut Args) -> Result<i64, Stop> {
+    let (v, upb, line) = (a.get(0)?, a.get(1)?, a.line);
+    for i in 0..=upb {
+        a.rt.store(v.wrapping_add(i), 0, line)?;
+    }
+    let reader = Reader::new(a.rt, a.frame, line)?;
+    let max = upb
+        .saturating_add(1)
+        .saturating_mul(8)
+        .saturating_sub(1)
+        .max(0);
+    let item = read_item(&reader, a.rt, usize::try_from(max).unwrap_or(usize::MAX))?;
+    if let Item::Text(text, _) | Item::Bad(text) = &item {
+        for (i, &b) in text.iter().enumerate() {
+            a.rt.store_byte(v, i as i64 + 1, i64::from(b), line)?;
+        }
+        if !text.is_empty() {
+            a.rt.store_byte(v, 0, text.len() as i64 & 255, line)?;
+        }
+    }
+    Ok(item.code())
+}
+
+/// `findarg(keys, w)`, as `blib`'s: the number of the key of `rdargs` format `keys` that
+/// has `w` among its names (compared without case), or -1.
+fn findarg(a: &Args) -> Result<i64, Stop> {
+    let (keys, w, line) = (a.get(0)?, a.get(1)?, a.line);
+    let byte = |s: i64, i: i64| a.rt.load_byte(s, i, line);
+    let wlen = byte(w, 0)?;
+    let (mut matching, mut wp, mut argno) = (true, 0, 0);
+    for i in 1..=byte(keys, 0)? {
+        let k = byte(keys, i)?;
+        let is = |b: u8| k == i64::from(b);
+        if matching {
+            if (is(b'=') || is(b'/') || is(b',')) && wp == wlen {
+                return Ok(argno);
+            }
+            wp += 1;
+            matching = capital(k) == capital(byte(w, wp)?);
+        }
+        if is(b',') || is(b'=') {
+            matching = true;
+            wp = 0;
+        }
+        if is(b',') {
+            argno += 1;
+        }
+    }
+    Ok(if matching && wp == wlen { argno } else { -1 })
 }
 
 /// `rdargs(keys, argv, upb)`, `argv` and `upb` being arguments `at` and `at + 1`, as
@@ -1565,33 +1755,33 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
     for k in 0..=upb.max(0) {
         a.rt.store(argv.wrapping_add(k), 0, line)?;
     }
-    let cis = selected_input(a.rt, line)?;
+    let r = Reader::new(a.rt, a.frame, line)?;
     let mut free = argv.wrapping_add(keys.len() as i64);
     let end = argv.wrapping_add(upb) + 1;
     let mut set = vec![false; keys.len()];
     let matched = loop {
-        let (index, value) = match rditem(a.rt, cis, line)? {
-            Item::End => {
-                let prompting = cis == INPUT && a.rt.mem[COS] == OUTPUT;
-                if prompting && !prompt_missing(a, &keys, &mut set, argv, &mut free, end, cis)? {
+        let (index, value) = match read_item(&r, a.rt, usize::MAX)? {
+            Item::End | Item::LineEnd(_) => {
+                let prompting = r.cis == INPUT && a.rt.mem[COS] == OUTPUT;
+                if prompting && !prompt_missing(a, &keys, &mut set, argv, &mut free, end, &r)? {
                     break false;
                 }
                 break keys.iter().zip(&set).all(|(k, &s)| !k.required || s);
             }
-            Item::Equals | Item::Bad => break false,
+            Item::Equals | Item::Bad(_) => break false,
             Item::Text(item, quoted) => {
                 let upper = item.to_ascii_uppercase();
                 let named = (!quoted)
                     .then(|| keys.iter().position(|k| k.names.contains(&upper)))
                     .flatten();
                 if named.is_none() && !quoted && item == b"?" {
-                    if read_char(a.rt, cis, line)? == i64::from(b'\n') {
+                    if r.next(a.rt)? == i64::from(b'\n') {
                         Output::bytes(keys_text);
                         Output::bytes(b": ");
                         Output::flush();
                         continue;
                     }
-                    step_back(a.rt, cis, line)?;
+                    r.back(a.rt)?;
                 }
                 match named {
                     Some(i) if set[i] => break false,
@@ -1601,9 +1791,9 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
                         continue;
                     }
                     Some(i) => {
-                        let mut value = rditem(a.rt, cis, line)?;
+                        let mut value = read_item(&r, a.rt, usize::MAX)?;
                         if matches!(value, Item::Equals) {
-                            value = rditem(a.rt, cis, line)?;
+                            value = read_item(&r, a.rt, usize::MAX)?;
                         }
                         match value {
                             Item::Text(v, _) => (i, v),
@@ -1640,6 +1830,6 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
     }
     // As blib: result2 is 120, "bad arguments".
     a.rt.mem[RESULT2] = 120;
-    skip_rest_of_line(a.rt, cis, line)?;
+    skip_rest_of_line(&r, a.rt)?;
     Ok(0)
 }

@@ -321,9 +321,9 @@ pub struct Runtime {
     pub coroutines: super::coroutine::Coroutines,
     /// When the run started, for `sys(Sys_cputime)`.
     pub started: std::time::Instant,
-    /// How many calls of a program's own `wrch` by the library are running, one inside
-    /// another.
-    pub wrch_depth: usize,
+    /// How many calls of a program's own `wrch`, `rdch` or `unrdch` by the library are
+    /// running, one inside another.
+    pub callback_depth: usize,
 }
 
 impl Runtime {
@@ -341,7 +341,7 @@ impl Runtime {
             args,
             coroutines: super::coroutine::Coroutines::default(),
             started: std::time::Instant::now(),
-            wrch_depth: 0,
+            callback_depth: 0,
         })
     }
 
@@ -356,7 +356,7 @@ impl Runtime {
         super::streams::reset(&self.args);
         self.coroutines = super::coroutine::Coroutines::default();
         self.started = std::time::Instant::now();
-        self.wrch_depth = 0;
+        self.callback_depth = 0;
     }
 
     /// `getvec(upb)`: a vector of `upb + 1` words from the heap, all 0, or `None` when no free

@@ -52,16 +52,11 @@ pub fn named_by_value(v: i64) -> Option<&'static str> {
 /// The routines of `libhdr` this library does not provide, with their global numbers.
 pub const MISSING_ROUTINES: &[(&str, usize)] = &[
     ("changeco", 6),
-    ("getword", 32),
-    ("putword", 33),
     ("settimeout", 55),
     ("get_text", 93),
-    ("rditem", 103),
-    ("findarg", 104),
     ("loadseg", 105),
     ("unloadseg", 106),
     ("callseg", 107),
-    ("copy_bytes", 116),
     ("instrcount", 121),
     ("stackfree", 123),
     ("memoryfree", 131),
