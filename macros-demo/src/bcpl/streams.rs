@@ -12,7 +12,10 @@
 //! - `rdch` skips carriage returns and gives `endstreamch` (-1) at the end of a stream;
 //!   `unrdch` steps back over the character just read.
 //! - The console's input stream starts with the rest of the command line, as Cintcode's CLI
-//!   leaves it ([`command_rest`]): `rdargs` reads the arguments from there.
+//!   leaves it ([`command_rest`]): `rdargs` reads the arguments from there. Then it takes
+//!   the console's input a line at a time (up to 4096 bytes), through `sardch`, as
+//!   Cintcode's `cnslrdfn` (`sysb/dlibsys.b`) does: so `sardch` and `sys(Sys_pollsardch)`
+//!   give what follows the line the stream holds.
 //! - `findinput("**")` and `findoutput("**")` give the console. A name whose part before its
 //!   first `:` (all of it, if it has none) is `NIL` or `RAM`, in any case, is a device
 //!   ([`device`]), as in `blib`'s `findstream`: `NIL:` is at its end at once and takes what
@@ -118,7 +121,10 @@ impl Reader {
         }
         let mut b = [0u8; 1];
         let got = match &mut self.source {
-            Source::Console => return console_byte(),
+            Source::Console => {
+                console_line(&mut self.first);
+                return self.first.pop_front().map_or(END, i64::from);
+            }
             Source::File { file, .. } => file.read(&mut b),
             Source::Nil => return END,
         };
@@ -236,6 +242,21 @@ fn console_byte() -> i64 {
     match c.take() {
         Some(b) => b,
         None => c.fill(),
+    }
+}
+
+/// The console's next line, taken through [`sardch`] into `line`: up to a newline (kept),
+/// the end of the input, or 4096 bytes.
+fn console_line(line: &mut std::collections::VecDeque<u8>) {
+    while line.len() < 4096 {
+        let c = sardch();
+        if c == END {
+            return;
+        }
+        line.push_back(c as u8);
+        if c == i64::from(b'\n') {
+            return;
+        }
     }
 }
 
