@@ -453,19 +453,13 @@ fn on_input<T>(
     op(rt, cis)?.ok_or(Stop::Fault(line, Fault::NoInput(cis)))
 }
 
-/// The selected input stream, or the error at `line` if it is no open input stream.
-fn selected_input(rt: &mut Runtime, line: u32) -> Result<i64, Stop> {
-    on_input(rt, line, |_, cis| Ok(streams::is_input(cis).then_some(cis)))
-}
-
 /// Where the library's readers (`readn`, `readflt`, `rditem`, `rdargs`) take their
 /// characters. As `blib`'s, they read through the globals `rdch` and `unrdch`: while those
-/// hold the library's routines, from the input selected when the reader started (flushing
-/// first as [`on_input`] does; `endstreamch` once it is no input stream); when the program
-/// has put its own function in one (`rdch := f`), from that function ([`call_back`], with
-/// the reader's frame).
+/// hold the library's routines, from the selected input, as those routines read it (the
+/// error at the reader's line if no input stream is selected); when the program has put its
+/// own function in one (`rdch := f`), from that function ([`call_back`], with the reader's
+/// frame).
 struct Reader {
-    cis: i64,
     frame: usize,
     line: u32,
     /// The library's `rdch` and `unrdch`, as function values.
@@ -474,22 +468,15 @@ struct Reader {
 
 impl Reader {
     /// The reader of a routine with its frame at `frame`, called at `line`, which has taken
-    /// its arguments. Reading from the selected input, it is the error at `line` if that is
-    /// no open input stream.
-    fn new(rt: &mut Runtime, frame: usize, line: u32) -> Result<Reader, Stop> {
+    /// its arguments.
+    fn new(rt: &Runtime, frame: usize, line: u32) -> Reader {
         let funcs = rt.callables - COUNT;
         let library = ["rdch", "unrdch"].map(|n| lookup(n).map_or(0, |k| value(funcs, k)));
-        let cis = if rt.mem[RDCH] == library[0] {
-            selected_input(rt, line)?
-        } else {
-            rt.mem[CIS]
-        };
-        Ok(Reader {
-            cis,
+        Reader {
             frame,
             line,
             library,
-        })
+        }
     }
 
     /// The program's own function in global `g`, if the library's routine `library` is
@@ -507,10 +494,8 @@ impl Reader {
         if let Some((body, f)) = self.own(rt, RDCH, self.library[0]) {
             return call_back(rt, &*body, f, self.frame, self.line);
         }
-        if self.cis == INPUT {
-            flush_before_console_wait(false);
-        }
-        Ok(scb::rdch(rt, self.cis, false, self.line)?.unwrap_or(streams::END))
+        let line = self.line;
+        on_input(rt, line, |rt, s| scb::rdch(rt, s, false, line))
     }
 
     /// Steps back a character: the next [`Reader::next`] gives it again.
@@ -518,7 +503,8 @@ impl Reader {
         if let Some((body, f)) = self.own(rt, UNRDCH, self.library[1]) {
             return call_back(rt, &*body, f, self.frame, self.line).map(drop);
         }
-        scb::unrdch(rt, self.cis, self.line).map(drop)
+        let line = self.line;
+        on_input(rt, line, |rt, s| scb::unrdch(rt, s, line)).map(drop)
     }
 }
 
@@ -654,8 +640,8 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             Output::direct(|| write_format(&mut a, format, &mut next))?;
             0
         }
-        "readn" => readn(&Reader::new(a.rt, a.frame, line)?, a.rt)?,
-        "readflt" => readflt(&Reader::new(a.rt, a.frame, line)?, a.rt)?,
+        "readn" => readn(&Reader::new(a.rt, a.frame, line), a.rt)?,
+        "readflt" => readflt(&Reader::new(a.rt, a.frame, line), a.rt)?,
         "getvec" => a.rt.getvec(arg(&a, 0)?).unwrap_or(0),
         // `delay(msecs)`: waits that long (a negative time as 0); returns 0.
         "delay" => {
@@ -1665,7 +1651,7 @@ fn rditem(a: &mut Args) -> Result<i64, Stop> {
     for i in 0..=upb {
         a.rt.store(v.wrapping_add(i), 0, line)?;
     }
-    let reader = Reader::new(a.rt, a.frame, line)?;
+    let reader = Reader::new(a.rt, a.frame, line);
     let max = upb
         .saturating_add(1)
         .saturating_mul(8)
@@ -1755,14 +1741,14 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
     for k in 0..=upb.max(0) {
         a.rt.store(argv.wrapping_add(k), 0, line)?;
     }
-    let r = Reader::new(a.rt, a.frame, line)?;
+    let r = Reader::new(a.rt, a.frame, line);
     let mut free = argv.wrapping_add(keys.len() as i64);
     let end = argv.wrapping_add(upb) + 1;
     let mut set = vec![false; keys.len()];
     let matched = loop {
         let (index, value) = match read_item(&r, a.rt, usize::MAX)? {
             Item::End | Item::LineEnd(_) => {
-                let prompting = r.cis == INPUT && a.rt.mem[COS] == OUTPUT;
+                let prompting = a.rt.mem[CIS] == INPUT && a.rt.mem[COS] == OUTPUT;
                 if prompting && !prompt_missing(a, &keys, &mut set, argv, &mut free, end, &r)? {
                     break false;
                 }
