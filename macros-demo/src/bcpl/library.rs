@@ -355,9 +355,16 @@ const THROUGH_WRCH: &[&str] = &[
 
 /// `wrch`: the global through which the writers of [`THROUGH_WRCH`] write.
 const WRCH: usize = 41;
-/// `rdch` and `unrdch`: the globals through which the readers ([`Reader`]) read.
+/// `rdch` and `unrdch`: the globals through which the readers ([`Reader`]) read, and the
+/// library's routines of those names, by their index in [`ROUTINES`].
 const RDCH: usize = 38;
 const UNRDCH: usize = 40;
+const RDCH_ROUTINE: usize = 1;
+const UNRDCH_ROUTINE: usize = 2;
+const _: () = assert!(
+    matches!(ROUTINES[RDCH_ROUTINE], (name, RDCH) if matches!(name.as_bytes(), b"rdch"))
+        && matches!(ROUTINES[UNRDCH_ROUTINE], (name, UNRDCH) if matches!(name.as_bytes(), b"unrdch"))
+);
 
 /// How deeply the library's calls of a program's own `wrch`, `rdch` or `unrdch` may run one
 /// inside another (a `wrch` that calls `writef`, which calls it again), before the run
@@ -471,7 +478,7 @@ impl Reader {
     /// its arguments.
     fn new(rt: &Runtime, frame: usize, line: u32) -> Reader {
         let funcs = rt.callables - COUNT;
-        let library = ["rdch", "unrdch"].map(|n| lookup(n).map_or(0, |k| value(funcs, k)));
+        let library = [RDCH_ROUTINE, UNRDCH_ROUTINE].map(|k| value(funcs, k));
         Reader {
             frame,
             line,

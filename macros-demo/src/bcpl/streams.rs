@@ -245,15 +245,19 @@ fn console_byte() -> i64 {
     }
 }
 
-/// The console's next line, taken through [`sardch`] into `line`: up to a newline (kept),
-/// the end of the input, or 4096 bytes.
+/// The console's next line, taken into `line` as [`sardch`] reads it (carriage returns
+/// dropped) under one lock of the console: up to a newline (kept), the end of the input, or
+/// 4096 bytes.
 fn console_line(line: &mut std::collections::VecDeque<u8>) {
+    let mut console = CONSOLE.lock().unwrap_or_else(PoisonError::into_inner);
     while line.len() < 4096 {
-        let c = sardch();
+        let c = console.take().unwrap_or_else(|| console.fill());
         if c == END {
             return;
         }
-        line.push_back(c as u8);
+        if c != i64::from(b'\r') {
+            line.push_back(c as u8);
+        }
         if c == i64::from(b'\n') {
             return;
         }
