@@ -234,30 +234,30 @@ impl ConsoleIn {
         self.buf.truncate(got);
         self.take().unwrap_or(END)
     }
-}
 
-/// The next byte of the console's input, waiting for it: `endstreamch` at its end.
-fn console_byte() -> i64 {
-    let mut c = CONSOLE.lock().unwrap_or_else(PoisonError::into_inner);
-    match c.take() {
-        Some(b) => b,
-        None => c.fill(),
+    /// The next character, past carriage returns, waiting for it: `endstreamch` at the end
+    /// of the input ([`sardch`]'s rule).
+    fn char(&mut self) -> i64 {
+        loop {
+            let c = self.take().unwrap_or_else(|| self.fill());
+            if c != i64::from(b'\r') {
+                return c;
+            }
+        }
     }
 }
 
-/// The console's next line, taken into `line` as [`sardch`] reads it (carriage returns
-/// dropped) under one lock of the console: up to a newline (kept), the end of the input, or
+/// The console's next line, taken into `line` character by character as [`sardch`] takes
+/// them, under one lock of the console: up to a newline (kept), the end of the input, or
 /// 4096 bytes.
 fn console_line(line: &mut std::collections::VecDeque<u8>) {
     let mut console = CONSOLE.lock().unwrap_or_else(PoisonError::into_inner);
     while line.len() < 4096 {
-        let c = console.take().unwrap_or_else(|| console.fill());
+        let c = console.char();
         if c == END {
             return;
         }
-        if c != i64::from(b'\r') {
-            line.push_back(c as u8);
-        }
+        line.push_back(c as u8);
         if c == i64::from(b'\n') {
             return;
         }
@@ -281,11 +281,10 @@ pub fn console_would_wait(raw: bool) -> bool {
 /// waiting for it; not the console stream's, so not the rest of the command line that
 /// stream gives first ([`command_rest`]).
 pub fn sardch() -> i64 {
-    let mut c = console_byte();
-    while c == i64::from(b'\r') {
-        c = console_byte();
-    }
-    c
+    CONSOLE
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .char()
 }
 
 /// `sys(Sys_pollsardch)`: the next byte of the console's input if one is there now,
