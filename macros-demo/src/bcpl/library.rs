@@ -353,17 +353,16 @@ const THROUGH_WRCH: &[&str] = &[
     "writeu", "writehex", "writeoct", "writebin", "writef", "writeflt", "writee",
 ];
 
-/// `wrch`: the global through which the writers of [`THROUGH_WRCH`] write.
-const WRCH: usize = 41;
-/// `rdch` and `unrdch`: the globals through which the readers ([`Reader`]) read, and the
-/// library's routines of those names, by their index in [`ROUTINES`].
-const RDCH: usize = 38;
-const UNRDCH: usize = 40;
-const RDCH_ROUTINE: usize = 1;
-const UNRDCH_ROUTINE: usize = 2;
+/// `wrch`, `rdch` and `unrdch`: the globals through which the writers of [`THROUGH_WRCH`]
+/// write and the readers ([`Reader`]) read, which are also the indices in [`ROUTINES`] of
+/// the library's own routines of those names ([`own_function`]).
+const WRCH: (usize, usize) = (41, 0);
+const RDCH: (usize, usize) = (38, 1);
+const UNRDCH: (usize, usize) = (40, 2);
 const _: () = assert!(
-    matches!(ROUTINES[RDCH_ROUTINE], (name, RDCH) if matches!(name.as_bytes(), b"rdch"))
-        && matches!(ROUTINES[UNRDCH_ROUTINE], (name, UNRDCH) if matches!(name.as_bytes(), b"unrdch"))
+    matches!(ROUTINES[WRCH.1], (name, g) if g == WRCH.0 && matches!(name.as_bytes(), b"wrch"))
+        && matches!(ROUTINES[RDCH.1], (name, g) if g == RDCH.0 && matches!(name.as_bytes(), b"rdch"))
+        && matches!(ROUTINES[UNRDCH.1], (name, g) if g == UNRDCH.0 && matches!(name.as_bytes(), b"unrdch"))
 );
 
 /// How deeply the library's calls of a program's own `wrch`, `rdch` or `unrdch` may run one
@@ -375,11 +374,8 @@ const MAX_CALLBACK_DEPTH: usize = 32;
 pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64, Stop> {
     let name = ROUTINES.get(id).map_or("", |r| r.0);
     if THROUGH_WRCH.contains(&name) {
-        let own_wrch = lookup("wrch").map(|k| value(rt.callables - COUNT, k));
-        if Some(rt.mem[WRCH]) != own_wrch {
-            if let Some(body) = rt.coroutines.body() {
-                return through_wrch(rt, &*body, name, frame, line);
-            }
+        if let Some((body, _)) = own_function(rt, WRCH) {
+            return through_wrch(rt, &*body, name, frame, line);
         }
     }
     let cos = rt.mem[COS];
@@ -394,6 +390,20 @@ pub fn call(rt: &mut Runtime, id: usize, frame: usize, line: u32) -> Result<i64,
     let result = dispatch(rt, name, frame, line);
     scb::write(rt, cos, &Output::undivert(), line)?;
     result
+}
+
+/// The function the program has put in global `g` of library routine `(g, routine)` (its
+/// own `wrch`, say), with the back end's way to call it; `None` while the library's routine
+/// is there, or outside a run.
+fn own_function(
+    rt: &Runtime,
+    (g, routine): (usize, usize),
+) -> Option<(Rc<dyn coroutine::Body>, i64)> {
+    let f = rt.mem[g];
+    (f != value(rt.callables - COUNT, routine))
+        .then(|| rt.coroutines.body())
+        .flatten()
+        .map(|body| (body, f))
 }
 
 /// Calls the program's function `f` for the library (the `wrch`, `rdch` or `unrdch` it
@@ -436,7 +446,7 @@ fn through_wrch(
     };
     for ch in written {
         rt.store(frame as i64, ch, line)?;
-        let value = call_back(rt, body, rt.mem[WRCH], frame, line)?;
+        let value = call_back(rt, body, rt.mem[WRCH.0], frame, line)?;
         if binary {
             // `binwrch(ch)` is `wrch(ch | 256)`: what the program's `wrch` gives.
             result = Ok(value);
@@ -466,39 +476,18 @@ fn on_input<T>(
 /// error at the reader's line if no input stream is selected); when the program has put its
 /// own function in one (`rdch := f`), from that function ([`call_back`], with the reader's
 /// frame).
+///
+/// A reader belongs to a routine, with its frame at `frame` and called at `line`, that has
+/// taken its arguments.
 struct Reader {
     frame: usize,
     line: u32,
-    /// The library's `rdch` and `unrdch`, as function values.
-    library: [i64; 2],
 }
 
 impl Reader {
-    /// The reader of a routine with its frame at `frame`, called at `line`, which has taken
-    /// its arguments.
-    fn new(rt: &Runtime, frame: usize, line: u32) -> Reader {
-        let funcs = rt.callables - COUNT;
-        let library = [RDCH_ROUTINE, UNRDCH_ROUTINE].map(|k| value(funcs, k));
-        Reader {
-            frame,
-            line,
-            library,
-        }
-    }
-
-    /// The program's own function in global `g`, if the library's routine `library` is
-    /// not there.
-    fn own(&self, rt: &Runtime, g: usize, library: i64) -> Option<(Rc<dyn coroutine::Body>, i64)> {
-        let f = rt.mem[g];
-        (f != library)
-            .then(|| rt.coroutines.body())
-            .flatten()
-            .map(|body| (body, f))
-    }
-
     /// The next character.
     fn next(&self, rt: &mut Runtime) -> Result<i64, Stop> {
-        if let Some((body, f)) = self.own(rt, RDCH, self.library[0]) {
+        if let Some((body, f)) = own_function(rt, RDCH) {
             return call_back(rt, &*body, f, self.frame, self.line);
         }
         let line = self.line;
@@ -507,7 +496,7 @@ impl Reader {
 
     /// Steps back a character: the next [`Reader::next`] gives it again.
     fn back(&self, rt: &mut Runtime) -> Result<(), Stop> {
-        if let Some((body, f)) = self.own(rt, UNRDCH, self.library[1]) {
+        if let Some((body, f)) = own_function(rt, UNRDCH) {
             return call_back(rt, &*body, f, self.frame, self.line).map(drop);
         }
         let line = self.line;
@@ -647,8 +636,20 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             Output::direct(|| write_format(&mut a, format, &mut next))?;
             0
         }
-        "readn" => readn(&Reader::new(a.rt, a.frame, line), a.rt)?,
-        "readflt" => readflt(&Reader::new(a.rt, a.frame, line), a.rt)?,
+        "readn" => readn(
+            &Reader {
+                frame: a.frame,
+                line,
+            },
+            a.rt,
+        )?,
+        "readflt" => readflt(
+            &Reader {
+                frame: a.frame,
+                line,
+            },
+            a.rt,
+        )?,
         "getvec" => a.rt.getvec(arg(&a, 0)?).unwrap_or(0),
         // `delay(msecs)`: waits that long (a negative time as 0); returns 0.
         "delay" => {
@@ -1658,7 +1659,10 @@ fn rditem(a: &mut Args) -> Result<i64, Stop> {
     for i in 0..=upb {
         a.rt.store(v.wrapping_add(i), 0, line)?;
     }
-    let reader = Reader::new(a.rt, a.frame, line);
+    let reader = Reader {
+        frame: a.frame,
+        line,
+    };
     let max = upb
         .saturating_add(1)
         .saturating_mul(8)
@@ -1748,7 +1752,10 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
     for k in 0..=upb.max(0) {
         a.rt.store(argv.wrapping_add(k), 0, line)?;
     }
-    let r = Reader::new(a.rt, a.frame, line);
+    let r = Reader {
+        frame: a.frame,
+        line,
+    };
     let mut free = argv.wrapping_add(keys.len() as i64);
     let end = argv.wrapping_add(upb) + 1;
     let mut set = vec![false; keys.len()];
