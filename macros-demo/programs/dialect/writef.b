@@ -20,6 +20,13 @@ LET start() BE
   writed(-5, 4); writen(minint); newline()
   writeu(-1, 0); wrch(' '); writehex(-1, 16); wrch(' '); writeoct(8, 0); wrch(' ')
   writez(7, 3); wrch(' '); writet("ab", 4); wrch('|'); newline()
+  // Digits to the width asked, past 64; a width taken from the character after the
+  // letter counts 'A' as ten and on from there, so '|' is 69.
+  writehex(255, 70); newline()
+  writeoct(-1, 66); newline()
+  writef("[%x|][%b|][%i|]*n", 255, 5, -5)
+  // %- before the first argument steps back to the format itself.
+  writef("[%-%s]*n")
   newpage()
   newline()
 }

@@ -6,8 +6,8 @@
 //! Both back ends reach these operations through one library routine, `sys(Sys_flt, op, a,
 //! b)` (see [`super::library`]), so the interpreter and JIT code compute bit-identical
 //! results. The operation numbers are `libhdr`'s `fl_` manifests. Where Cintcode's own
-//! choice is not IEEE's default, it is followed: `FIX` rounds to the nearest integer (halves
-//! away from zero), and an out-of-range `FIX` saturates.
+//! choice is not IEEE's default, it is followed: `FIX` adds or takes 0.5 and truncates
+//! (see `fix`), and an out-of-range or NaN `FIX` is x86-64's `i64::MIN`.
 
 use super::arith::truth;
 
@@ -131,9 +131,26 @@ pub fn next_manifest(prev: i64, prev_flt: bool, flt: bool) -> i64 {
     }
 }
 
-/// `FIX`: the nearest integer, halves away from zero; NaN is 0, out of range saturates.
+/// `FIX` (and `fl_F2N`'s last step) as Cintcode computes it (`doflt` in `sysc/cintmain.c`):
+/// 0.5 is added to a positive `x` or taken from a negative one, and the sum is truncated.
+/// The addition rounds, so 0.49999999999999994 gives 1 and 2^52 + 1 gives 2^52 + 2.
 fn fix(x: f64) -> i64 {
-    x.round() as i64
+    if x == 0.0 {
+        return 0;
+    }
+    truncate(if x < 0.0 { x - 0.5 } else { x + 0.5 })
+}
+
+/// C's conversion of a double to a 64-bit integer, toward zero. Where C leaves it undefined
+/// (NaN, or out of range) x86-64's `cvttsd2si` gives the "integer indefinite" `i64::MIN`,
+/// which Cintcode's output shows there; that is followed on every host.
+fn truncate(x: f64) -> i64 {
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0; // 2^63
+    if x.is_nan() || !(-LIMIT..LIMIT).contains(&x) {
+        i64::MIN
+    } else {
+        x as i64
+    }
 }
 
 /// `fl_mk`: `mantissa` × 10^`exponent`, by repeated scaling as Cintcode does it (an exponent
@@ -172,9 +189,8 @@ pub fn make(mantissa: i64, exponent: i64) -> f64 {
 /// 1 × 10^100, positive whatever the sign, and at 10^-100 or below it is 0, as there.
 ///
 /// NaN fails every comparison of the scaling, so Cintcode converts NaN × 10^16 to an integer,
-/// which C leaves undefined; on x86-64 (`cvttsd2si`) it is the "integer indefinite" value
-/// `i64::MIN`, so NaN gives (-92233720368547758, -14) and `%8.3f` writes `-922.337`. That is
-/// followed here on every host, so that output does not depend on the machine.
+/// `i64::MIN` as [`truncate`] explains: NaN gives (-92233720368547758, -14) and `%8.3f`
+/// writes `-922.337`.
 fn unmake(x: f64) -> (i64, i64) {
     if x == 0.0 {
         return (0, 0);
@@ -206,11 +222,7 @@ fn unmake(x: f64) -> (i64, i64) {
         return (0, 0);
     }
     // 1 <= d < 10: 17 digits, rounded to 16.
-    let scaled = if d.is_nan() {
-        i64::MIN
-    } else {
-        (d * 1e16).floor() as i64
-    };
+    let scaled = truncate((d * 1e16).floor());
     let mut mantissa = (scaled + 5) / 10;
     exponent -= 15;
     while mantissa != 0 && mantissa % 10 == 0 {
@@ -383,7 +395,11 @@ pub fn format(x: i64, width: i64, places: i64, exponent: bool) -> String {
     } else {
         (r + w - 1).max(s)
     };
-    if neg && (r..s).all(|j| digit(&digits, j) == 0) {
+    // A number whose written digits are all zero has no sign. `writee` looks only up to
+    // the units digit as it stood before rounding, so a carry past it (-0.99 as `%5.0e`,
+    // `10.0e-01`) loses the sign, as there.
+    let top = if exponent { q } else { q.max(n) };
+    if neg && (r..=top).all(|j| digit(&digits, j) == 0) {
         neg = false;
     }
     let mut out = String::with_capacity((t - r + 8).clamp(0, 400) as usize);
@@ -431,10 +447,17 @@ mod tests {
         assert_eq!(op(FltOp::Div, 1.0, 4.0), 0.25);
         assert_eq!(op(FltOp::Mod, -7.5, 2.0), -1.5);
         assert_eq!(fold(FltOp::Float, &[-3]), w(-3.0));
-        // FIX rounds to nearest, halves away from zero.
+        // FIX adds or takes a half and truncates; the sum rounds first.
         assert_eq!(fold(FltOp::Fix, &[w(2.5)]), 3);
         assert_eq!(fold(FltOp::Fix, &[w(-2.5)]), -3);
         assert_eq!(fold(FltOp::Fix, &[w(2.49)]), 2);
+        assert_eq!(fold(FltOp::Fix, &[w(0.499_999_999_999_999_94)]), 1);
+        assert_eq!(fold(FltOp::Fix, &[w(4_503_599_627_370_497.0)]), 4_503_599_627_370_498);
+        assert_eq!(fold(FltOp::Fix, &[w(-0.0)]), 0);
+        for x in [f64::NAN, 1e300, -1e300, 9.3e18, f64::INFINITY] {
+            assert_eq!(fold(FltOp::Fix, &[w(x)]), i64::MIN);
+        }
+        assert_eq!(fold(FltOp::Fix, &[w(-9.2e18)]), -9_200_000_000_000_000_000);
         assert_eq!(fold(FltOp::Lt, &[w(1.0), w(2.0)]), -1);
         assert_eq!(fold(FltOp::Ge, &[w(1.0), w(2.0)]), 0);
         assert_eq!(fold(FltOp::Ne, &[w(f64::NAN), w(f64::NAN)]), -1);

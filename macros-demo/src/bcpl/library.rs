@@ -267,7 +267,7 @@ struct Args<'r> {
 
 impl Args<'_> {
     fn get(&self, k: usize) -> Result<i64, Stop> {
-        self.rt.load((self.frame + k) as i64, self.line)
+        self.rt.load(self.frame.wrapping_add(k) as i64, self.line)
     }
 
     /// The bytes of the BCPL string at `s`.
@@ -1010,9 +1010,8 @@ fn write_unsigned(n: i64, d: i64) {
 /// `writehex`/`writeoct`/`writebin`: exactly `max(d, 1)` digits of `bits` bits each, the
 /// low-order ones.
 fn write_digits(n: i64, d: i64, bits: u32) {
-    let count = d.clamp(1, 64) as u32;
-    for k in (0..count).rev() {
-        let shift = k * bits;
+    for k in (0..d.max(1) as u64).rev() {
+        let shift = k * u64::from(bits);
         let digit = if shift >= 64 {
             0
         } else {
@@ -1123,7 +1122,8 @@ fn write_items(a: &mut Args, fmt: &[u8], next: &mut usize) -> Result<(), Stop> {
             }
             b'$' | b'+' => {}
             b'-' => {
-                *next = next.saturating_sub(2);
+                // Back to the previous argument; before the first one is the format itself.
+                *next = next.wrapping_sub(2);
             }
             b'P' => {
                 let plural = arg != 1;
