@@ -21,5 +21,8 @@ LET start() = VALOF
   hi OF v := 9
   writef("%xG %n %xG*n", v!0, v!1, v!2)
   writef("%x8*n", SLCT 3:2:1)
+  // A command may begin with a selector written in place.
+  SLCT 8:4:1 OF v := #xAB; (SLCT 4:0:0) OF @v!2 := 5
+  writef("%xG %xG*n", v!1, v!2)
   RESULTIS 0
 }

@@ -917,8 +917,20 @@ impl<'t> Parser<'t> {
             }
             Tok::Name(_)
             | Tok::Num(_)
+            | Tok::Float(_)
             | Tok::Str(_)
-            | Tok::Kw(Kw::Valof | Kw::True | Kw::False | Kw::Table | Kw::Abs | Kw::Not)
+            | Tok::FltOp(FltOp::Abs | FltOp::Add | FltOp::Sub)
+            | Tok::Kw(
+                Kw::Valof
+                | Kw::True
+                | Kw::False
+                | Kw::Table
+                | Kw::Abs
+                | Kw::Not
+                | Kw::Slct
+                | Kw::Float
+                | Kw::Fix,
+            )
             | Tok::Sym(
                 Sym::Bang
                 | Sym::LParen
