@@ -10,7 +10,8 @@
 //!
 //! What the routines do follows Cintcode's `blib` (`sysb/blib.b` of Richards' distribution):
 //! - `rdch` skips carriage returns and gives `endstreamch` (-1) at the end of a stream;
-//!   `unrdch` steps back over the character just read.
+//!   `unrdch` steps back a byte, as far as the start of what the stream buffers (a file's
+//!   4096-byte block, the console's line), as Cintcode's does (see `Reader`).
 //! - The console's input stream starts with the rest of the command line, as Cintcode's CLI
 //!   leaves it ([`command_rest`]): `rdargs` reads the arguments from there. Then it takes
 //!   the console's input a line at a time (up to 4096 bytes), through `sardch`, as
@@ -46,7 +47,7 @@
 
 use std::cell::RefCell;
 use std::fs::{File, OpenOptions};
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::sync::{Mutex, PoisonError};
 
 use super::wordmap::WordMap;
@@ -67,90 +68,116 @@ enum Source {
     Console,
     /// A file: read only (`findinput`), or read and written at one position
     /// (`findinoutput`), each write going straight to the file.
-    File {
-        file: BufReader<File>,
-        writable: bool,
-    },
+    File { file: File, writable: bool },
     /// `NIL:`, which is at its end at once.
     Nil,
 }
 
-impl Source {
-    /// The position of the next byte, for a file.
-    fn position(&mut self) -> Option<u64> {
-        match self {
-            Source::File { file, .. } => file.stream_position().ok(),
-            Source::Console | Source::Nil => None,
-        }
-    }
+/// The size of a file's blocks, which Cintcode's file streams buffer one at a time
+/// (`fh0rdfn` in `sysb/dlibsys.b`).
+const BLOCK: usize = 4096;
 
-    /// Moves a file to byte `at`, which must not be past its end.
-    fn seek_to(&mut self, at: u64) -> bool {
-        match self {
-            Source::File { file, .. } => {
-                let len = file.get_ref().metadata().map(|m| m.len());
-                len.is_ok_and(|len| at <= len) && file.seek(SeekFrom::Start(at)).is_ok()
-            }
-            Source::Console | Source::Nil => false,
-        }
-    }
-}
-
-/// An input stream, with one character of `unrdch`, and bytes it gives before its source's
-/// (the console's: the rest of the command line).
+/// An input stream, buffered as Cintcode buffers it (`scb_buf`, `scb_pos`, `scb_end`): the
+/// file's current 4096-byte block, the console's current line, or at first the rest of the
+/// command line. `rdch` takes the byte at `pos` and refills the buffer when it is used up;
+/// at the end of the input the buffer stays as it was. `unrdch` steps `pos` back, as far as
+/// the buffer's start: so after the end of a stream, it steps back over its last byte
+/// (`readn` of "12" without a newline leaves the `2` to be read again), and after `readn`
+/// it can step back over the number's digits.
 struct Reader {
     source: Source,
-    last: Option<i64>,
-    pushed_back: bool,
-    first: std::collections::VecDeque<u8>,
+    buf: Vec<u8>,
+    pos: usize,
+    /// A file's offset of `buf[0]`.
+    base: u64,
 }
 
 impl Reader {
     fn new(source: Source) -> Reader {
         Reader {
             source,
-            last: None,
-            pushed_back: false,
-            first: Default::default(),
+            buf: Vec::new(),
+            pos: 0,
+            base: 0,
         }
     }
 
-    fn byte(&mut self) -> i64 {
-        if let Some(b) = self.first.pop_front() {
-            return i64::from(b);
-        }
-        let mut b = [0u8; 1];
-        let got = match &mut self.source {
+    /// Refills the used-up buffer: the console's next line, or a file's next block. False
+    /// at the end of the input (or on an error), leaving the buffer as it is.
+    fn refill(&mut self) -> bool {
+        match &mut self.source {
             Source::Console => {
-                console_line(&mut self.first);
-                return self.first.pop_front().map_or(END, i64::from);
+                let mut line = Vec::new();
+                console_line(&mut line);
+                if line.is_empty() {
+                    return false;
+                }
+                (self.buf, self.pos) = (line, 0);
+                true
             }
-            Source::File { file, .. } => file.read(&mut b),
-            Source::Nil => return END,
-        };
-        match got {
-            Ok(1) => i64::from(b[0]),
-            _ => END,
+            Source::File { .. } => {
+                // The first block, or the next; the last, not full, is the end of the file.
+                let next = match self.buf.len() {
+                    0 => self.base,
+                    BLOCK => self.base + BLOCK as u64,
+                    _ => return false,
+                };
+                match self.block(next) {
+                    Some(block) if !block.is_empty() => {
+                        (self.buf, self.pos, self.base) = (block, 0, next);
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            Source::Nil => false,
         }
+    }
+
+    /// The bytes of a file's block at `base`: fewer than [`BLOCK`] at its end.
+    fn block(&mut self, base: u64) -> Option<Vec<u8>> {
+        let Source::File { file, .. } = &mut self.source else {
+            return None;
+        };
+        file.seek(SeekFrom::Start(base)).ok()?;
+        let mut block = vec![0u8; BLOCK];
+        let mut got = 0;
+        while got < BLOCK {
+            match file.read(&mut block[got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+        block.truncate(got);
+        Some(block)
     }
 
     fn rdch(&mut self, binary: bool) -> i64 {
-        if self.pushed_back {
-            self.pushed_back = false;
-            return self.last.unwrap_or(END);
+        loop {
+            if let Some(&b) = self.buf.get(self.pos) {
+                self.pos += 1;
+                if b == b'\r' && !binary {
+                    continue;
+                }
+                return i64::from(b);
+            }
+            if !self.refill() {
+                return END;
+            }
         }
-        let mut c = self.byte();
-        while c == i64::from(b'\r') && !binary {
-            c = self.byte();
-        }
-        self.last = Some(c);
-        c
     }
 
     fn unrdch(&mut self) -> bool {
-        let can = self.last.is_some() && !self.pushed_back;
-        self.pushed_back |= can;
+        let can = self.pos > 0;
+        self.pos -= usize::from(can);
         can
+    }
+
+    /// Whether the buffer holds a byte not yet read.
+    fn ready(&self) -> bool {
+        self.pos < self.buf.len()
     }
 
     /// Whether the stream is written as well as read (`findinoutput`).
@@ -158,44 +185,42 @@ impl Reader {
         matches!(self.source, Source::File { writable: true, .. })
     }
 
-    /// Bytes read and stepped back over by `unrdch`: one, or none (at the end of the stream
-    /// nothing was taken).
-    fn stepped_back(&self) -> u64 {
-        u64::from(self.pushed_back && self.last.is_some_and(|c| c != END))
-    }
-
-    /// The stream's position, `unrdch` counted, for a file.
+    /// The stream's position, for a file: the offset of the next byte.
     fn position(&mut self) -> Option<u64> {
-        Some(self.source.position()? - self.stepped_back())
+        matches!(self.source, Source::File { .. }).then(|| self.base + self.pos as u64)
     }
 
-    /// Moves a file to byte `at` (not past its end); `unrdch` then has
-    /// nothing to step back over.
+    /// Moves a file to byte `at` (not past its end), in the block that holds it.
     fn seek_to(&mut self, at: u64) -> bool {
-        let moved = self.source.seek_to(at);
-        if moved {
-            self.last = None;
-            self.pushed_back = false;
-        }
-        moved
-    }
-
-    /// Writes `bytes` at the position of a stream that is also written.
-    fn write(&mut self, bytes: &[u8]) -> bool {
-        if let Some(at) = self.position() {
-            self.seek_to(at);
-        }
-        match &mut self.source {
-            Source::File {
-                file,
-                writable: true,
-            } => {
-                // The seek above emptied the read buffer, so the file is at the position.
-                let _ = file.get_mut().write_all(bytes);
+        let base = at - at % BLOCK as u64;
+        let pos = (at - base) as usize;
+        match self.block(base) {
+            Some(block) if pos <= block.len() => {
+                (self.buf, self.pos, self.base) = (block, pos, base);
                 true
             }
             _ => false,
         }
+    }
+
+    /// Writes `bytes` at the position of a stream that is also written; the stream goes on
+    /// after them.
+    fn write(&mut self, bytes: &[u8]) -> bool {
+        let Some(at) = self.position() else {
+            return false;
+        };
+        let Source::File {
+            file,
+            writable: true,
+        } = &mut self.source
+        else {
+            return false;
+        };
+        if file.seek(SeekFrom::Start(at)).is_ok() {
+            let _ = file.write_all(bytes);
+        }
+        self.seek_to(at + bytes.len() as u64);
+        true
     }
 }
 
@@ -235,29 +260,25 @@ impl ConsoleIn {
         self.take().unwrap_or(END)
     }
 
-    /// The next character, past carriage returns, waiting for it: `endstreamch` at the end
-    /// of the input ([`sardch`]'s rule).
+    /// The next byte, waiting for it: `endstreamch` at the end of the input. Carriage
+    /// returns are kept, as Cintcode's `Sys_sardch` keeps them when it does not echo (`-q`);
+    /// `rdch` skips them.
     fn char(&mut self) -> i64 {
-        loop {
-            let c = self.take().unwrap_or_else(|| self.fill());
-            if c != i64::from(b'\r') {
-                return c;
-            }
-        }
+        self.take().unwrap_or_else(|| self.fill())
     }
 }
 
 /// The console's next line, taken into `line` character by character as [`sardch`] takes
 /// them, under one lock of the console: up to a newline (kept), the end of the input, or
 /// 4096 bytes.
-fn console_line(line: &mut std::collections::VecDeque<u8>) {
+fn console_line(line: &mut Vec<u8>) {
     let mut console = CONSOLE.lock().unwrap_or_else(PoisonError::into_inner);
     while line.len() < 4096 {
         let c = console.char();
         if c == END {
             return;
         }
-        line.push_back(c as u8);
+        line.push(c as u8);
         if c == i64::from(b'\n') {
             return;
         }
@@ -265,19 +286,20 @@ fn console_line(line: &mut std::collections::VecDeque<u8>) {
 }
 
 /// Whether reading the console's input stream now would wait for the system: nothing is
-/// left of the command line's rest, of an `unrdch`, or of what was read from descriptor 0.
+/// left in the stream's buffer (its line, or the command line's rest), or of what was read
+/// from descriptor 0.
 /// With `raw`, for `sardch` and `sys(Sys_pollsardch)`, which read the console itself.
 pub fn console_would_wait(raw: bool) -> bool {
     let ready = !raw
         && with(|t| match t.slot(CONSOLE_IN) {
-            Some(Stream::In(r)) => r.pushed_back || !r.first.is_empty(),
+            Some(Stream::In(r)) => r.ready(),
             _ => false,
         });
     let c = CONSOLE.lock().unwrap_or_else(PoisonError::into_inner);
     !ready && c.at >= c.buf.len()
 }
 
-/// `sardch()`: the next character of the console's input itself, past carriage returns,
+/// `sardch()`: the next byte of the console's input itself, carriage returns included,
 /// waiting for it; not the console stream's, so not the rest of the command line that
 /// stream gives first ([`command_rest`]).
 pub fn sardch() -> i64 {
@@ -328,7 +350,7 @@ struct Table {
 impl Table {
     fn fresh(command_rest: &[u8]) -> Table {
         let mut console = Reader::new(Source::Console);
-        console.first.extend(command_rest);
+        console.buf.extend(command_rest);
         Table {
             streams: WordMap::from_iter([(CONSOLE_IN, Stream::In(console))]),
         }
@@ -569,7 +591,6 @@ pub fn find_input(name: &[u8], path: &[String], at: i64) -> bool {
 
 /// Stream `at` reading file `file`, and writing it if `writable`; `true`.
 fn add_file(at: i64, file: File, writable: bool) -> bool {
-    let file = BufReader::new(file);
     with(|t| t.add(at, Stream::In(Reader::new(Source::File { file, writable }))))
 }
 
@@ -734,13 +755,18 @@ mod tests {
         assert!(is_input(input));
         let read: Vec<i64> = (0..4).map(|_| rdch(input).unwrap()).collect();
         assert_eq!(read, [97, 10, 98, END]);
+        // The end leaves the buffer as it was: unrdch steps back over the last byte.
+        assert_eq!(unrdch(input), Some(true));
+        assert_eq!(rdch(input), Some(98));
         end(input);
         assert!(find_input(name, &[], input));
         assert_eq!(binrdch(input), Some(97));
         assert_eq!(binrdch(input), Some(13));
+        // Back as far as the buffer's start, and no further.
+        assert_eq!(unrdch(input), Some(true));
         assert_eq!(unrdch(input), Some(true));
         assert_eq!(unrdch(input), Some(false));
-        assert_eq!(binrdch(input), Some(13));
+        assert_eq!(binrdch(input), Some(97));
         end(input);
         assert_eq!(rdch(input), None);
         std::fs::remove_file(path).unwrap();
