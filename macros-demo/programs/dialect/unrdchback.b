@@ -39,6 +39,16 @@ LET start() = VALOF
   writef("file %n", readn()); writef(" %n", readn()); writef(" %n", readn())
   writef(" %n", rdch()); writef(" %n %n*n", unrdch(), rdch())
   endread()
+  // A file read and written at one position: what was written is in the buffer too.
+  in := findinoutput(name)
+  selectinput(in)
+  writef("update %c%c", rdch(), rdch())
+  selectoutput(in); wrch('X'); wrch('Y'); selectoutput(con)
+  writef(" %n %n", unrdch(), unrdch())
+  writef(" %c%c %n", rdch(), rdch(), rdch())
+  rewindstream(in)
+  writef(" %c%c%c%c*n", rdch(), rdch(), rdch(), rdch())
+  endread()
   deletefile(name)
   RESULTIS 0
 }

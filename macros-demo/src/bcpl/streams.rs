@@ -219,7 +219,15 @@ impl Reader {
         if file.seek(SeekFrom::Start(at)).is_ok() {
             let _ = file.write_all(bytes);
         }
-        self.seek_to(at + bytes.len() as u64);
+        let end = self.pos + bytes.len();
+        if end <= BLOCK {
+            // The block's copy, as the file now has it, without reading it again.
+            self.buf.resize(self.buf.len().max(end), 0);
+            self.buf[self.pos..end].copy_from_slice(bytes);
+            self.pos = end;
+        } else {
+            self.seek_to(at + bytes.len() as u64);
+        }
         true
     }
 }
