@@ -452,7 +452,10 @@ mod tests {
         assert_eq!(fold(FltOp::Fix, &[w(-2.5)]), -3);
         assert_eq!(fold(FltOp::Fix, &[w(2.49)]), 2);
         assert_eq!(fold(FltOp::Fix, &[w(0.499_999_999_999_999_94)]), 1);
-        assert_eq!(fold(FltOp::Fix, &[w(4_503_599_627_370_497.0)]), 4_503_599_627_370_498);
+        assert_eq!(
+            fold(FltOp::Fix, &[w(4_503_599_627_370_497.0)]),
+            4_503_599_627_370_498
+        );
         assert_eq!(fold(FltOp::Fix, &[w(-0.0)]), 0);
         for x in [f64::NAN, 1e300, -1e300, 9.3e18, f64::INFINITY] {
             assert_eq!(fold(FltOp::Fix, &[w(x)]), i64::MIN);

@@ -68,7 +68,10 @@ enum Source {
     Console,
     /// A file: read only (`findinput`), or read and written at one position
     /// (`findinoutput`), each write going straight to the file.
-    File { file: File, writable: bool },
+    File {
+        file: File,
+        writable: bool,
+    },
     /// `NIL:`, which is at its end at once.
     Nil,
 }
