@@ -1008,10 +1008,10 @@ fn write_unsigned(n: i64, d: i64) {
 }
 
 /// `writehex`/`writeoct`/`writebin`: exactly `max(d, 1)` digits of `bits` bits each, the
-/// low-order ones.
+/// low-order ones; `d` is cut at 2^20, as `writef`'s widths are.
 fn write_digits(n: i64, d: i64, bits: u32) {
-    for k in (0..d.max(1) as u64).rev() {
-        let shift = k * u64::from(bits);
+    for k in (0..d.clamp(1, 1 << 20) as u64).rev() {
+        let shift = k.saturating_mul(u64::from(bits));
         let digit = if shift >= 64 {
             0
         } else {
@@ -1110,13 +1110,13 @@ fn write_items(a: &mut Args, fmt: &[u8], next: &mut usize) -> Result<(), Stop> {
             b'B' => write_digits(arg, n, 1),
             b'F' if !width_given => {
                 // `%f`: the argument is a format, applied to the arguments after it.
-                *next += 1;
+                *next = next.wrapping_add(1);
                 write_format(a, arg, next)?;
                 continue;
             }
             b'F' | b'E' => write_float(arg, n, m, upper == b'E'),
             b'M' => {
-                *next += 1;
+                *next = next.wrapping_add(1);
                 write_items(a, MESSAGE_TEXT, next)?;
                 continue;
             }
@@ -1144,7 +1144,7 @@ fn write_items(a: &mut Args, fmt: &[u8], next: &mut usize) -> Result<(), Stop> {
                 continue;
             }
         }
-        *next += 1;
+        *next = next.wrapping_add(1);
     }
     Ok(())
 }
