@@ -110,8 +110,7 @@ impl Reader {
     fn refill(&mut self) -> bool {
         match &mut self.source {
             Source::Console => {
-                let mut line = Vec::new();
-                console_line(&mut line);
+                let line = console_line();
                 if line.is_empty() {
                     return false;
                 }
@@ -143,17 +142,8 @@ impl Reader {
             return None;
         };
         file.seek(SeekFrom::Start(base)).ok()?;
-        let mut block = vec![0u8; BLOCK];
-        let mut got = 0;
-        while got < BLOCK {
-            match file.read(&mut block[got..]) {
-                Ok(0) => break,
-                Ok(n) => got += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => return None,
-            }
-        }
-        block.truncate(got);
+        let mut block = Vec::with_capacity(BLOCK);
+        file.take(BLOCK as u64).read_to_end(&mut block).ok()?;
         Some(block)
     }
 
@@ -189,7 +179,7 @@ impl Reader {
     }
 
     /// The stream's position, for a file: the offset of the next byte.
-    fn position(&mut self) -> Option<u64> {
+    fn position(&self) -> Option<u64> {
         matches!(self.source, Source::File { .. }).then(|| self.base + self.pos as u64)
     }
 
@@ -279,21 +269,22 @@ impl ConsoleIn {
     }
 }
 
-/// The console's next line, taken into `line` character by character as [`sardch`] takes
-/// them, under one lock of the console: up to a newline (kept), the end of the input, or
-/// 4096 bytes.
-fn console_line(line: &mut Vec<u8>) {
+/// The console's next line, taken character by character as [`sardch`] takes them, under
+/// one lock of the console: up to a newline (kept), the end of the input, or 4096 bytes.
+fn console_line() -> Vec<u8> {
     let mut console = CONSOLE.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut line = Vec::new();
     while line.len() < 4096 {
         let c = console.char();
         if c == END {
-            return;
+            break;
         }
         line.push(c as u8);
         if c == i64::from(b'\n') {
-            return;
+            break;
         }
     }
+    line
 }
 
 /// Whether reading the console's input stream now would wait for the system: nothing is
