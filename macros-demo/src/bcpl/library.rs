@@ -1548,9 +1548,8 @@ fn parse_number(s: &[u8]) -> Option<i64> {
     ok.then_some(v)
 }
 
-/// One key of an `rdargs` format: its names and qualifiers.
+/// One key of an `rdargs` format: its qualifiers ([`parse_keys`]).
 struct Key {
-    names: Vec<Vec<u8>>,
     /// The first name as the format writes it, for the prompt of `/P`.
     label: Vec<u8>,
     required: bool,
@@ -1683,29 +1682,80 @@ fn rditem(a: &mut Args) -> Result<i64, Stop> {
 /// `findarg(keys, w)`, as `blib`'s: the number of the key of `rdargs` format `keys` that
 /// has `w` among its names (compared without case), or -1.
 fn findarg(a: &Args) -> Result<i64, Stop> {
-    let (keys, w, line) = (a.get(0)?, a.get(1)?, a.line);
-    let byte = |s: i64, i: i64| a.rt.load_byte(s, i, line);
-    let wlen = byte(w, 0)?;
-    let (mut matching, mut wp, mut argno) = (true, 0, 0);
-    for i in 1..=byte(keys, 0)? {
-        let k = byte(keys, i)?;
-        let is = |b: u8| k == i64::from(b);
+    let (keys, w) = (a.get(0)?, a.get(1)?);
+    let (keys, w) = (string_bytes(a, keys)?, string_bytes(a, w)?);
+    Ok(key_number(&keys, &w).map_or(-1, |n| n as i64))
+}
+
+/// The bytes of the BCPL string at `s`.
+fn string_bytes(a: &Args, s: i64) -> Result<Vec<u8>, Stop> {
+    let len = a.rt.load_byte(s, 0, a.line)?;
+    (1..=len)
+        .map(|i| a.rt.load_byte(s, i, a.line).map(|b| b as u8))
+        .collect()
+}
+
+/// The number of the key of `rdargs` format `keys` that has `word` among its names, compared
+/// without case, as `blib`'s `findarglen` finds it: a name is the text after the start or a
+/// `,` or `=`, up to the next `=`, `/` or `,` (so in `a/K=b`, `b` is a name too).
+fn key_number(keys: &[u8], word: &[u8]) -> Option<usize> {
+    let (mut matching, mut wp, mut number) = (true, 0, 0);
+    for &k in keys {
         if matching {
-            if (is(b'=') || is(b'/') || is(b',')) && wp == wlen {
-                return Ok(argno);
+            if matches!(k, b'=' | b'/' | b',') && wp == word.len() {
+                return Some(number);
             }
             wp += 1;
-            matching = capital(k) == capital(byte(w, wp)?);
+            let w = word.get(wp - 1).copied().unwrap_or(0);
+            matching = k.eq_ignore_ascii_case(&w);
         }
-        if is(b',') || is(b'=') {
+        if matches!(k, b',' | b'=') {
             matching = true;
             wp = 0;
         }
-        if is(b',') {
-            argno += 1;
+        if k == b',' {
+            number += 1;
         }
     }
-    Ok(if matching && wp == wlen { argno } else { -1 })
+    (matching && wp == word.len()).then_some(number)
+}
+
+/// The keys of `rdargs` format `text`, as `blib`'s `rdargslen` reads them: each `/` gives
+/// the key it is in the qualifier named by the next character (`A`, `K`, `S`, `N` or `P`, in
+/// either case). None when the format is bad: a `/` followed by anything else (or by
+/// nothing), or a key both `/S` and `/N`.
+fn parse_keys(text: &[u8]) -> Option<Vec<Key>> {
+    let mut keys = Vec::new();
+    for part in text.split(|&b| b == b',') {
+        let mut key = Key {
+            label: part
+                .iter()
+                .copied()
+                .take_while(|&b| b != b'/' && b != b'=')
+                .filter(|&b| b != b'\n')
+                .collect(),
+            required: false,
+            prompt: false,
+            keyword: false,
+            switch: false,
+            number: false,
+        };
+        for (i, _) in part.iter().enumerate().filter(|&(_, &b)| b == b'/') {
+            match part.get(i + 1).map(u8::to_ascii_uppercase) {
+                Some(b'A') => key.required = true,
+                Some(b'K') => key.keyword = true,
+                Some(b'S') => key.switch = true,
+                Some(b'N') => key.number = true,
+                Some(b'P') => key.prompt = true,
+                _ => return None,
+            }
+        }
+        if key.switch && key.number {
+            return None;
+        }
+        keys.push(key);
+    }
+    Some(keys)
 }
 
 /// `rdargs(keys, argv, upb)`, `argv` and `upb` being arguments `at` and `at + 1`, as
@@ -1720,41 +1770,15 @@ fn findarg(a: &Args) -> Result<i64, Stop> {
 fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
     let line = a.line;
     let (argv, upb) = (a.get(at)?, a.get(at + 1)?);
-    let keys: Vec<Key> = keys_text
-        .split(|&b| b == b',')
-        .map(|k| {
-            let mut parts = k.split(|&b| b == b'/');
-            let written: Vec<&[u8]> = parts.next().unwrap_or(&[]).split(|&b| b == b'=').collect();
-            let label = written[0].iter().copied().filter(|&b| b != b'\n').collect();
-            let names = written.iter().map(|n| n.to_ascii_uppercase()).collect();
-            let mut key = Key {
-                names,
-                label,
-                required: false,
-                prompt: false,
-                keyword: false,
-                switch: false,
-                number: false,
-            };
-            for q in parts {
-                match q.first().map(u8::to_ascii_uppercase) {
-                    Some(b'A') => key.required = true,
-                    Some(b'K') => key.keyword = true,
-                    Some(b'S') => key.switch = true,
-                    Some(b'N') => key.number = true,
-                    Some(b'P') => key.prompt = true,
-                    _ => {}
-                }
-            }
-            key
-        })
-        .collect();
     for k in 0..=upb.max(0) {
         a.rt.store(argv.wrapping_add(k), 0, line)?;
     }
     let r = Reader {
         frame: a.frame,
         line,
+    };
+    let Some(keys) = parse_keys(keys_text) else {
+        return rdargs_failed(a, &r);
     };
     let mut free = argv.wrapping_add(keys.len() as i64);
     let end = argv.wrapping_add(upb) + 1;
@@ -1770,10 +1794,7 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
             }
             Item::Equals | Item::Bad(_) => break false,
             Item::Text(item, quoted) => {
-                let upper = item.to_ascii_uppercase();
-                let named = (!quoted)
-                    .then(|| keys.iter().position(|k| k.names.contains(&upper)))
-                    .flatten();
+                let named = (!quoted).then(|| key_number(keys_text, &item)).flatten();
                 if named.is_none() && !quoted && item == b"?" {
                     if r.next(a.rt)? == i64::from(b'\n') {
                         Output::bytes(keys_text);
@@ -1828,8 +1849,13 @@ fn rdargs(a: &mut Args, keys_text: &[u8], at: usize) -> Result<i64, Stop> {
         a.rt.mem[RESULT2] = 0;
         return Ok(free);
     }
-    // As blib: result2 is 120, "bad arguments".
+    rdargs_failed(a, &r)
+}
+
+/// `rdargs`' failure, as `blib`'s: skips the rest of the line and gives 0, with `result2`
+/// 120 ("bad arguments").
+fn rdargs_failed(a: &mut Args, r: &Reader) -> Result<i64, Stop> {
     a.rt.mem[RESULT2] = 120;
-    skip_rest_of_line(&r, a.rt)?;
+    skip_rest_of_line(r, a.rt)?;
     Ok(0)
 }
