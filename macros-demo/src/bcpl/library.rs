@@ -1683,16 +1683,8 @@ fn rditem(a: &mut Args) -> Result<i64, Stop> {
 /// has `w` among its names (compared without case), or -1.
 fn findarg(a: &Args) -> Result<i64, Stop> {
     let (keys, w) = (a.get(0)?, a.get(1)?);
-    let (keys, w) = (string_bytes(a, keys)?, string_bytes(a, w)?);
+    let (keys, w) = (a.string(keys)?, a.string(w)?);
     Ok(key_number(&keys, &w).map_or(-1, |n| n as i64))
-}
-
-/// The bytes of the BCPL string at `s`.
-fn string_bytes(a: &Args, s: i64) -> Result<Vec<u8>, Stop> {
-    let len = a.rt.load_byte(s, 0, a.line)?;
-    (1..=len)
-        .map(|i| a.rt.load_byte(s, i, a.line).map(|b| b as u8))
-        .collect()
 }
 
 /// The number of the key of `rdargs` format `keys` that has `word` among its names, compared
