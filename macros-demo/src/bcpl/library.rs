@@ -1007,10 +1007,14 @@ fn write_unsigned(n: i64, d: i64) {
     Output::bytes(digits.as_bytes());
 }
 
+/// The largest width or precision the writers take (2^20): a larger one written in a `writef`
+/// format, or given to `writehex`, `writeoct` or `writebin`, is cut to it.
+const MAX_FIELD: i64 = 1 << 20;
+
 /// `writehex`/`writeoct`/`writebin`: exactly `max(d, 1)` digits of `bits` bits each, the
-/// low-order ones; `d` is cut at 2^20, as `writef`'s widths are.
+/// low-order ones; `d` is cut at [`MAX_FIELD`].
 fn write_digits(n: i64, d: i64, bits: u32) {
-    for k in (0..d.clamp(1, 1 << 20) as u64).rev() {
+    for k in (0..d.clamp(1, MAX_FIELD) as u64).rev() {
         let shift = k.saturating_mul(u64::from(bits));
         let digit = if shift >= 64 {
             0
@@ -1024,7 +1028,7 @@ fn write_digits(n: i64, d: i64, bits: u32) {
 /// The format items of `writef`, as Cintcode's `blib` has them: `%` then an optional
 /// decimal width and precision (`%5i`, `%8.2d`, `%8.3f`) and a letter, which for
 /// `i d x o b u z t` may instead take its width from the next character (`%i5`, `%xA` for
-/// ten); a written width or precision is cut at 2^20. `%n.mD` writes a scaled number,
+/// ten); a written width or precision is cut at [`MAX_FIELD`]. `%n.mD` writes a scaled number,
 /// `nnn.mm`, and so does `%nD` (`%5d` of 42 is `  42.0`). `next` is the frame word of the
 /// next argument.
 ///
@@ -1046,7 +1050,6 @@ const MESSAGE_TEXT: &[u8] = b"<mess:%-%n>";
 
 /// [`write_format`] of the format's bytes.
 fn write_items(a: &mut Args, fmt: &[u8], next: &mut usize) -> Result<(), Stop> {
-    const MAX_FIELD: i64 = 1 << 20;
     let mut p = 0;
     while p < fmt.len() {
         let k = fmt[p];
