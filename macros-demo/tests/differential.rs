@@ -129,6 +129,17 @@ fn holds(e: &E, vars: &[i64; 3]) -> Option<bool> {
     })
 }
 
+/// Whether `e` has no variable, call or load in it.
+fn constant(e: &E) -> bool {
+    match e {
+        E::Num(_) => true,
+        E::Var(_) | E::Call(_) | E::Load(_) => false,
+        E::Neg(x) | E::Not(x) => constant(x),
+        E::Bin(_, l, r) => constant(l) && constant(r),
+        E::Cond(c, a, b) => constant(c) && constant(a) && constant(b),
+    }
+}
+
 /// The model: 64-bit two's complement words, `/` and `MOD` truncating, shifts logical with a
 /// negative count shifting the other way and a count of 64 or more either way giving 0, relations giving -1 or 0, `&`/`|` bitwise as values and
 /// [`holds`] as conditions. `None`: division by zero.
@@ -139,8 +150,14 @@ fn eval(e: &E, vars: &[i64; 3]) -> Option<i64> {
         E::Neg(x) => eval(x, vars)?.wrapping_neg(),
         E::Not(x) => !eval(x, vars)?,
         E::Cond(c, a, b) => {
-            // Only the chosen arm is evaluated.
-            if holds(c, vars)? {
+            // Only the chosen arm is evaluated. A conditional over constants alone is folded
+            // by the compiler, which tests its condition as a value (Cintcode's `evalconst`).
+            let chosen = if constant(e) {
+                eval(c, vars)? != 0
+            } else {
+                holds(c, vars)?
+            };
+            if chosen {
                 eval(a, vars)?
             } else {
                 eval(b, vars)?
@@ -236,7 +253,12 @@ fn program(seed: u64, n: usize) -> (String, String) {
             if truth { 'T' } else { 'F' },
             if truth { "i" } else { "" },
             if truth { "" } else { "u" },
-            if truth { 'y' } else { 'n' }
+            // `e -> 'y', 'n'` over constants alone is folded, testing `e` as a value.
+            if (constant(&e) && value != 0) || (!constant(&e) && truth) {
+                'y'
+            } else {
+                'n'
+            }
         );
     }
     let _ = write!(src, "LET start() BE\n$(\n{body}$)\n");

@@ -1333,6 +1333,12 @@ impl<'a> Sema<'a> {
     /// does.
     fn expr_ff(&mut self, e: &'a ast::Expr, ff: bool) -> R<Expr> {
         let line = e.pos.line;
+        if matches!(e.kind, ExprKind::Cond(..)) && self.is_constant(e) {
+            // Cintcode's `load` folds a constant `c -> a, b` with `evalconst`, which
+            // tests `c` as a value: `NOT 5 -> 1, 2` is 1, though `NOT x -> 1, 2` with x = 5,
+            // tested by `jumpcond`, is 2.
+            return Ok(Expr::Num(self.constant_ff(e, ff)?));
+        }
         if ff || self.is_flt(e) {
             if let Some(x) = self.float_expr(e)? {
                 return Ok(x);
@@ -1687,6 +1693,25 @@ impl<'a> Sema<'a> {
     /// them.
     fn constant(&mut self, e: &'a ast::Expr) -> R<i64> {
         self.constant_ff(e, false)
+    }
+
+    /// Whether `e` is constant as Cintcode's translator decides (`isconst` in `bcpltrn.b`):
+    /// numbers, TRUE/FALSE, `SLCT`, MANIFEST names, and operators (not `!`, `%`, `OF` or
+    /// calls) over them; `?`, strings, `TABLE`s and function names are not.
+    fn is_constant(&self, e: &ast::Expr) -> bool {
+        match &e.kind {
+            ExprKind::Num(_) | ExprKind::Fnum(_) | ExprKind::Bool(_) | ExprKind::Slct(_) => true,
+            ExprKind::Name(n) => matches!(self.lookup(n), Some(Binding::Manifest(_))),
+            ExprKind::Neg(x) | ExprKind::Abs(x) | ExprKind::Not(x) => self.is_constant(x),
+            ExprKind::Flt(_, xs) => xs.iter().all(|x| self.is_constant(x)),
+            ExprKind::Binary(_, a, b) | ExprKind::Compare(_, a, b) => {
+                self.is_constant(a) && self.is_constant(b)
+            }
+            ExprKind::Cond(c, a, b) => {
+                self.is_constant(c) && self.is_constant(a) && self.is_constant(b)
+            }
+            _ => false,
+        }
     }
 
     /// The constant value of the floating-point operation `op` over constant operands.
