@@ -274,6 +274,22 @@ impl Args<'_> {
     fn string(&self, s: i64) -> Result<Vec<u8>, Stop> {
         string_at(self.rt, s, self.line)
     }
+
+    /// The bytes of the string at `s` if `s` is an address inside memory, else `bad`:
+    /// `blib`'s safety check (`0 < s < rtn_memsize`) on what `writes` and `writef` write.
+    fn checked_string(&self, s: i64, bad: &[u8]) -> Result<Vec<u8>, Stop> {
+        if self.rt.index(s, self.line).is_ok_and(|at| at > 0) {
+            self.string(s)
+        } else {
+            Ok(bad.to_vec())
+        }
+    }
+
+    /// What `writes(s)` writes: the string at `s`, or `##Bad string##` where `s` is not an
+    /// address inside memory.
+    fn written_string(&self, s: i64) -> Result<Vec<u8>, Stop> {
+        self.checked_string(s, b"##Bad string##")
+    }
 }
 
 /// The bytes of the BCPL string at word address `s`.
@@ -586,12 +602,12 @@ fn dispatch(rt: &mut Runtime, name: &str, frame: usize, line: u32) -> Result<i64
             0
         }
         "writes" => {
-            let s = a.string(arg(&a, 0)?)?;
+            let s = a.written_string(arg(&a, 0)?)?;
             Output::bytes(&s);
             0
         }
         "writet" => {
-            let s = a.string(arg(&a, 0)?)?;
+            let s = a.written_string(arg(&a, 0)?)?;
             Output::bytes(&s);
             pad(arg(&a, 1)? - s.len() as i64, b' ');
             0
@@ -1035,12 +1051,7 @@ fn write_digits(n: i64, d: i64, bits: u32) {
 /// A format that is not an address inside memory is written as `##Bad format##`, `blib`'s
 /// safety check (`0 < format < rtn_memsize`).
 fn write_format(a: &mut Args, format: i64, next: &mut usize) -> Result<(), Stop> {
-    let inside = a.rt.index(format, a.line).is_ok_and(|at| at > 0);
-    let fmt = if inside {
-        a.string(format)?
-    } else {
-        b"##Bad format##".to_vec()
-    };
+    let fmt = a.checked_string(format, b"##Bad format##")?;
     write_items(a, &fmt, next)
 }
 
@@ -1087,9 +1098,9 @@ fn write_items(a: &mut Args, fmt: &[u8], next: &mut usize) -> Result<(), Stop> {
             };
         }
         match upper {
-            b'S' => Output::bytes(&a.string(arg)?),
+            b'S' => Output::bytes(&a.written_string(arg)?),
             b'T' => {
-                let s = a.string(arg)?;
+                let s = a.written_string(arg)?;
                 Output::bytes(&s);
                 pad(n - s.len() as i64, b' ');
             }
