@@ -726,32 +726,37 @@ impl Lexer<'_> {
         Ok(value)
     }
 
-    /// A decimal integer, or a floating-point constant when a `.` and a digit or an exponent
-    /// (`e`, `E`, with an optional sign) follow the digits. A number ends at the first byte
-    /// that cannot continue it, as in Cintcode's lexer: `0to 8wrch` is `0 to 8 wrch`.
+    /// A decimal integer, or a floating-point constant when a `.` (not `..`, a range) or an
+    /// `e`/`E` follows the digits, as Cintcode's lexer reads one (`readdecimal` in
+    /// `bcplsyn.b`): digits after the `.` are optional (`5.` is 5.0), and after `e` come an
+    /// optional `-` and digits, none meaning exponent 0; there is no `+`, so `7E+1` is `7.0 + 1`.
+    /// A number ends at the first byte that cannot continue it: `0to 8wrch` is `0 to 8 wrch`.
     fn decimal(&mut self, pos: Pos) -> Result<Tok, SourceError> {
         let start = self.i;
         let int = self.digits(pos, 10)?;
         let digit_at = |l: &Self, k: usize| matches!(l.peek(k), Some(b'0'..=b'9'));
-        let fraction = self.peek(0) == Some(b'.') && digit_at(self, 1);
-        let exponent_at = |l: &Self, k: usize| {
-            matches!(l.peek(k), Some(b'e' | b'E'))
-                && (digit_at(l, k + 1)
-                    || (matches!(l.peek(k + 1), Some(b'+' | b'-')) && digit_at(l, k + 2)))
-        };
-        if !fraction && !exponent_at(self, 0) {
+        let fraction = self.peek(0) == Some(b'.') && self.peek(1) != Some(b'.');
+        let exponent_at = |l: &Self| matches!(l.peek(0), Some(b'e' | b'E'));
+        if !fraction && !exponent_at(self) {
             return Ok(Tok::Num(int as i64));
         }
         if fraction {
             self.bump();
-            self.digits(pos, 10)?;
+            if digit_at(self, 0) {
+                self.digits(pos, 10)?;
+            }
+            if self.peek(0) == Some(b'.') && self.peek(1) != Some(b'.') {
+                return Err(SourceError::new(pos, "two decimal points in a number"));
+            }
         }
-        if exponent_at(self, 0) {
+        if exponent_at(self) {
             self.bump();
-            if matches!(self.peek(0), Some(b'+' | b'-')) {
+            if self.peek(0) == Some(b'-') {
                 self.bump();
             }
-            self.digits(pos, 10)?;
+            if digit_at(self, 0) {
+                self.digits(pos, 10)?;
+            }
         }
         let text: String = self.src[start..self.i]
             .iter()
@@ -1151,12 +1156,15 @@ fn cintcode_float(text: &str) -> f64 {
     let (mantissa, exponent) = match text.find(['e', 'E']) {
         Some(k) => {
             let e = &text[k + 1..];
-            let huge = if e.starts_with('-') {
-                i64::MIN
-            } else {
-                i64::MAX
+            let (negative, digits) = match e.strip_prefix('-') {
+                Some(d) => (true, d),
+                None => (false, e),
             };
-            (&text[..k], e.parse::<i64>().unwrap_or(huge))
+            let magnitude = match digits {
+                "" => 0,
+                d => d.parse::<i64>().unwrap_or(i64::MAX),
+            };
+            (&text[..k], if negative { -magnitude } else { magnitude })
         }
         None => (text, 0),
     };
@@ -1216,13 +1224,28 @@ mod tests {
     fn floating_point_constants_and_operators() {
         let f = |x: f64| Tok::Float(x.to_bits() as i64);
         assert_eq!(
-            toks("1.5 2e3 1_000.25e-2 7E+1 3")[..5],
+            toks("1.5 2e3 1_000.25e-2 7E+1 3")[..6],
             [
                 f(1.5),
                 f(2000.0),
                 Tok::Float(0x4024_0147_AE14_7AE2),
-                f(70.0),
-                Tok::Num(3)
+                f(7.0),
+                Tok::Sym(Sym::Plus),
+                Tok::Num(1)
+            ]
+        );
+        // As Cintcode's lexer: digits after `.` and after `e` are optional; `..` is a range.
+        assert_eq!(
+            toks("5. 2.e1 3e 4e- 1..2")[..8],
+            [
+                f(5.0),
+                f(20.0),
+                f(3.0),
+                f(4.0),
+                Tok::Num(1),
+                Tok::Sym(Sym::Dot),
+                Tok::Sym(Sym::Dot),
+                Tok::Num(2)
             ]
         );
         // The bits Cintcode's compiler gives, printed by a program run there; the correctly
@@ -1273,7 +1296,8 @@ mod tests {
         for bad in ["1e999", "#y"] {
             assert!(!lex(bad.as_bytes()).1.is_empty(), "{bad}");
         }
-        // A number ends where its digits do.
+        // A number ends where its digits do; an `e` after decimal digits makes a
+        // floating-point constant, as in Cintcode.
         assert_eq!(
             toks("0to 8wrch #x1Fg 2e")[..7],
             [
@@ -1283,7 +1307,7 @@ mod tests {
                 Tok::Name("wrch".into()),
                 Tok::Num(31),
                 Tok::Name("g".into()),
-                Tok::Num(2),
+                Tok::Float(2.0f64.to_bits() as i64),
             ]
         );
     }
