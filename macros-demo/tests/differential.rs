@@ -247,18 +247,15 @@ fn program(seed: u64, n: usize) -> (String, String) {
         let _ = writeln!(body, "   writen(f{i}({args})); newline()");
         let _ = writeln!(body, "   t{i}({args}); newline()");
         let _ = writeln!(expected, "{value}");
+        // `e -> 'y', 'n'` over constants alone is folded, testing `e` as a value.
+        let arrow = if constant(&e) { value != 0 } else { truth };
         let _ = writeln!(
             expected,
             "{}{}{}{}",
             if truth { 'T' } else { 'F' },
             if truth { "i" } else { "" },
             if truth { "" } else { "u" },
-            // `e -> 'y', 'n'` over constants alone is folded, testing `e` as a value.
-            if (constant(&e) && value != 0) || (!constant(&e) && truth) {
-                'y'
-            } else {
-                'n'
-            }
+            if arrow { 'y' } else { 'n' }
         );
     }
     let _ = write!(src, "LET start() BE\n$(\n{body}$)\n");

@@ -735,8 +735,9 @@ impl Lexer<'_> {
         let start = self.i;
         let int = self.digits(pos, 10)?;
         let digit_at = |l: &Self, k: usize| matches!(l.peek(k), Some(b'0'..=b'9'));
-        let fraction = self.peek(0) == Some(b'.') && self.peek(1) != Some(b'.');
+        let point_at = |l: &Self| l.peek(0) == Some(b'.') && l.peek(1) != Some(b'.');
         let exponent_at = |l: &Self| matches!(l.peek(0), Some(b'e' | b'E'));
+        let fraction = point_at(self);
         if !fraction && !exponent_at(self) {
             return Ok(Tok::Num(int as i64));
         }
@@ -745,7 +746,7 @@ impl Lexer<'_> {
             if digit_at(self, 0) {
                 self.digits(pos, 10)?;
             }
-            if self.peek(0) == Some(b'.') && self.peek(1) != Some(b'.') {
+            if point_at(self) {
                 return Err(SourceError::new(pos, "two decimal points in a number"));
             }
         }

@@ -1335,7 +1335,7 @@ impl<'a> Sema<'a> {
         let line = e.pos.line;
         if matches!(e.kind, ExprKind::Cond(..)) && self.is_constant(e) {
             // Cintcode's `load` folds a constant `c -> a, b` with `evalconst`, which
-            // tests `c` as a value: `NOT 5 -> 1, 2` is 1, though `NOT x -> 1, 2` with x = 5,
+            // tests `c` as a value: `(NOT 5) -> 1, 2` is 1, though `(NOT x) -> 1, 2` with x = 5,
             // tested by `jumpcond`, is 2.
             return Ok(Expr::Num(self.constant_ff(e, ff)?));
         }
