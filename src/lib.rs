@@ -125,6 +125,10 @@ mod memory;
 pub mod observe;
 mod offset;
 pub mod x64;
+// The tests' one random generator, shared with the integration tests.
+#[cfg(test)]
+#[path = "../tests/common/xorshift.rs"]
+mod xorshift;
 
 pub use assemble::{Assembled, Assembler, CallTable};
 pub use buffer::{CodeBuffer, ExecPtr};

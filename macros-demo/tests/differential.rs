@@ -45,7 +45,7 @@ fn gen(rng: &mut XorShift, depth: u32) -> E {
             3 => E::Num(
                 [64, 63, 65, 100, 4095, 4096, 1 << 40, i64::MAX, -5, -63, -64][rng.index(11)],
             ),
-            _ => E::Num(rng.next() as i64 >> rng.below(64)),
+            _ => E::Num(rng.next_u64() as i64 >> rng.below(64)),
         };
     }
     let sub = |rng: &mut XorShift| Box::new(gen(rng, depth - 1));
@@ -220,7 +220,7 @@ fn program(seed: u64, n: usize) -> (String, String) {
     let mut expected = String::new();
     for i in 0..n {
         let vars = [
-            rng.next() as i64 >> rng.below(64),
+            rng.next_u64() as i64 >> rng.below(64),
             rng.below(200) as i64 - 100,
             [0, 1, -1, 2, 63, 64, i64::MIN, i64::MAX][rng.index(8)],
         ];

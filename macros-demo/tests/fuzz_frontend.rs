@@ -94,7 +94,7 @@ fn arbitrary_bytes_never_panic() {
             let src: Vec<u8> = (0..len)
                 .map(|_| {
                     if i % 2 == 0 {
-                        rng.next() as u8
+                        rng.next_u64() as u8
                     } else {
                         alphabet[rng.index(alphabet.len())]
                     }
@@ -232,7 +232,7 @@ fn mutated_example_programs_never_panic() {
                         src.remove(at);
                     }
                     1 => src.insert(at, b"()$!:=;,'\"*/\n{}"[rng.index(15)]),
-                    2 => src[at] = rng.next() as u8,
+                    2 => src[at] = rng.next_u64() as u8,
                     3 => src.truncate(at),
                     _ => {
                         // Duplicate a slice somewhere else.

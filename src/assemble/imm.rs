@@ -178,6 +178,7 @@ pub(crate) fn load_imm64(rd: u32, value: u64) -> Sequence {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::xorshift::XorShift;
 
     /// Executes MOVZ/MOVN/MOVK/ORR (immediate, Rn = xzr) the way the architecture defines them.
     fn simulate(words: &[u32]) -> u64 {
@@ -231,16 +232,9 @@ mod tests {
         out
     }
 
-    fn xorshift(state: &mut u64) -> u64 {
-        *state ^= *state << 13;
-        *state ^= *state >> 7;
-        *state ^= *state << 17;
-        *state
-    }
-
     #[test]
     fn every_sequence_builds_its_value() {
-        let mut s = 0x9E37_79B9_7F4A_7C15;
+        let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
         let special = [
             0,
             1,
@@ -252,9 +246,9 @@ mod tests {
             0x0000_FFFF_0000_FFFF,
         ];
         for v in special.into_iter().chain((0..20_000).map(|_| {
-            let r = xorshift(&mut s);
+            let r = rng.next_u64();
             // Mix in values with zero and all-ones pieces, which have shorter sequences.
-            let mask = xorshift(&mut s);
+            let mask = rng.next_u64();
             match mask % 4 {
                 0 => r,
                 1 => r & 0x0000_FFFF_FFFF_0000,

@@ -1,6 +1,6 @@
-//! Helpers shared by the integration tests: reading `/proc/self/maps`, and re-running one test
+//! Helpers shared by the integration tests: reading `/proc/self/maps`, re-running one test
 //! in a child process (for properties that need a fresh process: what reaches stderr, or a
-//! process-wide limit such as the mapping count).
+//! process-wide limit such as the mapping count), and the tests' one random generator.
 //!
 //! Each test file uses some of these, so unused ones are allowed.
 #![allow(dead_code)]
@@ -9,10 +9,14 @@ use std::process::{Command, Output};
 
 mod llvm;
 mod runner;
+mod xorshift;
 // Each test file uses some of these (as with the rest of this module).
 #[allow(unused_imports)]
 pub use llvm::{llvm_bytes, llvm_mc, llvm_mc_output};
 pub use runner::runner;
+// Used by the tests that generate inputs.
+#[allow(unused_imports)]
+pub use xorshift::XorShift;
 
 /// One line of `/proc/self/maps`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,18 +138,4 @@ pub fn run_child_with_env(test: &str, role: &str, env: &[(&str, &str)]) -> Outpu
         String::from_utf8_lossy(&out.stderr)
     );
     out
-}
-
-/// A small xorshift64 generator: reproducible pseudo-random test values without a dependency.
-pub struct XorShift(pub u64);
-
-impl XorShift {
-    pub fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
 }

@@ -1,5 +1,5 @@
-//! Helpers shared by the integration tests: a small deterministic random generator, so test
-//! inputs are reproducible from a seed without a dependency, and how to start the built binary.
+//! Helpers shared by the integration tests: the tests' one random generator
+//! (`tests/common/xorshift.rs`), and how to start the built binary.
 
 // Each test crate includes this module and uses only part of it.
 #![allow(dead_code)]
@@ -12,35 +12,17 @@ use std::time::{Duration, Instant};
 #[path = "../../../tests/common/runner.rs"]
 mod runner;
 
+#[path = "../../../tests/common/xorshift.rs"]
+mod xorshift;
+// Used by the tests that generate inputs.
+#[allow(unused_imports)]
+pub use xorshift::XorShift;
+
 #[path = "../../../tests/common/llvm.rs"]
 mod llvm;
 // Used by the encoding tests only.
 #[allow(unused_imports)]
 pub use llvm::llvm_bytes;
-
-/// Marsaglia's xorshift64: fast, deterministic, good enough to generate test inputs.
-pub struct XorShift(pub u64);
-
-impl XorShift {
-    pub fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    /// A value in `0..n`.
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    /// An index in `0..n`.
-    pub fn index(&mut self, n: usize) -> usize {
-        self.below(n as u64) as usize
-    }
-}
 
 /// The `macros-demo` binary, started through the cargo target runner when there is one: under
 /// qemu-user (no binfmt_misc) a test is itself emulated and cannot exec a binary of its own
